@@ -1,0 +1,164 @@
+package dev.strata.local;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs Strata on this machine: PostgreSQL (already there, or the local cluster started), a Kafka broker and
+ * S3Proxy from Maven artifacts, and the four services from their packaged jars. Everything it keeps lives
+ * under the home folder ({@code .strata} by default), so data survives a restart. Ctrl-C stops it all.
+ */
+public final class StrataLocal {
+
+    /** Service module, HTTP port. */
+    private static final Map<String, Integer> SERVICES = Map.of(
+            "ingest-service", 8081,
+            "quota-service", 8082,
+            "metrics-service", 8083,
+            "archival-service", 8084);
+    private static final List<String> START_ORDER =
+            List.of("ingest-service", "quota-service", "metrics-service", "archival-service");
+
+    private final Path root;
+    private final Path home;
+    private final List<AutoCloseable> running = new ArrayList<>();
+
+    private StrataLocal(Path root, Path home) {
+        this.root = root;
+        this.home = home;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
+        Path home = Path.of(env("STRATA_HOME", root.resolve(".strata").toString())).toAbsolutePath();
+        StrataLocal local = new StrataLocal(root, home);
+        Runtime.getRuntime().addShutdownHook(new Thread(local::stopAll, "strata-local-stop"));
+        try {
+            local.startAll();
+        } catch (RuntimeException e) {
+            System.err.println("\nStrata did not start: " + e.getMessage());
+            System.exit(1);
+        }
+        Thread.currentThread().join();
+    }
+
+    private void startAll() throws IOException {
+        Files.createDirectories(home);
+        say("Strata home: " + home);
+
+        Postgres postgres = Postgres.fromEnvironment().ensureRunning();
+        String database = env("STRATA_PG_DATABASE", "strata");
+        postgres.createDatabaseIfMissing(database);
+        say("PostgreSQL: " + postgres.jdbcUrl(database));
+
+        int kafkaPort = Integer.parseInt(env("STRATA_KAFKA_PORT", "9092"));
+        KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort,
+                Integer.parseInt(env("STRATA_KAFKA_CONTROLLER_PORT", "9093")),
+                Integer.parseInt(env("STRATA_KAFKA_PARTITIONS", "6")));
+        running.add(kafka);
+        say("Kafka:      " + kafka.bootstrapServers());
+
+        S3Server s3 = S3Server.start(home.resolve("s3"), Integer.parseInt(env("STRATA_S3_PORT", "9000")));
+        running.add(s3);
+        say("S3:         " + s3.endpoint() + " (access key " + s3.accessKey() + ")");
+
+        DevTokens tokens = DevTokens.inDirectory(home.resolve("keys"));
+        Map<String, String> environment = new HashMap<>();
+        environment.put("QUARKUS_DATASOURCE_JDBC_URL", postgres.jdbcUrl(database));
+        environment.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
+        environment.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
+        environment.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", tokens.publicKeyFile().toUri().toString());
+        environment.put("MP_JWT_VERIFY_ISSUER", DevTokens.ISSUER);
+        environment.put("STRATA_S3_ENDPOINT", s3.endpoint());
+        environment.put("STRATA_S3_ACCESS_KEY", s3.accessKey());
+        environment.put("STRATA_S3_SECRET_KEY", s3.secretKey());
+
+        List<JavaProcess> services = new ArrayList<>();
+        for (String service : START_ORDER) {
+            services.add(startService(service, SERVICES.get(service), environment));
+        }
+        for (JavaProcess service : services) {
+            int port = SERVICES.get(service.name());
+            service.awaitReady(() -> ready(port), Duration.ofSeconds(120));
+        }
+
+        say("");
+        for (String service : START_ORDER) {
+            int port = SERVICES.get(service);
+            say(String.format("%-17s http://127.0.0.1:%d   (Swagger UI: http://127.0.0.1:%d/q/swagger-ui)",
+                    service, port, port));
+        }
+        say("Logs:             " + home.resolve("logs"));
+        say("");
+        say("Development JWT (role admin, valid 30 days):");
+        say(tokens.mint("dev-admin", List.of(), List.of("admin", "service"), Duration.ofDays(30)));
+        say("");
+        say("Strata is running. Ctrl-C stops it.");
+    }
+
+    private JavaProcess startService(String service, int port, Map<String, String> environment) {
+        Path app = root.resolve(service).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(app)) {
+            throw new IllegalStateException(app + " is missing: build first (mvn -DskipTests install)");
+        }
+        Map<String, String> env = new HashMap<>(environment);
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms64m", "-Xmx384m", "-jar", app.toString());
+        JavaProcess process = JavaProcess.start(service, command, env, home.resolve("logs").resolve(service + ".log"));
+        running.add(process);
+        return process;
+    }
+
+    private static boolean ready(int port) {
+        try {
+            HttpResponse<Void> response = HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                            .timeout(Duration.ofSeconds(2)).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** Services first, then the servers they use, newest first. */
+    private void stopAll() {
+        List<AutoCloseable> reversed = new ArrayList<>(running);
+        java.util.Collections.reverse(reversed);
+        for (AutoCloseable closeable : reversed) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                System.err.println("while stopping: " + e.getMessage());
+            }
+        }
+        if (!running.isEmpty()) {
+            say("Strata stopped.");
+        }
+    }
+
+    private static String env(String name, String fallback) {
+        String value = System.getenv(name);
+        return value == null || value.isBlank() ? fallback : value;
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}
