@@ -1,0 +1,21 @@
+package dev.strata.metrics;
+
+import dev.strata.testing.PlatformContractTest;
+import dev.strata.testing.StrataTestStack;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@WithTestResource(StrataTestStack.class)
+class MetricsPlatformTest extends PlatformContractTest {
+
+    @Override
+    protected String schema() {
+        return "metrics";
+    }
+
+    @Override
+    protected String ownedTable() {
+        return "applied_events";
+    }
+}

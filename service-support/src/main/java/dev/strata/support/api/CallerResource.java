@@ -1,0 +1,36 @@
+package dev.strata.support.api;
+
+import dev.strata.support.security.TenantAccess;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Tells callers what their token grants: the quickest answer to "why do I get 403?". */
+@Path("/me")
+@Produces(MediaType.APPLICATION_JSON)
+public class CallerResource {
+
+    private final SecurityIdentity identity;
+    private final TenantAccess access;
+
+    public CallerResource(SecurityIdentity identity, TenantAccess access) {
+        this.identity = identity;
+        this.access = access;
+    }
+
+    public record Caller(String subject, Set<String> roles, Set<String> tenants, boolean allGroups) {
+    }
+
+    @GET
+    @Operation(summary = "The caller's subject, roles and the groups the token grants")
+    public Caller me() {
+        return new Caller(access.subject(), new TreeSet<>(identity.getRoles()), new TreeSet<>(access.tenants()),
+                access.isPrivileged());
+    }
+}
