@@ -26,11 +26,13 @@ public final class JavaProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final Path log;
+    private final long logStart;
 
-    private JavaProcess(String name, Process process, Path log) {
+    private JavaProcess(String name, Process process, Path log, long logStart) {
         this.name = name;
         this.process = process;
         this.log = log;
+        this.logStart = logStart;
     }
 
     /** Starts {@code mainClass} with the classpath recorded in the named classpath resource of this module. */
@@ -44,11 +46,12 @@ public final class JavaProcess implements AutoCloseable {
     public static JavaProcess start(String name, List<String> command, Map<String, String> environment, Path log) {
         try {
             Files.createDirectories(log.getParent());
+            long logStart = Files.exists(log) ? Files.size(log) : 0;
             ProcessBuilder builder = new ProcessBuilder(command)
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
-            return new JavaProcess(name, builder.start(), log);
+            return new JavaProcess(name, builder.start(), log, logStart);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name, e);
         }
@@ -104,10 +107,11 @@ public final class JavaProcess implements AutoCloseable {
         throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log + ":\n" + tail(4_000));
     }
 
-    /** True once the log holds {@code text}. */
+    /** True once what this process wrote to its log (not an earlier run's lines) holds {@code text}. */
     public boolean logContains(String text) {
-        try {
-            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        try (InputStream in = Files.newInputStream(log)) {
+            in.skipNBytes(logStart);
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).contains(text);
         } catch (IOException e) {
             return false;
         }

@@ -22,6 +22,8 @@ public final class TestServers {
     static final String S3 = "strata.test.s3.endpoint";
     static final String DATABASE = "strata.test.database";
     static final String KEYS = "strata.test.keys";
+    static final String KAFKA_DIR = "strata.test.kafka.dir";
+    static final String KAFKA_PID = "strata.test.kafka.pid";
 
     private TestServers() {
     }
@@ -37,6 +39,26 @@ public final class TestServers {
                 postgres.user(), postgres.password(), Path.of(System.getProperty(KEYS)));
     }
 
+    /** Stops the test JVM's broker, as an outage would; {@link #startKafka()} brings the same one back. */
+    public static synchronized void stopKafka() {
+        String pid = System.getProperty(KAFKA_PID);
+        if (pid == null) {
+            throw new IllegalStateException("this JVM's broker is external (STRATA_TEST_KAFKA): cannot stop it");
+        }
+        ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
+            process.destroy();
+            process.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+        });
+    }
+
+    /** Starts the broker again on the same ports and log directory, so no data is lost. */
+    public static synchronized void startKafka() {
+        String[] where = System.getProperty(KAFKA_DIR).split("\\|");
+        KafkaBroker broker = KafkaBroker.start(Path.of(where[0]), Integer.parseInt(where[1]),
+                Integer.parseInt(where[2]), 3);
+        System.setProperty(KAFKA_PID, Long.toString(broker.pid()));
+    }
+
     private static void startAll() {
         Path work = Path.of("target", "strata-test").toAbsolutePath();
         Postgres postgres = Postgres.fromEnvironment().ensureRunning();
@@ -45,10 +67,14 @@ public final class TestServers {
 
         String kafka = System.getenv("STRATA_TEST_KAFKA");
         if (kafka == null || kafka.isBlank()) {
-            KafkaBroker broker = KafkaBroker.start(work.resolve("kafka-" + ProcessHandle.current().pid()),
-                    FreePorts.next(), FreePorts.next(), 3);
-            Runtime.getRuntime().addShutdownHook(new Thread(broker::close, "stop-test-kafka"));
+            Path dir = work.resolve("kafka-" + ProcessHandle.current().pid());
+            int port = FreePorts.next();
+            int controllerPort = FreePorts.next();
+            KafkaBroker broker = KafkaBroker.start(dir, port, controllerPort, 3);
+            Runtime.getRuntime().addShutdownHook(new Thread(TestServers::stopKafka, "stop-test-kafka"));
             kafka = broker.bootstrapServers();
+            System.setProperty(KAFKA_DIR, dir + "|" + port + "|" + controllerPort);
+            System.setProperty(KAFKA_PID, Long.toString(broker.pid()));
         }
         String s3 = System.getenv("STRATA_TEST_S3");
         if (s3 == null || s3.isBlank()) {

@@ -1,0 +1,89 @@
+package dev.strata.ingest.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.store.ThingStore;
+import dev.strata.ingest.store.ThingStore.ThingRow;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.problem.ProblemException;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Reads of the group's things: one by id, or all in creation order with a cursor. */
+@Path("/groups/{groupId}/things")
+@Produces(MediaType.APPLICATION_JSON)
+public class ThingResource {
+
+    static final int DEFAULT_PAGE = 50;
+    static final int MAX_PAGE = 1000;
+
+    private final Pool pool;
+    private final ThingStore things;
+    private final TenantAccess access;
+    private final ObjectMapper mapper;
+
+    public ThingResource(Pool pool, ThingStore things, TenantAccess access, ObjectMapper mapper) {
+        this.pool = pool;
+        this.things = things;
+        this.access = access;
+        this.mapper = mapper;
+    }
+
+    public record ThingView(UUID id, UUID groupId, String type, String name, JsonNode properties, String status,
+                            Instant createdAt, Instant updatedAt) {
+    }
+
+    public record ThingPage(List<ThingView> things, int count, int limit, boolean hasMore, String nextCursor) {
+    }
+
+    @GET
+    @Path("/{thingId}")
+    @Operation(summary = "Read one thing")
+    public Uni<ThingView> get(@RestPath String groupId, @RestPath String thingId) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        UUID id = PathIds.uuid(thingId, "thingId");
+        return things.find(pool, group, id)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("No thing " + id + " in this group."))
+                .map(this::view);
+    }
+
+    @GET
+    @Operation(summary = "List things in creation order; pass nextCursor back as cursor for the next page")
+    public Uni<ThingPage> list(@RestPath String groupId, @RestQuery String type, @RestQuery String status,
+                               @RestQuery String cursor, @RestQuery Integer limit) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        int size = Cursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
+        UUID after = Cursors.decodeId(cursor);
+        return things.page(pool, group, type, status, after, size + 1).map(rows -> {
+            boolean more = rows.size() > size;
+            List<ThingView> page = rows.stream().limit(size).map(this::view).toList();
+            String next = more ? Cursors.encodeId(page.get(page.size() - 1).id()) : null;
+            return new ThingPage(page, page.size(), size, more, next);
+        });
+    }
+
+    private ThingView view(ThingRow row) {
+        try {
+            return new ThingView(row.id(), row.groupId(), row.type(), row.name(), mapper.readTree(row.propertiesJson()),
+                    row.status(), row.createdAt(), row.updatedAt());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package dev.strata.ingest.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Limits and tuning of ingest-service. Every limit answers with a problem naming it when crossed. */
+@ConfigMapping(prefix = "strata.ingest")
+public interface IngestConfig {
+
+    /** Most items one batch call takes; larger imports go through import jobs. */
+    @WithDefault("10000")
+    int maxBatchItems();
+
+    /** Largest body a batch call takes (bytes); over it: 413. */
+    @WithDefault("67108864")
+    long maxBatchBodyBytes();
+
+    /** Largest serialized {@code properties} object of one thing (bytes). */
+    @WithDefault("65536")
+    int maxPropertyBytes();
+
+    /** Longest thing name (characters). */
+    @WithDefault("256")
+    int maxNameLength();
+
+    /** Largest knowledge text (bytes). */
+    @WithDefault("262144")
+    int maxKnowledgeTextBytes();
+
+    /** Most embedding dimensions of one knowledge item. */
+    @WithDefault("4096")
+    int maxEmbeddingDimensions();
+
+    /** Largest serialized {@code metadata} object of an event or connection (bytes). */
+    @WithDefault("16384")
+    int maxMetadataBytes();
+
+    /** How far in the future a client may date an event. */
+    @WithDefault("PT5M")
+    Duration maxEventClockSkew();
+
+    Outbox outbox();
+
+    Imports imports();
+
+    interface Outbox {
+        /** Events one relay transaction publishes. */
+        @WithDefault("1000")
+        int batchSize();
+
+        /** How often an idle relay looks for new rows (a write also wakes it at once). */
+        @WithDefault("100ms")
+        Duration pollInterval();
+
+        /** Back-off after Kafka or the database failed. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        /** How long published rows stay in the outbox for inspection before they are purged. */
+        @WithDefault("PT1H")
+        Duration keepPublished();
+
+        /** Whether this replica runs a relay. */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface Imports {
+        /** Largest import body (bytes). */
+        @WithDefault("4294967296")
+        long maxBodyBytes();
+
+        /** Items written per transaction of an import job. */
+        @WithDefault("5000")
+        int chunkSize();
+
+        /** Most item errors an import job keeps (it keeps counting beyond). */
+        @WithDefault("1000")
+        int maxReportedErrors();
+
+        /** Where uploaded import bodies are spooled until processed; default: the system temp folder. */
+        Optional<Path> spoolDirectory();
+    }
+}

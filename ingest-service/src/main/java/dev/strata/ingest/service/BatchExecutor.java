@@ -1,0 +1,121 @@
+package dev.strata.ingest.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.messaging.OutboxRelay;
+import dev.strata.ingest.store.GroupStore;
+import dev.strata.ingest.store.GroupStore.GroupRow;
+import dev.strata.ingest.store.IdempotencyStore;
+import dev.strata.ingest.store.IdempotencyStore.StoredAnswer;
+import dev.strata.model.problem.ProblemType;
+import dev.strata.support.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.pgclient.PgException;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.UUID;
+import java.util.function.BiFunction;
+
+/**
+ * Runs a write in one transaction and makes it safe to retry: with an {@code Idempotency-Key}, the first answer
+ * is stored in the same transaction as the writes, and a repeat (even a concurrent one) gets that answer back
+ * without writing anything. After the commit the outbox relay is woken, so the events leave at once.
+ */
+@ApplicationScoped
+public class BatchExecutor {
+
+    private final Pool pool;
+    private final GroupStore groups;
+    private final IdempotencyStore keys;
+    private final OutboxRelay relay;
+    private final ObjectMapper mapper;
+
+    public BatchExecutor(Pool pool, GroupStore groups, IdempotencyStore keys, OutboxRelay relay, ObjectMapper mapper) {
+        this.pool = pool;
+        this.groups = groups;
+        this.keys = keys;
+        this.relay = relay;
+        this.mapper = mapper;
+    }
+
+    /** What a write answers: its HTTP status and body. */
+    public record Outcome(int status, Object body) {
+    }
+
+    /** The answer as sent: JSON text, and whether it is a stored first answer being replayed. */
+    public record Answer(int status, String json, boolean replayed) {
+    }
+
+    /**
+     * @param idempotencyKey the client's key, or null
+     * @param requestBody    the raw request (hashed to recognise a key reused for another request)
+     * @param work           the writes, given the transaction and the (existing) group
+     */
+    public Uni<Answer> execute(UUID groupId, String idempotencyKey, byte[] requestBody,
+                               BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+        if (idempotencyKey == null) {
+            return transaction(groupId, null, null, work);
+        }
+        if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
+            throw ProblemException.badRequest("Idempotency-Key must be 1 to 255 characters.");
+        }
+        String hash = sha256(requestBody);
+        return keys.find(pool, groupId, idempotencyKey).chain(stored -> stored != null
+                ? Uni.createFrom().item(replay(stored, hash))
+                : transaction(groupId, idempotencyKey, hash, work)
+                        .onFailure(BatchExecutor::isKeyConflict)
+                        .recoverWithUni(() -> keys.find(pool, groupId, idempotencyKey)
+                                .map(winner -> replay(winner, hash))));
+    }
+
+    private Uni<Answer> transaction(UUID groupId, String key, String hash,
+                                    BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+        return pool.withTransaction(tx -> groups.find(tx, groupId)
+                        .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + groupId + "."))
+                        .chain(group -> work.apply(tx, group))
+                        .chain(outcome -> {
+                            Answer answer = new Answer(outcome.status(), toJson(outcome.body()), false);
+                            if (key == null) {
+                                return Uni.createFrom().item(answer);
+                            }
+                            return keys.save(tx, groupId, key, new StoredAnswer(hash, answer.status(), answer.json()))
+                                    .replaceWith(answer);
+                        }))
+                .invoke(relay::wake);
+    }
+
+    private static Answer replay(StoredAnswer stored, String hash) {
+        if (!stored.requestHash().equals(hash)) {
+            throw ProblemException.of(ProblemType.CONFLICT,
+                    "This Idempotency-Key was already used for a different request.");
+        }
+        return new Answer(stored.status(), stored.response(), true);
+    }
+
+    private static boolean isKeyConflict(Throwable failure) {
+        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
+                && "idempotency_keys_pkey".equals(pg.getConstraint());
+    }
+
+    private String toJson(Object body) {
+        try {
+            return mapper.writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a response", e);
+        }
+    }
+
+    private static String sha256(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+}

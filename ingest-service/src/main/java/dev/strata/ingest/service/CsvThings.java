@@ -1,0 +1,190 @@
+package dev.strata.ingest.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.model.problem.FieldError;
+import dev.strata.support.problem.ProblemException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads things from CSV (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes) with a header of
+ * {@code type,name,status,properties.<key>...}, one row at a time, so an import of millions of rows streams.
+ * Property values that read as numbers or booleans become JSON numbers or booleans; empty cells are left out.
+ */
+public final class CsvThings implements AutoCloseable {
+
+    private final Reader reader;
+    private final ObjectMapper mapper;
+    private final List<String> header;
+    private int line = 1;
+    private int pushedBack = -2;
+
+    public CsvThings(Reader reader, ObjectMapper mapper) {
+        this.reader = reader;
+        this.mapper = mapper;
+        List<String> columns = record();
+        if (columns == null) {
+            throw ProblemException.badRequest("The CSV body is empty: it needs a header row.");
+        }
+        List<FieldError> errors = new ArrayList<>();
+        for (String column : columns) {
+            boolean known = column.equals("type") || column.equals("name") || column.equals("status")
+                    || (column.startsWith("properties.") && column.length() > "properties.".length());
+            if (!known) {
+                errors.add(FieldError.of(column, "unknown column; expected type, name, status or properties.<key>"));
+            }
+        }
+        if (!columns.contains("type") || !columns.contains("name")) {
+            errors.add(FieldError.of("header", "needs the columns type and name"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation("The CSV header is not valid.", errors);
+        }
+        this.header = columns;
+    }
+
+    /** The next row as a thing item, or null at the end. */
+    public ObjectNode next() {
+        List<String> cells;
+        do {
+            cells = record();
+            if (cells == null) {
+                return null;
+            }
+        } while (cells.size() == 1 && cells.get(0).isEmpty()); // blank line
+        ObjectNode item = mapper.createObjectNode();
+        ObjectNode properties = null;
+        for (int i = 0; i < cells.size(); i++) {
+            if (i >= header.size()) {
+                item.put(ThingRules.CSV_ROW_ERROR, "the row has " + cells.size() + " cells but the header " + header.size());
+                break;
+            }
+            String column = header.get(i);
+            String value = cells.get(i);
+            if (value.isEmpty()) {
+                continue;
+            }
+            if (column.startsWith("properties.")) {
+                if (properties == null) {
+                    properties = item.putObject("properties");
+                }
+                putTyped(properties, column.substring("properties.".length()), value);
+            } else {
+                item.put(column, value);
+            }
+        }
+        return item;
+    }
+
+    private static void putTyped(ObjectNode target, String key, String value) {
+        if (value.equals("true") || value.equals("false")) {
+            target.put(key, Boolean.parseBoolean(value));
+            return;
+        }
+        if (looksNumeric(value)) {
+            try {
+                BigDecimal number = new BigDecimal(value);
+                if (number.scale() <= 0 && number.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0) {
+                    target.put(key, number.longValueExact());
+                } else {
+                    target.put(key, number);
+                }
+                return;
+            } catch (NumberFormatException | ArithmeticException ignored) {
+                // falls through to text
+            }
+        }
+        target.put(key, value);
+    }
+
+    private static boolean looksNumeric(String value) {
+        char first = value.charAt(0);
+        // No leading zeros ("007" is an id, not 7) and no leading '+' or '.'.
+        return (Character.isDigit(first) || first == '-') && !(value.length() > 1 && first == '0'
+                && value.charAt(1) != '.');
+    }
+
+    /** Reads one CSV record; null at end of input. */
+    private List<String> record() {
+        try {
+            int c = read();
+            if (c == -1) {
+                return null;
+            }
+            List<String> cells = new ArrayList<>();
+            StringBuilder cell = new StringBuilder();
+            boolean quoted = false;
+            boolean wasQuoted = false;
+            while (true) {
+                if (quoted) {
+                    if (c == -1) {
+                        throw ProblemException.badRequest("CSV line " + line + ": a quoted field is not closed.");
+                    }
+                    if (c == '"') {
+                        int nextChar = read();
+                        if (nextChar == '"') {
+                            cell.append('"');
+                        } else {
+                            quoted = false;
+                            c = nextChar;
+                            continue;
+                        }
+                    } else {
+                        if (c == '\n') {
+                            line++;
+                        }
+                        cell.append((char) c);
+                    }
+                } else if (c == '"' && cell.length() == 0 && !wasQuoted) {
+                    quoted = true;
+                    wasQuoted = true;
+                } else if (c == ',') {
+                    cells.add(cell.toString());
+                    cell.setLength(0);
+                    wasQuoted = false;
+                } else if (c == '\n' || c == -1) {
+                    line++;
+                    cells.add(cell.toString());
+                    return cells;
+                } else if (c == '\r') {
+                    int nextChar = read();
+                    if (nextChar != '\n') {
+                        pushedBack = nextChar;
+                    }
+                    line++;
+                    cells.add(cell.toString());
+                    return cells;
+                } else {
+                    cell.append((char) c);
+                }
+                c = read();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private int read() throws IOException {
+        if (pushedBack != -2) {
+            int c = pushedBack;
+            pushedBack = -2;
+            return c;
+        }
+        return reader.read();
+    }
+
+    @Override
+    public void close() {
+        try {
+            reader.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.strata.ingest.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.service.BatchExecutor.Answer;
+import dev.strata.ingest.service.BatchExecutor.Outcome;
+import dev.strata.ingest.service.ThingRules.NewThing;
+import dev.strata.ingest.store.ActivityStore;
+import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.ingest.store.OutboxStore;
+import dev.strata.ingest.store.ThingStore;
+import dev.strata.ingest.store.ThingStore.ThingRow;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.BatchImported;
+import dev.strata.model.events.payload.ThingCreated;
+import dev.strata.model.ids.UuidV7;
+import dev.strata.model.problem.FieldError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Creates things in bulk: every item is validated on its own, all valid ones are written in one transaction
+ * together with one {@code thing_created} event each and the batch's single {@code batch_import} entry.
+ */
+@ApplicationScoped
+public class ThingBatchService {
+
+    private final ThingRules rules;
+    private final ThingStore things;
+    private final ActivityStore activity;
+    private final OutboxStore outbox;
+    private final EventFactory events;
+    private final BatchExecutor executor;
+    private final BatchLimits limits;
+
+    public ThingBatchService(ThingRules rules, ThingStore things, ActivityStore activity, OutboxStore outbox,
+                             EventFactory events, BatchExecutor executor, BatchLimits limits) {
+        this.rules = rules;
+        this.things = things;
+        this.activity = activity;
+        this.outbox = outbox;
+        this.events = events;
+        this.executor = executor;
+        this.limits = limits;
+    }
+
+    public Uni<Answer> create(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
+        limits.checkItemCount(batch.items().size());
+        Prepared prepared = prepare(groupId, batch.items(), batch.options(), UuidV7.next(), null);
+        return executor.execute(groupId, idempotencyKey, requestBody,
+                (tx, group) -> write(tx, groupId, prepared).replaceWith(new Outcome(200, prepared.result())));
+    }
+
+    /** Validates and builds everything a batch writes, before any transaction is open. */
+    public Prepared prepare(UUID groupId, List<JsonNode> items, BatchOptions options, UUID batchId, UUID importJobId) {
+        List<FieldError> errors = new ArrayList<>();
+        NewThing[] valid = new NewThing[items.size()];
+        for (int i = 0; i < items.size(); i++) {
+            valid[i] = rules.validate(items.get(i), i, options.defaultStatus(), errors);
+        }
+        limits.rejectIfAtomic(options, errors);
+        limits.rejectIfNoneValid((int) Arrays.stream(valid).filter(java.util.Objects::nonNull).count(), errors);
+
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        UUID[] created = new UUID[items.size()];
+        List<ThingRow> rows = new ArrayList<>(items.size());
+        List<EventEnvelope> facts = new ArrayList<>(items.size() + 1);
+        for (int i = 0; i < valid.length; i++) {
+            NewThing thing = valid[i];
+            if (thing == null) {
+                continue;
+            }
+            UUID id = UuidV7.next();
+            created[i] = id;
+            rows.add(new ThingRow(id, groupId, thing.type(), thing.name(), thing.propertiesJson(),
+                    thing.propertiesBytes(), thing.status(), now, now));
+            facts.add(events.create(EventType.THING_CREATED, groupId, now, id, new ThingCreated(id, thing.type(),
+                    thing.name(), thing.status(), thing.properties(), thing.propertiesBytes(), now, batchId)));
+        }
+        BatchImported summary = new BatchImported(batchId, "things", items.size(), rows.size(),
+                items.size() - rows.size(), importJobId);
+        EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
+        facts.add(batchEvent);
+        ActivityRow logEntry = new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null, null,
+                now, batchEvent.data().toString(), now);
+        BatchResult result = new BatchResult(Arrays.asList(created), items.size() - rows.size(), errors,
+                BatchResult.Summary.of(items.size(), rows.size()), batchId, batchEvent.id());
+        return new Prepared(rows, facts, logEntry, result, now);
+    }
+
+    public Uni<Void> write(SqlConnection tx, UUID groupId, Prepared prepared) {
+        return things.insert(tx, groupId, prepared.rows(), prepared.createdAt())
+                .chain(() -> activity.insertNew(tx, groupId, List.of(prepared.logEntry())))
+                .chain(() -> outbox.append(tx, groupId, prepared.events()));
+    }
+
+    /** A validated batch, ready to write. */
+    public record Prepared(List<ThingRow> rows, List<EventEnvelope> events, ActivityRow logEntry, BatchResult result,
+                           Instant createdAt) {
+    }
+}

@@ -1,0 +1,93 @@
+package dev.strata.ingest.service;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.config.IngestConfig;
+import dev.strata.model.ontology.Ontology;
+import dev.strata.model.problem.FieldError;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Set;
+
+/** Validates thing items (SPEC section 1): known type, non-blank name, status, properties size. */
+@ApplicationScoped
+public class ThingRules {
+
+    public static final Set<String> STATUSES = Set.of("draft", "active", "published", "archived");
+    static final String CSV_ROW_ERROR = "_csvRow";
+    private static final Set<String> FIELDS = Set.of("type", "name", "status", "properties");
+
+    private final Ontology ontology;
+    private final IngestConfig config;
+    private final ObjectMapper mapper;
+
+    public ThingRules(Ontology ontology, IngestConfig config, ObjectMapper mapper) {
+        this.ontology = ontology;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /** A valid new thing, its properties already serialized for the database. */
+    public record NewThing(String type, String name, String status, JsonNode properties, String propertiesJson,
+                           int propertiesBytes) {
+    }
+
+    /** Returns the thing, or null after adding the item's errors to {@code errors}. */
+    public NewThing validate(JsonNode item, int index, String defaultStatus, List<FieldError> errors) {
+        int before = errors.size();
+        if (!item.isObject()) {
+            errors.add(FieldError.at(index, "$", "must be an object"));
+            return null;
+        }
+        if (item.has(CSV_ROW_ERROR)) {
+            errors.add(FieldError.at(index, "row", item.get(CSV_ROW_ERROR).asText()));
+            return null;
+        }
+        ItemErrors.rejectUnknownFields(item, FIELDS, index, errors);
+        String type = ItemErrors.requiredText(item, "type", index, errors);
+        if (type != null && !ontology.isKnownThingType(type)) {
+            errors.add(FieldError.at(index, "type", "unknown thing type '" + type + "'"));
+        }
+        String name = ItemErrors.requiredText(item, "name", index, errors);
+        if (name != null) {
+            if (name.isBlank()) {
+                errors.add(FieldError.at(index, "name", "must not be blank"));
+            } else if (name.length() > config.maxNameLength()) {
+                errors.add(FieldError.at(index, "name", "longer than " + config.maxNameLength() + " characters"));
+            }
+        }
+        String status = ItemErrors.optionalText(item, "status", index, errors);
+        if (status == null && !item.hasNonNull("status")) {
+            status = defaultStatus;
+        } else if (status != null && !STATUSES.contains(status)) {
+            errors.add(FieldError.at(index, "status", "must be one of draft, active, published, archived"));
+        }
+        JsonNode properties = item.get("properties");
+        String propertiesJson = "{}";
+        int propertiesBytes = 2;
+        if (properties == null || properties.isNull()) {
+            properties = mapper.createObjectNode();
+        } else if (!properties.isObject()) {
+            errors.add(FieldError.at(index, "properties", "must be an object"));
+        } else {
+            propertiesJson = serialize(properties);
+            propertiesBytes = ItemErrors.utf8Length(propertiesJson);
+            if (propertiesBytes > config.maxPropertyBytes()) {
+                errors.add(FieldError.at(index, "properties", "larger than the limit of " + config.maxPropertyBytes()
+                        + " bytes (" + propertiesBytes + ")"));
+            }
+        }
+        return errors.size() == before
+                ? new NewThing(type, name, status, properties, propertiesJson, propertiesBytes) : null;
+    }
+
+    String serialize(JsonNode node) {
+        try {
+            return mapper.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a parsed JSON tree", e);
+        }
+    }
+}

@@ -1,0 +1,217 @@
+package dev.strata.ingest.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.service.BatchExecutor.Answer;
+import dev.strata.ingest.service.BatchExecutor.Outcome;
+import dev.strata.ingest.store.ActivityStore;
+import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.ingest.store.OutboxStore;
+import dev.strata.ingest.store.ThingStore;
+import dev.strata.ingest.store.ThingStore.ThingRow;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.BatchImported;
+import dev.strata.model.events.payload.ThingUpdated;
+import dev.strata.model.ids.UuidV7;
+import dev.strata.model.problem.FieldError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Updates names, properties and statuses in bulk. {@code properties} replaces the whole object. Each thing that
+ * really changes gets one {@code thing_updated} event whose {@code changes} hold {@code {field: {from, to}}};
+ * an update that changes nothing writes nothing.
+ */
+@ApplicationScoped
+public class ThingUpdateService {
+
+    private static final Set<String> FIELDS = Set.of("id", "name", "properties", "status");
+
+    private final ThingStore things;
+    private final ActivityStore activity;
+    private final OutboxStore outbox;
+    private final EventFactory events;
+    private final BatchExecutor executor;
+    private final BatchLimits limits;
+    private final IngestConfig config;
+    private final ObjectMapper mapper;
+
+    public ThingUpdateService(ThingStore things, ActivityStore activity, OutboxStore outbox, EventFactory events,
+                              BatchExecutor executor, BatchLimits limits, IngestConfig config, ObjectMapper mapper) {
+        this.things = things;
+        this.activity = activity;
+        this.outbox = outbox;
+        this.events = events;
+        this.executor = executor;
+        this.limits = limits;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /** One requested change, validated; null fields are left as they are. */
+    record Patch(int index, UUID id, String name, JsonNode properties, String propertiesJson, int propertiesBytes,
+                 String status) {
+    }
+
+    /** The answer: ids in input order (null where the item failed) and how many really changed. */
+    public record UpdateResult(List<UUID> updated, int changed, int unchanged, int failed, List<FieldError> errors,
+                               BatchResult.Summary summary, UUID batchId, String position) {
+    }
+
+    public Uni<Answer> update(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
+        List<JsonNode> items = batch.items();
+        limits.checkItemCount(items.size());
+        List<FieldError> errors = new ArrayList<>();
+        List<Patch> patches = new ArrayList<>(items.size());
+        Set<UUID> seen = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Patch patch = validate(items.get(i), i, errors);
+            if (patch != null && !seen.add(patch.id())) {
+                errors.add(FieldError.at(i, "id", "the same thing appears earlier in this batch"));
+                patch = null;
+            }
+            if (patch != null) {
+                patches.add(patch);
+            }
+        }
+        limits.rejectIfAtomic(batch.options(), errors);
+        limits.rejectIfNoneValid(patches.size(), errors);
+        UUID[] ids = patches.stream().map(Patch::id).toArray(UUID[]::new);
+        return executor.execute(groupId, idempotencyKey, requestBody, (tx, group) ->
+                things.findAll(tx, groupId, ids, true)
+                        .chain(current -> apply(tx, groupId, items.size(), patches, current, errors, batch.options())));
+    }
+
+    private Uni<Outcome> apply(SqlConnection tx, UUID groupId, int total, List<Patch> patches,
+                               Map<UUID, ThingRow> current, List<FieldError> errors, BatchOptions options) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        UUID batchId = UuidV7.next();
+        UUID[] updated = new UUID[total];
+        List<ThingRow> changedRows = new ArrayList<>();
+        List<EventEnvelope> facts = new ArrayList<>();
+        List<ActivityRow> log = new ArrayList<>();
+        int unchanged = 0;
+        for (Patch patch : patches) {
+            ThingRow before = current.get(patch.id());
+            if (before == null) {
+                errors.add(FieldError.at(patch.index(), "id", "no such thing in this group"));
+                continue;
+            }
+            updated[patch.index()] = patch.id();
+            Map<String, ThingUpdated.Change> changes = new LinkedHashMap<>();
+            String name = before.name();
+            String propertiesJson = before.propertiesJson();
+            int propertiesBytes = before.propertiesBytes();
+            String status = before.status();
+            if (patch.name() != null && !patch.name().equals(before.name())) {
+                changes.put("name", new ThingUpdated.Change(before.name(), patch.name()));
+                name = patch.name();
+            }
+            if (patch.properties() != null) {
+                JsonNode old = parse(before.propertiesJson());
+                if (!old.equals(patch.properties())) {
+                    changes.put("properties", new ThingUpdated.Change(old, patch.properties()));
+                    propertiesJson = patch.propertiesJson();
+                    propertiesBytes = patch.propertiesBytes();
+                }
+            }
+            if (patch.status() != null && !patch.status().equals(before.status())) {
+                changes.put("status", new ThingUpdated.Change(before.status(), patch.status()));
+                status = patch.status();
+            }
+            if (changes.isEmpty()) {
+                unchanged++;
+                continue;
+            }
+            changedRows.add(new ThingRow(before.id(), groupId, before.type(), name, propertiesJson, propertiesBytes,
+                    status, before.createdAt(), now));
+            EventEnvelope event = events.create(EventType.THING_UPDATED, groupId, now, before.id(),
+                    new ThingUpdated(before.id(), before.type(), changes, propertiesBytes, before.propertiesBytes(),
+                            now, batchId));
+            facts.add(event);
+            log.add(new ActivityRow(UUID.fromString(event.id()), EventType.THING_UPDATED, null, before.id(), now,
+                    event.data().toString(), now));
+        }
+        errors.sort(java.util.Comparator.comparing(FieldError::index));
+        limits.rejectIfAtomic(options, errors);
+
+        int applied = (int) Arrays.stream(updated).filter(java.util.Objects::nonNull).count();
+        limits.rejectIfNoneValid(applied, errors);
+        EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId,
+                new BatchImported(batchId, "thing_updates", total, applied, total - applied, null));
+        facts.add(batchEvent);
+        log.add(new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null, null, now,
+                batchEvent.data().toString(), now));
+        UpdateResult result = new UpdateResult(Arrays.asList(updated), changedRows.size(), unchanged,
+                total - applied, errors, BatchResult.Summary.of(total, applied), batchId, batchEvent.id());
+        return things.update(tx, groupId, changedRows, now)
+                .chain(() -> activity.insertNew(tx, groupId, log))
+                .chain(() -> outbox.append(tx, groupId, facts))
+                .replaceWith(new Outcome(200, result));
+    }
+
+    private Patch validate(JsonNode item, int index, List<FieldError> errors) {
+        int before = errors.size();
+        if (!item.isObject()) {
+            errors.add(FieldError.at(index, "$", "must be an object"));
+            return null;
+        }
+        ItemErrors.rejectUnknownFields(item, FIELDS, index, errors);
+        UUID id = ItemErrors.uuid(item, "id", true, index, errors);
+        String name = ItemErrors.optionalText(item, "name", index, errors);
+        if (name != null && (name.isBlank() || name.length() > config.maxNameLength())) {
+            errors.add(FieldError.at(index, "name", "must be non-blank and at most " + config.maxNameLength()
+                    + " characters"));
+        }
+        String status = ItemErrors.optionalText(item, "status", index, errors);
+        if (status != null && !ThingRules.STATUSES.contains(status)) {
+            errors.add(FieldError.at(index, "status", "must be one of draft, active, published, archived"));
+        }
+        JsonNode properties = item.get("properties");
+        String propertiesJson = null;
+        int propertiesBytes = 0;
+        if (properties != null && !properties.isNull()) {
+            if (!properties.isObject()) {
+                errors.add(FieldError.at(index, "properties", "must be an object"));
+            } else {
+                propertiesJson = properties.toString();
+                propertiesBytes = ItemErrors.utf8Length(propertiesJson);
+                if (propertiesBytes > config.maxPropertyBytes()) {
+                    errors.add(FieldError.at(index, "properties", "larger than the limit of "
+                            + config.maxPropertyBytes() + " bytes (" + propertiesBytes + ")"));
+                }
+            }
+        } else {
+            properties = null;
+        }
+        if (errors.size() == before && name == null && status == null && properties == null) {
+            errors.add(FieldError.at(index, "$", "gives nothing to change (name, properties or status)"));
+        }
+        return errors.size() == before
+                ? new Patch(index, id, name, properties, propertiesJson, propertiesBytes, status) : null;
+    }
+
+    private JsonNode parse(String json) {
+        try {
+            return mapper.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

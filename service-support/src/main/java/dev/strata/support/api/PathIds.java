@@ -1,0 +1,36 @@
+package dev.strata.support.api;
+
+import dev.strata.model.problem.FieldError;
+import dev.strata.model.problem.Problem;
+import dev.strata.model.problem.ProblemType;
+import dev.strata.support.problem.ProblemException;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Parses ids from paths and query parameters. A malformed id is the caller's mistake (400 naming the
+ * parameter), not a missing resource, which is why resources take ids as strings.
+ */
+public final class PathIds {
+
+    private PathIds() {
+    }
+
+    public static UUID uuid(String value, String parameter) {
+        if (value != null && value.length() == 36) {
+            try {
+                return UUID.fromString(value);
+            } catch (IllegalArgumentException ignored) {
+                // reported below
+            }
+        }
+        throw new ProblemException(Problem.of(ProblemType.MALFORMED_REQUEST,
+                        "'" + parameter + "' must be a UUID.")
+                .withErrors(List.of(FieldError.of(parameter, "must be a UUID"))));
+    }
+
+    public static UUID optionalUuid(String value, String parameter) {
+        return value == null || value.isEmpty() ? null : uuid(value, parameter);
+    }
+}
