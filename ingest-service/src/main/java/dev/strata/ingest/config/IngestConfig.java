@@ -60,10 +60,6 @@ public interface IngestConfig {
         @WithDefault("1s")
         Duration retryBackoff();
 
-        /** How long published rows stay in the outbox for inspection before they are purged. */
-        @WithDefault("PT1H")
-        Duration keepPublished();
-
         /** Whether this replica runs a relay. */
         @WithDefault("true")
         boolean enabled();

@@ -22,8 +22,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,8 +30,8 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Publishes committed outbox rows to the event topic, keyed by group, and marks them published in the same
- * transaction that locked their shard. A crash between the send and the mark republishes a row (consumers
+ * Publishes committed outbox rows to the event topic, keyed by group, and removes them in the same transaction
+ * that locked their shard. A crash between the send and the mark republishes a row (consumers
  * deduplicate by event id); a Kafka outage rolls the transaction back and the relay retries, so nothing is lost
  * and a group's events keep their order.
  */
@@ -53,7 +51,6 @@ public class OutboxRelay {
     private volatile boolean running;
     private volatile Thread worker;
     private KafkaProducer<String, byte[]> producer;
-    private long lastPurge;
 
     public OutboxRelay(Pool pool, OutboxStore outbox, IngestConfig config,
                        @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry) {
@@ -139,7 +136,6 @@ public class OutboxRelay {
         while (running) {
             try {
                 int sent = drain();
-                purgeIfDue();
                 if (sent == 0) {
                     wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wakeUp.drainPermits();
@@ -208,16 +204,6 @@ public class OutboxRelay {
             acks[i] = ack;
         }
         return Uni.createFrom().completionStage(CompletableFuture.allOf(acks));
-    }
-
-    private void purgeIfDue() {
-        long now = System.currentTimeMillis();
-        if (now - lastPurge < Duration.ofMinutes(1).toMillis()) {
-            return;
-        }
-        lastPurge = now;
-        OffsetDateTime before = OffsetDateTime.now(ZoneOffset.UTC).minus(config.keepPublished());
-        outbox.purgePublishedBefore(pool, before).await().atMost(Duration.ofSeconds(30));
     }
 
     private static String rootMessage(Throwable e) {

@@ -8,14 +8,13 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
  * The outbox: events are inserted with the writes they describe, in the same transaction, and the relay
- * publishes them in {@code position} order. Each group maps to one of {@link #SHARDS} shards; a relay owns a
+ * publishes them in {@code position} order and removes them in the transaction that published them. Each group maps to one of {@link #SHARDS} shards; a relay owns a
  * shard while it publishes it, so replicas share the work and a group's events never overtake each other.
  */
 @ApplicationScoped
@@ -53,7 +52,7 @@ public class OutboxStore {
 
     /** Shards that have unpublished rows. */
     public Uni<List<Integer>> pendingShards(SqlClient client) {
-        return client.query("SELECT DISTINCT shard FROM outbox WHERE published_at IS NULL")
+        return client.query("SELECT DISTINCT shard FROM outbox")
                 .execute()
                 .map(rows -> {
                     List<Integer> shards = new ArrayList<>();
@@ -77,8 +76,7 @@ public class OutboxStore {
     public Uni<List<Pending>> nextBatch(SqlClient tx, int shard, int limit) {
         return tx.preparedQuery("""
                         SELECT position, group_id, event_id, payload FROM outbox
-                        WHERE shard = $1 AND published_at IS NULL
-                        ORDER BY position LIMIT $2""")
+                        WHERE shard = $1 ORDER BY position LIMIT $2""")
                 .execute(Tuple.of((short) shard, limit))
                 .map(rows -> {
                     List<Pending> batch = new ArrayList<>(rows.size());
@@ -89,21 +87,16 @@ public class OutboxStore {
                 });
     }
 
+    /** Marks rows as published by removing them; the caller holds the shard's lock. */
     public Uni<Void> markPublished(SqlClient tx, List<Pending> published) {
         Long[] positions = published.stream().map(Pending::position).toArray(Long[]::new);
-        return tx.preparedQuery("UPDATE outbox SET published_at = now() WHERE position = ANY($1::bigint[])")
+        return tx.preparedQuery("DELETE FROM outbox WHERE position = ANY($1::bigint[])")
                 .execute(Tuple.of(positions))
                 .replaceWithVoid();
     }
 
-    public Uni<Integer> purgePublishedBefore(SqlClient client, OffsetDateTime before) {
-        return client.preparedQuery("DELETE FROM outbox WHERE published_at < $1")
-                .execute(Tuple.of(before))
-                .map(rows -> rows.rowCount());
-    }
-
     public Uni<Long> countPending(SqlClient client) {
-        return client.query("SELECT count(*) FROM outbox WHERE published_at IS NULL")
+        return client.query("SELECT count(*) FROM outbox")
                 .execute()
                 .map(rows -> rows.iterator().next().getLong(0));
     }

@@ -1,0 +1,34 @@
+package dev.strata.benchmark;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+/** Timings of repeated runs of one scenario, in milliseconds. */
+final class Stats {
+
+    private final List<Double> millis = new ArrayList<>();
+
+    void add(long nanos) {
+        millis.add(nanos / 1_000_000.0);
+    }
+
+    double median() {
+        return percentile(50);
+    }
+
+    double p95() {
+        return percentile(95);
+    }
+
+    int runs() {
+        return millis.size();
+    }
+
+    private double percentile(int p) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(rank, sorted.size() - 1)));
+    }
+}

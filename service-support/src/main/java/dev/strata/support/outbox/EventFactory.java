@@ -1,0 +1,38 @@
+package dev.strata.support.outbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventEnvelopeCodec;
+import dev.strata.model.ids.UuidV7;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** Wraps a service's facts in the CloudEvents envelope, with {@code /strata/<application name>} as source. */
+@ApplicationScoped
+public class EventFactory {
+
+    private final ObjectMapper mapper = EventEnvelopeCodec.mapper();
+    private final String source;
+
+    public EventFactory(@ConfigProperty(name = "quarkus.application.name") String application) {
+        this.source = "/strata/" + application;
+    }
+
+    public String source() {
+        return source;
+    }
+
+    public EventEnvelope create(String type, UUID groupId, Instant time, UUID subject, Object data) {
+        return create(UuidV7.next(), type, groupId, time, subject, data);
+    }
+
+    public EventEnvelope create(UUID eventId, String type, UUID groupId, Instant time, UUID subject, Object data) {
+        JsonNode payload = data instanceof JsonNode node ? node : mapper.valueToTree(data);
+        return EventEnvelope.of(eventId.toString(), source, type, time, subject == null ? null : subject.toString(),
+                groupId, payload);
+    }
+}

@@ -1,0 +1,215 @@
+package dev.strata.support.outbox;
+
+
+import dev.strata.support.outbox.OutboxStore.Pending;
+import dev.strata.model.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Publishes committed outbox rows to the event topic, keyed by group, and removes them in the same transaction
+ * that locked their shard. A crash between the send and the mark republishes a row (consumers
+ * deduplicate by event id); a Kafka outage rolls the transaction back and the relay retries, so nothing is lost
+ * and a group's events keep their order.
+ */
+@ApplicationScoped
+public class OutboxRelay {
+
+    private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final byte[] CLOUDEVENTS_JSON = "application/cloudevents+json".getBytes(StandardCharsets.US_ASCII);
+
+    private final Pool pool;
+    private final OutboxStore outbox;
+    private final OutboxConfig config;
+    private final Map<String, Object> kafkaConfig;
+    private final Counter published;
+    private final Semaphore wakeUp = new Semaphore(0);
+
+    private volatile boolean running;
+    private volatile Thread worker;
+    private KafkaProducer<String, byte[]> producer;
+
+    public OutboxRelay(Pool pool, OutboxStore outbox, OutboxConfig config,
+                       @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry) {
+        this.pool = pool;
+        this.outbox = outbox;
+        this.config = config;
+        this.kafkaConfig = kafkaConfig;
+        this.published = Counter.builder("strata.outbox.published")
+                .description("Events the outbox relay published to Kafka").register(registry);
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        if (config.enabled()) {
+            start();
+        }
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    public synchronized void start() {
+        if (running) {
+            return;
+        }
+        producer = new KafkaProducer<>(producerConfig(), new StringSerializer(), new ByteArraySerializer());
+        running = true;
+        worker = new Thread(this::loop, "outbox-relay");
+        worker.setDaemon(true);
+        worker.start();
+    }
+
+    public synchronized void stop() {
+        running = false;
+        Thread thread = worker;
+        if (thread != null) {
+            thread.interrupt();
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            worker = null;
+        }
+        if (producer != null) {
+            producer.close(Duration.ofSeconds(5));
+            producer = null;
+        }
+    }
+
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Called after a write commits, so its events leave without waiting for the next poll. */
+    public void wake() {
+        if (wakeUp.availablePermits() == 0) {
+            wakeUp.release();
+        }
+    }
+
+    private Map<String, Object> producerConfig() {
+        Map<String, Object> props = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 20_000);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "strata-outbox-relay-" + java.util.UUID.randomUUID());
+        return props;
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                int sent = drain();
+                if (sent == 0) {
+                    wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                    wakeUp.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (RuntimeException e) {
+                if (!running) {
+                    return;
+                }
+                LOG.warnf("Outbox relay failed, retrying in %s: %s", config.retryBackoff(), rootMessage(e));
+                try {
+                    Thread.sleep(config.retryBackoff().toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /** Publishes every shard this relay can lock until none has pending rows; returns the events sent. */
+    public int drain() {
+        int total = 0;
+        List<Integer> shards = outbox.pendingShards(pool).await().atMost(Duration.ofSeconds(30));
+        for (int shard : shards) {
+            int sent;
+            do {
+                sent = pool.withTransaction(tx -> outbox.tryLockShard(tx, shard)
+                                .chain(locked -> locked ? publishBatch(tx, shard) : Uni.createFrom().item(0)))
+                        .await().atMost(Duration.ofSeconds(60));
+                total += sent;
+            } while (sent == config.batchSize() && running);
+        }
+        return total;
+    }
+
+    private Uni<Integer> publishBatch(io.vertx.mutiny.sqlclient.SqlConnection tx, int shard) {
+        return outbox.nextBatch(tx, shard, config.batchSize()).chain(batch -> {
+            if (batch.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            return send(batch)
+                    .chain(() -> outbox.markPublished(tx, batch))
+                    .invoke(() -> published.increment(batch.size()))
+                    .replaceWith(batch.size());
+        });
+    }
+
+    private Uni<Void> send(List<Pending> batch) {
+        CompletableFuture<?>[] acks = new CompletableFuture<?>[batch.size()];
+        for (int i = 0; i < batch.size(); i++) {
+            Pending row = batch.get(i);
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EVENTS, row.groupId().toString(),
+                    row.payload().getBytes(StandardCharsets.UTF_8));
+            record.headers().add("content-type", CLOUDEVENTS_JSON);
+            CompletableFuture<Void> ack = new CompletableFuture<>();
+            producer.send(record, (metadata, error) -> {
+                if (error == null) {
+                    ack.complete(null);
+                } else {
+                    ack.completeExceptionally(error);
+                }
+            });
+            acks[i] = ack;
+        }
+        return Uni.createFrom().completionStage(CompletableFuture.allOf(acks));
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}

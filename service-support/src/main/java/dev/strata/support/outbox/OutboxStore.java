@@ -1,0 +1,103 @@
+package dev.strata.support.outbox;
+
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventEnvelopeCodec;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The outbox: events are inserted with the writes they describe, in the same transaction, and the relay
+ * publishes them in {@code position} order and removes them in the transaction that published them. Each group maps to one of {@link #SHARDS} shards; a relay owns a
+ * shard while it publishes it, so replicas share the work and a group's events never overtake each other.
+ */
+@ApplicationScoped
+public class OutboxStore {
+
+    public static final int SHARDS = 16;
+
+    public static int shardOf(UUID groupId) {
+        return Math.floorMod(groupId.hashCode(), SHARDS);
+    }
+
+    /** Appends a group's events, in list order, within the caller's transaction. */
+    public Uni<Void> append(SqlClient tx, UUID groupId, List<EventEnvelope> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID[] ids = new UUID[events.size()];
+        String[] payloads = new String[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            EventEnvelope event = events.get(i);
+            ids[i] = UUID.fromString(event.id());
+            payloads[i] = EventEnvelopeCodec.toJson(event);
+        }
+        return tx.preparedQuery("""
+                        INSERT INTO outbox (shard, group_id, event_id, payload)
+                        SELECT $1, $2, e.id, e.payload
+                        FROM unnest($3::uuid[], $4::text[]) WITH ORDINALITY AS e(id, payload, n)
+                        ORDER BY e.n""")
+                .execute(Tuple.of((short) shardOf(groupId), groupId, ids, payloads))
+                .replaceWithVoid();
+    }
+
+    public record Pending(long position, UUID groupId, UUID eventId, String payload) {
+    }
+
+    /** Shards that have unpublished rows. */
+    public Uni<List<Integer>> pendingShards(SqlClient client) {
+        return client.query("SELECT DISTINCT shard FROM outbox")
+                .execute()
+                .map(rows -> {
+                    List<Integer> shards = new ArrayList<>();
+                    for (Row row : rows) {
+                        shards.add((int) row.getShort(0));
+                    }
+                    return shards;
+                });
+    }
+
+    /**
+     * Takes the shard for the rest of the transaction if no other relay holds it. The lock key space is the
+     * outbox's own (a fixed class id), so it cannot collide with other advisory locks.
+     */
+    public Uni<Boolean> tryLockShard(SqlClient tx, int shard) {
+        return tx.preparedQuery("SELECT pg_try_advisory_xact_lock(74201, $1)")
+                .execute(Tuple.of(shard))
+                .map(rows -> rows.iterator().next().getBoolean(0));
+    }
+
+    public Uni<List<Pending>> nextBatch(SqlClient tx, int shard, int limit) {
+        return tx.preparedQuery("""
+                        SELECT position, group_id, event_id, payload FROM outbox
+                        WHERE shard = $1 ORDER BY position LIMIT $2""")
+                .execute(Tuple.of((short) shard, limit))
+                .map(rows -> {
+                    List<Pending> batch = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        batch.add(new Pending(row.getLong(0), row.getUUID(1), row.getUUID(2), row.getString(3)));
+                    }
+                    return batch;
+                });
+    }
+
+    /** Marks rows as published by removing them; the caller holds the shard's lock. */
+    public Uni<Void> markPublished(SqlClient tx, List<Pending> published) {
+        Long[] positions = published.stream().map(Pending::position).toArray(Long[]::new);
+        return tx.preparedQuery("DELETE FROM outbox WHERE position = ANY($1::bigint[])")
+                .execute(Tuple.of(positions))
+                .replaceWithVoid();
+    }
+
+    public Uni<Long> countPending(SqlClient client) {
+        return client.query("SELECT count(*) FROM outbox")
+                .execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+}
