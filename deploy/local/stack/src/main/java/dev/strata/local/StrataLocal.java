@@ -81,6 +81,8 @@ public final class StrataLocal {
         environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
         environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", tokens.publicKeyFile().toUri().toString());
         environment.put("MP_JWT_VERIFY_ISSUER", DevTokens.ISSUER);
+        environment.put("STRATA_SERVICE_TOKEN",
+                tokens.mint("strata-services", List.of(), List.of("service"), Duration.ofDays(365)));
         environment.put("STRATA_S3_ENDPOINT", s3.endpoint());
         environment.put("STRATA_S3_ACCESS_KEY", s3.accessKey());
         environment.put("STRATA_S3_SECRET_KEY", s3.secretKey());

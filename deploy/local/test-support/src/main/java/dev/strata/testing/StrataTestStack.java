@@ -29,6 +29,8 @@ public class StrataTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("mp.jwt.verify.publickey.location",
                 endpoints.keyDir().resolve(DevTokens.PUBLIC_KEY_FILE).toUri().toString());
         config.put("mp.jwt.verify.issuer", DevTokens.ISSUER);
+        // Service-to-service calls (e.g. ingest reserving quota) carry a token of role "service".
+        config.put("strata.service-token", TestTokens.service());
         return config;
     }
 
