@@ -1,5 +1,7 @@
 package dev.strata.model.events;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
@@ -12,6 +14,8 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Reads and writes {@link EventEnvelope}s as CloudEvents JSON, the same way in every service.
@@ -32,6 +36,19 @@ public final class EventEnvelopeCodec {
 
     private static final ObjectReader READER = MAPPER.readerFor(EventEnvelope.class);
     private static final ObjectWriter WRITER = MAPPER.writerFor(EventEnvelope.class);
+    private static final ObjectWriter OUTGOING = MAPPER.writerFor(Outgoing.class);
+
+    /**
+     * The envelope as producers write it, with {@code data} still a plain object: serializing it directly saves
+     * building a JSON tree per event, which matters at 10,000 events a batch. Same attribute names and order as
+     * {@link EventEnvelope}; a test keeps the two identical on the wire.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"specversion", "id", "source", "type", "time", "subject", "datacontenttype", "groupid",
+            "schemaversion", "data"})
+    private record Outgoing(String specversion, String id, String source, String type, Instant time,
+                            String subject, String datacontenttype, String groupid, int schemaversion, Object data) {
+    }
 
     private EventEnvelopeCodec() {
     }
@@ -57,6 +74,21 @@ public final class EventEnvelopeCodec {
             return WRITER.writeValueAsString(envelope);
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot serialize event " + envelope.id(), e);
+        }
+    }
+
+    /**
+     * Writes an event straight from its payload object, without building an {@link EventEnvelope} first. The
+     * result reads back with {@link #fromJson(String)} as the envelope {@link EventEnvelope#of} would build.
+     */
+    public static String toJson(String id, String source, String type, Instant time, String subject, UUID groupId,
+                                Object data) {
+        EventEnvelope.of(id, source, type, time, subject, groupId, null); // same validation as the envelope
+        try {
+            return OUTGOING.writeValueAsString(new Outgoing(EventEnvelope.SPEC_VERSION, id, source, type, time,
+                    subject, EventEnvelope.JSON, groupId.toString(), EventEnvelope.SCHEMA_VERSION, data));
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException("cannot serialize event " + id, e);
         }
     }
 

@@ -250,4 +250,27 @@ class EventEnvelopeCodecTest {
                 .hasMessageStartingWith(attribute + " ")
                 .satisfies(e -> assertThat(((InvalidEventException) e).attribute()).isEqualTo(attribute));
     }
+
+    @Test
+    void shouldWriteFromAPayloadObjectExactlyAsFromAnEnvelope() {
+        UUID group = UUID.fromString("7d0f3e5a-1111-4c1c-9a55-0a5f3b2c9d01");
+        Instant time = Instant.parse("2026-11-28T10:15:30.123456Z");
+        var payload = new dev.strata.model.events.payload.BatchImported(
+                UUID.fromString("01a22250-0000-7000-8000-000000000001"), "things", 3, 2, 1, null);
+        String direct = EventEnvelopeCodec.toJson("e-1", "/strata/test", EventType.BATCH_IMPORT, time, "s-1", group,
+                payload);
+        String viaEnvelope = EventEnvelopeCodec.toJson(EventEnvelope.of("e-1", "/strata/test", EventType.BATCH_IMPORT,
+                time, "s-1", group, EventEnvelopeCodec.mapper().valueToTree(payload)));
+
+        assertThat(direct).isEqualTo(viaEnvelope);
+        EventEnvelope read = EventEnvelopeCodec.fromJson(direct);
+        assertThat(read.data().get("total").asInt()).isEqualTo(3);
+        assertThat(read.time()).isEqualTo(time);
+    }
+
+    @Test
+    void shouldRefuseToWriteAnEventWithoutType() {
+        assertThatThrownBy(() -> EventEnvelopeCodec.toJson("e-1", "/strata/test", " ", Instant.now(), null,
+                UUID.randomUUID(), null)).isInstanceOf(InvalidEventException.class);
+    }
 }

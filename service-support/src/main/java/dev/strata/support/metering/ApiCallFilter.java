@@ -1,6 +1,7 @@
 package dev.strata.support.metering;
 
-import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
 import org.jboss.resteasy.reactive.server.ServerResponseFilter;
@@ -11,31 +12,43 @@ import java.util.UUID;
  * Feeds {@link ApiCallMeter} with every authenticated call on a group's resources ({@code /groups/{groupId}/...}),
  * answered or refused alike, except calls refused for lack of access to that group (401/403) — those are not the
  * group's usage.
+ *
+ * <p>The identity is read through the deferred (non-blocking) identity: with lazy authentication, a request that
+ * never reached a secured resource (an unknown path) has not resolved it yet, and resolving it on the IO thread
+ * would fail the request.
  */
 public class ApiCallFilter {
 
     private final ApiCallMeter meter;
-    private final SecurityIdentity identity;
+    private final CurrentIdentityAssociation identity;
 
-    public ApiCallFilter(ApiCallMeter meter, SecurityIdentity identity) {
+    public ApiCallFilter(ApiCallMeter meter, CurrentIdentityAssociation identity) {
         this.meter = meter;
         this.identity = identity;
     }
 
     @ServerResponseFilter
-    public void count(ContainerRequestContext request, ContainerResponseContext response) {
+    public Uni<Void> count(ContainerRequestContext request, ContainerResponseContext response) {
         int status = response.getStatus();
-        if (status == 401 || status == 403 || identity.isAnonymous()) {
-            return;
+        if (status == 401 || status == 403) {
+            return Uni.createFrom().voidItem();
         }
         String group = request.getUriInfo().getPathParameters().getFirst("groupId");
         if (group == null || group.length() != 36) {
-            return;
+            return Uni.createFrom().voidItem();
         }
+        UUID groupId;
         try {
-            meter.record(UUID.fromString(group));
+            groupId = UUID.fromString(group);
         } catch (IllegalArgumentException ignored) {
-            // not a group id: the request was refused as malformed and is not counted
+            return Uni.createFrom().voidItem(); // not a group id: refused as malformed, not counted
         }
+        return identity.getDeferredIdentity()
+                .invoke(caller -> {
+                    if (!caller.isAnonymous()) {
+                        meter.record(groupId);
+                    }
+                })
+                .replaceWithVoid();
     }
 }

@@ -26,6 +26,16 @@ public class EventFactory {
         return source;
     }
 
+    /** The event as outbox JSON, written straight from {@code data} (no intermediate JSON tree). */
+    public OutboxEvent event(String type, UUID groupId, Instant time, UUID subject, Object data) {
+        return event(UuidV7.next(), type, groupId, time, subject, data);
+    }
+
+    public OutboxEvent event(UUID eventId, String type, UUID groupId, Instant time, UUID subject, Object data) {
+        return new OutboxEvent(eventId, EventEnvelopeCodec.toJson(eventId.toString(), source, type, time,
+                subject == null ? null : subject.toString(), groupId, data));
+    }
+
     public EventEnvelope create(String type, UUID groupId, Instant time, UUID subject, Object data) {
         return create(UuidV7.next(), type, groupId, time, subject, data);
     }

@@ -28,15 +28,21 @@ public class OutboxStore {
 
     /** Appends a group's events, in list order, within the caller's transaction. */
     public Uni<Void> append(SqlClient tx, UUID groupId, List<EventEnvelope> events) {
+        return appendEvents(tx, groupId, events.stream()
+                .map(event -> new OutboxEvent(UUID.fromString(event.id()), EventEnvelopeCodec.toJson(event)))
+                .toList());
+    }
+
+    /** Appends a group's serialized events, in list order, within the caller's transaction. */
+    public Uni<Void> appendEvents(SqlClient tx, UUID groupId, List<OutboxEvent> events) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         UUID[] ids = new UUID[events.size()];
         String[] payloads = new String[events.size()];
         for (int i = 0; i < events.size(); i++) {
-            EventEnvelope event = events.get(i);
-            ids[i] = UUID.fromString(event.id());
-            payloads[i] = EventEnvelopeCodec.toJson(event);
+            ids[i] = events.get(i).id();
+            payloads[i] = events.get(i).json();
         }
         return tx.preparedQuery("""
                         INSERT INTO outbox (shard, group_id, event_id, payload)
