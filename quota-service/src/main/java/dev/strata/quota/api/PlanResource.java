@@ -1,0 +1,40 @@
+package dev.strata.quota.api;
+
+import dev.strata.quota.service.Plan;
+import dev.strata.quota.service.PlanCatalog;
+import dev.strata.support.problem.ProblemException;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+
+import java.util.List;
+
+/** The plans as configured: prices, quotas and the upgrade path. Any authenticated caller may read them. */
+@Path("/plans")
+@Produces(MediaType.APPLICATION_JSON)
+public class PlanResource {
+
+    private final PlanCatalog catalog;
+
+    public PlanResource(PlanCatalog catalog) {
+        this.catalog = catalog;
+    }
+
+    @GET
+    @Operation(summary = "Every plan, cheapest first (quotas: limit per metric, null = unlimited)")
+    public List<QuotaViews.PlanView> plans() {
+        return catalog.ordered().stream().map(plan -> QuotaViews.plan(plan, catalog.currency())).toList();
+    }
+
+    @GET
+    @Path("/{plan}/upgrades")
+    @Operation(summary = "The plan's prices and quotas and each upgrade with its monthly and annual difference")
+    public QuotaViews.Upgrades upgrades(@RestPath String plan) {
+        Plan current = catalog.find(plan)
+                .orElseThrow(() -> ProblemException.notFound("No plan '" + plan + "'."));
+        return QuotaViews.upgrades(current, catalog);
+    }
+}

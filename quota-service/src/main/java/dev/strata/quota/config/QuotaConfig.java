@@ -1,0 +1,104 @@
+package dev.strata.quota.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Plans, reservations and housekeeping of quota-service. Plans are configuration, not code (seed limitation 2):
+ * a deployment changes a limit or a price without a release.
+ */
+@ConfigMapping(prefix = "strata.quota")
+public interface QuotaConfig {
+
+    /** Plans by name. A group on a plan missing here is treated as the first plan of {@link #planOrder()}. */
+    Map<String, PlanConfig> plans();
+
+    /** The upgrade path, cheapest first; "upgrade suggestions" walk it upwards. Every name must be a plan. */
+    @WithDefault("starter,pro,enterprise")
+    List<String> planOrder();
+
+    /** Currency of the prices. */
+    @WithDefault("USD")
+    String currency();
+
+    Reservations reservations();
+
+    Retention retention();
+
+    Consumer consumer();
+
+    interface PlanConfig {
+
+        /** Price per month; absent means the plan is priced on request (custom). */
+        Optional<BigDecimal> monthlyPrice();
+
+        /** Price per year; absent means the plan is priced on request (custom). */
+        Optional<BigDecimal> annualPrice();
+
+        /**
+         * Limits by metric name (users, storage_gb in GB, api_calls_per_month, entities_total,
+         * connections_total, events_retention_days). A metric that is absent, or -1, is unlimited.
+         */
+        Map<String, Long> limits();
+    }
+
+    interface Reservations {
+
+        /** How long an unsettled reservation holds quota; a batch that never lands must not block it forever. */
+        @WithDefault("PT5M")
+        Duration ttl();
+
+        /** Largest amount one reservation may ask for, so a typo cannot lock a group's quota. */
+        @WithDefault("100000000000000")
+        long maxAmount();
+    }
+
+    interface Retention {
+
+        /** How often the housekeeping job runs (a Quarkus {@code every} expression; "off" disables it). */
+        @WithDefault("1h")
+        String every();
+
+        /**
+         * Months of monthly periods and daily history kept, counting the current month. Older api call months,
+         * history days and threshold crossings of old months are removed.
+         */
+        @WithDefault("13")
+        int keepMonths();
+
+        /**
+         * How long applied event ids are kept for deduplication. Must exceed the longest redelivery window
+         * (offset commit lag, consumer downtime); a rebuild deduplicates on its own.
+         */
+        @WithDefault("P30D")
+        Duration appliedEventsMaxAge();
+
+        /** How long settled and released reservations stay readable before they are removed. */
+        @WithDefault("P1D")
+        Duration keepClosedReservations();
+    }
+
+    interface Consumer {
+
+        /** First back-off after a batch failed to apply (the database is down, a deadlock). */
+        @WithDefault("200ms")
+        Duration retryInitialBackoff();
+
+        /** Longest back-off between retries. */
+        @WithDefault("10s")
+        Duration retryMaxBackoff();
+
+        /**
+         * How long one batch is retried before the channel is failed (health DOWN, restart picks up from the last
+         * committed offset). Nothing is ever skipped.
+         */
+        @WithDefault("PT10M")
+        Duration retryFor();
+    }
+}

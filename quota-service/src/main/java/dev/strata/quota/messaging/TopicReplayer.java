@@ -1,0 +1,102 @@
+package dev.strata.quota.messaging;
+
+import dev.strata.model.events.Topics;
+import dev.strata.quota.service.UsageEvents.IncomingRecord;
+import io.smallrye.common.annotation.Identifier;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * Reads the event topic from the beginning up to the end offsets found when it starts, with a short-lived
+ * consumer of its own (assigned partitions, nothing committed), so the live consumer group is untouched.
+ * Blocking: call it from a worker thread.
+ */
+@ApplicationScoped
+public class TopicReplayer {
+
+    private final Map<String, Object> kafkaConfig;
+
+    public TopicReplayer(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+        this.kafkaConfig = kafkaConfig;
+    }
+
+    public record Replayed(int partitions, long records) {
+    }
+
+    /**
+     * @param chunk receives the records in chunks, in offset order per partition
+     * @param limit how long the whole replay may take
+     */
+    public Replayed replay(Consumer<List<IncomingRecord>> chunk, Duration limit) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            Set<TopicPartition> remaining = new HashSet<>();
+            for (TopicPartition partition : partitions) {
+                if (consumer.position(partition, Duration.ofSeconds(30)) < end.get(partition)) {
+                    remaining.add(partition);
+                }
+            }
+            long deadline = System.nanoTime() + limit.toNanos();
+            long total = 0;
+            while (!remaining.isEmpty()) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("replay did not reach the end offsets within " + limit);
+                }
+                ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
+                List<IncomingRecord> batch = new ArrayList<>(records.count());
+                for (ConsumerRecord<String, byte[]> record : records) {
+                    TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+                    if (record.offset() < end.get(partition)) {
+                        batch.add(new IncomingRecord(record.topic(), record.partition(), record.offset(),
+                                record.value()));
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    chunk.accept(batch);
+                    total += batch.size();
+                }
+                remaining.removeIf(partition -> consumer.position(partition) >= end.get(partition));
+            }
+            return new Replayed(partitions.size(), total);
+        }
+    }
+
+    private Map<String, Object> consumerConfig() {
+        Map<String, Object> props = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (ConsumerConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "quota-service-rebuild-" + UUID.randomUUID());
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "quota-service-rebuild");
+        props.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
+        props.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);
+        return props;
+    }
+}

@@ -1,0 +1,174 @@
+package dev.strata.quota.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.model.problem.FieldError;
+import dev.strata.quota.store.CounterStore;
+import dev.strata.quota.store.CounterStore.DailyDelta;
+import dev.strata.quota.store.GroupPlanStore;
+import dev.strata.quota.store.OverrideStore;
+import dev.strata.quota.store.ReservationStore;
+import dev.strata.support.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.LocalDate;
+import java.time.YearMonth;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Reads of a group's quotas and the admin's overrides. A group quota-service has never seen (no group_created
+ * on the stream yet) is answered with 404: guessing a plan would show limits the group may not have.
+ */
+@ApplicationScoped
+public class QuotaService {
+
+    private final Pool pool;
+    private final GroupPlanStore groups;
+    private final OverrideStore overrides;
+    private final CounterStore counters;
+    private final ReservationStore reservations;
+    private final PlanCatalog catalog;
+    private final Clock clock;
+
+    public QuotaService(Pool pool, GroupPlanStore groups, OverrideStore overrides, CounterStore counters,
+                        ReservationStore reservations, PlanCatalog catalog, Clock clock) {
+        this.pool = pool;
+        this.groups = groups;
+        this.overrides = overrides;
+        this.counters = counters;
+        this.reservations = reservations;
+        this.catalog = catalog;
+        this.clock = clock;
+    }
+
+    public Uni<GroupUsage> usage(UUID groupId) {
+        return usage(pool, groupId);
+    }
+
+    public Uni<GroupUsage> usage(SqlClient client, UUID groupId) {
+        String month = UsageDeltas.month(clock.instant());
+        return limits(client, groupId).chain(limits -> counters.snapshot(client, groupId, month).map(snapshot -> {
+            Map<Metric, Long> current = new EnumMap<>(Metric.class);
+            for (Metric metric : Metric.meteredMetrics()) {
+                Map<String, Long> source = metric.monthly() ? snapshot.month() : snapshot.totals();
+                current.put(metric, source.getOrDefault(metric.key(), 0L));
+            }
+            return new GroupUsage(groupId, limits, current, month, snapshot.lastUpdated());
+        }));
+    }
+
+    /** The limits in force for a known group; 404 for a group never seen on the stream. */
+    public Uni<GroupLimits> limits(SqlClient client, UUID groupId) {
+        return groups.find(client, groupId)
+                .onItem().ifNull().failWith(() -> unknownGroup(groupId))
+                .chain(group -> overrides.find(client, groupId)
+                        .map(o -> GroupLimits.of(catalog.planOrDefault(group.plan()), o)));
+    }
+
+    /** Amount held by open, unexpired reservations of a metric. */
+    public Uni<Long> held(UUID groupId, Metric metric) {
+        return reservations.held(pool, groupId, metric.key(), clock.instant());
+    }
+
+    public static ProblemException unknownGroup(UUID groupId) {
+        return ProblemException.notFound("quota-service has not seen group " + groupId
+                + " (its group_created event has not arrived, or the group does not exist).");
+    }
+
+    public Uni<Map<String, Long>> overrides(UUID groupId) {
+        return overrides.find(pool, groupId);
+    }
+
+    /**
+     * Sets or removes (null) per-group limits: a whole number in the plan's units (GB for storage), -1 for
+     * unlimited. Allowed before the group's first event arrives, so an admin can prepare a group.
+     */
+    public Uni<Map<String, Long>> changeOverrides(UUID groupId, Map<String, JsonNode> request) {
+        if (request == null || request.isEmpty()) {
+            throw ProblemException.validation("Give at least one metric.",
+                    List.of(FieldError.of("$", "an object of metric: limit or null")));
+        }
+        Map<String, Long> changes = new LinkedHashMap<>();
+        List<FieldError> errors = new ArrayList<>();
+        request.forEach((key, value) -> {
+            if (Metric.of(key).isEmpty()) {
+                errors.add(FieldError.of(key, "unknown metric; known: " + String.join(", ", Metric.keys())));
+            } else if (value == null || value.isNull()) {
+                changes.put(key, null);
+            } else if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < -1) {
+                errors.add(FieldError.of(key, "must be a whole number >= 0, -1 for unlimited, or null to remove"));
+            } else {
+                changes.put(key, value.asLong());
+            }
+        });
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation("The overrides are not valid.", errors);
+        }
+        return pool.withTransaction(tx -> overrides.apply(tx, groupId, changes)
+                .chain(() -> overrides.find(tx, groupId)));
+    }
+
+    public record HistoryDay(LocalDate day, long delta, long value) {
+    }
+
+    /**
+     * Daily history of a metric for charts, in base units: each day's change and the value at the end of that
+     * day. Totals are derived backwards from the current total, so removing old history never shifts them; a
+     * monthly metric sums its month's days.
+     */
+    public Uni<List<HistoryDay>> history(UUID groupId, Metric metric, int days) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        LocalDate from = today.minusDays(days - 1L);
+        LocalDate readFrom = metric.monthly() ? YearMonth.from(from).atDay(1) : from;
+        return usage(groupId).chain(usage -> counters.dailySince(pool, groupId, metric.key(), readFrom)
+                .map(rows -> metric.monthly() ? monthly(rows, from, today) : totals(rows, from, today,
+                        usage.current(metric))));
+    }
+
+    private static List<HistoryDay> totals(List<DailyDelta> rows, LocalDate from, LocalDate today, long current) {
+        Map<LocalDate, Long> byDay = new LinkedHashMap<>();
+        long after = 0;
+        for (DailyDelta row : rows) {
+            if (row.day().isAfter(today)) {
+                after += row.delta(); // events dated in the future still count in the total
+            } else {
+                byDay.put(row.day(), row.delta());
+            }
+        }
+        List<HistoryDay> out = new ArrayList<>();
+        long value = current - after;
+        for (LocalDate day = today; !day.isBefore(from); day = day.minusDays(1)) {
+            long delta = byDay.getOrDefault(day, 0L);
+            out.add(0, new HistoryDay(day, delta, value));
+            value -= delta;
+        }
+        return out;
+    }
+
+    private static List<HistoryDay> monthly(List<DailyDelta> rows, LocalDate from, LocalDate today) {
+        Map<LocalDate, Long> byDay = new LinkedHashMap<>();
+        rows.forEach(row -> byDay.put(row.day(), row.delta()));
+        List<HistoryDay> out = new ArrayList<>();
+        long value = 0;
+        for (LocalDate day = YearMonth.from(from).atDay(1); !day.isAfter(today); day = day.plusDays(1)) {
+            if (day.getDayOfMonth() == 1) {
+                value = 0;
+            }
+            long delta = byDay.getOrDefault(day, 0L);
+            value += delta;
+            if (!day.isBefore(from)) {
+                out.add(new HistoryDay(day, delta, value));
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,119 @@
+package dev.strata.quota.service;
+
+import dev.strata.model.problem.FieldError;
+import dev.strata.quota.config.QuotaConfig;
+import dev.strata.quota.store.CounterStore;
+import dev.strata.quota.store.CounterStore.CounterKey;
+import dev.strata.quota.store.ReservationStore;
+import dev.strata.quota.store.ReservationStore.ReservationRow;
+import dev.strata.support.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Grants or refuses quota atomically. Reservations of one (group, metric) are serialized by a row lock on the
+ * metric's counter, so usage plus open reservations plus the request is checked and the reservation written
+ * with nobody in between: under any number of concurrent batches a hard limit is never overshot.
+ */
+@ApplicationScoped
+public class ReservationService {
+
+    public static final int MAX_REFERENCE_LENGTH = 256;
+
+    private final Pool pool;
+    private final QuotaService quotas;
+    private final CounterStore counters;
+    private final ReservationStore reservations;
+    private final PlanCatalog catalog;
+    private final QuotaConfig.Reservations config;
+    private final Clock clock;
+
+    public ReservationService(Pool pool, QuotaService quotas, CounterStore counters, ReservationStore reservations,
+                              PlanCatalog catalog, QuotaConfig config, Clock clock) {
+        this.pool = pool;
+        this.quotas = quotas;
+        this.counters = counters;
+        this.reservations = reservations;
+        this.catalog = catalog;
+        this.config = config.reservations();
+        this.clock = clock;
+    }
+
+    /**
+     * @param amount in the metric's base unit: bytes for storage_gb, a count otherwise
+     * @throws QuotaExceededException (409) when the amount does not fit
+     */
+    public Uni<ReservationRow> reserve(UUID groupId, String metricKey, Long amount, String reference) {
+        Metric metric = validate(metricKey, amount, reference);
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        ReservationRow row = new ReservationRow(UUID.randomUUID(), groupId, metric.key(), amount, reference, "open",
+                now, now.plus(config.ttl()), null);
+        return pool.withTransaction(tx -> quotas.limits(tx, groupId).chain(limits -> {
+            Long limit = limits.baseLimit(metric);
+            if (limit == null) {
+                return reservations.insert(tx, row).replaceWith(row);
+            }
+            CounterKey key = new CounterKey(groupId, metric.key(), UsageDeltas.periodOf(metric, now));
+            return counters.lock(tx, key)
+                    .chain(current -> reservations.held(tx, groupId, metric.key(), now).chain(held -> {
+                        if (current + held + amount > limit) {
+                            String upgrade = catalog.upgradeFor(limits.plan(), metric, current + held + amount)
+                                    .map(Plan::name).orElse(null);
+                            throw new QuotaExceededException(metric, current, held, limit, amount, upgrade);
+                        }
+                        return reservations.insert(tx, row).replaceWith(row);
+                    }));
+        }));
+    }
+
+    public Uni<ReservationRow> find(UUID groupId, UUID id) {
+        return reservations.find(pool, groupId, id)
+                .onItem().ifNull()
+                .failWith(() -> ProblemException.notFound("No reservation " + id + " in this group."));
+    }
+
+    /** Releases a reservation; releasing one that is already closed changes nothing. */
+    public Uni<Void> release(UUID groupId, UUID id) {
+        return reservations.release(pool, groupId, id, clock.instant())
+                .invoke(found -> {
+                    if (!found) {
+                        throw ProblemException.notFound("No reservation " + id + " in this group.");
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    /** The status a caller sees: an open reservation past its expiry is "expired". */
+    public String status(ReservationRow row) {
+        return row.status().equals("open") && !row.expiresAt().isAfter(clock.instant()) ? "expired" : row.status();
+    }
+
+    private Metric validate(String metricKey, Long amount, String reference) {
+        List<FieldError> errors = new ArrayList<>();
+        Metric metric = metricKey == null ? null : Metric.of(metricKey).filter(Metric::metered).orElse(null);
+        if (metric == null) {
+            errors.add(FieldError.of("metric", "must be one of " + String.join(", ",
+                    Metric.meteredMetrics().stream().map(Metric::key).toList())));
+        }
+        if (amount == null || amount < 1) {
+            errors.add(FieldError.of("amount", "must be a whole number >= 1"));
+        } else if (amount > config.maxAmount()) {
+            errors.add(FieldError.of("amount", "must be at most " + config.maxAmount()));
+        }
+        if (reference != null && (reference.isBlank() || reference.length() > MAX_REFERENCE_LENGTH)) {
+            errors.add(FieldError.of("reference", "must be 1 to " + MAX_REFERENCE_LENGTH + " characters"));
+        }
+        if (!errors.isEmpty()) {
+            throw ProblemException.validation("The reservation is not valid.", errors);
+        }
+        return metric;
+    }
+}

@@ -1,0 +1,187 @@
+package dev.strata.quota.service;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventEnvelopeCodec;
+import dev.strata.model.events.EventType;
+import dev.strata.model.ontology.Ontology;
+import dev.strata.model.ids.UuidV7;
+import dev.strata.quota.service.UsageEvents.Decoded;
+import dev.strata.quota.service.UsageEvents.UsageEvent;
+import dev.strata.quota.store.AppliedEventStore;
+import dev.strata.quota.store.CounterStore;
+import dev.strata.quota.store.CounterStore.CounterKey;
+import dev.strata.quota.store.GroupPlanStore;
+import dev.strata.quota.store.OverrideStore;
+import dev.strata.quota.store.ReservationStore;
+import dev.strata.quota.store.Tables;
+import dev.strata.quota.store.ThresholdStore;
+import dev.strata.quota.store.ThresholdStore.Crossing;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxStore;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Applies a batch of events in the caller's transaction, exactly once: the batch's ids go into the applied set
+ * with one statement and only the ids that were new are counted; their deltas are summed in Java and written
+ * with one upsert. On the live tables it also settles reservations and records threshold crossings, whose
+ * events go into the outbox in the same transaction.
+ */
+@ApplicationScoped
+public class UsageApplier {
+
+    /** Advisory lock class of quota-service; key {@link #APPLY_GATE} is shared by appliers, exclusive to a rebuild. */
+    public static final int LOCK_CLASS = 74202;
+    public static final int APPLY_GATE = 1;
+
+    private final AppliedEventStore applied;
+    private final CounterStore counters;
+    private final GroupPlanStore groups;
+    private final OverrideStore overrides;
+    private final ReservationStore reservations;
+    private final ThresholdStore thresholds;
+    private final OutboxStore outbox;
+    private final EventFactory events;
+    private final PlanCatalog catalog;
+    private final Ontology ontology;
+    private final Clock clock;
+
+    public UsageApplier(AppliedEventStore applied, CounterStore counters, GroupPlanStore groups,
+                        OverrideStore overrides, ReservationStore reservations, ThresholdStore thresholds,
+                        OutboxStore outbox, EventFactory events, PlanCatalog catalog, Ontology ontology,
+                        Clock clock) {
+        this.applied = applied;
+        this.counters = counters;
+        this.groups = groups;
+        this.overrides = overrides;
+        this.reservations = reservations;
+        this.thresholds = thresholds;
+        this.outbox = outbox;
+        this.events = events;
+        this.catalog = catalog;
+        this.ontology = ontology;
+        this.clock = clock;
+    }
+
+    /** What one batch did. */
+    public record Applied(int events, int fresh, int duplicates, int rejected, int ignored, int settled,
+                          int crossings) {
+    }
+
+    /** Applies to the live tables. The shared gate lets any number of appliers run, but none during a swap. */
+    public Uni<Applied> applyLive(SqlClient tx, Decoded decoded) {
+        return tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1, $2)")
+                .execute(Tuple.of(LOCK_CLASS, APPLY_GATE))
+                .chain(() -> applied.recordRejected(tx, decoded.rejected()))
+                .chain(() -> apply(tx, Tables.LIVE, decoded, true));
+    }
+
+    /** Applies to the staging tables of a rebuild: no thresholds (they were announced already). */
+    public Uni<Applied> applyStaging(SqlClient tx, Decoded decoded) {
+        return apply(tx, Tables.STAGING, decoded, false);
+    }
+
+    private Uni<Applied> apply(SqlClient tx, Tables tables, Decoded decoded, boolean live) {
+        List<String> ids = decoded.ids();
+        Instant now = clock.instant();
+        return applied.markApplied(tx, tables, ids).chain(freshIds -> {
+            List<UsageEvent> fresh = new ArrayList<>(freshIds.size());
+            Set<String> taken = new HashSet<>();
+            for (UsageEvent event : decoded.events()) {
+                if (freshIds.contains(event.id()) && taken.add(event.id())) {
+                    fresh.add(event);
+                }
+            }
+            UsageDeltas deltas = UsageDeltas.of(fresh, ontology);
+            return groups.upsert(tx, tables, deltas.plans().values())
+                    .chain(() -> counters.add(tx, tables, deltas.counters()))
+                    .chain(after -> counters.addDaily(tx, tables, deltas.daily())
+                            .chain(() -> reservations.settle(tx, deltas.settledGroups(), deltas.settledReferences(),
+                                    now))
+                            .chain(settled -> (live ? crossings(tx, deltas, after, now) : Uni.createFrom().item(0))
+                                    .map(crossed -> new Applied(decoded.events().size(), fresh.size(),
+                                            decoded.events().size() - fresh.size(), decoded.rejected().size(),
+                                            decoded.ignored(), settled, crossed))));
+        });
+    }
+
+    /** Records the thresholds this batch moved counters across, and writes one event per new crossing. */
+    private Uni<Integer> crossings(SqlClient tx, UsageDeltas deltas, Map<CounterKey, Long> after, Instant now) {
+        if (after.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        List<UUID> touched = deltas.counters().keySet().stream().map(CounterKey::groupId).distinct().toList();
+        return groups.plans(tx, Tables.LIVE, touched)
+                .chain(plans -> overrides.forGroups(tx, touched).chain(groupOverrides -> {
+                    List<Crossing> candidates = new ArrayList<>();
+                    Map<UUID, GroupLimits> limitsByGroup = new LinkedHashMap<>();
+                    deltas.counters().forEach((key, delta) -> {
+                        String plan = plans.get(key.groupId());
+                        Long value = after.get(key);
+                        if (plan == null || value == null || delta <= 0) {
+                            return; // a group whose plan is not known yet has no limit to cross
+                        }
+                        GroupLimits limits = limitsByGroup.computeIfAbsent(key.groupId(), g -> GroupLimits.of(
+                                catalog.planOrDefault(plan), groupOverrides.getOrDefault(g, Map.of())));
+                        Metric metric = Metric.of(key.metric()).orElseThrow();
+                        Long limit = limits.baseLimit(metric);
+                        if (limit == null) {
+                            return;
+                        }
+                        for (int threshold : QuotaStatus.crossed(value - delta, value, limit)) {
+                            candidates.add(new Crossing(key.groupId(), key.metric(), key.period(), threshold, value,
+                                    limit, UuidV7.next()));
+                        }
+                    });
+                    return thresholds.record(tx, candidates).chain(recorded -> {
+                        Map<UUID, List<EventEnvelope>> byGroup = new LinkedHashMap<>();
+                        for (Crossing crossing : recorded) {
+                            String plan = limitsByGroup.get(crossing.groupId()).plan().name();
+                            byGroup.computeIfAbsent(crossing.groupId(), g -> new ArrayList<>())
+                                    .add(event(crossing, plan, now));
+                        }
+                        Uni<Void> chain = Uni.createFrom().voidItem();
+                        for (Map.Entry<UUID, List<EventEnvelope>> entry : byGroup.entrySet()) {
+                            chain = chain.chain(() -> outbox.append(tx, entry.getKey(), entry.getValue()));
+                        }
+                        return chain.replaceWith(recorded.size());
+                    });
+                }));
+    }
+
+    private EventEnvelope event(Crossing crossing, String plan, Instant now) {
+        Metric metric = Metric.of(crossing.metric()).orElseThrow();
+        ObjectNode data = EventEnvelopeCodec.mapper().createObjectNode()
+                .put("metric", crossing.metric())
+                .put("threshold", crossing.threshold());
+        data.set("current", EventEnvelopeCodec.mapper().valueToTree(display(metric, crossing.current())));
+        data.set("limit", EventEnvelopeCodec.mapper().valueToTree(display(metric, crossing.limit())));
+        data.put("period", crossing.period()).put("plan", plan);
+        return events.create(crossing.eventId(), EventType.QUOTA_THRESHOLD_CROSSED, crossing.groupId(), now,
+                crossing.groupId(), data);
+    }
+
+    /** A counter value as reads show it: GB for storage, the count otherwise. */
+    public static Number display(Metric metric, long base) {
+        if (metric == Metric.STORAGE_GB) {
+            return BigDecimal.valueOf(base).divide(BigDecimal.valueOf(Metric.BYTES_PER_GB), 6, RoundingMode.HALF_UP)
+                    .stripTrailingZeros().doubleValue();
+        }
+        return base;
+    }
+}

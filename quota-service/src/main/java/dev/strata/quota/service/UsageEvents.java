@@ -1,0 +1,159 @@
+package dev.strata.quota.service;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventEnvelopeCodec;
+import dev.strata.model.events.EventType;
+import dev.strata.model.events.InvalidEventException;
+import dev.strata.model.events.payload.BatchImported;
+import dev.strata.model.events.payload.ConnectionCreated;
+import dev.strata.model.events.payload.GroupChanged;
+import dev.strata.model.events.payload.KnowledgeCreated;
+import dev.strata.model.events.payload.ThingCreated;
+import dev.strata.model.events.payload.ThingUpdated;
+import dev.strata.quota.store.AppliedEventStore.Rejected;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Turns Kafka records into the events quota-service counts. Only the types that change a counter, a plan or a
+ * reservation are kept; everything else on the stream is none of quota's business and is not even recorded as
+ * applied. A record that is not a valid event, or whose payload breaks its type's contract, is rejected with a
+ * reason (and kept by the caller), never dropped silently.
+ */
+public final class UsageEvents {
+
+    /** The event types that change quota state. */
+    public static final Set<String> TYPES = Set.of(EventType.THING_CREATED, EventType.THING_UPDATED,
+            EventType.CONNECTION_CREATED, EventType.KNOWLEDGE_CREATED, EventType.API_CALL, EventType.BATCH_IMPORT,
+            EventType.GROUP_CREATED, EventType.GROUP_PLAN_CHANGED);
+
+    private static final Map<String, ObjectReader> READERS = Map.of(
+            EventType.THING_CREATED, reader(ThingCreated.class),
+            EventType.THING_UPDATED, reader(ThingUpdated.class),
+            EventType.CONNECTION_CREATED, reader(ConnectionCreated.class),
+            EventType.KNOWLEDGE_CREATED, reader(KnowledgeCreated.class),
+            EventType.BATCH_IMPORT, reader(BatchImported.class),
+            EventType.GROUP_CREATED, reader(GroupChanged.class),
+            EventType.GROUP_PLAN_CHANGED, reader(GroupChanged.class));
+
+    private UsageEvents() {
+    }
+
+    /** One record as read from the topic. */
+    public record IncomingRecord(String topic, int partition, long offset, byte[] value) {
+    }
+
+    /** An event quota-service acts on, with its payload read into the type's record. */
+    public record UsageEvent(EventEnvelope envelope, Object payload) {
+        public String id() {
+            return envelope.id();
+        }
+    }
+
+    /** Api call count: {@code data.count}, or {@code data.metadata.count} for activity-log entries; 1 if absent. */
+    public record ApiCalls(long count) {
+    }
+
+    public record Decoded(List<UsageEvent> events, List<Rejected> rejected, int ignored) {
+
+        /** Distinct ids, first occurrence first; a record repeated inside one batch counts once. */
+        public List<String> ids() {
+            Map<String, Boolean> seen = new LinkedHashMap<>();
+            events.forEach(e -> seen.putIfAbsent(e.id(), Boolean.TRUE));
+            return new ArrayList<>(seen.keySet());
+        }
+    }
+
+    public static Decoded decode(List<IncomingRecord> records) {
+        List<UsageEvent> events = new ArrayList<>(records.size());
+        List<Rejected> rejected = new ArrayList<>();
+        int ignored = 0;
+        for (IncomingRecord record : records) {
+            EventEnvelope envelope;
+            try {
+                envelope = EventEnvelopeCodec.fromBytes(record.value());
+            } catch (InvalidEventException e) {
+                rejected.add(reject(record, null, e.getMessage()));
+                continue;
+            }
+            if (!TYPES.contains(envelope.type())) {
+                ignored++;
+                continue;
+            }
+            try {
+                events.add(new UsageEvent(envelope, payload(envelope)));
+            } catch (IllegalArgumentException e) {
+                rejected.add(reject(record, envelope.id(), e.getMessage()));
+            }
+        }
+        return new Decoded(events, rejected, ignored);
+    }
+
+    private static Object payload(EventEnvelope envelope) {
+        JsonNode data = envelope.data();
+        if (envelope.type().equals(EventType.API_CALL)) {
+            return apiCalls(data);
+        }
+        if (data == null || !data.isObject()) {
+            throw new IllegalArgumentException(envelope.type() + " needs a data object");
+        }
+        Object payload;
+        try {
+            payload = READERS.get(envelope.type()).readValue(data);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(envelope.type() + " data does not match its contract: "
+                    + e.getMessage().lines().findFirst().orElse(""), e);
+        }
+        String missing = null;
+        if (payload instanceof ThingCreated thing && thing.type() == null) {
+            missing = "type";
+        } else if (payload instanceof GroupChanged group && group.plan() == null) {
+            missing = "plan";
+        } else if (payload instanceof BatchImported batch && batch.batchId() == null) {
+            missing = "batchId";
+        }
+        if (missing != null) {
+            throw new IllegalArgumentException(envelope.type() + " data lacks '" + missing + "'");
+        }
+        return payload;
+    }
+
+    private static ApiCalls apiCalls(JsonNode data) {
+        JsonNode count = data == null ? null : data.get("count");
+        if (count == null && data != null && data.path("metadata").isObject()) {
+            count = data.path("metadata").get("count");
+        }
+        if (count == null || count.isNull()) {
+            return new ApiCalls(1);
+        }
+        if (!count.isIntegralNumber() || count.asLong() < 0) {
+            throw new IllegalArgumentException("api_call count must be a whole number >= 0");
+        }
+        return new ApiCalls(count.asLong());
+    }
+
+    private static Rejected reject(IncomingRecord record, String eventId, String reason) {
+        String payload = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
+        if (payload != null && payload.length() > 65_536) {
+            payload = payload.substring(0, 65_536);
+        }
+        // PostgreSQL text cannot hold NUL; a poison record must not become a poison transaction.
+        return new Rejected(record.topic(), record.partition(), record.offset(), eventId,
+                String.valueOf(reason).replace((char) 0, ' '),
+                payload == null ? null : payload.replace((char) 0, ' '));
+    }
+
+    private static ObjectReader reader(Class<?> type) {
+        // Tolerant reader: a newer producer may add fields; what quota needs must be there.
+        return EventEnvelopeCodec.mapper().readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+}

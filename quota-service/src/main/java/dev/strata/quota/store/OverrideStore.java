@@ -1,0 +1,66 @@
+package dev.strata.quota.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/** Per-group limits that replace the plan's; -1 is unlimited. */
+@ApplicationScoped
+public class OverrideStore {
+
+    /** A group's overrides by metric name. */
+    public Uni<Map<String, Long>> find(SqlClient client, UUID groupId) {
+        return client.preparedQuery("SELECT metric, limit_value FROM overrides WHERE group_id = $1")
+                .execute(Tuple.of(groupId))
+                .map(rows -> {
+                    Map<String, Long> overrides = new TreeMap<>();
+                    for (Row row : rows) {
+                        overrides.put(row.getString(0), row.getLong(1));
+                    }
+                    return overrides;
+                });
+    }
+
+    public Uni<Map<UUID, Map<String, Long>>> forGroups(SqlClient client, List<UUID> groupIds) {
+        return client.preparedQuery("SELECT group_id, metric, limit_value FROM overrides WHERE group_id = ANY($1)")
+                .execute(Tuple.of(groupIds.toArray(UUID[]::new)))
+                .map(rows -> {
+                    Map<UUID, Map<String, Long>> overrides = new HashMap<>();
+                    for (Row row : rows) {
+                        overrides.computeIfAbsent(row.getUUID(0), g -> new HashMap<>())
+                                .put(row.getString(1), row.getLong(2));
+                    }
+                    return overrides;
+                });
+    }
+
+    /** Sets the given limits and removes the overrides mapped to null, in the caller's transaction. */
+    public Uni<Void> apply(SqlClient tx, UUID groupId, Map<String, Long> changes) {
+        List<String> removed = changes.entrySet().stream().filter(e -> e.getValue() == null)
+                .map(Map.Entry::getKey).toList();
+        List<Map.Entry<String, Long>> set = changes.entrySet().stream().filter(e -> e.getValue() != null).toList();
+        Uni<Void> delete = removed.isEmpty() ? Uni.createFrom().voidItem()
+                : tx.preparedQuery("DELETE FROM overrides WHERE group_id = $1 AND metric = ANY($2)")
+                        .execute(Tuple.of(groupId, removed.toArray(String[]::new))).replaceWithVoid();
+        if (set.isEmpty()) {
+            return delete;
+        }
+        String[] metrics = set.stream().map(Map.Entry::getKey).toArray(String[]::new);
+        Long[] limits = set.stream().map(Map.Entry::getValue).toArray(Long[]::new);
+        return delete.chain(() -> tx.preparedQuery("""
+                        INSERT INTO overrides (group_id, metric, limit_value)
+                        SELECT $1, m, l FROM unnest($2::text[], $3::bigint[]) AS o(m, l)
+                        ON CONFLICT (group_id, metric)
+                        DO UPDATE SET limit_value = excluded.limit_value, updated_at = now()""")
+                .execute(Tuple.of(groupId, metrics, limits))
+                .replaceWithVoid());
+    }
+}

@@ -1,0 +1,75 @@
+package dev.strata.quota;
+
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.UUID;
+
+import static dev.strata.quota.QuotaApi.asAdmin;
+import static dev.strata.quota.QuotaApi.counter;
+import static dev.strata.quota.QuotaApi.eventually;
+import static dev.strata.quota.QuotaApi.quotas;
+import static dev.strata.quota.QuotaEvents.send;
+import static dev.strata.quota.QuotaEvents.thingCreated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
+
+@QuarkusTest
+@WithTestResource(StrataTestStack.class)
+class RebuildTest {
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    @Test
+    void shouldRestoreCountersFromTheTopicAfterTheyWereCorrupted() {
+        clock.set(UsageCountersTest.NOW);
+        UUID group = UUID.randomUUID();
+        UsageCountersTest.Mixed truth = UsageCountersTest.mixed(group);
+        send(truth.events());
+        send(truth.events()); // the topic holds duplicates too: the replay must not count them twice
+        eventually(() -> quotas(group).statusCode(200)
+                .body("quotas.entities_total.current", equalTo((int) truth.entities())));
+
+        TestDatabase.update("UPDATE quota.counters SET value = value + 1000 WHERE group_id = ?", group);
+        TestDatabase.update("DELETE FROM quota.counters WHERE group_id = ? AND metric = 'users'", group);
+        TestDatabase.update("DELETE FROM quota.usage_daily WHERE group_id = ?", group);
+        TestDatabase.update("UPDATE quota.groups SET plan = 'starter' WHERE group_id = ?", group);
+        quotas(group).body("quotas.entities_total.current", equalTo((int) truth.entities() + 1000))
+                .body("quotas.users.current", equalTo(0))
+                .body("plan", equalTo("starter"));
+
+        asAdmin().post("/admin/quotas/rebuild").then()
+                .statusCode(200)
+                .body("recordsRead", greaterThan((int) (2 * truth.events().size()) - 1))
+                .body("partitions", equalTo(6));
+
+        quotas(group).statusCode(200)
+                .body("plan", equalTo("pro"))
+                .body("quotas.users.current", equalTo((int) truth.users()))
+                .body("quotas.entities_total.current", equalTo((int) truth.entities()))
+                .body("quotas.connections_total.current", equalTo((int) truth.connections()))
+                .body("quotas.api_calls_per_month.current", equalTo((int) truth.apiCalls()));
+        assertThat(counter(group, "storage_gb", "total")).isEqualTo(truth.storageBytes());
+        assertThat(TestDatabase.scalar("SELECT sum(delta) FROM quota.usage_daily WHERE group_id = ? AND metric = ?",
+                group, "entities_total")).isEqualTo(truth.entities());
+
+        // The live consumer goes on after the swap: a new event counts once, the old ones not again.
+        send(truth.events());
+        send(thingCreated(group, "user", 3));
+        eventually(() -> quotas(group).body("quotas.entities_total.current", equalTo((int) truth.entities() + 1)));
+        assertThat(counter(group, "users", "total")).isEqualTo(truth.users() + 1);
+        assertThat(counter(group, "storage_gb", "total")).isEqualTo(truth.storageBytes() + 3);
+    }
+}

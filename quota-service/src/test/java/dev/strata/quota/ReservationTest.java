@@ -1,0 +1,196 @@
+package dev.strata.quota;
+
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import dev.strata.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static dev.strata.quota.QuotaApi.as;
+import static dev.strata.quota.QuotaApi.awaitGroup;
+import static dev.strata.quota.QuotaApi.eventually;
+import static dev.strata.quota.QuotaApi.quotas;
+import static dev.strata.quota.QuotaApi.reserve;
+import static dev.strata.quota.QuotaApi.setOverrides;
+import static dev.strata.quota.QuotaEvents.batchImport;
+import static dev.strata.quota.QuotaEvents.groupCreated;
+import static dev.strata.quota.QuotaEvents.send;
+import static dev.strata.quota.QuotaEvents.thingCreated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+@WithTestResource(StrataTestStack.class)
+class ReservationTest {
+
+    @Inject
+    TestClock clock;
+
+    @AfterEach
+    void resetClock() {
+        clock.reset();
+    }
+
+    private static UUID knownGroup(String plan) {
+        UUID group = UUID.randomUUID();
+        send(groupCreated(group, plan));
+        awaitGroup(group);
+        return group;
+    }
+
+    @Test
+    void shouldGrantExactlyTheLastTenUnitsToFiftyConcurrentRequests() throws Exception {
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        for (int round = 0; round < 4; round++) {
+            UUID group = knownGroup("pro");
+            send(thingCreated(group, "video", 0), thingCreated(group, "video", 0), thingCreated(group, "video", 0),
+                    thingCreated(group, "video", 0), thingCreated(group, "video", 0));
+            eventually(() -> quotas(group).body("quotas.entities_total.current", equalTo(5)));
+            setOverrides(group, "{\"entities_total\": 15}"); // 10 units left
+
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                            + "/groups/" + group + "/quotas/reservations"))
+                    .header("Authorization", "Bearer " + TestTokens.forTenants(group))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"metric\":\"entities_total\",\"amount\":1}"))
+                    .build();
+            List<CompletableFuture<HttpResponse<String>>> racing = IntStream.range(0, 50)
+                    .mapToObj(i -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                    .toList();
+            Map<Integer, Long> byStatus = racing.stream().map(CompletableFuture::join)
+                    .collect(Collectors.groupingBy(HttpResponse::statusCode, Collectors.counting()));
+
+            assertThat(byStatus).as("round %d", round).isEqualTo(Map.of(201, 10L, 409, 40L));
+            assertThat(TestDatabase.scalar("SELECT sum(amount) FROM quota.reservations WHERE group_id = ?"
+                    + " AND status = 'open'", group)).isEqualTo(10);
+        }
+    }
+
+    @Test
+    void shouldRefuseWithAQuotaExceededProblemNamingTheUpgrade() {
+        UUID group = knownGroup("starter");
+        send(thingCreated(group, "user", 0), thingCreated(group, "creator", 0), thingCreated(group, "user", 0),
+                thingCreated(group, "user", 0));
+        eventually(() -> quotas(group).body("quotas.users.current", equalTo(4)));
+
+        reserve(group, "users", 2, null).statusCode(409)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://strata.dev/problems/quota-exceeded"))
+                .body("status", equalTo(409))
+                .body("metric", equalTo("users"))
+                .body("current", equalTo(4))
+                .body("limit", equalTo(5))
+                .body("requested", equalTo(2))
+                .body("upgrade", equalTo("pro"));
+        reserve(group, "users", 1, null).statusCode(201)
+                .header("Location", notNullValue())
+                .body("keySet()", containsInAnyOrder("id", "metric", "amount", "expiresAt"))
+                .body("metric", equalTo("users"))
+                .body("amount", equalTo(1));
+
+        UUID biggest = knownGroup("enterprise");
+        setOverrides(biggest, "{\"connections_total\": 1}");
+        reserve(biggest, "connections_total", 2, null).statusCode(409)
+                .body("$", hasKey("upgrade"))
+                .body("upgrade", nullValue());
+    }
+
+    @Test
+    void shouldAlwaysGrantUnlimitedMetrics() {
+        UUID group = knownGroup("enterprise");
+        reserve(group, "entities_total", 1_000_000_000L, null).statusCode(201);
+        reserve(group, "storage_gb", 1L << 40, null).statusCode(201); // 1 TiB
+    }
+
+    @Test
+    void shouldSettleAReservationWhenItsBatchImportArrives() {
+        UUID group = knownGroup("starter");
+        UUID batchId = UUID.randomUUID();
+        String id = reserve(group, "entities_total", 3, batchId.toString()).statusCode(201).extract().path("id");
+
+        // While open, the reservation counts: 100 - 0 used - 3 reserved.
+        as(group).get("/groups/{g}/quotas/entities/check?count=98", group).then()
+                .body("canCreate", equalTo(false)).body("available", equalTo(97));
+
+        send(thingCreated(group, "video", 0, batchId), thingCreated(group, "video", 0, batchId),
+                thingCreated(group, "video", 0, batchId), batchImport(group, batchId, 3));
+        eventually(() -> as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
+                .statusCode(200).body("status", equalTo("settled")));
+
+        // Settled: the three entities count as usage, the reservation no longer does.
+        as(group).get("/groups/{g}/quotas/entities/check?count=97", group).then()
+                .body("canCreate", equalTo(true)).body("current", equalTo(3)).body("available", equalTo(97));
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
+                .body("reference", equalTo(batchId.toString()))
+                .body("closedAt", notNullValue());
+    }
+
+    @Test
+    void shouldExpireAReservationThatNeverSettles() {
+        clock.set(Instant.parse("2030-06-01T12:00:00Z"));
+        UUID group = knownGroup("starter");
+        String id = reserve(group, "entities_total", 100, UUID.randomUUID().toString()).statusCode(201)
+                .body("expiresAt", equalTo("2030-06-01T12:05:00Z"))
+                .extract().path("id");
+        reserve(group, "entities_total", 1, null).statusCode(409).body("reserved", equalTo(100));
+
+        clock.advance(Duration.ofMinutes(4));
+        reserve(group, "entities_total", 1, null).statusCode(409);
+
+        clock.advance(Duration.ofMinutes(1)); // the TTL of 5 minutes is over
+        reserve(group, "entities_total", 1, null).statusCode(201);
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
+                .statusCode(200).body("status", equalTo("expired"));
+    }
+
+    @Test
+    void shouldFreeTheQuotaOfAReleasedReservation() {
+        UUID group = knownGroup("starter");
+        String id = reserve(group, "entities_total", 100, null).statusCode(201).extract().path("id");
+        reserve(group, "entities_total", 1, null).statusCode(409);
+
+        as(group).delete("/groups/{g}/quotas/reservations/{id}", group, id).then().statusCode(204);
+        as(group).delete("/groups/{g}/quotas/reservations/{id}", group, id).then().statusCode(204);
+        reserve(group, "entities_total", 1, null).statusCode(201);
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then().body("status", equalTo("released"));
+        as(group).delete("/groups/{g}/quotas/reservations/{id}", group, UUID.randomUUID()).then().statusCode(404);
+    }
+
+    @Test
+    void shouldRejectInvalidReservationsAndUnknownGroups() {
+        UUID group = knownGroup("pro");
+        Function<String, io.restassured.response.ValidatableResponse> post = body -> as(group)
+                .contentType("application/json").body(body).post("/groups/{g}/quotas/reservations", group).then();
+        post.apply("{\"metric\":\"events_retention_days\",\"amount\":1}").statusCode(422)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("metric"));
+        post.apply("{\"metric\":\"users\",\"amount\":0}").statusCode(422).body("errors[0].field", equalTo("amount"));
+        post.apply("{\"metric\":\"users\",\"amount\":1,\"colour\":\"red\"}").statusCode(400);
+        post.apply("{\"metric\":\"users\",\"amount\":\"one\"}").statusCode(400);
+        post.apply("not json").statusCode(400);
+        UUID unknown = UUID.randomUUID();
+        reserve(unknown, "users", 1, null).statusCode(404).contentType("application/problem+json");
+    }
+}
