@@ -3,7 +3,10 @@ package dev.strata.ingest;
 import dev.strata.testing.TestTokens;
 import io.restassured.response.ValidatableResponse;
 
+import java.util.Arrays;
+import java.util.List;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 import static io.restassured.RestAssured.given;
 
@@ -39,5 +42,26 @@ final class IngestClient {
     static long activity(UUID group, String type) {
         return dev.strata.testing.TestDatabase.scalar(
                 "SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?", group, type);
+    }
+
+    /** Creates one thing per type (named after its position) and returns their ids in the same order. */
+    static List<String> newThings(UUID group, String... types) {
+        String items = Arrays.stream(types).map(type -> "{\"type\":\"" + type + "\",\"name\":\"" + type + "\"}")
+                .collect(Collectors.joining(",", "{\"items\":[", "]}"));
+        return postThings(group, items).statusCode(200).extract().path("created");
+    }
+
+    /** POSTs a JSON body to a path of the group, e.g. {@code connections:batch}, as a tenant of the group. */
+    static ValidatableResponse post(UUID group, String path, String json) {
+        return given().auth().oauth2(TestTokens.forTenants(group))
+                .contentType("application/json")
+                .body(json)
+                .post("/groups/{g}/" + path, group)
+                .then();
+    }
+
+    static long rows(String table, UUID group) {
+        return dev.strata.testing.TestDatabase.scalar(
+                "SELECT count(*) FROM ingest." + table + " WHERE group_id = ?", group);
     }
 }

@@ -78,7 +78,43 @@ public interface IngestConfig {
         @WithDefault("1000")
         int maxReportedErrors();
 
-        /** Where uploaded import bodies are spooled until processed; default: the system temp folder. */
+        /**
+         * Where uploaded import bodies are spooled until processed; default: {@code strata-imports} in the system
+         * temp folder.
+         */
         Optional<Path> spoolDirectory();
+
+        /**
+         * Whether every replica sees the same spool directory (a shared volume). If not (the default), a job is
+         * run only by the replica that received its body, the one that holds its spool file.
+         */
+        @WithDefault("false")
+        boolean sharedSpool();
+
+        /** This replica's name in the job table; default: the host name (the pod name on Kubernetes). */
+        Optional<String> node();
+
+        /** Longest NDJSON line or CSV record an import reads (bytes, characters); longer ones are item errors. */
+        @WithDefault("1048576")
+        int maxLineBytes();
+
+        /** How often an idle worker looks for queued jobs (an upload on this replica wakes it at once). */
+        @WithDefault("5s")
+        Duration pollInterval();
+
+        /**
+         * A running job whose worker has not committed a chunk for this long is taken to be orphaned (its replica
+         * died) and may be claimed again; it resumes after the last committed chunk.
+         */
+        @WithDefault("5m")
+        Duration leaseTimeout();
+
+        /** Claims of one job before it is failed for good (a job that keeps failing on infrastructure). */
+        @WithDefault("3")
+        int maxAttempts();
+
+        /** Whether this replica runs an import worker. */
+        @WithDefault("true")
+        boolean enabled();
     }
 }

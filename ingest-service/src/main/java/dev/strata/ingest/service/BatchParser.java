@@ -24,8 +24,12 @@ public class BatchParser {
     public static final String NDJSON = "application/x-ndjson";
     public static final String CSV = "text/csv";
 
+    /** The options of thing batches. */
+    public static final Set<String> THING_OPTIONS = Set.of("atomic", "defaultStatus");
+    /** The options of connection, event and knowledge batches: they have no status to default. */
+    public static final Set<String> ATOMIC_ONLY = Set.of("atomic");
+
     private static final Set<String> TOP_LEVEL = Set.of("items", "options");
-    private static final Set<String> OPTIONS = Set.of("atomic", "defaultStatus");
 
     private final ObjectMapper mapper;
 
@@ -33,8 +37,13 @@ public class BatchParser {
         this.mapper = mapper;
     }
 
-    /** {@code {"items": [...], "options": {...}}} or a bare array of items. */
+    /** {@code {"items": [...], "options": {...}}} or a bare array of items; thing options. */
     public ParsedBatch json(byte[] body, BatchOptions queryOptions) {
+        return json(body, queryOptions, THING_OPTIONS);
+    }
+
+    /** As {@link #json(byte[], BatchOptions)}, accepting only {@code allowedOptions} in {@code options}. */
+    public ParsedBatch json(byte[] body, BatchOptions queryOptions, Set<String> allowedOptions) {
         JsonNode root = readTree(body);
         if (root.isArray()) {
             return new ParsedBatch(elements(root), queryOptions);
@@ -54,7 +63,7 @@ public class BatchParser {
             throw ProblemException.validation("The body needs an \"items\" array.",
                     List.of(FieldError.of("items", "required array")));
         }
-        return new ParsedBatch(elements(items), options(root.get("options"), queryOptions));
+        return new ParsedBatch(elements(items), options(root.get("options"), queryOptions, allowedOptions));
     }
 
     /** One JSON object per line; blank lines are skipped. */
@@ -113,6 +122,10 @@ public class BatchParser {
     }
 
     public BatchOptions options(JsonNode node, BatchOptions fallback) {
+        return options(node, fallback, THING_OPTIONS);
+    }
+
+    private BatchOptions options(JsonNode node, BatchOptions fallback, Set<String> allowed) {
         if (node == null || node.isNull()) {
             return fallback;
         }
@@ -122,7 +135,7 @@ public class BatchParser {
         }
         List<FieldError> errors = new ArrayList<>();
         node.fieldNames().forEachRemaining(name -> {
-            if (!OPTIONS.contains(name)) {
+            if (!allowed.contains(name)) {
                 errors.add(FieldError.of("options." + name, "unknown option"));
             }
         });

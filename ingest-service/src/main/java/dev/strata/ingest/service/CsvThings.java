@@ -22,12 +22,22 @@ public final class CsvThings implements AutoCloseable {
     private final Reader reader;
     private final ObjectMapper mapper;
     private final List<String> header;
+    private final int maxRecordChars;
     private int line = 1;
     private int pushedBack = -2;
 
     public CsvThings(Reader reader, ObjectMapper mapper) {
+        this(reader, mapper, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param maxRecordChars the longest record read; a stream (an import file) needs it, so that a quote that is
+     *                       never closed cannot pull the rest of the file into memory
+     */
+    public CsvThings(Reader reader, ObjectMapper mapper, int maxRecordChars) {
         this.reader = reader;
         this.mapper = mapper;
+        this.maxRecordChars = maxRecordChars;
         List<String> columns = record();
         if (columns == null) {
             throw ProblemException.badRequest("The CSV body is empty: it needs a header row.");
@@ -121,7 +131,12 @@ public final class CsvThings implements AutoCloseable {
             StringBuilder cell = new StringBuilder();
             boolean quoted = false;
             boolean wasQuoted = false;
+            int length = 0;
             while (true) {
+                if (++length > maxRecordChars) {
+                    throw ProblemException.badRequest("CSV line " + line + ": a record is longer than "
+                            + maxRecordChars + " characters (is a quote not closed?).");
+                }
                 if (quoted) {
                     if (c == -1) {
                         throw ProblemException.badRequest("CSV line " + line + ": a quoted field is not closed.");

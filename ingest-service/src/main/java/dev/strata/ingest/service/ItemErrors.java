@@ -3,11 +3,19 @@ package dev.strata.ingest.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.problem.FieldError;
 
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Set;
 
 /** Small helpers the item validators share; each records errors with the item's index and field. */
 final class ItemErrors {
+
+    /** PostgreSQL text and jsonb cannot hold U+0000; caught per item instead of failing the whole statement. */
+    static final String NUL = "must not contain the character U+0000";
 
     private ItemErrors() {
     }
@@ -82,5 +90,74 @@ final class ItemErrors {
             }
         }
         return bytes;
+    }
+
+    /**
+     * An optional JSON object field (metadata), serialized for a {@code jsonb} column: {@code "{}"} when absent,
+     * null after recording a wrong type or a size over {@code maxBytes}.
+     */
+    static String optionalObjectJson(JsonNode item, String field, int maxBytes, int index, List<FieldError> errors) {
+        JsonNode value = item.get(field);
+        if (value == null || value.isNull()) {
+            return "{}";
+        }
+        if (!value.isObject()) {
+            errors.add(FieldError.at(index, field, "must be an object"));
+            return null;
+        }
+        if (hasNul(value)) {
+            errors.add(FieldError.at(index, field, NUL));
+            return null;
+        }
+        String json = value.toString();
+        int bytes = utf8Length(json);
+        if (bytes > maxBytes) {
+            errors.add(FieldError.at(index, field, "larger than the limit of " + maxBytes + " bytes (" + bytes + ")"));
+            return null;
+        }
+        return json;
+    }
+
+    /**
+     * An optional RFC 3339 timestamp (an offset is required, so a time is never read in a guessed zone), cut to
+     * microseconds as PostgreSQL keeps it, so what events carry equals what is stored.
+     */
+    static Instant optionalInstant(JsonNode item, String field, int index, List<FieldError> errors) {
+        String text = optionalText(item, field, index, errors);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant()
+                    .truncatedTo(ChronoUnit.MICROS);
+        } catch (DateTimeParseException e) {
+            errors.add(FieldError.at(index, field, "must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z"));
+            return null;
+        }
+    }
+
+    /** Whether a string or any text or key inside a JSON value holds U+0000. */
+    static boolean hasNul(JsonNode node) {
+        if (node.isTextual()) {
+            return node.asText().indexOf('\0') >= 0;
+        }
+        if (node.isObject()) {
+            var fields = node.fields();
+            while (fields.hasNext()) {
+                var field = fields.next();
+                if (field.getKey().indexOf('\0') >= 0 || hasNul(field.getValue())) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        if (node.isArray()) {
+            for (JsonNode element : node) {
+                if (hasNul(element)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 }

@@ -23,7 +23,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -62,18 +64,44 @@ public class ThingBatchService {
     /** Validates and builds everything a batch writes, before any transaction is open. */
     public Prepared prepare(UUID groupId, List<JsonNode> items, BatchOptions options, UUID batchId, UUID importJobId) {
         List<FieldError> errors = new ArrayList<>();
+        NewThing[] valid = validate(items, 0, options, errors);
+        limits.rejectIfAtomic(options, errors);
+        limits.rejectIfNoneValid((int) Arrays.stream(valid).filter(Objects::nonNull).count(), errors);
+        return build(groupId, valid, errors, batchId, importJobId);
+    }
+
+    /**
+     * Validates and builds one chunk of an import job. Unlike a batch, a chunk in which no item is valid is not
+     * refused: its failures are counted and the import goes on. Items are numbered from {@code firstIndex}, their
+     * place in the whole import; a null item is one that could not be read, its error already in
+     * {@code readErrors}.
+     */
+    public Prepared prepareChunk(UUID groupId, List<JsonNode> items, int firstIndex, List<FieldError> readErrors,
+                                 BatchOptions options, UUID batchId, UUID importJobId) {
+        List<FieldError> errors = new ArrayList<>(readErrors);
+        NewThing[] valid = validate(items, firstIndex, options, errors);
+        errors.sort(Comparator.comparing(FieldError::index)); // stable: an item's errors keep their order
+        return build(groupId, valid, errors, batchId, importJobId);
+    }
+
+    private NewThing[] validate(List<JsonNode> items, int firstIndex, BatchOptions options, List<FieldError> errors) {
         NewThing[] valid = new NewThing[items.size()];
         for (int i = 0; i < items.size(); i++) {
-            valid[i] = rules.validate(items.get(i), i, options.defaultStatus(), errors);
+            JsonNode item = items.get(i);
+            if (item != null) {
+                valid[i] = rules.validate(item, firstIndex + i, options.defaultStatus(), errors);
+            }
         }
-        limits.rejectIfAtomic(options, errors);
-        limits.rejectIfNoneValid((int) Arrays.stream(valid).filter(java.util.Objects::nonNull).count(), errors);
+        return valid;
+    }
 
+    private Prepared build(UUID groupId, NewThing[] valid, List<FieldError> errors, UUID batchId, UUID importJobId) {
+        int total = valid.length;
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        UUID[] created = new UUID[items.size()];
-        List<ThingRow> rows = new ArrayList<>(items.size());
-        List<EventEnvelope> facts = new ArrayList<>(items.size() + 1);
-        for (int i = 0; i < valid.length; i++) {
+        UUID[] created = new UUID[total];
+        List<ThingRow> rows = new ArrayList<>(total);
+        List<EventEnvelope> facts = new ArrayList<>(total + 1);
+        for (int i = 0; i < total; i++) {
             NewThing thing = valid[i];
             if (thing == null) {
                 continue;
@@ -85,14 +113,14 @@ public class ThingBatchService {
             facts.add(events.create(EventType.THING_CREATED, groupId, now, id, new ThingCreated(id, thing.type(),
                     thing.name(), thing.status(), thing.properties(), thing.propertiesBytes(), now, batchId)));
         }
-        BatchImported summary = new BatchImported(batchId, "things", items.size(), rows.size(),
-                items.size() - rows.size(), importJobId);
+        BatchImported summary = new BatchImported(batchId, "things", total, rows.size(), total - rows.size(),
+                importJobId);
         EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
         facts.add(batchEvent);
         ActivityRow logEntry = new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null, null,
                 now, batchEvent.data().toString(), now);
-        BatchResult result = new BatchResult(Arrays.asList(created), items.size() - rows.size(), errors,
-                BatchResult.Summary.of(items.size(), rows.size()), batchId, batchEvent.id());
+        BatchResult result = new BatchResult(Arrays.asList(created), total - rows.size(), errors,
+                BatchResult.Summary.of(total, rows.size()), batchId, batchEvent.id());
         return new Prepared(rows, facts, logEntry, result, now);
     }
 

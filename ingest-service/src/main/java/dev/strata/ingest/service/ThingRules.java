@@ -54,6 +54,8 @@ public class ThingRules {
         if (name != null) {
             if (name.isBlank()) {
                 errors.add(FieldError.at(index, "name", "must not be blank"));
+            } else if (name.indexOf('\0') >= 0) {
+                errors.add(FieldError.at(index, "name", ItemErrors.NUL));
             } else if (name.length() > config.maxNameLength()) {
                 errors.add(FieldError.at(index, "name", "longer than " + config.maxNameLength() + " characters"));
             }
@@ -71,6 +73,8 @@ public class ThingRules {
             properties = mapper.createObjectNode();
         } else if (!properties.isObject()) {
             errors.add(FieldError.at(index, "properties", "must be an object"));
+        } else if (ItemErrors.hasNul(properties)) {
+            errors.add(FieldError.at(index, "properties", ItemErrors.NUL));
         } else {
             propertiesJson = serialize(properties);
             propertiesBytes = ItemErrors.utf8Length(propertiesJson);

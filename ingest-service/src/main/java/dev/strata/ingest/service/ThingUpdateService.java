@@ -179,6 +179,9 @@ public class ThingUpdateService {
             errors.add(FieldError.at(index, "name", "must be non-blank and at most " + config.maxNameLength()
                     + " characters"));
         }
+        if (name != null && name.indexOf('\0') >= 0) {
+            errors.add(FieldError.at(index, "name", ItemErrors.NUL));
+        }
         String status = ItemErrors.optionalText(item, "status", index, errors);
         if (status != null && !ThingRules.STATUSES.contains(status)) {
             errors.add(FieldError.at(index, "status", "must be one of draft, active, published, archived"));
@@ -189,6 +192,8 @@ public class ThingUpdateService {
         if (properties != null && !properties.isNull()) {
             if (!properties.isObject()) {
                 errors.add(FieldError.at(index, "properties", "must be an object"));
+            } else if (ItemErrors.hasNul(properties)) {
+                errors.add(FieldError.at(index, "properties", ItemErrors.NUL));
             } else {
                 propertiesJson = properties.toString();
                 propertiesBytes = ItemErrors.utf8Length(propertiesJson);

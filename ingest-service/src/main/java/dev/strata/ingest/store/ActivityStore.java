@@ -10,8 +10,10 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 
@@ -60,6 +62,29 @@ public class ActivityStore {
                         fresh.add(row.getUUID(0));
                     }
                     return fresh;
+                });
+    }
+
+    /** Who holds an event id: its group and type. */
+    public record Holder(UUID groupId, String type) {
+    }
+
+    /**
+     * The group and type of each stored event among {@code ids}, whatever its group. Used only to tell a client's
+     * re-sent event from an id another group already holds; the holder never leaves the service.
+     */
+    public Uni<Map<UUID, Holder>> holders(SqlClient client, UUID[] ids) {
+        if (ids.length == 0) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return client.preparedQuery("SELECT id, group_id, type FROM events WHERE id = ANY($1::uuid[])")
+                .execute(Tuple.of(ids))
+                .map(rows -> {
+                    Map<UUID, Holder> holders = new HashMap<>(rows.size() * 2);
+                    for (Row row : rows) {
+                        holders.put(row.getUUID(0), new Holder(row.getUUID(1), row.getString(2)));
+                    }
+                    return holders;
                 });
     }
 

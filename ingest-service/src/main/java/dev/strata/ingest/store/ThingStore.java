@@ -64,10 +64,14 @@ public class ThingStore {
                 .map(rows -> rows.size() == 0 ? null : toRow(rows.iterator().next()));
     }
 
-    /** The group's things among {@code ids}, by id; with {@code lock}, locked for the transaction. */
+    /**
+     * The group's things among {@code ids}, by id; with {@code lock}, locked for the transaction. The lock is
+     * {@code NO KEY UPDATE} (updates never change an id), so batches that insert connections or knowledge pointing
+     * at these things (which take {@code KEY SHARE}) neither wait for it nor deadlock with it.
+     */
     public Uni<Map<UUID, ThingRow>> findAll(SqlClient client, UUID groupId, UUID[] ids, boolean lock) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM things WHERE group_id = $1 AND id = ANY($2::uuid[])"
-                        + (lock ? " ORDER BY id FOR UPDATE" : ""))
+                        + (lock ? " ORDER BY id FOR NO KEY UPDATE" : ""))
                 .execute(Tuple.of(groupId, ids))
                 .map(rows -> {
                     Map<UUID, ThingRow> found = new HashMap<>(rows.size() * 2);

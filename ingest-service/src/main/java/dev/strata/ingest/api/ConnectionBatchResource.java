@@ -1,0 +1,74 @@
+package dev.strata.ingest.api;
+
+import dev.strata.ingest.service.BatchLimits;
+import dev.strata.ingest.service.BatchParser;
+import dev.strata.ingest.service.ConnectionBatchService;
+import dev.strata.ingest.service.ParsedBatch;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestHeader;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.util.UUID;
+
+/**
+ * Bulk creation of connections. Items: {@code {fromThingId, toThingId, relationshipType, metadata?, strength?,
+ * validFrom?, validTo?}}. JSON bodies are {@code {"items": [...], "options": {"atomic": bool}}}; NDJSON bodies
+ * take {@code ?atomic=true} from the query. The answer has the shape of things batches ({@code created} ids in
+ * input order with null where an item failed, {@code failed}, {@code errors}, {@code summary}, {@code batchId},
+ * {@code position}); an end that is not a thing of this group, a relationship the ontology does not allow
+ * between the two types, and a connection that already exists (stored, or earlier in the batch) are item errors.
+ */
+@Path("/groups/{groupId}/connections:batch")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConnectionBatchResource {
+
+    private final ConnectionBatchService service;
+    private final BatchParser parser;
+    private final BatchLimits limits;
+    private final TenantAccess access;
+
+    public ConnectionBatchResource(ConnectionBatchService service, BatchParser parser, BatchLimits limits,
+                                   TenantAccess access) {
+        this.service = service;
+        this.parser = parser;
+        this.limits = limits;
+        this.access = access;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Create 1 to 10,000 connections; invalid and duplicate items are reported per index")
+    public Uni<Response> createJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
+                                    @RestQuery Boolean atomic, byte[] body) {
+        UUID group = authorize(groupId, body);
+        ParsedBatch batch = parser.json(body, parser.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY);
+        return service.create(group, batch, idempotencyKey, body).map(BatchResponses::of);
+    }
+
+    @POST
+    @Consumes(BatchParser.NDJSON)
+    @Operation(summary = "Create connections from NDJSON, one connection per line")
+    public Uni<Response> createNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
+                                      @RestQuery Boolean atomic, byte[] body) {
+        UUID group = authorize(groupId, body);
+        ParsedBatch batch = parser.ndjson(body, parser.queryOptions(atomic, null));
+        return service.create(group, batch, idempotencyKey, body).map(BatchResponses::of);
+    }
+
+    private UUID authorize(String groupId, byte[] body) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        limits.checkBodySize(body == null ? 0 : body.length);
+        return group;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.strata.ingest.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.store.ConnectionStore;
+import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
+import dev.strata.ingest.store.ConnectionStore.Direction;
+import dev.strata.model.problem.FieldError;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.problem.ProblemException;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** The group's connections in creation order with a cursor, optionally those of one thing and of one type. */
+@Path("/groups/{groupId}/connections")
+@Produces(MediaType.APPLICATION_JSON)
+public class ConnectionResource {
+
+    private final Pool pool;
+    private final ConnectionStore connections;
+    private final TenantAccess access;
+    private final ObjectMapper mapper;
+
+    public ConnectionResource(Pool pool, ConnectionStore connections, TenantAccess access, ObjectMapper mapper) {
+        this.pool = pool;
+        this.connections = connections;
+        this.access = access;
+        this.mapper = mapper;
+    }
+
+    public record ConnectionView(UUID id, UUID groupId, UUID fromThingId, UUID toThingId, String relationshipType,
+                                 JsonNode metadata, Double strength, Instant validFrom, Instant validTo,
+                                 Instant createdAt) {
+    }
+
+    public record ConnectionPage(List<ConnectionView> connections, int count, int limit, boolean hasMore,
+                                 String nextCursor) {
+    }
+
+    @GET
+    @Operation(summary = "List connections in creation order; thingId with direction (outbound, inbound, both)"
+            + " narrows to one thing's; pass nextCursor back as cursor for the next page")
+    public Uni<ConnectionPage> list(@RestPath String groupId, @RestQuery String thingId, @RestQuery String direction,
+                                    @RestQuery String type, @RestQuery String cursor, @RestQuery Integer limit) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        UUID thing = PathIds.optionalUuid(thingId, "thingId");
+        Direction ends = direction(direction, thing);
+        int size = Cursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
+        UUID after = Cursors.decodeId(cursor);
+        return connections.page(pool, group, thing, ends, type == null || type.isEmpty() ? null : type, after,
+                size + 1).map(rows -> {
+                    boolean more = rows.size() > size;
+                    List<ConnectionView> page = rows.stream().limit(size).map(this::view).toList();
+                    String next = more ? Cursors.encodeId(page.get(page.size() - 1).id()) : null;
+                    return new ConnectionPage(page, page.size(), size, more, next);
+                });
+    }
+
+    private static Direction direction(String value, UUID thing) {
+        if (value == null || value.isEmpty()) {
+            return Direction.BOTH;
+        }
+        if (thing == null) {
+            throw ProblemException.validation("direction needs a thingId.",
+                    List.of(FieldError.of("direction", "only with thingId")));
+        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "outbound" -> Direction.OUTBOUND;
+            case "inbound" -> Direction.INBOUND;
+            case "both" -> Direction.BOTH;
+            default -> throw ProblemException.validation("Unknown direction.",
+                    List.of(FieldError.of("direction", "must be outbound, inbound or both")));
+        };
+    }
+
+    private ConnectionView view(ConnectionRow row) {
+        try {
+            return new ConnectionView(row.id(), row.groupId(), row.fromThingId(), row.toThingId(),
+                    row.relationshipType(), mapper.readTree(row.metadataJson()), row.strength(), row.validFrom(),
+                    row.validTo(), row.createdAt());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

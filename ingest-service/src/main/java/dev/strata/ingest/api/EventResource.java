@@ -1,0 +1,78 @@
+package dev.strata.ingest.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.store.ActivityStore;
+import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The group's activity log (its hot part: archived events live in the S3 archive), newest first. The cursor is
+ * the (timestamp, id) of the last row, so back-filled events that land between pages never shift a page.
+ */
+@Path("/groups/{groupId}/events")
+@Produces(MediaType.APPLICATION_JSON)
+public class EventResource {
+
+    private final Pool pool;
+    private final ActivityStore activity;
+    private final TenantAccess access;
+    private final ObjectMapper mapper;
+
+    public EventResource(Pool pool, ActivityStore activity, TenantAccess access, ObjectMapper mapper) {
+        this.pool = pool;
+        this.activity = activity;
+        this.access = access;
+        this.mapper = mapper;
+    }
+
+    public record EventView(UUID id, UUID groupId, String type, UUID actorId, UUID targetId, Instant timestamp,
+                            JsonNode metadata, Instant recordedAt) {
+    }
+
+    public record EventPage(List<EventView> events, int count, int limit, boolean hasMore, String nextCursor) {
+    }
+
+    @GET
+    @Operation(summary = "List the activity log newest first, optionally of one type; pass nextCursor back as cursor")
+    public Uni<EventPage> list(@RestPath String groupId, @RestQuery String type, @RestQuery String cursor,
+                               @RestQuery Integer limit) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        int size = Cursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
+        Cursors.TimeId before = Cursors.decodeTimeId(cursor);
+        return activity.page(pool, group, type == null || type.isEmpty() ? null : type,
+                before == null ? null : before.time(), before == null ? null : before.id(), size + 1).map(rows -> {
+                    boolean more = rows.size() > size;
+                    List<EventView> page = rows.stream().limit(size).map(row -> view(group, row)).toList();
+                    EventView last = page.isEmpty() ? null : page.get(page.size() - 1);
+                    String next = more ? Cursors.encodeTimeId(last.timestamp(), last.id()) : null;
+                    return new EventPage(page, page.size(), size, more, next);
+                });
+    }
+
+    private EventView view(UUID group, ActivityRow row) {
+        try {
+            return new EventView(row.id(), group, row.type(), row.actorId(), row.targetId(), row.timestamp(),
+                    mapper.readTree(row.metadataJson()), row.recordedAt());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

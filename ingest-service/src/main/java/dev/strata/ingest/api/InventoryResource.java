@@ -1,0 +1,62 @@
+package dev.strata.ingest.api;
+
+import dev.strata.ingest.store.GroupStore;
+import dev.strata.ingest.store.InventoryStore;
+import dev.strata.model.ontology.Ontology;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.problem.ProblemException;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * The source-of-truth counts of a group, which quota-service reconciles its event-fed counters against.
+ * {@code storageBytes} = serialized properties of things + knowledge text bytes + 4 bytes per embedding dimension;
+ * {@code events} counts the rows of the (hot) activity log, batch entries included.
+ */
+@Path("/groups/{groupId}/inventory")
+@Produces(MediaType.APPLICATION_JSON)
+public class InventoryResource {
+
+    private final Pool pool;
+    private final GroupStore groups;
+    private final InventoryStore inventory;
+    private final Ontology ontology;
+    private final TenantAccess access;
+
+    public InventoryResource(Pool pool, GroupStore groups, InventoryStore inventory, Ontology ontology,
+                             TenantAccess access) {
+        this.pool = pool;
+        this.groups = groups;
+        this.inventory = inventory;
+        this.ontology = ontology;
+        this.access = access;
+    }
+
+    public record InventoryView(UUID groupId, long things, long peopleLike, long connections, long knowledge,
+                                long storageBytes, long events, Instant asOf) {
+    }
+
+    @GET
+    @Operation(summary = "Count the group's things, people-like things, connections, knowledge, storage and events")
+    public Uni<InventoryView> get(@RestPath String groupId) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        String[] personTypes = ontology.thingTypesIn(Ontology.PERSON).toArray(String[]::new);
+        Instant asOf = Instant.now();
+        return groups.find(pool, group)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + group + "."))
+                .chain(found -> inventory.count(pool, group, personTypes))
+                .map(counts -> new InventoryView(group, counts.things(), counts.peopleLike(), counts.connections(),
+                        counts.knowledge(), counts.storageBytes(), counts.events(), asOf));
+    }
+}

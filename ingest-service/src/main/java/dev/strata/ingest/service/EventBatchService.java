@@ -1,0 +1,290 @@
+package dev.strata.ingest.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.service.BatchExecutor.Answer;
+import dev.strata.ingest.service.BatchExecutor.Outcome;
+import dev.strata.ingest.store.ActivityStore;
+import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.ingest.store.ActivityStore.Holder;
+import dev.strata.ingest.store.OutboxStore;
+import dev.strata.ingest.store.ThingStore;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.ActivityRecorded;
+import dev.strata.model.events.payload.BatchImported;
+import dev.strata.model.ids.UuidV7;
+import dev.strata.model.ontology.Ontology;
+import dev.strata.model.problem.FieldError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/**
+ * Logs activity (revenue, views, logins ...) into the event log. A client-supplied id makes an event idempotent:
+ * an id this group already logged with the same type is a duplicate, answered as a success and written nowhere
+ * again (the first write wins; the repeat is not compared with it). Only events that are really new reach the
+ * outbox, each as itself (envelope id = event id, time = when it happened), followed by the batch's
+ * {@code batch_import} entry; a batch that brings nothing new writes nothing at all.
+ */
+@ApplicationScoped
+public class EventBatchService {
+
+    /** What ingest and the other services emit themselves; a client may not forge them. */
+    public static final Set<String> SYSTEM_TYPES = Set.of(EventType.THING_CREATED, EventType.THING_UPDATED,
+            EventType.THING_DELETED, EventType.CONNECTION_CREATED, EventType.BATCH_IMPORT, EventType.KNOWLEDGE_CREATED,
+            EventType.GROUP_CREATED, EventType.GROUP_PLAN_CHANGED, EventType.QUOTA_THRESHOLD_CROSSED,
+            EventType.EVENTS_ARCHIVED);
+
+    static final String ID_TAKEN = "id already used";
+    private static final Set<String> FIELDS = Set.of("id", "type", "actorId", "targetId", "timestamp", "metadata");
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+
+    private final ThingStore things;
+    private final ActivityStore activity;
+    private final OutboxStore outbox;
+    private final EventFactory events;
+    private final BatchExecutor executor;
+    private final BatchLimits limits;
+    private final Ontology ontology;
+    private final IngestConfig config;
+    private final ObjectMapper mapper;
+
+    public EventBatchService(ThingStore things, ActivityStore activity, OutboxStore outbox, EventFactory events,
+                             BatchExecutor executor, BatchLimits limits, Ontology ontology, IngestConfig config,
+                             ObjectMapper mapper) {
+        this.things = things;
+        this.activity = activity;
+        this.outbox = outbox;
+        this.events = events;
+        this.executor = executor;
+        this.limits = limits;
+        this.ontology = ontology;
+        this.config = config;
+        this.mapper = mapper;
+    }
+
+    /**
+     * The answer: {@code created} holds each item's event id in input order (also for duplicates, whose id is
+     * the one already stored) and null where the item failed; {@code duplicates} lists the indexes of items that
+     * were already logged. {@code batchId} and {@code position} are null when nothing new was written.
+     */
+    public record EventBatchResult(List<UUID> created, List<Integer> duplicates, int failed, List<FieldError> errors,
+                                   BatchResult.Summary summary, UUID batchId, String position) {
+    }
+
+    /** One item that passed the checks that need no database; {@code clientId} is null when none was given. */
+    record Candidate(int index, UUID clientId, String type, UUID actorId, UUID targetId, Instant timestamp,
+                     JsonNode metadata, String metadataJson) {
+    }
+
+    public Uni<Answer> record(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
+        List<JsonNode> items = batch.items();
+        limits.checkItemCount(items.size());
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant latest = now.plus(config.maxEventClockSkew());
+        List<FieldError> errors = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>(items.size());
+        Set<UUID> thingIds = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Candidate candidate = validate(items.get(i), i, now, latest, errors);
+            if (candidate != null) {
+                candidates.add(candidate);
+                thingIds.add(candidate.actorId());
+                if (candidate.targetId() != null) {
+                    thingIds.add(candidate.targetId());
+                }
+            }
+        }
+        limits.rejectIfAtomic(batch.options(), errors);
+        limits.rejectIfNoneValid(candidates.size(), errors);
+        UUID[] ids = thingIds.toArray(UUID[]::new);
+        return executor.execute(groupId, idempotencyKey, requestBody, (tx, group) ->
+                things.typesOf(tx, groupId, ids).chain(known ->
+                        write(tx, groupId, items.size(), candidates, known.keySet(), errors, batch.options(), now)));
+    }
+
+    private Uni<Outcome> write(SqlConnection tx, UUID groupId, int total, List<Candidate> candidates,
+                               Set<UUID> knownThings, List<FieldError> errors, BatchOptions options, Instant now) {
+        UUID[] created = new UUID[total];
+        Set<Integer> duplicates = new TreeSet<>();
+        Map<UUID, String> seen = new HashMap<>();
+        List<Candidate> fresh = new ArrayList<>(candidates.size());
+        List<ActivityRow> rows = new ArrayList<>(candidates.size());
+        for (Candidate c : candidates) {
+            boolean ok = true;
+            if (!knownThings.contains(c.actorId())) {
+                errors.add(FieldError.at(c.index(), "actorId", ConnectionBatchService.NO_SUCH_THING));
+                ok = false;
+            }
+            if (c.targetId() != null && !knownThings.contains(c.targetId())) {
+                errors.add(FieldError.at(c.index(), "targetId", ConnectionBatchService.NO_SUCH_THING));
+                ok = false;
+            }
+            if (!ok) {
+                continue;
+            }
+            UUID id = c.clientId() != null ? c.clientId() : UuidV7.next();
+            String earlierType = seen.putIfAbsent(id, c.type());
+            if (earlierType != null) {
+                // The same client id earlier in this batch: a re-send, as with stored ones, if it is the same kind.
+                if (earlierType.equals(c.type())) {
+                    created[c.index()] = id;
+                    duplicates.add(c.index());
+                } else {
+                    errors.add(FieldError.at(c.index(), "id", ID_TAKEN));
+                }
+                continue;
+            }
+            created[c.index()] = id;
+            fresh.add(c);
+            rows.add(new ActivityRow(id, c.type(), c.actorId(), c.targetId(), c.timestamp(), c.metadataJson(), now));
+        }
+        sorted(errors);
+        limits.rejectIfAtomic(options, errors);
+        limits.rejectIfNoneValid(rows.size(), errors);
+        return activity.insertNew(tx, groupId, rows).chain(inserted -> {
+            UUID[] taken = rows.stream().map(ActivityRow::id).filter(id -> !inserted.contains(id)).toArray(UUID[]::new);
+            return activity.holders(tx, taken).chain(holders ->
+                    answer(tx, groupId, total, fresh, rows, inserted, holders, created, duplicates, errors, options,
+                            now));
+        });
+    }
+
+    private Uni<Outcome> answer(SqlConnection tx, UUID groupId, int total, List<Candidate> fresh,
+                                List<ActivityRow> rows, Set<UUID> inserted, Map<UUID, Holder> holders, UUID[] created,
+                                Set<Integer> duplicates, List<FieldError> errors, BatchOptions options, Instant now) {
+        List<EventEnvelope> facts = new ArrayList<>(inserted.size() + 1);
+        Set<UUID> taken = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            ActivityRow row = rows.get(i);
+            Candidate c = fresh.get(i);
+            if (inserted.contains(row.id())) {
+                facts.add(events.create(row.id(), row.type(), groupId, row.timestamp(), row.actorId(),
+                        new ActivityRecorded(row.actorId(), row.targetId(), c.metadata(), now)));
+                continue;
+            }
+            Holder holder = holders.get(row.id());
+            if (holder != null && holder.groupId().equals(groupId) && holder.type().equals(row.type())) {
+                duplicates.add(c.index());
+            } else {
+                // Held by another group or by another kind of event: say only that the id is taken.
+                created[c.index()] = null;
+                errors.add(FieldError.at(c.index(), "id", ID_TAKEN));
+                taken.add(row.id());
+            }
+        }
+        for (Integer index : List.copyOf(duplicates)) {
+            if (taken.contains(created[index])) { // a repeat within the batch of an id another group holds
+                duplicates.remove(index);
+                created[index] = null;
+                errors.add(FieldError.at(index, "id", ID_TAKEN));
+            }
+        }
+        sorted(errors);
+        limits.rejectIfAtomic(options, errors);
+        int success = inserted.size() + duplicates.size();
+        limits.rejectIfNoneValid(success, errors);
+        UUID batchId = null;
+        String position = null;
+        Uni<Void> logged = Uni.createFrom().voidItem();
+        if (!inserted.isEmpty()) {
+            batchId = UuidV7.next();
+            EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId,
+                    new BatchImported(batchId, "events", total, success, total - success, null));
+            facts.add(batchEvent);
+            position = batchEvent.id();
+            ActivityRow logEntry = new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null,
+                    null, now, batchEvent.data().toString(), now);
+            logged = activity.insertNew(tx, groupId, List.of(logEntry))
+                    .chain(() -> outbox.append(tx, groupId, facts));
+        }
+        EventBatchResult result = new EventBatchResult(Arrays.asList(created), List.copyOf(duplicates),
+                total - success, errors, BatchResult.Summary.of(total, success), batchId, position);
+        return logged.replaceWith(new Outcome(200, result));
+    }
+
+    private Candidate validate(JsonNode item, int index, Instant now, Instant latest, List<FieldError> errors) {
+        if (!item.isObject()) {
+            errors.add(FieldError.at(index, "$", "must be an object"));
+            return null;
+        }
+        int before = errors.size();
+        ItemErrors.rejectUnknownFields(item, FIELDS, index, errors);
+        UUID clientId = ItemErrors.uuid(item, "id", false, index, errors);
+        String type = ItemErrors.requiredText(item, "type", index, errors);
+        if (type != null) {
+            if (!ontology.isKnownEventType(type)) {
+                errors.add(FieldError.at(index, "type", "unknown event type '" + type + "'"));
+            } else if (SYSTEM_TYPES.contains(type)) {
+                errors.add(FieldError.at(index, "type", "'" + type + "' is written by Strata itself, not by clients"));
+            }
+        }
+        UUID actorId = ItemErrors.uuid(item, "actorId", true, index, errors);
+        UUID targetId = ItemErrors.uuid(item, "targetId", false, index, errors);
+        Instant timestamp = ItemErrors.optionalInstant(item, "timestamp", index, errors);
+        if (timestamp != null && timestamp.isAfter(latest)) {
+            errors.add(FieldError.at(index, "timestamp", "more than " + config.maxEventClockSkew().toSeconds()
+                    + " seconds in the future"));
+        }
+        String metadataJson = ItemErrors.optionalObjectJson(item, "metadata", config.maxMetadataBytes(), index,
+                errors);
+        JsonNode metadata = item.hasNonNull("metadata") ? item.get("metadata") : mapper.createObjectNode();
+        if (metadataJson != null && type != null) {
+            checkMetadata(type, metadata, index, errors);
+        }
+        if (errors.size() != before) {
+            return null;
+        }
+        return new Candidate(index, clientId, type, actorId, targetId, timestamp == null ? now : timestamp, metadata,
+                metadataJson);
+    }
+
+    /**
+     * What consumers rely on: revenue sums {@code amount} per {@code currency}, engagement reads {@code action},
+     * quota-service adds an {@code api_call}'s {@code count} to the month's calls.
+     */
+    private static void checkMetadata(String type, JsonNode metadata, int index, List<FieldError> errors) {
+        if (EventType.REVENUE_GENERATED.equals(type)) {
+            JsonNode amount = metadata.get("amount");
+            if (amount == null || !amount.isNumber() || amount.decimalValue().signum() < 0) {
+                errors.add(FieldError.at(index, "metadata.amount", "required, a number of at least 0"));
+            }
+            JsonNode currency = metadata.get("currency");
+            if (currency == null || !currency.isTextual() || !CURRENCY.matcher(currency.asText()).matches()) {
+                errors.add(FieldError.at(index, "metadata.currency", "required, a three-letter code such as EUR"));
+            }
+        } else if (EventType.CONTENT_EVENT.equals(type)) {
+            JsonNode action = metadata.get("action");
+            if (action == null || !action.isTextual() || action.asText().isBlank()) {
+                errors.add(FieldError.at(index, "metadata.action", "required, such as viewed, liked or shared"));
+            }
+        } else if (EventType.API_CALL.equals(type)) {
+            JsonNode count = metadata.get("count"); // optional: quota-service counts 1 without it
+            if (count != null && !count.isNull() && (!count.isIntegralNumber() || !count.canConvertToLong()
+                    || count.asLong() < 0)) {
+                errors.add(FieldError.at(index, "metadata.count", "a whole number of at least 0"));
+            }
+        }
+    }
+
+    private static List<FieldError> sorted(List<FieldError> errors) {
+        errors.sort(Comparator.comparing(FieldError::index));
+        return errors;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.strata.ingest.service;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.store.GroupStore;
+import dev.strata.ingest.store.ImportJobStore;
+import dev.strata.model.ids.UuidV7;
+import dev.strata.model.problem.FieldError;
+import dev.strata.model.problem.Problem;
+import dev.strata.model.problem.ProblemType;
+import dev.strata.support.problem.ProblemException;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Accepts import jobs: the body is streamed to a spool file (never held in memory, cut off at the configured
+ * maximum) and a queued job row points at it; {@link ImportWorker} does the rest. Runs on a worker thread.
+ */
+@ApplicationScoped
+public class ImportService {
+
+    private static final Logger LOG = Logger.getLogger(ImportService.class);
+    private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(30);
+
+    private final Pool pool;
+    private final GroupStore groups;
+    private final ImportJobStore jobs;
+    private final ImportWorker worker;
+    private final IngestConfig.Imports config;
+    private final ObjectMapper mapper;
+    private final String node;
+
+    public ImportService(Pool pool, GroupStore groups, ImportJobStore jobs, ImportWorker worker, IngestConfig config,
+                         ObjectMapper mapper) {
+        this.pool = pool;
+        this.groups = groups;
+        this.jobs = jobs;
+        this.worker = worker;
+        this.config = config.imports();
+        this.mapper = mapper;
+        this.node = nodeName(this.config);
+    }
+
+    /** This replica's name in the job table. */
+    static String nodeName(IngestConfig.Imports config) {
+        return config.node().orElseGet(() -> {
+            String host = System.getenv("HOSTNAME");
+            if (host != null && !host.isBlank()) {
+                return host;
+            }
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (UnknownHostException e) {
+                return "localhost";
+            }
+        });
+    }
+
+    /**
+     * Spools the body and queues the job; returns its id.
+     *
+     * @param format {@code ndjson} or {@code csv}
+     */
+    public UUID submit(UUID groupId, String format, BatchOptions options, InputStream body) {
+        if (options.atomic()) {
+            throw ProblemException.validation("Imports are never atomic: each chunk commits on its own.",
+                    List.of(FieldError.of("atomic", "not available for imports")));
+        }
+        if (groups.find(pool, groupId).await().atMost(DATABASE_TIMEOUT) == null) {
+            throw ProblemException.notFound("No group " + groupId + ".");
+        }
+        UUID id = UuidV7.next();
+        Path file = spoolFile(id, format);
+        try {
+            long bytes = copy(body, file);
+            if (bytes == 0) {
+                throw ProblemException.badRequest("The body is empty.");
+            }
+            if (ImportReader.CSV.equals(format)) {
+                // The header is read now, so a file the worker could never read is refused while the client waits.
+                try (ImportReader ignored = ImportReader.open(file, format, null, mapper, config.maxLineBytes())) {
+                    LOG.debugf("Import %s: CSV header accepted", id);
+                }
+            }
+            jobs.insert(pool, id, groupId, format, options.defaultStatus(), file.toString(), node, bytes,
+                    Instant.now().truncatedTo(ChronoUnit.MICROS)).await().atMost(DATABASE_TIMEOUT);
+        } catch (IOException e) {
+            delete(file);
+            throw new UncheckedIOException("cannot spool import " + id, e);
+        } catch (RuntimeException e) {
+            delete(file);
+            throw e;
+        }
+        worker.wake();
+        return id;
+    }
+
+    private Path spoolFile(UUID id, String format) {
+        Path directory = config.spoolDirectory()
+                .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "strata-imports"));
+        try {
+            Files.createDirectories(directory);
+            return Files.createFile(directory.resolve("import-" + id + "." + format));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a spool file in " + directory, e);
+        }
+    }
+
+    /** Copies the body to the file, refusing it (413) as soon as it passes the limit. */
+    private long copy(InputStream body, Path file) throws IOException {
+        long maximum = config.maxBodyBytes();
+        long total = 0;
+        byte[] buffer = new byte[64 * 1024];
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int n = body.read(buffer); n != -1; n = body.read(buffer)) {
+                total += n;
+                if (total > maximum) {
+                    throw new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
+                                    "The body is larger than the limit of " + maximum + " bytes.")
+                            .withExtension("limit", "strata.ingest.imports.max-body-bytes")
+                            .withExtension("maximum", maximum));
+                }
+                out.write(buffer, 0, n);
+            }
+        }
+        return total;
+    }
+
+    static void delete(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.warnf("Could not delete the spool file %s: %s", file, e.getMessage());
+        }
+    }
+}

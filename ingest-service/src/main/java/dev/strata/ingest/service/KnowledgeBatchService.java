@@ -1,0 +1,183 @@
+package dev.strata.ingest.service;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.service.BatchExecutor.Answer;
+import dev.strata.ingest.service.BatchExecutor.Outcome;
+import dev.strata.ingest.store.ActivityStore;
+import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.ingest.store.KnowledgeStore;
+import dev.strata.ingest.store.KnowledgeStore.KnowledgeRow;
+import dev.strata.ingest.store.OutboxStore;
+import dev.strata.ingest.store.ThingStore;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.BatchImported;
+import dev.strata.model.events.payload.KnowledgeCreated;
+import dev.strata.model.ids.UuidV7;
+import dev.strata.model.problem.FieldError;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Stores knowledge about things: labels and chunks of text, each with an optional embedding. Storage counts text
+ * bytes (UTF-8) plus 4 bytes per embedding dimension (a {@code real}), which is what each {@code knowledge_created}
+ * event carries for quota-service.
+ */
+@ApplicationScoped
+public class KnowledgeBatchService {
+
+    public static final Set<String> KINDS = Set.of("label", "chunk");
+    private static final Set<String> FIELDS = Set.of("sourceThingId", "kind", "text", "embedding");
+
+    private final ThingStore things;
+    private final KnowledgeStore knowledge;
+    private final ActivityStore activity;
+    private final OutboxStore outbox;
+    private final EventFactory events;
+    private final BatchExecutor executor;
+    private final BatchLimits limits;
+    private final IngestConfig config;
+
+    public KnowledgeBatchService(ThingStore things, KnowledgeStore knowledge, ActivityStore activity,
+                                 OutboxStore outbox, EventFactory events, BatchExecutor executor, BatchLimits limits,
+                                 IngestConfig config) {
+        this.things = things;
+        this.knowledge = knowledge;
+        this.activity = activity;
+        this.outbox = outbox;
+        this.events = events;
+        this.executor = executor;
+        this.limits = limits;
+        this.config = config;
+    }
+
+    /** One item that passed the checks that need no database. */
+    record Candidate(int index, UUID source, String kind, String text, int textBytes, int dimensions,
+                     String embeddingLiteral) {
+    }
+
+    public Uni<Answer> create(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
+        List<JsonNode> items = batch.items();
+        limits.checkItemCount(items.size());
+        List<FieldError> errors = new ArrayList<>();
+        List<Candidate> candidates = new ArrayList<>(items.size());
+        Set<UUID> sources = new HashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            Candidate candidate = validate(items.get(i), i, errors);
+            if (candidate != null) {
+                candidates.add(candidate);
+                sources.add(candidate.source());
+            }
+        }
+        limits.rejectIfAtomic(batch.options(), errors);
+        limits.rejectIfNoneValid(candidates.size(), errors);
+        UUID[] ids = sources.toArray(UUID[]::new);
+        return executor.execute(groupId, idempotencyKey, requestBody, (tx, group) ->
+                things.typesOf(tx, groupId, ids).chain(known ->
+                        write(tx, groupId, items.size(), candidates, known.keySet(), errors, batch.options())));
+    }
+
+    private Uni<Outcome> write(SqlConnection tx, UUID groupId, int total, List<Candidate> candidates,
+                               Set<UUID> knownThings, List<FieldError> errors, BatchOptions options) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        UUID batchId = UuidV7.next();
+        UUID[] created = new UUID[total];
+        List<KnowledgeRow> rows = new ArrayList<>(candidates.size());
+        List<EventEnvelope> facts = new ArrayList<>(candidates.size() + 1);
+        for (Candidate c : candidates) {
+            if (!knownThings.contains(c.source())) {
+                errors.add(FieldError.at(c.index(), "sourceThingId", ConnectionBatchService.NO_SUCH_THING));
+                continue;
+            }
+            UUID id = UuidV7.next();
+            created[c.index()] = id;
+            rows.add(new KnowledgeRow(id, c.source(), c.kind(), c.text(), c.textBytes(), c.embeddingLiteral()));
+            facts.add(events.create(EventType.KNOWLEDGE_CREATED, groupId, now, id, new KnowledgeCreated(id,
+                    c.source(), c.kind(), c.text(), c.textBytes(), c.dimensions(), now, batchId)));
+        }
+        errors.sort(Comparator.comparing(FieldError::index));
+        limits.rejectIfAtomic(options, errors);
+        limits.rejectIfNoneValid(rows.size(), errors);
+        int success = rows.size();
+        EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId,
+                new BatchImported(batchId, "knowledge", total, success, total - success, null));
+        facts.add(batchEvent);
+        ActivityRow logEntry = new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null, null,
+                now, batchEvent.data().toString(), now);
+        BatchResult result = new BatchResult(Arrays.asList(created), total - success, errors,
+                BatchResult.Summary.of(total, success), batchId, batchEvent.id());
+        return knowledge.insert(tx, groupId, rows, now)
+                .chain(() -> activity.insertNew(tx, groupId, List.of(logEntry)))
+                .chain(() -> outbox.append(tx, groupId, facts))
+                .replaceWith(new Outcome(200, result));
+    }
+
+    private Candidate validate(JsonNode item, int index, List<FieldError> errors) {
+        if (!item.isObject()) {
+            errors.add(FieldError.at(index, "$", "must be an object"));
+            return null;
+        }
+        int before = errors.size();
+        ItemErrors.rejectUnknownFields(item, FIELDS, index, errors);
+        UUID source = ItemErrors.uuid(item, "sourceThingId", true, index, errors);
+        String kind = ItemErrors.requiredText(item, "kind", index, errors);
+        if (kind != null && !KINDS.contains(kind)) {
+            errors.add(FieldError.at(index, "kind", "must be label or chunk"));
+        }
+        String text = ItemErrors.requiredText(item, "text", index, errors);
+        int textBytes = 0;
+        if (text != null) {
+            textBytes = ItemErrors.utf8Length(text);
+            if (text.isBlank()) {
+                errors.add(FieldError.at(index, "text", "must not be blank"));
+            } else if (textBytes > config.maxKnowledgeTextBytes()) {
+                errors.add(FieldError.at(index, "text", "larger than the limit of " + config.maxKnowledgeTextBytes()
+                        + " bytes (" + textBytes + ")"));
+            } else if (text.indexOf('\0') >= 0) {
+                errors.add(FieldError.at(index, "text", ItemErrors.NUL));
+            }
+        }
+        JsonNode embedding = item.get("embedding");
+        int dimensions = 0;
+        String literal = null;
+        if (embedding != null && !embedding.isNull()) {
+            literal = embeddingLiteral(embedding, index, errors);
+            dimensions = embedding.size();
+        }
+        return errors.size() == before
+                ? new Candidate(index, source, kind, text, textBytes, dimensions, literal) : null;
+    }
+
+    /** The vector as a {@code real[]} literal, or null after recording why it is not a usable vector. */
+    private String embeddingLiteral(JsonNode embedding, int index, List<FieldError> errors) {
+        int max = config.maxEmbeddingDimensions();
+        if (!embedding.isArray() || embedding.isEmpty() || embedding.size() > max) {
+            errors.add(FieldError.at(index, "embedding", "must be an array of 1 to " + max + " numbers"));
+            return null;
+        }
+        StringBuilder literal = new StringBuilder(embedding.size() * 12).append('{');
+        for (int d = 0; d < embedding.size(); d++) {
+            JsonNode value = embedding.get(d);
+            float f = (float) value.asDouble();
+            if (!value.isNumber() || !Float.isFinite(f)) {
+                errors.add(FieldError.at(index, "embedding[" + d + "]", "must be a number within the range of a"
+                        + " 32-bit float"));
+                return null;
+            }
+            literal.append(d == 0 ? "" : ",").append(f);
+        }
+        return literal.append('}').toString();
+    }
+}

@@ -1,0 +1,142 @@
+package dev.strata.ingest.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Import jobs. A worker claims a job with a fresh token ({@code claim}); every later write of that worker names
+ * the token, so a worker that lost its job (its lease ran out and another replica took over) changes nothing.
+ */
+@ApplicationScoped
+public class ImportJobStore {
+
+    private static final String COLUMNS = "id, group_id, status, format, default_status, spool_path, bytes,"
+            + " bytes_read, processed, created, failed, errors::text, jsonb_array_length(errors), error, attempts,"
+            + " claim, created_at, started_at, finished_at";
+
+    public record ImportJob(UUID id, UUID groupId, String status, String format, String defaultStatus,
+                            String spoolPath, long bytes, long bytesRead, long processed, long created, long failed,
+                            String errorsJson, int reportedErrors, String error, int attempts, UUID claim,
+                            Instant createdAt, Instant startedAt, Instant finishedAt) {
+    }
+
+    public Uni<Void> insert(SqlClient client, UUID id, UUID groupId, String format, String defaultStatus,
+                            String spoolPath, String spoolNode, long bytes, Instant createdAt) {
+        return client.preparedQuery("""
+                        INSERT INTO import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
+                                                 bytes, created_at)
+                        VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)""")
+                .execute(Tuple.from(List.of(id, groupId, format, defaultStatus, spoolPath, spoolNode, bytes,
+                        createdAt.atOffset(ZoneOffset.UTC))))
+                .replaceWithVoid();
+    }
+
+    public Uni<ImportJob> find(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM import_jobs WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(ImportJobStore::first);
+    }
+
+    /**
+     * Takes the oldest job this replica may run: a queued one, or a running one whose worker fell silent for
+     * longer than {@code leaseTimeout}. {@code SKIP LOCKED} lets replicas claim side by side without ever taking
+     * the same job.
+     *
+     * @param anyNode whether the spool directory is shared, so this replica can read every job's file
+     */
+    public Uni<ImportJob> claim(SqlClient client, String node, boolean anyNode, Duration leaseTimeout) {
+        return client.preparedQuery("""
+                        UPDATE import_jobs
+                        SET status = 'running', claim = $1, worker = $2, attempts = attempts + 1,
+                            started_at = coalesce(started_at, now()), heartbeat_at = now()
+                        WHERE id = (SELECT id FROM import_jobs
+                                    WHERE (status = 'queued'
+                                           OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => $4)))
+                                      AND ($3 OR spool_node = $2)
+                                    ORDER BY created_at
+                                    FOR UPDATE SKIP LOCKED
+                                    LIMIT 1)
+                        RETURNING\s""" + COLUMNS)
+                .execute(Tuple.of(UUID.randomUUID(), node, anyNode, leaseTimeout.toMillis() / 1000.0))
+                .map(ImportJobStore::first);
+    }
+
+    /** Puts back the jobs a previous run of this replica was running when it stopped. */
+    public Uni<Integer> requeueOrphans(SqlClient client, String node) {
+        return client.preparedQuery("UPDATE import_jobs SET status = 'queued', claim = NULL"
+                        + " WHERE status = 'running' AND worker = $1")
+                .execute(Tuple.of(node))
+                .map(RowSet::rowCount);
+    }
+
+    /**
+     * Records one chunk's progress within the chunk's transaction, and so locks the job row until it commits.
+     * Answers false if the claim is no longer this worker's, in which case the caller must roll back.
+     *
+     * @param newErrorsJson the chunk's errors to keep, a JSON array (empty once the reported maximum is reached)
+     */
+    public Uni<Boolean> recordChunk(SqlClient tx, UUID id, UUID claim, int processed, int created, int failed,
+                                    String newErrorsJson, long bytesRead) {
+        return tx.preparedQuery("""
+                        UPDATE import_jobs
+                        SET processed = processed + $3, created = created + $4, failed = failed + $5,
+                            errors = errors || $6::text::jsonb, bytes_read = $7, heartbeat_at = now()
+                        WHERE id = $1 AND claim = $2 AND status = 'running'""")
+                .execute(Tuple.from(List.of(id, claim, processed, created, failed, newErrorsJson, bytesRead)))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Boolean> succeed(SqlClient client, UUID id, UUID claim) {
+        return client.preparedQuery("""
+                        UPDATE import_jobs SET status = 'succeeded', bytes_read = bytes, finished_at = now(),
+                                               claim = NULL, error = NULL
+                        WHERE id = $1 AND claim = $2""")
+                .execute(Tuple.of(id, claim))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    public Uni<Boolean> fail(SqlClient client, UUID id, UUID claim, String error) {
+        return client.preparedQuery("""
+                        UPDATE import_jobs SET status = 'failed', error = $3, finished_at = now(), claim = NULL
+                        WHERE id = $1 AND claim = $2""")
+                .execute(Tuple.of(id, claim, error))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Hands the job back to the queue (this replica stops, or the database failed), keeping why. */
+    public Uni<Boolean> release(SqlClient client, UUID id, UUID claim, String error) {
+        return client.preparedQuery("""
+                        UPDATE import_jobs SET status = 'queued', error = $3, claim = NULL
+                        WHERE id = $1 AND claim = $2""")
+                .execute(Tuple.of(id, claim, error))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    private static ImportJob first(RowSet<Row> rows) {
+        var it = rows.iterator();
+        if (!it.hasNext()) {
+            return null;
+        }
+        Row row = it.next();
+        return new ImportJob(row.getUUID(0), row.getUUID(1), row.getString(2), row.getString(3), row.getString(4),
+                row.getString(5), row.getLong(6), row.getLong(7), row.getLong(8), row.getLong(9), row.getLong(10),
+                row.getString(11), row.getInteger(12), row.getString(13), row.getInteger(14), row.getUUID(15),
+                instant(row.getOffsetDateTime(16)), instant(row.getOffsetDateTime(17)),
+                instant(row.getOffsetDateTime(18)));
+    }
+
+    private static Instant instant(OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,267 @@
+package dev.strata.ingest;
+
+import dev.strata.model.events.EventType;
+import dev.strata.testing.EventStreamProbe;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import dev.strata.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.things;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+@QuarkusTest
+@WithTestResource(StrataTestStack.class)
+class ImportJobTest {
+
+    /** The test profile's limits (application.properties). */
+    private static final int CHUNK = 3000;
+    private static final int MAX_BODY = 3_000_000;
+
+    private static final Path SPOOL = Path.of(System.getProperty("java.io.tmpdir"), "strata-imports");
+
+    private static EventStreamProbe stream;
+
+    @BeforeAll
+    static void openStream() {
+        stream = new EventStreamProbe();
+    }
+
+    @AfterAll
+    static void closeStream() {
+        stream.close();
+    }
+
+    private static ExtractableResponse<Response> upload(UUID group, String contentType, String body, String query) {
+        return given().auth().oauth2(TestTokens.forTenants(group)).contentType(contentType)
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/groups/{g}/imports" + query, group).then().extract();
+    }
+
+    private static ExtractableResponse<Response> awaitFinished(UUID group, String id) {
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            String status = given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
+                    .statusCode(200).extract().path("status");
+            return status.equals("succeeded") || status.equals("failed");
+        });
+        return given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
+                .statusCode(200).extract();
+    }
+
+    @Test
+    void shouldImportTwentyThousandNdjsonLinesAndReportEachBadLineByItsNumber() throws IOException {
+        UUID group = newGroup("enterprise");
+        int lines = 20_000;
+        // Across chunk borders (2999 | 3000), at both ends, and three kinds of fault.
+        Set<Integer> bad = new TreeSet<>(List.of(0, 7, 2999, 3000, 3001, 9999, 15000, 17171, 19999));
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            if (!bad.contains(i)) {
+                body.append("{\"type\":\"user\",\"name\":\"item ").append(i).append("\",\"properties\":{\"n\":")
+                        .append(i).append("}}\n");
+            } else if (i % 3 == 0) {
+                body.append("{\"type\":\"spaceship\",\"name\":\"item ").append(i).append("\"}\n");
+            } else if (i % 3 == 1) {
+                body.append("{\"type\":\"user\",\"name\":\n");
+            } else {
+                body.append("{\"type\":\"user\",\"name\":\"  \"}\n");
+            }
+        }
+        ExtractableResponse<Response> accepted = given().auth().oauth2(TestTokens.forTenants(group))
+                .contentType("application/x-ndjson").body(body.toString().getBytes(StandardCharsets.UTF_8))
+                .post("/groups/{g}/imports?defaultStatus=active", group).then()
+                .statusCode(202)
+                .extract();
+        String id = accepted.path("id");
+        assertThat(accepted.header("Location")).endsWith("/imports/" + id);
+        assertThat(accepted.<String>path("status")).isEqualTo("queued");
+        assertThat(accepted.<String>path("location")).isEqualTo("/imports/" + id);
+
+        ExtractableResponse<Response> job = awaitFinished(group, id);
+        int good = lines - bad.size();
+        assertThat(job.<String>path("status")).isEqualTo("succeeded");
+        assertThat(job.<String>path("groupId")).isEqualTo(group.toString());
+        assertThat(job.<String>path("format")).isEqualTo("ndjson");
+        assertThat(job.<Integer>path("processed")).isEqualTo(lines);
+        assertThat(job.<Integer>path("created")).isEqualTo(good);
+        assertThat(job.<Integer>path("failed")).isEqualTo(bad.size());
+        assertThat(job.<Float>path("percent")).isEqualTo(100f);
+        assertThat(job.<List<Integer>>path("errors.index")).containsExactlyElementsOf(bad);
+        assertThat(job.<String>path("errors[1].field")).isEqualTo("$"); // line 7: cut short
+        assertThat(job.<String>path("errors[1].error")).startsWith("Line 8 is not valid JSON");
+        assertThat(job.<String>path("errors[0].error")).isEqualTo("unknown thing type 'spaceship'");
+        assertThat(job.<String>path("startedAt")).isNotNull();
+        assertThat(job.<String>path("finishedAt")).isNotNull();
+
+        assertThat(things(group)).isEqualTo(good);
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.things WHERE group_id = ? AND status = 'active'"
+                + " AND name = 'item ' || (properties->>'n')", group)).isEqualTo(good);
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?"
+                + " AND metadata->>'importJobId' = ?", group, EventType.BATCH_IMPORT, id))
+                .isEqualTo((lines + CHUNK - 1) / CHUNK);
+        assertThat(SPOOL.resolve("import-" + id + ".ndjson")).doesNotExist();
+        assertThat(stream.await(group, EventStreamProbe.ofType(EventType.THING_CREATED), good,
+                Duration.ofSeconds(120))).hasSize(good);
+    }
+
+    @Test
+    void shouldImportCsvRowsWithTheDefaultStatusAndReportBadRowsByRowNumber() {
+        UUID group = newGroup("pro");
+        String csv = "type,name,status,properties.price\r\n"
+                + "product,\"Mug, large\",,12.5\r\n"
+                + "product,Poster,published,3\r\n"
+                + "\r\n"
+                + "product,Broken,sold,1\r\n"
+                + "spaceship,Nope,,\r\n"
+                + "video,\"Line\nbreak\",,\r\n";
+        ExtractableResponse<Response> accepted = upload(group, "text/csv", csv, "?defaultStatus=active");
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        ExtractableResponse<Response> job = awaitFinished(group, accepted.path("id"));
+        assertThat(job.<String>path("status")).isEqualTo("succeeded");
+        assertThat(job.<Integer>path("processed")).isEqualTo(5);
+        assertThat(job.<Integer>path("created")).isEqualTo(3);
+        assertThat(job.<List<Integer>>path("errors.index")).containsExactly(2, 3);
+        assertThat(job.<List<String>>path("errors.field")).containsExactly("status", "type");
+        assertThat(TestDatabase.rows("SELECT name, status, properties::text FROM ingest.things WHERE group_id = ?"
+                + " ORDER BY id", group)).containsExactly(
+                List.of("Mug, large", "active", "{\"price\": 12.5}"),
+                List.of("Poster", "published", "{\"price\": 3}"),
+                List.of("Line\nbreak", "active", "{}"));
+    }
+
+    @Test
+    void shouldRefuseACsvWhoseHeaderCannotBeReadAndAtomicImportsWithNothingQueued() {
+        UUID group = newGroup("pro");
+        ExtractableResponse<Response> header = upload(group, "text/csv", "kind,title\nuser,x\n", "");
+        assertThat(header.statusCode()).isEqualTo(422);
+        assertThat(header.contentType()).startsWith("application/problem+json");
+        ExtractableResponse<Response> atomic = upload(group, "application/x-ndjson",
+                "{\"type\":\"user\",\"name\":\"a\"}\n", "?atomic=true");
+        assertThat(atomic.statusCode()).isEqualTo(422);
+        assertThat(atomic.<String>path("errors[0].field")).isEqualTo("atomic");
+        assertThat(upload(group, "application/x-ndjson", "", "").statusCode()).isEqualTo(400);
+        assertThat(jobs(group)).isZero();
+    }
+
+    @Test
+    void shouldShowTheJobToTenantsOfItsGroupOnly() {
+        UUID group = newGroup("pro");
+        UUID other = newGroup("pro");
+        String id = upload(group, "application/x-ndjson", "{\"type\":\"user\",\"name\":\"a\"}\n", "")
+                .path("id");
+        awaitFinished(group, id);
+        given().auth().oauth2(TestTokens.forTenants(other)).get("/imports/{id}", id).then()
+                .statusCode(403)
+                .contentType("application/problem+json")
+                .body("type", equalTo("https://strata.dev/problems/forbidden"));
+        given().auth().oauth2(TestTokens.admin()).get("/imports/{id}", id).then()
+                .statusCode(200).body("created", equalTo(1));
+        given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", UUID.randomUUID()).then()
+                .statusCode(404);
+        given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", "nope").then().statusCode(400);
+        given().get("/imports/{id}", id).then().statusCode(401);
+        given().auth().oauth2(TestTokens.forTenants(other)).contentType("application/x-ndjson")
+                .body("{\"type\":\"user\",\"name\":\"a\"}\n".getBytes(StandardCharsets.UTF_8))
+                .post("/groups/{g}/imports", group).then().statusCode(403);
+    }
+
+    @Test
+    void shouldRefuseABodyOverTheLimitWith413WhetherItsLengthIsDeclaredOrNot() throws Exception {
+        UUID group = newGroup("pro");
+        String line = "{\"type\":\"user\",\"name\":\"" + "x".repeat(200) + "\"}\n";
+        byte[] body = line.repeat(MAX_BODY / line.length() + 20).getBytes(StandardCharsets.UTF_8);
+        assertThat(body.length).isGreaterThan(MAX_BODY);
+        Set<Path> spooledBefore = spooled();
+
+        given().auth().oauth2(TestTokens.forTenants(group)).contentType("application/x-ndjson").body(body)
+                .post("/groups/{g}/imports", group).then()
+                .statusCode(413)
+                .contentType("application/problem+json")
+                .body("limit", equalTo("strata.ingest.imports.max-body-bytes"))
+                .body("maximum", equalTo(MAX_BODY));
+
+        // No Content-Length (chunked): refused while streaming to disk, once the limit is passed.
+        HttpRequest chunked = HttpRequest.newBuilder(URI.create(io.restassured.RestAssured.baseURI + ":"
+                        + io.restassured.RestAssured.port + "/groups/" + group + "/imports"))
+                .header("Authorization", "Bearer " + TestTokens.forTenants(group))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
+                .version(HttpClient.Version.HTTP_1_1)
+                .build();
+        HttpResponse<String> response = HttpClient.newHttpClient().send(chunked,
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(413);
+        assertThat(response.body()).contains("strata.ingest.imports.max-body-bytes")
+                .contains("The body is larger than the limit of " + MAX_BODY + " bytes.");
+
+        assertThat(jobs(group)).isZero();
+        assertThat(spooled()).isEqualTo(spooledBefore);
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+
+    @Test
+    void shouldResumeAnOrphanedJobAfterItsLastCommittedChunk() throws IOException {
+        UUID group = newGroup("pro");
+        Path file = Files.createTempFile("orphan-", ".ndjson");
+        Files.writeString(file, IntStream.range(0, 10)
+                .mapToObj(i -> "{\"type\":\"user\",\"name\":\"n" + i + "\"}\n").collect(Collectors.joining()));
+        UUID id = UUID.randomUUID();
+        // As a replica that died after committing the first 4 items would have left it: running, lease expired.
+        TestDatabase.update("""
+                INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
+                    bytes, processed, created, attempts, claim, worker, heartbeat_at, created_at, started_at)
+                VALUES (?, ?, 'running', 'ndjson', 'draft', ?, 'test-node', ?, 4, 4, 1, ?, 'dead-replica',
+                        now() - interval '1 hour', now(), now() - interval '1 hour')""",
+                id, group, file.toString(), Files.size(file), UUID.randomUUID());
+
+        ExtractableResponse<Response> job = awaitFinished(group, id.toString());
+        assertThat(job.<String>path("status")).isEqualTo("succeeded");
+        assertThat(job.<Integer>path("processed")).isEqualTo(10);
+        assertThat(job.<Integer>path("created")).isEqualTo(10);
+        assertThat(TestDatabase.rows("SELECT name FROM ingest.things WHERE group_id = ? ORDER BY id", group))
+                .containsExactly(List.of("n4"), List.of("n5"), List.of("n6"), List.of("n7"), List.of("n8"),
+                        List.of("n9"));
+        assertThat(file).doesNotExist();
+    }
+
+    private static long jobs(UUID group) {
+        return TestDatabase.scalar("SELECT count(*) FROM ingest.import_jobs WHERE group_id = ?", group);
+    }
+
+    private static Set<Path> spooled() throws IOException {
+        if (!Files.isDirectory(SPOOL)) {
+            return Set.of();
+        }
+        try (Stream<Path> files = Files.list(SPOOL)) {
+            return files.collect(Collectors.toCollection(TreeSet::new));
+        }
+    }
+}
