@@ -43,27 +43,7 @@ public interface IngestConfig {
     @WithDefault("PT5M")
     Duration maxEventClockSkew();
 
-    Outbox outbox();
-
     Imports imports();
-
-    interface Outbox {
-        /** Events one relay transaction publishes. */
-        @WithDefault("1000")
-        int batchSize();
-
-        /** How often an idle relay looks for new rows (a write also wakes it at once). */
-        @WithDefault("100ms")
-        Duration pollInterval();
-
-        /** Back-off after Kafka or the database failed. */
-        @WithDefault("1s")
-        Duration retryBackoff();
-
-        /** Whether this replica runs a relay. */
-        @WithDefault("true")
-        boolean enabled();
-    }
 
     interface Imports {
         /** Largest import body (bytes). */

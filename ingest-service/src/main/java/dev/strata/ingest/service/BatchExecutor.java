@@ -2,7 +2,7 @@ package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.ingest.messaging.OutboxRelay;
+import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
 import dev.strata.ingest.store.IdempotencyStore;

@@ -1,5 +1,6 @@
 package dev.strata.ingest.service;
 
+import dev.strata.support.outbox.EventFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
@@ -9,7 +10,7 @@ import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ActivityStore.ActivityRow;
 import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
-import dev.strata.ingest.store.OutboxStore;
+import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;

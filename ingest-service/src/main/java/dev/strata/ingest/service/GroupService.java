@@ -1,9 +1,10 @@
 package dev.strata.ingest.service;
 
-import dev.strata.ingest.messaging.OutboxRelay;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
-import dev.strata.ingest.store.OutboxStore;
+import dev.strata.support.outbox.OutboxStore;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.GroupChanged;
 import dev.strata.model.ids.UuidV7;

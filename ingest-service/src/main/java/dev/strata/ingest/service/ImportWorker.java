@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
-import dev.strata.ingest.messaging.OutboxRelay;
+import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.ingest.service.ThingBatchService.Prepared;
 import dev.strata.ingest.store.ImportJobStore;
 import dev.strata.ingest.store.ImportJobStore.ImportJob;

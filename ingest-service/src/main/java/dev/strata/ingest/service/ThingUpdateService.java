@@ -1,5 +1,6 @@
 package dev.strata.ingest.service;
 
+import dev.strata.support.outbox.EventFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
@@ -7,7 +8,7 @@ import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ActivityStore.ActivityRow;
-import dev.strata.ingest.store.OutboxStore;
+import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.ingest.store.ThingStore.ThingRow;
 import dev.strata.model.events.EventEnvelope;

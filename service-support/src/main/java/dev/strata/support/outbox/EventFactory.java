@@ -36,6 +36,15 @@ public class EventFactory {
                 subject == null ? null : subject.toString(), groupId, data));
     }
 
+    /** A payload as JSON with the event settings, e.g. for an activity-log row that mirrors an event. */
+    public String json(Object data) {
+        try {
+            return mapper.writeValueAsString(data);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize " + data.getClass().getSimpleName(), e);
+        }
+    }
+
     public EventEnvelope create(String type, UUID groupId, Instant time, UUID subject, Object data) {
         return create(UuidV7.next(), type, groupId, time, subject, data);
     }

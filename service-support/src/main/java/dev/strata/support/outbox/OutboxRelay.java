@@ -9,6 +9,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -178,7 +179,10 @@ public class OutboxRelay {
             if (batch.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            return send(batch)
+            // KafkaProducer.send may block (metadata, full buffer): never on the database client's event loop.
+            return Uni.createFrom().item(batch)
+                    .emitOn(Infrastructure.getDefaultWorkerPool())
+                    .chain(this::send)
                     .chain(() -> outbox.markPublished(tx, batch))
                     .invoke(() -> published.increment(batch.size()))
                     .replaceWith(batch.size());

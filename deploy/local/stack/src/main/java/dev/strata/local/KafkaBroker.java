@@ -79,10 +79,16 @@ public final class KafkaBroker implements AutoCloseable {
                 "") ;
     }
 
+    /** A random KRaft cluster id; never starting with '-', which the storage tool would read as an option. */
     private static String newClusterId() {
+        SecureRandom random = new SecureRandom();
         byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        String id;
+        do {
+            random.nextBytes(bytes);
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     public String bootstrapServers() {

@@ -52,6 +52,27 @@ public final class EventStreamProbe implements AutoCloseable {
         return matching;
     }
 
+    /**
+     * Like {@link #await} but counts distinct event ids, for streams that may carry redeliveries (at least
+     * once); returns the matching events as received, repeats included.
+     */
+    public List<EventEnvelope> awaitDistinct(UUID groupId, Predicate<EventEnvelope> filter, int expected,
+                                             Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<EventEnvelope> matching = matching(groupId, filter);
+        while (matching.stream().map(EventEnvelope::id).distinct().count() < expected
+                && System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(200));
+            matching = matching(groupId, filter);
+        }
+        long distinct = matching.stream().map(EventEnvelope::id).distinct().count();
+        if (distinct < expected) {
+            throw new AssertionError("expected " + expected + " distinct matching events for group " + groupId
+                    + " but saw " + distinct + " within " + timeout);
+        }
+        return matching;
+    }
+
     /** Everything seen so far for the group, after polling for {@code settle} more. */
     public List<EventEnvelope> all(UUID groupId, Duration settle) {
         long deadline = System.nanoTime() + settle.toNanos();

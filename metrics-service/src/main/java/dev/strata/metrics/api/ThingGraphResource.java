@@ -1,0 +1,108 @@
+package dev.strata.metrics.api;
+
+import dev.strata.metrics.api.Responses.ActivityResponse;
+import dev.strata.metrics.api.Responses.RelationshipsResponse;
+import dev.strata.metrics.api.Responses.ThingResponse;
+import dev.strata.metrics.service.Cursors;
+import dev.strata.metrics.service.FreshnessService;
+import dev.strata.metrics.service.ThingGraphService;
+import dev.strata.metrics.service.ThingGraphService.Direction;
+import dev.strata.metrics.store.GraphReadStore.ConnectionCursor;
+import dev.strata.model.problem.FieldError;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.problem.ProblemException;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestResponse;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/** A thing with its relationships and knowledge, its relationships page by page, and its activity. */
+@Path("/groups/{groupId}/things/{thingId}")
+@Produces(MediaType.APPLICATION_JSON)
+public class ThingGraphResource {
+
+    static final int DEFAULT_PAGE = 20;
+    static final int MAX_PAGE = 100;
+
+    private final ThingGraphService service;
+    private final FreshnessService freshness;
+    private final TenantAccess access;
+
+    public ThingGraphResource(ThingGraphService service, FreshnessService freshness, TenantAccess access) {
+        this.service = service;
+        this.freshness = freshness;
+        this.access = access;
+    }
+
+    @GET
+    @Operation(summary = "A thing; relationships=true adds _relationships, knowledge=true adds _knowledge")
+    public Uni<RestResponse<ThingResponse>> thing(@RestPath String groupId, @RestPath String thingId,
+                                                  @RestQuery boolean relationships, @RestQuery boolean knowledge,
+                                                  @RestQuery String position) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        UUID thing = PathIds.uuid(thingId, "thingId");
+        UUID waitFor = PathIds.optionalUuid(position, "position");
+        return freshness.await(group, waitFor).chain(fresh -> service.thing(group, thing, relationships, knowledge)
+                .map(detail -> Responses.fresh(new ThingResponse(detail.thing(), detail.relationships(),
+                        detail.knowledge(), fresh), fresh)));
+    }
+
+    @GET
+    @Path("/relationships")
+    @Operation(summary = "A page of the thing's relationships, newest first; pass nextCursor back as cursor")
+    public Uni<RestResponse<RelationshipsResponse>> relationships(@RestPath String groupId, @RestPath String thingId,
+                                                                  @RestQuery String direction, @RestQuery String type,
+                                                                  @RestQuery Integer limit, @RestQuery String cursor,
+                                                                  @RestQuery String position) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        UUID thing = PathIds.uuid(thingId, "thingId");
+        Direction which = direction(direction);
+        String relationshipType = type == null || type.isEmpty() ? null : type;
+        int size = Cursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
+        ConnectionCursor after = Cursors.decode(cursor);
+        UUID waitFor = PathIds.optionalUuid(position, "position");
+        return freshness.await(group, waitFor).chain(fresh -> service.relationships(group, thing, which,
+                        relationshipType, after, size)
+                .map(page -> Responses.fresh(new RelationshipsResponse(thing, which.name().toLowerCase(Locale.ROOT),
+                        relationshipType, page, fresh), fresh)));
+    }
+
+    @GET
+    @Path("/activity")
+    @Operation(summary = "The thing's recent activity (as actor or target), newest first, with _actor and _target")
+    public Uni<RestResponse<ActivityResponse>> activity(@RestPath String groupId, @RestPath String thingId,
+                                                        @RestQuery Integer limit, @RestQuery String position) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        UUID thing = PathIds.uuid(thingId, "thingId");
+        int size = Cursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
+        UUID waitFor = PathIds.optionalUuid(position, "position");
+        return freshness.await(group, waitFor).chain(fresh -> service.activity(group, thing, size)
+                .map(page -> Responses.fresh(new ActivityResponse(page, fresh), fresh)));
+    }
+
+    private static Direction direction(String value) {
+        if (value == null || value.isEmpty()) {
+            return Direction.BOTH;
+        }
+        return switch (value) {
+            case "inbound" -> Direction.INBOUND;
+            case "outbound" -> Direction.OUTBOUND;
+            case "both" -> Direction.BOTH;
+            default -> throw ProblemException.validation("direction must be inbound, outbound or both.",
+                    List.of(FieldError.of("direction", "must be inbound, outbound or both")));
+        };
+    }
+}

@@ -1,0 +1,78 @@
+package dev.strata.metrics.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Set;
+
+/** How the projections are fed, how far back the activity feed reaches, and how reads wait for a write. */
+@ConfigMapping(prefix = "strata.metrics")
+public interface MetricsConfig {
+
+    /**
+     * How far back the activity feed keeps events (by when they happened). Older rows are pruned on a schedule;
+     * all-time counts live in rollups and are not affected.
+     */
+    @WithDefault("90d")
+    Duration recentWindow();
+
+    /** How often the activity feed is pruned to {@link #recentWindow()} (read by the scheduled pruning job). */
+    @WithDefault("1h")
+    Duration pruneEvery();
+
+    /** Longest a read with {@code ?position=} waits for that event before answering stale. */
+    @WithDefault("5s")
+    Duration readYourWritesTimeout();
+
+    /** How often a waiting read checks whether its event was applied (one primary-key lookup). */
+    @WithDefault("50ms")
+    Duration readYourWritesPoll();
+
+    /** A creator or group is active when it had an activity event this recently. */
+    @WithDefault("30d")
+    Duration activeWindow();
+
+    /** Connections shown in each direction of {@code _relationships} (the rest are paged from /relationships). */
+    @WithDefault("20")
+    int relationshipsPreview();
+
+    /** Knowledge items shown in {@code _knowledge}. */
+    @WithDefault("100")
+    int knowledgeLimit();
+
+    /** Entries of {@code topContentByEngagement}. */
+    @WithDefault("10")
+    int topContent();
+
+    /**
+     * Stream facts that are not entries of the activity log: they feed projections (things, connections, storage,
+     * API calls) but are not counted as events. Every other type, including types a deployment adds to the
+     * ontology, is an activity event, as in ingest's event log.
+     */
+    @WithDefault("thing_created,connection_created,knowledge_created,group_created,group_plan_changed,api_call,"
+            + "quota_threshold_crossed,events_archived")
+    Set<String> nonActivityTypes();
+
+    /** Attempts to apply a batch (with back-off) before the consumer gives up and the channel stops. */
+    @WithDefault("8")
+    int applyAttempts();
+
+    /** Rebuilds: replaying the topic into shadow tables. */
+    Rebuild rebuild();
+
+    interface Rebuild {
+
+        /** Records per poll of the replay consumer, applied in one transaction. */
+        @WithDefault("2000")
+        int batchSize();
+
+        /** Longest the swap waits for a table lock before it gives up and tries again (readers queue behind it). */
+        @WithDefault("2s")
+        Duration lockTimeout();
+
+        /** Swap attempts before the rebuild fails (the live tables stay as they were). */
+        @WithDefault("5")
+        int swapAttempts();
+    }
+}

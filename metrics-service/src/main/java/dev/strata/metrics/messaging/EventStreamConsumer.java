@@ -1,0 +1,78 @@
+package dev.strata.metrics.messaging;
+
+import dev.strata.metrics.config.MetricsConfig;
+import dev.strata.metrics.service.ProjectionApplier;
+import dev.strata.metrics.service.StreamRecord;
+import dev.strata.metrics.store.ProjectionTables;
+import dev.strata.model.events.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.reactive.messaging.Acknowledgment;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Feeds the live projections from the event topic, one polled batch per transaction. The batch is acknowledged
+ * only after its transaction committed; a batch that fails is retried with back-off, and after
+ * {@code strata.metrics.apply-attempts} it is nacked, which stops the channel (readiness goes down) rather than
+ * skipping events.
+ */
+@ApplicationScoped
+public class EventStreamConsumer {
+
+    private static final Logger LOG = Logger.getLogger(EventStreamConsumer.class);
+
+    private final ProjectionApplier applier;
+    private final MetricsConfig config;
+    private final Counter read;
+    private final Counter applied;
+    private final Counter rejected;
+
+    public EventStreamConsumer(ProjectionApplier applier, MetricsConfig config, MeterRegistry registry) {
+        this.applier = applier;
+        this.config = config;
+        this.read = Counter.builder("strata.projection.events.read")
+                .description("Records read from the event topic by the live projection consumer").register(registry);
+        this.applied = Counter.builder("strata.projection.events.applied")
+                .description("Events applied for the first time (the rest were redeliveries)").register(registry);
+        this.rejected = Counter.builder("strata.projection.events.rejected")
+                .description("Unreadable records set aside in rejected_events").register(registry);
+    }
+
+    @Incoming(Topics.EVENTS_IN)
+    @Acknowledgment(Acknowledgment.Strategy.MANUAL)
+    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<StreamRecord> records = new ArrayList<>(batch.getRecords().size());
+        for (KafkaRecord<String, byte[]> record : batch.getRecords()) {
+            long offset = record.getMetadata(IncomingKafkaRecordMetadata.class)
+                    .map(IncomingKafkaRecordMetadata::getOffset).orElse(-1L);
+            records.add(new StreamRecord(record.getTopic(), record.getPartition(), offset, record.getTimestamp(),
+                    record.getPayload()));
+        }
+        return applier.apply(ProjectionTables.LIVE, records)
+                .onFailure().invoke(e -> LOG.warnf("Could not apply a batch of %d events: %s", records.size(),
+                        e.getMessage()))
+                .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
+                .atMost(Math.max(1, config.applyAttempts() - 1))
+                .invoke(outcome -> {
+                    read.increment(outcome.read());
+                    applied.increment(outcome.applied());
+                    rejected.increment(outcome.rejected());
+                })
+                .chain(outcome -> Uni.createFrom().completionStage(batch.ack()))
+                .onFailure().recoverWithUni(e -> {
+                    LOG.errorf(e, "Giving up on a batch of %d events; stopping the projection consumer",
+                            records.size());
+                    return Uni.createFrom().completionStage(batch.nack(e));
+                });
+    }
+}

@@ -1,0 +1,364 @@
+package dev.strata.metrics.service;
+
+import dev.strata.metrics.config.MetricsConfig;
+import dev.strata.metrics.service.ProjectionApplier.Outcome;
+import dev.strata.metrics.store.ProjectionTables;
+import dev.strata.metrics.store.ProjectionWriter;
+import dev.strata.metrics.store.RebuildStore;
+import dev.strata.metrics.store.RebuildStore.RunRow;
+import dev.strata.model.events.Topics;
+import dev.strata.model.ids.UuidV7;
+import dev.strata.model.problem.ProblemType;
+import dev.strata.support.problem.ProblemException;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.jboss.logging.Logger;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * Rebuilds every projection from the topic without downtime.
+ *
+ * <ol>
+ * <li>Fresh shadow tables ({@code shadow_*}, same DDL as the live ones).</li>
+ * <li>Replay: a consumer of its own (no consumer group) reads every partition from the beginning up to the end
+ *     offsets seen at the start, and applies each poll to the shadow tables with the live code path. Reads and
+ *     the live consumer go on meanwhile.</li>
+ * <li>Catch-up: take the swap lock exclusively. Live batches (on every replica) hold it shared for their
+ *     transaction, so once it is granted no live batch is in flight and none starts; every event any of them
+ *     applied is below the end offsets read now. Replay up to those.</li>
+ * <li>Switch: drop the live tables and rename the shadow ones in one transaction, then release the lock. Live
+ *     batches resume on the new tables; what they redeliver is already in its {@code applied_events} and changes
+ *     nothing.</li>
+ * </ol>
+ * One rebuild runs at a time across replicas (a session advisory lock). If the service stops mid-way the live
+ * tables are untouched and the run is marked failed at the next start.
+ */
+@ApplicationScoped
+public class ProjectionRebuilder {
+
+    private static final Logger LOG = Logger.getLogger(ProjectionRebuilder.class);
+
+    public static final String PREPARING = "preparing";
+    public static final String REPLAYING = "replaying";
+    public static final String CATCHING_UP = "catching-up";
+    public static final String SWITCHING = "switching";
+    public static final String COMPLETED = "completed";
+    public static final String FAILED = "failed";
+
+    public record PartitionProgress(int partition, long position, long target) {
+    }
+
+    /** Progress of a rebuild; {@code partitions} is known only on the instance that runs it. */
+    public record RebuildStatus(UUID id, String status, Instant startedAt, Instant finishedAt, Long durationMs,
+                                long eventsRead, long eventsApplied, long eventsRejected, Double percent,
+                                List<PartitionProgress> partitions, String error) {
+    }
+
+    private final Pool pool;
+    private final ProjectionApplier applier;
+    private final RebuildStore store;
+    private final Map<String, Object> kafkaConfig;
+    private final MetricsConfig config;
+    private final Clock clock;
+    private final AtomicReference<Run> current = new AtomicReference<>();
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "projection-rebuild");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    public ProjectionRebuilder(Pool pool, ProjectionApplier applier, RebuildStore store,
+                               @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+                               MetricsConfig config, Clock clock) {
+        this.pool = pool;
+        this.applier = applier;
+        this.store = store;
+        this.kafkaConfig = kafkaConfig;
+        this.config = config;
+        this.clock = clock;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        // A run left unfinished by a stopped instance: nobody holds the rebuild lock, so nobody is running it.
+        pool.getConnection().chain(session -> store.tryLock(session, RebuildStore.REBUILD_LOCK)
+                        .chain(locked -> !locked ? Uni.createFrom().item(0)
+                                : store.failUnfinished("interrupted: the instance running it stopped", clock.instant())
+                                        .call(() -> store.unlock(session, RebuildStore.REBUILD_LOCK)))
+                        .eventually(session::close))
+                .subscribe().with(n -> {
+                    if (n > 0) {
+                        LOG.infof("Marked %d interrupted projection rebuild(s) as failed", n);
+                    }
+                }, e -> LOG.warnf("Could not check for interrupted rebuilds: %s", e.getMessage()));
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        executor.shutdownNow();
+    }
+
+    /** Starts a rebuild, or returns the one this instance is running. */
+    public Uni<RebuildStatus> start() {
+        Run existing = current.get();
+        if (existing != null && existing.running()) {
+            return Uni.createFrom().item(existing.view());
+        }
+        Run run = new Run(UuidV7.next(), clock.instant());
+        if (!current.compareAndSet(existing, run)) {
+            return Uni.createFrom().item(current.get().view());
+        }
+        return pool.getConnection().chain(session -> store.tryLock(session, RebuildStore.REBUILD_LOCK)
+                .chain(locked -> {
+                    if (!locked) {
+                        return session.close().replaceWith(Uni.createFrom().<RebuildStatus>failure(
+                                ProblemException.of(ProblemType.CONFLICT,
+                                        "A projection rebuild is already running on another instance.")));
+                    }
+                    return store.insertRun(run.id, PREPARING, run.startedAt)
+                            .invoke(() -> executor.execute(() -> execute(run, session)))
+                            .map(ignored -> run.view())
+                            .onFailure().call(e -> store.unlock(session, RebuildStore.REBUILD_LOCK)
+                                    .eventually(session::close));
+                }))
+                .onFailure().invoke(e -> {
+                    run.fail(e);
+                    current.compareAndSet(run, existing);
+                });
+    }
+
+    /** The run of this instance if there is one, else the latest recorded run; null when none ever ran. */
+    public Uni<RebuildStatus> status() {
+        Run run = current.get();
+        if (run != null) {
+            return Uni.createFrom().item(run.view());
+        }
+        return store.latestRun().map(row -> row == null ? null : new RebuildStatus(row.id(), row.status(),
+                row.startedAt(), row.finishedAt(), null, row.eventsRead(), row.eventsApplied(), 0,
+                COMPLETED.equals(row.status()) ? 100.0 : null, List.of(), row.error()));
+    }
+
+    private void execute(Run run, SqlConnection session) {
+        Duration step = Duration.ofMinutes(5);
+        try {
+            store.recreateShadow(ProjectionTables.SHADOW).await().atMost(step);
+            try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+                List<TopicPartition> partitions = new ArrayList<>();
+                for (PartitionInfo info : consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30))) {
+                    partitions.add(new TopicPartition(info.topic(), info.partition()));
+                }
+                consumer.assign(partitions);
+                consumer.seekToBeginning(partitions);
+                run.start(consumer.beginningOffsets(partitions), consumer.endOffsets(partitions));
+                persist(run);
+                replay(consumer, run);
+
+                run.phase(CATCHING_UP);
+                persist(run);
+                store.lock(session, ProjectionWriter.SWAP_LOCK).await().indefinitely();
+                try {
+                    run.retarget(consumer.endOffsets(partitions));
+                    replay(consumer, run);
+                    run.phase(SWITCHING);
+                    swap();
+                } finally {
+                    store.unlock(session, ProjectionWriter.SWAP_LOCK).await().atMost(step);
+                }
+            }
+            run.complete(clock.instant());
+            LOG.infof("Projection rebuild %s completed: %d events read, %d applied", run.id, run.read, run.applied);
+        } catch (Throwable e) {
+            LOG.errorf(e, "Projection rebuild %s failed; the live projections are unchanged", run.id);
+            run.fail(e);
+            run.finishedAt = clock.instant();
+            try {
+                store.dropShadow(ProjectionTables.SHADOW).await().atMost(step);
+            } catch (RuntimeException dropFailed) {
+                LOG.warnf("Could not drop the shadow tables: %s", dropFailed.getMessage());
+            }
+        } finally {
+            persist(run);
+            try {
+                store.unlock(session, RebuildStore.REBUILD_LOCK).await().atMost(step);
+            } catch (RuntimeException e) {
+                LOG.warnf("Could not release the rebuild lock (closing its session does): %s", e.getMessage());
+            }
+            session.closeAndAwait();
+        }
+    }
+
+    private void replay(KafkaConsumer<String, byte[]> consumer, Run run) {
+        while (!run.reached(consumer)) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("the rebuild was interrupted (the service is stopping)");
+            }
+            ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(200));
+            if (polled.isEmpty()) {
+                continue;
+            }
+            List<StreamRecord> batch = new ArrayList<>(polled.count());
+            for (ConsumerRecord<String, byte[]> record : polled) {
+                batch.add(new StreamRecord(record.topic(), record.partition(), record.offset(),
+                        Instant.ofEpochMilli(record.timestamp()), record.value()));
+            }
+            Outcome outcome = applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5));
+            run.count(outcome);
+        }
+    }
+
+    private void swap() {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                store.swap(ProjectionTables.SHADOW, config.rebuild().lockTimeout())
+                        .await().atMost(Duration.ofMinutes(1));
+                return;
+            } catch (RuntimeException e) {
+                if (attempt >= config.rebuild().swapAttempts()) {
+                    throw e;
+                }
+                LOG.warnf("Swap attempt %d failed (%s); trying again", attempt, e.getMessage());
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200L * attempt));
+            }
+        }
+    }
+
+    private void persist(Run run) {
+        RebuildStatus view = run.view();
+        try {
+            store.updateRun(new RunRow(run.id, view.status(), view.startedAt(), view.finishedAt(), view.eventsRead(),
+                    view.eventsApplied(), view.error())).await().atMost(Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not record the progress of rebuild %s: %s", run.id, e.getMessage());
+        }
+    }
+
+    private KafkaConsumer<String, byte[]> consumer() {
+        Map<String, Object> props = new HashMap<>();
+        kafkaConfig.forEach((key, value) -> {
+            if (ConsumerConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
+        props.remove(ConsumerConfig.GROUP_ID_CONFIG); // partitions are assigned, positions are not committed
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "metrics-service-rebuild");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.rebuild().batchSize());
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    }
+
+    /** One rebuild's progress, written by the rebuild thread and read by status requests. */
+    private static final class Run {
+        final UUID id;
+        final Instant startedAt;
+        final long startedNanos = System.nanoTime();
+        volatile String status = PREPARING;
+        volatile Instant finishedAt;
+        volatile Long durationMs;
+        volatile long read;
+        volatile long applied;
+        volatile long rejected;
+        volatile String error;
+        volatile Map<TopicPartition, Long> begin = Map.of();
+        volatile Map<TopicPartition, Long> targets = Map.of();
+        volatile Map<TopicPartition, Long> positions = Map.of();
+
+        Run(UUID id, Instant startedAt) {
+            this.id = id;
+            this.startedAt = startedAt;
+        }
+
+        boolean running() {
+            return !COMPLETED.equals(status) && !FAILED.equals(status);
+        }
+
+        void start(Map<TopicPartition, Long> beginning, Map<TopicPartition, Long> end) {
+            begin = Map.copyOf(beginning);
+            positions = Map.copyOf(beginning);
+            targets = Map.copyOf(end);
+            status = REPLAYING;
+        }
+
+        void phase(String next) {
+            status = next;
+        }
+
+        void retarget(Map<TopicPartition, Long> end) {
+            targets = Map.copyOf(end);
+        }
+
+        boolean reached(KafkaConsumer<String, byte[]> consumer) {
+            Map<TopicPartition, Long> now = new HashMap<>();
+            boolean reached = true;
+            for (Map.Entry<TopicPartition, Long> target : targets.entrySet()) {
+                long position = consumer.position(target.getKey());
+                now.put(target.getKey(), position);
+                reached &= position >= target.getValue();
+            }
+            positions = Map.copyOf(now);
+            return reached;
+        }
+
+        void count(Outcome outcome) {
+            read += outcome.read();
+            applied += outcome.applied();
+            rejected += outcome.rejected();
+        }
+
+        void complete(Instant at) {
+            finishedAt = at;
+            durationMs = Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
+            status = COMPLETED;
+        }
+
+        void fail(Throwable e) {
+            error = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            durationMs = Duration.ofNanos(System.nanoTime() - startedNanos).toMillis();
+            status = FAILED;
+        }
+
+        RebuildStatus view() {
+            List<PartitionProgress> partitions = new ArrayList<>();
+            long done = 0;
+            long total = 0;
+            for (Map.Entry<TopicPartition, Long> target : targets.entrySet()) {
+                long from = begin.getOrDefault(target.getKey(), 0L);
+                long position = positions.getOrDefault(target.getKey(), from);
+                partitions.add(new PartitionProgress(target.getKey().partition(), position, target.getValue()));
+                total += Math.max(0, target.getValue() - from);
+                done += Math.max(0, Math.min(position, target.getValue()) - from);
+            }
+            partitions.sort(Comparator.comparingInt(PartitionProgress::partition));
+            Double percent = COMPLETED.equals(status) ? Double.valueOf(100.0)
+                    : total == 0 ? null : Math.floor(1000.0 * done / total) / 10.0;
+            return new RebuildStatus(id, status, startedAt, finishedAt, durationMs, read, applied, rejected, percent,
+                    partitions, error);
+        }
+    }
+}
