@@ -7,6 +7,8 @@ import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
 import dev.strata.ingest.store.IdempotencyStore;
 import dev.strata.ingest.store.IdempotencyStore.StoredAnswer;
+import dev.strata.ingest.quota.QuotaDemand;
+import dev.strata.ingest.quota.QuotaGate;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
@@ -34,13 +36,16 @@ public class BatchExecutor {
     private final IdempotencyStore keys;
     private final OutboxRelay relay;
     private final ObjectMapper mapper;
+    private final QuotaGate quota;
 
-    public BatchExecutor(Pool pool, GroupStore groups, IdempotencyStore keys, OutboxRelay relay, ObjectMapper mapper) {
+    public BatchExecutor(Pool pool, GroupStore groups, IdempotencyStore keys, OutboxRelay relay, ObjectMapper mapper,
+                         QuotaGate quota) {
         this.pool = pool;
         this.groups = groups;
         this.keys = keys;
         this.relay = relay;
         this.mapper = mapper;
+        this.quota = quota;
     }
 
     /** What a write answers: its HTTP status and body. */
@@ -58,8 +63,17 @@ public class BatchExecutor {
      */
     public Uni<Answer> execute(UUID groupId, String idempotencyKey, byte[] requestBody,
                                BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+        return execute(groupId, idempotencyKey, requestBody, null, QuotaDemand.none(), work);
+    }
+
+    /**
+     * Like {@link #execute(UUID, String, byte[], BiFunction)}, reserving {@code demand} at quota-service first,
+     * with the batch id as the reservation's reference; the reservations are released if nothing commits.
+     */
+    public Uni<Answer> execute(UUID groupId, String idempotencyKey, byte[] requestBody, UUID batchId,
+                               QuotaDemand demand, BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
         if (idempotencyKey == null) {
-            return transaction(groupId, null, null, work);
+            return reserveAround(groupId, batchId, demand, () -> transaction(groupId, null, null, work));
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
             throw ProblemException.badRequest("Idempotency-Key must be 1 to 255 characters.");
@@ -67,10 +81,20 @@ public class BatchExecutor {
         String hash = sha256(requestBody);
         return keys.find(pool, groupId, idempotencyKey).chain(stored -> stored != null
                 ? Uni.createFrom().item(replay(stored, hash))
-                : transaction(groupId, idempotencyKey, hash, work)
+                : reserveAround(groupId, batchId, demand, () -> transaction(groupId, idempotencyKey, hash, work))
                         .onFailure(BatchExecutor::isKeyConflict)
                         .recoverWithUni(() -> keys.find(pool, groupId, idempotencyKey)
                                 .map(winner -> replay(winner, hash))));
+    }
+
+    /** Reserves, runs the write, and gives the reservations back if the write fails. */
+    private Uni<Answer> reserveAround(UUID groupId, UUID batchId, QuotaDemand demand,
+                                      java.util.function.Supplier<Uni<Answer>> write) {
+        if (demand.isEmpty()) {
+            return write.get();
+        }
+        return quota.reserve(groupId, batchId, demand).chain(granted -> write.get()
+                .onFailure().call(() -> quota.release(granted)));
     }
 
     private Uni<Answer> transaction(UUID groupId, String key, String hash,

@@ -16,6 +16,7 @@ import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ConnectionCreated;
+import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.problem.FieldError;
@@ -105,12 +106,15 @@ public class ConnectionBatchService {
         limits.rejectIfAtomic(batch.options(), errors);
         limits.rejectIfNoneValid(candidates.size(), errors);
         UUID[] endIds = ends.toArray(UUID[]::new);
-        return executor.execute(groupId, idempotencyKey, requestBody, (tx, group) ->
-                things.typesOf(tx, groupId, endIds)
-                        .chain(types -> write(tx, groupId, items.size(), candidates, types, errors, batch.options())));
+        UUID batchId = UuidV7.next();
+        // Reserve for every well-formed item: an upper bound, since ends and duplicates are checked in the write.
+        QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.CONNECTIONS, candidates.size());
+        return executor.execute(groupId, idempotencyKey, requestBody, batchId, demand, (tx, group) ->
+                things.typesOf(tx, groupId, endIds).chain(types ->
+                        write(tx, groupId, batchId, items.size(), candidates, types, errors, batch.options())));
     }
 
-    private Uni<Outcome> write(SqlConnection tx, UUID groupId, int total, List<Candidate> candidates,
+    private Uni<Outcome> write(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Candidate> candidates,
                                Map<UUID, String> types, List<FieldError> errors, BatchOptions options) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Map<Key, Integer> firstIndex = new HashMap<>();
@@ -146,7 +150,6 @@ public class ConnectionBatchService {
         limits.rejectIfAtomic(options, sorted(errors));
         limits.rejectIfNoneValid(rows.size(), sorted(errors));
         return connections.insertNew(tx, groupId, rows, now).chain(inserted -> {
-            UUID batchId = UuidV7.next();
             UUID[] created = new UUID[total];
             List<EventEnvelope> facts = new ArrayList<>(inserted.size() + 1);
             for (int i = 0; i < rows.size(); i++) {

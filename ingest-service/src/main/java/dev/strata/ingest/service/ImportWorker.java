@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.quota.QuotaGate;
 import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.ingest.service.ThingBatchService.Prepared;
 import dev.strata.ingest.store.ImportJobStore;
@@ -46,6 +47,7 @@ public class ImportWorker {
     private static final Duration CHUNK_TIMEOUT = Duration.ofMinutes(5);
 
     private final Pool pool;
+    private final QuotaGate quota;
     private final ImportJobStore jobs;
     private final ThingBatchService things;
     private final BatchParser parser;
@@ -59,8 +61,9 @@ public class ImportWorker {
     private ExecutorService executor;
 
     public ImportWorker(Pool pool, ImportJobStore jobs, ThingBatchService things, BatchParser parser,
-                        OutboxRelay relay, IngestConfig config, ObjectMapper mapper) {
+                        OutboxRelay relay, IngestConfig config, ObjectMapper mapper, QuotaGate quota) {
         this.pool = pool;
+        this.quota = quota;
         this.jobs = jobs;
         this.things = things;
         this.parser = parser;
@@ -225,11 +228,19 @@ public class ImportWorker {
         int room = Math.max(0, config.maxReportedErrors() - reported);
         List<FieldError> kept = errors.size() <= room ? errors : errors.subList(0, room);
         String keptJson = toJson(kept);
-        pool.withTransaction(tx -> jobs.recordChunk(tx, job.id(), job.claim(), items.size(),
-                                result.summary().success(), result.failed(), keptJson, bytesRead)
-                        .call(ours -> ours ? things.write(tx, job.groupId(), prepared)
-                                : Uni.createFrom().failure(new LostClaim())))
+        // Each chunk reserves its quota like a batch would; a refusal fails the job (chunks already written stay).
+        QuotaGate.Granted granted = quota.reserve(job.groupId(), result.batchId(), things.demand(prepared))
                 .await().atMost(CHUNK_TIMEOUT);
+        try {
+            pool.withTransaction(tx -> jobs.recordChunk(tx, job.id(), job.claim(), items.size(),
+                                    result.summary().success(), result.failed(), keptJson, bytesRead)
+                            .call(ours -> ours ? things.write(tx, job.groupId(), prepared)
+                                    : Uni.createFrom().failure(new LostClaim())))
+                    .await().atMost(CHUNK_TIMEOUT);
+        } catch (RuntimeException e) {
+            quota.release(granted).await().atMost(DATABASE_TIMEOUT);
+            throw e;
+        }
         relay.wake();
         return kept.size();
     }

@@ -15,6 +15,7 @@ import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.KnowledgeCreated;
+import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.FieldError;
 import io.smallrye.mutiny.Uni;
@@ -85,15 +86,18 @@ public class KnowledgeBatchService {
         limits.rejectIfAtomic(batch.options(), errors);
         limits.rejectIfNoneValid(candidates.size(), errors);
         UUID[] ids = sources.toArray(UUID[]::new);
-        return executor.execute(groupId, idempotencyKey, requestBody, (tx, group) ->
+        UUID batchId = UuidV7.next();
+        QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.STORAGE,
+                candidates.stream().mapToLong(c -> c.textBytes() + 4L * c.dimensions()).sum());
+        return executor.execute(groupId, idempotencyKey, requestBody, batchId, demand, (tx, group) ->
                 things.typesOf(tx, groupId, ids).chain(known ->
-                        write(tx, groupId, items.size(), candidates, known.keySet(), errors, batch.options())));
+                        write(tx, groupId, batchId, items.size(), candidates, known.keySet(), errors,
+                                batch.options())));
     }
 
-    private Uni<Outcome> write(SqlConnection tx, UUID groupId, int total, List<Candidate> candidates,
+    private Uni<Outcome> write(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Candidate> candidates,
                                Set<UUID> knownThings, List<FieldError> errors, BatchOptions options) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        UUID batchId = UuidV7.next();
         UUID[] created = new UUID[total];
         List<KnowledgeRow> rows = new ArrayList<>(candidates.size());
         List<EventEnvelope> facts = new ArrayList<>(candidates.size() + 1);

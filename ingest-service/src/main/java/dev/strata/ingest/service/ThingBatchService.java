@@ -14,7 +14,9 @@ import dev.strata.ingest.store.ThingStore.ThingRow;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ThingCreated;
+import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
+import dev.strata.model.ontology.Ontology;
 import dev.strata.model.problem.FieldError;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -43,9 +45,10 @@ public class ThingBatchService {
     private final EventFactory events;
     private final BatchExecutor executor;
     private final BatchLimits limits;
+    private final Ontology ontology;
 
     public ThingBatchService(ThingRules rules, ThingStore things, ActivityStore activity, OutboxStore outbox,
-                             EventFactory events, BatchExecutor executor, BatchLimits limits) {
+                             EventFactory events, BatchExecutor executor, BatchLimits limits, Ontology ontology) {
         this.rules = rules;
         this.things = things;
         this.activity = activity;
@@ -53,13 +56,24 @@ public class ThingBatchService {
         this.events = events;
         this.executor = executor;
         this.limits = limits;
+        this.ontology = ontology;
     }
 
     public Uni<Answer> create(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
         limits.checkItemCount(batch.items().size());
         Prepared prepared = prepare(groupId, batch.items(), batch.options(), UuidV7.next(), null);
-        return executor.execute(groupId, idempotencyKey, requestBody,
+        return executor.execute(groupId, idempotencyKey, requestBody, prepared.result().batchId(), demand(prepared),
                 (tx, group) -> write(tx, groupId, prepared).replaceWith(new Outcome(200, prepared.result())));
+    }
+
+    /** What the batch adds to the group's metered usage: things, people among them, properties bytes. */
+    public QuotaDemand demand(Prepared prepared) {
+        long people = prepared.rows().stream().filter(row -> ontology.isPersonLike(row.type())).count();
+        long bytes = prepared.rows().stream().mapToLong(ThingRow::propertiesBytes).sum();
+        return QuotaDemand.none()
+                .add(QuotaDemand.ENTITIES, prepared.rows().size())
+                .add(QuotaDemand.USERS, people)
+                .add(QuotaDemand.STORAGE, bytes);
     }
 
     /** Validates and builds everything a batch writes, before any transaction is open. */

@@ -15,6 +15,7 @@ import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ThingUpdated;
+import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.FieldError;
 import io.smallrye.mutiny.Uni;
@@ -94,15 +95,18 @@ public class ThingUpdateService {
         limits.rejectIfAtomic(batch.options(), errors);
         limits.rejectIfNoneValid(patches.size(), errors);
         UUID[] ids = patches.stream().map(Patch::id).toArray(UUID[]::new);
-        return executor.execute(groupId, idempotencyKey, requestBody, (tx, group) ->
-                things.findAll(tx, groupId, ids, true)
-                        .chain(current -> apply(tx, groupId, items.size(), patches, current, errors, batch.options())));
+        UUID batchId = UuidV7.next();
+        // New properties may grow storage; the old sizes are read in the write, so reserve the new sizes in full.
+        QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.STORAGE,
+                patches.stream().filter(p -> p.properties() != null).mapToLong(Patch::propertiesBytes).sum());
+        return executor.execute(groupId, idempotencyKey, requestBody, batchId, demand, (tx, group) ->
+                things.findAll(tx, groupId, ids, true).chain(current ->
+                        apply(tx, groupId, batchId, items.size(), patches, current, errors, batch.options())));
     }
 
-    private Uni<Outcome> apply(SqlConnection tx, UUID groupId, int total, List<Patch> patches,
+    private Uni<Outcome> apply(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Patch> patches,
                                Map<UUID, ThingRow> current, List<FieldError> errors, BatchOptions options) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        UUID batchId = UuidV7.next();
         UUID[] updated = new UUID[total];
         List<ThingRow> changedRows = new ArrayList<>();
         List<EventEnvelope> facts = new ArrayList<>();

@@ -1,0 +1,65 @@
+package dev.strata.archival.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.strata.archival.service.ArchivalService.RunDetails;
+import dev.strata.archival.store.RunStore.BatchRow;
+import dev.strata.archival.store.RunStore.RunRow;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * {@code GET /archival/runs/{id}}. Durations are milliseconds; {@code successRate} and {@code progress} are
+ * percentages. {@code progress} compares what the run moved with what was eligible when it started.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunView(UUID id, String kind, String trigger, UUID groupId, Integer daysCutoff, String status,
+                      String error, boolean stale, Instant startedAt, Instant finishedAt, Instant heartbeatAt,
+                      int groupsTotal, int groupsProcessed, long eligibleAtStart, long totalArchived, long totalFailed,
+                      long totalTime, double successRate, double progress, List<Batch> batches, String manifestKey,
+                      Restore restore) {
+
+    /** One object of the run: the events of a group and day it moved (or failed to). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Batch(UUID groupId, LocalDate date, String objectKey, int archived, int failed, long duration,
+                        boolean recovered) {
+    }
+
+    public record Restore(Instant from, Instant to, Long restored, Long alreadyPresent, Integer objectsRead) {
+    }
+
+    static RunView of(RunDetails details) {
+        RunRow run = details.run();
+        Instant end = run.finishedAt() != null ? run.finishedAt() : Instant.now();
+        long attempted = run.totalArchived() + run.totalFailed();
+        double successRate = attempted == 0 ? 100.0 : Math.round(run.totalArchived() * 10000.0 / attempted) / 100.0;
+        double progress;
+        if (!run.running()) {
+            progress = "succeeded".equals(run.status()) ? 100.0 : percent(attempted, run.eligibleAtStart());
+        } else {
+            progress = Math.min(99.9, percent(attempted, run.eligibleAtStart()));
+        }
+        List<Batch> batches = details.batches().stream().map(RunView::batch).toList();
+        Restore restore = "restore".equals(run.kind())
+                ? new Restore(run.restoreFrom(), run.restoreTo(), run.restored(), run.alreadyPresent(),
+                run.objectsRead())
+                : null;
+        return new RunView(run.id(), run.kind(), run.trigger(), run.groupId(), run.daysCutoff(), run.status(),
+                run.error(), details.stale(), run.startedAt(), run.finishedAt(), run.heartbeatAt(), run.groupsTotal(),
+                run.groupsProcessed(), run.eligibleAtStart(), run.totalArchived(), run.totalFailed(),
+                Duration.between(run.startedAt(), end).toMillis(), successRate, progress, batches, run.manifestKey(),
+                restore);
+    }
+
+    private static double percent(long done, long of) {
+        return of <= 0 ? 0.0 : Math.min(100.0, Math.round(done * 1000.0 / of) / 10.0);
+    }
+
+    private static Batch batch(BatchRow row) {
+        return new Batch(row.groupId(), row.day(), row.objectKey(), row.archived(), row.failed(),
+                row.durationMillis(), row.recovered());
+    }
+}

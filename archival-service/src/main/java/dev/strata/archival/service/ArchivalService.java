@@ -1,0 +1,199 @@
+package dev.strata.archival.service;
+
+import dev.strata.archival.config.ArchivalConfig;
+import dev.strata.archival.config.Thresholds;
+import dev.strata.archival.store.ArchivedObjectStore;
+import dev.strata.archival.store.ArchivedObjectStore.Totals;
+import dev.strata.archival.store.EventLogStore;
+import dev.strata.archival.store.EventRow;
+import dev.strata.archival.store.RunStore;
+import dev.strata.archival.store.RunStore.BatchRow;
+import dev.strata.archival.store.RunStore.NewRun;
+import dev.strata.archival.store.RunStore.RunRow;
+import dev.strata.model.ids.UuidV7;
+import dev.strata.model.problem.Problem;
+import dev.strata.model.problem.ProblemType;
+import dev.strata.support.problem.ProblemException;
+import io.quarkus.reactive.datasource.ReactiveDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Starting runs and reading their state. Starting takes the one run lease in a transaction that first reports
+ * dead runs, so concurrent triggers on any number of replicas agree on a single running run.
+ */
+@ApplicationScoped
+public class ArchivalService {
+
+    private final Pool pool;
+    private final Pool eventsPool;
+    private final RunStore runs;
+    private final ArchivedObjectStore objects;
+    private final EventLogStore eventLog;
+    private final ArchiveRunner runner;
+    private final RunLeases leases;
+    private final ArchivalConfig config;
+
+    public ArchivalService(Pool pool, @ReactiveDataSource("events") Pool eventsPool, RunStore runs,
+                           ArchivedObjectStore objects, EventLogStore eventLog, ArchiveRunner runner,
+                           RunLeases leases, ArchivalConfig config) {
+        this.pool = pool;
+        this.eventsPool = eventsPool;
+        this.runs = runs;
+        this.objects = objects;
+        this.eventLog = eventLog;
+        this.runner = runner;
+        this.leases = leases;
+        this.config = config;
+    }
+
+    /** The run a trigger got, and whether the trigger started it or found it running. */
+    public record Started(RunRow run, boolean created) {
+    }
+
+    /** {@code POST /archival/runs} and the schedule: a run over every group, or the one already running. */
+    public Uni<Started> startArchive(String trigger) {
+        return start(new NewRun(UuidV7.next(), RunStore.ARCHIVE, trigger, null, config.ageThresholdDays(),
+                leases.owner(), null, null))
+                .invoke(this::submitIfCreated);
+    }
+
+    /** A manual run for one group with its own cut-off; refused while a different run is active. */
+    public Uni<Started> startGroupArchive(UUID groupId, int daysCutoff) {
+        return start(new NewRun(UuidV7.next(), RunStore.ARCHIVE, "group", groupId, daysCutoff, leases.owner(),
+                null, null))
+                .invoke(started -> {
+                    RunRow run = started.run();
+                    boolean same = RunStore.ARCHIVE.equals(run.kind()) && groupId.equals(run.groupId())
+                            && Integer.valueOf(daysCutoff).equals(run.daysCutoff());
+                    if (!started.created() && !same) {
+                        throw busy(run);
+                    }
+                })
+                .invoke(this::submitIfCreated);
+    }
+
+    /** The lease for a restore, which runs in the caller's thread; refused while another run is active. */
+    Uni<RunRow> startRestore(UUID groupId, Instant from, Instant to) {
+        return start(new NewRun(UuidV7.next(), RunStore.RESTORE, "restore", groupId, null, leases.owner(), from, to))
+                .map(started -> {
+                    if (!started.created()) {
+                        throw busy(started.run());
+                    }
+                    return started.run();
+                });
+    }
+
+    private void submitIfCreated(Started started) {
+        if (started.created()) {
+            runner.submit(started.run());
+        }
+    }
+
+    private Uni<Started> start(NewRun candidate) {
+        return pool.withTransaction(tx -> runs.failStale(tx, config.heartbeatTimeout())
+                        .chain(() -> runs.findRunning(tx))
+                        .chain(existing -> existing != null
+                                ? Uni.createFrom().item(new Started(existing, false))
+                                : runs.insertRunning(tx, candidate).chain(inserted -> inserted
+                                        ? runs.find(tx, candidate.id()).map(run -> new Started(run, true))
+                                        : runs.findRunning(tx).map(run -> new Started(run, false)))))
+                .invoke(started -> {
+                    if (started.run() == null) { // the winner of a race finished already: rare, retry is safe
+                        throw ProblemException.of(ProblemType.CONFLICT,
+                                "Another archival run started and ended meanwhile; try again.");
+                    }
+                });
+    }
+
+    private static ProblemException busy(RunRow active) {
+        return new ProblemException(Problem.of(ProblemType.CONFLICT, "Archival run " + active.id() + " ("
+                        + active.kind() + ") is in progress; only one run at a time. Try again when it has ended.")
+                .withExtension("activeRunId", active.id().toString()));
+    }
+
+    /** A run with what it did so far. */
+    public record RunDetails(RunRow run, List<BatchRow> batches, boolean stale) {
+    }
+
+    public Uni<RunDetails> run(UUID id) {
+        return runs.find(pool, id).chain(run -> {
+            if (run == null) {
+                return Uni.createFrom().failure(ProblemException.notFound("No archival run " + id + "."));
+            }
+            boolean stale = run.running() && run.heartbeatAt() != null
+                    && run.heartbeatAt().isBefore(Instant.now().minus(config.heartbeatTimeout()));
+            return runs.batches(pool, id).map(batches -> new RunDetails(run, batches, stale));
+        });
+    }
+
+    /** What {@code GET /archival/status} reports. */
+    public record Status(UUID groupId, long eligible, Totals archived, int ageThresholdDays, long storageSaved,
+                         double hoursToArchiveAll, RunRow activeRun, RunRow lastRun) {
+    }
+
+    public Uni<Status> status(UUID groupId) {
+        Instant now = Instant.now();
+        Uni<Long> eligible = groupId != null
+                ? eventLog.countBefore(eventsPool, groupId, cutoff(groupId, now))
+                : eventLog.countEligible(eventsPool, now.minus(config.ageThresholdDays(), ChronoUnit.DAYS),
+                        overrides(now));
+        int threshold = groupId == null ? config.ageThresholdDays() : Thresholds.days(config, groupId);
+        return Uni.combine().all().unis(eligible, objects.totals(pool, groupId),
+                        eventLog.averageRowBytes(eventsPool, groupId), runs.recentThroughput(pool),
+                        runs.findRunning(pool), runs.latest(pool, RunStore.ARCHIVE))
+                .with((count, totals, rowBytes, throughput, active, last) -> {
+                    double perSecond = throughput[1] > 0 && throughput[0] > 0 ? throughput[0] / throughput[1]
+                            : config.estimatedEventsPerSecond();
+                    double hours = Math.round(count / perSecond / 3600.0 * 100.0) / 100.0;
+                    return new Status(groupId, count, totals, threshold, Math.round(count * rowBytes), hours,
+                            active, last);
+                });
+    }
+
+    /** The events a run would take: older than {@code before}, or than each group's cut-off when absent. */
+    public record Eligible(Instant before, List<EventRow> events, boolean hasMore) {
+    }
+
+    public Uni<Eligible> eligible(UUID groupId, Instant before, int limit) {
+        Instant now = Instant.now();
+        Uni<List<EventRow>> events;
+        Instant shownBefore;
+        if (groupId != null) {
+            shownBefore = before != null ? before : cutoff(groupId, now);
+            events = eventLog.page(eventsPool, groupId, shownBefore, null, null, limit + 1);
+        } else if (before != null) {
+            shownBefore = before;
+            events = eventLog.eligible(eventsPool, before, Map.of(), limit + 1);
+        } else {
+            shownBefore = now.minus(config.ageThresholdDays(), ChronoUnit.DAYS);
+            events = eventLog.eligible(eventsPool, shownBefore, overrides(now), limit + 1);
+        }
+        return events.map(rows -> new Eligible(shownBefore, rows.size() > limit ? rows.subList(0, limit) : rows,
+                rows.size() > limit));
+    }
+
+    /** The age threshold of a group, from configuration. */
+    public int defaultDays(UUID groupId) {
+        return Thresholds.days(config, groupId);
+    }
+
+    private Instant cutoff(UUID groupId, Instant now) {
+        return now.minus(Thresholds.days(config, groupId), ChronoUnit.DAYS);
+    }
+
+    private Map<UUID, Instant> overrides(Instant now) {
+        Map<UUID, Instant> cutoffs = new HashMap<>();
+        config.groupAgeThresholdDays().forEach((group, days) ->
+                cutoffs.put(UUID.fromString(group), now.minus(days, ChronoUnit.DAYS)));
+        return cutoffs;
+    }
+}

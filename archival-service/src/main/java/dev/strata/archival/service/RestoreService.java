@@ -1,0 +1,116 @@
+package dev.strata.archival.service;
+
+import dev.strata.archival.service.CrashPoints.SimulatedCrash;
+import dev.strata.archival.store.ArchiveBucket;
+import dev.strata.archival.store.ArchiveStorageException;
+import dev.strata.archival.store.ArchivedObjectStore;
+import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
+import dev.strata.archival.store.LeaseLostException;
+import dev.strata.archival.store.RunStore;
+import dev.strata.archival.store.RunStore.RunRow;
+import dev.strata.model.problem.Problem;
+import dev.strata.model.problem.ProblemType;
+import dev.strata.support.problem.ProblemException;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Brings a group's archived events of {@code [from, to)} back into the hot store. It is a run like any other
+ * (same lease, so never concurrent with an archive run): it reads each archived object of the group whose time
+ * span meets the range, checks it against its recorded SHA-256, inserts the events of the range with
+ * {@code ON CONFLICT DO NOTHING}, and replaces the object by one holding only the rest, so every event stays in
+ * exactly one place. Restored events are old, so a later archive run takes them again, into new objects.
+ */
+@ApplicationScoped
+public class RestoreService {
+
+    private static final Logger LOG = Logger.getLogger(RestoreService.class);
+
+    private final Pool pool;
+    private final RunStore runs;
+    private final ArchivedObjectStore objects;
+    private final ArchiveBucket bucket;
+    private final ArchiveFormat format;
+    private final ObjectArchiver archiver;
+    private final ManifestWriter manifests;
+    private final RunLeases leases;
+    private final ArchivalService archival;
+
+    public RestoreService(Pool pool, RunStore runs, ArchivedObjectStore objects, ArchiveBucket bucket,
+                          ArchiveFormat format, ObjectArchiver archiver, ManifestWriter manifests, RunLeases leases,
+                          ArchivalService archival) {
+        this.pool = pool;
+        this.runs = runs;
+        this.objects = objects;
+        this.bucket = bucket;
+        this.format = format;
+        this.archiver = archiver;
+        this.manifests = manifests;
+        this.leases = leases;
+        this.archival = archival;
+    }
+
+    public record Result(UUID runId, UUID groupId, Instant from, Instant to, long restored, long alreadyPresent,
+                         int objectsRead, int objectsReplaced, int objectsRemoved, String manifestKey) {
+    }
+
+    /** Blocking: runs on a worker thread (the REST layer calls it from one). */
+    public Result restore(UUID groupId, Instant from, Instant to) {
+        RunRow run = Db.await(archival.startRestore(groupId, from, to));
+        Lease lease = leases.begin(run.id());
+        try {
+            bucket.ensureBucket();
+            manifests.writeMissing();
+            archiver.finishUnfinished(lease);
+            long restored = 0;
+            long alreadyPresent = 0;
+            int read = 0;
+            int replaced = 0;
+            int removed = 0;
+            for (ObjectRow object : Db.await(objects.archivedOverlapping(pool, groupId, from, to))) {
+                List<ArchiveFormat.Line> lines = format.read(archiver.readVerified(object));
+                read++;
+                ObjectArchiver.Restored outcome = archiver.restore(lease, object, lines, from, to);
+                if (outcome == null) {
+                    continue;
+                }
+                restored += outcome.restored();
+                alreadyPresent += outcome.alreadyPresent();
+                if (outcome.restored() + outcome.alreadyPresent() == object.eventCount()) {
+                    removed++;
+                } else {
+                    replaced++;
+                }
+            }
+            long restoredTotal = restored;
+            long presentTotal = alreadyPresent;
+            int readTotal = read;
+            Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
+                    .chain(() -> runs.restoreCounts(tx, run.id(), restoredTotal, presentTotal, readTotal))));
+            String manifest = manifests.write(lease);
+            Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
+                    .chain(() -> runs.succeed(tx, run.id()))));
+            LOG.infof("Restore %s of group %s [%s, %s): %d restored, %d already present, %d objects read",
+                    run.id(), groupId, from, to, restored, alreadyPresent, read);
+            return new Result(run.id(), groupId, from, to, restored, alreadyPresent, read, replaced, removed,
+                    manifest);
+        } catch (SimulatedCrash | LeaseLostException abandoned) {
+            throw abandoned;
+        } catch (ArchiveStorageException e) {
+            Db.await(runs.fail(pool, run.id(), e.getMessage()));
+            throw new ProblemException(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+                    "The archive could not be read or written: " + e.getMessage()).withExtension("runId",
+                    run.id().toString()));
+        } catch (RuntimeException e) {
+            Db.await(runs.fail(pool, run.id(), ArchiveRunner.reason(e)));
+            throw e;
+        } finally {
+            leases.end(lease);
+        }
+    }
+}

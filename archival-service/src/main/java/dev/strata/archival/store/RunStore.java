@@ -1,0 +1,287 @@
+package dev.strata.archival.store;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.UUID;
+
+import static dev.strata.archival.store.EventLogStore.utc;
+
+/**
+ * Archive and restore runs. A running row is a lease: at most one exists (unique partial index), its owner renews
+ * {@code heartbeat_at}, and every write a run makes first checks it still holds the lease ({@link #fence}), so a
+ * replica that was given up for dead can never commit after another took over.
+ */
+@ApplicationScoped
+public class RunStore {
+
+    public static final String RUNNING = "running";
+    public static final String SUCCEEDED = "succeeded";
+    public static final String FAILED = "failed";
+    public static final String ARCHIVE = "archive";
+    public static final String RESTORE = "restore";
+
+    private static final String COLUMNS = """
+            id, kind, trigger, status, group_id, days_cutoff, started_at, finished_at, heartbeat_at, owner, error,
+            groups_total, groups_processed, eligible_at_start, total_archived, total_failed, restore_from, restore_to,
+            restored, already_present, objects_read, manifest_key, manifest_claimed_at""";
+
+    public record RunRow(UUID id, String kind, String trigger, String status, UUID groupId, Integer daysCutoff,
+                         Instant startedAt, Instant finishedAt, Instant heartbeatAt, String owner, String error,
+                         int groupsTotal, int groupsProcessed, long eligibleAtStart, long totalArchived,
+                         long totalFailed, Instant restoreFrom, Instant restoreTo, Long restored, Long alreadyPresent,
+                         Integer objectsRead, String manifestKey, Instant manifestClaimedAt) {
+
+        public boolean running() {
+            return RUNNING.equals(status);
+        }
+    }
+
+    public record NewRun(UUID id, String kind, String trigger, UUID groupId, Integer daysCutoff, String owner,
+                         Instant restoreFrom, Instant restoreTo) {
+    }
+
+    public record BatchRow(int seq, UUID groupId, LocalDate day, String objectKey, int archived, int failed,
+                           long durationMillis, boolean recovered) {
+    }
+
+    /** Runs whose heartbeat stopped: reported failed, so none stays "running" for ever. Returns their ids. */
+    public Uni<List<UUID>> failStale(SqlClient client, Duration timeout) {
+        return client.preparedQuery("""
+                        UPDATE archive_runs
+                        SET status = 'failed', finished_at = now(),
+                            error = 'The replica running it stopped (no heartbeat since '
+                                    || to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
+                                    || '); the next run finishes its unfinished objects.'
+                        WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
+                        RETURNING id""")
+                .execute(Tuple.of(timeout.toMillis() / 1000.0))
+                .map(RunStore::ids);
+    }
+
+    public Uni<RunRow> findRunning(SqlClient client) {
+        return client.query("SELECT " + COLUMNS + " FROM archive_runs WHERE status = 'running'")
+                .execute()
+                .map(RunStore::first);
+    }
+
+    public Uni<RunRow> find(SqlClient client, UUID id) {
+        return client.preparedQuery("SELECT " + COLUMNS + " FROM archive_runs WHERE id = $1")
+                .execute(Tuple.of(id))
+                .map(RunStore::first);
+    }
+
+    /** The most recent run of a kind, optionally of one group (null: any). */
+    public Uni<RunRow> latest(SqlClient client, String kind) {
+        return client.preparedQuery("SELECT " + COLUMNS
+                        + " FROM archive_runs WHERE kind = $1 ORDER BY started_at DESC LIMIT 1")
+                .execute(Tuple.of(kind))
+                .map(RunStore::first);
+    }
+
+    /** Inserts a running run unless one is running already; true when this one got the lease. */
+    public Uni<Boolean> insertRunning(SqlClient client, NewRun run) {
+        return client.preparedQuery("""
+                        INSERT INTO archive_runs (id, kind, trigger, status, group_id, days_cutoff, owner,
+                                                  heartbeat_at, restore_from, restore_to)
+                        VALUES ($1, $2, $3, 'running', $4, $5, $6, now(), $7, $8)
+                        ON CONFLICT DO NOTHING""")
+                .execute(Tuple.from(Arrays.asList(run.id(), run.kind(), run.trigger(), run.groupId(),
+                        run.daysCutoff(), run.owner(), utc(run.restoreFrom()),
+                        utc(run.restoreTo()))))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** Whether an archive run started within {@code window} (a scheduled trigger on another replica ran it). */
+    public Uni<Boolean> archiveStartedWithin(SqlClient client, Duration window) {
+        return client.preparedQuery("""
+                        SELECT count(*) FROM archive_runs
+                        WHERE kind = 'archive' AND group_id IS NULL
+                          AND started_at > now() - make_interval(secs => $1)""")
+                .execute(Tuple.of(window.toMillis() / 1000.0))
+                .map(rows -> rows.iterator().next().getLong(0) > 0);
+    }
+
+    /** Renews the lease; false when the run is no longer this owner's to run. */
+    public Uni<Boolean> heartbeat(SqlClient client, UUID id, String owner) {
+        return client.preparedQuery("""
+                        UPDATE archive_runs SET heartbeat_at = now()
+                        WHERE id = $1 AND owner = $2 AND status = 'running'""")
+                .execute(Tuple.of(id, owner))
+                .map(rows -> rows.rowCount() == 1);
+    }
+
+    /**
+     * Renews the lease inside a transaction and locks the run row until it commits; fails the transaction when
+     * the lease is lost, so a replica given up for dead commits nothing.
+     */
+    public Uni<Void> fence(SqlClient tx, UUID id, String owner) {
+        return heartbeat(tx, id, owner).map(held -> {
+            if (!held) {
+                throw new LeaseLostException(id);
+            }
+            return null;
+        });
+    }
+
+    /** Reserves {@code count} part numbers of the run; returns the first. */
+    public Uni<Integer> reserveParts(SqlClient tx, UUID id, int count) {
+        return tx.preparedQuery("""
+                        UPDATE archive_runs SET next_part = next_part + $2 WHERE id = $1
+                        RETURNING next_part - $2""")
+                .execute(Tuple.of(id, count))
+                .map(rows -> rows.iterator().next().getInteger(0));
+    }
+
+    public Uni<Void> started(SqlClient client, UUID id, int groupsTotal, long eligible) {
+        return client.preparedQuery("""
+                        UPDATE archive_runs SET groups_total = $2, eligible_at_start = $3 WHERE id = $1""")
+                .execute(Tuple.of(id, groupsTotal, eligible))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> groupDone(SqlClient client, UUID id) {
+        return client.preparedQuery("UPDATE archive_runs SET groups_processed = groups_processed + 1 WHERE id = $1")
+                .execute(Tuple.of(id))
+                .replaceWithVoid();
+    }
+
+    /** Records one object's outcome and adds it to the run's totals. */
+    public Uni<Void> addBatch(SqlClient tx, UUID runId, BatchRow batch) {
+        return tx.preparedQuery("""
+                        WITH totals AS (
+                            UPDATE archive_runs
+                            SET total_archived = total_archived + $5::int, total_failed = total_failed + $6::int
+                            WHERE id = $1::uuid)
+                        INSERT INTO archive_run_batches (run_id, seq, group_id, day, object_key, archived, failed,
+                                                         duration_ms, recovered)
+                        SELECT $1::uuid, coalesce(max(seq), 0) + 1, $2::uuid, $3::date, $4::text, $5::int,
+                               $6::int, $7::bigint, $8::boolean
+                        FROM archive_run_batches WHERE run_id = $1""")
+                .execute(Tuple.from(Arrays.asList(runId, batch.groupId(), batch.day(),
+                        batch.objectKey(), batch.archived(), batch.failed(), batch.durationMillis(),
+                        batch.recovered())))
+                .replaceWithVoid();
+    }
+
+    public Uni<List<BatchRow>> batches(SqlClient client, UUID runId) {
+        return client.preparedQuery("""
+                        SELECT seq, group_id, day, object_key, archived, failed, duration_ms, recovered
+                        FROM archive_run_batches WHERE run_id = $1 ORDER BY seq""")
+                .execute(Tuple.of(runId))
+                .map(rows -> {
+                    List<BatchRow> batches = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        batches.add(new BatchRow(row.getInteger(0), row.getUUID(1), row.getLocalDate(2),
+                                row.getString(3), row.getInteger(4), row.getInteger(5), row.getLong(6),
+                                row.getBoolean(7)));
+                    }
+                    return batches;
+                });
+    }
+
+    public Uni<Void> restoreCounts(SqlClient tx, UUID id, long restored, long alreadyPresent, int objectsRead) {
+        return tx.preparedQuery("""
+                        UPDATE archive_runs SET restored = $2, already_present = $3, objects_read = $4
+                        WHERE id = $1""")
+                .execute(Tuple.of(id, restored, alreadyPresent, objectsRead))
+                .replaceWithVoid();
+    }
+
+    /** Marks the moment the run took the unlisted objects for its manifest. */
+    public Uni<Void> manifestClaimed(SqlClient tx, UUID id) {
+        return tx.preparedQuery("UPDATE archive_runs SET manifest_claimed_at = now() WHERE id = $1")
+                .execute(Tuple.of(id))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> manifestWritten(SqlClient client, UUID id, String key) {
+        return client.preparedQuery("UPDATE archive_runs SET manifest_key = $2 WHERE id = $1")
+                .execute(Tuple.of(id, key))
+                .replaceWithVoid();
+    }
+
+    /** Runs that claimed objects for a manifest they never wrote (they died in between). */
+    public Uni<List<RunRow>> unwrittenManifests(SqlClient client) {
+        return client.query("SELECT " + COLUMNS + " FROM archive_runs WHERE manifest_claimed_at IS NOT NULL "
+                        + "AND manifest_key IS NULL AND status <> 'running' ORDER BY started_at")
+                .execute()
+                .map(RunStore::all);
+    }
+
+    public Uni<Void> succeed(SqlClient tx, UUID id) {
+        return tx.preparedQuery("""
+                        UPDATE archive_runs SET status = 'succeeded', finished_at = now(), error = NULL
+                        WHERE id = $1 AND status = 'running'""")
+                .execute(Tuple.of(id))
+                .replaceWithVoid();
+    }
+
+    /** Reports the run failed with the reason, unless it already ended. */
+    public Uni<Void> fail(SqlClient client, UUID id, String error) {
+        return client.preparedQuery("""
+                        UPDATE archive_runs SET status = 'failed', finished_at = now(), error = $2
+                        WHERE id = $1 AND status = 'running'""")
+                .execute(Tuple.of(id, error))
+                .replaceWithVoid();
+    }
+
+    /** Events and seconds of recent successful archive runs that moved something: the measured throughput. */
+    public Uni<double[]> recentThroughput(SqlClient client) {
+        return client.query("""
+                        SELECT coalesce(sum(total_archived), 0)::float8,
+                               coalesce(sum(extract(epoch FROM finished_at - started_at)), 0)::float8
+                        FROM (SELECT total_archived, finished_at, started_at FROM archive_runs
+                              WHERE kind = 'archive' AND status = 'succeeded' AND total_archived > 0
+                              ORDER BY started_at DESC LIMIT 10) r""")
+                .execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new double[] {row.getDouble(0), row.getDouble(1)};
+                });
+    }
+
+    private static List<UUID> ids(RowSet<Row> rows) {
+        List<UUID> ids = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            ids.add(row.getUUID(0));
+        }
+        return ids;
+    }
+
+    private static RunRow first(RowSet<Row> rows) {
+        List<RunRow> all = all(rows);
+        return all.isEmpty() ? null : all.get(0);
+    }
+
+    private static List<RunRow> all(RowSet<Row> rows) {
+        List<RunRow> runs = new ArrayList<>(rows.size());
+        for (Row row : rows) {
+            runs.add(new RunRow(row.getUUID("id"), row.getString("kind"), row.getString("trigger"),
+                    row.getString("status"), row.getUUID("group_id"), row.getInteger("days_cutoff"),
+                    instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("finished_at")),
+                    instant(row.getOffsetDateTime("heartbeat_at")), row.getString("owner"), row.getString("error"),
+                    row.getInteger("groups_total"), row.getInteger("groups_processed"),
+                    row.getLong("eligible_at_start"), row.getLong("total_archived"), row.getLong("total_failed"),
+                    instant(row.getOffsetDateTime("restore_from")), instant(row.getOffsetDateTime("restore_to")),
+                    row.getLong("restored"), row.getLong("already_present"), row.getInteger("objects_read"),
+                    row.getString("manifest_key"), instant(row.getOffsetDateTime("manifest_claimed_at"))));
+        }
+        return runs;
+    }
+
+    static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+}

@@ -1,0 +1,39 @@
+package dev.strata.ingest.quota;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.support.security.ServiceToken;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+/** quota-service's reservation API, called with the service token. Answers are read raw (status + body). */
+@RegisterRestClient(configKey = "quota")
+@RegisterClientHeaders(ServiceToken.class)
+@Path("/groups/{groupId}/quotas/reservations")
+public interface QuotaClient {
+
+    record ReserveRequest(String metric, long amount, String reference) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<Response> reserve(@PathParam("groupId") String groupId, ReserveRequest request);
+
+    @DELETE
+    @Path("/{reservationId}")
+    Uni<Response> release(@PathParam("groupId") String groupId, @PathParam("reservationId") String reservationId);
+
+    /** The body of a refusal, kept as JSON so every member quota-service sends reaches the client. */
+    static JsonNode body(Response response) {
+        return response.readEntity(JsonNode.class);
+    }
+}

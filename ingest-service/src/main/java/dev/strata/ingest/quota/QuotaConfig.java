@@ -1,0 +1,31 @@
+package dev.strata.ingest.quota;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+
+/** How ingest reserves quota before it writes (quota-service's address: quarkus.rest-client.quota.url). */
+@ConfigMapping(prefix = "strata.ingest.quota")
+public interface QuotaConfig {
+
+    /** Reserve before every write; off only where no quota-service runs. */
+    @WithDefault("true")
+    boolean enabled();
+
+    /** What to do when quota-service cannot answer: REJECT (fail closed, 503) or ALLOW (write unreserved). */
+    @WithDefault("reject")
+    Policy onUnavailable();
+
+    /** How long one reservation call may take. */
+    @WithDefault("2s")
+    Duration timeout();
+
+    /** How long to wait for quota-service to learn of a group that was just created. */
+    @WithDefault("3s")
+    Duration unknownGroupWait();
+
+    enum Policy {
+        REJECT, ALLOW
+    }
+}

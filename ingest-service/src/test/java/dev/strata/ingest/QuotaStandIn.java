@@ -1,0 +1,68 @@
+package dev.strata.ingest;
+
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.RestPath;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * A stand-in for quota-service's reservation API inside ingest's tests (quota-service's own tests cover the real
+ * thing): fixed limits per group and metric, every call recorded. Only the service role may call it, so it also
+ * checks that ingest sends its service token.
+ */
+@Path("/groups/{groupId}/quotas/reservations")
+@RolesAllowed("service")
+public class QuotaStandIn {
+
+    record Call(UUID group, String metric, long amount, String reference) {
+    }
+
+    static final Map<String, Long> LIMITS = new ConcurrentHashMap<>();
+    static final Map<String, Long> USED = new ConcurrentHashMap<>();
+    static final List<Call> RESERVED = new CopyOnWriteArrayList<>();
+    static final List<String> RELEASED = new CopyOnWriteArrayList<>();
+    static volatile boolean down;
+
+    static void limit(UUID group, String metric, long limit) {
+        LIMITS.put(group + "/" + metric, limit);
+    }
+
+    public record Request(String metric, long amount, String reference) {
+    }
+
+    @POST
+    public Response reserve(@RestPath String groupId, Request request) {
+        if (down) {
+            return Response.serverError().build();
+        }
+        String key = groupId + "/" + request.metric();
+        long limit = LIMITS.getOrDefault(key, Long.MAX_VALUE);
+        long used = USED.getOrDefault(key, 0L);
+        if (used + request.amount() > limit) {
+            return Response.status(409).type("application/problem+json").entity(Map.of(
+                    "type", "https://strata.dev/problems/quota-exceeded", "title", "Quota exceeded", "status", 409,
+                    "detail", "over the limit", "metric", request.metric(), "current", used, "limit", limit,
+                    "requested", request.amount(), "upgrade", "pro")).build();
+        }
+        USED.merge(key, request.amount(), Long::sum);
+        String id = UUID.randomUUID().toString();
+        RESERVED.add(new Call(UUID.fromString(groupId), request.metric(), request.amount(), request.reference()));
+        return Response.status(201).entity(Map.of("id", id, "metric", request.metric(), "amount", request.amount()))
+                .build();
+    }
+
+    @DELETE
+    @Path("/{reservationId}")
+    public Response release(@RestPath String groupId, @RestPath String reservationId) {
+        RELEASED.add(reservationId);
+        return Response.noContent().build();
+    }
+}
