@@ -22,7 +22,8 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public Problem {
         errors = errors == null ? List.of() : List.copyOf(errors);
-        extensions = extensions == null ? Map.of() : Map.copyOf(new LinkedHashMap<>(extensions));
+        // Kept in insertion order, and a member may be null (e.g. "upgrade": null when no bigger plan exists).
+        extensions = extensions == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
     }
 
     public static Problem of(ProblemType type, String detail) {
