@@ -1,6 +1,7 @@
 package dev.strata.ingest.service;
 
 import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
@@ -12,7 +13,6 @@ import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
 import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
-import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ConnectionCreated;
@@ -151,7 +151,7 @@ public class ConnectionBatchService {
         limits.rejectIfNoneValid(rows.size(), sorted(errors));
         return connections.insertNew(tx, groupId, rows, now).chain(inserted -> {
             UUID[] created = new UUID[total];
-            List<EventEnvelope> facts = new ArrayList<>(inserted.size() + 1);
+            List<OutboxEvent> facts = new ArrayList<>(inserted.size() + 1);
             for (int i = 0; i < rows.size(); i++) {
                 ConnectionRow row = rows.get(i);
                 Candidate c = accepted.get(i);
@@ -160,7 +160,7 @@ public class ConnectionBatchService {
                     continue;
                 }
                 created[c.index()] = row.id();
-                facts.add(events.create(EventType.CONNECTION_CREATED, groupId, now, row.id(), new ConnectionCreated(
+                facts.add(events.event(EventType.CONNECTION_CREATED, groupId, now, row.id(), new ConnectionCreated(
                         row.id(), row.fromThingId(), types.get(row.fromThingId()), row.toThingId(),
                         types.get(row.toThingId()), row.relationshipType(), c.metadata(), row.strength(),
                         row.validFrom(), row.validTo(), now, batchId)));
@@ -170,15 +170,16 @@ public class ConnectionBatchService {
             limits.rejectIfAtomic(options, errors);
             limits.rejectIfNoneValid(inserted.size(), errors);
             int success = inserted.size();
-            EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId,
-                    new BatchImported(batchId, "connections", total, success, total - success, null));
+            BatchImported summary = new BatchImported(batchId, "connections", total, success, total - success, null);
+            OutboxEvent batchEvent = events.event(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
             facts.add(batchEvent);
-            ActivityRow logEntry = new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null,
-                    null, now, batchEvent.data().toString(), now);
+            ActivityRow logEntry = new ActivityRow(batchEvent.id(), EventType.BATCH_IMPORT, null, null, now,
+                    events.json(summary), now);
             BatchResult result = new BatchResult(Arrays.asList(created), total - success, errors,
-                    BatchResult.Summary.of(total, success), batchId, batchEvent.id());
-            return activity.insertNew(tx, groupId, List.of(logEntry))
-                    .chain(() -> outbox.append(tx, groupId, facts))
+                    BatchResult.Summary.of(total, success), batchId, batchEvent.id().toString());
+            return Uni.combine().all().unis(activity.insertNew(tx, groupId, List.of(logEntry)),
+                            outbox.appendEvents(tx, groupId, facts))
+                    .discardItems()
                     .replaceWith(new Outcome(200, result));
         });
     }

@@ -27,10 +27,13 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs import jobs, one at a time per replica, on a thread of its own. A job is read a chunk at a time
@@ -176,22 +179,28 @@ public class ImportWorker {
         int reported = job.reportedErrors();
         try (ImportReader reader = ImportReader.open(file, job.format(), parser, mapper, config.maxLineBytes())) {
             reader.skip(job.processed());
-            List<JsonNode> items = new ArrayList<>(config.chunkSize());
-            List<FieldError> readErrors = new ArrayList<>();
+            // While one chunk's transaction runs in the database, the next chunk is read and validated here:
+            // the two cores work at once. Chunks still commit one after the other, in order.
+            CompletableFuture<Integer> inFlight = null;
             while (true) {
                 if (!running) {
+                    awaitChunk(inFlight);
                     jobs.release(pool, job.id(), job.claim(), "interrupted: the replica stopped")
                             .await().atMost(DATABASE_TIMEOUT);
                     return;
                 }
-                items.clear();
-                readErrors.clear();
+                List<JsonNode> items = new ArrayList<>(config.chunkSize());
+                List<FieldError> readErrors = new ArrayList<>();
                 int firstIndex = reader.nextIndex();
                 if (reader.read(config.chunkSize(), items, readErrors) == 0) {
                     break;
                 }
-                reported += writeChunk(job, items, firstIndex, readErrors, options, reported, reader.bytesRead());
+                Prepared prepared = things.prepareChunk(job.groupId(), items, firstIndex, readErrors, options,
+                        UuidV7.next(), job.id());
+                reported += awaitChunk(inFlight);
+                inFlight = writeChunk(job, prepared, items.size(), reported, reader.bytesRead());
             }
+            awaitChunk(inFlight);
         } catch (LostClaim e) {
             LOG.infof("Import %s: taken over by another worker; this one stops", job.id());
             return;
@@ -218,31 +227,46 @@ public class ImportWorker {
         }
     }
 
-    /** Writes one chunk and the job's progress in one transaction; returns how many errors it added to the job. */
-    private int writeChunk(ImportJob job, List<JsonNode> items, int firstIndex, List<FieldError> readErrors,
-                           BatchOptions options, int reported, long bytesRead) {
-        Prepared prepared = things.prepareChunk(job.groupId(), items, firstIndex, readErrors, options, UuidV7.next(),
-                job.id());
+    /**
+     * Starts writing one chunk and the job's progress in one transaction (after reserving its quota, like a batch:
+     * a refusal fails the job, chunks already written stay); completes with how many errors it added to the job.
+     */
+    private CompletableFuture<Integer> writeChunk(ImportJob job, Prepared prepared, int size, int reported,
+                                                  long bytesRead) {
         BatchResult result = prepared.result();
         List<FieldError> errors = result.errors();
         int room = Math.max(0, config.maxReportedErrors() - reported);
         List<FieldError> kept = errors.size() <= room ? errors : errors.subList(0, room);
         String keptJson = toJson(kept);
-        // Each chunk reserves its quota like a batch would; a refusal fails the job (chunks already written stay).
-        QuotaGate.Granted granted = quota.reserve(job.groupId(), result.batchId(), things.demand(prepared))
-                .await().atMost(CHUNK_TIMEOUT);
-        try {
-            pool.withTransaction(tx -> jobs.recordChunk(tx, job.id(), job.claim(), items.size(),
-                                    result.summary().success(), result.failed(), keptJson, bytesRead)
-                            .call(ours -> ours ? things.write(tx, job.groupId(), prepared)
-                                    : Uni.createFrom().failure(new LostClaim())))
-                    .await().atMost(CHUNK_TIMEOUT);
-        } catch (RuntimeException e) {
-            quota.release(granted).await().atMost(DATABASE_TIMEOUT);
-            throw e;
+        return quota.reserve(job.groupId(), result.batchId(), things.demand(prepared))
+                .chain(granted -> pool.withTransaction(tx -> jobs.recordChunk(tx, job.id(), job.claim(), size,
+                                        result.summary().success(), result.failed(), keptJson, bytesRead)
+                                .call(ours -> ours ? things.write(tx, job.groupId(), prepared)
+                                        : Uni.createFrom().failure(new LostClaim())))
+                        .onFailure().call(() -> quota.release(granted)))
+                .invoke(relay::wake)
+                .replaceWith(kept.size())
+                .subscribeAsCompletionStage();
+    }
+
+    /** Waits for a chunk started by {@link #writeChunk}; its failure is rethrown as it was. */
+    private static int awaitChunk(CompletableFuture<Integer> chunk) {
+        if (chunk == null) {
+            return 0;
         }
-        relay.wake();
-        return kept.size();
+        try {
+            return chunk.get(CHUNK_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException failure) {
+                throw failure;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("a chunk did not commit within " + CHUNK_TIMEOUT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a chunk was being written", e);
+        }
     }
 
     private void finishFailed(ImportJob job, Path file, String error) {

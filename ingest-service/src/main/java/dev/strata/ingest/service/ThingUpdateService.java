@@ -1,6 +1,7 @@
 package dev.strata.ingest.service;
 
 import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
@@ -11,7 +12,6 @@ import dev.strata.ingest.store.ActivityStore.ActivityRow;
 import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.ingest.store.ThingStore.ThingRow;
-import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ThingUpdated;
@@ -109,7 +109,7 @@ public class ThingUpdateService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID[] updated = new UUID[total];
         List<ThingRow> changedRows = new ArrayList<>();
-        List<EventEnvelope> facts = new ArrayList<>();
+        List<OutboxEvent> facts = new ArrayList<>();
         List<ActivityRow> log = new ArrayList<>();
         int unchanged = 0;
         for (Patch patch : patches) {
@@ -146,28 +146,29 @@ public class ThingUpdateService {
             }
             changedRows.add(new ThingRow(before.id(), groupId, before.type(), name, propertiesJson, propertiesBytes,
                     status, before.createdAt(), now));
-            EventEnvelope event = events.create(EventType.THING_UPDATED, groupId, now, before.id(),
-                    new ThingUpdated(before.id(), before.type(), changes, propertiesBytes, before.propertiesBytes(),
-                            now, batchId));
+            ThingUpdated update = new ThingUpdated(before.id(), before.type(), changes, propertiesBytes,
+                    before.propertiesBytes(), now, batchId);
+            OutboxEvent event = events.event(EventType.THING_UPDATED, groupId, now, before.id(), update);
             facts.add(event);
-            log.add(new ActivityRow(UUID.fromString(event.id()), EventType.THING_UPDATED, null, before.id(), now,
-                    event.data().toString(), now));
+            log.add(new ActivityRow(event.id(), EventType.THING_UPDATED, null, before.id(), now, events.json(update),
+                    now));
         }
         errors.sort(java.util.Comparator.comparing(FieldError::index));
         limits.rejectIfAtomic(options, errors);
 
         int applied = (int) Arrays.stream(updated).filter(java.util.Objects::nonNull).count();
         limits.rejectIfNoneValid(applied, errors);
-        EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId,
-                new BatchImported(batchId, "thing_updates", total, applied, total - applied, null));
+        BatchImported summary = new BatchImported(batchId, "thing_updates", total, applied, total - applied, null);
+        OutboxEvent batchEvent = events.event(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
         facts.add(batchEvent);
-        log.add(new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null, null, now,
-                batchEvent.data().toString(), now));
+        log.add(new ActivityRow(batchEvent.id(), EventType.BATCH_IMPORT, null, null, now, events.json(summary), now));
         UpdateResult result = new UpdateResult(Arrays.asList(updated), changedRows.size(), unchanged,
-                total - applied, errors, BatchResult.Summary.of(total, applied), batchId, batchEvent.id());
-        return things.update(tx, groupId, changedRows, now)
-                .chain(() -> activity.insertNew(tx, groupId, log))
-                .chain(() -> outbox.append(tx, groupId, facts))
+                total - applied, errors, BatchResult.Summary.of(total, applied), batchId, batchEvent.id().toString());
+        // pipelined on the transaction's connection
+        return Uni.combine().all().unis(things.update(tx, groupId, changedRows, now),
+                        activity.insertNew(tx, groupId, log),
+                        outbox.appendEvents(tx, groupId, facts))
+                .discardItems()
                 .replaceWith(new Outcome(200, result));
     }
 
