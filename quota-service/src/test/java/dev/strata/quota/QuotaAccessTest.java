@@ -54,6 +54,11 @@ class QuotaAccessTest {
         given().auth().oauth2(TestTokens.service())
                 .post("/admin/quotas/rebuild").then()
                 .statusCode(403);
+        for (String token : new String[]{TestTokens.forTenants(group), TestTokens.service()}) {
+            given().auth().oauth2(token).get("/admin/quotas/reconcile?groupId={g}", group).then().statusCode(403);
+            given().auth().oauth2(token).post("/admin/quotas/reconcile/{g}/fix", group).then().statusCode(403);
+            given().auth().oauth2(token).get("/admin/quotas/lag").then().statusCode(403);
+        }
     }
 
     @Test
@@ -61,6 +66,7 @@ class QuotaAccessTest {
         given().get("/groups/{g}/quotas", UUID.randomUUID()).then().statusCode(401)
                 .contentType("application/problem+json");
         given().post("/admin/quotas/rebuild").then().statusCode(401);
+        given().get("/admin/quotas/lag").then().statusCode(401);
     }
 
     @Test

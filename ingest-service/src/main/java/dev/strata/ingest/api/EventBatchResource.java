@@ -1,11 +1,7 @@
 package dev.strata.ingest.api;
 
-import dev.strata.ingest.service.BatchLimits;
 import dev.strata.ingest.service.BatchParser;
 import dev.strata.ingest.service.EventBatchService;
-import dev.strata.ingest.service.ParsedBatch;
-import dev.strata.support.api.PathIds;
-import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -18,7 +14,6 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.util.UUID;
 
 /**
  * Logs activity events. Items: {@code {id?, type, actorId, targetId?, timestamp?, metadata?}}; {@code type} is an
@@ -44,16 +39,11 @@ import java.util.UUID;
 public class EventBatchResource {
 
     private final EventBatchService service;
-    private final BatchParser parser;
-    private final BatchLimits limits;
-    private final TenantAccess access;
+    private final BatchIntake intake;
 
-    public EventBatchResource(EventBatchService service, BatchParser parser, BatchLimits limits,
-                              TenantAccess access) {
+    public EventBatchResource(EventBatchService service, BatchIntake intake) {
         this.service = service;
-        this.parser = parser;
-        this.limits = limits;
-        this.access = access;
+        this.intake = intake;
     }
 
     @POST
@@ -61,9 +51,8 @@ public class EventBatchResource {
     @Operation(summary = "Log 1 to 10,000 events; idempotent by client-supplied id")
     public Uni<Response> recordJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                     @RestQuery Boolean atomic, byte[] body) {
-        UUID group = authorize(groupId, body);
-        ParsedBatch batch = parser.json(body, parser.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY);
-        return service.record(group, batch, idempotencyKey, body).map(BatchResponses::of);
+        return intake.json(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY,
+                service::record);
     }
 
     @POST
@@ -71,15 +60,7 @@ public class EventBatchResource {
     @Operation(summary = "Log events from NDJSON, one event per line")
     public Uni<Response> recordNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                       @RestQuery Boolean atomic, byte[] body) {
-        UUID group = authorize(groupId, body);
-        ParsedBatch batch = parser.ndjson(body, parser.queryOptions(atomic, null));
-        return service.record(group, batch, idempotencyKey, body).map(BatchResponses::of);
+        return intake.ndjson(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), service::record);
     }
 
-    private UUID authorize(String groupId, byte[] body) {
-        UUID group = PathIds.uuid(groupId, "groupId");
-        access.require(group);
-        limits.checkBodySize(body == null ? 0 : body.length);
-        return group;
-    }
 }

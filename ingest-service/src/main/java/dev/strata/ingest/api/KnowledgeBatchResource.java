@@ -1,11 +1,7 @@
 package dev.strata.ingest.api;
 
-import dev.strata.ingest.service.BatchLimits;
 import dev.strata.ingest.service.BatchParser;
 import dev.strata.ingest.service.KnowledgeBatchService;
-import dev.strata.ingest.service.ParsedBatch;
-import dev.strata.support.api.PathIds;
-import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -18,7 +14,6 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.util.UUID;
 
 /**
  * Bulk creation of knowledge. Items: {@code {sourceThingId, kind: label|chunk, text, embedding?: [numbers]}}. The
@@ -29,16 +24,11 @@ import java.util.UUID;
 public class KnowledgeBatchResource {
 
     private final KnowledgeBatchService service;
-    private final BatchParser parser;
-    private final BatchLimits limits;
-    private final TenantAccess access;
+    private final BatchIntake intake;
 
-    public KnowledgeBatchResource(KnowledgeBatchService service, BatchParser parser, BatchLimits limits,
-                                  TenantAccess access) {
+    public KnowledgeBatchResource(KnowledgeBatchService service, BatchIntake intake) {
         this.service = service;
-        this.parser = parser;
-        this.limits = limits;
-        this.access = access;
+        this.intake = intake;
     }
 
     @POST
@@ -46,9 +36,8 @@ public class KnowledgeBatchResource {
     @Operation(summary = "Store 1 to 10,000 labels or text chunks with optional embeddings")
     public Uni<Response> createJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                     @RestQuery Boolean atomic, byte[] body) {
-        UUID group = authorize(groupId, body);
-        ParsedBatch batch = parser.json(body, parser.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY);
-        return service.create(group, batch, idempotencyKey, body).map(BatchResponses::of);
+        return intake.json(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY,
+                service::create);
     }
 
     @POST
@@ -56,15 +45,7 @@ public class KnowledgeBatchResource {
     @Operation(summary = "Store knowledge from NDJSON, one item per line")
     public Uni<Response> createNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                       @RestQuery Boolean atomic, byte[] body) {
-        UUID group = authorize(groupId, body);
-        ParsedBatch batch = parser.ndjson(body, parser.queryOptions(atomic, null));
-        return service.create(group, batch, idempotencyKey, body).map(BatchResponses::of);
+        return intake.ndjson(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), service::create);
     }
 
-    private UUID authorize(String groupId, byte[] body) {
-        UUID group = PathIds.uuid(groupId, "groupId");
-        access.require(group);
-        limits.checkBodySize(body == null ? 0 : body.length);
-        return group;
-    }
 }

@@ -1,13 +1,8 @@
 package dev.strata.ingest.api;
 
-import dev.strata.ingest.service.BatchLimits;
-import dev.strata.ingest.service.BatchOptions;
 import dev.strata.ingest.service.BatchParser;
-import dev.strata.ingest.service.ParsedBatch;
 import dev.strata.ingest.service.ThingBatchService;
 import dev.strata.ingest.service.ThingUpdateService;
-import dev.strata.support.api.PathIds;
-import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.PATCH;
@@ -21,7 +16,6 @@ import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.util.UUID;
 
 /**
  * Bulk creation and update of things. JSON bodies are {@code {"items": [...], "options": {...}}}; NDJSON and CSV
@@ -33,17 +27,12 @@ public class ThingBatchResource {
 
     private final ThingBatchService creator;
     private final ThingUpdateService updater;
-    private final BatchParser parser;
-    private final BatchLimits limits;
-    private final TenantAccess access;
+    private final BatchIntake intake;
 
-    public ThingBatchResource(ThingBatchService creator, ThingUpdateService updater, BatchParser parser,
-                              BatchLimits limits, TenantAccess access) {
+    public ThingBatchResource(ThingBatchService creator, ThingUpdateService updater, BatchIntake intake) {
         this.creator = creator;
         this.updater = updater;
-        this.parser = parser;
-        this.limits = limits;
-        this.access = access;
+        this.intake = intake;
     }
 
     @POST
@@ -51,9 +40,8 @@ public class ThingBatchResource {
     @Operation(summary = "Create 1 to 10,000 things; invalid items are reported per index and field")
     public Uni<Response> createJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                     @RestQuery Boolean atomic, @RestQuery String defaultStatus, byte[] body) {
-        UUID group = authorize(groupId, body);
-        ParsedBatch batch = parser.json(body, queryOptions(atomic, defaultStatus));
-        return creator.create(group, batch, idempotencyKey, body).map(BatchResponses::of);
+        return intake.json(groupId, idempotencyKey, body, intake.queryOptions(atomic, defaultStatus),
+                BatchParser.THING_OPTIONS, creator::create);
     }
 
     @POST
@@ -61,9 +49,8 @@ public class ThingBatchResource {
     @Operation(summary = "Create things from NDJSON, one thing per line")
     public Uni<Response> createNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                       @RestQuery Boolean atomic, @RestQuery String defaultStatus, byte[] body) {
-        UUID group = authorize(groupId, body);
-        ParsedBatch batch = parser.ndjson(body, queryOptions(atomic, defaultStatus));
-        return creator.create(group, batch, idempotencyKey, body).map(BatchResponses::of);
+        return intake.ndjson(groupId, idempotencyKey, body, intake.queryOptions(atomic, defaultStatus),
+                creator::create);
     }
 
     @POST
@@ -71,9 +58,8 @@ public class ThingBatchResource {
     @Operation(summary = "Create things from CSV with the columns type,name,status,properties.<key>")
     public Uni<Response> createCsv(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                    @RestQuery Boolean atomic, @RestQuery String defaultStatus, byte[] body) {
-        UUID group = authorize(groupId, body);
-        ParsedBatch batch = parser.csv(body, queryOptions(atomic, defaultStatus));
-        return creator.create(group, batch, idempotencyKey, body).map(BatchResponses::of);
+        return intake.csv(groupId, idempotencyKey, body, intake.queryOptions(atomic, defaultStatus),
+                creator::create);
     }
 
     @PATCH
@@ -81,19 +67,7 @@ public class ThingBatchResource {
     @Operation(summary = "Update names, properties and statuses; one thing_updated event per changed thing")
     public Uni<Response> update(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                 @RestQuery Boolean atomic, byte[] body) {
-        UUID group = authorize(groupId, body);
-        ParsedBatch batch = parser.json(body, queryOptions(atomic, null));
-        return updater.update(group, batch, idempotencyKey, body).map(BatchResponses::of);
-    }
-
-    private UUID authorize(String groupId, byte[] body) {
-        UUID group = PathIds.uuid(groupId, "groupId");
-        access.require(group);
-        limits.checkBodySize(body == null ? 0 : body.length);
-        return group;
-    }
-
-    private BatchOptions queryOptions(Boolean atomic, String defaultStatus) {
-        return parser.queryOptions(atomic, defaultStatus);
+        return intake.json(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY,
+                updater::update);
     }
 }

@@ -8,13 +8,11 @@ import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.store.ActivityStore;
-import dev.strata.ingest.store.ActivityStore.ActivityRow;
 import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
 import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.model.events.EventType;
-import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ConnectionCreated;
 import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
@@ -27,7 +25,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -169,18 +166,12 @@ public class ConnectionBatchService {
             // A stored duplicate only shows at insert: in atomic mode it still rejects the batch, rolling back.
             limits.rejectIfAtomic(options, errors);
             limits.rejectIfNoneValid(inserted.size(), errors);
-            int success = inserted.size();
-            BatchImported summary = new BatchImported(batchId, "connections", total, success, total - success, null);
-            OutboxEvent batchEvent = events.event(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
-            facts.add(batchEvent);
-            ActivityRow logEntry = new ActivityRow(batchEvent.id(), EventType.BATCH_IMPORT, null, null, now,
-                    events.json(summary), now);
-            BatchResult result = new BatchResult(Arrays.asList(created), total - success, errors,
-                    BatchResult.Summary.of(total, success), batchId, batchEvent.id().toString());
-            return Uni.combine().all().unis(activity.insertNew(tx, groupId, List.of(logEntry)),
+            BatchEntry entry = BatchEntry.of(events, groupId, now, batchId, "connections", created, errors, null);
+            facts.add(entry.event());
+            return Uni.combine().all().unis(activity.insertNew(tx, groupId, List.of(entry.logEntry())),
                             outbox.appendEvents(tx, groupId, facts))
                     .discardItems()
-                    .replaceWith(new Outcome(200, result));
+                    .replaceWith(new Outcome(200, entry.result()));
         });
     }
 

@@ -1,19 +1,17 @@
 package dev.strata.ingest.service;
 
 import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.store.ActivityStore;
-import dev.strata.ingest.store.ActivityStore.ActivityRow;
 import dev.strata.ingest.store.KnowledgeStore;
 import dev.strata.ingest.store.KnowledgeStore.KnowledgeRow;
 import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
-import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
-import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
@@ -25,7 +23,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
@@ -100,7 +97,7 @@ public class KnowledgeBatchService {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID[] created = new UUID[total];
         List<KnowledgeRow> rows = new ArrayList<>(candidates.size());
-        List<EventEnvelope> facts = new ArrayList<>(candidates.size() + 1);
+        List<OutboxEvent> facts = new ArrayList<>(candidates.size() + 1);
         for (Candidate c : candidates) {
             if (!knownThings.contains(c.source())) {
                 errors.add(FieldError.at(c.index(), "sourceThingId", ConnectionBatchService.NO_SUCH_THING));
@@ -109,24 +106,19 @@ public class KnowledgeBatchService {
             UUID id = UuidV7.next();
             created[c.index()] = id;
             rows.add(new KnowledgeRow(id, c.source(), c.kind(), c.text(), c.textBytes(), c.embeddingLiteral()));
-            facts.add(events.create(EventType.KNOWLEDGE_CREATED, groupId, now, id, new KnowledgeCreated(id,
+            facts.add(events.event(EventType.KNOWLEDGE_CREATED, groupId, now, id, new KnowledgeCreated(id,
                     c.source(), c.kind(), c.text(), c.textBytes(), c.dimensions(), now, batchId)));
         }
         errors.sort(Comparator.comparing(FieldError::index));
         limits.rejectIfAtomic(options, errors);
         limits.rejectIfNoneValid(rows.size(), errors);
-        int success = rows.size();
-        EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId,
-                new BatchImported(batchId, "knowledge", total, success, total - success, null));
-        facts.add(batchEvent);
-        ActivityRow logEntry = new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null, null,
-                now, batchEvent.data().toString(), now);
-        BatchResult result = new BatchResult(Arrays.asList(created), total - success, errors,
-                BatchResult.Summary.of(total, success), batchId, batchEvent.id());
-        return knowledge.insert(tx, groupId, rows, now)
-                .chain(() -> activity.insertNew(tx, groupId, List.of(logEntry)))
-                .chain(() -> outbox.append(tx, groupId, facts))
-                .replaceWith(new Outcome(200, result));
+        BatchEntry entry = BatchEntry.of(events, groupId, now, batchId, "knowledge", created, errors, null);
+        facts.add(entry.event());
+        return Uni.combine().all().unis(knowledge.insert(tx, groupId, rows, now),
+                        activity.insertNew(tx, groupId, List.of(entry.logEntry())),
+                        outbox.appendEvents(tx, groupId, facts))
+                .discardItems()
+                .replaceWith(new Outcome(200, entry.result()));
     }
 
     private Candidate validate(JsonNode item, int index, List<FieldError> errors) {

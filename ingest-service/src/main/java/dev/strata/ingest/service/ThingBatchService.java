@@ -12,7 +12,6 @@ import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.ingest.store.ThingStore.ThingRow;
 import dev.strata.model.events.EventType;
-import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
@@ -128,15 +127,9 @@ public class ThingBatchService {
             facts.add(events.event(EventType.THING_CREATED, groupId, now, id, new ThingCreated(id, thing.type(),
                     thing.name(), thing.status(), thing.properties(), thing.propertiesBytes(), now, batchId)));
         }
-        BatchImported summary = new BatchImported(batchId, "things", total, rows.size(), total - rows.size(),
-                importJobId);
-        OutboxEvent batchEvent = events.event(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
-        facts.add(batchEvent);
-        ActivityRow logEntry = new ActivityRow(batchEvent.id(), EventType.BATCH_IMPORT, null, null, now,
-                events.json(summary), now);
-        BatchResult result = new BatchResult(Arrays.asList(created), total - rows.size(), errors,
-                BatchResult.Summary.of(total, rows.size()), batchId, batchEvent.id().toString());
-        return new Prepared(rows, facts, logEntry, result, now);
+        BatchEntry entry = BatchEntry.of(events, groupId, now, batchId, "things", created, errors, importJobId);
+        facts.add(entry.event());
+        return new Prepared(rows, facts, entry.logEntry(), entry.result(), now);
     }
 
     /** The three statements go out pipelined on the transaction's connection: one round trip, not three. */

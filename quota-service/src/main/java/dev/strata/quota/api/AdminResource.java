@@ -1,19 +1,32 @@
 package dev.strata.quota.api;
 
+import dev.strata.model.events.Topics;
+import dev.strata.quota.messaging.AppliedLag;
+import dev.strata.quota.messaging.ConsumerPositions;
+import dev.strata.quota.messaging.ConsumerPositions.Position;
 import dev.strata.quota.service.RebuildService;
 import dev.strata.quota.service.RebuildService.RebuildReport;
+import dev.strata.quota.service.ReconcileService;
+import dev.strata.quota.service.ReconcileService.Fix;
+import dev.strata.quota.service.ReconcileService.Reconciliation;
+import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
 
-/** Operations on all groups at once; admin only. */
+/** Operations on all groups at once, reconciliation and consumer lag; admin only. */
 @Path("/admin/quotas")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(TenantAccess.ADMIN)
@@ -22,9 +35,16 @@ public class AdminResource {
     static final Duration REBUILD_LIMIT = Duration.ofHours(1);
 
     private final RebuildService rebuild;
+    private final ReconcileService reconcile;
+    private final ConsumerPositions positions;
+    private final AppliedLag lag;
 
-    public AdminResource(RebuildService rebuild) {
+    public AdminResource(RebuildService rebuild, ReconcileService reconcile, ConsumerPositions positions,
+                         AppliedLag lag) {
         this.rebuild = rebuild;
+        this.reconcile = reconcile;
+        this.positions = positions;
+        this.lag = lag;
     }
 
     @POST
@@ -32,5 +52,43 @@ public class AdminResource {
     @Operation(summary = "Rebuild every counter by replaying the event topic from the beginning; answers when done")
     public Uni<RebuildReport> rebuild() {
         return rebuild.rebuild(REBUILD_LIMIT);
+    }
+
+    @GET
+    @Path("/reconcile")
+    @Operation(summary = "Compare a group's counters (users, entities, connections, storage bytes) with"
+            + " ingest-service's inventory and report the drift (counter - source of truth); changes nothing")
+    public Uni<Reconciliation> reconcile(@RestQuery String groupId) {
+        return reconcile.check(PathIds.uuid(groupId, "groupId"));
+    }
+
+    /** The path parameter is not called groupId: an admin's repair is not one of the group's metered API calls. */
+    @POST
+    @Path("/reconcile/{group}/fix")
+    @Operation(summary = "Correct a group's counters to ingest-service's inventory, if the drift holds still;"
+            + " 409 while the group's events are still on their way")
+    public Uni<Fix> fix(@RestPath String group) {
+        return reconcile.fix(PathIds.uuid(group, "group"));
+    }
+
+    public record PartitionLag(int partition, Long committedOffset, long endOffset, long lag) {
+    }
+
+    public record Lag(String topic, String consumerGroup, Instant measuredAt, List<PartitionLag> partitions,
+                      long totalLag, AppliedLag.Snapshot applied) {
+    }
+
+    @GET
+    @Path("/lag")
+    @Operation(summary = "The consumer group's committed vs end offset per partition, and this replica's"
+            + " event-to-counter lag (p50/p99/max in ms over its last batches)")
+    public Uni<Lag> lag() {
+        return positions.positions().map(list -> {
+            List<PartitionLag> partitions = list.stream()
+                    .map(p -> new PartitionLag(p.partition(), p.committed(), p.end(), p.lag()))
+                    .toList();
+            return new Lag(Topics.EVENTS, positions.consumerGroup(), Instant.now(), partitions,
+                    list.stream().mapToLong(Position::lag).sum(), lag.snapshot());
+        });
     }
 }

@@ -33,6 +33,8 @@ public interface QuotaConfig {
 
     Consumer consumer();
 
+    Reconcile reconcile();
+
     interface PlanConfig {
 
         /** Price per month; absent means the plan is priced on request (custom). */
@@ -100,5 +102,29 @@ public interface QuotaConfig {
          */
         @WithDefault("PT10M")
         Duration retryFor();
+
+        /**
+         * Committed batches whose event-to-counter lag this replica keeps in memory for
+         * {@code GET /admin/quotas/lag} (benchmarks read it).
+         */
+        @WithDefault("200")
+        int lagBatches();
+    }
+
+    interface Reconcile {
+
+        /**
+         * How long a fix waits for the consumer group to commit past the group's events that were on the topic
+         * when ingest was asked (offsets are committed every few seconds), before it gives up with 409.
+         */
+        @WithDefault("PT30S")
+        Duration catchUpTimeout();
+
+        /**
+         * How long a fix waits for the apply gate (consumers hold it shared for one batch; a rebuild holds it
+         * exclusively for the whole replay), before it gives up with 409.
+         */
+        @WithDefault("PT5S")
+        Duration gateTimeout();
     }
 }

@@ -17,6 +17,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,10 +38,13 @@ public class UsageEventConsumer {
     private final Counter appliedCount;
     private final Counter duplicateCount;
     private final Counter rejectedCount;
+    private final AppliedLag lag;
 
-    public UsageEventConsumer(Pool pool, UsageApplier applier, QuotaConfig config, MeterRegistry registry) {
+    public UsageEventConsumer(Pool pool, UsageApplier applier, QuotaConfig config, MeterRegistry registry,
+                              AppliedLag lag) {
         this.pool = pool;
         this.applier = applier;
+        this.lag = lag;
         this.config = config.consumer();
         this.appliedCount = Counter.builder("strata.quota.events.applied")
                 .description("Events whose effect quota-service applied").register(registry);
@@ -74,6 +78,7 @@ public class UsageEventConsumer {
     }
 
     private void count(Applied applied, Decoded decoded) {
+        lag.record(Instant.now(), applied.freshTimes());
         appliedCount.increment(applied.fresh());
         duplicateCount.increment(applied.duplicates());
         if (!decoded.rejected().isEmpty()) {

@@ -78,9 +78,9 @@ public class UsageApplier {
         this.clock = clock;
     }
 
-    /** What one batch did. */
+    /** What one batch did; {@code freshTimes} are the times of the events it counted. */
     public record Applied(int events, int fresh, int duplicates, int rejected, int ignored, int settled,
-                          int crossings) {
+                          int crossings, List<Instant> freshTimes) {
     }
 
     /** Applies to the live tables. The shared gate lets any number of appliers run, but none during a swap. */
@@ -116,7 +116,8 @@ public class UsageApplier {
                             .chain(settled -> (live ? crossings(tx, deltas, after, now) : Uni.createFrom().item(0))
                                     .map(crossed -> new Applied(decoded.events().size(), fresh.size(),
                                             decoded.events().size() - fresh.size(), decoded.rejected().size(),
-                                            decoded.ignored(), settled, crossed))));
+                                            decoded.ignored(), settled, crossed,
+                                            fresh.stream().map(e -> e.envelope().time()).toList()))));
         });
     }
 

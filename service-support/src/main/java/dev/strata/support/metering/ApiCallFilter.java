@@ -1,5 +1,6 @@
 package dev.strata.support.metering;
 
+import dev.strata.support.security.TenantAccess;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -10,8 +11,8 @@ import java.util.UUID;
 
 /**
  * Feeds {@link ApiCallMeter} with every authenticated call on a group's resources ({@code /groups/{groupId}/...}),
- * answered or refused alike, except calls refused for lack of access to that group (401/403) — those are not the
- * group's usage.
+ * answered or refused alike, except calls refused for lack of access to that group (401/403) and calls one
+ * Strata service makes to another (role {@code service}) — those are not the group's usage.
  *
  * <p>The identity is read through the deferred (non-blocking) identity: with lazy authentication, a request that
  * never reached a secured resource (an unknown path) has not resolved it yet, and resolving it on the IO thread
@@ -45,7 +46,8 @@ public class ApiCallFilter {
         }
         return identity.getDeferredIdentity()
                 .invoke(caller -> {
-                    if (!caller.isAnonymous()) {
+                    // A service's own calls (e.g. ingest reserving quota for a batch) are not the tenant's usage.
+                    if (!caller.isAnonymous() && !caller.hasRole(TenantAccess.SERVICE)) {
                         meter.record(groupId);
                     }
                 })

@@ -1,0 +1,29 @@
+package dev.strata.quota.client;
+
+import dev.strata.support.security.ServiceToken;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import java.util.UUID;
+
+/**
+ * ingest-service, as quota-service calls it: with the service token ({@code strata.service-token}, role
+ * {@code service}), at {@code quarkus.rest-client.ingest.url}.
+ */
+@RegisterRestClient(configKey = "ingest")
+@RegisterClientHeaders(ServiceToken.class)
+@Path("/groups/{groupId}")
+@Produces(MediaType.APPLICATION_JSON)
+public interface IngestClient {
+
+    /** The group's source-of-truth counts (SPEC section 2). A group ingest does not know answers 404. */
+    @GET
+    @Path("/inventory")
+    Uni<Inventory> inventory(@PathParam("groupId") UUID groupId);
+}
