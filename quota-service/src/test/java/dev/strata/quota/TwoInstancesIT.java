@@ -1,8 +1,6 @@
 package dev.strata.quota;
 
-import dev.strata.local.DevTokens;
 import dev.strata.local.FreePorts;
-import dev.strata.local.JavaProcess;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.Topics;
 import dev.strata.testing.TestDatabase;
@@ -24,11 +22,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -60,7 +53,6 @@ class TwoInstancesIT {
 
     static final int PARTITIONS = 6;
     static final String MONTH = "2030-05";
-    static final Duration STARTUP = Duration.ofSeconds(180);
     static final Duration EVENTUALLY = Duration.ofSeconds(120);
     static final String[] TYPES = {"user", "video", "creator", "course"};
 
@@ -68,16 +60,16 @@ class TwoInstancesIT {
     private TestEndpoints servers;
     private Admin admin;
 
-    /** A running replica and its HTTP port. */
-    record Instance(JavaProcess process, int port) {
+    /** A running replica. */
+    record Instance(PackagedService service) {
 
         String base() {
-            return "http://127.0.0.1:" + port;
+            return service.base();
         }
 
         /** A crash: no shutdown hook, no offset commit, no goodbye to the consumer group. */
         void kill() {
-            ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            service.kill();
         }
     }
 
@@ -110,7 +102,7 @@ class TwoInstancesIT {
     void stopEverything() {
         for (Instance instance : started) {
             instance.kill();
-            instance.process().close(Duration.ofSeconds(5));
+            instance.service().stop(Duration.ofSeconds(5));
         }
         admin.close(Duration.ofSeconds(2));
     }
@@ -208,44 +200,17 @@ class TwoInstancesIT {
 
     private Instance start(String name) {
         int port = FreePorts.next();
-        Path app = Path.of(System.getProperty("quota.app", "target/quarkus-app/quarkus-run.jar")).toAbsolutePath();
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx256m",
-                "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.jdbc.url=" + servers.jdbcUrl(),
-                "-Dquarkus.datasource.reactive.url=" + servers.reactiveUrl(),
-                "-Dquarkus.datasource.username=" + servers.dbUser(),
-                "-Dquarkus.datasource.password=" + servers.dbPassword(),
-                "-Dkafka.bootstrap.servers=" + servers.kafkaBootstrap(),
-                "-Dmp.jwt.verify.publickey.location="
-                        + servers.keyDir().resolve(DevTokens.PUBLIC_KEY_FILE).toUri(),
-                "-Dmp.jwt.verify.issuer=" + DevTokens.ISSUER,
-                // A dead replica's partitions move after 6 s rather than Kafka's default 45 s.
-                "-Dmp.messaging.incoming.events-in.session.timeout.ms=6000",
-                "-Dmp.messaging.incoming.events-in.heartbeat.interval.ms=1000",
-                "-jar", app.toString());
-        JavaProcess process = JavaProcess.start(name, command, Map.of(),
-                Path.of("target", "two-instances", name + "-" + port + ".log").toAbsolutePath());
-        Instance instance = new Instance(process, port);
+        Path app = Path.of(System.getProperty("quota.app", "target/quarkus-app/quarkus-run.jar"));
+        // A dead replica's partitions move after 6 s rather than Kafka's default 45 s.
+        PackagedService service = PackagedService.start(name, app, port, servers, Map.of(
+                        "mp.messaging.incoming.events-in.session.timeout.ms", "6000",
+                        "mp.messaging.incoming.events-in.heartbeat.interval.ms", "1000"),
+                Map.of(), Path.of("target", "two-instances"));
+        Instance instance = new Instance(service);
         started.add(instance);
         // One at a time: both would run Flyway on the fresh database at once.
-        process.awaitReady(() -> ready(instance), STARTUP);
+        service.awaitReady();
         return instance;
-    }
-
-    private static boolean ready(Instance instance) {
-        try {
-            HttpResponse<Void> response = HttpClient.newHttpClient().send(
-                    HttpRequest.newBuilder(URI.create(instance.base() + "/q/health/ready"))
-                            .timeout(Duration.ofSeconds(2)).build(),
-                    HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Events this replica counted, from its lag endpoint. */
