@@ -45,11 +45,13 @@ public class FreshnessService {
             if (applied) {
                 return Uni.createFrom().item(true);
             }
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
+            // Vert.x timers take whole milliseconds: less than one left means the wait is over.
+            long leftMillis = (deadline - System.nanoTime()) / 1_000_000;
+            if (leftMillis < 1) {
                 return Uni.createFrom().item(false);
             }
-            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofNanos(Math.min(left, poll.toNanos())))
+            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.min(leftMillis,
+                            Math.max(1, poll.toMillis()))))
                     .chain(() -> waitFor(groupId, eventId, deadline));
         });
     }
