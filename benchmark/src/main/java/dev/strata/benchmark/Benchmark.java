@@ -79,7 +79,7 @@ public final class Benchmark {
         }
         raw.truncate();
 
-        List<String> people = createdIds(post(group, "things:batch", thingsBody(2000, "people")));
+        List<String> people = createdIds(post(group, "things:batch", peopleBody(2000)));
         Stats connections = new Stats();
         Stats connectionsLimit = new Stats();
         for (int run = 0; run < 10; run++) {
@@ -192,8 +192,9 @@ public final class Benchmark {
         HttpRequest built = request.header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(30)).build();
         HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != expected) {
+            String body = response.body();
             throw new IllegalStateException(built.method() + " " + built.uri() + " answered " + response.statusCode()
-                    + ": " + response.body());
+                    + ": " + (body.length() > 600 ? body.substring(0, 600) + "..." : body));
         }
         return response;
     }
@@ -202,6 +203,14 @@ public final class Benchmark {
         List<String> ids = new ArrayList<>();
         JSON.readTree(response.body()).get("created").forEach(id -> ids.add(id.asText()));
         return ids;
+    }
+
+    private static String peopleBody(int n) {
+        StringBuilder body = new StringBuilder(n * 60).append("{\"items\":[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"user\",\"name\":\"person ").append(i).append("\"}");
+        }
+        return body.append("]}").toString();
     }
 
     private static String thingsBody(int n, String label) {

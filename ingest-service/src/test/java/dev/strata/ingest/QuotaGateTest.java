@@ -83,8 +83,8 @@ class QuotaGateTest {
         UUID group = newGroup("starter");
         QuotaStandIn.limit(group, "users", 1);
         int releasedBefore = QuotaStandIn.RELEASED.size();
-        // metrics are reserved in name order: entities_total (2) and storage_gb (2 x "{}" = 4 bytes) are granted,
-        // then users is refused, so both grants must be given back
+        // entities_total (2) and storage_gb (2 x "{}" = 4 bytes) are granted, users is refused, so both grants
+        // must be given back
         postThings(group, "{\"items\":[{\"type\":\"user\",\"name\":\"a\"},{\"type\":\"user\",\"name\":\"b\"}]}")
                 .statusCode(409).body("metric", equalTo("users"));
         assertThat(QuotaStandIn.RELEASED.size() - releasedBefore).isEqualTo(2);

@@ -35,7 +35,7 @@ public final class QuotaDemand {
         return amounts.isEmpty();
     }
 
-    /** Metrics in a fixed order, so concurrent writers reserve them in the same order. */
+    /** Metrics in a fixed order (by name), so the first refusal reported is always the same one. */
     Iterable<Map.Entry<String, Long>> ordered() {
         return new java.util.TreeMap<>(amounts).entrySet();
     }
