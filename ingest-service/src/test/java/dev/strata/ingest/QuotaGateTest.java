@@ -103,6 +103,16 @@ class QuotaGateTest {
     }
 
     @Test
+    void shouldAnswer404ForAnUnknownGroupWithoutAskingQuota() {
+        UUID unknown = UUID.randomUUID();
+        int before = QuotaStandIn.RESERVED.size();
+        given().auth().oauth2(TestTokens.admin()).contentType("application/json").body(videos(1))
+                .post("/groups/{g}/things:batch", unknown).then()
+                .statusCode(404).contentType("application/problem+json");
+        assertThat(QuotaStandIn.RESERVED.size()).isEqualTo(before);
+    }
+
+    @Test
     void shouldNotReserveForAReplayedIdempotencyKey() {
         UUID group = newGroup("starter");
         String key = "k-" + UUID.randomUUID();

@@ -93,8 +93,11 @@ public class BatchExecutor {
         if (demand.isEmpty()) {
             return write.get();
         }
-        return quota.reserve(groupId, batchId, demand).chain(granted -> write.get()
-                .onFailure().call(() -> quota.release(granted)));
+        // An unknown group is a 404 here and now, not a reservation quota-service cannot place.
+        return groups.find(pool, groupId)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + groupId + "."))
+                .chain(() -> quota.reserve(groupId, batchId, demand))
+                .chain(granted -> write.get().onFailure().call(() -> quota.release(granted)));
     }
 
     private Uni<Answer> transaction(UUID groupId, String key, String hash,
