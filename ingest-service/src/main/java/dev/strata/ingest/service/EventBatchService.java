@@ -221,8 +221,7 @@ public class EventBatchService {
     }
 
     private Candidate validate(JsonNode item, int index, Instant now, Instant latest, List<FieldError> errors) {
-        if (!item.isObject()) {
-            errors.add(FieldError.at(index, "$", "must be an object"));
+        if (!ItemErrors.requireObject(item, index, errors)) {
             return null;
         }
         int before = errors.size();

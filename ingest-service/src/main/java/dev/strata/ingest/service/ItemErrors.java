@@ -20,6 +20,15 @@ final class ItemErrors {
     private ItemErrors() {
     }
 
+    /** Whether the item is a JSON object; records the item's error when it is not. */
+    static boolean requireObject(JsonNode item, int index, List<FieldError> errors) {
+        if (item.isObject()) {
+            return true;
+        }
+        errors.add(FieldError.at(index, "$", "must be an object"));
+        return false;
+    }
+
     /** Reports fields the item type does not have; unknown fields are errors, never silently dropped. */
     static void rejectUnknownFields(JsonNode item, Set<String> allowed, int index, List<FieldError> errors) {
         item.fieldNames().forEachRemaining(name -> {

@@ -122,8 +122,7 @@ public class KnowledgeBatchService {
     }
 
     private Candidate validate(JsonNode item, int index, List<FieldError> errors) {
-        if (!item.isObject()) {
-            errors.add(FieldError.at(index, "$", "must be an object"));
+        if (!ItemErrors.requireObject(item, index, errors)) {
             return null;
         }
         int before = errors.size();

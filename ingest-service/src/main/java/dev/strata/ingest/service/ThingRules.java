@@ -37,8 +37,7 @@ public class ThingRules {
     /** Returns the thing, or null after adding the item's errors to {@code errors}. */
     public NewThing validate(JsonNode item, int index, String defaultStatus, List<FieldError> errors) {
         int before = errors.size();
-        if (!item.isObject()) {
-            errors.add(FieldError.at(index, "$", "must be an object"));
+        if (!ItemErrors.requireObject(item, index, errors)) {
             return null;
         }
         if (item.has(CSV_ROW_ERROR)) {

@@ -174,8 +174,7 @@ public class ThingUpdateService {
 
     private Patch validate(JsonNode item, int index, List<FieldError> errors) {
         int before = errors.size();
-        if (!item.isObject()) {
-            errors.add(FieldError.at(index, "$", "must be an object"));
+        if (!ItemErrors.requireObject(item, index, errors)) {
             return null;
         }
         ItemErrors.rejectUnknownFields(item, FIELDS, index, errors);
