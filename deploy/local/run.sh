@@ -6,6 +6,10 @@
 #   STRATA_SKIP_BUILD=1     reuse the last build
 #   STRATA_PG_HOST/PORT/USER/PASSWORD/DATABASE   another PostgreSQL (default 127.0.0.1:5432, postgres, strata)
 #   STRATA_KAFKA_PORT (9092), STRATA_KAFKA_CONTROLLER_PORT (9093), STRATA_S3_PORT (9000), STRATA_HOME
+#   STRATA_SERVICES=ingest,quota   start only these services (all by default; none = the servers only). The
+#                           environment of the services is written to $STRATA_HOME/service.env, so one can be
+#                           started by hand against this stack:
+#                           . .strata/service.env; QUARKUS_HTTP_PORT=8084 java -jar archival-service/target/quarkus-app/quarkus-run.jar
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$root"

@@ -114,7 +114,7 @@ final class RawPostgres implements AutoCloseable {
     }
 
     /** Generates COPY text lazily, so a million rows never sit in memory. */
-    private static Reader rows(int n, java.util.function.IntFunction<String> line) {
+    static Reader rows(int n, java.util.function.IntFunction<String> line) {
         return new Reader() {
             private int next;
             private String current = "";

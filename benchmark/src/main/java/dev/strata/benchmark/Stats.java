@@ -4,13 +4,17 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 
-/** Timings of repeated runs of one scenario, in milliseconds. */
+/** Timings of repeated runs of one scenario, in milliseconds; percentiles by the nearest-rank method. */
 final class Stats {
 
     private final List<Double> millis = new ArrayList<>();
 
     void add(long nanos) {
-        millis.add(nanos / 1_000_000.0);
+        addMillis(nanos / 1_000_000.0);
+    }
+
+    synchronized void addMillis(double value) {
+        millis.add(value);
     }
 
     double median() {
@@ -21,11 +25,18 @@ final class Stats {
         return percentile(95);
     }
 
-    int runs() {
+    double p99() {
+        return percentile(99);
+    }
+
+    synchronized int runs() {
         return millis.size();
     }
 
-    private double percentile(int p) {
+    synchronized double percentile(double p) {
+        if (millis.isEmpty()) {
+            return Double.NaN;
+        }
         List<Double> sorted = new ArrayList<>(millis);
         Collections.sort(sorted);
         int rank = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;

@@ -87,8 +87,10 @@ public final class StrataLocal {
         environment.put("STRATA_S3_ACCESS_KEY", s3.accessKey());
         environment.put("STRATA_S3_SECRET_KEY", s3.secretKey());
 
+        writeServiceEnvironment(environment);
+        List<String> selected = selectedServices();
         List<JavaProcess> services = new ArrayList<>();
-        for (String service : START_ORDER) {
+        for (String service : selected) {
             services.add(startService(service, SERVICES.get(service), environment));
         }
         for (JavaProcess service : services) {
@@ -97,17 +99,56 @@ public final class StrataLocal {
         }
 
         say("");
-        for (String service : START_ORDER) {
+        for (String service : selected) {
             int port = SERVICES.get(service);
             say(String.format("%-17s http://127.0.0.1:%d   (Swagger UI: http://127.0.0.1:%d/q/swagger-ui)",
                     service, port, port));
         }
         say("Logs:             " + home.resolve("logs"));
+        say("Service env:      " + home.resolve("service.env") + " (to run a service yourself against this stack)");
         say("");
         say("Development JWT (role admin, valid 30 days):");
         say(tokens.mint("dev-admin", List.of(), List.of("admin", "service"), Duration.ofDays(30)));
         say("");
         say("Strata is running. Ctrl-C stops it.");
+    }
+
+    /**
+     * {@code STRATA_SERVICES}: which services to start (comma-separated module names, {@code all} by default,
+     * {@code none} for the servers only), so that one service can run from an IDE or a fresh build against the
+     * rest of the stack.
+     */
+    private static List<String> selectedServices() {
+        String wanted = env("STRATA_SERVICES", "all").trim();
+        if (wanted.equals("all")) {
+            return START_ORDER;
+        }
+        if (wanted.equals("none")) {
+            return List.of();
+        }
+        List<String> selected = new ArrayList<>();
+        for (String name : wanted.split(",")) {
+            String service = name.trim().endsWith("-service") ? name.trim() : name.trim() + "-service";
+            if (!SERVICES.containsKey(service)) {
+                throw new IllegalStateException("STRATA_SERVICES names an unknown service '" + name.trim()
+                        + "' (known: " + String.join(", ", START_ORDER) + ")");
+            }
+            selected.add(service);
+        }
+        return START_ORDER.stream().filter(selected::contains).toList();
+    }
+
+    /**
+     * Writes the environment the services get (database, broker, S3, JWT key, service token) as
+     * {@code export} lines to {@code service.env}, so a service started by hand joins this stack:
+     * {@code . .strata/service.env; QUARKUS_HTTP_PORT=8084 java -jar archival-service/target/quarkus-app/quarkus-run.jar}.
+     */
+    private void writeServiceEnvironment(Map<String, String> environment) throws IOException {
+        StringBuilder lines = new StringBuilder("# written by deploy/local/run.sh: the environment of the local services\n");
+        environment.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
+                lines.append("export ").append(e.getKey()).append("='").append(e.getValue()).append("'\n"));
+        Path file = home.resolve("service.env");
+        Files.writeString(file, lines);
     }
 
     private JavaProcess startService(String service, int port, Map<String, String> environment) {

@@ -1,0 +1,172 @@
+package dev.strata.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * ingest-service end to end over HTTP: {@code things:batch} of 100, 1K and 10K, {@code connections:batch} of 1K,
+ * {@code PATCH things:batch} of 1K and an import job, each beside raw PostgreSQL COPY of the same rows (things or
+ * connections plus one event row each) into scratch tables in the same run. {@code STRATA_BENCH_IMPORT_ITEMS}
+ * sets the import size (1,000,000).
+ */
+final class IngestSuite implements Benchmark.Suite {
+
+    @Override
+    public void run(Stack stack, Report report) throws Exception {
+        int importItems = Integer.parseInt(Stack.env("STRATA_BENCH_IMPORT_ITEMS", "1000000"));
+        Settle pace = new Settle(stack);
+        report.note("ingest pacing: " + pace.describe());
+        try (RawPostgres raw = new RawPostgres(stack.pgUrl, stack.pgUser, stack.pgPassword)) {
+            UUID group = stack.createGroup("benchmark ingest", "enterprise");
+            Benchmark.say("ingest benchmark group " + group);
+            String things = stack.ingest + "/groups/" + group + "/things:batch";
+            for (int i = 0; i < 5; i++) { // warm-up: JIT, pools, prepared statements
+                pace.after(group, position(stack.post(things, thingsBody(1000, "warm"), 200)));
+                raw.copyThings(1000);
+            }
+            for (int[] size : new int[][] {{100, 30}, {1000, 15}, {10_000, 7}}) {
+                int n = size[0];
+                Stats strata = new Stats();
+                Stats limit = new Stats();
+                for (int run = 0; run < size[1]; run++) {
+                    String body = thingsBody(n, "run" + run);
+                    long start = System.nanoTime();
+                    HttpResponse<String> answer = stack.post(things, body, 200);
+                    strata.add(System.nanoTime() - start);
+                    pace.after(group, position(answer));
+                    limit.add(raw.copyThings(n));
+                }
+                String goal = n == 100 ? "median < 20 ms" : n == 10_000 ? "ratio <= 1.5" : "";
+                Boolean met = n == 100 ? Boolean.valueOf(strata.median() < 20)
+                        : n == 10_000 ? Boolean.valueOf(strata.median() / limit.median() <= 1.5) : null;
+                report.timed("things:batch " + n, n, strata, limit, goal, met);
+            }
+            raw.truncate();
+
+            HttpResponse<String> peopleAnswer = stack.post(things, peopleBody(2000), 200);
+            pace.after(group, position(peopleAnswer));
+            List<String> people = createdIds(peopleAnswer);
+            Stats connections = new Stats();
+            Stats connectionsLimit = new Stats();
+            for (int run = 0; run < 10; run++) {
+                StringBuilder body = new StringBuilder("{\"items\":[");
+                for (int i = 0; i < 1000; i++) {
+                    String from = people.get(i);
+                    String to = people.get(1000 + (i + run * 7) % 1000);
+                    body.append(i == 0 ? "" : ",").append("{\"fromThingId\":\"").append(from)
+                            .append("\",\"toThingId\":\"").append(to)
+                            .append("\",\"relationshipType\":\"following\"}");
+                }
+                body.append("]}");
+                long start = System.nanoTime();
+                HttpResponse<String> answer = stack.post(stack.ingest + "/groups/" + group + "/connections:batch",
+                        body.toString(), 200);
+                connections.add(System.nanoTime() - start);
+                pace.after(group, position(answer));
+                connectionsLimit.add(raw.copyConnections(1000));
+            }
+            report.timed("connections:batch 1000", 1000, connections, connectionsLimit, "median < 60 ms",
+                    connections.median() < 60);
+
+            Stats updates = new Stats();
+            Stats updatesLimit = new Stats();
+            for (int run = 0; run < 10; run++) {
+                StringBuilder body = new StringBuilder("{\"items\":[");
+                for (int i = 0; i < 1000; i++) {
+                    body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(people.get(i))
+                            .append("\",\"name\":\"renamed ").append(run).append('-').append(i)
+                            .append("\",\"status\":\"").append(run % 2 == 0 ? "active" : "published").append("\"}");
+                }
+                body.append("]}");
+                long start = System.nanoTime();
+                HttpResponse<String> answer = stack.send(HttpRequest.newBuilder(URI.create(things))
+                        .header("Content-Type", "application/json")
+                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString())), 200);
+                updates.add(System.nanoTime() - start);
+                pace.after(group, position(answer));
+                updatesLimit.add(raw.copyUpdates(1000));
+            }
+            report.timed("PATCH things:batch 1000", 1000, updates, updatesLimit, "median < 100 ms",
+                    updates.median() < 100);
+            raw.truncate();
+
+            importJob(stack, report, group, raw, importItems);
+        }
+    }
+
+    private void importJob(Stack stack, Report report, UUID group, RawPostgres raw, int items) throws Exception {
+        Path file = Files.createTempFile("strata-import", ".ndjson");
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            for (int i = 0; i < items; i++) {
+                out.write("{\"type\":\"" + (i % 3 == 0 ? "user" : "video") + "\",\"name\":\"imported " + i
+                        + "\",\"properties\":{\"n\":" + i + "}}\n");
+            }
+        }
+        double heapBefore = stack.heapUsedMb(stack.ingest);
+        long start = System.nanoTime();
+        HttpResponse<String> accepted = stack.send(HttpRequest.newBuilder(
+                        URI.create(stack.ingest + "/groups/" + group + "/imports"))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofFile(file)), 202);
+        String id = Stack.JSON.readTree(accepted.body()).get("id").asText();
+        double heapPeak = heapBefore;
+        JsonNode job;
+        do {
+            Thread.sleep(500);
+            heapPeak = Math.max(heapPeak, stack.heapUsedMb(stack.ingest));
+            job = stack.getJson(stack.ingest + "/imports/" + id);
+        } while (job.get("status").asText().matches("queued|running"));
+        long elapsed = System.nanoTime() - start;
+        Files.delete(file);
+        if (!"succeeded".equals(job.get("status").asText()) || job.get("created").asLong() != items) {
+            throw new IllegalStateException("import job did not create every item: " + job);
+        }
+        long rawNanos = raw.copyThings(items);
+        double ratio = (double) rawNanos / elapsed; // rate ratio: Strata's rows/s over raw rows/s
+        report.add(new Report.Row("import job " + items, 1, elapsed / 1e6, Double.NaN, Double.NaN,
+                String.format(Locale.ROOT, "%,.0f rows/s", items / (elapsed / 1e9)), rawNanos / 1e6,
+                String.format(Locale.ROOT, "rate %.2fx raw", ratio), "rate >= 0.6x raw", ratio >= 0.6));
+        report.note(String.format(Locale.ROOT, "import job heap (ingest-service): %.0f MB before, %.0f MB peak"
+                + " (sampled every 0.5 s)", heapBefore, heapPeak));
+    }
+
+    private static String position(HttpResponse<String> answer) throws IOException {
+        JsonNode position = Stack.JSON.readTree(answer.body()).get("position");
+        return position == null || position.isNull() ? null : position.asText();
+    }
+
+    private static List<String> createdIds(HttpResponse<String> response) throws IOException {
+        List<String> ids = new ArrayList<>();
+        Stack.JSON.readTree(response.body()).get("created").forEach(id -> ids.add(id.asText()));
+        return ids;
+    }
+
+    private static String peopleBody(int n) {
+        StringBuilder body = new StringBuilder(n * 60).append("{\"items\":[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"user\",\"name\":\"person ").append(i).append("\"}");
+        }
+        return body.append("]}").toString();
+    }
+
+    private static String thingsBody(int n, String label) {
+        StringBuilder body = new StringBuilder(n * 80).append("{\"items\":[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(i % 3 == 0 ? "user" : "video")
+                    .append("\",\"name\":\"").append(label).append(' ').append(i)
+                    .append("\",\"properties\":{\"n\":").append(i).append(",\"plan\":\"gold\"}}");
+        }
+        return body.append("]}").toString();
+    }
+}

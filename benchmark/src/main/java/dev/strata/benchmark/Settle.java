@@ -1,0 +1,75 @@
+package dev.strata.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.util.UUID;
+
+/**
+ * How timed writes are paced. {@code settle} (the default): before the next timed write, wait until the consumers
+ * have applied the previous one (metrics-service has applied the batch's position, quota-service's consumer group
+ * has no lag), so each write is timed on a stack that is not still busy with the benchmark's own backlog.
+ * {@code back-to-back}: no wait, every write queues behind the consumers' work on the previous ones. A consumer
+ * that is not running is not waited for. {@code STRATA_BENCH_PACE} chooses.
+ */
+final class Settle {
+
+    private final Stack stack;
+    private final boolean settle;
+
+    Settle(Stack stack) {
+        this.stack = stack;
+        String pace = Stack.env("STRATA_BENCH_PACE", "settle");
+        if (!pace.equals("settle") && !pace.equals("back-to-back")) {
+            throw new IllegalArgumentException("STRATA_BENCH_PACE must be settle or back-to-back, not " + pace);
+        }
+        this.settle = pace.equals("settle");
+    }
+
+    String describe() {
+        return settle ? "settle (each timed write starts once quota-service and metrics-service applied the previous)"
+                : "back-to-back (no wait for the consumers between timed writes)";
+    }
+
+    /** After a write that answered {@code position} for {@code group}: wait for the consumers, if pacing says so. */
+    void after(UUID group, String position) throws InterruptedException {
+        if (!settle) {
+            return;
+        }
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        try {
+            while (position != null && System.nanoTime() < deadline) {
+                JsonNode answer = stack.getJson(stack.metrics + "/groups/" + group + "/metrics?position=" + position);
+                if (!answer.path("_freshness").path("stale").asBoolean()) {
+                    break;
+                }
+            }
+        } catch (ConnectException | HttpTimeoutException e) {
+            // metrics-service is not running: nothing to wait for
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        quotaCaughtUp(deadline);
+    }
+
+    /** Waits until quota-service's consumer group has no lag (or it is not running). */
+    void quotaCaughtUp(long deadline) throws InterruptedException {
+        if (!settle) {
+            return;
+        }
+        try {
+            while (System.nanoTime() < deadline) {
+                if (stack.getJson(stack.quota + "/admin/quotas/lag").path("totalLag").asLong() == 0) {
+                    return;
+                }
+                Thread.sleep(5);
+            }
+        } catch (ConnectException | HttpTimeoutException e) {
+            // quota-service is not running
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
