@@ -1,9 +1,6 @@
 package dev.strata.benchmark;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Benchmarks a running Strata over HTTP beside raw PostgreSQL measured in the same run, and prints one table.
@@ -16,17 +13,14 @@ public final class Benchmark {
         void run(Stack stack, Report report) throws Exception;
     }
 
-    private static final Map<String, Suite> SUITES = new LinkedHashMap<>();
-
-    static {
-        SUITES.put("ingest", new IngestSuite());
-    }
+    /** Suite name to class: {@code ingest} is {@code IngestSuite}, loaded only when chosen. */
+    private static final List<String> SUITES = List.of("ingest", "quota", "metrics", "archival");
 
     public static void main(String[] args) throws Exception {
-        List<String> chosen = args.length == 0 ? new ArrayList<>(SUITES.keySet()) : List.of(args);
+        List<String> chosen = args.length == 0 ? SUITES : List.of(args);
         for (String name : chosen) {
-            if (!SUITES.containsKey(name)) {
-                System.err.println("unknown suite '" + name + "'; suites: " + String.join(" ", SUITES.keySet()));
+            if (!SUITES.contains(name)) {
+                System.err.println("unknown suite '" + name + "'; suites: " + String.join(" ", SUITES));
                 System.exit(2);
             }
         }
@@ -35,11 +29,17 @@ public final class Benchmark {
         try {
             for (String name : chosen) {
                 say("== " + name);
-                SUITES.get(name).run(stack, report);
+                suite(name).run(stack, report);
             }
         } finally {
             report.print();
         }
+    }
+
+    private static Suite suite(String name) throws ReflectiveOperationException {
+        String className = Benchmark.class.getPackageName() + "." + Character.toUpperCase(name.charAt(0))
+                + name.substring(1) + "Suite";
+        return (Suite) Class.forName(className).getDeclaredConstructor().newInstance();
     }
 
     static void say(String line) {
