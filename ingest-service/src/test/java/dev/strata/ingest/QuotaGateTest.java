@@ -17,7 +17,10 @@ import java.util.UUID;
 
 import static dev.strata.ingest.IngestClient.activity;
 import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.newThings;
+import static dev.strata.ingest.IngestClient.post;
 import static dev.strata.ingest.IngestClient.postThings;
+import static dev.strata.ingest.IngestClient.rows;
 import static dev.strata.ingest.IngestClient.things;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,6 +92,22 @@ class QuotaGateTest {
                 .statusCode(409).body("metric", equalTo("users"));
         assertThat(QuotaStandIn.RELEASED.size() - releasedBefore).isEqualTo(2);
         assertThat(things(group)).isZero();
+    }
+
+    @Test
+    void shouldGiveTheGrantBackWhenTheWritesAreRefusedAfterTheReservation() {
+        UUID group = newGroup("starter");
+        List<String> people = newThings(group, "user", "user");
+        String connection = "{\"fromThingId\":\"" + people.get(0) + "\",\"toThingId\":\"" + people.get(1)
+                + "\",\"relationshipType\":\"following\"}";
+        post(group, "connections:batch", "{\"items\":[" + connection + "]}").statusCode(200);
+        int releasedBefore = QuotaStandIn.RELEASED.size();
+        // the stored duplicate shows only at the insert, which runs while connections_total is being reserved:
+        // atomic mode refuses the batch, the writes roll back and the grant goes back
+        post(group, "connections:batch", "{\"items\":[" + connection + "],\"options\":{\"atomic\":true}}")
+                .statusCode(422);
+        assertThat(QuotaStandIn.RELEASED.size() - releasedBefore).isEqualTo(1);
+        assertThat(rows("connections", group)).isEqualTo(1);
     }
 
     @Test

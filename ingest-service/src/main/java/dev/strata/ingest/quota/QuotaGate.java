@@ -40,7 +40,7 @@ public class QuotaGate {
     /** Reservations granted for one write; release them if the write does not commit. */
     public record Granted(UUID groupId, List<String> ids) {
 
-        static final Granted NONE = new Granted(null, List.of());
+        public static final Granted NONE = new Granted(null, List.of());
     }
 
     public Uni<Granted> reserve(UUID groupId, UUID reference, QuotaDemand demand) {

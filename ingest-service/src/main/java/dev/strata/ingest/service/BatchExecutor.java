@@ -11,7 +11,9 @@ import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.quota.QuotaGate;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
+import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
@@ -21,6 +23,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
 
 /**
@@ -67,13 +70,16 @@ public class BatchExecutor {
     }
 
     /**
-     * Like {@link #execute(UUID, String, byte[], BiFunction)}, reserving {@code demand} at quota-service first,
-     * with the batch id as the reservation's reference; the reservations are released if nothing commits.
+     * Like {@link #execute(UUID, String, byte[], BiFunction)}, reserving {@code demand} at quota-service with the
+     * batch id as the reservation's reference. The reservation is asked for while the writes run in the open
+     * transaction (nothing is visible before the commit, and the commit waits for the grant), so a batch waits
+     * for the slower of the two rather than for both; a refusal rolls the writes back, and whatever was granted is
+     * given back if nothing commits.
      */
     public Uni<Answer> execute(UUID groupId, String idempotencyKey, byte[] requestBody, UUID batchId,
                                QuotaDemand demand, BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
         if (idempotencyKey == null) {
-            return reserveAround(groupId, batchId, demand, () -> transaction(groupId, null, null, work));
+            return transaction(groupId, null, null, batchId, demand, work);
         }
         if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
             throw ProblemException.badRequest("Idempotency-Key must be 1 to 255 characters.");
@@ -81,30 +87,19 @@ public class BatchExecutor {
         String hash = sha256(requestBody);
         return keys.find(pool, groupId, idempotencyKey).chain(stored -> stored != null
                 ? Uni.createFrom().item(replay(stored, hash))
-                : reserveAround(groupId, batchId, demand, () -> transaction(groupId, idempotencyKey, hash, work))
+                : transaction(groupId, idempotencyKey, hash, batchId, demand, work)
                         .onFailure(BatchExecutor::isKeyConflict)
                         .recoverWithUni(() -> keys.find(pool, groupId, idempotencyKey)
                                 .map(winner -> replay(winner, hash))));
     }
 
-    /** Reserves, runs the write, and gives the reservations back if the write fails. */
-    private Uni<Answer> reserveAround(UUID groupId, UUID batchId, QuotaDemand demand,
-                                      java.util.function.Supplier<Uni<Answer>> write) {
-        if (demand.isEmpty()) {
-            return write.get();
-        }
-        // An unknown group is a 404 here and now, not a reservation quota-service cannot place.
-        return groups.find(pool, groupId)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + groupId + "."))
-                .chain(() -> quota.reserve(groupId, batchId, demand))
-                .chain(granted -> write.get().onFailure().call(() -> quota.release(granted)));
-    }
-
-    private Uni<Answer> transaction(UUID groupId, String key, String hash,
+    private Uni<Answer> transaction(UUID groupId, String key, String hash, UUID batchId, QuotaDemand demand,
                                     BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+        AtomicReference<QuotaGate.Granted> granted = new AtomicReference<>(QuotaGate.Granted.NONE);
         return pool.withTransaction(tx -> groups.find(tx, groupId)
+                        // an unknown group is a 404 here and now, not a reservation quota-service cannot place
                         .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + groupId + "."))
-                        .chain(group -> work.apply(tx, group))
+                        .chain(group -> reservedWhile(groupId, batchId, demand, granted, work.apply(tx, group)))
                         .chain(outcome -> {
                             Answer answer = new Answer(outcome.status(), toJson(outcome.body()), false);
                             if (key == null) {
@@ -113,7 +108,25 @@ public class BatchExecutor {
                             return keys.save(tx, groupId, key, new StoredAnswer(hash, answer.status(), answer.json()))
                                     .replaceWith(answer);
                         }))
+                .onFailure().call(() -> quota.release(granted.get()))
                 .invoke(relay::wake);
+    }
+
+    /**
+     * Runs the reservation and the writes at once and waits for both (so a grant is never left behind by writes
+     * that failed first). When both fail, the quota refusal is the answer, as if it had been asked first.
+     */
+    private Uni<Outcome> reservedWhile(UUID groupId, UUID batchId, QuotaDemand demand,
+                                       AtomicReference<QuotaGate.Granted> granted, Uni<Outcome> writes) {
+        if (demand.isEmpty()) {
+            return writes;
+        }
+        return Uni.combine().all()
+                .unis(quota.reserve(groupId, batchId, demand).invoke(granted::set), writes)
+                .collectFailures().asTuple()
+                .map(Tuple2::getItem2)
+                .onFailure(CompositeException.class)
+                .transform(failure -> ((CompositeException) failure).getCauses().get(0));
     }
 
     private static Answer replay(StoredAnswer stored, String hash) {
