@@ -119,6 +119,21 @@ class OutboxRelayTest {
         }
     }
 
+    @Test
+    void shouldVacuumTheOutboxAfterPublishingSoManyRows() {
+        // %test sets strata.outbox.vacuum-every to 500; autovacuum's own runs are counted apart (autovacuum_count)
+        String vacuums = "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = 'ingest'"
+                + " AND relname = 'outbox'";
+        long before = TestDatabase.scalar(vacuums);
+        UUID group = newGroup("enterprise");
+        for (int batch = 0; batch < 3; batch++) {
+            postThings(group, things(300, "vacuum " + batch)).statusCode(200);
+        }
+        awaitOutboxEmpty(group);
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(TestDatabase.scalar(vacuums)).isGreaterThan(before));
+    }
+
     private static String things(int n, String label) {
         return IntStream.range(0, n).mapToObj(i -> "{\"type\":\"user\",\"name\":\"" + label + " " + i + "\"}")
                 .collect(Collectors.joining(",", "{\"items\":[", "]}"));

@@ -21,6 +21,13 @@ public interface OutboxConfig {
     @WithDefault("1s")
     Duration retryBackoff();
 
+    /**
+     * After how many published (deleted) rows the relay vacuums the outbox, so the queue table stays small even
+     * where autovacuum is off or slow; 0 turns it off.
+     */
+    @WithDefault("50000")
+    int vacuumEvery();
+
     /** Whether this replica runs a relay (any number of replicas may; they share the shards). */
     @WithDefault("false")
     boolean enabled();

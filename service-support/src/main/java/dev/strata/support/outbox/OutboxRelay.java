@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Publishes committed outbox rows to the event topic, keyed by group, and removes them in the same transaction
@@ -47,6 +48,8 @@ public class OutboxRelay {
     private final Map<String, Object> kafkaConfig;
     private final Counter published;
     private final Semaphore wakeUp = new Semaphore(0);
+    private final AtomicBoolean vacuuming = new AtomicBoolean();
+    private long publishedSinceVacuum;
 
     private volatile boolean running;
     private volatile Thread worker;
@@ -171,7 +174,28 @@ public class OutboxRelay {
                 total += sent;
             } while (sent == config.batchSize() && running);
         }
+        vacuumNowAndThen(total);
         return total;
+    }
+
+    /**
+     * Every {@code vacuum-every} published rows, vacuums the outbox in the background (the relay goes on
+     * publishing meanwhile; one vacuum at a time per replica).
+     */
+    private void vacuumNowAndThen(int published) {
+        publishedSinceVacuum += published;
+        if (config.vacuumEvery() <= 0 || publishedSinceVacuum < config.vacuumEvery()
+                || !vacuuming.compareAndSet(false, true)) {
+            return;
+        }
+        publishedSinceVacuum = 0;
+        outbox.vacuum(pool).subscribe().with(
+                done -> vacuuming.set(false),
+                failure -> {
+                    vacuuming.set(false);
+                    LOG.warnf("Vacuuming the outbox failed (autovacuum, where it runs, still will): %s",
+                            rootMessage(failure));
+                });
     }
 
     private Uni<Integer> publishBatch(io.vertx.mutiny.sqlclient.SqlConnection tx, int shard) {

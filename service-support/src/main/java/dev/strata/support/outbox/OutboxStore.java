@@ -56,10 +56,14 @@ public class OutboxStore {
     public record Pending(long position, UUID groupId, UUID eventId, String payload) {
     }
 
-    /** Shards that have unpublished rows. */
+    /**
+     * Shards that have unpublished rows: one probe of the (shard, position) index per shard, never a scan of the
+     * table, which a queue fills with dead rows between vacuums.
+     */
     public Uni<List<Integer>> pendingShards(SqlClient client) {
-        return client.query("SELECT DISTINCT shard FROM outbox")
-                .execute()
+        return client.preparedQuery("SELECT s::smallint FROM generate_series(0, $1 - 1) AS s"
+                        + " WHERE EXISTS (SELECT 1 FROM outbox WHERE shard = s)")
+                .execute(Tuple.of(SHARDS))
                 .map(rows -> {
                     List<Integer> shards = new ArrayList<>();
                     for (Row row : rows) {
@@ -99,6 +103,14 @@ public class OutboxStore {
         return tx.preparedQuery("DELETE FROM outbox WHERE position = ANY($1::bigint[])")
                 .execute(Tuple.of(positions))
                 .replaceWithVoid();
+    }
+
+    /**
+     * Reclaims the space of published (deleted) rows. SKIP_LOCKED: when another replica is vacuuming, this one
+     * does not wait. Not in a transaction (VACUUM cannot run in one).
+     */
+    public Uni<Void> vacuum(SqlClient client) {
+        return client.query("VACUUM (SKIP_LOCKED) outbox").execute().replaceWithVoid();
     }
 
     public Uni<Long> countPending(SqlClient client) {
