@@ -8,6 +8,7 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -74,5 +75,67 @@ class ConsumerLagTest {
         // the first batch is no longer kept: lags 2,000 and 3,000 ms
         assertThat(lag.snapshot()).isEqualTo(new AppliedLag.Snapshot(3, 102, 2, 2, applied.plusSeconds(3), applied,
                 2000L, 3000L, 3000L));
+    }
+
+    @Test
+    void shouldMeasureTheEventsOfAnOpenWindow() {
+        UUID group = UUID.randomUUID();
+        UUID other = UUID.randomUUID();
+        JsonPath opened = asAdmin().post("/admin/quotas/lag/window?groupId={g}", group).then().statusCode(200)
+                .extract().jsonPath();
+        assertThat(opened.getString("groupId")).isEqualTo(group.toString());
+        assertThat(lag().getString("window.openedAt")).isEqualTo(opened.getString("openedAt"));
+        send(groupCreated(other, "pro"), apiCalls(other, 1, Instant.now()));
+        send(groupCreated(group, "pro"), apiCalls(group, 1, Instant.now()));
+
+        // the other group's events are applied too, but only the window's group counts
+        eventually(() -> assertThat(lag().getLong("window.events")).isEqualTo(2));
+        JsonPath window = lag();
+        assertThat(window.getLong("window.batches")).isBetween(1L, 2L);
+        assertThat(window.getLong("window.p50Ms")).isLessThanOrEqualTo(window.getLong("window.p99Ms"));
+        assertThat(window.getLong("window.p99Ms")).isLessThanOrEqualTo(window.getLong("window.maxMs"));
+        assertThat(window.getLong("window.fromTopicP50Ms"))
+                .isLessThanOrEqualTo(window.getLong("window.fromTopicP99Ms"));
+        asAdmin().post("/admin/quotas/lag/window?groupId=not-a-uuid").then().statusCode(400);
+    }
+
+    @Test
+    void shouldCountEveryEventTimedSinceTheOpeningWhateverTheBatches() {
+        AppliedLag lag = new AppliedLag(2);
+        Instant opened = Instant.parse("2030-01-01T00:00:10Z");
+        String group = "g";
+        lag.record(opened.plusSeconds(1), List.of(stamp(group, opened)), List.of(stamp(group, opened)));
+        assertThat(lag.windowSnapshot()).isNull();
+
+        lag.openWindow(opened, group);
+        // an event queued before the opening and another group's event do not count; 100 events timed 1..100 ms
+        // after the opening give lags 199..100 ms
+        List<AppliedLag.Stamp> first = new ArrayList<>(List.of(stamp(group, opened.minusSeconds(5)),
+                stamp("other", opened.plusMillis(1))));
+        IntStream.rangeClosed(1, 100).forEach(ms -> first.add(stamp(group, opened.plusMillis(ms))));
+        lag.record(opened.plusMillis(200), first, List.of(stamp(group, opened.minusSeconds(5)),
+                stamp("other", opened.plusMillis(190)), stamp(group, opened.plusMillis(150))));
+        lag.record(opened.plusSeconds(1), List.of(stamp(group, opened.plusMillis(500))),
+                List.of(stamp(group, opened.plusMillis(900))));
+        lag.record(opened.plusSeconds(2), List.of(), List.of(stamp(group, opened.plusMillis(1990))));
+        lag.record(opened.plusSeconds(3), List.of(stamp(group, opened.plusSeconds(1))),
+                List.of(stamp(group, opened.plusMillis(2500))));
+
+        // events: 100..199, 500, 2,000 ms (102); after the topic: 50, 100, 10, 500 ms
+        assertThat(lag.windowSnapshot()).isEqualTo(new AppliedLag.WindowSnapshot(opened, group, 3, 102, 150L, 500L,
+                2000L, 50L, 500L, 500L));
+        // the last-batches snapshot keeps only two batches, of every group
+        assertThat(lag.snapshot().batchesKept()).isEqualTo(2);
+
+        Instant reopened = opened.plusSeconds(10);
+        lag.openWindow(reopened, null);
+        assertThat(lag.windowSnapshot()).isEqualTo(new AppliedLag.WindowSnapshot(reopened, null, 0, 0, null, null,
+                null, null, null, null));
+        lag.record(reopened.plusMillis(30), List.of(stamp("other", reopened.plusMillis(10))), List.of());
+        assertThat(lag.windowSnapshot().p99Ms()).isEqualTo(20L);
+    }
+
+    private static AppliedLag.Stamp stamp(String group, Instant time) {
+        return new AppliedLag.Stamp(group, time);
     }
 }

@@ -58,6 +58,7 @@ class QuotaAccessTest {
             given().auth().oauth2(token).get("/admin/quotas/reconcile?groupId={g}", group).then().statusCode(403);
             given().auth().oauth2(token).post("/admin/quotas/reconcile/{g}/fix", group).then().statusCode(403);
             given().auth().oauth2(token).get("/admin/quotas/lag").then().statusCode(403);
+            given().auth().oauth2(token).post("/admin/quotas/lag/window").then().statusCode(403);
         }
     }
 
@@ -67,6 +68,7 @@ class QuotaAccessTest {
                 .contentType("application/problem+json");
         given().post("/admin/quotas/rebuild").then().statusCode(401);
         given().get("/admin/quotas/lag").then().statusCode(401);
+        given().post("/admin/quotas/lag/window").then().statusCode(401);
     }
 
     @Test

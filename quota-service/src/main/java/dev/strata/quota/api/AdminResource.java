@@ -75,20 +75,34 @@ public class AdminResource {
     }
 
     public record Lag(String topic, String consumerGroup, Instant measuredAt, List<PartitionLag> partitions,
-                      long totalLag, AppliedLag.Snapshot applied) {
+                      long totalLag, AppliedLag.Snapshot applied, AppliedLag.WindowSnapshot window) {
+    }
+
+    public record LagWindow(Instant openedAt, String groupId) {
     }
 
     @GET
     @Path("/lag")
     @Operation(summary = "The consumer group's committed vs end offset per partition, and this replica's"
-            + " event-to-counter lag (p50/p99/max in ms over its last batches)")
+            + " event-to-counter lag (p50/p99/max in ms over its last batches, and over its window if one is open)")
     public Uni<Lag> lag() {
         return positions.positions().map(list -> {
             List<PartitionLag> partitions = list.stream()
                     .map(p -> new PartitionLag(p.partition(), p.committed(), p.end(), p.lag()))
                     .toList();
             return new Lag(Topics.EVENTS, positions.consumerGroup(), Instant.now(), partitions,
-                    list.stream().mapToLong(Position::lag).sum(), lag.snapshot());
+                    list.stream().mapToLong(Position::lag).sum(), lag.snapshot(), lag.windowSnapshot());
         });
+    }
+
+    /** For benchmarks: the lag of the events of one load phase, whatever the number of batches it takes. */
+    @POST
+    @Path("/lag/window")
+    @Operation(summary = "Open a new event-to-counter lag window on this replica: from now on, GET /admin/quotas/lag"
+            + " also reports p50/p99/max over every event whose time is at or after the opening (of one group if"
+            + " groupId is given)")
+    public Uni<LagWindow> openLagWindow(@RestQuery String groupId) {
+        String group = groupId == null ? null : PathIds.uuid(groupId, "groupId").toString();
+        return Uni.createFrom().item(() -> new LagWindow(lag.openWindow(Instant.now(), group), group));
     }
 }

@@ -13,7 +13,12 @@ import java.util.List;
 /**
  * Event-to-counter lag of this replica, for benchmarks: for each event a committed batch counted, the time from
  * the event's {@code time} to the commit. Only the last {@code strata.quota.consumer.lag-batches} batches are
- * kept, in memory; another replica keeps its own.
+ * kept, in memory; another replica keeps its own. A benchmark that needs the lag over a whole load phase, however
+ * many batches it takes, opens a {@linkplain #openWindow window} first: every event whose time is at or after the
+ * opening (of one group, if the window names one: the stack may be shared) then goes into a histogram of whole
+ * milliseconds (constant memory), so events already queued before it do not count. The window also tells how
+ * much of the lag is spent after the topic, which separates the producer's part (its transaction, its outbox
+ * relay) from quota's.
  */
 @ApplicationScoped
 public class AppliedLag {
@@ -22,6 +27,7 @@ public class AppliedLag {
     private final Deque<Batch> batches = new ArrayDeque<>();
     private long totalBatches;
     private long totalEvents;
+    private Window window;
 
     @Inject
     public AppliedLag(QuotaConfig config) {
@@ -40,8 +46,35 @@ public class AppliedLag {
                            Instant lastAppliedAt, Instant lastEventTime, Long p50Ms, Long p99Ms, Long maxMs) {
     }
 
+    /**
+     * What {@link #windowSnapshot()} tells: the event-to-counter lag of the window's events ({@code p50Ms} ...),
+     * and the part of it after the topic ({@code fromTopicP50Ms} ...); figures are null while there is none.
+     */
+    public record WindowSnapshot(Instant openedAt, String groupId, long batches, long events, Long p50Ms,
+                                 Long p99Ms, Long maxMs, Long fromTopicP50Ms, Long fromTopicP99Ms,
+                                 Long fromTopicMaxMs) {
+    }
+
+    /** An event or a record as a window sees it: its group (null if unknown) and a time. */
+    public record Stamp(String groupId, Instant time) {
+    }
+
     /** Records a committed batch: {@code eventTimes} are the times of the events it counted (not duplicates). */
     public void record(Instant appliedAt, List<Instant> eventTimes) {
+        record(appliedAt, eventTimes.stream().map(time -> new Stamp(null, time)).toList(), List.of());
+    }
+
+    /**
+     * As above, with the groups of the counted events and, for a window's breakdown, every record of the batch
+     * stamped with its Kafka timestamp (the producer's send).
+     */
+    public void record(Instant appliedAt, List<Stamp> events, List<Stamp> records) {
+        synchronized (batches) {
+            if (window != null) {
+                window.add(appliedAt, events, records);
+            }
+        }
+        List<Instant> eventTimes = events.stream().map(Stamp::time).toList();
         if (eventTimes.isEmpty()) {
             return;
         }
@@ -62,6 +95,21 @@ public class AppliedLag {
         }
     }
 
+    /** Starts a new window at {@code now} for one group (null: every group), dropping the previous one. */
+    public Instant openWindow(Instant now, String groupId) {
+        synchronized (batches) {
+            window = new Window(now, groupId);
+        }
+        return now;
+    }
+
+    /** The window's figures so far; null if none was opened. */
+    public WindowSnapshot windowSnapshot() {
+        synchronized (batches) {
+            return window == null ? null : window.snapshot();
+        }
+    }
+
     public Snapshot snapshot() {
         Batch[] kept;
         long batchCount;
@@ -78,6 +126,84 @@ public class AppliedLag {
         Batch last = kept[kept.length - 1];
         return new Snapshot(batchCount, eventCount, kept.length, all.length, last.appliedAt(), last.newestEvent(),
                 percentile(all, 50), percentile(all, 99), all[all.length - 1]);
+    }
+
+    /**
+     * The lags of the events timed at or after the opening, and apart from them the part spent after the topic:
+     * from each record's Kafka timestamp (the producer's send) to the commit, over every record of the batches.
+     */
+    private static final class Window {
+
+        private final Instant openedAt;
+        private final String groupId;
+        private final Histogram events = new Histogram();
+        private final Histogram fromTopic = new Histogram();
+        private long batches;
+
+        Window(Instant openedAt, String groupId) {
+            this.openedAt = openedAt;
+            this.groupId = groupId;
+        }
+
+        void add(Instant appliedAt, List<Stamp> counted, List<Stamp> records) {
+            long before = events.count;
+            counted.stream().filter(this::covers).forEach(e -> events.add(millisBetween(e.time(), appliedAt)));
+            batches += events.count > before ? 1 : 0;
+            records.stream().filter(this::covers).forEach(r -> fromTopic.add(millisBetween(r.time(), appliedAt)));
+        }
+
+        private boolean covers(Stamp stamp) {
+            return !stamp.time().isBefore(openedAt) && (groupId == null || groupId.equals(stamp.groupId()));
+        }
+
+        WindowSnapshot snapshot() {
+            return new WindowSnapshot(openedAt, groupId, batches, events.count, events.rank(50), events.rank(99),
+                    events.max(), fromTopic.rank(50), fromTopic.rank(99), fromTopic.max());
+        }
+
+        private static long millisBetween(Instant from, Instant to) {
+            return to.toEpochMilli() - from.toEpochMilli();
+        }
+    }
+
+    /**
+     * Lags counted per whole millisecond, so a window of any length takes constant memory. A lag beyond
+     * {@link #CAP_MS} counts as the cap in the percentiles (max stays exact); a negative one (a producer's clock
+     * ahead of ours) counts as 0.
+     */
+    private static final class Histogram {
+
+        static final int CAP_MS = 60_000;
+
+        private final long[] counts = new long[CAP_MS + 1];
+        private long count;
+        private long max = Long.MIN_VALUE;
+
+        void add(long lagMs) {
+            counts[(int) Math.max(0, Math.min(lagMs, CAP_MS))]++;
+            max = Math.max(max, lagMs);
+            count++;
+        }
+
+        Long max() {
+            return count == 0 ? null : max;
+        }
+
+        /** Nearest-rank percentile; null while empty. */
+        Long rank(int p) {
+            if (count == 0) {
+                return null;
+            }
+            long rank = Math.max(1, (long) Math.ceil(p / 100.0 * count));
+            long seen = 0;
+            for (int ms = 0; ms < counts.length; ms++) {
+                seen += counts[ms];
+                if (seen >= rank) {
+                    return (long) ms;
+                }
+            }
+            return (long) CAP_MS;
+        }
     }
 
     /** Nearest-rank percentile of sorted values. */

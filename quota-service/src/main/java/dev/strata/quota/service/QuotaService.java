@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.problem.FieldError;
 import dev.strata.quota.store.CounterStore;
 import dev.strata.quota.store.CounterStore.DailyDelta;
+import dev.strata.quota.store.CounterStore.Snapshot;
 import dev.strata.quota.store.GroupPlanStore;
 import dev.strata.quota.store.OverrideStore;
 import dev.strata.quota.store.ReservationStore;
@@ -50,28 +51,40 @@ public class QuotaService {
         this.clock = clock;
     }
 
+    /**
+     * The group's plan, overrides and counters: three queries pipelined on one connection, so a read costs one
+     * round trip to the database rather than three.
+     */
     public Uni<GroupUsage> usage(UUID groupId) {
-        return usage(pool, groupId);
-    }
-
-    public Uni<GroupUsage> usage(SqlClient client, UUID groupId) {
         String month = UsageDeltas.month(clock.instant());
-        return limits(client, groupId).chain(limits -> counters.snapshot(client, groupId, month).map(snapshot -> {
-            Map<Metric, Long> current = new EnumMap<>(Metric.class);
-            for (Metric metric : Metric.meteredMetrics()) {
-                Map<String, Long> source = metric.monthly() ? snapshot.month() : snapshot.totals();
-                current.put(metric, source.getOrDefault(metric.key(), 0L));
-            }
-            return new GroupUsage(groupId, limits, current, month, snapshot.lastUpdated());
-        }));
+        return pool.withConnection(connection -> Uni.combine().all()
+                .unis(groups.find(connection, groupId), overrides.find(connection, groupId),
+                        counters.snapshot(connection, groupId, month))
+                .asTuple()
+                .map(read -> {
+                    if (read.getItem1() == null) {
+                        throw unknownGroup(groupId);
+                    }
+                    GroupLimits limits = GroupLimits.of(catalog.planOrDefault(read.getItem1().plan()), read.getItem2());
+                    Snapshot snapshot = read.getItem3();
+                    Map<Metric, Long> current = new EnumMap<>(Metric.class);
+                    for (Metric metric : Metric.meteredMetrics()) {
+                        Map<String, Long> source = metric.monthly() ? snapshot.month() : snapshot.totals();
+                        current.put(metric, source.getOrDefault(metric.key(), 0L));
+                    }
+                    return new GroupUsage(groupId, limits, current, month, snapshot.lastUpdated());
+                }));
     }
 
     /** The limits in force for a known group; 404 for a group never seen on the stream. */
     public Uni<GroupLimits> limits(SqlClient client, UUID groupId) {
-        return groups.find(client, groupId)
-                .onItem().ifNull().failWith(() -> unknownGroup(groupId))
-                .chain(group -> overrides.find(client, groupId)
-                        .map(o -> GroupLimits.of(catalog.planOrDefault(group.plan()), o)));
+        return Uni.combine().all().unis(groups.find(client, groupId), overrides.find(client, groupId)).asTuple()
+                .map(read -> {
+                    if (read.getItem1() == null) {
+                        throw unknownGroup(groupId);
+                    }
+                    return GroupLimits.of(catalog.planOrDefault(read.getItem1().plan()), read.getItem2());
+                });
     }
 
     /** Amount held by open, unexpired reservations of a metric. */

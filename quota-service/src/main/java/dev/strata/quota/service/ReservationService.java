@@ -62,15 +62,19 @@ public class ReservationService {
                 return reservations.insert(tx, row).replaceWith(row);
             }
             CounterKey key = new CounterKey(groupId, metric.key(), UsageDeltas.periodOf(metric, now));
-            return counters.lock(tx, key)
-                    .chain(current -> reservations.held(tx, groupId, metric.key(), now).chain(held -> {
+            // Pipelined: the sum of open reservations is read once the counter's lock is held.
+            return Uni.combine().all()
+                    .unis(counters.lock(tx, key), reservations.held(tx, groupId, metric.key(), now)).asTuple()
+                    .chain(locked -> {
+                        long current = locked.getItem1();
+                        long held = locked.getItem2();
                         if (current + held + amount > limit) {
                             String upgrade = catalog.upgradeFor(limits.plan(), metric, current + held + amount)
                                     .map(Plan::name).orElse(null);
                             throw new QuotaExceededException(metric, current, held, limit, amount, upgrade);
                         }
                         return reservations.insert(tx, row).replaceWith(row);
-                    }));
+                    });
         }));
     }
 

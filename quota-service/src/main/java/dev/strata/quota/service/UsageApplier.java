@@ -78,91 +78,105 @@ public class UsageApplier {
         this.clock = clock;
     }
 
-    /** What one batch did; {@code freshTimes} are the times of the events it counted. */
+    /** What one batch did; {@code counted} are the envelopes of the events it counted (not duplicates). */
     public record Applied(int events, int fresh, int duplicates, int rejected, int ignored, int settled,
-                          int crossings, List<Instant> freshTimes) {
+                          int crossings, List<EventEnvelope> counted) {
     }
 
-    /** Applies to the live tables. The shared gate lets any number of appliers run, but none during a swap. */
+    /**
+     * Applies to the live tables. The shared gate lets any number of appliers run, but none during a swap. The
+     * statements of each step go out pipelined on the transaction's connection (they run in order, one round trip).
+     */
     public Uni<Applied> applyLive(SqlClient tx, Decoded decoded) {
-        return tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1, $2)")
-                .execute(Tuple.of(LOCK_CLASS, APPLY_GATE))
-                .chain(() -> applied.recordRejected(tx, decoded.rejected()))
-                .chain(() -> apply(tx, Tables.LIVE, decoded, true));
+        return Uni.combine().all()
+                .unis(tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1, $2)")
+                                .execute(Tuple.of(LOCK_CLASS, APPLY_GATE)),
+                        applied.recordRejected(tx, decoded.rejected()),
+                        applied.markApplied(tx, Tables.LIVE, decoded.ids()))
+                .asTuple()
+                .chain(gated -> apply(tx, Tables.LIVE, decoded, gated.getItem3(), true));
     }
 
     /** Applies to the staging tables of a rebuild: no thresholds (they were announced already). */
     public Uni<Applied> applyStaging(SqlClient tx, Decoded decoded) {
-        return apply(tx, Tables.STAGING, decoded, false);
+        return applied.markApplied(tx, Tables.STAGING, decoded.ids())
+                .chain(freshIds -> apply(tx, Tables.STAGING, decoded, freshIds, false));
     }
 
-    private Uni<Applied> apply(SqlClient tx, Tables tables, Decoded decoded, boolean live) {
-        List<String> ids = decoded.ids();
+    /** What the crossings need besides the counters' new values: the plans and overrides of the groups touched. */
+    private record Limits(Map<UUID, String> plans, Map<UUID, Map<String, Long>> overrides) {
+    }
+
+    private Uni<Applied> apply(SqlClient tx, Tables tables, Decoded decoded, Set<String> freshIds, boolean live) {
         Instant now = clock.instant();
-        return applied.markApplied(tx, tables, ids).chain(freshIds -> {
-            List<UsageEvent> fresh = new ArrayList<>(freshIds.size());
-            Set<String> taken = new HashSet<>();
-            for (UsageEvent event : decoded.events()) {
-                if (freshIds.contains(event.id()) && taken.add(event.id())) {
-                    fresh.add(event);
-                }
+        List<UsageEvent> fresh = new ArrayList<>(freshIds.size());
+        Set<String> taken = new HashSet<>();
+        for (UsageEvent event : decoded.events()) {
+            if (freshIds.contains(event.id()) && taken.add(event.id())) {
+                fresh.add(event);
             }
-            UsageDeltas deltas = UsageDeltas.of(fresh, ontology);
-            return groups.upsert(tx, tables, deltas.plans().values())
-                    .chain(() -> counters.add(tx, tables, deltas.counters()))
-                    .chain(after -> counters.addDaily(tx, tables, deltas.daily())
-                            .chain(() -> reservations.settle(tx, deltas.settledGroups(), deltas.settledReferences(),
-                                    now))
-                            .chain(settled -> (live ? crossings(tx, deltas, after, now) : Uni.createFrom().item(0))
-                                    .map(crossed -> new Applied(decoded.events().size(), fresh.size(),
-                                            decoded.events().size() - fresh.size(), decoded.rejected().size(),
-                                            decoded.ignored(), settled, crossed,
-                                            fresh.stream().map(e -> e.envelope().time()).toList()))));
-        });
+        }
+        UsageDeltas deltas = UsageDeltas.of(fresh, ontology);
+        List<UUID> touched = live ? deltas.counters().keySet().stream().map(CounterKey::groupId).distinct().toList()
+                : List.of();
+        // Read after the plan upserts (pipelined statements run in order), so a batch's own group_created counts.
+        Uni<Limits> limits = touched.isEmpty() ? Uni.createFrom().item(new Limits(Map.of(), Map.of()))
+                : Uni.combine().all().unis(groups.plans(tx, Tables.LIVE, touched), overrides.forGroups(tx, touched))
+                        .with(Limits::new);
+        return Uni.combine().all()
+                .unis(groups.upsert(tx, tables, deltas.plans().values()),
+                        counters.add(tx, tables, deltas.counters()),
+                        counters.addDaily(tx, tables, deltas.daily()),
+                        reservations.settle(tx, deltas.settledGroups(), deltas.settledReferences(), now),
+                        limits)
+                .asTuple()
+                .chain(written -> (live ? crossings(tx, deltas, written.getItem2(), written.getItem5(), now)
+                        : Uni.createFrom().item(0))
+                        .map(crossed -> new Applied(decoded.events().size(), fresh.size(),
+                                decoded.events().size() - fresh.size(), decoded.rejected().size(),
+                                decoded.ignored(), written.getItem4(), crossed,
+                                fresh.stream().map(UsageEvent::envelope).toList())));
     }
 
     /** Records the thresholds this batch moved counters across, and writes one event per new crossing. */
-    private Uni<Integer> crossings(SqlClient tx, UsageDeltas deltas, Map<CounterKey, Long> after, Instant now) {
-        if (after.isEmpty()) {
+    private Uni<Integer> crossings(SqlClient tx, UsageDeltas deltas, Map<CounterKey, Long> after, Limits known,
+                                   Instant now) {
+        List<Crossing> candidates = new ArrayList<>();
+        Map<UUID, GroupLimits> limitsByGroup = new LinkedHashMap<>();
+        deltas.counters().forEach((key, delta) -> {
+            String plan = known.plans().get(key.groupId());
+            Long value = after.get(key);
+            if (plan == null || value == null || delta <= 0) {
+                return; // a group whose plan is not known yet has no limit to cross
+            }
+            GroupLimits limits = limitsByGroup.computeIfAbsent(key.groupId(), g -> GroupLimits.of(
+                    catalog.planOrDefault(plan), known.overrides().getOrDefault(g, Map.of())));
+            Metric metric = Metric.of(key.metric()).orElseThrow();
+            Long limit = limits.baseLimit(metric);
+            if (limit == null) {
+                return;
+            }
+            for (int threshold : QuotaStatus.crossed(value - delta, value, limit)) {
+                candidates.add(new Crossing(key.groupId(), key.metric(), key.period(), threshold, value,
+                        limit, UuidV7.next()));
+            }
+        });
+        if (candidates.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<UUID> touched = deltas.counters().keySet().stream().map(CounterKey::groupId).distinct().toList();
-        return groups.plans(tx, Tables.LIVE, touched)
-                .chain(plans -> overrides.forGroups(tx, touched).chain(groupOverrides -> {
-                    List<Crossing> candidates = new ArrayList<>();
-                    Map<UUID, GroupLimits> limitsByGroup = new LinkedHashMap<>();
-                    deltas.counters().forEach((key, delta) -> {
-                        String plan = plans.get(key.groupId());
-                        Long value = after.get(key);
-                        if (plan == null || value == null || delta <= 0) {
-                            return; // a group whose plan is not known yet has no limit to cross
-                        }
-                        GroupLimits limits = limitsByGroup.computeIfAbsent(key.groupId(), g -> GroupLimits.of(
-                                catalog.planOrDefault(plan), groupOverrides.getOrDefault(g, Map.of())));
-                        Metric metric = Metric.of(key.metric()).orElseThrow();
-                        Long limit = limits.baseLimit(metric);
-                        if (limit == null) {
-                            return;
-                        }
-                        for (int threshold : QuotaStatus.crossed(value - delta, value, limit)) {
-                            candidates.add(new Crossing(key.groupId(), key.metric(), key.period(), threshold, value,
-                                    limit, UuidV7.next()));
-                        }
-                    });
-                    return thresholds.record(tx, candidates).chain(recorded -> {
-                        Map<UUID, List<EventEnvelope>> byGroup = new LinkedHashMap<>();
-                        for (Crossing crossing : recorded) {
-                            String plan = limitsByGroup.get(crossing.groupId()).plan().name();
-                            byGroup.computeIfAbsent(crossing.groupId(), g -> new ArrayList<>())
-                                    .add(event(crossing, plan, now));
-                        }
-                        Uni<Void> chain = Uni.createFrom().voidItem();
-                        for (Map.Entry<UUID, List<EventEnvelope>> entry : byGroup.entrySet()) {
-                            chain = chain.chain(() -> outbox.append(tx, entry.getKey(), entry.getValue()));
-                        }
-                        return chain.replaceWith(recorded.size());
-                    });
-                }));
+        return thresholds.record(tx, candidates).chain(recorded -> {
+            Map<UUID, List<EventEnvelope>> byGroup = new LinkedHashMap<>();
+            for (Crossing crossing : recorded) {
+                String plan = limitsByGroup.get(crossing.groupId()).plan().name();
+                byGroup.computeIfAbsent(crossing.groupId(), g -> new ArrayList<>())
+                        .add(event(crossing, plan, now));
+            }
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Map.Entry<UUID, List<EventEnvelope>> entry : byGroup.entrySet()) {
+                chain = chain.chain(() -> outbox.append(tx, entry.getKey(), entry.getValue()));
+            }
+            return chain.replaceWith(recorded.size());
+        });
     }
 
     private EventEnvelope event(Crossing crossing, String plan, Instant now) {

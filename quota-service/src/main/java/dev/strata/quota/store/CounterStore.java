@@ -93,17 +93,18 @@ public class CounterStore {
 
     /**
      * Locks one counter for the rest of the transaction, creating it at zero if missing, and returns its value.
-     * This row lock is what serializes reservations of a (group, metric).
+     * This row lock is what serializes reservations of a (group, metric). The two statements are pipelined: they
+     * run in order, and a statement the caller pipelines after them runs once the lock is held.
      */
     public Uni<Long> lock(SqlClient tx, CounterKey key) {
         Tuple args = Tuple.of(key.groupId(), key.metric(), key.period());
-        return tx.preparedQuery("INSERT INTO counters (group_id, metric, period, value) VALUES ($1, $2, $3, 0)"
-                        + " ON CONFLICT DO NOTHING")
-                .execute(args)
-                .chain(() -> tx.preparedQuery("SELECT value FROM counters"
-                                + " WHERE group_id = $1 AND metric = $2 AND period = $3 FOR UPDATE")
-                        .execute(args))
-                .map(rows -> rows.iterator().next().getLong(0));
+        return Uni.combine().all()
+                .unis(tx.preparedQuery("INSERT INTO counters (group_id, metric, period, value) VALUES ($1, $2, $3, 0)"
+                                + " ON CONFLICT DO NOTHING").execute(args),
+                        tx.preparedQuery("SELECT value FROM counters"
+                                + " WHERE group_id = $1 AND metric = $2 AND period = $3 FOR UPDATE").execute(args))
+                .asTuple()
+                .map(done -> done.getItem2().iterator().next().getLong(0));
     }
 
     /** A group's counters of the running totals and of one month, and when any of them last changed. */
