@@ -1,10 +1,670 @@
 package dev.strata.benchmark;
 
-/** Placeholder: being written. */
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Random;
+import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * metrics-service on a group of 1,000,000 events: creator stats and group metrics latency over HTTP beside the
+ * same aggregates computed by raw SQL over ingest's tables (its event log, things, connections and knowledge) in
+ * the same run, then the projection lag while ingest takes a paced load of things and events batches.
+ *
+ * <p>The group is loaded through ingest-service ({@code events:batch} of 10,000, each with an Idempotency-Key so
+ * a batch retried after ingest restarts writes nothing twice). Loading takes minutes: {@code
+ * STRATA_BENCH_METRICS_GROUP=<uuid>} reuses a group loaded earlier ({@code latest}: the newest one this suite
+ * loaded completely). The lag load writes into a small group of its own, so a reused group stays as loaded. Other
+ * settings: {@code STRATA_BENCH_METRICS_EVENTS} (1,000,000), {@code STRATA_BENCH_METRICS_READS}
+ * (500 timed reads per endpoint), {@code STRATA_BENCH_METRICS_LAG_SECONDS} (30), {@code
+ * STRATA_BENCH_METRICS_LAG_EVENTS} (events per second of the lag load, 5,000, in batches of 500) and {@code
+ * STRATA_BENCH_METRICS_LAG_THINGS} (things per second, 500, in batches of 100).
+ */
 final class MetricsSuite implements Benchmark.Suite {
 
+    /** Name prefix of the groups this suite loads; the number of events follows. */
+    private static final String GROUP_NAME = "benchmark metrics ";
+    private static final String STAR = "star creator";
+    private static final int BATCH = 10_000;
+    private static final int CREATORS = 100;
+    private static final int USERS = 20_000;
+    private static final int CONTENT = 10_000;
+    private static final String[] CONTENT_TYPES = {"blog_post", "video", "podcast", "course"};
+    private static final String[] ACTIONS = {"viewed", "viewed", "viewed", "liked", "shared"};
+    private static final String[] PEOPLE = {"user", "creator"};
+    private static final String[] CONTENT_LIKE = {"blog_post", "article", "newsletter", "video", "podcast", "image",
+            "course", "lesson", "document"};
+    /** metrics-service's {@code strata.metrics.non-activity-types}: stream facts that are not activity events. */
+    private static final String[] NON_ACTIVITY = {"thing_created", "connection_created", "knowledge_created",
+            "group_created", "group_plan_changed", "api_call", "quota_threshold_crossed", "events_archived"};
+
+    /** The loaded group and the creator whose stats are read. */
+    private record Scenario(UUID group, UUID creator) {
+    }
+
     @Override
-    public void run(Stack stack, Report report) {
-        throw new UnsupportedOperationException("the metrics suite is not written yet");
+    public void run(Stack stack, Report report) throws Exception {
+        int events = Integer.parseInt(Stack.env("STRATA_BENCH_METRICS_EVENTS", "1000000"));
+        int reads = Integer.parseInt(Stack.env("STRATA_BENCH_METRICS_READS", "500"));
+        String reuse = Stack.env("STRATA_BENCH_METRICS_GROUP", "");
+        try (Connection sql = stack.jdbc()) {
+            Scenario scenario = reuse.isEmpty() ? load(stack, report, events) : existing(sql, reuse, events);
+            Benchmark.say("metrics benchmark group " + scenario.group() + ", creator " + scenario.creator());
+            compare(stack, sql, scenario, report);
+            reads(stack, sql, scenario, report, reads);
+            lagUnderLoad(stack, report);
+        }
+    }
+
+    // ---- loading ------------------------------------------------------------------------------------------
+
+    private Scenario load(Stack stack, Report report, int events) throws Exception {
+        long start = System.nanoTime();
+        UUID group = stack.createGroup(GROUP_NAME + events, "enterprise");
+        Benchmark.say("loading metrics group " + group);
+        String things = stack.ingest + "/groups/" + group + "/things:batch";
+        List<String> creators = ids(post(stack, things, thingsBody("creator", CREATORS, "creator", 0), group + "-c"));
+        List<String> users = new ArrayList<>(USERS);
+        for (int from = 0; from < USERS; from += BATCH) {
+            users.addAll(ids(post(stack, things, thingsBody("user", Math.min(BATCH, USERS - from), "user", from),
+                    group + "-u" + from)));
+        }
+        List<String> content = ids(post(stack, things, contentBody(CONTENT), group + "-k"));
+        // The creator whose stats are read is creators[0], renamed so a later run can find it.
+        stack.send(HttpRequest.newBuilder(URI.create(things)).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"items\":[{\"id\":\"" + creators.get(0)
+                        + "\",\"name\":\"" + STAR + "\"}]}")), 200);
+        int connections = connect(stack, group, creators, users, content);
+        long thingsDone = System.nanoTime();
+
+        Instant now = Instant.now();
+        Stats batches = new Stats();
+        String position = null;
+        String url = stack.ingest + "/groups/" + group + "/events:batch";
+        for (int b = 0; b * BATCH < events; b++) {
+            String body = eventsBody(new Random(b), Math.min(BATCH, events - b * BATCH), now, creators, users,
+                    content);
+            long t = System.nanoTime();
+            HttpResponse<String> answer = post(stack, url, body, group + "-e" + b);
+            batches.add(System.nanoTime() - t);
+            position = Stack.JSON.readTree(answer.body()).path("position").asText(null);
+            if (b % 10 == 9) {
+                Benchmark.say(String.format(Locale.ROOT, "  %,d events written", (b + 1L) * BATCH));
+            }
+        }
+        long eventsDone = System.nanoTime();
+        awaitApplied(stack, group, position, Duration.ofMinutes(30));
+        long applied = System.nanoTime();
+        double eventSeconds = (eventsDone - thingsDone) / 1e9;
+        report.add(new Report.Row("load: events:batch 10000", batches.runs(), batches.median(), batches.p95(),
+                batches.p99(), String.format(Locale.ROOT, "%,.0f rows/s", events / eventSeconds), Double.NaN, "",
+                "", null));
+        report.note(String.format(Locale.ROOT, "metrics load: %,d things and %,d connections in %.1f s; %,d events"
+                        + " in %.1f s (%,.0f events/s through ingest); metrics-service had applied everything %.1f s"
+                        + " after the first event batch (%,.0f events/s end to end); total %.0f s", CREATORS + USERS
+                        + CONTENT, connections, (thingsDone - start) / 1e9, events, eventSeconds, events / eventSeconds,
+                (applied - thingsDone) / 1e9, events / ((applied - thingsDone) / 1e9), (applied - start) / 1e9));
+        return new Scenario(group, UUID.fromString(creators.get(0)));
+    }
+
+    /** Follows (people to creators), authorship (creators to content) and participation (people in content). */
+    private int connect(Stack stack, UUID group, List<String> creators, List<String> users, List<String> content)
+            throws IOException, InterruptedException {
+        List<String[]> edges = new ArrayList<>();
+        for (int i = 0; i < content.size(); i++) { // the star authors 1 in 20, the others share the rest
+            String author = i % 20 == 0 ? creators.get(0) : creators.get(1 + i % (CREATORS - 1));
+            edges.add(new String[] {author, content.get(i), "authored"});
+        }
+        for (int u = 0; u < users.size(); u++) {
+            int a = 1 + (u * 7) % (CREATORS - 1);
+            int b = 1 + (u * 13 + 5) % (CREATORS - 1);
+            if (u % 4 == 0) {
+                edges.add(new String[] {users.get(u), creators.get(0), "following"});
+            }
+            edges.add(new String[] {users.get(u), creators.get(a), "following"});
+            if (b != a) {
+                edges.add(new String[] {users.get(u), creators.get(b), "following"});
+            }
+        }
+        Random random = new Random(42);
+        for (int u = 0; u < users.size(); u++) { // a long tail: a few pieces of content draw most participants
+            edges.add(new String[] {users.get(u), content.get(skewed(random, content.size())), "participated_in"});
+        }
+        String url = stack.ingest + "/groups/" + group + "/connections:batch";
+        int created = 0;
+        for (int from = 0; from < edges.size(); from += BATCH) {
+            StringBuilder body = new StringBuilder("{\"items\":[");
+            for (int i = from; i < Math.min(edges.size(), from + BATCH); i++) {
+                String[] e = edges.get(i);
+                body.append(i == from ? "" : ",").append("{\"fromThingId\":\"").append(e[0])
+                        .append("\",\"toThingId\":\"").append(e[1]).append("\",\"relationshipType\":\"").append(e[2])
+                        .append("\"}");
+            }
+            JsonNode answer = Stack.JSON.readTree(post(stack, url, body.append("]}").toString(),
+                    group + "-n" + from).body());
+            created += answer.path("summary").path("success").asInt();
+        }
+        return created;
+    }
+
+    /**
+     * Events of the last 180 days (a tenth in the last 7 days, a little less in the 7 before, so the group trends
+     * up): content views by people, logins, revenue of creators (a quarter of it the star's) and payments.
+     */
+    private static String eventsBody(Random random, int n, Instant now, List<String> creators, List<String> users,
+                                     List<String> content) {
+        StringBuilder body = new StringBuilder(n * 240).append("{\"items\":[");
+        for (int i = 0; i < n; i++) {
+            double window = random.nextDouble();
+            long secondsAgo = window < 0.10 ? random.nextInt(7 * 86_400) + 60
+                    : window < 0.17 ? 7 * 86_400 + random.nextInt(7 * 86_400)
+                    : random.nextInt(180 * 86_400) + 60;
+            String at = now.minusSeconds(secondsAgo).truncatedTo(ChronoUnit.MILLIS).toString();
+            String user = users.get(random.nextInt(users.size()));
+            int kind = random.nextInt(100);
+            body.append(i == 0 ? "" : ",");
+            if (kind < 60) {
+                body.append("{\"type\":\"content_event\",\"actorId\":\"").append(user).append("\",\"targetId\":\"")
+                        .append(content.get(skewed(random, content.size()))).append("\",\"metadata\":{\"action\":\"")
+                        .append(ACTIONS[random.nextInt(ACTIONS.length)]).append("\"}");
+            } else if (kind < 80) {
+                body.append("{\"type\":\"user_login\",\"actorId\":\"").append(user).append('"');
+            } else if (kind < 92) {
+                String creator = creators.get(random.nextInt(4) == 0 ? 0 : random.nextInt(creators.size()));
+                body.append("{\"type\":\"revenue_generated\",\"actorId\":\"").append(creator)
+                        .append("\",\"targetId\":\"").append(content.get(random.nextInt(content.size())))
+                        .append("\",\"metadata\":{\"amount\":").append(random.nextInt(10_000) / 100.0)
+                        .append(",\"currency\":\"USD\"}");
+            } else if (kind < 97) {
+                body.append("{\"type\":\"payment_event\",\"actorId\":\"").append(user).append("\",\"targetId\":\"")
+                        .append(creators.get(random.nextInt(creators.size()))).append("\",\"metadata\":{\"amount\":")
+                        .append(random.nextInt(5_000) / 100.0).append('}');
+            } else {
+                body.append("{\"type\":\"content_event\",\"actorId\":\"").append(creators.get(0))
+                        .append("\",\"targetId\":\"").append(content.get(random.nextInt(content.size())))
+                        .append("\",\"metadata\":{\"action\":\"shared\"}");
+            }
+            body.append(",\"timestamp\":\"").append(at).append("\"}");
+        }
+        return body.append("]}").toString();
+    }
+
+    /** An index in [0, n) that favours small values (about a quarter of the draws fall in the first 1.6 %). */
+    private static int skewed(Random random, int n) {
+        return (int) (n * Math.pow(random.nextDouble(), 3));
+    }
+
+    private static String thingsBody(String type, int n, String label, int from) {
+        StringBuilder body = new StringBuilder(n * 90).append("{\"items\":[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"name\":\"")
+                    .append(label).append(' ').append(from + i)
+                    .append("\",\"status\":\"active\",\"properties\":{\"n\":")
+                    .append(from + i).append("}}");
+        }
+        return body.append("]}").toString();
+    }
+
+    private static String contentBody(int n) {
+        StringBuilder body = new StringBuilder(n * 110).append("{\"items\":[");
+        for (int i = 0; i < n; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(CONTENT_TYPES[i % CONTENT_TYPES.length])
+                    .append("\",\"name\":\"piece ").append(i).append("\",\"status\":\"published\",\"properties\":")
+                    .append("{\"minutes\":").append(3 + i % 40).append(",\"tags\":[\"t").append(i % 17).append("\"]}}");
+        }
+        return body.append("]}").toString();
+    }
+
+    /**
+     * A group loaded earlier by this suite: by id, or with {@code latest} the newest one whose load completed (its
+     * client events, the ones with an actor, all reached ingest's event log).
+     */
+    private Scenario existing(Connection sql, String reuse, int events) throws SQLException {
+        UUID group = null;
+        if (reuse.equals("latest")) {
+            try (PreparedStatement find = sql.prepareStatement("SELECT g.id FROM ingest.groups g WHERE g.name = ?"
+                    + " AND (SELECT count(*) FROM ingest.events e WHERE e.group_id = g.id AND e.actor_id IS NOT NULL)"
+                    + " = ? ORDER BY g.created_at DESC LIMIT 1")) {
+                find.setString(1, GROUP_NAME + events);
+                find.setLong(2, events);
+                try (ResultSet rows = find.executeQuery()) {
+                    if (rows.next()) {
+                        group = (UUID) rows.getObject(1);
+                    }
+                }
+            }
+            if (group == null) {
+                throw new IllegalStateException("no complete group of " + events + " events to reuse;"
+                        + " run without STRATA_BENCH_METRICS_GROUP to load one");
+            }
+        } else {
+            group = UUID.fromString(reuse);
+        }
+        try (PreparedStatement find = sql.prepareStatement("SELECT id FROM ingest.things WHERE group_id = ?"
+                + " AND type = 'creator' AND name = ?")) {
+            find.setObject(1, group);
+            find.setString(2, STAR);
+            try (ResultSet rows = find.executeQuery()) {
+                if (!rows.next()) {
+                    throw new IllegalStateException("group " + group + " was not loaded by the metrics suite");
+                }
+                return new Scenario(group, (UUID) rows.getObject(1));
+            }
+        }
+    }
+
+    // ---- reads --------------------------------------------------------------------------------------------
+
+    /** Strata's answers beside the raw SQL ones, as a check that both compute the same figures. */
+    private void compare(Stack stack, Connection sql, Scenario s, Report report) throws Exception {
+        // Sums of money are compared as decimals, as both sides compute them.
+        ObjectReader exact = Stack.JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        JsonNode creator = exact.readTree(stack.get(creatorUrl(stack, s), 200).body()).path("_computed");
+        JsonNode group = exact.readTree(stack.get(metricsUrl(stack, s), 200).body()).path("_computed");
+        try (RawQueries raw = new RawQueries(sql)) {
+            String creatorRaw = raw.creator(s.group(), s.creator());
+            String groupRaw = raw.group(s.group(), Instant.now());
+            String creatorStrata = String.format(Locale.ROOT, "revenue=%s followers=%d content=%d events=%d"
+                            + " byType=%s", creator.path("totalRevenue").decimalValue().stripTrailingZeros()
+                            .toPlainString(), creator.path("totalFollowers").asLong(),
+                    creator.path("contentCount").asLong(), creator.path("totalEvents").asLong(),
+                    Stack.JSON.writeValueAsString(creator.path("eventsByType")));
+            String groupStrata = String.format(Locale.ROOT, "users=%d active=%d entities=%d storage=%d"
+                            + " revenueMonth=%s eventsMonth=%d eventsWeek=%d top=%s", group.path("userCount").asLong(),
+                    group.path("activeUsers").asLong(), group.path("totalEntities").asLong(),
+                    group.path("storageUsed").asLong(), group.path("revenueThisMonth").decimalValue()
+                            .stripTrailingZeros().toPlainString(), group.path("eventsThisMonth").asLong(),
+                    group.path("eventsThisWeek").asLong(),
+                    group.path("topContentByEngagement").path(0).path("connectionCount").asLong());
+            boolean same = creatorRaw.equals(creatorStrata) && groupRaw.equals(groupStrata);
+            report.note("metrics check, Strata vs raw SQL: " + (same ? "the same figures" : "DIFFERENT") + ": creator "
+                    + creatorStrata + (creatorRaw.equals(creatorStrata) ? "" : " vs raw " + creatorRaw) + "; group "
+                    + groupStrata + (groupRaw.equals(groupStrata) ? "" : " vs raw " + groupRaw));
+        }
+    }
+
+    private void reads(Stack stack, Connection sql, Scenario s, Report report, int runs) throws Exception {
+        String creatorUrl = creatorUrl(stack, s);
+        String metricsUrl = metricsUrl(stack, s);
+        for (int i = 0; i < 50; i++) { // warm-up: JIT, pools, prepared statements
+            stack.get(creatorUrl, 200);
+            stack.get(metricsUrl, 200);
+        }
+        Stats creator = timeHttp(stack, creatorUrl, runs);
+        Stats group = timeHttp(stack, metricsUrl, runs);
+        Stats creatorRaw = new Stats();
+        Stats groupRaw = new Stats();
+        try (RawQueries raw = new RawQueries(sql)) {
+            int rawRuns = Math.max(5, runs / 25);
+            for (int i = 0; i < rawRuns + 2; i++) {
+                long start = System.nanoTime();
+                raw.creator(s.group(), s.creator());
+                if (i >= 2) {
+                    creatorRaw.add(System.nanoTime() - start);
+                }
+                start = System.nanoTime();
+                raw.group(s.group(), Instant.now());
+                if (i >= 2) {
+                    groupRaw.add(System.nanoTime() - start);
+                }
+            }
+        }
+        beside(report, "creator stats (1M-event group)", creator, creatorRaw, "p95 < 10 ms", creator.p95() < 10);
+        beside(report, "group metrics (1M-event group)", group, groupRaw, "p95 < 20 ms", group.p95() < 20);
+        report.note("metrics reads: " + runs + " sequential GETs per endpoint over HTTP/1.1 after 50 warm-up ones,"
+                + " timed from request to the whole body; raw = the same aggregates by one SQL statement over ingest's"
+                + " tables (event log, things, connections, knowledge; their own indexes only, ingest has none on"
+                + " actor_id), " + creatorRaw.runs() + " runs each over JDBC after 2 warm-up ones");
+    }
+
+    /** A row beside its raw baseline, like {@link Report#timed}, with the ratio's digits shown when it is tiny. */
+    private static void beside(Report report, String scenario, Stats strata, Stats raw, String goal, boolean met) {
+        double ratio = strata.median() / raw.median();
+        report.add(new Report.Row(scenario, strata.runs(), strata.median(), strata.p95(), strata.p99(), "",
+                raw.median(), String.format(Locale.ROOT, ratio < 0.01 ? "%.4f" : "%.2f", ratio), goal, met));
+    }
+
+    private static Stats timeHttp(Stack stack, String url, int runs) throws IOException, InterruptedException {
+        Stats stats = new Stats();
+        for (int i = 0; i < runs; i++) {
+            long start = System.nanoTime();
+            stack.get(url, 200);
+            stats.add(System.nanoTime() - start);
+        }
+        return stats;
+    }
+
+    private static String creatorUrl(Stack stack, Scenario s) {
+        return stack.metrics + "/groups/" + s.group() + "/creators/" + s.creator() + "/stats";
+    }
+
+    private static String metricsUrl(Stack stack, Scenario s) {
+        return stack.metrics + "/groups/" + s.group() + "/metrics";
+    }
+
+    /**
+     * Creator stats and group metrics computed from ingest's tables, with the definitions of metrics-service's
+     * README (activity events = every type but the stream facts; windows in whole UTC days from one "now").
+     * Answers a line of the figures both compute, in the format of {@link #compare}.
+     */
+    private static final class RawQueries implements AutoCloseable {
+
+        /** A {@code :name} parameter, not a {@code ::type} cast. */
+        private static final Pattern PARAMETER = Pattern.compile("(?<!:):([a-zA-Z]\\w*)");
+
+        private final PreparedStatement creator;
+        private final PreparedStatement group;
+        private final List<String> groupParameters = new ArrayList<>();
+        private final Array nonActivity;
+        private final Array people;
+        private final Array content;
+
+        RawQueries(Connection sql) throws SQLException {
+            nonActivity = sql.createArrayOf("text", NON_ACTIVITY);
+            people = sql.createArrayOf("text", PEOPLE);
+            content = sql.createArrayOf("text", CONTENT_LIKE);
+            creator = sql.prepareStatement("""
+                    WITH e AS (SELECT type, "timestamp", metadata FROM ingest.events
+                               WHERE group_id = ? AND actor_id = ? AND type <> ALL(?))
+                    SELECT th.name, th.created_at,
+                           (SELECT coalesce(sum((metadata->>'amount')::numeric), 0) FROM e
+                            WHERE type = 'revenue_generated'),
+                           (SELECT count(*) FROM ingest.connections c WHERE c.group_id = th.group_id
+                            AND c.to_thing_id = th.id AND c.relationship_type = 'following'),
+                           (SELECT count(*) FROM ingest.connections c WHERE c.group_id = th.group_id
+                            AND c.from_thing_id = th.id AND c.relationship_type = 'authored'),
+                           (SELECT count(*) FROM e), (SELECT max("timestamp") FROM e),
+                           (SELECT json_object_agg(type, n ORDER BY type)
+                            FROM (SELECT type, count(*) AS n FROM e GROUP BY type) t)
+                    FROM ingest.things th WHERE th.id = ?""");
+            group = named(sql, """
+                    WITH th AS (SELECT id, type, name, created_at, properties_bytes FROM ingest.things
+                                WHERE group_id = :group),
+                    ev AS (SELECT count(*) AS events,
+                                  coalesce(sum((metadata->>'amount')::numeric)
+                                           FILTER (WHERE type = 'revenue_generated'), 0) AS revenue,
+                                  count(*) FILTER (WHERE "timestamp" >= :month) AS events_month,
+                                  coalesce(sum((metadata->>'amount')::numeric)
+                                           FILTER (WHERE type = 'revenue_generated' AND "timestamp" >= :month), 0)
+                                      AS revenue_month,
+                                  count(*) FILTER (WHERE "timestamp" >= :week) AS events_week,
+                                  count(*) FILTER (WHERE "timestamp" >= :weekBefore AND "timestamp" < :week)
+                                      AS events_week_before,
+                                  max("timestamp") AS last_event
+                           FROM ingest.events WHERE group_id = :group AND type <> ALL(:nonActivity)),
+                    ends AS (SELECT thing, count(*) AS n FROM (
+                                 SELECT from_thing_id AS thing FROM ingest.connections WHERE group_id = :group
+                                 UNION ALL SELECT to_thing_id FROM ingest.connections WHERE group_id = :group) x
+                             GROUP BY thing),
+                    top AS (SELECT th.id, th.name, th.type, th.created_at, ends.n
+                            FROM ends JOIN th ON th.id = ends.thing
+                            WHERE th.type = ANY(:content) ORDER BY ends.n DESC, th.id LIMIT 10)
+                    SELECT (SELECT count(*) FROM th WHERE type = ANY(:people)) AS users,
+                           (SELECT count(DISTINCT e.actor_id) FROM ingest.events e JOIN th ON th.id = e.actor_id
+                            WHERE e.group_id = :group AND e."timestamp" >= :week AND e.type <> ALL(:nonActivity)
+                              AND th.type = ANY(:people)) AS active_users,
+                           (SELECT count(*) FROM th) AS entities,
+                           (SELECT coalesce(sum(properties_bytes), 0) FROM th)
+                             + (SELECT coalesce(sum(text_bytes + 4 * coalesce(cardinality(embedding), 0)), 0)
+                                FROM ingest.knowledge WHERE group_id = :group) AS storage,
+                           (SELECT coalesce(sum(coalesce((metadata->>'count')::bigint, 1)), 0) FROM ingest.events
+                            WHERE group_id = :group AND type = 'api_call' AND "timestamp" >= :month) AS api_calls,
+                           ev.*,
+                           (SELECT coalesce(sum(ends.n), 0) FROM ends JOIN th ON th.id = ends.thing
+                            WHERE th.type = ANY(:content)) AS content_ends,
+                           (SELECT count(*) FROM th WHERE type = ANY(:content)) AS content_things,
+                           (SELECT json_agg(top ORDER BY top.n DESC, top.id) FROM top) AS top
+                    FROM ev""");
+        }
+
+        /** A statement whose {@code :name} parameters are bound by name with {@link #bind}. */
+        private PreparedStatement named(Connection sql, String text) throws SQLException {
+            Matcher names = PARAMETER.matcher(text);
+            while (names.find()) {
+                groupParameters.add(names.group(1));
+            }
+            return sql.prepareStatement(names.replaceAll("?"));
+        }
+
+        String creator(UUID groupId, UUID creatorId) throws SQLException {
+            creator.setObject(1, groupId);
+            creator.setObject(2, creatorId);
+            creator.setArray(3, nonActivity);
+            creator.setObject(4, creatorId);
+            try (ResultSet row = creator.executeQuery()) {
+                if (!row.next()) {
+                    throw new IllegalStateException("creator " + creatorId + " is not in ingest's things");
+                }
+                return String.format(Locale.ROOT, "revenue=%s followers=%d content=%d events=%d byType=%s",
+                        row.getBigDecimal(3).stripTrailingZeros().toPlainString(), row.getLong(4), row.getLong(5),
+                        row.getLong(6), row.getString(8).replace(" ", ""));
+            }
+        }
+
+        String group(UUID groupId, Instant now) throws SQLException {
+            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
+            Timestamp month = day(today.withDayOfMonth(1));
+            Timestamp week = day(today.minusDays(6));
+            Timestamp weekBefore = day(today.minusDays(13));
+            Map<String, Object> values = Map.of("group", groupId, "nonActivity", nonActivity, "people", people,
+                    "content", content, "month", month, "week", week, "weekBefore", weekBefore);
+            for (int i = 0; i < groupParameters.size(); i++) {
+                group.setObject(i + 1, values.get(groupParameters.get(i)));
+            }
+            try (ResultSet row = group.executeQuery()) {
+                row.next();
+                JsonNode top = row.getString("top") == null ? Stack.JSON.createArrayNode()
+                        : readTree(row.getString("top"));
+                return String.format(Locale.ROOT, "users=%d active=%d entities=%d storage=%d revenueMonth=%s"
+                                + " eventsMonth=%d eventsWeek=%d top=%d", row.getLong("users"),
+                        row.getLong("active_users"), row.getLong("entities"), row.getLong("storage"),
+                        row.getBigDecimal("revenue_month").stripTrailingZeros().toPlainString(),
+                        row.getLong("events_month"), row.getLong("events_week"), top.path(0).path("n").asLong());
+            }
+        }
+
+        private static Timestamp day(LocalDate day) {
+            return Timestamp.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
+        }
+
+        private static JsonNode readTree(String json) {
+            try {
+                return Stack.JSON.readTree(json);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() throws SQLException {
+            creator.close();
+            group.close();
+        }
+    }
+
+    // ---- lag under load -----------------------------------------------------------------------------------
+
+    /**
+     * Paced things and events batches into a group of their own (so the big group stays as loaded) for a while;
+     * metrics-service's own lag figures (publication to commit, over what it applied since the load began) and,
+     * per events batch, the time from ingest's answer until a {@code ?position=} read of metrics-service says the
+     * batch is visible.
+     */
+    private void lagUnderLoad(Stack stack, Report report) throws Exception {
+        int seconds = Integer.parseInt(Stack.env("STRATA_BENCH_METRICS_LAG_SECONDS", "30"));
+        int eventsPerSecond = Integer.parseInt(Stack.env("STRATA_BENCH_METRICS_LAG_EVENTS", "5000"));
+        int thingsPerSecond = Integer.parseInt(Stack.env("STRATA_BENCH_METRICS_LAG_THINGS", "500"));
+        int eventBatch = 500;
+        int thingBatch = 100;
+        UUID group = stack.createGroup("benchmark metrics lag", "enterprise");
+        String things = stack.ingest + "/groups/" + group + "/things:batch";
+        List<String> creators = ids(post(stack, things, thingsBody("creator", 10, "creator", 0), null));
+        List<String> users = ids(post(stack, things, thingsBody("user", 1000, "user", 0), null));
+        List<String> content = ids(post(stack, things, contentBody(1000), null));
+        String metrics = stack.metrics + "/groups/" + group + "/metrics";
+        Stats visible = new Stats();
+        AtomicLong eventsSent = new AtomicLong();
+        AtomicLong thingsSent = new AtomicLong();
+        AtomicBoolean failed = new AtomicBoolean();
+        ExecutorService readers = Executors.newFixedThreadPool(16);
+        Instant since = Instant.now();
+        long start = System.nanoTime();
+        long end = start + seconds * 1_000_000_000L;
+        Thread thingLoad = paced("lag-things", end, 1e9 * thingBatch / thingsPerSecond, failed, n -> {
+            post(stack, things, thingsBody("user", thingBatch, "lag user", 1000 + (int) n * thingBatch), null);
+            thingsSent.addAndGet(thingBatch);
+        });
+        Thread eventLoad = paced("lag-events", end, 1e9 * eventBatch / eventsPerSecond, failed, n -> {
+            String body = eventsBody(new Random(n), eventBatch, Instant.now(), creators, users, content);
+            String position = Stack.JSON.readTree(post(stack, stack.ingest + "/groups/" + group + "/events:batch",
+                    body, null).body()).path("position").asText();
+            eventsSent.addAndGet(eventBatch);
+            long answered = System.nanoTime();
+            readers.execute(() -> {
+                try {
+                    if (!stack.getJson(metrics + "?position=" + position).path("_freshness").path("stale")
+                            .asBoolean()) {
+                        visible.add(System.nanoTime() - answered);
+                    }
+                } catch (IOException | InterruptedException e) {
+                    failed.set(true);
+                    Benchmark.say("lag read failed: " + e);
+                }
+            });
+        });
+        thingLoad.start();
+        eventLoad.start();
+        thingLoad.join();
+        eventLoad.join();
+        double elapsed = (System.nanoTime() - start) / 1e9;
+        readers.shutdown();
+        readers.awaitTermination(2, TimeUnit.MINUTES);
+        if (failed.get()) {
+            throw new IllegalStateException("the lag load failed; see above");
+        }
+        JsonNode lag = stack.getJson(stack.metrics + "/admin/projections/lag?since=" + since);
+        double p99 = lag.path("p99Ms").asDouble(Double.NaN);
+        report.add(new Report.Row("projection lag under batch load", lag.path("events").asInt(),
+                lag.path("p50Ms").asDouble(Double.NaN), lag.path("p95Ms").asDouble(Double.NaN), p99,
+                String.format(Locale.ROOT, "%,.0f rows/s", (eventsSent.get() + thingsSent.get()) / elapsed),
+                Double.NaN, "", "p99 < 1 s", p99 < 1000));
+        report.add(new Report.Row("write -> visible (?position=)", visible.runs(), visible.median(), visible.p95(),
+                visible.p99(), "", Double.NaN, "", "", null));
+        report.note(String.format(Locale.ROOT, "metrics lag load: %.0f s of paced batches into a group of its own"
+                        + " (events:batch of %d at %,d events/s, things:batch of %d at %,d things/s; sent %,d events"
+                        + " and %,d things); lag = metrics-service's own measure (GET /admin/projections/lag?since=):"
+                        + " for each event it applied from the start of the load on (any group's: it is the consumer's"
+                        + " lag), from its Kafka publication to the commit of its projection batch (max %s ms);"
+                        + " write -> visible = from ingest's answer to an events batch until GET"
+                        + " metrics?position=<its position> answers fresh (includes ingest's outbox relay and up to"
+                        + " 50 ms of the read's polling)", elapsed, eventBatch, eventsPerSecond,
+                thingBatch, thingsPerSecond, eventsSent.get(), thingsSent.get(), lag.path("maxMs").asText()));
+    }
+
+    private interface Step {
+        void run(long n) throws Exception;
+    }
+
+    /** A thread that runs {@code step} every {@code periodNanos} until {@code end}, catching up if it falls behind. */
+    private static Thread paced(String name, long end, double periodNanos, AtomicBoolean failed, Step step) {
+        return new Thread(() -> {
+            long start = System.nanoTime();
+            try {
+                for (long n = 0; ; n++) {
+                    long due = start + (long) (n * periodNanos);
+                    if (due >= end || failed.get()) {
+                        return;
+                    }
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                    }
+                    step.run(n);
+                }
+            } catch (Exception e) {
+                failed.set(true);
+                Benchmark.say(name + " failed: " + e);
+            }
+        }, name);
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------------------
+
+    /** Waits until metrics-service has applied {@code position} of {@code group}. */
+    private static void awaitApplied(Stack stack, UUID group, String position, Duration atMost)
+            throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (System.nanoTime() < deadline) {
+            JsonNode answer = stack.getJson(stack.metrics + "/groups/" + group + "/metrics?position=" + position);
+            if (!answer.path("_freshness").path("stale").asBoolean()) {
+                return;
+            }
+        }
+        throw new IllegalStateException("metrics-service did not apply " + position + " within " + atMost);
+    }
+
+    /**
+     * POSTs a batch, retrying for a minute while ingest-service restarts (connection refused: nothing was sent) or
+     * answers 503 (quota-service restarting: ingest wrote nothing). Load batches carry an Idempotency-Key, so even
+     * a repeat of a batch that was written would write nothing twice.
+     */
+    private static HttpResponse<String> post(Stack stack, String url, String json, String idempotencyKey)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            try {
+                return stack.send(request, 200);
+            } catch (ConnectException | IllegalStateException e) {
+                boolean unavailable = e instanceof ConnectException || e.getMessage().contains(" answered 503:");
+                if (!unavailable || attempt == 60) {
+                    throw e;
+                }
+                Benchmark.say("ingest-service unavailable, retrying: " + e.getMessage().lines().findFirst().orElse(""));
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private static List<String> ids(HttpResponse<String> answer) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode id : Stack.JSON.readTree(answer.body()).get("created")) {
+            if (id.isNull()) {
+                throw new IllegalStateException("an item of a load batch failed: " + answer.body());
+            }
+            ids.add(id.asText());
+        }
+        return ids;
     }
 }

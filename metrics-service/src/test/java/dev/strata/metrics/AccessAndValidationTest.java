@@ -1,16 +1,19 @@
 package dev.strata.metrics;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 @QuarkusTest
@@ -48,9 +51,32 @@ class AccessAndValidationTest {
                     .contentType("application/problem+json")
                     .body("type", equalTo("https://strata.dev/problems/forbidden"));
             given().auth().oauth2(token).get("/admin/projections/rebuild").then().statusCode(403);
+            given().auth().oauth2(token).get("/admin/projections/lag").then().statusCode(403);
         }
         given().post("/admin/projections/rebuild").then().statusCode(401);
         given().get("/admin/projections/rebuild").then().statusCode(401);
+        given().get("/admin/projections/lag").then().statusCode(401);
+    }
+
+    @Test
+    void shouldReportTheProjectionLagOfWhatWasAppliedSinceAGivenTime() {
+        CreatorScenario.main();
+        JsonNode all = Api.json(given().auth().oauth2(TestTokens.admin()).get("/admin/projections/lag")
+                .then().statusCode(200).extract().asString());
+        assertThat(all.path("batches").asInt()).isPositive();
+        assertThat(all.path("events").asInt()).isGreaterThanOrEqualTo(all.path("batches").asInt());
+        assertThat(all.path("p50Ms").asLong()).isNotNegative().isLessThanOrEqualTo(all.path("p99Ms").asLong());
+        assertThat(all.path("p99Ms").asLong()).isLessThanOrEqualTo(all.path("maxMs").asLong());
+
+        JsonNode none = Api.json(given().auth().oauth2(TestTokens.admin())
+                .queryParam("since", Instant.now().plusSeconds(3600).toString()).get("/admin/projections/lag")
+                .then().statusCode(200).extract().asString());
+        assertThat(none.path("events").asInt()).isZero();
+        assertThat(none.path("p99Ms").isNull()).isTrue();
+
+        given().auth().oauth2(TestTokens.admin()).queryParam("since", "yesterday").get("/admin/projections/lag")
+                .then().statusCode(422).contentType("application/problem+json")
+                .body("errors[0].field", equalTo("since"));
     }
 
     @Test

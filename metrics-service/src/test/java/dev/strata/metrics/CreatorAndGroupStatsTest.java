@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.metrics.Scenario.Knowledge;
 import dev.strata.metrics.Scenario.LogEntry;
 import dev.strata.metrics.Scenario.Thing;
+import dev.strata.model.events.EventType;
 import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
@@ -32,7 +34,9 @@ import static dev.strata.metrics.Expected.WEEK_START;
 import static dev.strata.metrics.Expected.assertDecimal;
 import static dev.strata.metrics.Expected.assertThing;
 import static dev.strata.metrics.Expected.day;
+import static dev.strata.metrics.CreatorScenario.ago;
 import static dev.strata.metrics.Expected.ratio;
+import static dev.strata.metrics.Scenario.props;
 import static dev.strata.metrics.TestClock.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -90,6 +94,51 @@ class CreatorAndGroupStatsTest {
         JsonNode hal = Api.get(s.group, "/groups/" + s.group + "/creators/" + s.id("U5") + "/stats").path("_computed");
         assertThat(hal.path("isActive").asBoolean()).isTrue();
         assertDecimal(hal.path("averageEngagement"), BigDecimal.ZERO, "no content: 0");
+    }
+
+    @Test
+    void shouldCountPeopleActiveThisWeekOnceWhateverTheOrderTheirEventsArrive() {
+        Scenario s = new Scenario();
+        s.groupCreated(ago(Duration.ofDays(40)));
+        s.things(ago(Duration.ofDays(40)), "P", "user", "Pia", props("{}"), "Q", "creator", "Quinn", props("{}"),
+                "V", "video", "Clip", props("{}"));
+        StreamWriter.send(s.envelopes);
+        assertThat(activeUsersAfter(s, Scenario.login("P", ago(Duration.ofDays(20))))).as("last seen 20 days ago")
+                .isZero();
+        assertThat(activeUsersAfter(s, Scenario.login("P", ago(Duration.ofHours(1))),
+                Scenario.login("Q", ago(Duration.ofDays(2))))).as("both seen this week").isEqualTo(2);
+        assertThat(activeUsersAfter(s, Scenario.login("P", ago(Duration.ofDays(15))),
+                Scenario.login("Q", ago(Duration.ofMinutes(5))), Scenario.content("Q", "viewed", "V",
+                        ago(Duration.ofDays(30))))).as("back-filled and later events move nobody twice").isEqualTo(2);
+        assertThat(activeUsersAfter(s, Scenario.login("P", ago(Duration.ofDays(1))))).isEqualTo(2);
+    }
+
+    @Test
+    void shouldCountApiCallsThatClientsLogThroughIngestAsQuotaServiceDoes() {
+        Scenario s = new Scenario();
+        s.groupCreated(ago(Duration.ofDays(2)));
+        s.things(ago(Duration.ofDays(2)), "A", "user", "Ada", props("{}"));
+        // events:batch takes api_call with an optional metadata.count; the meter writes data.count
+        s.events(ago(Duration.ofHours(3)),
+                new Scenario.Activity(EventType.API_CALL, "A", null, ago(Duration.ofHours(4)), props("{\"count\":3}")),
+                new Scenario.Activity(EventType.API_CALL, "A", null, ago(Duration.ofHours(4)), null));
+        s.apiCalls(5, ago(Duration.ofHours(1)));
+        StreamWriter.send(s.envelopes);
+
+        JsonNode computed = Api.get(s.group, "/groups/" + s.group + "/metrics", Map.of("position", s.lastEventId()))
+                .path("_computed");
+        assertThat(computed.path("apiCallsThisMonth").asLong()).isEqualTo(3 + 1 + 5);
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM metrics.rejected_events WHERE payload LIKE ?",
+                "%" + s.group + "%")).isZero();
+    }
+
+    /** Publishes the events as one batch, then reads activeUsers once they are applied. */
+    private static long activeUsersAfter(Scenario s, Scenario.Activity... events) {
+        int sent = s.envelopes.size();
+        s.events(ago(Duration.ofMinutes(1)), events);
+        StreamWriter.send(s.envelopes.subList(sent, s.envelopes.size()));
+        return Api.get(s.group, "/groups/" + s.group + "/metrics", Map.of("position", s.lastEventId()))
+                .path("_computed").path("activeUsers").asLong();
     }
 
     @Test

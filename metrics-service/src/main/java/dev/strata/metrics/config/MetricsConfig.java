@@ -58,6 +58,10 @@ public interface MetricsConfig {
     @WithDefault("8")
     int applyAttempts();
 
+    /** Committed batches of the live consumer whose lag {@code GET /admin/projections/lag} summarises. */
+    @WithDefault("2000")
+    int lagBatches();
+
     /** Rebuilds: replaying the topic into shadow tables. */
     Rebuild rebuild();
 

@@ -72,7 +72,7 @@ public class EventDecoder {
                     facts.add(newConnection(group, event, read(data, ConnectionCreated.class)));
             case EventType.KNOWLEDGE_CREATED ->
                     facts.add(newKnowledge(group, event, read(data, KnowledgeCreated.class)));
-            case EventType.API_CALL -> facts.add(new ApiCalls(group, event.time(), require(data, "count").asLong()));
+            case EventType.API_CALL -> facts.add(new ApiCalls(group, event.time(), apiCallCount(data)));
             case EventType.EVENTS_ARCHIVED -> facts.add(archived(group, data));
             case EventType.THING_UPDATED -> facts.add(thingChange(group, event, data));
             default -> {
@@ -165,6 +165,24 @@ public class EventDecoder {
         return new Activity(group, event.id(), event.type(), actor, recorded.targetId(), event.time(),
                 metadata == null || metadata.isNull() ? null : metadata.toString(),
                 recorded.recordedAt() == null ? event.time() : recorded.recordedAt(), revenue);
+    }
+
+    /**
+     * The calls an {@code api_call} stands for, as quota-service counts them: the meter writes {@code data.count};
+     * a client logging one through ingest's events:batch puts it in {@code metadata.count} (optional, 1 without).
+     */
+    private static long apiCallCount(JsonNode data) {
+        JsonNode count = data == null ? null : data.get("count");
+        if (count == null && data != null && data.path("metadata").isObject()) {
+            count = data.path("metadata").get("count");
+        }
+        if (count == null || count.isNull()) {
+            return 1;
+        }
+        if (!count.isIntegralNumber() || !count.canConvertToLong() || count.asLong() < 0) {
+            throw new InvalidEventException("data", "an api_call count must be a whole number of at least 0");
+        }
+        return count.asLong();
     }
 
     private static <T> T read(JsonNode data, Class<T> type) {

@@ -56,7 +56,7 @@ public class GroupMetricsService {
                         stats.daily(c, groupId, windows.earliestDay(), windows.today()),
                         stats.apiCalls(c, groupId, windows.monthStart()),
                         graph.mostConnected(c, groupId, content, config.topContent()),
-                        stats.activeActors(c, groupId, people, windows.weekStartInstant())).asTuple())
+                        stats.activeActors(c, groupId, people, windows.weekStart())).asTuple())
                 .map(all -> compute(windows, all.getItem1(), all.getItem2(), all.getItem3(), all.getItem4(),
                         all.getItem5(), all.getItem6()));
     }

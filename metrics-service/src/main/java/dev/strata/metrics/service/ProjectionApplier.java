@@ -98,10 +98,14 @@ public class ProjectionApplier {
             ids[i] = decoded.get(i).event().id();
             groups[i] = decoded.get(i).groupId();
         }
-        return pool.withTransaction(tx -> (tables.live() ? writer.holdSwapLockShared(tx) : Uni.createFrom().voidItem())
-                        .chain(() -> writer.recordRejected(tx, rejected))
-                        .chain(() -> writer.markApplied(tx, tables, ids, groups))
-                        .chain(fresh -> {
+        // Statements that do not wait for an earlier answer go out together (pipelined on the transaction's
+        // connection); PostgreSQL still runs them in the order sent, which is the order of the list.
+        return pool.withTransaction(tx -> Uni.combine().all().unis(
+                                tables.live() ? writer.holdSwapLockShared(tx) : Uni.createFrom().voidItem(),
+                                writer.recordRejected(tx, rejected),
+                                writer.markApplied(tx, tables, ids, groups)).asTuple()
+                        .chain(sent -> {
+                            Set<String> fresh = sent.getItem3();
                             List<Decoded> toApply = decoded.stream()
                                     .filter(d -> fresh.contains(d.event().id())).toList();
                             return applyFresh(tx, tables, toApply).replaceWith(toApply.size());
@@ -147,22 +151,30 @@ public class ProjectionApplier {
             positions.put(event.groupId(), new Position(event.groupId(), event.event().id(), event.event().type(),
                     event.publishedAt()));
         }
-        // Inserts first: they report what was really new, and later statements count only that.
-        return writer.insertThings(tx, t, things).invoke(rollups::things)
-                .chain(() -> writer.updateThings(tx, t, changes.values())).invoke(rollups::propertyBytes)
-                .chain(() -> writer.insertConnections(tx, t, connections)).invoke(rollups::connections)
-                .chain(() -> writer.insertKnowledge(tx, t, knowledge)).invoke(rollups::knowledge)
-                .chain(() -> writer.addThingConnections(tx, t, rollups.thingConnections.values()))
-                .chain(() -> writer.addConnectionCounts(tx, t, rollups.connectionCounts()))
-                .chain(() -> writer.addGroupTotals(tx, t, rollups.groupTotals()))
-                .chain(() -> writer.addThingTypes(tx, t, rollups.thingTypes.values()))
-                .chain(() -> writer.addDaily(tx, t, rollups.daily.values()))
-                .chain(() -> writer.addThingActivity(tx, t, rollups.thingActivity.values()))
-                .chain(() -> writer.addActorEventTypes(tx, t, rollups.actorTypes.values()))
-                .chain(() -> writer.insertRecentEvents(tx, t, recent))
-                .chain(() -> writer.removeArchived(tx, t, archived))
-                .chain(() -> writer.addApiCalls(tx, t, rollups.apiCalls.values()))
-                .chain(() -> writer.movePositions(tx, t, positions.values()));
+        // Inserts first: they report what was really new, and the rollups count only that. An update of a thing
+        // the batch also creates comes after its insert, as in the stream.
+        return Uni.combine().all().unis(writer.insertThings(tx, t, things),
+                        writer.updateThings(tx, t, changes.values()),
+                        writer.insertConnections(tx, t, connections),
+                        writer.insertKnowledge(tx, t, knowledge)).asTuple()
+                .invoke(inserted -> {
+                    rollups.things(inserted.getItem1());
+                    rollups.propertyBytes(inserted.getItem2());
+                    rollups.connections(inserted.getItem3());
+                    rollups.knowledge(inserted.getItem4());
+                })
+                .chain(() -> Uni.combine().all().unis(
+                        writer.addThingConnections(tx, t, rollups.thingConnections.values()),
+                        writer.addConnectionCounts(tx, t, rollups.connectionCounts()),
+                        writer.addGroupTotals(tx, t, rollups.groupTotals()),
+                        writer.addThingTypes(tx, t, rollups.thingTypes.values()),
+                        writer.addDaily(tx, t, rollups.daily.values()),
+                        writer.addThingActivity(tx, t, rollups.thingActivity.values()),
+                        writer.addActorEventTypes(tx, t, rollups.actorTypes.values()),
+                        writer.insertRecentEvents(tx, t, recent),
+                        writer.removeArchived(tx, t, archived),
+                        writer.addApiCalls(tx, t, rollups.apiCalls.values()),
+                        writer.movePositions(tx, t, positions.values())).discardItems());
     }
 
     private static String payload(byte[] value) {

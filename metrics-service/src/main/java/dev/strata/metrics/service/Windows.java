@@ -27,10 +27,6 @@ public record Windows(Instant now, LocalDate today, LocalDate monthStart, LocalD
                 now.minus(activeWindow));
     }
 
-    public Instant weekStartInstant() {
-        return weekStart.atStartOfDay(ZoneOffset.UTC).toInstant();
-    }
-
     public boolean inMonth(LocalDate day) {
         return !day.isBefore(monthStart) && !day.isAfter(today);
     }

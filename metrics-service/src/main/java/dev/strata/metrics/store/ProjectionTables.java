@@ -9,7 +9,7 @@ public record ProjectionTables(String prefix) {
 
     public static final ProjectionTables LIVE = new ProjectionTables("");
 
-    /** Must match the prefix rebuilds pass to create_projection_tables / swap_projection_tables (V2). */
+    /** Must match the prefix rebuilds pass to create_projection_tables / swap_projection_tables (V2, V3). */
     public static final ProjectionTables SHADOW = new ProjectionTables("shadow_");
 
     public boolean live() {
@@ -66,5 +66,9 @@ public record ProjectionTables(String prefix) {
 
     public String apiCallsMonthly() {
         return prefix + "api_calls_monthly";
+    }
+
+    public String groupLastActive() {
+        return prefix + "group_last_active";
     }
 }

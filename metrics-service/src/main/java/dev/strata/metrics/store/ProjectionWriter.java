@@ -403,7 +403,13 @@ public class ProjectionWriter {
                 .replaceWithVoid();
     }
 
-    /** Per-thing activity; the thing's type is copied from the things projection so reads need no join. */
+    /**
+     * Per-thing activity; the thing's type is copied from the things projection so reads need no join. In the same
+     * statement, every thing whose latest day as actor (or known type) changed moves in {@code group_last_active}:
+     * one off its old day, one onto its new day. {@code before} reads the rows as they were before the upsert (one
+     * snapshot for the whole statement), and no other transaction writes a group's rows meanwhile: a group's
+     * events come from one partition, applied by one consumer.
+     */
     public Uni<Void> addThingActivity(SqlClient tx, ProjectionTables t, Collection<ThingActivityDelta> deltas) {
         int n = deltas.size();
         if (n == 0) {
@@ -425,18 +431,35 @@ public class ProjectionWriter {
             last[i] = utc(d.lastActiveAt());
             i++;
         }
-        return tx.preparedQuery("INSERT INTO " + t.thingActivity() + " AS a (group_id, thing_id, thing_type,"
+        return tx.preparedQuery("WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[],"
+                        + " $5::text[]::numeric[], $6::timestamptz[]) AS d(g, id, actor, involving, revenue, last)),"
+                        + " before AS (SELECT a.group_id, a.thing_id, a.thing_type,"
+                        + " (a.last_active_at AT TIME ZONE 'UTC')::date AS day"
+                        + " FROM " + t.thingActivity() + " a JOIN d ON a.group_id = d.g AND a.thing_id = d.id),"
+                        + " after AS (INSERT INTO " + t.thingActivity() + " AS a (group_id, thing_id, thing_type,"
                         + " events_as_actor, events_involving, revenue, last_active_at)"
-                        + " SELECT d.g, d.id, th.type, d.actor, d.involving, d.revenue, d.last"
-                        + " FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[], $5::text[]::numeric[],"
-                        + " $6::timestamptz[]) AS d(g, id, actor, involving, revenue, last)"
-                        + " LEFT JOIN " + t.things() + " th ON th.group_id = d.g AND th.id = d.id"
+                        // coalesce stops at the first value: only new or untyped rows look up the thing
+                        + " SELECT d.g, d.id, coalesce(b.thing_type, (SELECT th.type FROM " + t.things() + " th"
+                        + " WHERE th.group_id = d.g AND th.id = d.id)), d.actor, d.involving, d.revenue, d.last"
+                        + " FROM d LEFT JOIN before b ON b.group_id = d.g AND b.thing_id = d.id"
                         + " ON CONFLICT (group_id, thing_id) DO UPDATE SET"
                         + " thing_type = coalesce(a.thing_type, excluded.thing_type),"
                         + " events_as_actor = a.events_as_actor + excluded.events_as_actor,"
                         + " events_involving = a.events_involving + excluded.events_involving,"
                         + " revenue = a.revenue + excluded.revenue,"
-                        + " last_active_at = greatest(a.last_active_at, excluded.last_active_at)")
+                        + " last_active_at = greatest(a.last_active_at, excluded.last_active_at)"
+                        + " RETURNING a.group_id, a.thing_id, a.thing_type,"
+                        + " (a.last_active_at AT TIME ZONE 'UTC')::date AS day),"
+                        + " moves AS (SELECT b.group_id, b.day, b.thing_type, -1 AS n FROM before b JOIN after x"
+                        + " USING (group_id, thing_id)"
+                        + " WHERE (b.day, b.thing_type) IS DISTINCT FROM (x.day, x.thing_type)"
+                        + " UNION ALL SELECT x.group_id, x.day, x.thing_type, 1 FROM after x"
+                        + " LEFT JOIN before b USING (group_id, thing_id)"
+                        + " WHERE (b.day, b.thing_type) IS DISTINCT FROM (x.day, x.thing_type))"
+                        + " INSERT INTO " + t.groupLastActive() + " AS l (group_id, day, thing_type, things)"
+                        + " SELECT group_id, day, thing_type, sum(n) FROM moves"
+                        + " WHERE day IS NOT NULL AND thing_type IS NOT NULL GROUP BY 1, 2, 3"
+                        + " ON CONFLICT (group_id, day, thing_type) DO UPDATE SET things = l.things + excluded.things")
                 .execute(Tuple.of(groups, things, asActor, involving, revenue, last))
                 .replaceWithVoid();
     }

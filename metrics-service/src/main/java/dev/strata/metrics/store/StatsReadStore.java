@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -129,11 +128,11 @@ public class StatsReadStore {
                 .map(rows -> rows.size() == 0 ? 0L : rows.iterator().next().getLong(0));
     }
 
-    /** Things of the given types whose last event as actor is at or after {@code since}. */
-    public Uni<Long> activeActors(SqlClient client, UUID groupId, String[] types, Instant since) {
-        return client.preparedQuery("SELECT count(*) FROM thing_activity WHERE group_id = $1"
-                        + " AND last_active_at >= $2 AND thing_type = ANY($3::text[])")
-                .execute(Tuple.of(groupId, since.atOffset(ZoneOffset.UTC), types))
+    /** Things of the given types whose last event as actor happened on {@code since} or a later UTC day. */
+    public Uni<Long> activeActors(SqlClient client, UUID groupId, String[] types, LocalDate since) {
+        return client.preparedQuery("SELECT coalesce(sum(things), 0)::bigint FROM group_last_active"
+                        + " WHERE group_id = $1 AND day >= $2 AND thing_type = ANY($3::text[])")
+                .execute(Tuple.of(groupId, since, types))
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 }
