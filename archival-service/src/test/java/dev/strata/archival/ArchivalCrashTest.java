@@ -15,7 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -69,10 +69,15 @@ class ArchivalCrashTest {
         crashPoints.reset();
     }
 
+    /**
+     * {@code passes}: how many times the point is passed before the replica dies. Uploads run several at once, so
+     * with passes &gt; 0 the replica dies with objects of several pages in every state (planned, uploaded, verified,
+     * committed).
+     */
     @ParameterizedTest
-    @ValueSource(strings = {CrashPoints.AFTER_PLAN, CrashPoints.AFTER_UPLOAD, CrashPoints.AFTER_VERIFY,
-            CrashPoints.AFTER_DELETE, CrashPoints.BEFORE_MANIFEST})
-    void shouldLoseAndDuplicateNothingWhenTheReplicaDiesAndTheNextRunFinishes(String point) {
+    @CsvSource({"afterPlan, 0", "afterUpload, 0", "afterVerify, 0", "afterDelete, 0", "beforeManifest, 0",
+            "afterPlan, 2", "afterUpload, 2", "afterVerify, 3", "afterDelete, 2"})
+    void shouldLoseAndDuplicateNothingWhenTheReplicaDiesAndTheNextRunFinishes(String point, int passes) {
         UUID group = UUID.randomUUID();
         // 120 old events over three days: pages of 50 make objects of 30+20, 30+20 and 20 (five objects).
         List<Event> old = new ArrayList<>();
@@ -86,7 +91,7 @@ class ArchivalCrashTest {
         Set<UUID> all = ids(old);
         all.addAll(ids(young));
 
-        crashPoints.crashAt(point);
+        crashPoints.crashAt(point, passes);
         String crashed = startGroupRun(group, 365);
         // The dead replica's run is reported failed once its heartbeat is older than the timeout.
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
@@ -95,7 +100,7 @@ class ArchivalCrashTest {
         assertThat(failed.getString("error")).contains("no heartbeat");
         assertThat(failed.getBoolean("stale")).isFalse();
         assertEveryEventInExactlyOnePlace(group, all);
-        if (!point.equals(CrashPoints.AFTER_DELETE) && !point.equals(CrashPoints.BEFORE_MANIFEST)) {
+        if (passes == 0 && !point.equals(CrashPoints.AFTER_DELETE) && !point.equals(CrashPoints.BEFORE_MANIFEST)) {
             assertThat(hotIds(group)).as("nothing leaves the hot store before its object is verified")
                     .isEqualTo(all);
         }

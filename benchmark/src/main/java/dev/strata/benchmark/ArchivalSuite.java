@@ -1,10 +1,300 @@
 package dev.strata.benchmark;
 
-/** Placeholder: being written. */
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.http.HttpResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * archival-service end to end: 100,000 events older than the cut-off, loaded through ingest's {@code events:batch}
+ * (which takes any past timestamp) before the clock starts, then one group run ({@code POST
+ * /groups/{g}/archival}) timed until {@code GET /archival/runs/{id}} reports it finished: select, gzip NDJSON, upload
+ * to the S3 server, read back, delete from the hot store, manifest. The raw baseline, in the same run, takes a copy
+ * of the same rows (made untimed, in a scratch table shaped and indexed like {@code ingest.events}) and times what
+ * archiving costs without S3 or any bookkeeping: keyset-paged SELECT in the service's batch size, gzip NDJSON in
+ * memory, DELETE of each page. {@code STRATA_BENCH_ARCHIVAL_EVENTS} (100000), {@code _DAYS} (10: how many UTC days
+ * the events span, which sets how many objects a page makes) and {@code _RUNS} (3) change the scenario.
+ */
 final class ArchivalSuite implements Benchmark.Suite {
 
+    private static final int DAYS_CUTOFF = 365;
+    private static final int EVENTS_PER_REQUEST = 10_000;
+    private static final String SCRATCH = "strata_bench_archival.events";
+    private static final JsonFactory JSON = Stack.JSON.getFactory();
+
     @Override
-    public void run(Stack stack, Report report) {
-        throw new UnsupportedOperationException("the archival suite is not written yet");
+    public void run(Stack stack, Report report) throws Exception {
+        int events = Integer.parseInt(Stack.env("STRATA_BENCH_ARCHIVAL_EVENTS", "100000"));
+        int days = Integer.parseInt(Stack.env("STRATA_BENCH_ARCHIVAL_DAYS", "10"));
+        int runs = Integer.parseInt(Stack.env("STRATA_BENCH_ARCHIVAL_RUNS", "3"));
+        Settle pace = new Settle(stack);
+        UUID group = stack.createGroup("benchmark archival", "enterprise");
+        Benchmark.say("archival benchmark group " + group);
+        String actor = createdIds(postRetrying(stack, stack.ingest + "/groups/" + group + "/things:batch",
+                "{\"items\":[{\"type\":\"user\",\"name\":\"archival benchmark actor\"}]}")).get(0);
+        int batchSize = stack.getJson(stack.archival + "/archival/status?groupId=" + group)
+                .path("config").path("batchSize").asInt(1000);
+
+        Stats strata = new Stats();
+        Stats raw = new Stats();
+        long objects = 0;
+        long serverMillis = 0;
+        try (Connection db = stack.jdbc()) {
+            scratchTable(db);
+            for (int run = 0; run < runs; run++) {
+                Instant cutoff = load(stack, pace, group, actor, events, days, run);
+                copyToScratch(db, group, cutoff, events);
+
+                long start = System.nanoTime();
+                JsonNode finished = archive(stack, group);
+                long elapsed = System.nanoTime() - start;
+                strata.add(elapsed);
+                check(db, group, cutoff, events, finished);
+                objects += finished.path("batches").size();
+                serverMillis += finished.path("totalTime").asLong();
+
+                long rawElapsed = rawArchive(db, group, cutoff, batchSize);
+                raw.add(rawElapsed);
+                if (count(db, SCRATCH, group, cutoff) != 0) {
+                    throw new IllegalStateException("the raw baseline left rows behind");
+                }
+                Benchmark.say(String.format(Locale.ROOT, "archival run %d: %,.0f ms (service: %,d ms, %d objects),"
+                                + " raw %,.0f ms", run + 1, elapsed / 1e6, finished.path("totalTime").asLong(),
+                        finished.path("batches").size(), rawElapsed / 1e6));
+            }
+        } finally {
+            try (Connection db = stack.jdbc(); Statement sql = db.createStatement()) {
+                sql.execute("DROP SCHEMA IF EXISTS strata_bench_archival CASCADE");
+            }
+        }
+        double ratio = strata.median() / raw.median();
+        report.timed("archive " + String.format(Locale.ROOT, "%,d", events) + " events", events, strata, raw,
+                "< 5 s and <= 2x raw", strata.median() < 5000 && ratio <= 2.0);
+        report.note(String.format(Locale.ROOT, "archival: %,d events over %d UTC days per run, pages of %d, %.0f"
+                        + " objects per run on average; timed from POST /groups/{g}/archival until GET"
+                        + " /archival/runs/{id} reports it succeeded (polled every 50 ms; the service's own"
+                        + " totalTime averaged %,.0f ms). Checked: totalArchived = %,d and no event older than"
+                        + " the cut-off left hot. Raw: keyset SELECT + gzip NDJSON in memory + DELETE per page"
+                        + " (autocommit), same rows and batch size, no S3.", events, days, batchSize,
+                (double) objects / runs, (double) serverMillis / runs, events));
+    }
+
+    /** Logs {@code events} events of the group spread over {@code days} UTC days well before the cut-off. */
+    private static Instant load(Stack stack, Settle pace, UUID group, String actor, int events, int days, int run)
+            throws Exception {
+        Instant now = Instant.now();
+        Instant first = now.truncatedTo(ChronoUnit.DAYS).minus(DAYS_CUTOFF + 30L + days, ChronoUnit.DAYS);
+        long spacingMillis = Duration.ofDays(days).toMillis() / events;
+        String url = stack.ingest + "/groups/" + group + "/events:batch";
+        String position = null;
+        for (int from = 0; from < events; from += EVENTS_PER_REQUEST) {
+            int to = Math.min(events, from + EVENTS_PER_REQUEST);
+            StringBuilder body = new StringBuilder((to - from) * 200).append("{\"items\":[");
+            for (int i = from; i < to; i++) {
+                Instant at = first.plusMillis(i * spacingMillis + run); // distinct times in every run
+                body.append(i == from ? "" : ",").append("{\"type\":\"");
+                switch (i % 3) {
+                    case 0 -> body.append("user_login\",\"metadata\":{\"device\":\"web\",\"n\":").append(i)
+                            .append('}');
+                    case 1 -> body.append("content_event\",\"metadata\":{\"action\":\"view\",\"n\":").append(i)
+                            .append('}');
+                    default -> body.append("revenue_generated\",\"metadata\":{\"amount\":")
+                            .append(i % 100).append(".99,\"currency\":\"EUR\"}");
+                }
+                body.append(",\"actorId\":\"").append(actor).append("\",\"timestamp\":\"").append(at).append("\"}");
+            }
+            body.append("]}");
+            JsonNode answer = Stack.JSON.readTree(postRetrying(stack, url, body.toString()).body());
+            if (answer.path("summary").path("success").asInt() != to - from) {
+                throw new IllegalStateException("ingest did not log every event: " + answer.path("summary"));
+            }
+            position = answer.path("position").asText(null);
+        }
+        pace.after(group, position);
+        return now.minus(DAYS_CUTOFF, ChronoUnit.DAYS);
+    }
+
+    /** Starts the group's run and waits for its end; another run being active is waited out. */
+    private static JsonNode archive(Stack stack, UUID group) throws Exception {
+        String id = null;
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (id == null) {
+            try {
+                id = Stack.JSON.readTree(stack.post(stack.archival + "/groups/" + group + "/archival?daysCutoff="
+                        + DAYS_CUTOFF, "", 202).body()).get("id").asText();
+            } catch (IllegalStateException busy) {
+                if (!busy.getMessage().contains(" 409") || System.nanoTime() > deadline) {
+                    throw busy;
+                }
+                Thread.sleep(200);
+            }
+        }
+        while (true) {
+            JsonNode run = stack.getJson(stack.archival + "/archival/runs/" + id);
+            String status = run.path("status").asText();
+            if (!"running".equals(status)) {
+                if (!"succeeded".equals(status)) {
+                    throw new IllegalStateException("archival run " + id + " " + status + ": " + run.path("error"));
+                }
+                return run;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("archival run " + id + " still running after 5 minutes");
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private static void check(Connection db, UUID group, Instant cutoff, int events, JsonNode run)
+            throws SQLException {
+        if (run.path("totalArchived").asLong() != events || run.path("totalFailed").asLong() != 0) {
+            throw new IllegalStateException("archival run archived " + run.path("totalArchived") + " and failed "
+                    + run.path("totalFailed") + " instead of " + events);
+        }
+        long hot = count(db, "ingest.events", group, cutoff);
+        if (hot != 0) {
+            throw new IllegalStateException(hot + " events older than the cut-off are still hot");
+        }
+    }
+
+    private static void scratchTable(Connection db) throws SQLException {
+        try (Statement sql = db.createStatement()) {
+            sql.execute("CREATE SCHEMA IF NOT EXISTS strata_bench_archival");
+            sql.execute("DROP TABLE IF EXISTS " + SCRATCH);
+            sql.execute("CREATE TABLE " + SCRATCH + " (LIKE ingest.events INCLUDING ALL)");
+        }
+    }
+
+    /** Untimed: the same rows as the hot store holds, for the raw baseline. */
+    private static void copyToScratch(Connection db, UUID group, Instant cutoff, int events) throws SQLException {
+        try (PreparedStatement copy = db.prepareStatement("INSERT INTO " + SCRATCH
+                + " SELECT * FROM ingest.events WHERE group_id = ? AND \"timestamp\" < ?")) {
+            copy.setObject(1, group);
+            copy.setTimestamp(2, Timestamp.from(cutoff));
+            if (copy.executeUpdate() != events) {
+                throw new IllegalStateException("expected " + events + " old events of the group in ingest.events");
+            }
+        }
+        try (Statement sql = db.createStatement()) {
+            sql.execute("ANALYZE " + SCRATCH);
+        }
+    }
+
+    /** Keyset pages of {@code batchSize}: SELECT, gzip NDJSON in memory, DELETE by id; returns nanoseconds. */
+    private static long rawArchive(Connection db, UUID group, Instant cutoff, int batchSize)
+            throws SQLException, IOException {
+        String columns = "SELECT id, group_id, type, actor_id, target_id, \"timestamp\", metadata::text, recorded_at"
+                + " FROM " + SCRATCH + " WHERE group_id = ? AND \"timestamp\" < ?";
+        long start = System.nanoTime();
+        try (PreparedStatement first = db.prepareStatement(columns + " ORDER BY \"timestamp\", id LIMIT ?");
+             PreparedStatement next = db.prepareStatement(columns + " AND (\"timestamp\", id) > (?, ?)"
+                     + " ORDER BY \"timestamp\", id LIMIT ?");
+             PreparedStatement delete = db.prepareStatement("DELETE FROM " + SCRATCH + " WHERE id = ANY(?)")) {
+            first.setObject(1, group);
+            first.setTimestamp(2, Timestamp.from(cutoff));
+            first.setInt(3, batchSize);
+            PreparedStatement page = first;
+            while (true) {
+                List<UUID> ids = new ArrayList<>(batchSize);
+                Timestamp lastTime = null;
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                try (ResultSet rows = page.executeQuery();
+                     GZIPOutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
+                    while (rows.next()) {
+                        ids.add((UUID) rows.getObject(1));
+                        lastTime = rows.getTimestamp(6);
+                        gzip.write(line(rows));
+                        gzip.write('\n');
+                    }
+                }
+                if (ids.isEmpty()) {
+                    break;
+                }
+                delete.setArray(1, db.createArrayOf("uuid", ids.toArray()));
+                delete.executeUpdate();
+                if (ids.size() < batchSize) {
+                    break;
+                }
+                next.setObject(1, group);
+                next.setTimestamp(2, Timestamp.from(cutoff));
+                next.setTimestamp(3, lastTime);
+                next.setObject(4, ids.get(ids.size() - 1));
+                next.setInt(5, batchSize);
+                page = next;
+            }
+        }
+        return System.nanoTime() - start;
+    }
+
+    /** The NDJSON line archival-service writes: every column, fixed field order, metadata verbatim. */
+    private static byte[] line(ResultSet row) throws SQLException, IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(320);
+        try (JsonGenerator json = JSON.createGenerator(out)) {
+            json.writeStartObject();
+            json.writeStringField("id", row.getString(1));
+            json.writeStringField("groupId", row.getString(2));
+            json.writeStringField("type", row.getString(3));
+            json.writeStringField("actorId", row.getString(4));
+            json.writeStringField("targetId", row.getString(5));
+            json.writeStringField("timestamp", row.getTimestamp(6).toInstant().toString());
+            json.writeFieldName("metadata");
+            json.writeRawValue(row.getString(7));
+            json.writeStringField("recordedAt", row.getTimestamp(8).toInstant().toString());
+            json.writeEndObject();
+        }
+        return out.toByteArray();
+    }
+
+    private static long count(Connection db, String table, UUID group, Instant cutoff) throws SQLException {
+        try (PreparedStatement count = db.prepareStatement("SELECT count(*) FROM " + table
+                + " WHERE group_id = ? AND \"timestamp\" < ?")) {
+            count.setObject(1, group);
+            count.setTimestamp(2, Timestamp.from(cutoff));
+            try (ResultSet rows = count.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
+    }
+
+    /**
+     * The services may be restarted by someone else for a few seconds: connection refused, and 503 while ingest
+     * cannot reach quota-service, are retried for a minute.
+     */
+    private static HttpResponse<String> postRetrying(Stack stack, String url, String body) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return stack.post(url, body, 200);
+            } catch (ConnectException | IllegalStateException e) {
+                if (attempt == 60 || e instanceof IllegalStateException && !e.getMessage().contains(" 503:")) {
+                    throw e;
+                }
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    private static List<String> createdIds(HttpResponse<String> response) throws IOException {
+        List<String> ids = new ArrayList<>();
+        Stack.JSON.readTree(response.body()).get("created").forEach(id -> ids.add(id.asText()));
+        return ids;
     }
 }

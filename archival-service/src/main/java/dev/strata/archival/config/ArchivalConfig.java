@@ -51,6 +51,14 @@ public interface ArchivalConfig {
     @WithDefault("8388608")
     long multipartPartSize();
 
+    /**
+     * Objects of a run being written, uploaded and read back at the same time (on as many threads). An upload is
+     * mostly waiting for the store, so a few in flight hide that wait; commits still follow the order in which
+     * the objects were planned.
+     */
+    @WithDefault("4")
+    int uploadConcurrency();
+
     /** Uploads of one object before a read-back mismatch fails the run. */
     @WithDefault("3")
     int uploadAttempts();

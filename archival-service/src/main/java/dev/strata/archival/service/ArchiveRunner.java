@@ -30,15 +30,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Executes archive runs on a thread of its own: finish what earlier runs left, then for each group page through
  * its events older than the cut-off by {@code (timestamp, id)}, turn each (group, day) slice of a page into one
- * object (planned in the database before anything is uploaded), upload and verify it, then commit it; finally
- * write the run's manifest. Any failure fails the run with its reason and leaves every object in a state the
- * next run finishes; nothing leaves the hot store unless its object was verified.
+ * object (planned in the database before anything is uploaded), upload and verify it (several at once, see
+ * {@link UploadWindow}), then commit it, in plan order; finally write the run's manifest. Any failure fails the
+ * run with its reason and leaves every object in a state the next run finishes; nothing leaves the hot store
+ * unless its object was verified.
  */
 @ApplicationScoped
 public class ArchiveRunner {
@@ -94,15 +97,11 @@ public class ArchiveRunner {
     private record Target(UUID groupId, Instant cutoff, long eligible) {
     }
 
-    /** The objects of the page in flight, to report what a failure left unarchived. */
-    private static final class InFlight {
-        final List<ObjectRow> pending = new ArrayList<>();
-        long startedNanos;
-    }
-
     private void execute(RunRow run) {
+        crashPoints.runStarting();
         Lease lease = leases.begin(run.id());
-        InFlight inFlight = new InFlight();
+        UploadWindow window = new UploadWindow(lease, archiver, format, crashPoints, config.uploadConcurrency());
+        AtomicInteger parts = new AtomicInteger(); // a run is never resumed under its id: its parts start at 1
         try {
             bucket.ensureBucket();
             manifests.writeMissing();
@@ -111,9 +110,10 @@ public class ArchiveRunner {
             Db.await(runs.started(pool, run.id(), targets.size(), eligible));
             archiver.finishUnfinished(lease);
             for (Target target : targets) {
-                archiveGroup(lease, target, inFlight);
-                Db.await(runs.groupDone(pool, run.id()));
+                archiveGroup(lease, target, window, parts);
+                window.then(() -> Db.await(runs.groupDone(pool, run.id())));
             }
+            window.drain();
             String manifest = manifests.write(lease);
             Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
                     .chain(() -> runs.succeed(tx, run.id()))));
@@ -123,8 +123,10 @@ public class ArchiveRunner {
         } catch (LeaseLostException lost) {
             LOG.warnf("Archive run %s stopped: %s", run.id(), lost.getMessage());
         } catch (RuntimeException e) {
-            fail(run.id(), inFlight, e);
+            window.close(); // the uploads under way end before the failure is recorded
+            fail(run.id(), window, e);
         } finally {
+            window.close();
             leases.end(lease);
         }
     }
@@ -150,64 +152,60 @@ public class ArchiveRunner {
         return targets;
     }
 
-    private void archiveGroup(Lease lease, Target target, InFlight inFlight) {
-        Instant afterTime = null;
-        UUID afterId = null;
+    /**
+     * Selects and plans the group's pages; their objects go to the window, which uploads them once they are
+     * recorded as planned, and commits them. The next page is read, and the run's thread goes on, while the current
+     * one is recorded.
+     */
+    private void archiveGroup(Lease lease, Target target, UploadWindow window, AtomicInteger parts) {
         int batchSize = Math.max(1, config.batchSize());
-        while (true) {
-            List<EventRow> page = Db.await(eventLog.page(eventsPool, target.groupId(), target.cutoff(), afterTime,
-                    afterId, batchSize));
+        CompletableFuture<List<EventRow>> next = page(target, null, null, batchSize);
+        while (next != null) {
+            CompletableFuture<List<EventRow>> reading = next;
+            List<EventRow> page = Db.await(Uni.createFrom().completionStage(reading));
             if (page.isEmpty()) {
                 return;
             }
             EventRow last = page.get(page.size() - 1);
-            afterTime = last.timestamp();
-            afterId = last.id();
+            next = page.size() < batchSize ? null : page(target, last.timestamp(), last.id(), batchSize);
 
             Map<LocalDate, List<EventRow>> slices = new LinkedHashMap<>();
             for (EventRow event : page) {
                 slices.computeIfAbsent(LocalDate.ofInstant(event.timestamp(), ZoneOffset.UTC),
                         day -> new ArrayList<>()).add(event);
             }
-            List<ObjectRow> planned = plan(lease, target.groupId(), slices);
-            inFlight.pending.clear();
-            inFlight.pending.addAll(planned);
-            inFlight.startedNanos = System.nanoTime();
-            crashPoints.reached(CrashPoints.AFTER_PLAN);
-
-            for (ObjectRow object : planned) {
-                long started = System.nanoTime();
-                byte[] bytes = format.write(slices.get(object.day()));
-                ObjectArchiver.Stored stored = archiver.uploadAndVerify(lease, object, bytes);
-                archiver.commitArchive(lease, object, stored, started, false);
-                inFlight.pending.remove(object);
+            List<ObjectRow> planned = new ArrayList<>(slices.size());
+            for (Map.Entry<LocalDate, List<EventRow>> slice : slices.entrySet()) {
+                planned.add(ObjectArchiver.plan(lease.runId(), target.groupId(), slice.getKey(),
+                        parts.incrementAndGet(), slice.getValue(), null));
             }
-            if (page.size() < batchSize) {
-                return;
+            CompletableFuture<Void> recorded = record(lease, planned, parts.get());
+            for (ObjectRow object : planned) {
+                window.upload(object, slices.get(object.day()), recorded);
             }
         }
     }
 
-    /** Records the page's objects, with their keys and event ids, before any of them is uploaded. */
-    private List<ObjectRow> plan(Lease lease, UUID groupId, Map<LocalDate, List<EventRow>> slices) {
-        return Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                .chain(() -> runs.reserveParts(tx, lease.runId(), slices.size()))
-                .chain(first -> {
-                    List<ObjectRow> planned = new ArrayList<>(slices.size());
-                    int part = first;
-                    for (Map.Entry<LocalDate, List<EventRow>> slice : slices.entrySet()) {
-                        planned.add(ObjectArchiver.plan(lease.runId(), groupId, slice.getKey(), ++part,
-                                slice.getValue(), null));
-                    }
-                    Uni<Void> inserts = Uni.createFrom().voidItem();
-                    for (ObjectRow object : planned) {
-                        inserts = inserts.chain(() -> objects.insertPlanned(tx, object));
-                    }
-                    return inserts.replaceWith(planned);
-                })));
+    /** Starts reading the page of the group's old events after {@code (afterTime, afterId)}. */
+    private CompletableFuture<List<EventRow>> page(Target target, Instant afterTime, UUID afterId, int batchSize) {
+        return eventLog.page(eventsPool, target.groupId(), target.cutoff(), afterTime, afterId, batchSize)
+                .subscribeAsCompletionStage();
     }
 
-    private void fail(UUID runId, InFlight inFlight, RuntimeException e) {
+    /**
+     * Starts recording the page's objects as planned, with their keys and event ids; none is uploaded before this
+     * commits. The run's thread alone plans its objects, so it numbers them itself ({@code lastPart} so far), and
+     * the fence and the inserts go to the database together.
+     */
+    private CompletableFuture<Void> record(Lease lease, List<ObjectRow> planned, int lastPart) {
+        return pool.withTransaction(tx -> Uni.combine().all()
+                        .unis(runs.fence(tx, lease.runId(), lease.owner(), lastPart),
+                                objects.insertPlanned(tx, planned))
+                        .discardItems())
+                .subscribeAsCompletionStage();
+    }
+
+    private void fail(UUID runId, UploadWindow window, RuntimeException e) {
         String reason = reason(e);
         if (e instanceof ArchiveStorageException) {
             LOG.errorf("Archive run %s failed: %s", runId, reason);
@@ -215,10 +213,11 @@ public class ArchiveRunner {
             LOG.errorf(e, "Archive run %s failed: %s", runId, reason);
         }
         try {
-            long millis = (System.nanoTime() - inFlight.startedNanos) / 1_000_000;
-            for (ObjectRow object : inFlight.pending) {
-                Db.await(runs.addBatch(pool, runId, new BatchRow(0, object.groupId(), object.day(), object.key(), 0,
-                        object.eventCount(), millis, false)));
+            long millis = window.oldestMillis();
+            List<BatchRow> unarchived = window.uncommitted().stream().map(object -> new BatchRow(0,
+                    object.groupId(), object.day(), object.key(), 0, object.eventCount(), millis, false)).toList();
+            if (!unarchived.isEmpty()) {
+                Db.await(runs.addBatches(pool, runId, unarchived));
             }
             Db.await(runs.fail(pool, runId, reason));
         } catch (RuntimeException again) {

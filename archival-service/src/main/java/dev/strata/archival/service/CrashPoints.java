@@ -13,7 +13,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Named points between the steps of a run where tests make the replica "die" ({@link #crashAt}) or wait
  * ({@link #holdAt}). A crash throws {@link SimulatedCrash}, which the runner lets through without touching the
  * database, so the run is left exactly as a killed process would leave it: still running, heartbeat stopping.
- * Nothing is armed unless a test arms it.
+ * Once one thread of a run has "died", every other thread of it dies at its next point too (uploads run on
+ * several threads), until the next run starts ({@link #runStarting}). Nothing is armed unless a test arms it.
  */
 @ApplicationScoped
 public class CrashPoints {
@@ -37,6 +38,7 @@ public class CrashPoints {
 
     private final Map<String, AtomicInteger> crashes = new ConcurrentHashMap<>();
     private final Map<String, CountDownLatch> holds = new ConcurrentHashMap<>();
+    private volatile String dead;
 
     /** Crashes the next time {@code point} is reached. */
     public void crashAt(String point) {
@@ -56,13 +58,23 @@ public class CrashPoints {
     }
 
     public void reset() {
+        dead = null;
         crashes.clear();
         holds.values().forEach(CountDownLatch::countDown);
         holds.clear();
     }
 
+    /** A run begins on this replica: whatever "died" before is gone. */
+    public void runStarting() {
+        dead = null;
+    }
+
     /** Called by the runner at each point. */
     public void reached(String point) {
+        String died = dead;
+        if (died != null) {
+            throw new SimulatedCrash(died);
+        }
         CountDownLatch hold = holds.remove(point);
         if (hold != null) {
             try {
@@ -73,6 +85,7 @@ public class CrashPoints {
         }
         AtomicInteger passes = crashes.get(point);
         if (passes != null && passes.getAndDecrement() <= 0) {
+            dead = point;
             crashes.remove(point);
             LOG.warnf("Simulated crash at %s", point);
             throw new SimulatedCrash(point);

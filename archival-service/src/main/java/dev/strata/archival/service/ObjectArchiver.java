@@ -7,13 +7,16 @@ import dev.strata.archival.store.ArchiveBucket.Verification;
 import dev.strata.archival.store.ArchiveStorageException;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
+import dev.strata.archival.store.ArchivedObjectStore.Proof;
 import dev.strata.archival.store.EventLogStore;
 import dev.strata.archival.store.EventRow;
 import dev.strata.archival.store.RunStore;
 import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
 import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
 import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.support.outbox.OutboxStore;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
@@ -30,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Function;
 
 import static dev.strata.archival.store.ArchivedObjectStore.ARCHIVED;
 import static dev.strata.archival.store.ArchivedObjectStore.PLANNED;
@@ -41,9 +45,11 @@ import static dev.strata.archival.store.ArchivedObjectStore.VERIFIED;
 /**
  * The steps one object goes through, each ending in a durable state change (see V2__archived_objects.sql):
  * <ol>
- *   <li>upload, read back, record {@code verified} (size and SHA-256 match what was sent);</li>
- *   <li>delete the hot copies and record {@code archived} with its {@code events_archived} outbox row, in one
- *       transaction when the event log shares this service's database;</li>
+ *   <li>upload and read back until size and SHA-256 match what was sent (S3 only, so several objects can be
+ *       under way at once);</li>
+ *   <li>record {@code verified}, delete the hot copies and record {@code archived} with its {@code events_archived}
+ *       outbox row, in one transaction when the event log shares this service's database; with separate databases
+ *       {@code verified} commits first, then the hot copies are deleted, then the rest commits;</li>
  *   <li>for a restore: put the range back into the hot store, write what is left of the object as a replacement,
  *       record the original {@code superseded}, delete it from S3, record {@code removed}.</li>
  * </ol>
@@ -107,7 +113,10 @@ public class ObjectArchiver {
     public record Stored(String sha256, long bytes) {
     }
 
-    /** planned → verified: uploads the bytes until they read back identical (or the attempts run out). */
+    /**
+     * Uploads the bytes until they read back identical (or the attempts run out). Touches only S3, so several
+     * objects can be uploaded at once; {@link #commitArchive} records what it proved.
+     */
     public Stored uploadAndVerify(Lease lease, ObjectRow object, byte[] bytes) {
         String sha = ArchiveBucket.sha256(bytes);
         Map<String, String> metadata = Map.of(
@@ -131,46 +140,97 @@ public class ObjectArchiver {
             throw new ArchiveStorageException("S3 bucket " + bucket.name() + ": object " + object.key()
                     + " did not read back as written after " + config.uploadAttempts() + " uploads: " + problem);
         }
-        Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                .chain(() -> objects.markVerified(tx, object.id(), sha, bytes.length))));
         crashPoints.reached(CrashPoints.AFTER_VERIFY);
         return new Stored(sha, bytes.length);
     }
 
+    /** An object that read back as written, waiting for its commit; {@code startedNanos} times its report line. */
+    public record Verified(ObjectRow object, Stored stored, long startedNanos) {
+    }
+
     /**
-     * verified → archived: the hot copies go, the object counts as archived and one {@code events_archived} event
-     * is queued, all in one transaction (or, with separate databases, the idempotent delete just before it).
+     * (planned →) verified → archived for objects that read back as written: their hot copies go, they count as
+     * archived and each queues one {@code events_archived} event, all in one transaction of a few round trips
+     * however many objects it takes. With separate databases they are first recorded verified, then their hot
+     * copies are deleted (idempotently), then the rest commits.
      */
-    public void commitArchive(Lease lease, ObjectRow object, Stored stored, long startedNanos, boolean recovered) {
+    public void commitArchive(Lease lease, List<Verified> batch, boolean recovered) {
         boolean sameDatabase = config.events().sameDatabase();
+        List<UUID> groups = new ArrayList<>(batch.size());
+        List<UUID[]> ids = new ArrayList<>(batch.size());
+        List<Proof> proofs = new ArrayList<>(batch.size());
+        List<BatchRow> report = new ArrayList<>(batch.size());
+        Map<UUID, List<OutboxEvent>> events = new LinkedHashMap<>();
+        long now = System.nanoTime();
+        for (Verified verified : batch) {
+            ObjectRow object = verified.object();
+            groups.add(object.groupId());
+            ids.add(object.eventIds());
+            proofs.add(new Proof(object.id(), verified.stored().sha256(), verified.stored().bytes()));
+            report.add(new BatchRow(0, object.groupId(), object.day(), object.key(), object.eventCount(), 0,
+                    (now - verified.startedNanos()) / 1_000_000, recovered));
+            EventEnvelope archived = archivedEvent(verified);
+            events.computeIfAbsent(object.groupId(), group -> new ArrayList<>())
+                    .add(new OutboxEvent(UUID.fromString(archived.id()), EventEnvelopeCodec.toJson(archived)));
+        }
         if (!sameDatabase) {
-            Db.await(eventLog.delete(eventsPool, object.groupId(), object.eventIds()));
+            Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
+                    .chain(() -> each(proofs, proof -> objects.markVerified(tx, proof.id(), proof.sha256(),
+                            proof.bytes()).replaceWithVoid()))));
+            Db.await(eventLog.delete(eventsPool, groups, ids));
             crashPoints.reached(CrashPoints.AFTER_EVENTS_DELETE);
         }
-        ObjectSummary summary = ObjectSummary.fromJson(object.summaryJson());
-        EventEnvelope archived = eventFactory.create(EventType.EVENTS_ARCHIVED, object.groupId(), Instant.now(),
-                object.id(), new EventsArchived(object.groupId(), object.eventCount(), summary.countsByType(),
-                        summary.revenueByCurrency().isEmpty() ? null : summary.revenueByCurrency(),
-                        object.minTime(), object.maxTime(), object.key(), stored.sha256(), object.day(),
-                        object.runId()));
-        long millis = (System.nanoTime() - startedNanos) / 1_000_000;
-        Integer deleted = Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                .chain(() -> sameDatabase ? eventLog.delete(tx, object.groupId(), object.eventIds())
-                        : Uni.createFrom().item(-1))
-                .call(() -> objects.move(tx, object.id(), VERIFIED, ARCHIVED).invoke(moved -> {
-                    if (!moved) {
-                        throw new IllegalStateException("object " + object.key() + " is no longer verified");
-                    }
-                }))
-                .call(() -> outbox.append(tx, object.groupId(), List.of(archived)))
-                .call(() -> runs.addBatch(tx, lease.runId(), new BatchRow(0, object.groupId(), object.day(),
-                        object.key(), object.eventCount(), 0, millis, recovered)))));
+        // The statements go to the database together (pipelined, run in this order); any failure rolls back all.
+        List<Integer> deleted = Db.await(pool.withTransaction(tx -> {
+            List<Uni<Void>> appends = new ArrayList<>();
+            events.forEach((group, groupEvents) -> appends.add(outbox.appendEvents(tx, group, groupEvents)));
+            return Uni.combine().all().unis(runs.fence(tx, lease.runId(), lease.owner()),
+                            sameDatabase ? eventLog.delete(tx, groups, ids) : Uni.createFrom().item(List.<Integer>of()),
+                            objects.markArchived(tx, proofs),
+                            Uni.combine().all().unis(appends).discardItems(),
+                            runs.addBatches(tx, lease.runId(), report))
+                    .asTuple()
+                    .map(done -> {
+                        if (done.getItem3() != proofs.size()) {
+                            throw new IllegalStateException("of objects " + keys(batch) + " only " + done.getItem3()
+                                    + " were still planned or verified");
+                        }
+                        return done.getItem2();
+                    });
+        }));
         relay.wake();
-        if (sameDatabase && deleted != object.eventCount()) {
-            LOG.warnf("Object %s holds %d events but %d hot copies were deleted", object.key(), object.eventCount(),
-                    deleted);
+        for (int i = 0; i < deleted.size(); i++) {
+            ObjectRow object = batch.get(i).object();
+            if (deleted.get(i) != object.eventCount()) {
+                LOG.warnf("Object %s holds %d events but %d hot copies were deleted", object.key(),
+                        object.eventCount(), deleted.get(i));
+            }
         }
-        crashPoints.reached(CrashPoints.AFTER_DELETE);
+        for (int i = 0; i < batch.size(); i++) {
+            crashPoints.reached(CrashPoints.AFTER_DELETE);
+        }
+    }
+
+    private EventEnvelope archivedEvent(Verified verified) {
+        ObjectRow object = verified.object();
+        ObjectSummary summary = ObjectSummary.fromJson(object.summaryJson());
+        return eventFactory.create(EventType.EVENTS_ARCHIVED, object.groupId(), Instant.now(), object.id(),
+                new EventsArchived(object.groupId(), object.eventCount(), summary.countsByType(),
+                        summary.revenueByCurrency().isEmpty() ? null : summary.revenueByCurrency(),
+                        object.minTime(), object.maxTime(), object.key(), verified.stored().sha256(), object.day(),
+                        object.runId()));
+    }
+
+    private static List<String> keys(List<Verified> batch) {
+        return batch.stream().map(verified -> verified.object().key()).toList();
+    }
+
+    private static <T> Uni<Void> each(List<T> items, Function<T, Uni<Void>> step) {
+        Uni<Void> steps = Uni.createFrom().voidItem();
+        for (T item : items) {
+            steps = steps.chain(() -> step.apply(item));
+        }
+        return steps;
     }
 
     /** Finishes what earlier runs left half-way, oldest first; returns how many objects it finished. */
@@ -211,7 +271,7 @@ public class ObjectArchiver {
             }
             stored = new Stored(object.sha256(), object.bytes());
         }
-        commitArchive(lease, object, stored, started, true);
+        commitArchive(lease, List.of(new Verified(object, stored, started)), true);
     }
 
     /** Events put back by a restore, and those that were hot already. */
@@ -246,8 +306,8 @@ public class ObjectArchiver {
                 })
                 .chain(() -> keep.isEmpty() ? Uni.createFrom().voidItem()
                         : runs.reserveParts(tx, lease.runId(), 1).chain(part -> objects.insertPlanned(tx,
-                                plan(lease.runId(), original.groupId(), original.day(), part, keep,
-                                        original.id()))))));
+                                List.of(plan(lease.runId(), original.groupId(), original.day(), part, keep,
+                                        original.id())))))));
         ObjectRow restoring = new ObjectRow(original.id(), original.runId(), original.groupId(), original.day(),
                 original.key(), RESTORING, original.eventIds(), original.eventCount(), original.minTime(),
                 original.maxTime(), original.summaryJson(), original.sha256(), original.bytes(), original.replaces(),
@@ -273,14 +333,18 @@ public class ObjectArchiver {
         crashPoints.reached(CrashPoints.RESTORE_AFTER_INSERT);
 
         ObjectRow replacement = Db.await(objects.replacementOf(pool, original.id()));
+        Stored uploaded = null;
         if (replacement != null && PLANNED.equals(replacement.state())) {
             List<byte[]> rawLines = new ArrayList<>(replacement.eventCount());
             for (UUID id : replacement.eventIds()) {
                 rawLines.add(kept.get(id));
             }
-            uploadAndVerify(lease, replacement, format.writeLines(rawLines));
+            uploaded = uploadAndVerify(lease, replacement, format.writeLines(rawLines));
         }
+        Stored replaced = uploaded;
         Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
+                .chain(() -> replaced == null ? Uni.createFrom().item(true)
+                        : objects.markVerified(tx, replacement.id(), replaced.sha256(), replaced.bytes()))
                 .chain(() -> replacement == null ? Uni.createFrom().item(true)
                         : objects.move(tx, replacement.id(), VERIFIED, ARCHIVED))
                 .chain(() -> objects.move(tx, original.id(), RESTORING, SUPERSEDED))));

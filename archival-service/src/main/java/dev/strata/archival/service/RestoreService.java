@@ -40,10 +40,11 @@ public class RestoreService {
     private final ManifestWriter manifests;
     private final RunLeases leases;
     private final ArchivalService archival;
+    private final CrashPoints crashPoints;
 
     public RestoreService(Pool pool, RunStore runs, ArchivedObjectStore objects, ArchiveBucket bucket,
                           ArchiveFormat format, ObjectArchiver archiver, ManifestWriter manifests, RunLeases leases,
-                          ArchivalService archival) {
+                          ArchivalService archival, CrashPoints crashPoints) {
         this.pool = pool;
         this.runs = runs;
         this.objects = objects;
@@ -53,6 +54,7 @@ public class RestoreService {
         this.manifests = manifests;
         this.leases = leases;
         this.archival = archival;
+        this.crashPoints = crashPoints;
     }
 
     public record Result(UUID runId, UUID groupId, Instant from, Instant to, long restored, long alreadyPresent,
@@ -62,6 +64,7 @@ public class RestoreService {
     /** Blocking: runs on a worker thread (the REST layer calls it from one). */
     public Result restore(UUID groupId, Instant from, Instant to) {
         RunRow run = Db.await(archival.startRestore(groupId, from, to));
+        crashPoints.runStarting();
         Lease lease = leases.begin(run.id());
         try {
             bucket.ensureBucket();

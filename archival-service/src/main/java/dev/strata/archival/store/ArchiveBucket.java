@@ -13,7 +13,6 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -141,15 +140,14 @@ public class ArchiveBucket {
         }
     }
 
-    /** Reads the object back: HEAD for its size, GET for its SHA-256. */
+    /** Reads the object back with one GET: its size and SHA-256 must be those of the bytes that were sent. */
     public Verification verify(String key, String expectedSha256, long expectedBytes) {
         try {
-            HeadObjectResponse head = s3.headObject(b -> b.bucket(config.bucket()).key(key));
-            if (head.contentLength() != expectedBytes) {
-                return new Verification(head.contentLength(), null,
-                        "size " + head.contentLength() + " instead of " + expectedBytes);
+            byte[] stored = s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key)).asByteArray();
+            if (stored.length != expectedBytes) {
+                return new Verification(stored.length, null, "size " + stored.length + " instead of " + expectedBytes);
             }
-            String sha = sha256(get(key));
+            String sha = sha256(stored);
             return new Verification(expectedBytes, sha,
                     sha.equals(expectedSha256) ? null : "SHA-256 " + sha + " instead of " + expectedSha256);
         } catch (NoSuchKeyException e) {

@@ -46,14 +46,22 @@ public class ArchivedObjectStore {
     public record Totals(long objects, long events, long bytes) {
     }
 
-    public Uni<Void> insertPlanned(SqlClient tx, ObjectRow row) {
+    /** Records objects as planned, in one round trip. */
+    public Uni<Void> insertPlanned(SqlClient tx, List<ObjectRow> rows) {
+        List<Tuple> tuples = new ArrayList<>(rows.size());
+        for (ObjectRow row : rows) {
+            tuples.add(Tuple.from(Arrays.asList(row.id(), row.runId(), row.groupId(), row.day(), row.key(),
+                    row.eventIds(), row.eventCount(), utc(row.minTime()), utc(row.maxTime()), row.summaryJson(),
+                    row.replaces())));
+        }
+        if (tuples.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         return tx.preparedQuery("""
                         INSERT INTO archived_objects (id, run_id, group_id, day, key, state, event_ids, event_count,
                                                       min_time, max_time, summary, replaces)
                         VALUES ($1, $2, $3, $4, $5, 'planned', $6, $7, $8, $9, $10::text::jsonb, $11)""")
-                .execute(Tuple.from(Arrays.asList(row.id(), row.runId(), row.groupId(), row.day(), row.key(),
-                        row.eventIds(), row.eventCount(), utc(row.minTime()), utc(row.maxTime()), row.summaryJson(),
-                        row.replaces())))
+                .executeBatch(tuples)
                 .replaceWithVoid();
     }
 
@@ -73,6 +81,34 @@ public class ArchivedObjectStore {
                         WHERE id = $1 AND state = 'planned'""")
                 .execute(Tuple.of(id, sha256, bytes))
                 .map(rows -> rows.rowCount() == 1);
+    }
+
+    /** What reading an object back proved: its SHA-256 and size. */
+    public record Proof(UUID id, String sha256, long bytes) {
+    }
+
+    /**
+     * planned or verified → archived, recording what the read-back proved (an object verified before must have
+     * been verified with the same SHA-256). Returns how many objects moved; fewer than given means some were not
+     * in either state (someone got there first).
+     */
+    public Uni<Integer> markArchived(SqlClient tx, List<Proof> proofs) {
+        UUID[] ids = new UUID[proofs.size()];
+        String[] shas = new String[proofs.size()];
+        Long[] bytes = new Long[proofs.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = proofs.get(i).id();
+            shas[i] = proofs.get(i).sha256();
+            bytes[i] = proofs.get(i).bytes();
+        }
+        return tx.preparedQuery("""
+                        UPDATE archived_objects o
+                        SET state = 'archived', sha256 = p.sha256, bytes = p.bytes, updated_at = now()
+                        FROM unnest($1::uuid[], $2::text[], $3::int8[]) AS p(id, sha256, bytes)
+                        WHERE o.id = p.id
+                          AND (o.state = 'planned' OR (o.state = 'verified' AND o.sha256 = p.sha256))""")
+                .execute(Tuple.of(ids, shas, bytes))
+                .map(RowSet::rowCount);
     }
 
     /** One conditional state change; false when the object was not in {@code from} (someone got there first). */

@@ -93,14 +93,24 @@ public class EventLogStore {
                 .map(EventLogStore::events);
     }
 
-    /** The next page of a group's events before {@code cutoff}, after the cursor {@code (afterTime, afterId)}. */
+    /**
+     * The next page of a group's events before {@code cutoff}, after the cursor {@code (afterTime, afterId)} (null:
+     * the first page). Two statements rather than one with "cursor IS NULL OR ...", so the index scan of a later
+     * page starts at the cursor instead of walking past everything before it.
+     */
     public Uni<List<EventRow>> page(SqlClient client, UUID groupId, Instant cutoff, Instant afterTime, UUID afterId,
                                     int limit) {
+        if (afterTime == null) {
+            return client.preparedQuery("SELECT " + COLUMNS + " FROM " + table + """
+                             WHERE group_id = $1 AND "timestamp" < $2
+                            ORDER BY "timestamp", id LIMIT $3""")
+                    .execute(Tuple.of(groupId, utc(cutoff), limit))
+                    .map(EventLogStore::events);
+        }
         return client.preparedQuery("SELECT " + COLUMNS + " FROM " + table + """
-                         WHERE group_id = $1 AND "timestamp" < $2
-                          AND ($3::timestamptz IS NULL OR ("timestamp", id) > ($3, $4))
+                         WHERE group_id = $1 AND "timestamp" < $2 AND ("timestamp", id) > ($3, $4)
                         ORDER BY "timestamp", id LIMIT $5""")
-                .execute(Tuple.of(groupId, utc(cutoff), afterTime == null ? null : utc(afterTime), afterId, limit))
+                .execute(Tuple.of(groupId, utc(cutoff), utc(afterTime), afterId, limit))
                 .map(EventLogStore::events);
     }
 
@@ -112,11 +122,24 @@ public class EventLogStore {
                 .map(EventLogStore::events);
     }
 
-    /** Removes the hot copies of archived events; deleting by id makes a repeat harmless. */
-    public Uni<Integer> delete(SqlClient client, UUID groupId, UUID[] ids) {
+    /**
+     * Removes the hot copies of archived events, several objects' in one round trip ({@code groupIds[i]} and
+     * {@code ids[i]} are one object's); returns how many each deleted. Deleting by id makes a repeat harmless.
+     */
+    public Uni<List<Integer>> delete(SqlClient client, List<UUID> groupIds, List<UUID[]> ids) {
+        List<Tuple> tuples = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            tuples.add(Tuple.of(groupIds.get(i), ids.get(i)));
+        }
         return client.preparedQuery("DELETE FROM " + table + " WHERE group_id = $1 AND id = ANY($2::uuid[])")
-                .execute(Tuple.of(groupId, ids))
-                .map(RowSet::rowCount);
+                .executeBatch(tuples)
+                .map(rows -> {
+                    List<Integer> counts = new ArrayList<>(ids.size());
+                    for (RowSet<Row> each = rows; each != null; each = each.next()) {
+                        counts.add(each.rowCount());
+                    }
+                    return counts;
+                });
     }
 
     /** Puts restored events back; an id that is already hot is left alone. Returns the ids inserted. */

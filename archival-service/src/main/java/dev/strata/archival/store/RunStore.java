@@ -135,6 +135,23 @@ public class RunStore {
         });
     }
 
+    /**
+     * {@link #fence} for a run whose planner numbers its parts itself (an archive run: only its own thread plans
+     * objects under its id), recording the last number used so far.
+     */
+    public Uni<Void> fence(SqlClient tx, UUID id, String owner, int lastPart) {
+        return tx.preparedQuery("""
+                        UPDATE archive_runs SET heartbeat_at = now(), next_part = greatest(next_part, $3)
+                        WHERE id = $1 AND owner = $2 AND status = 'running'""")
+                .execute(Tuple.of(id, owner, lastPart))
+                .map(rows -> {
+                    if (rows.rowCount() != 1) {
+                        throw new LeaseLostException(id);
+                    }
+                    return null;
+                });
+    }
+
     /** Reserves {@code count} part numbers of the run; returns the first. */
     public Uni<Integer> reserveParts(SqlClient tx, UUID id, int count) {
         return tx.preparedQuery("""
@@ -157,8 +174,13 @@ public class RunStore {
                 .replaceWithVoid();
     }
 
-    /** Records one object's outcome and adds it to the run's totals. */
-    public Uni<Void> addBatch(SqlClient tx, UUID runId, BatchRow batch) {
+    /** Records objects' outcomes, in order, and adds them to the run's totals, in one round trip. */
+    public Uni<Void> addBatches(SqlClient tx, UUID runId, List<BatchRow> batches) {
+        List<Tuple> tuples = new ArrayList<>(batches.size());
+        for (BatchRow batch : batches) {
+            tuples.add(Tuple.from(Arrays.asList(runId, batch.groupId(), batch.day(), batch.objectKey(),
+                    batch.archived(), batch.failed(), batch.durationMillis(), batch.recovered())));
+        }
         return tx.preparedQuery("""
                         WITH totals AS (
                             UPDATE archive_runs
@@ -169,9 +191,7 @@ public class RunStore {
                         SELECT $1::uuid, coalesce(max(seq), 0) + 1, $2::uuid, $3::date, $4::text, $5::int,
                                $6::int, $7::bigint, $8::boolean
                         FROM archive_run_batches WHERE run_id = $1""")
-                .execute(Tuple.from(Arrays.asList(runId, batch.groupId(), batch.day(),
-                        batch.objectKey(), batch.archived(), batch.failed(), batch.durationMillis(),
-                        batch.recovered())))
+                .executeBatch(tuples)
                 .replaceWithVoid();
     }
 
