@@ -118,6 +118,7 @@ public class ArchiveRunner {
             Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
                     .chain(() -> runs.succeed(tx, run.id()))));
             LOG.infof("Archive run %s succeeded; manifest %s", run.id(), manifest);
+            vacuumHotStore(run.id());
         } catch (SimulatedCrash crash) {
             LOG.warnf("Archive run %s abandoned: %s", run.id(), crash.getMessage());
         } catch (LeaseLostException lost) {
@@ -128,6 +129,16 @@ public class ArchiveRunner {
         } finally {
             window.close();
             leases.end(lease);
+        }
+    }
+
+    /** After a run removed events: a vacuum of the hot store, whose failure (e.g. not the table's owner) is only logged. */
+    private void vacuumHotStore(UUID runId) {
+        try {
+            Db.await(eventLog.vacuum(eventsPool));
+        } catch (RuntimeException e) {
+            LOG.warnf("Archive run %s: could not vacuum the hot store (autovacuum will have to): %s", runId,
+                    e.getMessage());
         }
     }
 

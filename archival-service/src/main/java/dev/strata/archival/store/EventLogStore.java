@@ -43,6 +43,14 @@ public class EventLogStore {
     }
 
     /**
+     * Reclaims the space of the rows a run deleted, so the hot store's scans and indexes do not carry them until
+     * autovacuum comes by (or forever, where it is off). SKIP_LOCKED: never waits for another vacuum.
+     */
+    public Uni<Void> vacuum(SqlClient client) {
+        return client.query("VACUUM (SKIP_LOCKED) " + table).execute().replaceWithVoid();
+    }
+
+    /**
      * Groups that have at least one event before {@code before}: a loose index scan over {@code group_id}, so the
      * cost grows with the number of groups, not of events.
      */
