@@ -9,8 +9,8 @@ import java.util.UUID;
 
 /**
  * How timed writes are paced. {@code settle} (the default): before the next timed write, wait until the consumers
- * have applied the previous one (metrics-service has applied the batch's position, quota-service's consumer group
- * has no lag), so each write is timed on a stack that is not still busy with the benchmark's own backlog.
+ * have applied the previous one (metrics-service has applied the batch's position, quota-service has applied
+ * everything on the topic), so each write is timed on a stack that is not still busy with the benchmark's own backlog.
  * {@code back-to-back}: no wait, every write queues behind the consumers' work on the previous ones. A consumer
  * that is not running is not waited for. {@code STRATA_BENCH_PACE} chooses.
  */
@@ -54,14 +54,17 @@ final class Settle {
         quotaCaughtUp(deadline);
     }
 
-    /** Waits until quota-service's consumer group has no lag (or it is not running). */
+    /**
+     * Waits until quota-service has applied everything on the topic (or it is not running): its
+     * {@code totalAppliedLag}, which counts what it applied before the offsets are committed (every few seconds).
+     */
     void quotaCaughtUp(long deadline) throws InterruptedException {
         if (!settle) {
             return;
         }
         try {
             while (System.nanoTime() < deadline) {
-                if (stack.getJson(stack.quota + "/admin/quotas/lag").path("totalLag").asLong() == 0) {
+                if (stack.getJson(stack.quota + "/admin/quotas/lag").path("totalAppliedLag").asLong() == 0) {
                     return;
                 }
                 Thread.sleep(5);

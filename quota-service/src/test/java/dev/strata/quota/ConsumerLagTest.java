@@ -1,10 +1,12 @@
 package dev.strata.quota;
 
 import dev.strata.quota.messaging.AppliedLag;
+import dev.strata.quota.messaging.ConsumerPositions;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
@@ -25,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithTestResource(StrataTestStack.class)
 class ConsumerLagTest {
 
+    @Inject
+    ConsumerPositions positions;
+
     private static JsonPath lag() {
         return asAdmin().get("/admin/quotas/lag").then().statusCode(200).extract().jsonPath();
     }
@@ -44,13 +49,22 @@ class ConsumerLagTest {
         List<Map<String, Object>> partitions = lag.getList("partitions");
         assertThat(partitions).extracting(p -> p.get("partition")).containsExactly(0, 1, 2, 3, 4, 5);
         long total = 0;
+        long appliedTotal = 0;
         for (Map<String, Object> p : partitions) {
             long committed = p.get("committedOffset") == null ? 0 : ((Number) p.get("committedOffset")).longValue();
             long end = ((Number) p.get("endOffset")).longValue();
             assertThat(((Number) p.get("lag")).longValue()).isEqualTo(end - committed);
             total += end - committed;
+            // neither committed nor applied by this replica, which knows what it applied before the commit
+            long applied = p.get("appliedOffset") == null ? 0 : ((Number) p.get("appliedOffset")).longValue();
+            assertThat(((Number) p.get("appliedLag")).longValue()).isEqualTo(end - Math.max(committed, applied));
+            appliedTotal += end - Math.max(committed, applied);
         }
         assertThat(lag.getLong("totalLag")).isEqualTo(total);
+        assertThat(lag.getLong("totalAppliedLag")).isEqualTo(appliedTotal);
+        int partition = positions.partitionOf(group.toString()).await().indefinitely();
+        assertThat(((Number) partitions.get(partition).get("appliedOffset")).longValue())
+                .as("the partition of the group's events").isPositive();
         assertThat(lag.getLong("applied.eventsApplied")).isGreaterThanOrEqualTo(2);
         assertThat(lag.getLong("applied.p50Ms")).isLessThanOrEqualTo(lag.getLong("applied.p99Ms"));
         assertThat(lag.getLong("applied.p99Ms")).isLessThanOrEqualTo(lag.getLong("applied.maxMs"));

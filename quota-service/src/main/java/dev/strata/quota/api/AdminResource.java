@@ -71,11 +71,18 @@ public class AdminResource {
         return reconcile.fix(PathIds.uuid(group, "group"));
     }
 
-    public record PartitionLag(int partition, Long committedOffset, long endOffset, long lag) {
+    /**
+     * {@code lag}: records the consumer group has not committed. {@code appliedOffset}: the next offset this replica
+     * will apply (null if it applied none on the partition); offsets are committed every few seconds, so
+     * {@code appliedLag}, the records neither committed nor applied here, is the fresher figure on one replica.
+     */
+    public record PartitionLag(int partition, Long committedOffset, long endOffset, long lag, Long appliedOffset,
+                               long appliedLag) {
     }
 
     public record Lag(String topic, String consumerGroup, Instant measuredAt, List<PartitionLag> partitions,
-                      long totalLag, AppliedLag.Snapshot applied, AppliedLag.WindowSnapshot window) {
+                      long totalLag, long totalAppliedLag, AppliedLag.Snapshot applied,
+                      AppliedLag.WindowSnapshot window) {
     }
 
     public record LagWindow(Instant openedAt, String groupId) {
@@ -88,10 +95,18 @@ public class AdminResource {
     public Uni<Lag> lag() {
         return positions.positions().map(list -> {
             List<PartitionLag> partitions = list.stream()
-                    .map(p -> new PartitionLag(p.partition(), p.committed(), p.end(), p.lag()))
+                    .map(p -> {
+                        Long applied = lag.nextToApply(p.partition());
+                        long through = Math.max(p.committed() == null ? 0 : p.committed(),
+                                applied == null ? 0 : applied);
+                        return new PartitionLag(p.partition(), p.committed(), p.end(), p.lag(), applied,
+                                Math.max(0, p.end() - through));
+                    })
                     .toList();
             return new Lag(Topics.EVENTS, positions.consumerGroup(), Instant.now(), partitions,
-                    list.stream().mapToLong(Position::lag).sum(), lag.snapshot(), lag.windowSnapshot());
+                    list.stream().mapToLong(Position::lag).sum(),
+                    partitions.stream().mapToLong(PartitionLag::appliedLag).sum(), lag.snapshot(),
+                    lag.windowSnapshot());
         });
     }
 

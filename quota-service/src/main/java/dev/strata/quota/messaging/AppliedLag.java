@@ -9,6 +9,8 @@ import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Event-to-counter lag of this replica, for benchmarks: for each event a committed batch counted, the time from
@@ -28,6 +30,7 @@ public class AppliedLag {
     private long totalBatches;
     private long totalEvents;
     private Window window;
+    private final Map<Integer, Long> appliedThrough = new ConcurrentHashMap<>();
 
     @Inject
     public AppliedLag(QuotaConfig config) {
@@ -93,6 +96,19 @@ public class AppliedLag {
             totalBatches++;
             totalEvents += lags.length;
         }
+    }
+
+    /**
+     * Records that this replica committed the effect of a partition's records up to {@code offset} (inclusive).
+     * Offsets are committed to Kafka only every few seconds (throttled), so this is the fresher of the two.
+     */
+    public void appliedThrough(int partition, long offset) {
+        appliedThrough.merge(partition, offset + 1, Math::max);
+    }
+
+    /** The next offset this replica will apply on {@code partition}, or null if it applied none there. */
+    public Long nextToApply(int partition) {
+        return appliedThrough.get(partition);
     }
 
     /** Starts a new window at {@code now} for one group (null: every group), dropping the previous one. */

@@ -80,7 +80,8 @@ public class UsageEventConsumer {
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(decoded -> apply(decoded, records.size())
                         .invoke(applied -> applyTime.record(System.nanoTime() - arrived, TimeUnit.NANOSECONDS))
-                        .invoke(applied -> count(applied, decoded, recordTimes)))
+                        .invoke(applied -> count(applied, decoded, recordTimes))
+                        .invoke(applied -> records.forEach(r -> lag.appliedThrough(r.partition(), r.offset()))))
                 .replaceWithVoid();
     }
 
