@@ -113,6 +113,9 @@ final class IngestSuite implements Benchmark.Suite {
             raw.truncate();
 
             importJob(stack, report, group, raw, importItems);
+            // The consumers still apply the import: the next suite starts once they are through (one more batch
+            // of the group, on the same partition, is applied after every event of the import).
+            pace.await(group, position(stack.post(things, thingsBody(1, "after import"), 200)), 900);
         }
     }
 

@@ -35,10 +35,18 @@ final class Settle {
 
     /** After a write that answered {@code position} for {@code group}: wait for the consumers, if pacing says so. */
     void after(UUID group, String position) throws InterruptedException {
-        if (!settle) {
-            return;
+        if (settle) {
+            await(group, position, 60);
         }
-        long deadline = System.nanoTime() + 60_000_000_000L;
+    }
+
+    /**
+     * Waits, whatever the pacing, until metrics-service applied {@code position} of {@code group} and quota-service
+     * applied everything on the topic, for at most {@code seconds}: between suites, so that one suite's backlog
+     * (a million-item import, say) is not the next one's load.
+     */
+    void await(UUID group, String position, int seconds) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         try {
             while (position != null && System.nanoTime() < deadline) {
                 JsonNode answer = stack.getJson(stack.metrics + "/groups/" + group + "/metrics?position=" + position);
@@ -58,10 +66,7 @@ final class Settle {
      * Waits until quota-service has applied everything on the topic (or it is not running): its
      * {@code totalAppliedLag}, which counts what it applied before the offsets are committed (every few seconds).
      */
-    void quotaCaughtUp(long deadline) throws InterruptedException {
-        if (!settle) {
-            return;
-        }
+    private void quotaCaughtUp(long deadline) throws InterruptedException {
         try {
             while (System.nanoTime() < deadline) {
                 if (stack.getJson(stack.quota + "/admin/quotas/lag").path("totalAppliedLag").asLong() == 0) {

@@ -161,20 +161,27 @@ public class OutboxRelay {
         }
     }
 
-    /** Publishes every shard this relay can lock until none has pending rows; returns the events sent. */
+    /**
+     * Publishes every shard this relay can lock until none has pending rows; returns the events sent. Shards take
+     * turns, one batch each per pass, and the pending shards are looked up again before every pass: a group with a
+     * backlog of a million events (an import) does not hold back the events of the other shards' groups.
+     */
     public int drain() {
         int total = 0;
-        List<Integer> shards = outbox.pendingShards(pool).await().atMost(Duration.ofSeconds(30));
-        for (int shard : shards) {
-            int sent;
-            do {
-                sent = pool.withTransaction(tx -> outbox.tryLockShard(tx, shard)
+        boolean more = true;
+        while (more && running) {
+            more = false;
+            int pass = 0;
+            for (int shard : outbox.pendingShards(pool).await().atMost(Duration.ofSeconds(30))) {
+                int sent = pool.withTransaction(tx -> outbox.tryLockShard(tx, shard)
                                 .chain(locked -> locked ? publishBatch(tx, shard) : Uni.createFrom().item(0)))
                         .await().atMost(Duration.ofSeconds(60));
-                total += sent;
-            } while (sent == config.batchSize() && running);
+                pass += sent;
+                more |= sent == config.batchSize();
+            }
+            total += pass;
+            vacuumNowAndThen(pass);
         }
-        vacuumNowAndThen(total);
         return total;
     }
 
@@ -207,7 +214,7 @@ public class OutboxRelay {
             return Uni.createFrom().item(batch)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
                     .chain(this::send)
-                    .chain(() -> outbox.markPublished(tx, batch))
+                    .chain(() -> outbox.markPublished(tx, shard, batch))
                     .invoke(() -> published.increment(batch.size()))
                     .replaceWith(batch.size());
         });

@@ -97,20 +97,29 @@ public class OutboxStore {
                 });
     }
 
-    /** Marks rows as published by removing them; the caller holds the shard's lock. */
-    public Uni<Void> markPublished(SqlClient tx, List<Pending> published) {
+    /**
+     * Marks rows as published by removing them; the caller holds the shard's lock. The shard and the batch's
+     * position range bound the (shard, position) index scan to the batch, whatever the planner believes of the
+     * table (a queue's statistics are nearly always stale, and with a backlog a plan that filters the whole shard
+     * takes seconds per batch); the list itself decides which rows go, since a transaction that took a position
+     * inside the range may commit after the batch was read.
+     */
+    public Uni<Void> markPublished(SqlClient tx, int shard, List<Pending> published) {
         Long[] positions = published.stream().map(Pending::position).toArray(Long[]::new);
-        return tx.preparedQuery("DELETE FROM outbox WHERE position = ANY($1::bigint[])")
-                .execute(Tuple.of(positions))
+        long first = published.stream().mapToLong(Pending::position).min().orElse(0);
+        long last = published.stream().mapToLong(Pending::position).max().orElse(-1);
+        return tx.preparedQuery("DELETE FROM outbox WHERE shard = $1 AND position BETWEEN $2 AND $3"
+                        + " AND position = ANY($4::bigint[])")
+                .execute(Tuple.of((short) shard, first, last, positions))
                 .replaceWithVoid();
     }
 
     /**
-     * Reclaims the space of published (deleted) rows. SKIP_LOCKED: when another replica is vacuuming, this one
+     * Reclaims the space of published (deleted) rows and refreshes the table's statistics. SKIP_LOCKED: when another replica is vacuuming, this one
      * does not wait. Not in a transaction (VACUUM cannot run in one).
      */
     public Uni<Void> vacuum(SqlClient client) {
-        return client.query("VACUUM (SKIP_LOCKED) outbox").execute().replaceWithVoid();
+        return client.query("VACUUM (ANALYZE, SKIP_LOCKED) outbox").execute().replaceWithVoid();
     }
 
     public Uni<Long> countPending(SqlClient client) {
