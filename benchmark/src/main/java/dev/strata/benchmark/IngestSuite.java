@@ -36,8 +36,8 @@ final class IngestSuite implements Benchmark.Suite {
             String things = stack.ingest + "/groups/" + group + "/things:batch";
             // Warm-up (JIT, pools, prepared statements): a service just started runs its first few hundred batches
             // in the interpreter and C1 code, two to three times slower than once C2 has compiled the hot paths.
-            for (int i = 0; i < 60; i++) {
-                int n = i % 3 == 0 ? 1000 : 100;
+            for (int i = 0; i < 300; i++) {
+                int n = i % 10 == 0 ? 1000 : 100;
                 pace.after(group, position(stack.post(things, thingsBody(n, "warm"), 200)));
                 raw.copyThings(n);
             }
