@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
@@ -71,7 +72,10 @@ public class EventStreamConsumer {
                     record.getPayload()));
             published.add(record.getTimestamp());
         }
-        return applier.apply(ProjectionTables.LIVE, records)
+        // Decoding a polled batch (up to max.poll.records JSON events) is CPU work of tens of milliseconds: on a
+        // worker thread, not on the event loop that also serves reads.
+        return Uni.createFrom().item(records).emitOn(Infrastructure.getDefaultWorkerPool())
+                .chain(polled -> applier.apply(ProjectionTables.LIVE, polled))
                 .onFailure().invoke(e -> LOG.warnf("Could not apply a batch of %d events: %s", records.size(),
                         e.getMessage()))
                 .onFailure().retry().withBackOff(Duration.ofMillis(200), Duration.ofSeconds(10))
