@@ -13,6 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.function.IntFunction;
 
 /**
  * ingest-service end to end over HTTP: {@code things:batch} of 100, 1K and 10K, {@code connections:batch} of 1K,
@@ -65,52 +67,19 @@ final class IngestSuite implements Benchmark.Suite {
             List<String> people = createdIds(peopleAnswer);
             Stats connections = new Stats();
             Stats connectionsLimit = new Stats();
-            for (int run = 0; run < WARM_UP + 15; run++) {
-                StringBuilder body = new StringBuilder("{\"items\":[");
-                for (int i = 0; i < 1000; i++) {
-                    String from = people.get(i);
-                    String to = people.get(1000 + (i + run * 7) % 1000);
-                    body.append(i == 0 ? "" : ",").append("{\"fromThingId\":\"").append(from)
-                            .append("\",\"toThingId\":\"").append(to)
-                            .append("\",\"relationshipType\":\"following\"}");
-                }
-                body.append("]}");
-                long start = System.nanoTime();
-                HttpResponse<String> answer = stack.post(stack.ingest + "/groups/" + group + "/connections:batch",
-                        body.toString(), 200);
-                long elapsed = System.nanoTime() - start;
-                pace.after(group, position(answer));
-                long rawNanos = raw.copyConnections(1000);
-                if (run >= WARM_UP) {
-                    connections.add(elapsed);
-                    connectionsLimit.add(rawNanos);
-                }
-            }
+            timedRuns(pace, group, connections, connectionsLimit, run -> connectionsBody(people, run),
+                    body -> stack.post(stack.ingest + "/groups/" + group + "/connections:batch", body, 200),
+                    () -> raw.copyConnections(1000));
             report.timed("connections:batch 1000", 1000, connections, connectionsLimit, "median < 60 ms",
                     connections.median() < 60);
 
             Stats updates = new Stats();
             Stats updatesLimit = new Stats();
-            for (int run = 0; run < WARM_UP + 15; run++) {
-                StringBuilder body = new StringBuilder("{\"items\":[");
-                for (int i = 0; i < 1000; i++) {
-                    body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(people.get(i))
-                            .append("\",\"name\":\"renamed ").append(run).append('-').append(i)
-                            .append("\",\"status\":\"").append(run % 2 == 0 ? "active" : "published").append("\"}");
-                }
-                body.append("]}");
-                long start = System.nanoTime();
-                HttpResponse<String> answer = stack.send(HttpRequest.newBuilder(URI.create(things))
-                        .header("Content-Type", "application/json")
-                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body.toString())), 200);
-                long elapsed = System.nanoTime() - start;
-                pace.after(group, position(answer));
-                long rawNanos = raw.copyUpdates(1000);
-                if (run >= WARM_UP) {
-                    updates.add(elapsed);
-                    updatesLimit.add(rawNanos);
-                }
-            }
+            timedRuns(pace, group, updates, updatesLimit, run -> updatesBody(people, run),
+                    body -> stack.send(HttpRequest.newBuilder(URI.create(things))
+                            .header("Content-Type", "application/json")
+                            .method("PATCH", HttpRequest.BodyPublishers.ofString(body)), 200),
+                    () -> raw.copyUpdates(1000));
             report.timed("PATCH things:batch 1000", 1000, updates, updatesLimit, "median < 100 ms",
                     updates.median() < 100);
             raw.truncate();
@@ -120,6 +89,53 @@ final class IngestSuite implements Benchmark.Suite {
             // of the group, on the same partition, is applied after every event of the import).
             pace.await(group, position(stack.post(things, thingsBody(1, "after import"), 200)), 900);
         }
+    }
+
+    /** Sends one request body; the answer is the write's. */
+    private interface Write {
+        HttpResponse<String> send(String body) throws Exception;
+    }
+
+    /**
+     * {@code WARM_UP} untimed then 15 timed runs of a scenario: the body is built before the clock starts, the
+     * consumers settle after each write (as paced), and the raw equivalent is timed after it.
+     */
+    private static void timedRuns(Settle pace, UUID group, Stats strata, Stats limit, IntFunction<String> body,
+                                  Write write, Callable<Long> raw) throws Exception {
+        for (int run = 0; run < WARM_UP + 15; run++) {
+            String request = body.apply(run);
+            long start = System.nanoTime();
+            HttpResponse<String> answer = write.send(request);
+            long elapsed = System.nanoTime() - start;
+            pace.after(group, position(answer));
+            long rawNanos = raw.call();
+            if (run >= WARM_UP) {
+                strata.add(elapsed);
+                limit.add(rawNanos);
+            }
+        }
+    }
+
+    /** 1,000 follows from the first 1,000 people to the second 1,000, shifted by run so no run repeats one. */
+    private static String connectionsBody(List<String> people, int run) {
+        StringBuilder body = new StringBuilder("{\"items\":[");
+        for (int i = 0; i < 1000; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"fromThingId\":\"").append(people.get(i))
+                    .append("\",\"toThingId\":\"").append(people.get(1000 + (i + run * 7) % 1000))
+                    .append("\",\"relationshipType\":\"following\"}");
+        }
+        return body.append("]}").toString();
+    }
+
+    /** A new name and status for each of the first 1,000 people. */
+    private static String updatesBody(List<String> people, int run) {
+        StringBuilder body = new StringBuilder("{\"items\":[");
+        for (int i = 0; i < 1000; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(people.get(i))
+                    .append("\",\"name\":\"renamed ").append(run).append('-').append(i)
+                    .append("\",\"status\":\"").append(run % 2 == 0 ? "active" : "published").append("\"}");
+        }
+        return body.append("]}").toString();
     }
 
     private void importJob(Stack stack, Report report, UUID group, RawPostgres raw, int items) throws Exception {
