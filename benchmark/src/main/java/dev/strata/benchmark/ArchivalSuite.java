@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -48,8 +46,8 @@ final class ArchivalSuite implements Benchmark.Suite {
         Settle pace = new Settle(stack);
         UUID group = stack.createGroup("benchmark archival", "enterprise");
         Benchmark.say("archival benchmark group " + group);
-        String actor = createdIds(postRetrying(stack, stack.ingest + "/groups/" + group + "/things:batch",
-                "{\"items\":[{\"type\":\"user\",\"name\":\"archival benchmark actor\"}]}")).get(0);
+        String actor = Stack.createdIds(stack.postRetrying(stack.ingest + "/groups/" + group + "/things:batch",
+                "{\"items\":[{\"type\":\"user\",\"name\":\"archival benchmark actor\"}]}", null)).get(0);
         int batchSize = stack.getJson(stack.archival + "/archival/status?groupId=" + group)
                 .path("config").path("batchSize").asInt(1000);
 
@@ -124,7 +122,7 @@ final class ArchivalSuite implements Benchmark.Suite {
                 body.append(",\"actorId\":\"").append(actor).append("\",\"timestamp\":\"").append(at).append("\"}");
             }
             body.append("]}");
-            JsonNode answer = Stack.JSON.readTree(postRetrying(stack, url, body.toString()).body());
+            JsonNode answer = Stack.JSON.readTree(stack.postRetrying(url, body.toString(), null).body());
             if (answer.path("summary").path("success").asInt() != to - from) {
                 throw new IllegalStateException("ingest did not log every event: " + answer.path("summary"));
             }
@@ -275,28 +273,5 @@ final class ArchivalSuite implements Benchmark.Suite {
                 return rows.getLong(1);
             }
         }
-    }
-
-    /**
-     * The services may be restarted by someone else for a few seconds: connection refused, and 503 while ingest
-     * cannot reach quota-service, are retried for a minute.
-     */
-    private static HttpResponse<String> postRetrying(Stack stack, String url, String body) throws Exception {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return stack.post(url, body, 200);
-            } catch (ConnectException | IllegalStateException e) {
-                if (attempt == 60 || e instanceof IllegalStateException && !e.getMessage().contains(" 503:")) {
-                    throw e;
-                }
-                Thread.sleep(1000);
-            }
-        }
-    }
-
-    private static List<String> createdIds(HttpResponse<String> response) throws IOException {
-        List<String> ids = new ArrayList<>();
-        Stack.JSON.readTree(response.body()).get("created").forEach(id -> ids.add(id.asText()));
-        return ids;
     }
 }

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -91,13 +90,14 @@ final class MetricsSuite implements Benchmark.Suite {
         UUID group = stack.createGroup(GROUP_NAME + events, "enterprise");
         Benchmark.say("loading metrics group " + group);
         String things = stack.ingest + "/groups/" + group + "/things:batch";
-        List<String> creators = ids(post(stack, things, thingsBody("creator", CREATORS, "creator", 0), group + "-c"));
+        List<String> creators = Stack.createdIds(
+                stack.postRetrying(things, thingsBody("creator", CREATORS, "creator", 0), group + "-c"));
         List<String> users = new ArrayList<>(USERS);
         for (int from = 0; from < USERS; from += BATCH) {
-            users.addAll(ids(post(stack, things, thingsBody("user", Math.min(BATCH, USERS - from), "user", from),
-                    group + "-u" + from)));
+            users.addAll(Stack.createdIds(stack.postRetrying(things,
+                    thingsBody("user", Math.min(BATCH, USERS - from), "user", from), group + "-u" + from)));
         }
-        List<String> content = ids(post(stack, things, contentBody(CONTENT), group + "-k"));
+        List<String> content = Stack.createdIds(stack.postRetrying(things, contentBody(CONTENT), group + "-k"));
         // The creator whose stats are read is creators[0], renamed so a later run can find it.
         stack.send(HttpRequest.newBuilder(URI.create(things)).header("Content-Type", "application/json")
                 .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"items\":[{\"id\":\"" + creators.get(0)
@@ -113,7 +113,7 @@ final class MetricsSuite implements Benchmark.Suite {
             String body = eventsBody(new Random(b), Math.min(BATCH, events - b * BATCH), now, creators, users,
                     content);
             long t = System.nanoTime();
-            HttpResponse<String> answer = post(stack, url, body, group + "-e" + b);
+            HttpResponse<String> answer = stack.postRetrying(url, body, group + "-e" + b);
             batches.add(System.nanoTime() - t);
             position = Stack.JSON.readTree(answer.body()).path("position").asText(null);
             if (b % 10 == 9) {
@@ -168,7 +168,7 @@ final class MetricsSuite implements Benchmark.Suite {
                         .append("\",\"toThingId\":\"").append(e[1]).append("\",\"relationshipType\":\"").append(e[2])
                         .append("\"}");
             }
-            JsonNode answer = Stack.JSON.readTree(post(stack, url, body.append("]}").toString(),
+            JsonNode answer = Stack.JSON.readTree(stack.postRetrying(url, body.append("]}").toString(),
                     group + "-n" + from).body());
             created += answer.path("summary").path("success").asInt();
         }
@@ -526,9 +526,9 @@ final class MetricsSuite implements Benchmark.Suite {
         int thingBatch = 100;
         UUID group = stack.createGroup("benchmark metrics lag", "enterprise");
         String things = stack.ingest + "/groups/" + group + "/things:batch";
-        List<String> creators = ids(post(stack, things, thingsBody("creator", 10, "creator", 0), null));
-        List<String> users = ids(post(stack, things, thingsBody("user", 1000, "user", 0), null));
-        List<String> content = ids(post(stack, things, contentBody(1000), null));
+        List<String> creators = Stack.createdIds(stack.postRetrying(things, thingsBody("creator", 10, "creator", 0), null));
+        List<String> users = Stack.createdIds(stack.postRetrying(things, thingsBody("user", 1000, "user", 0), null));
+        List<String> content = Stack.createdIds(stack.postRetrying(things, contentBody(1000), null));
         String metrics = stack.metrics + "/groups/" + group + "/metrics";
         Stats visible = new Stats();
         AtomicLong eventsSent = new AtomicLong();
@@ -539,12 +539,12 @@ final class MetricsSuite implements Benchmark.Suite {
         long start = System.nanoTime();
         long end = start + seconds * 1_000_000_000L;
         Thread thingLoad = paced("lag-things", end, 1e9 * thingBatch / thingsPerSecond, failed, n -> {
-            post(stack, things, thingsBody("user", thingBatch, "lag user", 1000 + (int) n * thingBatch), null);
+            stack.postRetrying(things, thingsBody("user", thingBatch, "lag user", 1000 + (int) n * thingBatch), null);
             thingsSent.addAndGet(thingBatch);
         });
         Thread eventLoad = paced("lag-events", end, 1e9 * eventBatch / eventsPerSecond, failed, n -> {
             String body = eventsBody(new Random(n), eventBatch, Instant.now(), creators, users, content);
-            String position = Stack.JSON.readTree(post(stack, stack.ingest + "/groups/" + group + "/events:batch",
+            String position = Stack.JSON.readTree(stack.postRetrying(stack.ingest + "/groups/" + group + "/events:batch",
                     body, null).body()).path("position").asText();
             eventsSent.addAndGet(eventBatch);
             long answered = System.nanoTime();
@@ -629,42 +629,5 @@ final class MetricsSuite implements Benchmark.Suite {
             }
         }
         throw new IllegalStateException("metrics-service did not apply " + position + " within " + atMost);
-    }
-
-    /**
-     * POSTs a batch, retrying for a minute while ingest-service restarts (connection refused: nothing was sent) or
-     * answers 503 (quota-service restarting: ingest wrote nothing). Load batches carry an Idempotency-Key, so even
-     * a repeat of a batch that was written would write nothing twice.
-     */
-    private static HttpResponse<String> post(Stack stack, String url, String json, String idempotencyKey)
-            throws IOException, InterruptedException {
-        for (int attempt = 1; ; attempt++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
-            if (idempotencyKey != null) {
-                request.header("Idempotency-Key", idempotencyKey);
-            }
-            try {
-                return stack.send(request, 200);
-            } catch (ConnectException | IllegalStateException e) {
-                boolean unavailable = e instanceof ConnectException || e.getMessage().contains(" answered 503:");
-                if (!unavailable || attempt == 60) {
-                    throw e;
-                }
-                Benchmark.say("ingest-service unavailable, retrying: " + e.getMessage().lines().findFirst().orElse(""));
-                Thread.sleep(1000);
-            }
-        }
-    }
-
-    private static List<String> ids(HttpResponse<String> answer) throws IOException {
-        List<String> ids = new ArrayList<>();
-        for (JsonNode id : Stack.JSON.readTree(answer.body()).get("created")) {
-            if (id.isNull()) {
-                throw new IllegalStateException("an item of a load batch failed: " + answer.body());
-            }
-            ids.add(id.asText());
-        }
-        return ids;
     }
 }

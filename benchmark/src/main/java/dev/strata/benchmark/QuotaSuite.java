@@ -2,7 +2,6 @@ package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
@@ -256,17 +255,8 @@ final class QuotaSuite implements Benchmark.Suite {
         }
         String json = body.append("]}").toString();
         String url = stack.ingest + "/groups/" + group + "/things:batch";
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (true) {
-            try {
-                return Stack.JSON.readTree(stack.post(url, json, 200).body()).path("summary").path("success").asLong();
-            } catch (ConnectException e) { // ingest is being restarted: try again for a while
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(500);
-            }
-        }
+        return Stack.JSON.readTree(stack.postRetrying(url, json, null).body()).path("summary").path("success")
+                .asLong();
     }
 
     /** Waits until quota-service knows the group (404 before) and counts {@code expected} entities for it. */

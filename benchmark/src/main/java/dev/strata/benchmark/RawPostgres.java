@@ -4,7 +4,6 @@ import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 import java.io.IOException;
-import java.io.StringReader;
 import java.io.Reader;
 import java.sql.Connection;
 import java.sql.DriverManager;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.local.DevTokens;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,6 +16,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -60,6 +62,50 @@ final class Stack {
     HttpResponse<String> post(String url, String json, int expected) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)), expected);
+    }
+
+    /**
+     * POSTs to ingest-service, retrying for a minute while a service restarts: connection refused (nothing was
+     * sent) or 503 (ingest could not reach quota-service, so it wrote nothing). With an {@code idempotencyKey}
+     * (or null) even a repeat of a batch that was written writes nothing twice.
+     */
+    HttpResponse<String> postRetrying(String url, String json, String idempotencyKey)
+            throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+            if (idempotencyKey != null) {
+                request.header("Idempotency-Key", idempotencyKey);
+            }
+            try {
+                return send(request, 200);
+            } catch (ConnectException | IllegalStateException e) {
+                boolean unavailable = e instanceof ConnectException || e.getMessage().contains(" answered 503:");
+                if (!unavailable || attempt == 60) {
+                    throw e;
+                }
+                Benchmark.say("unavailable, retrying: " + e.getMessage().lines().findFirst().orElse(""));
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    /** The ids a batch created, in input order; every item of a benchmark's batch must have been created. */
+    static List<String> createdIds(HttpResponse<String> answer) throws IOException {
+        List<String> ids = new ArrayList<>();
+        for (JsonNode id : JSON.readTree(answer.body()).get("created")) {
+            if (id.isNull()) {
+                throw new IllegalStateException("an item of a benchmark batch failed: " + answer.body());
+            }
+            ids.add(id.asText());
+        }
+        return ids;
+    }
+
+    /** The position a batch answered (its last event's id), for {@code ?position=} reads; null if none. */
+    static String position(HttpResponse<String> answer) throws IOException {
+        JsonNode position = JSON.readTree(answer.body()).get("position");
+        return position == null || position.isNull() ? null : position.asText();
     }
 
     HttpResponse<String> get(String url, int expected) throws IOException, InterruptedException {
