@@ -254,6 +254,38 @@ class ArchivalRunTest {
     }
 
     @Test
+    void shouldCommitNothingOnceTheRunWasGivenUpForDead() {
+        UUID group = UUID.randomUUID();
+        List<Event> old = events(group, daysAgo(400, Duration.ZERO), 20, Duration.ofMinutes(1), "user_login");
+        insert(old);
+        CountDownLatch release = crashPoints.holdAt(CrashPoints.AFTER_VERIFY);
+        try {
+            String runId = startGroupRun(group, 365);
+            await().atMost(Duration.ofSeconds(20)).until(() -> TestDatabase.scalar(
+                    "SELECT count(*) FROM archival.archived_objects WHERE run_id = ?::uuid", runId) > 0);
+            // What the heartbeat check does to a replica that stopped renewing its lease, done to a live one.
+            assertThat(TestDatabase.update("UPDATE archival.archive_runs SET status = 'failed', finished_at = now(),"
+                    + " error = 'given up for dead by the test' WHERE id = ?::uuid", runId)).isEqualTo(1);
+            release.countDown();
+
+            // Its uploads were verified, but none of its commits may go through any more.
+            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+                    .until(() -> hotIds(group).size() == old.size());
+            assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.archived_objects WHERE run_id = ?::uuid"
+                    + " AND state = 'archived'", runId)).isZero();
+            assertThat(run(runId).getString("error")).isEqualTo("given up for dead by the test");
+
+            // The next run finishes what it left: every event archived once, none left hot.
+            String next = startGroupRun(group, 365);
+            assertThat(awaitRun(next, "succeeded").getLong("totalArchived")).isEqualTo(old.size());
+            assertThat(hotIds(group)).isEmpty();
+            assertThat(archivedIds(group)).hasSize(old.size()).containsExactlyInAnyOrderElementsOf(ids(old));
+        } finally {
+            release.countDown();
+        }
+    }
+
+    @Test
     void shouldAnswerEveryTriggerWithTheRunAlreadyActive() throws Exception {
         UUID group = UUID.randomUUID();
         insert(events(group, daysAgo(400, Duration.ZERO), 20, Duration.ofMinutes(1), "user_login"));

@@ -2,6 +2,7 @@ package dev.strata.archival.service;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.io.SerializedString;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,11 +11,13 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.archival.store.EventRow;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -44,22 +47,46 @@ public class ArchiveFormat {
             .build();
     private static final JsonFactory JSON = MAPPER.getFactory();
 
+    private static final SerializedString ID = new SerializedString("id");
+    private static final SerializedString GROUP_ID = new SerializedString("groupId");
+    private static final SerializedString TYPE = new SerializedString("type");
+    private static final SerializedString ACTOR_ID = new SerializedString("actorId");
+    private static final SerializedString TARGET_ID = new SerializedString("targetId");
+    private static final SerializedString TIMESTAMP = new SerializedString("timestamp");
+    private static final SerializedString METADATA = new SerializedString("metadata");
+    private static final SerializedString RECORDED_AT = new SerializedString("recordedAt");
+    private static final int TIME_LENGTH = Rfc3339.MAX_LENGTH;
+
     private final int level;
 
+    @Inject
     public ArchiveFormat(ArchivalConfig config) {
-        this.level = config.gzipLevel();
+        this(config.gzipLevel());
+    }
+
+    ArchiveFormat(int level) {
+        this.level = level;
     }
 
     /** One event read from an object, with its line exactly as stored (for rewriting what a restore leaves). */
     public record Line(EventRow event, byte[] raw) {
     }
 
+    /** The object holding {@code events}, in this order: each line written by one generator straight into gzip. */
     public byte[] write(List<EventRow> events) {
-        List<byte[]> lines = new ArrayList<>(events.size());
-        for (EventRow event : events) {
-            lines.add(line(event));
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, events.size() * 64));
+        try (GZIPOutputStream gzip = new LevelledGzip(bytes, level)) {
+            try (JsonGenerator json = generator(gzip)) {
+                char[] time = new char[TIME_LENGTH];
+                for (EventRow event : events) {
+                    writeEvent(json, event, time);
+                    json.writeRaw('\n');
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-        return writeLines(lines);
+        return bytes.toByteArray();
     }
 
     public byte[] writeLines(List<byte[]> lines) {
@@ -95,24 +122,52 @@ public class ArchiveFormat {
         return lines;
     }
 
+    /** One event's line, without its newline: the bytes {@link #write} puts in the object for it. */
     byte[] line(EventRow event) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256 + event.metadataJson().length());
-        try (JsonGenerator json = JSON.createGenerator(out)) {
-            json.writeStartObject();
-            json.writeStringField("id", event.id().toString());
-            json.writeStringField("groupId", event.groupId().toString());
-            json.writeStringField("type", event.type());
-            json.writeStringField("actorId", event.actorId() == null ? null : event.actorId().toString());
-            json.writeStringField("targetId", event.targetId() == null ? null : event.targetId().toString());
-            json.writeStringField("timestamp", event.timestamp().toString());
-            json.writeFieldName("metadata");
-            json.writeRawValue(event.metadataJson());
-            json.writeStringField("recordedAt", event.recordedAt().toString());
-            json.writeEndObject();
+        try (JsonGenerator json = generator(out)) {
+            writeEvent(json, event, new char[TIME_LENGTH]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
         return out.toByteArray();
+    }
+
+    private static JsonGenerator generator(OutputStream out) throws IOException {
+        JsonGenerator json = JSON.createGenerator(out);
+        json.setRootValueSeparator(null); // lines are separated by the newline written after each, nothing else
+        json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET); // the gzip trailer is written by its own close
+        return json;
+    }
+
+    private static void writeEvent(JsonGenerator json, EventRow event, char[] time) throws IOException {
+        json.writeStartObject();
+        json.writeFieldName(ID);
+        json.writeString(event.id().toString());
+        json.writeFieldName(GROUP_ID);
+        json.writeString(event.groupId().toString());
+        json.writeFieldName(TYPE);
+        json.writeString(event.type());
+        json.writeFieldName(ACTOR_ID);
+        json.writeString(event.actorId() == null ? null : event.actorId().toString());
+        json.writeFieldName(TARGET_ID);
+        json.writeString(event.targetId() == null ? null : event.targetId().toString());
+        json.writeFieldName(TIMESTAMP);
+        writeTime(json, event.timestamp(), time);
+        json.writeFieldName(METADATA);
+        json.writeRawValue(event.metadataJson());
+        json.writeFieldName(RECORDED_AT);
+        writeTime(json, event.recordedAt(), time);
+        json.writeEndObject();
+    }
+
+    private static void writeTime(JsonGenerator json, Instant instant, char[] buffer) throws IOException {
+        int length = Rfc3339.format(instant, buffer);
+        if (length < 0) {
+            json.writeString(instant.toString());
+        } else {
+            json.writeString(buffer, 0, length);
+        }
     }
 
     static EventRow parse(byte[] line) throws IOException {

@@ -190,7 +190,7 @@ public class ArchiveRunner {
                 planned.add(ObjectArchiver.plan(lease.runId(), target.groupId(), slice.getKey(),
                         parts.incrementAndGet(), slice.getValue(), null));
             }
-            CompletableFuture<Void> recorded = record(lease, planned, parts.get());
+            CompletableFuture<Void> recorded = record(lease, planned);
             for (ObjectRow object : planned) {
                 window.upload(object, slices.get(object.day()), recorded);
             }
@@ -205,12 +205,12 @@ public class ArchiveRunner {
 
     /**
      * Starts recording the page's objects as planned, with their keys and event ids; none is uploaded before this
-     * commits. The run's thread alone plans its objects, so it numbers them itself ({@code lastPart} so far), and
-     * the fence and the inserts go to the database together.
+     * commits. The run's thread alone plans its objects, so it numbers them itself, and the fence and the inserts
+     * go to the database together.
      */
-    private CompletableFuture<Void> record(Lease lease, List<ObjectRow> planned, int lastPart) {
+    private CompletableFuture<Void> record(Lease lease, List<ObjectRow> planned) {
         return pool.withTransaction(tx -> Uni.combine().all()
-                        .unis(runs.fence(tx, lease.runId(), lease.owner(), lastPart),
+                        .unis(runs.fence(tx, lease.runId(), lease.owner()),
                                 objects.insertPlanned(tx, planned))
                         .discardItems())
                 .subscribeAsCompletionStage();

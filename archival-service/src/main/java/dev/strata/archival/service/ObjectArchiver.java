@@ -156,16 +156,14 @@ public class ObjectArchiver {
      */
     public void commitArchive(Lease lease, List<Verified> batch, boolean recovered) {
         boolean sameDatabase = config.events().sameDatabase();
-        List<UUID> groups = new ArrayList<>(batch.size());
-        List<UUID[]> ids = new ArrayList<>(batch.size());
+        List<ObjectRow> committed = new ArrayList<>(batch.size());
         List<Proof> proofs = new ArrayList<>(batch.size());
         List<BatchRow> report = new ArrayList<>(batch.size());
         Map<UUID, List<OutboxEvent>> events = new LinkedHashMap<>();
         long now = System.nanoTime();
         for (Verified verified : batch) {
             ObjectRow object = verified.object();
-            groups.add(object.groupId());
-            ids.add(object.eventIds());
+            committed.add(object);
             proofs.add(new Proof(object.id(), verified.stored().sha256(), verified.stored().bytes()));
             report.add(new BatchRow(0, object.groupId(), object.day(), object.key(), object.eventCount(), 0,
                     (now - verified.startedNanos()) / 1_000_000, recovered));
@@ -177,7 +175,7 @@ public class ObjectArchiver {
             Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
                     .chain(() -> each(proofs, proof -> objects.markVerified(tx, proof.id(), proof.sha256(),
                             proof.bytes()).replaceWithVoid()))));
-            Db.await(eventLog.delete(eventsPool, groups, ids));
+            Db.await(eventLog.delete(eventsPool, committed));
             crashPoints.reached(CrashPoints.AFTER_EVENTS_DELETE);
         }
         // The statements go to the database together (pipelined, run in this order); any failure rolls back all.
@@ -185,7 +183,7 @@ public class ObjectArchiver {
             List<Uni<Void>> appends = new ArrayList<>();
             events.forEach((group, groupEvents) -> appends.add(outbox.appendEvents(tx, group, groupEvents)));
             return Uni.combine().all().unis(runs.fence(tx, lease.runId(), lease.owner()),
-                            sameDatabase ? eventLog.delete(tx, groups, ids) : Uni.createFrom().item(List.<Integer>of()),
+                            sameDatabase ? eventLog.delete(tx, committed) : Uni.createFrom().item(List.<Integer>of()),
                             objects.markArchived(tx, proofs),
                             Uni.combine().all().unis(appends).discardItems(),
                             runs.addBatches(tx, lease.runId(), report))
@@ -256,7 +254,7 @@ public class ObjectArchiver {
         long started = System.nanoTime();
         Stored stored;
         if (PLANNED.equals(object.state())) {
-            List<EventRow> hot = Db.await(eventLog.byIds(eventsPool, object.groupId(), object.eventIds()));
+            List<EventRow> hot = Db.await(eventLog.byIds(eventsPool, object));
             if (hot.size() != object.eventCount()) {
                 // Only an archive commit removes hot events, and it needs the object verified first.
                 throw new IllegalStateException("object " + object.key() + " was planned with " + object.eventCount()

@@ -1,8 +1,9 @@
 package dev.strata.archival.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.strata.archival.store.EventRow;
 import dev.strata.model.events.EventType;
 
@@ -33,16 +34,30 @@ public record ObjectSummary(Map<String, Long> countsByType, Map<String, BigDecim
         return new ObjectSummary(counts, revenue);
     }
 
+    /** Reads only the top-level {@code amount} and {@code currency} of the metadata, with a streaming parser. */
     private static void addRevenue(Map<String, BigDecimal> revenue, String metadataJson) {
-        try {
-            JsonNode metadata = ArchiveFormat.MAPPER.readTree(metadataJson);
-            JsonNode amount = metadata.get("amount");
-            JsonNode currency = metadata.get("currency");
-            if (amount != null && amount.isNumber() && currency != null && currency.isTextual()) {
-                revenue.merge(currency.asText(), amount.decimalValue(), BigDecimal::add);
+        BigDecimal amount = null;
+        String currency = null;
+        try (JsonParser json = ArchiveFormat.MAPPER.getFactory().createParser(metadataJson)) {
+            if (json.nextToken() != JsonToken.START_OBJECT) {
+                return;
+            }
+            while (json.nextToken() == JsonToken.FIELD_NAME) {
+                String field = json.currentName();
+                JsonToken value = json.nextToken();
+                if ("amount".equals(field)) {
+                    amount = value.isNumeric() ? json.getDecimalValue() : null;
+                } else if ("currency".equals(field)) {
+                    currency = value == JsonToken.VALUE_STRING ? json.getText() : null;
+                } else {
+                    json.skipChildren();
+                }
             }
         } catch (IOException e) {
-            // metadata is jsonb, so it always parses; a malformed value simply carries no revenue
+            return; // metadata is jsonb, so it always parses; a malformed value simply carries no revenue
+        }
+        if (amount != null && currency != null) {
+            revenue.merge(currency, amount, BigDecimal::add);
         }
     }
 

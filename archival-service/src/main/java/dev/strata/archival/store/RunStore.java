@@ -56,7 +56,10 @@ public class RunStore {
                            long durationMillis, boolean recovered) {
     }
 
-    /** Runs whose heartbeat stopped: reported failed, so none stays "running" for ever. Returns their ids. */
+    /**
+     * Runs whose heartbeat stopped: reported failed, so none stays "running" for ever. Returns their ids. The row
+     * lock waits for the transactions a slow owner has under way ({@link #fence}), and re-checks the heartbeat after.
+     */
     public Uni<List<UUID>> failStale(SqlClient client, Duration timeout) {
         return client.preparedQuery("""
                         UPDATE archive_runs
@@ -64,7 +67,9 @@ public class RunStore {
                             error = 'The replica running it stopped (no heartbeat since '
                                     || to_char(heartbeat_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')
                                     || '); the next run finishes its unfinished objects.'
-                        WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
+                        WHERE id IN (SELECT id FROM archive_runs
+                                     WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
+                                     FOR UPDATE)
                         RETURNING id""")
                 .execute(Tuple.of(timeout.toMillis() / 1000.0))
                 .map(RunStore::ids);
@@ -123,29 +128,19 @@ public class RunStore {
     }
 
     /**
-     * Renews the lease inside a transaction and locks the run row until it commits; fails the transaction when
-     * the lease is lost, so a replica given up for dead commits nothing.
+     * Checks inside a transaction that the run still holds its lease and keeps it held until the transaction ends:
+     * a {@code FOR KEY SHARE} lock on the run row, which {@link #failStale} (the only way a lease is taken from a
+     * live owner) has to wait for, since it locks {@code FOR UPDATE}; then the lease is lost and no later
+     * transaction of the run commits. Unlike an update of the row, the lock does not make the run's own
+     * transactions (planning a page, committing objects, the heartbeat) wait for each other.
      */
     public Uni<Void> fence(SqlClient tx, UUID id, String owner) {
-        return heartbeat(tx, id, owner).map(held -> {
-            if (!held) {
-                throw new LeaseLostException(id);
-            }
-            return null;
-        });
-    }
-
-    /**
-     * {@link #fence} for a run whose planner numbers its parts itself (an archive run: only its own thread plans
-     * objects under its id), recording the last number used so far.
-     */
-    public Uni<Void> fence(SqlClient tx, UUID id, String owner, int lastPart) {
         return tx.preparedQuery("""
-                        UPDATE archive_runs SET heartbeat_at = now(), next_part = greatest(next_part, $3)
-                        WHERE id = $1 AND owner = $2 AND status = 'running'""")
-                .execute(Tuple.of(id, owner, lastPart))
+                        SELECT 1 FROM archive_runs WHERE id = $1 AND owner = $2 AND status = 'running'
+                        FOR KEY SHARE""")
+                .execute(Tuple.of(id, owner))
                 .map(rows -> {
-                    if (rows.rowCount() != 1) {
+                    if (rows.size() != 1) {
                         throw new LeaseLostException(id);
                     }
                     return null;
