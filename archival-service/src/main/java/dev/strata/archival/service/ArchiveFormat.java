@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.archival.store.EventRow;
+import dev.strata.model.time.Rfc3339;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 

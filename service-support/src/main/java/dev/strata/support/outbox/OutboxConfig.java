@@ -23,7 +23,7 @@ public interface OutboxConfig {
 
     /**
      * After how many published (deleted) rows the relay vacuums the outbox, so the queue table stays small even
-     * where autovacuum is off or slow; 0 turns it off.
+     * where autovacuum is off or slow (more when the last vacuum found more rows waiting); 0 turns it off.
      */
     @WithDefault("50000")
     int vacuumEvery();

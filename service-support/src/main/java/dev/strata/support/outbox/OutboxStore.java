@@ -122,6 +122,13 @@ public class OutboxStore {
         return client.query("VACUUM (ANALYZE, SKIP_LOCKED) outbox").execute().replaceWithVoid();
     }
 
+    /** The live rows the last vacuum or analyze counted (0 before the first). */
+    public Uni<Long> liveRowsEstimate(SqlClient client) {
+        return client.query("SELECT greatest(reltuples, 0)::bigint FROM pg_class WHERE oid = 'outbox'::regclass")
+                .execute()
+                .map(rows -> rows.iterator().next().getLong(0));
+    }
+
     public Uni<Long> countPending(SqlClient client) {
         return client.query("SELECT count(*) FROM outbox")
                 .execute()
