@@ -35,10 +35,12 @@ public class EventLogStore {
      * An object's events: its ids, within its time range. The range bounds the scan of (group_id, timestamp, id)
      * to the object's own rows whatever the planner believes: with statistics taken when the table was almost
      * empty (as after a run, with autovacuum off), a plan on {@code group_id} and {@code id} alone filtered every
-     * event of the group for each object.
+     * event of the group for each object. {@code IS TRUE} keeps the id test a (hashed) filter on those rows: as an
+     * index condition after the range on {@code timestamp}, PostgreSQL 15 walks the range once per id (30 ms for
+     * an object of 1,000 events instead of 2).
      */
     private static final String OBJECT_EVENTS =
-            "group_id = $1 AND \"timestamp\" BETWEEN $2 AND $3 AND id = ANY($4::uuid[])";
+            "group_id = $1 AND \"timestamp\" BETWEEN $2 AND $3 AND (id = ANY($4::uuid[])) IS TRUE";
 
     private final String table;
 

@@ -181,22 +181,23 @@ public class OutboxRelay {
                 more |= sent == config.batchSize();
             }
             total += pass;
-            vacuumNowAndThen(pass);
+            vacuumNowAndThen(pass, !more);
         }
         return total;
     }
 
     /**
      * Vacuums the outbox in the background (the relay goes on publishing meanwhile; one vacuum at a time per
-     * replica) once it has published {@code vacuum-every} rows since the last vacuum, or as many as that vacuum
-     * found live if those were more. A vacuum reads the whole table, the rows still waiting too: behind a
-     * million-row import it was put off until half the table is dead (autovacuum's scale factor, at 1) instead of
-     * scanning the backlog every 50,000 rows.
+     * replica) once it has published {@code vacuum-every} rows since the last vacuum, or, while rows are still
+     * waiting, as many as that vacuum found live if those were more. A vacuum reads the whole table, the rows
+     * still waiting too: behind a million-row import it is put off until half the table is dead (autovacuum's
+     * scale factor, at 1) instead of scanning the backlog every 50,000 rows; once the relay has caught up, the
+     * table is small again and is vacuumed at once.
      */
-    private void vacuumNowAndThen(int published) {
+    private void vacuumNowAndThen(int published, boolean caughtUp) {
         publishedSinceVacuum += published;
-        if (config.vacuumEvery() <= 0 || publishedSinceVacuum < Math.max(config.vacuumEvery(), liveAtLastVacuum)
-                || !vacuuming.compareAndSet(false, true)) {
+        long due = caughtUp ? config.vacuumEvery() : Math.max(config.vacuumEvery(), liveAtLastVacuum);
+        if (config.vacuumEvery() <= 0 || publishedSinceVacuum < due || !vacuuming.compareAndSet(false, true)) {
             return;
         }
         publishedSinceVacuum = 0;
