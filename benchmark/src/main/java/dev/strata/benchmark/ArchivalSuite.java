@@ -83,8 +83,8 @@ final class ArchivalSuite implements Benchmark.Suite {
                     throw new IllegalStateException("the raw baseline left rows behind");
                 }
                 Benchmark.say(String.format(Locale.ROOT, "archival run %d%s: %,.0f ms (service: %,d ms, %d objects),"
-                                + " raw %,.0f ms", run, run < warmUps ? " (warm-up)" : "", elapsed / 1e6, finished.path("totalTime").asLong(),
-                        finished.path("batches").size(), rawElapsed / 1e6));
+                                + " raw %,.0f ms", run, run < warmUps ? " (warm-up)" : "", elapsed / 1e6,
+                        finished.path("totalTime").asLong(), finished.path("batches").size(), rawElapsed / 1e6));
             }
         } finally {
             try (Connection db = stack.jdbc(); Statement sql = db.createStatement()) {
@@ -95,8 +95,8 @@ final class ArchivalSuite implements Benchmark.Suite {
         report.timed("archive " + String.format(Locale.ROOT, "%,d", events) + " events", events, strata, raw,
                 "< 5 s and <= 2x raw", strata.median() < 5000 && ratio <= 2.0);
         report.note(String.format(Locale.ROOT, "archival: %,d events over %d UTC days per run, pages of %d, %.0f"
-                        + " objects per run on average; %d timed runs after %d untimed ones; timed from POST /groups/{g}/archival until GET"
-                        + " /archival/runs/{id} reports it succeeded (polled every 50 ms; the service's own"
+                        + " objects per run on average; %d timed runs after %d untimed ones; timed from POST"
+                        + " /groups/{g}/archival until GET /archival/runs/{id} reports it succeeded (polled every 50 ms; the service's own"
                         + " totalTime averaged %,.0f ms). Checked: totalArchived = %,d and no event older than"
                         + " the cut-off left hot. Raw: keyset SELECT + gzip NDJSON in memory + DELETE per page"
                         + " (autocommit), same rows and batch size, no S3.", events, days, batchSize,

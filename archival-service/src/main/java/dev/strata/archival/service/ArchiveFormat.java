@@ -123,17 +123,6 @@ public class ArchiveFormat {
         return lines;
     }
 
-    /** One event's line, without its newline: the bytes {@link #write} puts in the object for it. */
-    byte[] line(EventRow event) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream(256 + event.metadataJson().length());
-        try (JsonGenerator json = generator(out)) {
-            writeEvent(json, event, new char[TIME_LENGTH]);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out.toByteArray();
-    }
-
     private static JsonGenerator generator(OutputStream out) throws IOException {
         JsonGenerator json = JSON.createGenerator(out);
         json.setRootValueSeparator(null); // lines are separated by the newline written after each, nothing else

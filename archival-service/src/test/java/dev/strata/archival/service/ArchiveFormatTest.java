@@ -45,7 +45,12 @@ class ArchiveFormatTest {
         assertEquals(3, lines.length, "two lines, each ending in a newline");
         assertEquals(expectedFirst, lines[0]);
         assertEquals("", lines[2]);
-        assertEquals(new String(format.line(events.get(1)), StandardCharsets.UTF_8), lines[1]);
+        String expectedSecond = "{\"id\":\"" + events.get(1).id() + "\",\"groupId\":\"" + group + "\","
+                + "\"type\":\"revenue_generated\",\"actorId\":null,\"targetId\":\"" + events.get(1).targetId() + "\","
+                + "\"timestamp\":\"2024-03-01T23:59:59.999999999Z\","
+                + "\"metadata\":{\"amount\":12.50,\"currency\":\"EUR\"},"
+                + "\"recordedAt\":\"2024-03-02T00:00:00.500Z\"}";
+        assertEquals(expectedSecond, lines[1]);
         assertEquals(events, format.read(object).stream().map(ArchiveFormat.Line::event).toList());
         assertArrayEquals(object, format.write(events), "the same events give the same bytes");
     }
