@@ -24,7 +24,6 @@ import jakarta.ws.rs.core.Response;
 
 import java.net.URI;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
@@ -129,23 +128,11 @@ public class ArchivalResource {
     public Uni<EligibleView> eligible(@QueryParam("groupId") String groupId, @QueryParam("before") String before,
                                       @QueryParam("limit") String limit) {
         UUID group = PathIds.optionalUuid(groupId, "groupId");
-        Instant beforeTime = instant(before, "before");
+        Instant beforeTime = PathIds.optionalInstant(before, "before");
         int max = limit(limit);
         return archival.eligible(group, beforeTime, max).map(eligible -> new EligibleView(group, eligible.before(),
                 max, eligible.events().size(), eligible.hasMore(),
                 eligible.events().stream().map(EventView::of).toList()));
-    }
-
-    static Instant instant(String value, String parameter) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw ProblemException.validation("'" + parameter + "' must be an RFC 3339 UTC time.",
-                    List.of(FieldError.of(parameter, "must be an RFC 3339 time such as 2024-01-31T00:00:00Z")));
-        }
     }
 
     private static int limit(String value) {

@@ -1,13 +1,11 @@
 package dev.strata.metrics.messaging;
 
 import dev.strata.metrics.config.MetricsConfig;
+import dev.strata.support.messaging.RecentLags;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 
 /**
@@ -20,8 +18,7 @@ import java.util.List;
 @ApplicationScoped
 public class ProjectionLag {
 
-    private final int keep;
-    private final Deque<Batch> batches = new ArrayDeque<>();
+    private final RecentLags batches;
 
     @Inject
     public ProjectionLag(MetricsConfig config) {
@@ -29,10 +26,7 @@ public class ProjectionLag {
     }
 
     public ProjectionLag(int keep) {
-        this.keep = Math.max(1, keep);
-    }
-
-    private record Batch(Instant committedAt, long[] lagsMs) {
+        this.batches = new RecentLags(keep);
     }
 
     /**
@@ -45,36 +39,13 @@ public class ProjectionLag {
 
     /** Records a committed batch: {@code publishedAt} are its records' Kafka timestamps (null ones are skipped). */
     public void record(Instant committedAt, List<Instant> publishedAt) {
-        long[] lags = publishedAt.stream().filter(p -> p != null)
-                .mapToLong(p -> Math.max(0, committedAt.toEpochMilli() - p.toEpochMilli())).toArray();
-        if (lags.length == 0) {
-            return;
-        }
-        synchronized (batches) {
-            batches.addLast(new Batch(committedAt, lags));
-            while (batches.size() > keep) {
-                batches.removeFirst();
-            }
-        }
+        batches.add(committedAt, publishedAt.stream().filter(p -> p != null)
+                .mapToLong(p -> Math.max(0, committedAt.toEpochMilli() - p.toEpochMilli())).toArray());
     }
 
     public Snapshot snapshot(Instant since) {
-        Batch[] kept;
-        synchronized (batches) {
-            kept = batches.stream().filter(b -> since == null || !b.committedAt().isBefore(since))
-                    .toArray(Batch[]::new);
-        }
-        if (kept.length == 0) {
-            return new Snapshot(since, 0, 0, null, null, null, null, null, null);
-        }
-        long[] all = Arrays.stream(kept).flatMapToLong(b -> Arrays.stream(b.lagsMs())).sorted().toArray();
-        return new Snapshot(since, kept.length, all.length, kept[0].committedAt(), kept[kept.length - 1].committedAt(),
-                percentile(all, 50), percentile(all, 95), percentile(all, 99), all[all.length - 1]);
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    static long percentile(long[] sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
+        RecentLags.Summary kept = batches.since(since);
+        return new Snapshot(since, kept.batches(), kept.events(), kept.firstCommittedAt(), kept.lastCommittedAt(),
+                kept.percentile(50), kept.percentile(95), kept.percentile(99), kept.max());
     }
 }

@@ -1,13 +1,11 @@
 package dev.strata.quota.messaging;
 
 import dev.strata.quota.config.QuotaConfig;
+import dev.strata.support.messaging.RecentLags;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,10 +23,11 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class AppliedLag {
 
-    private final int keep;
-    private final Deque<Batch> batches = new ArrayDeque<>();
+    private final RecentLags batches;
+    private final Object lock = new Object();
     private long totalBatches;
     private long totalEvents;
+    private Instant lastEventTime;
     private Window window;
     private final Map<Integer, Long> appliedThrough = new ConcurrentHashMap<>();
 
@@ -38,10 +37,7 @@ public class AppliedLag {
     }
 
     public AppliedLag(int keep) {
-        this.keep = keep;
-    }
-
-    private record Batch(Instant appliedAt, Instant newestEvent, long[] lagsMs) {
+        this.batches = new RecentLags(keep);
     }
 
     /** What {@link #snapshot()} tells; the times are null before the first counted event. */
@@ -72,27 +68,22 @@ public class AppliedLag {
      * stamped with its Kafka timestamp (the producer's send).
      */
     public void record(Instant appliedAt, List<Stamp> events, List<Stamp> records) {
-        synchronized (batches) {
+        synchronized (lock) {
             if (window != null) {
                 window.add(appliedAt, events, records);
             }
-        }
-        List<Instant> eventTimes = events.stream().map(Stamp::time).toList();
-        if (eventTimes.isEmpty()) {
-            return;
-        }
-        long[] lags = new long[eventTimes.size()];
-        Instant newest = eventTimes.get(0);
-        for (int i = 0; i < lags.length; i++) {
-            Instant time = eventTimes.get(i);
-            lags[i] = appliedAt.toEpochMilli() - time.toEpochMilli();
-            newest = time.isAfter(newest) ? time : newest;
-        }
-        synchronized (batches) {
-            batches.addLast(new Batch(appliedAt, newest, lags));
-            while (batches.size() > keep) {
-                batches.removeFirst();
+            if (events.isEmpty()) {
+                return;
             }
+            long[] lags = new long[events.size()];
+            Instant newest = events.get(0).time();
+            for (int i = 0; i < lags.length; i++) {
+                Instant time = events.get(i).time();
+                lags[i] = appliedAt.toEpochMilli() - time.toEpochMilli();
+                newest = time.isAfter(newest) ? time : newest;
+            }
+            batches.add(appliedAt, lags);
+            lastEventTime = newest;
             totalBatches++;
             totalEvents += lags.length;
         }
@@ -113,7 +104,7 @@ public class AppliedLag {
 
     /** Starts a new window at {@code now} for one group (null: every group), dropping the previous one. */
     public Instant openWindow(Instant now, String groupId) {
-        synchronized (batches) {
+        synchronized (lock) {
             window = new Window(now, groupId);
         }
         return now;
@@ -121,27 +112,17 @@ public class AppliedLag {
 
     /** The window's figures so far; null if none was opened. */
     public WindowSnapshot windowSnapshot() {
-        synchronized (batches) {
+        synchronized (lock) {
             return window == null ? null : window.snapshot();
         }
     }
 
     public Snapshot snapshot() {
-        Batch[] kept;
-        long batchCount;
-        long eventCount;
-        synchronized (batches) {
-            kept = batches.toArray(Batch[]::new);
-            batchCount = totalBatches;
-            eventCount = totalEvents;
+        synchronized (lock) {
+            RecentLags.Summary kept = batches.since(null);
+            return new Snapshot(totalBatches, totalEvents, kept.batches(), kept.events(), kept.lastCommittedAt(),
+                    lastEventTime, kept.percentile(50), kept.percentile(99), kept.max());
         }
-        if (kept.length == 0) {
-            return new Snapshot(batchCount, eventCount, 0, 0, null, null, null, null, null);
-        }
-        long[] all = Arrays.stream(kept).flatMapToLong(b -> Arrays.stream(b.lagsMs())).sorted().toArray();
-        Batch last = kept[kept.length - 1];
-        return new Snapshot(batchCount, eventCount, kept.length, all.length, last.appliedAt(), last.newestEvent(),
-                percentile(all, 50), percentile(all, 99), all[all.length - 1]);
     }
 
     /**
@@ -220,11 +201,5 @@ public class AppliedLag {
             }
             return (long) CAP_MS;
         }
-    }
-
-    /** Nearest-rank percentile of sorted values. */
-    static long percentile(long[] sorted, int p) {
-        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
-        return sorted[Math.max(0, rank - 1)];
     }
 }

@@ -5,12 +5,14 @@ import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Parses ids from paths and query parameters. A malformed id is the caller's mistake (400 naming the
- * parameter), not a missing resource, which is why resources take ids as strings.
+ * Parses ids from paths and query parameters, and times from query parameters. A malformed id is the caller's
+ * mistake (400 naming the parameter), not a missing resource, which is why resources take ids as strings.
  */
 public final class PathIds {
 
@@ -32,5 +34,18 @@ public final class PathIds {
 
     public static UUID optionalUuid(String value, String parameter) {
         return value == null || value.isEmpty() ? null : uuid(value, parameter);
+    }
+
+    /** An optional RFC 3339 time; a malformed one is a validation problem naming the parameter. */
+    public static Instant optionalInstant(String value, String parameter) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.validation("'" + parameter + "' must be an RFC 3339 UTC time.",
+                    List.of(FieldError.of(parameter, "must be an RFC 3339 time such as 2024-01-31T00:00:00Z")));
+        }
     }
 }

@@ -14,8 +14,9 @@ import java.util.UUID;
 
 /**
  * The outbox: events are inserted with the writes they describe, in the same transaction, and the relay
- * publishes them in {@code position} order and removes them in the transaction that published them. Each group maps to one of {@link #SHARDS} shards; a relay owns a
- * shard while it publishes it, so replicas share the work and a group's events never overtake each other.
+ * publishes them in {@code position} order and removes them in the transaction that published them. Each group
+ * maps to one of {@link #SHARDS} shards; a relay owns a shard while it publishes it, so replicas share the work and
+ * a group's events never overtake each other.
  */
 @ApplicationScoped
 public class OutboxStore {
@@ -115,8 +116,8 @@ public class OutboxStore {
     }
 
     /**
-     * Reclaims the space of published (deleted) rows and refreshes the table's statistics. SKIP_LOCKED: when another replica is vacuuming, this one
-     * does not wait. Not in a transaction (VACUUM cannot run in one).
+     * Reclaims the space of published (deleted) rows and refreshes the table's statistics. SKIP_LOCKED: when
+     * another replica is vacuuming, this one does not wait. Not in a transaction (VACUUM cannot run in one).
      */
     public Uni<Void> vacuum(SqlClient client) {
         return client.query("VACUUM (ANALYZE, SKIP_LOCKED) outbox").execute().replaceWithVoid();
