@@ -2,7 +2,9 @@ package dev.strata.model.events;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +14,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.strata.model.time.Rfc3339;
 import dev.strata.model.time.Rfc3339Module;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -39,6 +42,8 @@ public final class EventEnvelopeCodec {
     private static final ObjectReader READER = MAPPER.readerFor(EventEnvelope.class);
     private static final ObjectWriter WRITER = MAPPER.writerFor(EventEnvelope.class);
     private static final ObjectWriter OUTGOING = MAPPER.writerFor(Outgoing.class);
+    private static final ObjectReader TIME = MAPPER.readerFor(Instant.class)
+            .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // reads one attribute inside the event
 
     /**
      * The envelope as producers write it, with {@code data} still a plain object: serializing it directly saves
@@ -123,6 +128,111 @@ public final class EventEnvelopeCodec {
             return READER.readValue(json);
         } catch (IOException e) {
             throw invalid(e);
+        }
+    }
+
+    /**
+     * Parses and validates one event (UTF-8 JSON) as {@link #fromBytes(byte[])} does, but streams over the
+     * attributes and leaves {@code data} unparsed (its bytes are only checked to be well-formed JSON): consumers
+     * bind it from the bytes into the payload their event type needs, or skip it.
+     *
+     * @throws InvalidEventException if the input is not JSON, not an object, or breaks the envelope contract
+     */
+    public static EventRecord read(byte[] json) {
+        if (json == null) {
+            throw new InvalidEventException(null, "event is missing: no bytes");
+        }
+        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                throw new InvalidEventException(null, "malformed event: a CloudEvent is a JSON object");
+            }
+            String specversion = null;
+            String id = null;
+            String source = null;
+            String type = null;
+            Instant time = null;
+            String subject = null;
+            String datacontenttype = null;
+            String groupid = null;
+            int schemaversion = 0;
+            int dataStart = 0;
+            int dataEnd = 0;
+            boolean dataIsObject = false;
+            for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
+                JsonToken value = p.nextToken();
+                switch (name) {
+                    case "specversion" -> specversion = text(p, name);
+                    case "id" -> id = text(p, name);
+                    case "source" -> source = text(p, name);
+                    case "type" -> type = text(p, name);
+                    case "time" -> time = time(p);
+                    case "subject" -> subject = text(p, name);
+                    case "datacontenttype" -> datacontenttype = text(p, name);
+                    case "groupid" -> groupid = text(p, name);
+                    case "schemaversion" -> schemaversion = value == JsonToken.VALUE_NULL ? 0 : integer(p);
+                    case "data" -> {
+                        // A repeated attribute counts with its last value, as when binding the whole envelope.
+                        dataStart = (int) p.currentTokenLocation().getByteOffset();
+                        dataIsObject = value == JsonToken.START_OBJECT;
+                        if (value.isStructStart()) {
+                            p.skipChildren();
+                        } else {
+                            p.finishToken();
+                        }
+                        dataEnd = value == JsonToken.VALUE_NULL ? dataStart
+                                : (int) p.currentLocation().getByteOffset();
+                    }
+                    default -> p.skipChildren(); // extensions this contract does not know
+                }
+            }
+            if (p.currentToken() != JsonToken.END_OBJECT) {
+                throw new InvalidEventException(null, "malformed event: the JSON object is not closed");
+            }
+            if (p.nextToken() != null) {
+                throw new InvalidEventException(null, "malformed event: trailing token after the event");
+            }
+            EventEnvelope attributes = new EventEnvelope(specversion, id, source, type, time, subject,
+                    datacontenttype, groupid, schemaversion, null);
+            return new EventRecord(attributes, UUID.fromString(groupid), json, dataStart, dataEnd - dataStart,
+                    dataIsObject);
+        } catch (IOException e) {
+            throw invalid(e);
+        }
+    }
+
+    private static String text(JsonParser p, String attribute) throws IOException {
+        JsonToken token = p.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (!token.isScalarValue()) {
+            throw new InvalidEventException(attribute, "malformed event attribute " + attribute
+                    + ": expected a string");
+        }
+        return p.getText();
+    }
+
+    private static Instant time(JsonParser p) throws IOException {
+        if (p.currentToken() == JsonToken.VALUE_STRING) {
+            Instant plain = Rfc3339.parse(p.getText());
+            if (plain != null) {
+                return plain;
+            }
+        }
+        try {
+            return TIME.readValue(p); // offsets, epoch numbers, null: as the envelope's own binding reads them
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("time", "malformed event attribute time: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private static int integer(JsonParser p) throws IOException {
+        try {
+            return p.currentToken() == JsonToken.VALUE_STRING ? Integer.parseInt(p.getText().trim())
+                    : p.getIntValue();
+        } catch (NumberFormatException | JsonProcessingException e) {
+            throw new InvalidEventException("schemaversion", "malformed event attribute schemaversion: "
+                    + "expected a whole number", e);
         }
     }
 

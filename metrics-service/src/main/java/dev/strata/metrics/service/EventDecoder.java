@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.strata.metrics.config.MetricsConfig;
 import dev.strata.metrics.store.Facts.Activity;
 import dev.strata.metrics.store.Facts.ApiCalls;
@@ -13,8 +14,8 @@ import dev.strata.metrics.store.Facts.NewConnection;
 import dev.strata.metrics.store.Facts.NewKnowledge;
 import dev.strata.metrics.store.Facts.NewThing;
 import dev.strata.metrics.store.Facts.ThingChange;
-import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
+import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.InvalidEventException;
 import dev.strata.model.events.payload.ActivityRecorded;
@@ -23,6 +24,7 @@ import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -43,6 +45,10 @@ public class EventDecoder {
 
     private static final ObjectMapper DATA = EventEnvelopeCodec.mapper().copy()
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectReader THING_CREATED = DATA.readerFor(ThingCreated.class);
+    private static final ObjectReader CONNECTION_CREATED = DATA.readerFor(ConnectionCreated.class);
+    private static final ObjectReader KNOWLEDGE_CREATED = DATA.readerFor(KnowledgeCreated.class);
+    private static final ObjectReader ACTIVITY_RECORDED = DATA.readerFor(ActivityRecorded.class);
 
     /** Entries ingest writes to its own log (no actor; the thing, if any, is the target). */
     private static final Set<String> LOG_ENTRIES = Set.of(EventType.BATCH_IMPORT, EventType.THING_UPDATED,
@@ -55,37 +61,36 @@ public class EventDecoder {
     }
 
     /** An event and its facts, in stream order. */
-    public record Decoded(EventEnvelope event, UUID groupId, Instant publishedAt, List<Fact> facts) {
+    public record Decoded(EventRecord event, UUID groupId, Instant publishedAt, List<Fact> facts) {
     }
 
     /**
      * @throws InvalidEventException if the record is not a valid event, or its data lacks what its type needs
      */
     public Decoded decode(StreamRecord record) {
-        EventEnvelope event = EventEnvelopeCodec.fromBytes(record.value());
+        // The attributes are parsed here; data stays bytes, bound straight into the record its type needs.
+        EventRecord event = EventEnvelopeCodec.read(record.value());
         UUID group = event.groupUuid();
         List<Fact> facts = new ArrayList<>(2);
-        JsonNode data = event.data();
         switch (event.type()) {
-            case EventType.THING_CREATED -> facts.add(newThing(group, event, read(data, ThingCreated.class)));
+            case EventType.THING_CREATED -> facts.add(newThing(group, event, read(event, THING_CREATED)));
             case EventType.CONNECTION_CREATED ->
-                    facts.add(newConnection(group, event, read(data, ConnectionCreated.class)));
-            case EventType.KNOWLEDGE_CREATED ->
-                    facts.add(newKnowledge(group, event, read(data, KnowledgeCreated.class)));
-            case EventType.API_CALL -> facts.add(new ApiCalls(group, event.time(), apiCallCount(data)));
-            case EventType.EVENTS_ARCHIVED -> facts.add(archived(group, data));
-            case EventType.THING_UPDATED -> facts.add(thingChange(group, event, data));
+                    facts.add(newConnection(group, event, read(event, CONNECTION_CREATED)));
+            case EventType.KNOWLEDGE_CREATED -> facts.add(newKnowledge(group, event, read(event, KNOWLEDGE_CREATED)));
+            case EventType.API_CALL -> facts.add(new ApiCalls(group, event.time(), apiCallCount(event.data())));
+            case EventType.EVENTS_ARCHIVED -> facts.add(archived(group, event.data()));
+            case EventType.THING_UPDATED -> facts.add(thingChange(group, event, event.data()));
             default -> {
                 // other system facts (group_created, ...) only move the group's position
             }
         }
         if (!nonActivityTypes.contains(event.type())) {
-            facts.add(activity(group, event, data));
+            facts.add(activity(group, event));
         }
         return new Decoded(event, group, record.publishedAt(), facts);
     }
 
-    private static NewThing newThing(UUID group, EventEnvelope event, ThingCreated t) {
+    private static NewThing newThing(UUID group, EventRecord event, ThingCreated t) {
         requireValue(t.id(), "data.id");
         requireValue(t.type(), "data.type");
         requireValue(t.name(), "data.name");
@@ -94,7 +99,7 @@ public class EventDecoder {
                 t.propertiesBytes(), t.createdAt() == null ? event.time() : t.createdAt());
     }
 
-    private static NewConnection newConnection(UUID group, EventEnvelope event, ConnectionCreated c) {
+    private static NewConnection newConnection(UUID group, EventRecord event, ConnectionCreated c) {
         requireValue(c.id(), "data.id");
         requireValue(c.fromThingId(), "data.fromThingId");
         requireValue(c.fromType(), "data.fromType");
@@ -107,7 +112,7 @@ public class EventDecoder {
                 c.createdAt() == null ? event.time() : c.createdAt());
     }
 
-    private static NewKnowledge newKnowledge(UUID group, EventEnvelope event, KnowledgeCreated k) {
+    private static NewKnowledge newKnowledge(UUID group, EventRecord event, KnowledgeCreated k) {
         requireValue(k.id(), "data.id");
         requireValue(k.sourceThingId(), "data.sourceThingId");
         String text = k.text() == null ? "" : k.text();
@@ -117,7 +122,7 @@ public class EventDecoder {
                 textBytes, k.embeddingDimensions(), k.createdAt() == null ? event.time() : k.createdAt());
     }
 
-    private static ThingChange thingChange(UUID group, EventEnvelope event, JsonNode data) {
+    private static ThingChange thingChange(UUID group, EventRecord event, JsonNode data) {
         UUID id = uuid(require(data, "id"), "data.id");
         JsonNode changes = data.path("changes");
         String name = changes.path("name").path("to").isTextual() ? changes.path("name").path("to").asText() : null;
@@ -143,8 +148,9 @@ public class EventDecoder {
         return new Archived(group, min, max, types);
     }
 
-    private static Activity activity(UUID group, EventEnvelope event, JsonNode data) {
+    private static Activity activity(UUID group, EventRecord event) {
         if (LOG_ENTRIES.contains(event.type())) {
+            JsonNode data = event.data();
             UUID target = null;
             if (!EventType.BATCH_IMPORT.equals(event.type()) && event.subject() != null) {
                 target = uuid(event.subject(), "subject");
@@ -152,8 +158,8 @@ public class EventDecoder {
             return new Activity(group, event.id(), event.type(), null, target, event.time(),
                     data == null ? null : data.toString(), event.time(), null);
         }
-        ActivityRecorded recorded = data == null ? new ActivityRecorded(null, null, null, null)
-                : read(data, ActivityRecorded.class);
+        ActivityRecorded recorded = event.hasData() ? read(event, ACTIVITY_RECORDED)
+                : new ActivityRecorded(null, null, null, null);
         UUID actor = recorded.actorId() != null ? recorded.actorId()
                 : event.subject() == null ? null : uuid(event.subject(), "subject");
         JsonNode metadata = recorded.metadata();
@@ -185,15 +191,16 @@ public class EventDecoder {
         return count.asLong();
     }
 
-    private static <T> T read(JsonNode data, Class<T> type) {
-        if (data == null || !data.isObject()) {
+    private static <T> T read(EventRecord event, ObjectReader reader) {
+        if (!event.dataIsObject()) {
             throw new InvalidEventException("data", "data must be an object for this event type");
         }
         try {
-            return DATA.treeToValue(data, type);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            throw new InvalidEventException("data", "data does not fit " + type.getSimpleName() + ": "
-                    + (e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage()), e);
+            return event.data(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new InvalidEventException("data", "data does not fit " + reader.getValueType().getRawClass()
+                    .getSimpleName() + ": " + (e instanceof JsonProcessingException p ? p.getOriginalMessage()
+                    : e.getMessage()), e);
         }
     }
 

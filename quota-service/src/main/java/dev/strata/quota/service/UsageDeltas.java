@@ -1,6 +1,5 @@
 package dev.strata.quota.service;
 
-import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ConnectionCreated;
 import dev.strata.model.events.payload.GroupChanged;
@@ -68,9 +67,8 @@ public final class UsageDeltas {
     }
 
     private void add(UsageEvent event, Ontology ontology) {
-        EventEnvelope envelope = event.envelope();
-        UUID group = envelope.groupUuid();
-        Instant time = envelope.time();
+        UUID group = event.event().groupUuid();
+        Instant time = event.event().time();
         Object payload = event.payload();
         if (payload instanceof ThingCreated thing) {
             count(group, Metric.ENTITIES_TOTAL, time, 1);

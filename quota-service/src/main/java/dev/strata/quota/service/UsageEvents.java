@@ -3,8 +3,8 @@ package dev.strata.quota.service;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
+import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.InvalidEventException;
 import dev.strata.model.events.payload.BatchImported;
@@ -53,9 +53,9 @@ public final class UsageEvents {
     }
 
     /** An event quota-service acts on, with its payload read into the type's record. */
-    public record UsageEvent(EventEnvelope envelope, Object payload) {
+    public record UsageEvent(EventRecord event, Object payload) {
         public String id() {
-            return envelope.id();
+            return event.id();
         }
     }
 
@@ -78,39 +78,38 @@ public final class UsageEvents {
         List<Rejected> rejected = new ArrayList<>();
         int ignored = 0;
         for (IncomingRecord record : records) {
-            EventEnvelope envelope;
+            EventRecord event;
             try {
-                envelope = EventEnvelopeCodec.fromBytes(record.value());
+                event = EventEnvelopeCodec.read(record.value()); // data stays bytes until its type is known
             } catch (InvalidEventException e) {
                 rejected.add(reject(record, null, e.getMessage()));
                 continue;
             }
-            if (!TYPES.contains(envelope.type())) {
+            if (!TYPES.contains(event.type())) {
                 ignored++;
                 continue;
             }
             try {
-                events.add(new UsageEvent(envelope, payload(envelope)));
+                events.add(new UsageEvent(event, payload(event)));
             } catch (IllegalArgumentException e) {
-                rejected.add(reject(record, envelope.id(), e.getMessage()));
+                rejected.add(reject(record, event.id(), e.getMessage()));
             }
         }
         return new Decoded(events, rejected, ignored);
     }
 
-    private static Object payload(EventEnvelope envelope) {
-        JsonNode data = envelope.data();
-        if (envelope.type().equals(EventType.API_CALL)) {
-            return apiCalls(data);
+    private static Object payload(EventRecord event) {
+        if (event.type().equals(EventType.API_CALL)) {
+            return apiCalls(event.data());
         }
-        if (data == null || !data.isObject()) {
-            throw new IllegalArgumentException(envelope.type() + " needs a data object");
+        if (!event.dataIsObject()) {
+            throw new IllegalArgumentException(event.type() + " needs a data object");
         }
         Object payload;
         try {
-            payload = READERS.get(envelope.type()).readValue(data);
+            payload = event.data(READERS.get(event.type())); // bound from the bytes, no tree in between
         } catch (IOException e) {
-            throw new IllegalArgumentException(envelope.type() + " data does not match its contract: "
+            throw new IllegalArgumentException(event.type() + " data does not match its contract: "
                     + e.getMessage().lines().findFirst().orElse(""), e);
         }
         String missing = null;
@@ -122,7 +121,7 @@ public final class UsageEvents {
             missing = "batchId";
         }
         if (missing != null) {
-            throw new IllegalArgumentException(envelope.type() + " data lacks '" + missing + "'");
+            throw new IllegalArgumentException(event.type() + " data lacks '" + missing + "'");
         }
         return payload;
     }

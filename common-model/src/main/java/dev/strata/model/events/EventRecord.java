@@ -1,0 +1,106 @@
+package dev.strata.model.events;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * An event as a consumer reads it off the stream: the CloudEvents attributes parsed and checked, {@code data} left
+ * as the bytes it came in. A consumer binds the data straight from those bytes into the payload record its type
+ * calls for ({@link #data(ObjectReader)}), in one pass and without a JSON tree, or skips it when the type is none
+ * of its business; {@link #data()} and {@link #envelope()} still give the tree when one is wanted. Read with
+ * {@link EventEnvelopeCodec#read(byte[])}, which accepts and refuses exactly what
+ * {@link EventEnvelopeCodec#fromBytes(byte[])} does.
+ */
+public final class EventRecord {
+
+    private final EventEnvelope attributes;
+    private final UUID groupId;
+    private final byte[] json;
+    private final int dataOffset;
+    private final int dataLength;
+    private final boolean dataIsObject;
+
+    EventRecord(EventEnvelope attributes, UUID groupId, byte[] json, int dataOffset, int dataLength,
+                boolean dataIsObject) {
+        this.attributes = attributes;
+        this.groupId = groupId;
+        this.json = json;
+        this.dataOffset = dataOffset;
+        this.dataLength = dataLength;
+        this.dataIsObject = dataIsObject;
+    }
+
+    public String id() {
+        return attributes.id();
+    }
+
+    public String source() {
+        return attributes.source();
+    }
+
+    public String type() {
+        return attributes.type();
+    }
+
+    public Instant time() {
+        return attributes.time();
+    }
+
+    public String subject() {
+        return attributes.subject();
+    }
+
+    public String groupid() {
+        return attributes.groupid();
+    }
+
+    public UUID groupUuid() {
+        return groupId;
+    }
+
+    public int schemaversion() {
+        return attributes.schemaversion();
+    }
+
+    /** Whether the event has data ({@code "data": null} counts as none, as in {@link EventEnvelope}). */
+    public boolean hasData() {
+        return dataLength > 0;
+    }
+
+    /** Whether {@code data} is a JSON object, the shape every Strata payload has. */
+    public boolean dataIsObject() {
+        return dataIsObject;
+    }
+
+    /** The data as a JSON tree, parsed on every call; {@code null} without data. */
+    public JsonNode data() {
+        if (!hasData()) {
+            return null;
+        }
+        try {
+            return EventEnvelopeCodec.mapper().readTree(json, dataOffset, dataLength);
+        } catch (IOException e) {
+            throw new UncheckedIOException("data of event " + id() + " was checked when read", e);
+        }
+    }
+
+    /**
+     * Binds the data bytes with the given reader (one made from {@link EventEnvelopeCodec#mapper()}, so payload
+     * times read as the envelope's do).
+     *
+     * @throws IOException if the data does not fit the reader's type; {@code null} without data
+     */
+    public <T> T data(ObjectReader reader) throws IOException {
+        return hasData() ? reader.readValue(json, dataOffset, dataLength) : null;
+    }
+
+    /** The whole event with its data as a tree. */
+    public EventEnvelope envelope() {
+        return new EventEnvelope(attributes.specversion(), id(), source(), type(), time(), subject(),
+                attributes.datacontenttype(), groupid(), schemaversion(), data());
+    }
+}
