@@ -46,8 +46,8 @@ import java.util.UUID;
 
 /**
  * Applies a batch of stream records to a set of projection tables exactly once: in ONE transaction it records
- * the batch's event ids ({@code ON CONFLICT DO NOTHING RETURNING}) and applies only the ids that were new, with
- * every counter change summed per key in Java first, so each table gets one statement per batch. The caller
+ * the batch's event ids ({@code ON CONFLICT DO NOTHING}, reporting the ids recorded before) and applies only the
+ * others, with every counter change summed per key in Java first, so each table gets one statement per batch. The caller
  * acknowledges the records only after this commits; a redelivered event finds its id recorded and changes nothing.
  */
 @ApplicationScoped
@@ -105,9 +105,9 @@ public class ProjectionApplier {
                                 writer.recordRejected(tx, rejected),
                                 writer.markApplied(tx, tables, ids, groups)).asTuple()
                         .chain(sent -> {
-                            Set<String> fresh = sent.getItem3();
-                            List<Decoded> toApply = decoded.stream()
-                                    .filter(d -> fresh.contains(d.event().id())).toList();
+                            Set<String> seenBefore = sent.getItem3();
+                            List<Decoded> toApply = seenBefore.isEmpty() ? decoded : decoded.stream()
+                                    .filter(d -> !seenBefore.contains(d.event().id())).toList();
                             return applyFresh(tx, tables, toApply).replaceWith(toApply.size());
                         }))
                 .map(applied -> new Outcome(records.size(), applied, rejected.size()));

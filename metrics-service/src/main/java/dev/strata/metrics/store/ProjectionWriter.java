@@ -79,20 +79,25 @@ public class ProjectionWriter {
                 .replaceWithVoid();
     }
 
-    /** Records the ids; returns those that were new, i.e. the events whose effect must be applied now. */
+    /**
+     * Records the ids (distinct within the array); returns those that were recorded already, i.e. the events whose
+     * effect must not be applied again. Only those come back: usually none, instead of every id of the batch.
+     */
     public Uni<Set<String>> markApplied(SqlClient tx, ProjectionTables t, String[] eventIds, UUID[] groupIds) {
         if (eventIds.length == 0) {
             return Uni.createFrom().item(Set.of());
         }
-        return tx.preparedQuery("INSERT INTO " + t.appliedEvents() + " (event_id, group_id)"
-                        + " SELECT * FROM unnest($1::text[], $2::uuid[]) ON CONFLICT DO NOTHING RETURNING event_id")
+        return tx.preparedQuery("WITH batch AS (SELECT * FROM unnest($1::text[], $2::uuid[]) AS b(event_id, group_id)),"
+                        + " added AS (INSERT INTO " + t.appliedEvents() + " (event_id, group_id) SELECT * FROM batch"
+                        + " ON CONFLICT DO NOTHING RETURNING event_id)"
+                        + " SELECT event_id FROM batch WHERE event_id NOT IN (SELECT event_id FROM added)")
                 .execute(Tuple.of(eventIds, groupIds))
                 .map(rows -> {
-                    Set<String> fresh = new HashSet<>(rows.size() * 2);
+                    Set<String> seen = new HashSet<>(rows.size() * 2);
                     for (Row row : rows) {
-                        fresh.add(row.getString(0));
+                        seen.add(row.getString(0));
                     }
-                    return fresh;
+                    return seen;
                 });
     }
 

@@ -3,6 +3,7 @@ package dev.strata.quota.service;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
+import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.ids.UuidV7;
@@ -78,9 +79,9 @@ public class UsageApplier {
         this.clock = clock;
     }
 
-    /** What one batch did; {@code counted} are the envelopes of the events it counted (not duplicates). */
+    /** What one batch did; {@code counted} are the events it counted (not duplicates). */
     public record Applied(int events, int fresh, int duplicates, int rejected, int ignored, int settled,
-                          int crossings, List<EventEnvelope> counted) {
+                          int crossings, List<EventRecord> counted) {
     }
 
     /**
@@ -100,19 +101,19 @@ public class UsageApplier {
     /** Applies to the staging tables of a rebuild: no thresholds (they were announced already). */
     public Uni<Applied> applyStaging(SqlClient tx, Decoded decoded) {
         return applied.markApplied(tx, Tables.STAGING, decoded.ids())
-                .chain(freshIds -> apply(tx, Tables.STAGING, decoded, freshIds, false));
+                .chain(seenBefore -> apply(tx, Tables.STAGING, decoded, seenBefore, false));
     }
 
     /** What the crossings need besides the counters' new values: the plans and overrides of the groups touched. */
     private record Limits(Map<UUID, String> plans, Map<UUID, Map<String, Long>> overrides) {
     }
 
-    private Uni<Applied> apply(SqlClient tx, Tables tables, Decoded decoded, Set<String> freshIds, boolean live) {
+    private Uni<Applied> apply(SqlClient tx, Tables tables, Decoded decoded, Set<String> seenBefore, boolean live) {
         Instant now = clock.instant();
-        List<UsageEvent> fresh = new ArrayList<>(freshIds.size());
-        Set<String> taken = new HashSet<>();
+        List<UsageEvent> fresh = new ArrayList<>(decoded.events().size());
+        Set<String> taken = new HashSet<>(decoded.events().size() * 2);
         for (UsageEvent event : decoded.events()) {
-            if (freshIds.contains(event.id()) && taken.add(event.id())) {
+            if (!seenBefore.contains(event.id()) && taken.add(event.id())) {
                 fresh.add(event);
             }
         }
@@ -135,7 +136,7 @@ public class UsageApplier {
                         .map(crossed -> new Applied(decoded.events().size(), fresh.size(),
                                 decoded.events().size() - fresh.size(), decoded.rejected().size(),
                                 decoded.ignored(), written.getItem4(), crossed,
-                                fresh.stream().map(UsageEvent::envelope).toList())));
+                                fresh.stream().map(UsageEvent::event).toList())));
     }
 
     /** Records the thresholds this batch moved counters across, and writes one event per new crossing. */

@@ -2,6 +2,7 @@ package dev.strata.quota.store;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,21 +19,28 @@ import java.util.Set;
 @ApplicationScoped
 public class AppliedEventStore {
 
-    /** Records the ids; returns those that were new, i.e. the events whose effect must be applied now. */
+    /**
+     * Records the ids (distinct within the list); returns those that were recorded already, i.e. the events whose
+     * effect must not be applied again. Only those come back: usually none, instead of every id of the batch.
+     */
     public Uni<Set<String>> markApplied(SqlClient tx, Tables tables, List<String> eventIds) {
         if (eventIds.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
-        return tx.preparedQuery("INSERT INTO " + tables.appliedEvents() + " (event_id) SELECT unnest($1::text[])"
-                        + " ON CONFLICT DO NOTHING RETURNING event_id")
+        return tx.preparedQuery("WITH batch AS (SELECT unnest($1::text[]) AS event_id),"
+                        + " added AS (INSERT INTO " + tables.appliedEvents() + " (event_id) SELECT event_id FROM batch"
+                        + " ON CONFLICT DO NOTHING RETURNING event_id)"
+                        + " SELECT event_id FROM batch WHERE event_id NOT IN (SELECT event_id FROM added)")
                 .execute(Tuple.of(eventIds.toArray(String[]::new)))
-                .map(rows -> {
-                    Set<String> fresh = new HashSet<>(rows.size() * 2);
-                    for (Row row : rows) {
-                        fresh.add(row.getString(0));
-                    }
-                    return fresh;
-                });
+                .map(AppliedEventStore::ids);
+    }
+
+    private static Set<String> ids(RowSet<Row> rows) {
+        Set<String> ids = new HashSet<>(rows.size() * 2);
+        for (Row row : rows) {
+            ids.add(row.getString(0));
+        }
+        return ids;
     }
 
     public Uni<Integer> deleteAppliedBefore(SqlClient client, OffsetDateTime before) {
