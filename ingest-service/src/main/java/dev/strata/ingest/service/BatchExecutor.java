@@ -96,7 +96,7 @@ public class BatchExecutor {
     private Uni<Answer> transaction(UUID groupId, String key, String hash, UUID batchId, QuotaDemand demand,
                                     BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
         AtomicReference<QuotaGate.Granted> granted = new AtomicReference<>(QuotaGate.Granted.NONE);
-        return pool.withTransaction(tx -> groups.find(tx, groupId)
+        return pool.withTransaction(tx -> groups.findForWrite(tx, groupId)
                         // an unknown group is a 404 here and now, not a reservation quota-service cannot place
                         .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + groupId + "."))
                         .chain(group -> reservedWhile(groupId, batchId, demand, granted, work.apply(tx, group)))

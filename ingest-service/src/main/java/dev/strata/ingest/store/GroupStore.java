@@ -25,6 +25,17 @@ public class GroupStore {
                 .map(GroupStore::first);
     }
 
+    /**
+     * The group a write is for, kept from being deleted or re-keyed until the write commits ({@code FOR KEY
+     * SHARE}: what a foreign key would take, once per write instead of once per row; plan changes still wait).
+     */
+    public Uni<GroupRow> findForWrite(SqlClient tx, UUID id) {
+        return tx.preparedQuery("SELECT id, name, plan, created_at, updated_at FROM groups WHERE id = $1"
+                        + " FOR KEY SHARE")
+                .execute(Tuple.of(id))
+                .map(GroupStore::first);
+    }
+
     /** Locks the row for the rest of the transaction (plan changes are serialized per group). */
     public Uni<GroupRow> findForUpdate(SqlClient tx, UUID id) {
         return tx.preparedQuery("SELECT id, name, plan, created_at, updated_at FROM groups WHERE id = $1 FOR UPDATE")
