@@ -48,7 +48,7 @@ public final class Benchmark {
      * PostgreSQL's buffers (after the import, the quota suite's reads otherwise met it), then the machine's CPU
      * must be at least 85% idle for a second (at most a minute's wait). Nothing is timed here.
      */
-    private static void quiesce(Stack stack) throws Exception {
+    static void quiesce(Stack stack) throws Exception {
         long start = System.nanoTime();
         try (Connection db = stack.jdbc(); Statement sql = db.createStatement()) {
             sql.execute("CHECKPOINT");
