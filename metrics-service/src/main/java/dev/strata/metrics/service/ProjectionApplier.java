@@ -19,11 +19,12 @@ import dev.strata.metrics.store.ProjectionWriter.ConnectionCountDelta;
 import dev.strata.metrics.store.ProjectionWriter.DayDelta;
 import dev.strata.metrics.store.ProjectionWriter.GroupTotalsDelta;
 import dev.strata.metrics.store.ProjectionWriter.Position;
-import dev.strata.metrics.store.ProjectionWriter.Rejected;
 import dev.strata.metrics.store.ProjectionWriter.ThingActivityDelta;
 import dev.strata.metrics.store.ProjectionWriter.ThingConnectionDelta;
 import dev.strata.metrics.store.ProjectionWriter.ThingTypeDelta;
 import dev.strata.model.events.InvalidEventException;
+import dev.strata.support.messaging.ConsumerLog;
+import dev.strata.support.messaging.ConsumerLog.Rejected;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -59,14 +60,16 @@ public class ProjectionApplier {
     private final Pool pool;
     private final EventDecoder decoder;
     private final ProjectionWriter writer;
+    private final ConsumerLog consumerLog;
     private final Clock clock;
     private final MetricsConfig config;
 
-    public ProjectionApplier(Pool pool, EventDecoder decoder, ProjectionWriter writer, Clock clock,
-                             MetricsConfig config) {
+    public ProjectionApplier(Pool pool, EventDecoder decoder, ProjectionWriter writer, ConsumerLog consumerLog,
+                             Clock clock, MetricsConfig config) {
         this.pool = pool;
         this.decoder = decoder;
         this.writer = writer;
+        this.consumerLog = consumerLog;
         this.clock = clock;
         this.config = config;
     }
@@ -102,8 +105,8 @@ public class ProjectionApplier {
         // connection); PostgreSQL still runs them in the order sent, which is the order of the list.
         return pool.withTransaction(tx -> Uni.combine().all().unis(
                                 tables.live() ? writer.holdSwapLockShared(tx) : Uni.createFrom().voidItem(),
-                                writer.recordRejected(tx, rejected),
-                                writer.markApplied(tx, tables, ids, groups)).asTuple()
+                                consumerLog.recordRejected(tx, rejected),
+                                consumerLog.markApplied(tx, tables.appliedEvents(), ids, groups)).asTuple()
                         .chain(sent -> {
                             Set<String> seenBefore = sent.getItem3();
                             List<Decoded> toApply = seenBefore.isEmpty() ? decoded : decoded.stream()

@@ -79,28 +79,6 @@ public class ProjectionWriter {
                 .replaceWithVoid();
     }
 
-    /**
-     * Records the ids (distinct within the array); returns those that were recorded already, i.e. the events whose
-     * effect must not be applied again. Only those come back: usually none, instead of every id of the batch.
-     */
-    public Uni<Set<String>> markApplied(SqlClient tx, ProjectionTables t, String[] eventIds, UUID[] groupIds) {
-        if (eventIds.length == 0) {
-            return Uni.createFrom().item(Set.of());
-        }
-        return tx.preparedQuery("WITH batch AS (SELECT * FROM unnest($1::text[], $2::uuid[]) AS b(event_id, group_id)),"
-                        + " added AS (INSERT INTO " + t.appliedEvents() + " (event_id, group_id) SELECT * FROM batch"
-                        + " ON CONFLICT DO NOTHING RETURNING event_id)"
-                        + " SELECT event_id FROM batch WHERE event_id NOT IN (SELECT event_id FROM added)")
-                .execute(Tuple.of(eventIds, groupIds))
-                .map(rows -> {
-                    Set<String> seen = new HashSet<>(rows.size() * 2);
-                    for (Row row : rows) {
-                        seen.add(row.getString(0));
-                    }
-                    return seen;
-                });
-    }
-
     public Uni<List<NewThing>> insertThings(SqlClient tx, ProjectionTables t, List<NewThing> things) {
         int n = things.size();
         if (n == 0) {
@@ -593,36 +571,6 @@ public class ProjectionWriter {
     }
 
     /** A record that could not be read, kept with its place in the topic; recording it twice changes nothing. */
-    public record Rejected(String topic, int partition, long offset, String eventId, String reason, String payload) {
-    }
-
-    public Uni<Void> recordRejected(SqlClient tx, List<Rejected> rejected) {
-        int n = rejected.size();
-        if (n == 0) {
-            return Uni.createFrom().voidItem();
-        }
-        String[] topics = new String[n];
-        Integer[] partitions = new Integer[n];
-        Long[] offsets = new Long[n];
-        String[] ids = new String[n];
-        String[] reasons = new String[n];
-        String[] payloads = new String[n];
-        for (int i = 0; i < n; i++) {
-            Rejected r = rejected.get(i);
-            topics[i] = r.topic();
-            partitions[i] = r.partition();
-            offsets[i] = r.offset();
-            ids[i] = r.eventId();
-            reasons[i] = r.reason();
-            payloads[i] = r.payload();
-        }
-        return tx.preparedQuery("INSERT INTO rejected_events (topic, kafka_partition, kafka_offset, event_id, reason,"
-                        + " payload) SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[],"
-                        + " $6::text[]) ON CONFLICT DO NOTHING")
-                .execute(Tuple.of(topics, partitions, offsets, ids, reasons, payloads))
-                .replaceWithVoid();
-    }
-
     /** Deletes up to {@code limit} activity-feed rows older than {@code before}; returns how many went. */
     public Uni<Integer> pruneRecentEvents(SqlClient client, Instant before, int limit) {
         return client.preparedQuery("DELETE FROM recent_events WHERE ctid = ANY(ARRAY("

@@ -9,7 +9,6 @@ import dev.strata.model.ontology.Ontology;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.quota.service.UsageEvents.Decoded;
 import dev.strata.quota.service.UsageEvents.UsageEvent;
-import dev.strata.quota.store.AppliedEventStore;
 import dev.strata.quota.store.CounterStore;
 import dev.strata.quota.store.CounterStore.CounterKey;
 import dev.strata.quota.store.GroupPlanStore;
@@ -18,6 +17,7 @@ import dev.strata.quota.store.ReservationStore;
 import dev.strata.quota.store.Tables;
 import dev.strata.quota.store.ThresholdStore;
 import dev.strata.quota.store.ThresholdStore.Crossing;
+import dev.strata.support.messaging.ConsumerLog;
 import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxStore;
 import io.smallrye.mutiny.Uni;
@@ -50,7 +50,7 @@ public class UsageApplier {
     public static final int LOCK_CLASS = 74202;
     public static final int APPLY_GATE = 1;
 
-    private final AppliedEventStore applied;
+    private final ConsumerLog applied;
     private final CounterStore counters;
     private final GroupPlanStore groups;
     private final OverrideStore overrides;
@@ -62,7 +62,7 @@ public class UsageApplier {
     private final Ontology ontology;
     private final Clock clock;
 
-    public UsageApplier(AppliedEventStore applied, CounterStore counters, GroupPlanStore groups,
+    public UsageApplier(ConsumerLog applied, CounterStore counters, GroupPlanStore groups,
                         OverrideStore overrides, ReservationStore reservations, ThresholdStore thresholds,
                         OutboxStore outbox, EventFactory events, PlanCatalog catalog, Ontology ontology,
                         Clock clock) {
@@ -93,14 +93,14 @@ public class UsageApplier {
                 .unis(tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1, $2)")
                                 .execute(Tuple.of(LOCK_CLASS, APPLY_GATE)),
                         applied.recordRejected(tx, decoded.rejected()),
-                        applied.markApplied(tx, Tables.LIVE, decoded.ids()))
+                        applied.markApplied(tx, Tables.LIVE.appliedEvents(), decoded.ids(), null))
                 .asTuple()
                 .chain(gated -> apply(tx, Tables.LIVE, decoded, gated.getItem3(), true));
     }
 
     /** Applies to the staging tables of a rebuild: no thresholds (they were announced already). */
     public Uni<Applied> applyStaging(SqlClient tx, Decoded decoded) {
-        return applied.markApplied(tx, Tables.STAGING, decoded.ids())
+        return applied.markApplied(tx, Tables.STAGING.appliedEvents(), decoded.ids(), null)
                 .chain(seenBefore -> apply(tx, Tables.STAGING, decoded, seenBefore, false));
     }
 

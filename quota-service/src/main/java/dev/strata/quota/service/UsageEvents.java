@@ -13,7 +13,7 @@ import dev.strata.model.events.payload.GroupChanged;
 import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.events.payload.ThingUpdated;
-import dev.strata.quota.store.AppliedEventStore.Rejected;
+import dev.strata.support.messaging.ConsumerLog.Rejected;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -66,10 +66,10 @@ public final class UsageEvents {
     public record Decoded(List<UsageEvent> events, List<Rejected> rejected, int ignored) {
 
         /** Distinct ids, first occurrence first; a record repeated inside one batch counts once. */
-        public List<String> ids() {
+        public String[] ids() {
             Map<String, Boolean> seen = new LinkedHashMap<>();
             events.forEach(e -> seen.putIfAbsent(e.id(), Boolean.TRUE));
-            return new ArrayList<>(seen.keySet());
+            return seen.keySet().toArray(String[]::new);
         }
     }
 
