@@ -96,10 +96,10 @@ final class ArchivalSuite implements Benchmark.Suite {
                 "< 5 s and <= 2x raw", strata.median() < 5000 && ratio <= 2.0);
         report.note(String.format(Locale.ROOT, "archival: %,d events over %d UTC days per run, pages of %d, %.0f"
                         + " objects per run on average; %d timed runs after %d untimed ones; timed from POST"
-                        + " /groups/{g}/archival until GET /archival/runs/{id} reports it succeeded (polled every 50 ms; the service's own"
-                        + " totalTime averaged %,.0f ms). Checked: totalArchived = %,d and no event older than"
-                        + " the cut-off left hot. Raw: keyset SELECT + gzip NDJSON in memory + DELETE per page"
-                        + " (autocommit), same rows and batch size, no S3.", events, days, batchSize,
+                        + " /groups/{g}/archival until GET /archival/runs/{id} reports it succeeded (polled every"
+                        + " 50 ms; the service's own totalTime averaged %,.0f ms). Checked: totalArchived = %,d and"
+                        + " no event older than the cut-off left hot. Raw: keyset SELECT + gzip NDJSON in memory"
+                        + " + DELETE per page (autocommit), same rows and batch size, no S3.", events, days, batchSize,
                 (double) objects / runs, runs, warmUps, (double) serverMillis / runs, events));
     }
 

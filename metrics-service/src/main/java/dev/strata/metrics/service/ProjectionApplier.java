@@ -48,8 +48,9 @@ import java.util.UUID;
 /**
  * Applies a batch of stream records to a set of projection tables exactly once: in ONE transaction it records
  * the batch's event ids ({@code ON CONFLICT DO NOTHING}, reporting the ids recorded before) and applies only the
- * others, with every counter change summed per key in Java first, so each table gets one statement per batch. The caller
- * acknowledges the records only after this commits; a redelivered event finds its id recorded and changes nothing.
+ * others, with every counter change summed per key in Java first, so each table gets one statement per batch.
+ * The caller acknowledges the records only after this commits; a redelivered event finds its id recorded and
+ * changes nothing.
  */
 @ApplicationScoped
 public class ProjectionApplier {

@@ -1,5 +1,6 @@
 package dev.strata.support.messaging;
 
+import dev.strata.model.events.Topics;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.reactive.messaging.ChannelRegistry;
@@ -25,7 +26,7 @@ import org.jboss.logging.Logger;
 @RolesAllowed(TenantAccess.ADMIN)
 public class StreamConsumerResource {
 
-    public static final String CHANNEL = "events-in";
+    public static final String CHANNEL = Topics.EVENTS_IN;
 
     private static final Logger LOG = Logger.getLogger(StreamConsumerResource.class);
 
