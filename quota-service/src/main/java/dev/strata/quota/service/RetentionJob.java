@@ -13,7 +13,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.time.YearMonth;
 import java.time.ZoneOffset;
 
 /**
@@ -56,10 +55,9 @@ public class RetentionJob {
 
     public Uni<Removed> run() {
         Instant now = clock.instant();
-        YearMonth firstKept = YearMonth.from(now.atOffset(ZoneOffset.UTC)).minusMonths(config.keepMonths() - 1L);
-        String firstKeptMonth = firstKept.toString();
-        return counters.deleteBefore(pool, firstKeptMonth, firstKept.atDay(1))
-                .chain(periods -> thresholds.deleteBefore(pool, firstKeptMonth)
+        RetentionWindow window = RetentionWindow.at(now, config.keepMonths());
+        return counters.deleteBefore(pool, window.firstKeptPeriod(), window.firstKeptDay())
+                .chain(periods -> thresholds.deleteBefore(pool, window.firstKeptPeriod())
                         .chain(crossings -> applied.deleteAppliedBefore(pool,
                                         now.minus(config.appliedEventsMaxAge()).atOffset(ZoneOffset.UTC))
                                 .chain(ids -> reservations.purge(pool, now.minus(config.keepClosedReservations()))

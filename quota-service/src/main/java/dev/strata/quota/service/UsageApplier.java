@@ -7,6 +7,7 @@ import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.ids.UuidV7;
+import dev.strata.quota.config.QuotaConfig;
 import dev.strata.quota.service.UsageEvents.Decoded;
 import dev.strata.quota.service.UsageEvents.UsageEvent;
 import dev.strata.quota.store.CounterStore;
@@ -61,11 +62,12 @@ public class UsageApplier {
     private final PlanCatalog catalog;
     private final Ontology ontology;
     private final Clock clock;
+    private final int keepMonths;
 
     public UsageApplier(ConsumerLog applied, CounterStore counters, GroupPlanStore groups,
                         OverrideStore overrides, ReservationStore reservations, ThresholdStore thresholds,
                         OutboxStore outbox, EventFactory events, PlanCatalog catalog, Ontology ontology,
-                        Clock clock) {
+                        Clock clock, QuotaConfig config) {
         this.applied = applied;
         this.counters = counters;
         this.groups = groups;
@@ -77,6 +79,7 @@ public class UsageApplier {
         this.catalog = catalog;
         this.ontology = ontology;
         this.clock = clock;
+        this.keepMonths = config.retention().keepMonths();
     }
 
     /** What one batch did; {@code counted} are the events it counted (not duplicates). */
@@ -117,7 +120,7 @@ public class UsageApplier {
                 fresh.add(event);
             }
         }
-        UsageDeltas deltas = UsageDeltas.of(fresh, ontology);
+        UsageDeltas deltas = UsageDeltas.of(fresh, ontology, RetentionWindow.at(now, keepMonths));
         List<UUID> touched = live ? deltas.counters().keySet().stream().map(CounterKey::groupId).distinct().toList()
                 : List.of();
         // Read after the plan upserts (pipelined statements run in order), so a batch's own group_created counts.

@@ -36,6 +36,7 @@ import java.util.UUID;
  *   <li>batch_import: settles the reservations whose reference is its batchId;</li>
  *   <li>group_created, group_plan_changed: the group's plan.</li>
  * </ul>
+ * Monthly counters and daily history are recorded only within the {@link RetentionWindow}; running totals always.
  */
 public final class UsageDeltas {
 
@@ -45,11 +46,14 @@ public final class UsageDeltas {
     private final List<UUID> settledGroups = new ArrayList<>();
     private final List<String> settledReferences = new ArrayList<>();
 
-    private UsageDeltas() {
+    private final RetentionWindow window;
+
+    private UsageDeltas(RetentionWindow window) {
+        this.window = window;
     }
 
-    public static UsageDeltas of(List<UsageEvent> events, Ontology ontology) {
-        UsageDeltas deltas = new UsageDeltas();
+    public static UsageDeltas of(List<UsageEvent> events, Ontology ontology, RetentionWindow window) {
+        UsageDeltas deltas = new UsageDeltas(window);
         for (UsageEvent event : events) {
             deltas.add(event, ontology);
         }
@@ -98,8 +102,15 @@ public final class UsageDeltas {
         if (delta == 0) {
             return;
         }
-        counters.merge(new CounterKey(group, metric.key(), periodOf(metric, time)), delta, Long::sum);
-        daily.merge(new DailyKey(group, metric.key(), LocalDate.ofInstant(time, ZoneOffset.UTC)), delta, Long::sum);
+        LocalDate day = LocalDate.ofInstant(time, ZoneOffset.UTC);
+        if (!window.keeps(day)) {
+            if (metric.monthly()) {
+                return; // a month already removed, or about to be: recording it would bring it back
+            }
+        } else {
+            daily.merge(new DailyKey(group, metric.key(), day), delta, Math::addExact);
+        }
+        counters.merge(new CounterKey(group, metric.key(), periodOf(metric, time)), delta, Math::addExact);
     }
 
     public SortedMap<CounterKey, Long> counters() {
