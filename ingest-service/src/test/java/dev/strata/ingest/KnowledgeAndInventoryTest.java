@@ -122,7 +122,7 @@ class KnowledgeAndInventoryTest {
                 {"items": [{"type": "user", "name": "a\\u0000b"}, {"type": "user", "name": "ok",
                             "properties": {"k": "v\\u0000"}}, {"type": "user", "name": "fine"}]}""")
                 .statusCode(200)
-                .body("errors.field", contains("name", "properties"))
+                .body("errors.field", contains("name", "properties.k"))
                 .body("errors.error", contains("must not contain the character U+0000",
                         "must not contain the character U+0000"));
         String doc = newThings(group, "document").get(0);

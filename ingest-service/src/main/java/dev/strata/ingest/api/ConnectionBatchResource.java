@@ -13,6 +13,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import io.smallrye.common.annotation.Blocking;
+
+import java.io.InputStream;
 
 
 /**
@@ -36,20 +39,22 @@ public class ConnectionBatchResource {
     }
 
     @POST
+    @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create 1 to 10,000 connections; invalid and duplicate items are reported per index")
     public Uni<Response> createJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                    @RestQuery Boolean atomic, byte[] body) {
-        return intake.json(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY,
+                                    @RestQuery String atomic, InputStream body) {
+        return intake.json(groupId, idempotencyKey, atomic, null, body, BatchParser.ATOMIC_ONLY, service.validator(),
                 service::create);
     }
 
     @POST
+    @Blocking
     @Consumes(BatchParser.NDJSON)
     @Operation(summary = "Create connections from NDJSON, one connection per line")
     public Uni<Response> createNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                      @RestQuery Boolean atomic, byte[] body) {
-        return intake.ndjson(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), service::create);
+                                      @RestQuery String atomic, InputStream body) {
+        return intake.ndjson(groupId, idempotencyKey, atomic, null, body, service.validator(), service::create);
     }
 
 }

@@ -1,11 +1,12 @@
 package dev.strata.ingest.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.service.RawJson;
 import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
 import dev.strata.ingest.store.ConnectionStore.Direction;
 import dev.strata.model.problem.FieldError;
+import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
@@ -19,8 +20,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
@@ -34,13 +33,11 @@ public class ConnectionResource {
     private final Pool pool;
     private final ConnectionStore connections;
     private final TenantAccess access;
-    private final ObjectMapper mapper;
 
-    public ConnectionResource(Pool pool, ConnectionStore connections, TenantAccess access, ObjectMapper mapper) {
+    public ConnectionResource(Pool pool, ConnectionStore connections, TenantAccess access) {
         this.pool = pool;
         this.connections = connections;
         this.access = access;
-        this.mapper = mapper;
     }
 
     public record ConnectionView(UUID id, UUID groupId, UUID fromThingId, UUID toThingId, String relationshipType,
@@ -56,12 +53,12 @@ public class ConnectionResource {
     @Operation(summary = "List connections in creation order; thingId with direction (outbound, inbound, both)"
             + " narrows to one thing's; pass nextCursor back as cursor for the next page")
     public Uni<ConnectionPage> list(@RestPath String groupId, @RestQuery String thingId, @RestQuery String direction,
-                                    @RestQuery String type, @RestQuery String cursor, @RestQuery Integer limit) {
+                                    @RestQuery String type, @RestQuery String cursor, @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.optionalUuid(thingId, "thingId");
         Direction ends = direction(direction, thing);
-        int size = Cursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
+        int size = PageCursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
         UUID after = Cursors.decodeId(cursor);
         return connections.page(pool, group, thing, ends, type == null || type.isEmpty() ? null : type, after,
                 size + 1).map(rows -> {
@@ -90,12 +87,8 @@ public class ConnectionResource {
     }
 
     private ConnectionView view(ConnectionRow row) {
-        try {
-            return new ConnectionView(row.id(), row.groupId(), row.fromThingId(), row.toThingId(),
-                    row.relationshipType(), mapper.readTree(row.metadataJson()), row.strength(), row.validFrom(),
-                    row.validTo(), row.createdAt());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new ConnectionView(row.id(), row.groupId(), row.fromThingId(), row.toThingId(),
+                row.relationshipType(), RawJson.of(row.metadataJson()), row.strength(), row.validFrom(),
+                row.validTo(), row.createdAt());
     }
 }

@@ -1,38 +1,23 @@
 package dev.strata.ingest.api;
 
-import dev.strata.model.problem.FieldError;
-import dev.strata.support.problem.ProblemException;
+import dev.strata.support.api.PageCursors;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
-import java.util.Base64;
-import java.util.List;
 import java.util.UUID;
 
-/**
- * Opaque page cursors: the last id of a page (or, for lists in time order, its time and id), base64url-encoded so
- * clients do not build them.
- */
+/** ingest's page cursors: the last id of a page or, for lists in time order, its time and id. */
 final class Cursors {
 
     private Cursors() {
     }
 
     static String encodeId(UUID id) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(id.toString().getBytes(StandardCharsets.US_ASCII));
+        return PageCursors.encode(id);
     }
 
     static UUID decodeId(String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
-            return null;
-        }
-        try {
-            return UUID.fromString(new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.validation("The cursor is not one this service gave out.",
-                    List.of(FieldError.of("cursor", "invalid")));
-        }
+        String[] fields = PageCursors.decode(cursor, 1);
+        return fields == null ? null : PageCursors.uuid(fields[0]);
     }
 
     /** A position in a list ordered by time, then id. */
@@ -40,35 +25,11 @@ final class Cursors {
     }
 
     static String encodeTimeId(Instant time, UUID id) {
-        return Base64.getUrlEncoder().withoutPadding()
-                .encodeToString((time + "|" + id).getBytes(StandardCharsets.US_ASCII));
+        return PageCursors.encode(time, id);
     }
 
     static TimeId decodeTimeId(String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
-            return null;
-        }
-        try {
-            String text = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            int bar = text.indexOf('|');
-            if (bar < 0) {
-                throw new IllegalArgumentException();
-            }
-            return new TimeId(Instant.parse(text.substring(0, bar)), UUID.fromString(text.substring(bar + 1)));
-        } catch (IllegalArgumentException | DateTimeParseException e) {
-            throw ProblemException.validation("The cursor is not one this service gave out.",
-                    List.of(FieldError.of("cursor", "invalid")));
-        }
-    }
-
-    static int pageSize(Integer requested, int fallback, int maximum) {
-        if (requested == null) {
-            return fallback;
-        }
-        if (requested < 1 || requested > maximum) {
-            throw ProblemException.validation("limit must be between 1 and " + maximum + ".",
-                    List.of(FieldError.of("limit", "must be between 1 and " + maximum)));
-        }
-        return requested;
+        String[] fields = PageCursors.decode(cursor, 2);
+        return fields == null ? null : new TimeId(PageCursors.time(fields[0]), PageCursors.uuid(fields[1]));
     }
 }

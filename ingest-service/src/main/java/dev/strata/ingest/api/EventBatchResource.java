@@ -13,6 +13,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import io.smallrye.common.annotation.Blocking;
+
+import java.io.InputStream;
 
 
 /**
@@ -47,20 +50,22 @@ public class EventBatchResource {
     }
 
     @POST
+    @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Log 1 to 10,000 events; idempotent by client-supplied id")
     public Uni<Response> recordJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                    @RestQuery Boolean atomic, byte[] body) {
-        return intake.json(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY,
+                                    @RestQuery String atomic, InputStream body) {
+        return intake.json(groupId, idempotencyKey, atomic, null, body, BatchParser.ATOMIC_ONLY, service.validator(),
                 service::record);
     }
 
     @POST
+    @Blocking
     @Consumes(BatchParser.NDJSON)
     @Operation(summary = "Log events from NDJSON, one event per line")
     public Uni<Response> recordNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                      @RestQuery Boolean atomic, byte[] body) {
-        return intake.ndjson(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), service::record);
+                                      @RestQuery String atomic, InputStream body) {
+        return intake.ndjson(groupId, idempotencyKey, atomic, null, body, service.validator(), service::record);
     }
 
 }

@@ -1,9 +1,10 @@
 package dev.strata.ingest.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.service.RawJson;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
@@ -16,8 +17,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -33,13 +32,11 @@ public class EventResource {
     private final Pool pool;
     private final ActivityStore activity;
     private final TenantAccess access;
-    private final ObjectMapper mapper;
 
-    public EventResource(Pool pool, ActivityStore activity, TenantAccess access, ObjectMapper mapper) {
+    public EventResource(Pool pool, ActivityStore activity, TenantAccess access) {
         this.pool = pool;
         this.activity = activity;
         this.access = access;
-        this.mapper = mapper;
     }
 
     public record EventView(UUID id, UUID groupId, String type, UUID actorId, UUID targetId, Instant timestamp,
@@ -52,10 +49,10 @@ public class EventResource {
     @GET
     @Operation(summary = "List the activity log newest first, optionally of one type; pass nextCursor back as cursor")
     public Uni<EventPage> list(@RestPath String groupId, @RestQuery String type, @RestQuery String cursor,
-                               @RestQuery Integer limit) {
+                               @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
-        int size = Cursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
+        int size = PageCursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
         Cursors.TimeId before = Cursors.decodeTimeId(cursor);
         return activity.page(pool, group, type == null || type.isEmpty() ? null : type,
                 before == null ? null : before.time(), before == null ? null : before.id(), size + 1).map(rows -> {
@@ -68,11 +65,7 @@ public class EventResource {
     }
 
     private EventView view(UUID group, ActivityRow row) {
-        try {
-            return new EventView(row.id(), group, row.type(), row.actorId(), row.targetId(), row.timestamp(),
-                    mapper.readTree(row.metadataJson()), row.recordedAt());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new EventView(row.id(), group, row.type(), row.actorId(), row.targetId(), row.timestamp(),
+                RawJson.of(row.metadataJson()), row.recordedAt());
     }
 }

@@ -51,7 +51,7 @@ public class ImportResource {
     @Consumes(BatchParser.NDJSON)
     @Blocking
     @Operation(summary = "Import things from NDJSON (one per line) as a job; answers 202 with the job's location")
-    public Response importNdjson(@RestPath String groupId, @RestQuery Boolean atomic, @RestQuery String defaultStatus,
+    public Response importNdjson(@RestPath String groupId, @RestQuery String atomic, @RestQuery String defaultStatus,
                                  InputStream body) {
         return submit(groupId, "ndjson", atomic, defaultStatus, body);
     }
@@ -60,12 +60,12 @@ public class ImportResource {
     @Consumes({BatchParser.CSV, "application/csv"})
     @Blocking
     @Operation(summary = "Import things from CSV (type,name,status,properties.<key>) as a job; answers 202")
-    public Response importCsv(@RestPath String groupId, @RestQuery Boolean atomic, @RestQuery String defaultStatus,
+    public Response importCsv(@RestPath String groupId, @RestQuery String atomic, @RestQuery String defaultStatus,
                               InputStream body) {
         return submit(groupId, "csv", atomic, defaultStatus, body);
     }
 
-    private Response submit(String groupId, String format, Boolean atomic, String defaultStatus, InputStream body) {
+    private Response submit(String groupId, String format, String atomic, String defaultStatus, InputStream body) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         BatchOptions options = parser.queryOptions(atomic, defaultStatus);

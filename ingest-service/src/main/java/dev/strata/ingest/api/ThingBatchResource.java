@@ -15,6 +15,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
+import io.smallrye.common.annotation.Blocking;
+
+import java.io.InputStream;
 
 
 /**
@@ -36,38 +39,42 @@ public class ThingBatchResource {
     }
 
     @POST
+    @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create 1 to 10,000 things; invalid items are reported per index and field")
     public Uni<Response> createJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                    @RestQuery Boolean atomic, @RestQuery String defaultStatus, byte[] body) {
-        return intake.json(groupId, idempotencyKey, body, intake.queryOptions(atomic, defaultStatus),
-                BatchParser.THING_OPTIONS, creator::create);
+                                    @RestQuery String atomic, @RestQuery String defaultStatus, InputStream body) {
+        return intake.json(groupId, idempotencyKey, atomic, defaultStatus, body, BatchParser.THING_OPTIONS,
+                creator.validator(), creator::create);
     }
 
     @POST
+    @Blocking
     @Consumes(BatchParser.NDJSON)
     @Operation(summary = "Create things from NDJSON, one thing per line")
     public Uni<Response> createNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                      @RestQuery Boolean atomic, @RestQuery String defaultStatus, byte[] body) {
-        return intake.ndjson(groupId, idempotencyKey, body, intake.queryOptions(atomic, defaultStatus),
+                                      @RestQuery String atomic, @RestQuery String defaultStatus, InputStream body) {
+        return intake.ndjson(groupId, idempotencyKey, atomic, defaultStatus, body, creator.validator(),
                 creator::create);
     }
 
     @POST
+    @Blocking
     @Consumes({BatchParser.CSV, "application/csv"})
     @Operation(summary = "Create things from CSV with the columns type,name,status,properties.<key>")
     public Uni<Response> createCsv(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                   @RestQuery Boolean atomic, @RestQuery String defaultStatus, byte[] body) {
-        return intake.csv(groupId, idempotencyKey, body, intake.queryOptions(atomic, defaultStatus),
+                                   @RestQuery String atomic, @RestQuery String defaultStatus, InputStream body) {
+        return intake.csv(groupId, idempotencyKey, atomic, defaultStatus, body, creator.validator(),
                 creator::create);
     }
 
     @PATCH
+    @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Update names, properties and statuses; one thing_updated event per changed thing")
     public Uni<Response> update(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                @RestQuery Boolean atomic, byte[] body) {
-        return intake.json(groupId, idempotencyKey, body, intake.queryOptions(atomic, null), BatchParser.ATOMIC_ONLY,
+                                @RestQuery String atomic, InputStream body) {
+        return intake.json(groupId, idempotencyKey, atomic, null, body, BatchParser.ATOMIC_ONLY, updater.validator(),
                 updater::update);
     }
 }

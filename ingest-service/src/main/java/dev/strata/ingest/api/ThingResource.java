@@ -1,9 +1,10 @@
 package dev.strata.ingest.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.service.RawJson;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.ingest.store.ThingStore.ThingRow;
+import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
@@ -17,8 +18,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -34,13 +33,11 @@ public class ThingResource {
     private final Pool pool;
     private final ThingStore things;
     private final TenantAccess access;
-    private final ObjectMapper mapper;
 
-    public ThingResource(Pool pool, ThingStore things, TenantAccess access, ObjectMapper mapper) {
+    public ThingResource(Pool pool, ThingStore things, TenantAccess access) {
         this.pool = pool;
         this.things = things;
         this.access = access;
-        this.mapper = mapper;
     }
 
     public record ThingView(UUID id, UUID groupId, String type, String name, JsonNode properties, String status,
@@ -65,10 +62,10 @@ public class ThingResource {
     @GET
     @Operation(summary = "List things in creation order; pass nextCursor back as cursor for the next page")
     public Uni<ThingPage> list(@RestPath String groupId, @RestQuery String type, @RestQuery String status,
-                               @RestQuery String cursor, @RestQuery Integer limit) {
+                               @RestQuery String cursor, @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
-        int size = Cursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
+        int size = PageCursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
         UUID after = Cursors.decodeId(cursor);
         return things.page(pool, group, type, status, after, size + 1).map(rows -> {
             boolean more = rows.size() > size;
@@ -79,11 +76,7 @@ public class ThingResource {
     }
 
     private ThingView view(ThingRow row) {
-        try {
-            return new ThingView(row.id(), row.groupId(), row.type(), row.name(), mapper.readTree(row.propertiesJson()),
-                    row.status(), row.createdAt(), row.updatedAt());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return new ThingView(row.id(), row.groupId(), row.type(), row.name(), RawJson.of(row.propertiesJson()),
+                row.status(), row.createdAt(), row.updatedAt());
     }
 }

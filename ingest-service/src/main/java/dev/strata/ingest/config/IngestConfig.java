@@ -15,9 +15,37 @@ public interface IngestConfig {
     @WithDefault("10000")
     int maxBatchItems();
 
-    /** Largest body a batch call takes (bytes); over it: 413. */
+    /** Largest body a batch call takes (bytes); over it: 413, counted as the bytes arrive. */
     @WithDefault("67108864")
     long maxBatchBodyBytes();
+
+    /**
+     * Largest item of a batch or an import, as sent (a JSON array element, an NDJSON line, a CSV record; bytes).
+     * A larger one is that item's error, skipped without being kept. Each item becomes one event on the topic, so
+     * this stays under the broker's record size (1 MiB by default).
+     */
+    @WithDefault("1000000")
+    int maxItemBytes();
+
+    /**
+     * Batch bodies larger than this (bytes) count as large: at most {@link LargeBatches#concurrency()} of them are
+     * read and written at once, so a few concurrent large bodies cannot take the heap.
+     */
+    LargeBatches largeBatches();
+
+    interface LargeBatches {
+        /** Where a body starts to count as large (bytes). */
+        @WithDefault("4194304")
+        long thresholdBytes();
+
+        /** How many large bodies are handled at once; the others wait their turn. */
+        @WithDefault("1")
+        int concurrency();
+
+        /** How long a large body waits for its turn before it is answered 503 (retry later). */
+        @WithDefault("30s")
+        Duration maxWait();
+    }
 
     /** Largest serialized {@code properties} object of one thing (bytes). */
     @WithDefault("65536")
@@ -42,6 +70,21 @@ public interface IngestConfig {
     /** How far in the future a client may date an event. */
     @WithDefault("PT5M")
     Duration maxEventClockSkew();
+
+    /**
+     * Largest {@code metadata.count} of one {@code api_call} event a client logs. quota-service and metrics-service
+     * add these counts into 64-bit counters; the bound keeps any realistic sum far from overflowing them.
+     */
+    @WithDefault("1000000")
+    long maxApiCallCount();
+
+    /** Largest {@code metadata.amount} of one {@code revenue_generated} event. */
+    @WithDefault("1000000000000")
+    java.math.BigDecimal maxRevenueAmount();
+
+    /** Most decimal places of a {@code revenue_generated} amount. */
+    @WithDefault("8")
+    int maxRevenueScale();
 
     Imports imports();
 
@@ -73,10 +116,6 @@ public interface IngestConfig {
 
         /** This replica's name in the job table; default: the host name (the pod name on Kubernetes). */
         Optional<String> node();
-
-        /** Longest NDJSON line or CSV record an import reads (bytes, characters); longer ones are item errors. */
-        @WithDefault("1048576")
-        int maxLineBytes();
 
         /** How often an idle worker looks for queued jobs (an upload on this replica wakes it at once). */
         @WithDefault("5s")

@@ -19,9 +19,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -61,30 +58,28 @@ public class BatchExecutor {
 
     /**
      * @param idempotencyKey the client's key, or null
-     * @param requestBody    the raw request (hashed to recognise a key reused for another request)
+     * @param requestHash    the request body's SHA-256 (recognises a key reused for another request); null
+     *                       without a key
      * @param work           the writes, given the transaction and the (existing) group
      */
-    public Uni<Answer> execute(UUID groupId, String idempotencyKey, byte[] requestBody,
+    public Uni<Answer> execute(UUID groupId, String idempotencyKey, String requestHash,
                                BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
-        return execute(groupId, idempotencyKey, requestBody, null, QuotaDemand.none(), work);
+        return execute(groupId, idempotencyKey, requestHash, null, QuotaDemand.none(), work);
     }
 
     /**
-     * Like {@link #execute(UUID, String, byte[], BiFunction)}, reserving {@code demand} at quota-service with the
+     * Like {@link #execute(UUID, String, String, BiFunction)}, reserving {@code demand} at quota-service with the
      * batch id as the reservation's reference. The reservation is asked for while the writes run in the open
      * transaction (nothing is visible before the commit, and the commit waits for the grant), so a batch waits
      * for the slower of the two rather than for both; a refusal rolls the writes back, and whatever was granted is
      * given back if nothing commits.
      */
-    public Uni<Answer> execute(UUID groupId, String idempotencyKey, byte[] requestBody, UUID batchId,
+    public Uni<Answer> execute(UUID groupId, String idempotencyKey, String requestHash, UUID batchId,
                                QuotaDemand demand, BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
         if (idempotencyKey == null) {
             return transaction(groupId, null, null, batchId, demand, work);
         }
-        if (idempotencyKey.isBlank() || idempotencyKey.length() > 255) {
-            throw ProblemException.badRequest("Idempotency-Key must be 1 to 255 characters.");
-        }
-        String hash = sha256(requestBody);
+        String hash = requestHash;
         return keys.find(pool, groupId, idempotencyKey).chain(stored -> stored != null
                 ? Uni.createFrom().item(replay(stored, hash))
                 : transaction(groupId, idempotencyKey, hash, batchId, demand, work)
@@ -147,14 +142,6 @@ public class BatchExecutor {
             return mapper.writeValueAsString(body);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a response", e);
-        }
-    }
-
-    private static String sha256(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

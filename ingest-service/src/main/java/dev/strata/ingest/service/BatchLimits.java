@@ -19,28 +19,41 @@ public class BatchLimits {
         this.config = config;
     }
 
-    public void checkItemCount(int items) {
-        if (items == 0) {
-            throw ProblemException.validation("A batch needs at least one item.",
-                    List.of(FieldError.of("items", "must not be empty")));
-        }
-        if (items > config.maxBatchItems()) {
-            throw new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The batch has " + items
-                            + " items; the limit is " + config.maxBatchItems() + ". Use an import job for more.")
-                    .withExtension("limit", "strata.ingest.max-batch-items")
-                    .withExtension("maximum", config.maxBatchItems()));
-        }
+    public int maxItems() {
+        return config.maxBatchItems();
     }
 
-    public void checkBodySize(long bytes) {
-        if (bytes > config.maxBatchBodyBytes()) {
-            throw bodyTooLarge(bytes, config.maxBatchBodyBytes(), "strata.ingest.max-batch-body-bytes");
-        }
+    public int maxItemBytes() {
+        return config.maxItemBytes();
+    }
+
+    public long maxBodyBytes() {
+        return config.maxBatchBodyBytes();
+    }
+
+    /** A batch with no item: 422. */
+    public static ProblemException noItems() {
+        return ProblemException.validation("A batch needs at least one item.",
+                List.of(FieldError.of("items", "must not be empty")));
+    }
+
+    /** Raised while parsing, at the first item past the cap: the rest of the body is never read. */
+    public ProblemException tooManyItems() {
+        return new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The batch has more than "
+                        + config.maxBatchItems() + " items, the limit. Use an import job for more.")
+                .withExtension("limit", "strata.ingest.max-batch-items")
+                .withExtension("maximum", config.maxBatchItems()));
+    }
+
+    /** An item larger than {@code strata.ingest.max-item-bytes}: that item's error. */
+    public FieldError itemTooLarge(int index) {
+        return FieldError.at(index, "$", "larger than the limit of " + config.maxItemBytes() + " bytes");
     }
 
     public static ProblemException bodyTooLarge(long bytes, long maximum, String limitName) {
         return new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
-                        "The body has " + bytes + " bytes; the limit is " + maximum + ".")
+                        "The body has " + (bytes > maximum ? "more than " + maximum : bytes) + " bytes; the limit is "
+                                + maximum + ".")
                 .withExtension("limit", limitName)
                 .withExtension("maximum", maximum));
     }

@@ -3,7 +3,6 @@ package dev.strata.ingest.service;
 import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
@@ -30,6 +29,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -57,11 +57,10 @@ public class ConnectionBatchService {
     private final BatchLimits limits;
     private final Ontology ontology;
     private final IngestConfig config;
-    private final ObjectMapper mapper;
 
     public ConnectionBatchService(ThingStore things, ConnectionStore connections, ActivityStore activity,
                                   OutboxStore outbox, EventFactory events, BatchExecutor executor, BatchLimits limits,
-                                  Ontology ontology, IngestConfig config, ObjectMapper mapper) {
+                                  Ontology ontology, IngestConfig config) {
         this.things = things;
         this.connections = connections;
         this.activity = activity;
@@ -71,11 +70,10 @@ public class ConnectionBatchService {
         this.limits = limits;
         this.ontology = ontology;
         this.config = config;
-        this.mapper = mapper;
     }
 
-    /** One item that passed the checks that need no database. */
-    record Candidate(int index, UUID from, UUID to, String type, JsonNode metadata, String metadataJson,
+    /** One item that passed the checks that need no database; {@code metadata} writes {@code metadataJson}. */
+    public record Candidate(int index, UUID from, UUID to, String type, JsonNode metadata, String metadataJson,
                      Double strength, Instant validFrom, Instant validTo) {
 
         Key key() {
@@ -86,19 +84,18 @@ public class ConnectionBatchService {
     record Key(UUID from, UUID to, String type) {
     }
 
-    public Uni<Answer> create(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
-        List<JsonNode> items = batch.items();
-        limits.checkItemCount(items.size());
-        List<FieldError> errors = new ArrayList<>();
-        List<Candidate> candidates = new ArrayList<>(items.size());
+    /** Checks one connection item as it is parsed. */
+    public ItemValidator<Candidate> validator() {
+        return this::validate;
+    }
+
+    public Uni<Answer> create(UUID groupId, ParsedBatch<Candidate> batch, String idempotencyKey, String requestHash) {
+        List<FieldError> errors = new ArrayList<>(batch.errors());
+        List<Candidate> candidates = batch.items().stream().filter(Objects::nonNull).toList();
         Set<UUID> ends = new HashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            Candidate candidate = validate(items.get(i), i, errors);
-            if (candidate != null) {
-                candidates.add(candidate);
-                ends.add(candidate.from());
-                ends.add(candidate.to());
-            }
+        for (Candidate candidate : candidates) {
+            ends.add(candidate.from());
+            ends.add(candidate.to());
         }
         limits.rejectIfAtomic(batch.options(), errors);
         limits.rejectIfNoneValid(candidates.size(), errors);
@@ -106,9 +103,9 @@ public class ConnectionBatchService {
         UUID batchId = UuidV7.next();
         // Reserve for every well-formed item: an upper bound, since ends and duplicates are checked in the write.
         QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.CONNECTIONS, candidates.size());
-        return executor.execute(groupId, idempotencyKey, requestBody, batchId, demand, (tx, group) ->
+        return executor.execute(groupId, idempotencyKey, requestHash, batchId, demand, (tx, group) ->
                 things.typesOf(tx, groupId, endIds).chain(types ->
-                        write(tx, groupId, batchId, items.size(), candidates, types, errors, batch.options())));
+                        write(tx, groupId, batchId, batch.size(), candidates, types, errors, batch.options())));
     }
 
     private Uni<Outcome> write(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Candidate> candidates,
@@ -208,8 +205,7 @@ public class ConnectionBatchService {
         if (errors.size() != before) {
             return null;
         }
-        JsonNode metadataNode = item.hasNonNull("metadata") ? item.get("metadata") : mapper.createObjectNode();
-        return new Candidate(index, from, to, type, metadataNode, metadata, strength, validFrom, validTo);
+        return new Candidate(index, from, to, type, RawJson.of(metadata), metadata, strength, validFrom, validTo);
     }
 
     /** Errors in item order (static checks run before database checks, but the answer reads top to bottom). */

@@ -19,6 +19,9 @@ import java.util.List;
  */
 public final class CsvThings implements AutoCloseable {
 
+    /** Longest cell read as a number (BigDecimal parsing grows with the square of the digits). */
+    static final int MAX_NUMBER_CHARS = 100;
+
     private final Reader reader;
     private final ObjectMapper mapper;
     private final List<String> header;
@@ -92,20 +95,27 @@ public final class CsvThings implements AutoCloseable {
         return item;
     }
 
+    /**
+     * A cell as JSON: {@code true}/{@code false}, a number when the cell reads as one that JSON readers hold as
+     * written (at most {@value #MAX_NUMBER_CHARS} characters, within the range of a double), the text otherwise,
+     * so a cell is never changed: "1e400" or a 100,000-digit cell stays the text it was.
+     */
     private static void putTyped(ObjectNode target, String key, String value) {
         if (value.equals("true") || value.equals("false")) {
             target.put(key, Boolean.parseBoolean(value));
             return;
         }
-        if (looksNumeric(value)) {
+        if (value.length() <= MAX_NUMBER_CHARS && looksNumeric(value)) {
             try {
                 BigDecimal number = new BigDecimal(value);
                 if (number.scale() <= 0 && number.abs().compareTo(BigDecimal.valueOf(Long.MAX_VALUE)) < 0) {
                     target.put(key, number.longValueExact());
-                } else {
-                    target.put(key, number);
+                    return;
                 }
-                return;
+                if (ItemErrors.representable(number)) {
+                    target.put(key, number);
+                    return;
+                }
             } catch (NumberFormatException | ArithmeticException ignored) {
                 // falls through to text
             }

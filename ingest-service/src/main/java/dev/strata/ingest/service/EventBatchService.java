@@ -2,7 +2,7 @@ package dev.strata.ingest.service;
 
 import dev.strata.support.outbox.EventFactory;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
@@ -31,6 +31,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -55,6 +56,7 @@ public class EventBatchService {
     static final String ID_TAKEN = "id already used";
     private static final Set<String> FIELDS = Set.of("id", "type", "actorId", "targetId", "timestamp", "metadata");
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
+    private static final JsonNode NO_METADATA = JsonNodeFactory.instance.objectNode();
 
     private final ThingStore things;
     private final ActivityStore activity;
@@ -64,11 +66,9 @@ public class EventBatchService {
     private final BatchLimits limits;
     private final Ontology ontology;
     private final IngestConfig config;
-    private final ObjectMapper mapper;
 
     public EventBatchService(ThingStore things, ActivityStore activity, OutboxStore outbox, EventFactory events,
-                             BatchExecutor executor, BatchLimits limits, Ontology ontology, IngestConfig config,
-                             ObjectMapper mapper) {
+                             BatchExecutor executor, BatchLimits limits, Ontology ontology, IngestConfig config) {
         this.things = things;
         this.activity = activity;
         this.outbox = outbox;
@@ -77,7 +77,6 @@ public class EventBatchService {
         this.limits = limits;
         this.ontology = ontology;
         this.config = config;
-        this.mapper = mapper;
     }
 
     /**
@@ -89,35 +88,36 @@ public class EventBatchService {
                                    BatchResult.Summary summary, UUID batchId, String position) {
     }
 
-    /** One item that passed the checks that need no database; {@code clientId} is null when none was given. */
-    record Candidate(int index, UUID clientId, String type, UUID actorId, UUID targetId, Instant timestamp,
-                     JsonNode metadata, String metadataJson) {
+    /**
+     * One item that passed the checks that need no database; {@code clientId} is null when none was given,
+     * {@code timestamp} when the event is dated when it is written; {@code metadata} writes {@code metadataJson}.
+     */
+    public record Candidate(int index, UUID clientId, String type, UUID actorId, UUID targetId, Instant timestamp,
+                            JsonNode metadata, String metadataJson) {
     }
 
-    public Uni<Answer> record(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
-        List<JsonNode> items = batch.items();
-        limits.checkItemCount(items.size());
+    /** Checks one event item as it is parsed. */
+    public ItemValidator<Candidate> validator() {
+        return this::validate;
+    }
+
+    public Uni<Answer> record(UUID groupId, ParsedBatch<Candidate> batch, String idempotencyKey, String requestHash) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        Instant latest = now.plus(config.maxEventClockSkew());
-        List<FieldError> errors = new ArrayList<>();
-        List<Candidate> candidates = new ArrayList<>(items.size());
+        List<FieldError> errors = new ArrayList<>(batch.errors());
+        List<Candidate> candidates = batch.items().stream().filter(Objects::nonNull).toList();
         Set<UUID> thingIds = new HashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            Candidate candidate = validate(items.get(i), i, now, latest, errors);
-            if (candidate != null) {
-                candidates.add(candidate);
-                thingIds.add(candidate.actorId());
-                if (candidate.targetId() != null) {
-                    thingIds.add(candidate.targetId());
-                }
+        for (Candidate candidate : candidates) {
+            thingIds.add(candidate.actorId());
+            if (candidate.targetId() != null) {
+                thingIds.add(candidate.targetId());
             }
         }
         limits.rejectIfAtomic(batch.options(), errors);
         limits.rejectIfNoneValid(candidates.size(), errors);
         UUID[] ids = thingIds.toArray(UUID[]::new);
-        return executor.execute(groupId, idempotencyKey, requestBody, (tx, group) ->
+        return executor.execute(groupId, idempotencyKey, requestHash, (tx, group) ->
                 things.typesOf(tx, groupId, ids).chain(known ->
-                        write(tx, groupId, items.size(), candidates, known.keySet(), errors, batch.options(), now)));
+                        write(tx, groupId, batch.size(), candidates, known.keySet(), errors, batch.options(), now)));
     }
 
     private Uni<Outcome> write(SqlConnection tx, UUID groupId, int total, List<Candidate> candidates,
@@ -154,7 +154,8 @@ public class EventBatchService {
             }
             created[c.index()] = id;
             fresh.add(c);
-            rows.add(new ActivityRow(id, c.type(), c.actorId(), c.targetId(), c.timestamp(), c.metadataJson(), now));
+            Instant at = c.timestamp() == null ? now : c.timestamp();
+            rows.add(new ActivityRow(id, c.type(), c.actorId(), c.targetId(), at, c.metadataJson(), now));
         }
         sorted(errors);
         limits.rejectIfAtomic(options, errors);
@@ -220,7 +221,7 @@ public class EventBatchService {
         return logged.replaceWith(new Outcome(200, result));
     }
 
-    private Candidate validate(JsonNode item, int index, Instant now, Instant latest, List<FieldError> errors) {
+    private Candidate validate(JsonNode item, int index, List<FieldError> errors) {
         if (!ItemErrors.requireObject(item, index, errors)) {
             return null;
         }
@@ -238,32 +239,37 @@ public class EventBatchService {
         UUID actorId = ItemErrors.uuid(item, "actorId", true, index, errors);
         UUID targetId = ItemErrors.uuid(item, "targetId", false, index, errors);
         Instant timestamp = ItemErrors.optionalInstant(item, "timestamp", index, errors);
-        if (timestamp != null && timestamp.isAfter(latest)) {
+        if (timestamp != null && timestamp.isAfter(Instant.now().plus(config.maxEventClockSkew()))) {
             errors.add(FieldError.at(index, "timestamp", "more than " + config.maxEventClockSkew().toSeconds()
                     + " seconds in the future"));
         }
         String metadataJson = ItemErrors.optionalObjectJson(item, "metadata", config.maxMetadataBytes(), index,
                 errors);
-        JsonNode metadata = item.hasNonNull("metadata") ? item.get("metadata") : mapper.createObjectNode();
         if (metadataJson != null && type != null) {
-            checkMetadata(type, metadata, index, errors);
+            checkMetadata(type, item.hasNonNull("metadata") ? item.get("metadata") : NO_METADATA, index, errors);
         }
         if (errors.size() != before) {
             return null;
         }
-        return new Candidate(index, clientId, type, actorId, targetId, timestamp == null ? now : timestamp, metadata,
+        return new Candidate(index, clientId, type, actorId, targetId, timestamp, RawJson.of(metadataJson),
                 metadataJson);
     }
 
     /**
      * What consumers rely on: revenue sums {@code amount} per {@code currency}, engagement reads {@code action},
-     * quota-service adds an {@code api_call}'s {@code count} to the month's calls.
+     * quota-service adds an {@code api_call}'s {@code count} to the month's calls. Amounts and counts are bounded
+     * (strata.ingest.max-revenue-amount, max-revenue-scale, max-api-call-count), so the consumers' sums stay far
+     * from overflowing.
      */
-    private static void checkMetadata(String type, JsonNode metadata, int index, List<FieldError> errors) {
+    private void checkMetadata(String type, JsonNode metadata, int index, List<FieldError> errors) {
         if (EventType.REVENUE_GENERATED.equals(type)) {
             JsonNode amount = metadata.get("amount");
-            if (amount == null || !amount.isNumber() || amount.decimalValue().signum() < 0) {
-                errors.add(FieldError.at(index, "metadata.amount", "required, a number of at least 0"));
+            if (amount == null || !amount.isNumber() || amount.decimalValue().signum() < 0
+                    || amount.decimalValue().compareTo(config.maxRevenueAmount()) > 0
+                    || amount.decimalValue().stripTrailingZeros().scale() > config.maxRevenueScale()) {
+                errors.add(FieldError.at(index, "metadata.amount", "required, a number from 0 to "
+                        + config.maxRevenueAmount().toPlainString() + " with at most " + config.maxRevenueScale()
+                        + " decimals"));
             }
             JsonNode currency = metadata.get("currency");
             if (currency == null || !currency.isTextual() || !CURRENCY.matcher(currency.asText()).matches()) {
@@ -277,8 +283,9 @@ public class EventBatchService {
         } else if (EventType.API_CALL.equals(type)) {
             JsonNode count = metadata.get("count"); // optional: quota-service counts 1 without it
             if (count != null && !count.isNull() && (!count.isIntegralNumber() || !count.canConvertToLong()
-                    || count.asLong() < 0)) {
-                errors.add(FieldError.at(index, "metadata.count", "a whole number of at least 0"));
+                    || count.asLong() < 0 || count.asLong() > config.maxApiCallCount())) {
+                errors.add(FieldError.at(index, "metadata.count", "a whole number from 0 to "
+                        + config.maxApiCallCount()));
             }
         }
     }

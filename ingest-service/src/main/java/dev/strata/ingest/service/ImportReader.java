@@ -1,7 +1,6 @@
 package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.model.problem.FieldError;
 import dev.strata.support.problem.ProblemException;
 
@@ -19,10 +18,12 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reads the things of a spooled import body a chunk at a time, so memory holds one chunk whatever the file's
- * size. Items are numbered from 0 across the whole file: NDJSON counts non-blank lines, CSV counts rows after the
- * header. A line that is not JSON, or is longer than the limit, is that item's error, not the job's; a CSV file
- * that breaks the format (a quote never closed) stops the job, as the rows after it cannot be told apart.
+ * Reads the items of an NDJSON or CSV stream (a spooled import file, or a batch body as it arrives) a chunk at a
+ * time, each checked as it is read (see {@link BatchParser#check}), so memory holds one chunk's checked items
+ * whatever the stream's size. Items are numbered from 0 across the whole stream: NDJSON counts non-blank lines,
+ * CSV counts rows after the header. A line that is not JSON, or is longer than {@code strata.ingest.max-item-bytes},
+ * is that item's error, not the stream's; a CSV stream that breaks the format (a quote never closed) stops, as the
+ * rows after it cannot be told apart.
  */
 final class ImportReader implements AutoCloseable {
 
@@ -42,14 +43,13 @@ final class ImportReader implements AutoCloseable {
     private int lineNumber;
     private int nextIndex;
 
-    private ImportReader(CountingInputStream counting, String format, BatchParser parser, ObjectMapper mapper,
-                         int maxLineBytes) throws IOException {
+    private ImportReader(CountingInputStream counting, String format, BatchParser parser) throws IOException {
         this.counting = counting;
         this.parser = parser;
-        this.maxLineBytes = maxLineBytes;
+        this.maxLineBytes = parser.maxItemBytes();
         if (CSV.equals(format)) {
             this.csv = new CsvThings(withoutBom(new BufferedReader(
-                    new InputStreamReader(counting, StandardCharsets.UTF_8), BUFFER)), mapper, maxLineBytes);
+                    new InputStreamReader(counting, StandardCharsets.UTF_8), BUFFER)), parser.mapper(), maxLineBytes);
             this.buffer = null;
         } else {
             this.csv = null;
@@ -60,11 +60,15 @@ final class ImportReader implements AutoCloseable {
     }
 
     /** Opens a spool file; for CSV this reads (and checks) the header. */
-    static ImportReader open(Path file, String format, BatchParser parser, ObjectMapper mapper, int maxLineBytes)
-            throws IOException {
-        CountingInputStream in = new CountingInputStream(Files.newInputStream(file));
+    static ImportReader open(Path file, String format, BatchParser parser) throws IOException {
+        return over(Files.newInputStream(file), format, parser);
+    }
+
+    /** Reads a stream it closes when closed; for CSV this reads (and checks) the header. */
+    static ImportReader over(InputStream stream, String format, BatchParser parser) throws IOException {
+        CountingInputStream in = new CountingInputStream(stream);
         try {
-            return new ImportReader(in, format, parser, mapper, maxLineBytes);
+            return new ImportReader(in, format, parser);
         } catch (IOException | RuntimeException e) {
             in.close();
             throw e;
@@ -92,36 +96,36 @@ final class ImportReader implements AutoCloseable {
     }
 
     /**
-     * Reads up to {@code max} items into {@code items}; an item that could not be read is null there and has its
-     * error in {@code errors}. Returns how many it read: 0 at the end of the file.
+     * Reads up to {@code max} items, checks each and adds its checked form to {@code items}: null where the item
+     * could not be read or failed its checks, its errors in {@code errors}. Returns how many it read: 0 at the end.
      */
-    int read(int max, List<JsonNode> items, List<FieldError> errors) throws IOException {
+    <T> int read(int max, ItemValidator<T> validator, List<T> items, List<FieldError> errors) throws IOException {
         int read = 0;
         while (read < max) {
+            JsonNode item;
             if (csv != null) {
-                JsonNode row = csv.next();
-                if (row == null) {
+                item = csv.next();
+                if (item == null) {
                     break;
                 }
-                items.add(row);
             } else {
                 int length = nextLine();
                 if (length == END) {
                     break;
                 }
+                item = null;
                 if (length == TOO_LONG) {
-                    items.add(null);
                     errors.add(FieldError.at(nextIndex, "$", "Line " + lineNumber + " is longer than "
                             + maxLineBytes + " bytes."));
                 } else {
                     try {
-                        items.add(parser.readLine(line, 0, length, lineNumber));
+                        item = parser.readLine(line, 0, length, lineNumber);
                     } catch (ProblemException e) {
-                        items.add(null);
                         errors.add(FieldError.at(nextIndex, "$", e.problem().detail()));
                     }
                 }
             }
+            items.add(item == null ? null : parser.check(item, nextIndex, validator, errors));
             nextIndex++;
             read++;
         }

@@ -1,6 +1,5 @@
 package dev.strata.ingest.service;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.ImportJobStore;
@@ -42,17 +41,17 @@ public class ImportService {
     private final ImportJobStore jobs;
     private final ImportWorker worker;
     private final IngestConfig.Imports config;
-    private final ObjectMapper mapper;
+    private final BatchParser parser;
     private final String node;
 
     public ImportService(Pool pool, GroupStore groups, ImportJobStore jobs, ImportWorker worker, IngestConfig config,
-                         ObjectMapper mapper) {
+                         BatchParser parser) {
         this.pool = pool;
         this.groups = groups;
         this.jobs = jobs;
         this.worker = worker;
         this.config = config.imports();
-        this.mapper = mapper;
+        this.parser = parser;
         this.node = nodeName(this.config);
     }
 
@@ -93,7 +92,7 @@ public class ImportService {
             }
             if (ImportReader.CSV.equals(format)) {
                 // The header is read now, so a file the worker could never read is refused while the client waits.
-                try (ImportReader ignored = ImportReader.open(file, format, null, mapper, config.maxLineBytes())) {
+                try (ImportReader ignored = ImportReader.open(file, format, parser)) {
                     LOG.debugf("Import %s: CSV header accepted", id);
                 }
             }

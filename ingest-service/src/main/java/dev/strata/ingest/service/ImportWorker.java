@@ -1,12 +1,12 @@
 package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.quota.QuotaGate;
 import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.ingest.service.ThingBatchService.Prepared;
+import dev.strata.ingest.service.ThingRules.NewThing;
 import dev.strata.ingest.store.ImportJobStore;
 import dev.strata.ingest.store.ImportJobStore.ImportJob;
 import dev.strata.model.ids.UuidV7;
@@ -177,7 +177,7 @@ public class ImportWorker {
                 job.processed(), job.attempts());
         BatchOptions options = new BatchOptions(false, job.defaultStatus());
         int reported = job.reportedErrors();
-        try (ImportReader reader = ImportReader.open(file, job.format(), parser, mapper, config.maxLineBytes())) {
+        try (ImportReader reader = ImportReader.open(file, job.format(), parser)) {
             reader.skip(job.processed());
             // While one chunk's transaction runs in the database, the next chunk is read and validated here:
             // the two cores work at once. Chunks still commit one after the other, in order.
@@ -189,14 +189,13 @@ public class ImportWorker {
                             .await().atMost(DATABASE_TIMEOUT);
                     return;
                 }
-                List<JsonNode> items = new ArrayList<>(config.chunkSize());
-                List<FieldError> readErrors = new ArrayList<>();
-                int firstIndex = reader.nextIndex();
-                if (reader.read(config.chunkSize(), items, readErrors) == 0) {
+                List<NewThing> items = new ArrayList<>(config.chunkSize());
+                List<FieldError> itemErrors = new ArrayList<>();
+                if (reader.read(config.chunkSize(), things.validator(), items, itemErrors) == 0) {
                     break;
                 }
-                Prepared prepared = things.prepareChunk(job.groupId(), items, firstIndex, readErrors, options,
-                        UuidV7.next(), job.id());
+                Prepared prepared = things.prepareChunk(job.groupId(), items, itemErrors, options, UuidV7.next(),
+                        job.id());
                 reported += awaitChunk(inFlight);
                 inFlight = writeChunk(job, prepared, items.size(), reported, reader.bytesRead());
             }

@@ -3,19 +3,29 @@ package dev.strata.ingest.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.problem.FieldError;
 
+import dev.strata.model.time.TimeRange;
+
+import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.TreeSet;
 
 /** Small helpers the item validators share; each records errors with the item's index and field. */
 final class ItemErrors {
 
     /** PostgreSQL text and jsonb cannot hold U+0000; caught per item instead of failing the whole statement. */
     static final String NUL = "must not contain the character U+0000";
+    static final String OUT_OF_RANGE = "a number beyond what JSON readers hold (about 1.8e308, or non-zero below 4.9e-324)";
+
+    private static final int NAMED_UNKNOWN = 5;
+    private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
+    private static final BigDecimal MIN_DOUBLE = new BigDecimal(Double.MIN_VALUE);
 
     private ItemErrors() {
     }
@@ -29,13 +39,100 @@ final class ItemErrors {
         return false;
     }
 
-    /** Reports fields the item type does not have; unknown fields are errors, never silently dropped. */
+    /**
+     * Reports fields the item type does not have; unknown fields are errors, never silently dropped. One error
+     * per item, naming the first few, however many there are: an item of a million unknown fields costs one line.
+     */
     static void rejectUnknownFields(JsonNode item, Set<String> allowed, int index, List<FieldError> errors) {
-        item.fieldNames().forEachRemaining(name -> {
+        List<String> unknown = new ArrayList<>(NAMED_UNKNOWN);
+        int count = 0;
+        for (var names = item.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
             if (!allowed.contains(name)) {
-                errors.add(FieldError.at(index, name, "unknown field"));
+                if (count++ < NAMED_UNKNOWN) {
+                    unknown.add(name);
+                }
             }
-        });
+        }
+        if (count == 1) {
+            errors.add(FieldError.at(index, unknown.get(0), "unknown field"));
+        } else if (count > 1) {
+            errors.add(FieldError.at(index, unknown.get(0), count + " unknown fields: " + String.join(", ", unknown)
+                    + (count > NAMED_UNKNOWN ? ", ..." : "") + "; known fields are " + new TreeSet<>(allowed)));
+        }
+    }
+
+    /**
+     * The first value of an item that cannot be stored as sent, as the item's error; null when there is none:
+     * U+0000 in a text or a key (PostgreSQL's text and jsonb cannot hold it), or a number that a reader of JSON
+     * numbers as doubles cannot hold (beyond +-1.8e308, or a non-zero one so small it would read as 0), which a
+     * store or consumer would change without a word (1e400 became the string "Infinity").
+     */
+    static FieldError unstorable(JsonNode item, int index) {
+        StringBuilder path = new StringBuilder();
+        String problem = firstUnstorable(item, path);
+        return problem == null ? null : FieldError.at(index, path.length() == 0 ? "$" : path.toString(), problem);
+    }
+
+    private static String firstUnstorable(JsonNode node, StringBuilder path) {
+        switch (node.getNodeType()) {
+            case STRING:
+                return node.textValue().indexOf('\0') >= 0 ? NUL : null;
+            case NUMBER:
+                return finite(node) ? null : OUT_OF_RANGE;
+            case OBJECT: {
+                int at = path.length();
+                for (var fields = node.fields(); fields.hasNext(); ) {
+                    var field = fields.next();
+                    path.setLength(at);
+                    path.append(at == 0 ? "" : ".").append(field.getKey());
+                    if (field.getKey().indexOf('\0') >= 0) {
+                        return NUL;
+                    }
+                    String problem = firstUnstorable(field.getValue(), path);
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+                path.setLength(at);
+                return null;
+            }
+            case ARRAY: {
+                int at = path.length();
+                for (int i = 0; i < node.size(); i++) {
+                    path.setLength(at);
+                    path.append('[').append(i).append(']');
+                    String problem = firstUnstorable(node.get(i), path);
+                    if (problem != null) {
+                        return problem;
+                    }
+                }
+                path.setLength(at);
+                return null;
+            }
+            default:
+                return null;
+        }
+    }
+
+    private static boolean finite(JsonNode number) {
+        if (number.isInt() || number.isLong() || number.isShort()) {
+            return true;
+        }
+        if (number.isDouble() || number.isFloat()) {
+            double value = number.doubleValue();
+            return Double.isFinite(value);
+        }
+        return representable(number.decimalValue());
+    }
+
+    /**
+     * Whether readers of JSON numbers as doubles hold {@code value} without overflowing to infinity or underflowing
+     * a non-zero value to 0; within that range, the exact digits are kept as sent.
+     */
+    static boolean representable(BigDecimal value) {
+        BigDecimal magnitude = value.abs();
+        return magnitude.compareTo(MAX_DOUBLE) <= 0 && (magnitude.signum() == 0 || magnitude.compareTo(MIN_DOUBLE) >= 0);
     }
 
     /** The text of a required string field, or null after recording why it is missing or wrong. */
@@ -114,10 +211,6 @@ final class ItemErrors {
             errors.add(FieldError.at(index, field, "must be an object"));
             return null;
         }
-        if (hasNul(value)) {
-            errors.add(FieldError.at(index, field, NUL));
-            return null;
-        }
         String json = value.toString();
         int bytes = utf8Length(json);
         if (bytes > maxBytes) {
@@ -136,37 +229,18 @@ final class ItemErrors {
         if (text == null) {
             return null;
         }
+        Instant time;
         try {
-            return OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant()
+            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant()
                     .truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
             errors.add(FieldError.at(index, field, "must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z"));
             return null;
         }
-    }
-
-    /** Whether a string or any text or key inside a JSON value holds U+0000. */
-    static boolean hasNul(JsonNode node) {
-        if (node.isTextual()) {
-            return node.asText().indexOf('\0') >= 0;
+        if (!TimeRange.contains(time)) {
+            errors.add(FieldError.at(index, field, "must be " + TimeRange.DESCRIPTION));
+            return null;
         }
-        if (node.isObject()) {
-            var fields = node.fields();
-            while (fields.hasNext()) {
-                var field = fields.next();
-                if (field.getKey().indexOf('\0') >= 0 || hasNul(field.getValue())) {
-                    return true;
-                }
-            }
-            return false;
-        }
-        if (node.isArray()) {
-            for (JsonNode element : node) {
-                if (hasNul(element)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return time;
     }
 }

@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -63,22 +64,21 @@ public class KnowledgeBatchService {
     }
 
     /** One item that passed the checks that need no database. */
-    record Candidate(int index, UUID source, String kind, String text, int textBytes, int dimensions,
+    public record Candidate(int index, UUID source, String kind, String text, int textBytes, int dimensions,
                      String embeddingLiteral) {
     }
 
-    public Uni<Answer> create(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
-        List<JsonNode> items = batch.items();
-        limits.checkItemCount(items.size());
-        List<FieldError> errors = new ArrayList<>();
-        List<Candidate> candidates = new ArrayList<>(items.size());
+    /** Checks one knowledge item as it is parsed. */
+    public ItemValidator<Candidate> validator() {
+        return this::validate;
+    }
+
+    public Uni<Answer> create(UUID groupId, ParsedBatch<Candidate> batch, String idempotencyKey, String requestHash) {
+        List<FieldError> errors = new ArrayList<>(batch.errors());
+        List<Candidate> candidates = batch.items().stream().filter(Objects::nonNull).toList();
         Set<UUID> sources = new HashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            Candidate candidate = validate(items.get(i), i, errors);
-            if (candidate != null) {
-                candidates.add(candidate);
-                sources.add(candidate.source());
-            }
+        for (Candidate candidate : candidates) {
+            sources.add(candidate.source());
         }
         limits.rejectIfAtomic(batch.options(), errors);
         limits.rejectIfNoneValid(candidates.size(), errors);
@@ -86,9 +86,9 @@ public class KnowledgeBatchService {
         UUID batchId = UuidV7.next();
         QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.STORAGE,
                 candidates.stream().mapToLong(c -> c.textBytes() + 4L * c.dimensions()).sum());
-        return executor.execute(groupId, idempotencyKey, requestBody, batchId, demand, (tx, group) ->
+        return executor.execute(groupId, idempotencyKey, requestHash, batchId, demand, (tx, group) ->
                 things.typesOf(tx, groupId, ids).chain(known ->
-                        write(tx, groupId, batchId, items.size(), candidates, known.keySet(), errors,
+                        write(tx, groupId, batchId, batch.size(), candidates, known.keySet(), errors,
                                 batch.options())));
     }
 
@@ -141,8 +141,6 @@ public class KnowledgeBatchService {
             } else if (textBytes > config.maxKnowledgeTextBytes()) {
                 errors.add(FieldError.at(index, "text", "larger than the limit of " + config.maxKnowledgeTextBytes()
                         + " bytes (" + textBytes + ")"));
-            } else if (text.indexOf('\0') >= 0) {
-                errors.add(FieldError.at(index, "text", ItemErrors.NUL));
             }
         }
         JsonNode embedding = item.get("embedding");

@@ -60,10 +60,14 @@ public class ThingBatchService {
         this.ontology = ontology;
     }
 
-    public Uni<Answer> create(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
-        limits.checkItemCount(batch.items().size());
-        Prepared prepared = prepare(groupId, batch.items(), batch.options(), UuidV7.next(), null);
-        return executor.execute(groupId, idempotencyKey, requestBody, prepared.result().batchId(), demand(prepared),
+    /** Checks one thing item as it is parsed. */
+    public ItemValidator<NewThing> validator() {
+        return rules::validate;
+    }
+
+    public Uni<Answer> create(UUID groupId, ParsedBatch<NewThing> batch, String idempotencyKey, String requestHash) {
+        Prepared prepared = prepare(groupId, batch, UuidV7.next());
+        return executor.execute(groupId, idempotencyKey, requestHash, prepared.result().batchId(), demand(prepared),
                 (tx, group) -> write(tx, groupId, prepared).replaceWith(new Outcome(200, prepared.result())));
     }
 
@@ -77,52 +81,37 @@ public class ThingBatchService {
                 .add(QuotaDemand.STORAGE, bytes);
     }
 
-    /** Validates and builds everything a batch writes, before any transaction is open. */
-    public Prepared prepare(UUID groupId, List<JsonNode> items, BatchOptions options, UUID batchId, UUID importJobId) {
-        List<FieldError> errors = new ArrayList<>();
-        NewThing[] valid = validate(items, 0, options, errors);
-        limits.rejectIfAtomic(options, errors);
-        limits.rejectIfNoneValid((int) Arrays.stream(valid).filter(Objects::nonNull).count(), errors);
-        return build(groupId, valid, errors, batchId, importJobId);
+    /** Builds everything a checked batch writes, before any transaction is open. */
+    Prepared prepare(UUID groupId, ParsedBatch<NewThing> batch, UUID batchId) {
+        limits.rejectIfAtomic(batch.options(), batch.errors());
+        limits.rejectIfNoneValid((int) batch.validCount(), batch.errors());
+        return build(groupId, batch.items(), batch.options(), batch.errors(), batchId, null);
     }
 
     /**
-     * Validates and builds one chunk of an import job. Unlike a batch, a chunk in which no item is valid is not
-     * refused: its failures are counted and the import goes on. Items are numbered from {@code firstIndex}, their
-     * place in the whole import; a null item is one that could not be read, its error already in
-     * {@code readErrors}.
+     * Builds one chunk of an import job. Unlike a batch, a chunk in which no item is valid is not refused: its
+     * failures are counted and the import goes on. {@code errors} carry the items' places in the whole import.
      */
-    public Prepared prepareChunk(UUID groupId, List<JsonNode> items, int firstIndex, List<FieldError> readErrors,
-                                 BatchOptions options, UUID batchId, UUID importJobId) {
-        List<FieldError> errors = new ArrayList<>(readErrors);
-        NewThing[] valid = validate(items, firstIndex, options, errors);
-        errors.sort(Comparator.comparing(FieldError::index)); // stable: an item's errors keep their order
-        return build(groupId, valid, errors, batchId, importJobId);
+    public Prepared prepareChunk(UUID groupId, List<NewThing> items, List<FieldError> errors, BatchOptions options,
+                                 UUID batchId, UUID importJobId) {
+        List<FieldError> sorted = new ArrayList<>(errors);
+        sorted.sort(Comparator.comparing(FieldError::index)); // stable: an item's errors keep their order
+        return build(groupId, items, options, sorted, batchId, importJobId);
     }
 
-    private NewThing[] validate(List<JsonNode> items, int firstIndex, BatchOptions options, List<FieldError> errors) {
-        NewThing[] valid = new NewThing[items.size()];
-        for (int i = 0; i < items.size(); i++) {
-            JsonNode item = items.get(i);
-            if (item != null) {
-                valid[i] = rules.validate(item, firstIndex + i, options.defaultStatus(), errors);
-            }
-        }
-        return valid;
-    }
-
-    private Prepared build(UUID groupId, NewThing[] valid, List<FieldError> errors, UUID batchId, UUID importJobId) {
-        int total = valid.length;
+    private Prepared build(UUID groupId, List<NewThing> valid, BatchOptions options, List<FieldError> errors,
+                           UUID batchId, UUID importJobId) {
+        int total = valid.size();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID[] created = new UUID[total];
         List<ThingRow> rows = new ArrayList<>(total);
         List<NewThing> kept = new ArrayList<>(total);
         UUID[] eventIds = new UUID[total];
         for (int i = 0; i < total; i++) {
-            NewThing thing = valid[i];
-            if (thing == null) {
+            if (valid.get(i) == null) {
                 continue;
             }
+            NewThing thing = valid.get(i).withStatus(options.defaultStatus());
             UUID id = UuidV7.next();
             created[i] = id;
             eventIds[rows.size()] = UuidV7.next(); // ids now, in the order they always had; JSON when written

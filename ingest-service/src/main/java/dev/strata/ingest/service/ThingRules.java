@@ -29,13 +29,23 @@ public class ThingRules {
         this.mapper = mapper;
     }
 
-    /** A valid new thing, its properties already serialized for the database. */
+    /**
+     * A valid new thing, its properties serialized once for the database and the event ({@code properties} writes
+     * that text as it is), so a batch keeps no JSON tree of its items.
+     *
+     * @param status null where the item gives none: the batch's default applies ({@link #withStatus})
+     */
     public record NewThing(String type, String name, String status, JsonNode properties, String propertiesJson,
                            int propertiesBytes) {
+
+        NewThing withStatus(String defaultStatus) {
+            return status != null ? this
+                    : new NewThing(type, name, defaultStatus, properties, propertiesJson, propertiesBytes);
+        }
     }
 
     /** Returns the thing, or null after adding the item's errors to {@code errors}. */
-    public NewThing validate(JsonNode item, int index, String defaultStatus, List<FieldError> errors) {
+    public NewThing validate(JsonNode item, int index, List<FieldError> errors) {
         int before = errors.size();
         if (!ItemErrors.requireObject(item, index, errors)) {
             return null;
@@ -53,28 +63,20 @@ public class ThingRules {
         if (name != null) {
             if (name.isBlank()) {
                 errors.add(FieldError.at(index, "name", "must not be blank"));
-            } else if (name.indexOf('\0') >= 0) {
-                errors.add(FieldError.at(index, "name", ItemErrors.NUL));
             } else if (name.length() > config.maxNameLength()) {
                 errors.add(FieldError.at(index, "name", "longer than " + config.maxNameLength() + " characters"));
             }
         }
         String status = ItemErrors.optionalText(item, "status", index, errors);
-        if (status == null && !item.hasNonNull("status")) {
-            status = defaultStatus;
-        } else if (status != null && !STATUSES.contains(status)) {
+        if (status != null && !STATUSES.contains(status)) {
             errors.add(FieldError.at(index, "status", "must be one of draft, active, published, archived"));
         }
         JsonNode properties = item.get("properties");
         String propertiesJson = "{}";
         int propertiesBytes = 2;
-        if (properties == null || properties.isNull()) {
-            properties = mapper.createObjectNode();
-        } else if (!properties.isObject()) {
+        if (properties != null && !properties.isNull() && !properties.isObject()) {
             errors.add(FieldError.at(index, "properties", "must be an object"));
-        } else if (ItemErrors.hasNul(properties)) {
-            errors.add(FieldError.at(index, "properties", ItemErrors.NUL));
-        } else {
+        } else if (properties != null && !properties.isNull()) {
             propertiesJson = serialize(properties);
             propertiesBytes = ItemErrors.utf8Length(propertiesJson);
             if (propertiesBytes > config.maxPropertyBytes()) {
@@ -82,8 +84,8 @@ public class ThingRules {
                         + " bytes (" + propertiesBytes + ")"));
             }
         }
-        return errors.size() == before
-                ? new NewThing(type, name, status, properties, propertiesJson, propertiesBytes) : null;
+        return errors.size() == before ? new NewThing(type, name, status, RawJson.of(propertiesJson), propertiesJson,
+                propertiesBytes) : null;
     }
 
     String serialize(JsonNode node) {

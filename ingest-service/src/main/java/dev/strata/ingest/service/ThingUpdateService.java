@@ -3,7 +3,6 @@ package dev.strata.ingest.service;
 import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxEvent;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
@@ -28,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -52,10 +52,12 @@ public class ThingUpdateService {
     private final BatchExecutor executor;
     private final BatchLimits limits;
     private final IngestConfig config;
-    private final ObjectMapper mapper;
+    private final ThingRules rules;
+    private final BatchParser parser;
 
     public ThingUpdateService(ThingStore things, ActivityStore activity, OutboxStore outbox, EventFactory events,
-                              BatchExecutor executor, BatchLimits limits, IngestConfig config, ObjectMapper mapper) {
+                              BatchExecutor executor, BatchLimits limits, IngestConfig config, ThingRules rules,
+                              BatchParser parser) {
         this.things = things;
         this.activity = activity;
         this.outbox = outbox;
@@ -63,12 +65,15 @@ public class ThingUpdateService {
         this.executor = executor;
         this.limits = limits;
         this.config = config;
-        this.mapper = mapper;
+        this.rules = rules;
+        this.parser = parser;
     }
 
-    /** One requested change, validated; null fields are left as they are. */
-    record Patch(int index, UUID id, String name, JsonNode properties, String propertiesJson, int propertiesBytes,
-                 String status) {
+    /**
+     * One requested change, validated; null fields are left as they are. New properties are kept as their JSON
+     * text and read again, one thing at a time, when compared with the stored ones.
+     */
+    public record Patch(int index, UUID id, String name, String propertiesJson, int propertiesBytes, String status) {
     }
 
     /** The answer: ids in input order (null where the item failed) and how many really changed. */
@@ -76,32 +81,36 @@ public class ThingUpdateService {
                                BatchResult.Summary summary, UUID batchId, String position) {
     }
 
-    public Uni<Answer> update(UUID groupId, ParsedBatch batch, String idempotencyKey, byte[] requestBody) {
-        List<JsonNode> items = batch.items();
-        limits.checkItemCount(items.size());
-        List<FieldError> errors = new ArrayList<>();
-        List<Patch> patches = new ArrayList<>(items.size());
+    /** Checks one update item as it is parsed. */
+    public ItemValidator<Patch> validator() {
+        return this::validate;
+    }
+
+    public Uni<Answer> update(UUID groupId, ParsedBatch<Patch> batch, String idempotencyKey, String requestHash) {
+        List<FieldError> errors = new ArrayList<>(batch.errors());
+        List<Patch> patches = new ArrayList<>(batch.size());
         Set<UUID> seen = new HashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            Patch patch = validate(items.get(i), i, errors);
-            if (patch != null && !seen.add(patch.id())) {
-                errors.add(FieldError.at(i, "id", "the same thing appears earlier in this batch"));
-                patch = null;
+        for (Patch patch : batch.items()) {
+            if (patch == null) {
+                continue;
             }
-            if (patch != null) {
+            if (!seen.add(patch.id())) {
+                errors.add(FieldError.at(patch.index(), "id", "the same thing appears earlier in this batch"));
+            } else {
                 patches.add(patch);
             }
         }
+        errors.sort(Comparator.comparing(FieldError::index));
         limits.rejectIfAtomic(batch.options(), errors);
         limits.rejectIfNoneValid(patches.size(), errors);
         UUID[] ids = patches.stream().map(Patch::id).toArray(UUID[]::new);
         UUID batchId = UuidV7.next();
         // New properties may grow storage; the old sizes are read in the write, so reserve the new sizes in full.
         QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.STORAGE,
-                patches.stream().filter(p -> p.properties() != null).mapToLong(Patch::propertiesBytes).sum());
-        return executor.execute(groupId, idempotencyKey, requestBody, batchId, demand, (tx, group) ->
+                patches.stream().filter(p -> p.propertiesJson() != null).mapToLong(Patch::propertiesBytes).sum());
+        return executor.execute(groupId, idempotencyKey, requestHash, batchId, demand, (tx, group) ->
                 things.findAll(tx, groupId, ids, true).chain(current ->
-                        apply(tx, groupId, batchId, items.size(), patches, current, errors, batch.options())));
+                        apply(tx, groupId, batchId, batch.size(), patches, current, errors, batch.options())));
     }
 
     private Uni<Outcome> apply(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Patch> patches,
@@ -128,10 +137,11 @@ public class ThingUpdateService {
                 changes.put("name", new ThingUpdated.Change(before.name(), patch.name()));
                 name = patch.name();
             }
-            if (patch.properties() != null) {
+            if (patch.propertiesJson() != null) {
                 JsonNode old = parse(before.propertiesJson());
-                if (!old.equals(patch.properties())) {
-                    changes.put("properties", new ThingUpdated.Change(old, patch.properties()));
+                JsonNode next = parse(patch.propertiesJson());
+                if (!old.equals(SAME_VALUE, next)) {
+                    changes.put("properties", new ThingUpdated.Change(old, next));
                     propertiesJson = patch.propertiesJson();
                     propertiesBytes = patch.propertiesBytes();
                 }
@@ -153,7 +163,7 @@ public class ThingUpdateService {
             log.add(new ActivityRow(event.id(), EventType.THING_UPDATED, null, before.id(), now, events.json(update),
                     now));
         }
-        errors.sort(java.util.Comparator.comparing(FieldError::index));
+        errors.sort(Comparator.comparing(FieldError::index));
         limits.rejectIfAtomic(options, errors);
 
         int applied = (int) Arrays.stream(updated).filter(java.util.Objects::nonNull).count();
@@ -184,9 +194,6 @@ public class ThingUpdateService {
             errors.add(FieldError.at(index, "name", "must be non-blank and at most " + config.maxNameLength()
                     + " characters"));
         }
-        if (name != null && name.indexOf('\0') >= 0) {
-            errors.add(FieldError.at(index, "name", ItemErrors.NUL));
-        }
         String status = ItemErrors.optionalText(item, "status", index, errors);
         if (status != null && !ThingRules.STATUSES.contains(status)) {
             errors.add(FieldError.at(index, "status", "must be one of draft, active, published, archived"));
@@ -197,29 +204,29 @@ public class ThingUpdateService {
         if (properties != null && !properties.isNull()) {
             if (!properties.isObject()) {
                 errors.add(FieldError.at(index, "properties", "must be an object"));
-            } else if (ItemErrors.hasNul(properties)) {
-                errors.add(FieldError.at(index, "properties", ItemErrors.NUL));
             } else {
-                propertiesJson = properties.toString();
+                propertiesJson = rules.serialize(properties);
                 propertiesBytes = ItemErrors.utf8Length(propertiesJson);
                 if (propertiesBytes > config.maxPropertyBytes()) {
                     errors.add(FieldError.at(index, "properties", "larger than the limit of "
                             + config.maxPropertyBytes() + " bytes (" + propertiesBytes + ")"));
                 }
             }
-        } else {
-            properties = null;
         }
-        if (errors.size() == before && name == null && status == null && properties == null) {
+        if (errors.size() == before && name == null && status == null && propertiesJson == null) {
             errors.add(FieldError.at(index, "$", "gives nothing to change (name, properties or status)"));
         }
         return errors.size() == before
-                ? new Patch(index, id, name, properties, propertiesJson, propertiesBytes, status) : null;
+                ? new Patch(index, id, name, propertiesJson, propertiesBytes, status) : null;
     }
+
+    /** Numbers compare by value (the stored {@code 1000} is the sent {@code 1e3}); everything else as JSON does. */
+    private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> a.isNumber() && b.isNumber()
+            ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
 
     private JsonNode parse(String json) {
         try {
-            return mapper.readTree(json);
+            return parser.mapper().readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -9,6 +9,7 @@ import dev.strata.metrics.service.ThingGraphService;
 import dev.strata.metrics.service.ThingGraphService.Direction;
 import dev.strata.metrics.store.GraphReadStore.ConnectionCursor;
 import dev.strata.model.problem.FieldError;
+import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
@@ -63,14 +64,14 @@ public class ThingGraphResource {
     @Operation(summary = "A page of the thing's relationships, newest first; pass nextCursor back as cursor")
     public Uni<RestResponse<RelationshipsResponse>> relationships(@RestPath String groupId, @RestPath String thingId,
                                                                   @RestQuery String direction, @RestQuery String type,
-                                                                  @RestQuery Integer limit, @RestQuery String cursor,
+                                                                  @RestQuery String limit, @RestQuery String cursor,
                                                                   @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.uuid(thingId, "thingId");
         Direction which = direction(direction);
         String relationshipType = type == null || type.isEmpty() ? null : type;
-        int size = Cursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
+        int size = PageCursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
         ConnectionCursor after = Cursors.decode(cursor);
         UUID waitFor = PathIds.optionalUuid(position, "position");
         return freshness.await(group, waitFor).chain(fresh -> service.relationships(group, thing, which,
@@ -83,11 +84,11 @@ public class ThingGraphResource {
     @Path("/activity")
     @Operation(summary = "The thing's recent activity (as actor or target), newest first, with _actor and _target")
     public Uni<RestResponse<ActivityResponse>> activity(@RestPath String groupId, @RestPath String thingId,
-                                                        @RestQuery Integer limit, @RestQuery String position) {
+                                                        @RestQuery String limit, @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.uuid(thingId, "thingId");
-        int size = Cursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
+        int size = PageCursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
         UUID waitFor = PathIds.optionalUuid(position, "position");
         return freshness.await(group, waitFor).chain(fresh -> service.activity(group, thing, size)
                 .map(page -> Responses.fresh(new ActivityResponse(page, fresh), fresh)));
