@@ -189,7 +189,10 @@ public class ProjectionApplier {
         return text.length() > MAX_REJECTED_PAYLOAD ? text.substring(0, MAX_REJECTED_PAYLOAD) : text;
     }
 
-    /** The batch's counter changes, summed per row key. */
+    /**
+     * The batch's counter changes, summed per row key. Sums of what a client sent (bytes, api calls) are checked
+     * (addExact): an overflow fails the batch instead of wrapping, as the database's bigint sums do.
+     */
     private static final class Rollups {
 
         final Map<UUID, long[]> totals = new LinkedHashMap<>();
@@ -218,14 +221,15 @@ public class ProjectionApplier {
             for (NewThing thing : inserted) {
                 long[] sums = totals(thing.groupId());
                 sums[THINGS]++;
-                sums[PROPERTIES_BYTES] += thing.propertiesBytes();
+                sums[PROPERTIES_BYTES] = Math.addExact(sums[PROPERTIES_BYTES], thing.propertiesBytes());
                 thingType(thing.groupId(), thing.type(), 1, 0);
             }
         }
 
         void propertyBytes(List<BytesDelta> deltas) {
             for (BytesDelta delta : deltas) {
-                totals(delta.groupId())[PROPERTIES_BYTES] += delta.bytes();
+                long[] sums = totals(delta.groupId());
+                sums[PROPERTIES_BYTES] = Math.addExact(sums[PROPERTIES_BYTES], delta.bytes());
             }
         }
 
@@ -245,7 +249,7 @@ public class ProjectionApplier {
             for (NewKnowledge k : inserted) {
                 long[] sums = totals(k.groupId());
                 sums[KNOWLEDGE]++;
-                sums[KNOWLEDGE_BYTES] += k.storageBytes();
+                sums[KNOWLEDGE_BYTES] = Math.addExact(sums[KNOWLEDGE_BYTES], k.storageBytes());
             }
         }
 
@@ -271,7 +275,7 @@ public class ProjectionApplier {
         void apiCalls(ApiCalls calls) {
             LocalDate month = LocalDate.ofInstant(calls.at(), ZoneOffset.UTC).withDayOfMonth(1);
             apiCalls.merge(List.of(calls.groupId(), month), new ApiCallsDelta(calls.groupId(), month, calls.calls()),
-                    (x, y) -> new ApiCallsDelta(calls.groupId(), month, x.calls() + y.calls()));
+                    (x, y) -> new ApiCallsDelta(calls.groupId(), month, Math.addExact(x.calls(), y.calls())));
         }
 
         List<GroupTotalsDelta> groupTotals() {
