@@ -3,6 +3,7 @@ package dev.strata.archival.api;
 import dev.strata.archival.service.ArchivalService;
 import dev.strata.archival.service.RestoreService;
 import dev.strata.model.problem.FieldError;
+import dev.strata.model.time.TimeRange;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
@@ -61,9 +62,13 @@ public class GroupArchivalResource {
         }
         if (request.from() == null) {
             errors.add(FieldError.of("from", "required"));
+        } else if (!TimeRange.contains(request.from())) {
+            errors.add(FieldError.of("from", "must be " + TimeRange.DESCRIPTION));
         }
         if (request.to() == null) {
             errors.add(FieldError.of("to", "required"));
+        } else if (!TimeRange.contains(request.to())) {
+            errors.add(FieldError.of("to", "must be " + TimeRange.DESCRIPTION));
         }
         if (errors.isEmpty() && !request.from().isBefore(request.to())) {
             errors.add(FieldError.of("to", "must be after from"));

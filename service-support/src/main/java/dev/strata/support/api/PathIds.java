@@ -3,6 +3,7 @@ package dev.strata.support.api;
 import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.model.time.TimeRange;
 import dev.strata.support.problem.ProblemException;
 
 import java.time.Instant;
@@ -36,16 +37,25 @@ public final class PathIds {
         return value == null || value.isEmpty() ? null : uuid(value, parameter);
     }
 
-    /** An optional RFC 3339 time; a malformed one is a validation problem naming the parameter. */
+    /**
+     * An optional RFC 3339 time within {@link TimeRange}; a malformed one, or one outside the range, is a validation
+     * problem naming the parameter (it never reaches the database).
+     */
     public static Instant optionalInstant(String value, String parameter) {
         if (value == null || value.isEmpty()) {
             return null;
         }
         try {
-            return Instant.parse(value);
+            Instant time = Instant.parse(value);
+            if (TimeRange.contains(time)) {
+                return time;
+            }
         } catch (DateTimeParseException e) {
-            throw ProblemException.validation("'" + parameter + "' must be an RFC 3339 UTC time.",
-                    List.of(FieldError.of(parameter, "must be an RFC 3339 time such as 2024-01-31T00:00:00Z")));
+            // reported below
         }
+        throw ProblemException.validation("'" + parameter + "' must be an RFC 3339 UTC time "
+                        + TimeRange.DESCRIPTION + ".",
+                List.of(FieldError.of(parameter, "must be an RFC 3339 time such as 2024-01-31T00:00:00Z, "
+                        + TimeRange.DESCRIPTION)));
     }
 }
