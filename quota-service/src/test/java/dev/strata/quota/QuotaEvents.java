@@ -87,41 +87,41 @@ final class QuotaEvents {
     }
 
     static EventEnvelope groupCreated(UUID group, String plan) {
-        Instant now = Instant.now();
+        Instant now = TestClock.now();
         return event(EventType.GROUP_CREATED, group, now, new GroupChanged(group, "test group", plan, null, now));
     }
 
     static EventEnvelope planChanged(UUID group, String from, String to) {
-        Instant now = Instant.now();
+        Instant now = TestClock.now();
         return event(EventType.GROUP_PLAN_CHANGED, group, now, new GroupChanged(group, "test group", to, from, now));
     }
 
     static EventEnvelope thingCreated(UUID group, String type, int propertiesBytes) {
-        Instant now = Instant.now();
+        Instant now = TestClock.now();
         return event(EventType.THING_CREATED, group, now, new ThingCreated(UUID.randomUUID(), type, "thing", "draft",
                 EventEnvelopeCodec.mapper().createObjectNode(), propertiesBytes, now, null));
     }
 
     static EventEnvelope thingCreated(UUID group, String type, int propertiesBytes, UUID batchId) {
-        Instant now = Instant.now();
+        Instant now = TestClock.now();
         return event(EventType.THING_CREATED, group, now, new ThingCreated(UUID.randomUUID(), type, "thing", "draft",
                 EventEnvelopeCodec.mapper().createObjectNode(), propertiesBytes, now, batchId));
     }
 
     static EventEnvelope thingUpdated(UUID group, int propertiesBytes, int previousPropertiesBytes) {
-        Instant now = Instant.now();
+        Instant now = TestClock.now();
         return event(EventType.THING_UPDATED, group, now, new ThingUpdated(UUID.randomUUID(), "video", Map.of(),
                 propertiesBytes, previousPropertiesBytes, now, null));
     }
 
     static EventEnvelope connectionCreated(UUID group) {
-        Instant now = Instant.now();
+        Instant now = TestClock.now();
         return event(EventType.CONNECTION_CREATED, group, now, new ConnectionCreated(UUID.randomUUID(),
                 UUID.randomUUID(), "user", UUID.randomUUID(), "video", "following", null, null, null, null, now, null));
     }
 
     static EventEnvelope knowledgeCreated(UUID group, int textBytes, int dimensions) {
-        Instant now = Instant.now();
+        Instant now = TestClock.now();
         return event(EventType.KNOWLEDGE_CREATED, group, now, new KnowledgeCreated(UUID.randomUUID(),
                 UUID.randomUUID(), "chunk", "x".repeat(textBytes), textBytes, dimensions, now, null));
     }
@@ -131,11 +131,11 @@ final class QuotaEvents {
     }
 
     static EventEnvelope batchImport(UUID group, UUID batchId, int success) {
-        return event(EventType.BATCH_IMPORT, group, Instant.now(),
+        return event(EventType.BATCH_IMPORT, group, TestClock.now(),
                 new BatchImported(batchId, "things", success, success, 0, null));
     }
 
     static EventEnvelope contentEvent(UUID group) {
-        return event(EventType.CONTENT_EVENT, group, Instant.now(), Map.of("metadata", Map.of("action", "viewed")));
+        return event(EventType.CONTENT_EVENT, group, TestClock.now(), Map.of("metadata", Map.of("action", "viewed")));
     }
 }

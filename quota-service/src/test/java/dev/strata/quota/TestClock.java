@@ -19,8 +19,21 @@ import java.time.ZoneOffset;
 @Singleton
 public class TestClock extends Clock {
 
+    /** The test application's clock, so that test events are dated by the same time the service runs on. */
+    private static volatile TestClock active;
+
     private volatile Instant fixed;
     private volatile Duration offset = Duration.ZERO;
+
+    public TestClock() {
+        active = this;
+    }
+
+    /** What the service's clock says now (the system clock before the application started). */
+    static Instant now() {
+        TestClock clock = active;
+        return clock == null ? Instant.now() : clock.instant();
+    }
 
     /** Stops time at {@code instant}. */
     public void set(Instant instant) {
