@@ -21,11 +21,12 @@ final class ItemErrors {
 
     /** PostgreSQL text and jsonb cannot hold U+0000; caught per item instead of failing the whole statement. */
     static final String NUL = "must not contain the character U+0000";
-    static final String OUT_OF_RANGE = "a number beyond what JSON readers hold (about 1.8e308, or non-zero below 4.9e-324)";
+    static final String OUT_OF_RANGE = "a number beyond what JSON readers hold (about 1.8e308, or so close to 0 that it reads as 0)";
 
     private static final int NAMED_UNKNOWN = 5;
     private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
-    private static final BigDecimal MIN_DOUBLE = new BigDecimal(Double.MIN_VALUE);
+    /** Below half the smallest double, a non-zero number reads as 0. */
+    private static final BigDecimal HALF_MIN_DOUBLE = new BigDecimal(Double.MIN_VALUE).divide(BigDecimal.valueOf(2));
 
     private ItemErrors() {
     }
@@ -132,7 +133,8 @@ final class ItemErrors {
      */
     static boolean representable(BigDecimal value) {
         BigDecimal magnitude = value.abs();
-        return magnitude.compareTo(MAX_DOUBLE) <= 0 && (magnitude.signum() == 0 || magnitude.compareTo(MIN_DOUBLE) >= 0);
+        return magnitude.compareTo(MAX_DOUBLE) <= 0
+                && (magnitude.signum() == 0 || magnitude.compareTo(HALF_MIN_DOUBLE) > 0);
     }
 
     /** The text of a required string field, or null after recording why it is missing or wrong. */

@@ -5,6 +5,9 @@ import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Duration;
 
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -20,21 +23,29 @@ import java.util.concurrent.TimeUnit;
 public class LargeBatchGate {
 
     private final Semaphore permits;
-    private final IngestConfig.LargeBatches config;
+    private final long thresholdBytes;
+    private final Duration maxWait;
 
+    @Inject
     public LargeBatchGate(IngestConfig config) {
-        this.config = config.largeBatches();
-        this.permits = new Semaphore(Math.max(1, this.config.concurrency()), true);
+        this(config.largeBatches().thresholdBytes(), config.largeBatches().concurrency(),
+                config.largeBatches().maxWait());
+    }
+
+    LargeBatchGate(long thresholdBytes, int concurrency, Duration maxWait) {
+        this.thresholdBytes = thresholdBytes;
+        this.maxWait = maxWait;
+        this.permits = new Semaphore(Math.max(1, concurrency), true);
     }
 
     long thresholdBytes() {
-        return config.thresholdBytes();
+        return thresholdBytes;
     }
 
     void enter() {
         boolean entered;
         try {
-            entered = permits.tryAcquire(config.maxWait().toMillis(), TimeUnit.MILLISECONDS);
+            entered = permits.tryAcquire(maxWait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             entered = false;
