@@ -30,6 +30,7 @@ import static dev.strata.archival.ArchiveFixtures.awaitRun;
 import static dev.strata.archival.ArchiveFixtures.daysAgo;
 import static dev.strata.archival.ArchiveFixtures.events;
 import static dev.strata.archival.ArchiveFixtures.hotIds;
+import static dev.strata.archival.ArchiveFixtures.recordedIds;
 import static dev.strata.archival.ArchiveFixtures.ids;
 import static dev.strata.archival.ArchiveFixtures.insert;
 import static dev.strata.archival.ArchiveFixtures.manifests;
@@ -147,7 +148,10 @@ class ArchivalCrashTest {
         assertThat(distinct.values().stream().mapToLong(e -> e.data().get("count").asLong()).sum()).isEqualTo(120);
     }
 
-    /** Hot XOR archived (committed) for every event; an event never sits in two committed objects. */
+    /**
+     * Hot XOR archived (committed) for every event; an event never sits in two committed objects; the archived ones
+     * are exactly those ingest has on record as archived.
+     */
     private static void assertEveryEventInExactlyOnePlace(UUID group, Set<UUID> all) {
         Set<UUID> hot = hotIds(group);
         List<List<Object>> rows = TestDatabase.rows("""
@@ -155,6 +159,8 @@ class ArchivalCrashTest {
                 WHERE group_id = ? AND state = 'archived'""", group);
         List<UUID> committed = rows.stream().map(row -> (UUID) row.get(0)).toList();
         assertThat(committed).doesNotHaveDuplicates();
+        // ingest's record of archived ids changes in the transaction that commits the object: exactly these.
+        assertThat(recordedIds(group)).containsExactlyInAnyOrderElementsOf(committed);
         assertThat(java.util.Collections.disjoint(hot, committed)).as("hot and archived overlap").isTrue();
         Set<UUID> union = new java.util.HashSet<>(hot);
         union.addAll(committed);

@@ -26,6 +26,7 @@ import static dev.strata.archival.ArchiveFixtures.events;
 import static dev.strata.archival.ArchiveFixtures.hotIds;
 import static dev.strata.archival.ArchiveFixtures.ids;
 import static dev.strata.archival.ArchiveFixtures.insert;
+import static dev.strata.archival.ArchiveFixtures.recordedIds;
 import static dev.strata.archival.ArchiveFixtures.run;
 import static dev.strata.archival.ArchiveFixtures.startGroupRun;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -70,14 +71,17 @@ class ArchivalSeparateDatabaseTest {
         String crashed = startGroupRun(group, 365);
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                 .until(() -> "failed".equals(run(crashed).getString("status")));
-        // The object is verified and its hot copies are gone, but it is not committed yet: it is in S3 only.
+        // The object is verified and its hot copies are gone, but it is not committed yet: it is in S3 only. Their
+        // ids went on ingest's archived record in the statement that deleted them, so none can be reused meanwhile.
         assertThat(hotIds(group)).isEmpty();
         assertThat(archivedIds(group)).containsExactlyInAnyOrderElementsOf(ids(old));
+        assertThat(recordedIds(group)).isEqualTo(ids(old));
 
         try (EventStreamProbe stream = new EventStreamProbe()) {
             awaitRun(startGroupRun(group, 365), "succeeded");
             assertThat(hotIds(group)).isEmpty();
             assertThat(archivedIds(group)).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(ids(old));
+            assertThat(recordedIds(group)).isEqualTo(ids(old));
             Map<String, EventEnvelope> published = ArchiveFixtures.archivedEvents(stream, group, 1);
             assertThat(published).hasSize(1);
             assertThat(published.values().iterator().next().data().get("count").asLong()).isEqualTo(35);

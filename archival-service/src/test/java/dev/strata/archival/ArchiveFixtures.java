@@ -137,6 +137,12 @@ final class ArchiveFixtures {
                 .map(row -> (UUID) row.get(0)).collect(Collectors.toSet());
     }
 
+    /** The group's ids in ingest's record of archived events: the ids ingest lets no one use again. */
+    static Set<UUID> recordedIds(UUID group) {
+        return TestDatabase.rows("SELECT id FROM ingest.archived_event_ids WHERE group_id = ?", group).stream()
+                .map(row -> (UUID) row.get(0)).collect(Collectors.toSet());
+    }
+
     static Set<UUID> ids(List<Event> events) {
         return events.stream().map(Event::id).collect(Collectors.toSet());
     }

@@ -8,11 +8,15 @@ import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ExtractableResponse;
+import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -20,6 +24,10 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static dev.strata.ingest.IngestClient.newGroup;
@@ -27,6 +35,7 @@ import static dev.strata.ingest.IngestClient.newThings;
 import static dev.strata.ingest.IngestClient.post;
 import static dev.strata.ingest.IngestClient.rows;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
@@ -252,6 +261,175 @@ class EventBatchTest {
         assertThat(IngestClient.activity(mine, EventType.USER_LOGIN)).isEqualTo(1);
         assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE id = ? AND group_id = ?",
                 shared, theirs)).isEqualTo(1);
+    }
+
+    /** What archival-service records when an event leaves the hot log for S3 (the hot row is gone by then). */
+    private static void archived(UUID id, UUID group, String type) {
+        TestDatabase.update("INSERT INTO ingest.archived_event_ids (id, group_id, type) VALUES (?, ?, ?)", id, group,
+                type);
+    }
+
+    private static long stored(UUID id) {
+        return TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE id = ?", id);
+    }
+
+    @Test
+    void shouldAnswerAnArchivedIdAsItsGroupsDuplicateAndAsTakenForAnotherGroupOrType() {
+        UUID mine = newGroup("pro");
+        UUID theirs = newGroup("pro");
+        String me = newThings(mine, "user").get(0);
+        String stranger = newThings(theirs, "user").get(0);
+        UUID old = UUID.randomUUID();
+        archived(old, mine, EventType.USER_LOGIN);
+        long mineBefore = rows("events", mine);
+        long theirsBefore = rows("events", theirs);
+
+        UUID theirNew = UUID.randomUUID();
+        post(theirs, "events:batch", items(List.of(login(old, stranger), login(theirNew, stranger))))
+                .statusCode(200)
+                .body("created", contains(null, theirNew.toString()))
+                .body("duplicates", empty())
+                .body("failed", equalTo(1))
+                .body("errors.index", contains(0))
+                .body("errors.field", contains("id"))
+                .body("errors.error", contains("id already used"));
+        assertThat(rows("events", theirs)).isEqualTo(theirsBefore + 2); // theirNew and the batch_import entry
+
+        UUID myNew = UUID.randomUUID();
+        String otherType = "{\"id\":\"" + old + "\",\"type\":\"content_event\",\"actorId\":\"" + me
+                + "\",\"metadata\":{\"action\":\"viewed\"}}";
+        post(mine, "events:batch", items(List.of(otherType, login(myNew, me))))
+                .statusCode(200)
+                .body("created", contains(null, myNew.toString()))
+                .body("duplicates", empty())
+                .body("errors.index", contains(0))
+                .body("errors.field", contains("id"))
+                .body("errors.error", contains("id already used"));
+        assertThat(rows("events", mine)).isEqualTo(mineBefore + 2);
+
+        post(mine, "events:batch", items(List.of(login(old, me))))
+                .statusCode(200)
+                .body("created", contains(old.toString()))
+                .body("duplicates", contains(0))
+                .body("failed", equalTo(0))
+                .body("summary.success", equalTo(1))
+                .body("batchId", nullValue())
+                .body("position", nullValue());
+        assertThat(rows("events", mine)).isEqualTo(mineBefore + 2);
+        assertThat(stored(old)).isZero();
+        assertThat(TestDatabase.rows("SELECT group_id, type FROM ingest.archived_event_ids WHERE id = ?", old))
+                .containsExactly(List.of(mine, EventType.USER_LOGIN));
+    }
+
+    @Test
+    void shouldAnswerEachItemOfABatchMixingNewHotArchivedAndForeignIds() {
+        UUID mine = newGroup("pro");
+        UUID theirs = newGroup("pro");
+        String me = newThings(mine, "user").get(0);
+        String stranger = newThings(theirs, "user").get(0);
+        UUID hot = UUID.randomUUID();
+        UUID theirHot = UUID.randomUUID();
+        post(mine, "events:batch", items(List.of(login(hot, me)))).statusCode(200);
+        post(theirs, "events:batch", items(List.of(login(theirHot, stranger)))).statusCode(200);
+        UUID myArchived = UUID.randomUUID();
+        UUID theirArchived = UUID.randomUUID();
+        archived(myArchived, mine, EventType.USER_LOGIN);
+        archived(theirArchived, theirs, EventType.USER_LOGIN);
+        UUID fresh = UUID.randomUUID();
+        long before = rows("events", mine);
+
+        var answer = post(mine, "events:batch", items(List.of(
+                login(fresh, me),                                             // 0 new
+                login(hot, me),                                               // 1 mine, hot: duplicate
+                login(myArchived, me),                                        // 2 mine, archived: duplicate
+                login(theirArchived, me),                                     // 3 theirs, archived
+                "{\"type\":\"user_login\",\"actorId\":\"" + me + "\"}", // 4 new, id given by the server
+                login(theirArchived, me),                                     // 5 the same again
+                login(theirHot, me))))                                        // 6 theirs, hot
+                .statusCode(200)
+                .body("created[0]", equalTo(fresh.toString()))
+                .body("created[1]", equalTo(hot.toString()))
+                .body("created[2]", equalTo(myArchived.toString()))
+                .body("created[3]", nullValue())
+                .body("created[4]", notNullValue())
+                .body("created[5]", nullValue())
+                .body("created[6]", nullValue())
+                .body("duplicates", contains(1, 2))
+                .body("failed", equalTo(3))
+                .body("summary.success", equalTo(4))
+                .body("errors.index", contains(3, 5, 6))
+                .body("errors.field", contains("id", "id", "id"))
+                .body("errors.error", contains("id already used", "id already used", "id already used"))
+                .extract();
+        UUID generated = UUID.fromString(answer.path("created[4]"));
+        assertThat(rows("events", mine)).isEqualTo(before + 3); // fresh, generated and the batch_import entry
+        assertThat(stored(fresh) + stored(generated)).isEqualTo(2);
+        assertThat(stored(myArchived) + stored(theirArchived)).isZero();
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE id = ? AND group_id = ?", theirHot,
+                theirs)).isEqualTo(1);
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.archived_event_ids WHERE id IN (?, ?)",
+                myArchived, theirArchived)).isEqualTo(2);
+    }
+
+    /**
+     * The race the second statement of {@code ActivityStore.insertNew} closes: the hot row is being archived (deleted
+     * and recorded, not yet committed) when two groups send its id; both inserts wait for the archiving transaction,
+     * and once it commits neither may insert the id again: the owner's re-send is a duplicate, the other group's
+     * item is refused.
+     */
+    @Test
+    void shouldRefuseAnIdArchivedWhileTheInsertWaitedForIt() throws Exception {
+        UUID owner = newGroup("pro");
+        UUID other = newGroup("pro");
+        String ownerUser = newThings(owner, "user").get(0);
+        String otherUser = newThings(other, "user").get(0);
+        UUID id = UUID.randomUUID();
+        post(owner, "events:batch", items(List.of(login(id, ownerUser)))).statusCode(200);
+        long ownerRows = rows("events", owner);
+        long otherRows = rows("events", other);
+        UUID otherNew = UUID.randomUUID();
+        ExecutorService clients = Executors.newFixedThreadPool(2);
+        try (Connection archival = TestDatabase.connect()) {
+            archival.setAutoCommit(false);
+            int pid;
+            try (PreparedStatement archive = archival.prepareStatement("""
+                    WITH gone AS (DELETE FROM ingest.events WHERE id = ? RETURNING id, group_id, type)
+                    INSERT INTO ingest.archived_event_ids (id, group_id, type) SELECT id, group_id, type FROM gone""");
+                 PreparedStatement backend = archival.prepareStatement("SELECT pg_backend_pid()")) {
+                archive.setObject(1, id);
+                assertThat(archive.executeUpdate()).isEqualTo(1);
+                try (var rs = backend.executeQuery()) {
+                    rs.next();
+                    pid = rs.getInt(1);
+                }
+            }
+            Future<ExtractableResponse<Response>> resent = clients.submit(() ->
+                    post(owner, "events:batch", items(List.of(login(id, ownerUser)))).extract());
+            Future<ExtractableResponse<Response>> reused = clients.submit(() ->
+                    post(other, "events:batch", items(List.of(login(id, otherUser), login(otherNew, otherUser))))
+                            .extract());
+            await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.scalar(
+                    "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", pid) == 2);
+            archival.commit();
+
+            ExtractableResponse<Response> owners = resent.get(30, TimeUnit.SECONDS);
+            assertThat(owners.statusCode()).isEqualTo(200);
+            assertThat(owners.<List<String>>path("created")).containsExactly(id.toString());
+            assertThat(owners.<List<Integer>>path("duplicates")).containsExactly(0);
+            assertThat(owners.<String>path("batchId")).isNull();
+            ExtractableResponse<Response> others = reused.get(30, TimeUnit.SECONDS);
+            assertThat(others.statusCode()).isEqualTo(200);
+            assertThat(others.<List<String>>path("created")).containsExactly(null, otherNew.toString());
+            assertThat(others.<List<Integer>>path("errors.index")).containsExactly(0);
+            assertThat(others.<List<String>>path("errors.error")).containsExactly("id already used");
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(stored(id)).isZero();
+        assertThat(rows("events", owner)).isEqualTo(ownerRows - 1);
+        assertThat(rows("events", other)).isEqualTo(otherRows + 2); // otherNew and the batch_import entry
+        assertThat(TestDatabase.rows("SELECT group_id, type FROM ingest.archived_event_ids WHERE id = ?", id))
+                .containsExactly(List.of(owner, EventType.USER_LOGIN));
     }
 
     @Test

@@ -28,7 +28,8 @@ public record RunView(UUID id, String kind, String trigger, UUID groupId, Intege
                         boolean recovered) {
     }
 
-    public record Restore(Instant from, Instant to, Long restored, Long alreadyPresent, Integer objectsRead) {
+    public record Restore(Instant from, Instant to, Long restored, Long alreadyPresent, Long refused,
+                          Integer objectsRead) {
     }
 
     static RunView of(RunDetails details) {
@@ -45,7 +46,7 @@ public record RunView(UUID id, String kind, String trigger, UUID groupId, Intege
         List<Batch> batches = details.batches().stream().map(RunView::batch).toList();
         Restore restore = "restore".equals(run.kind())
                 ? new Restore(run.restoreFrom(), run.restoreTo(), run.restored(), run.alreadyPresent(),
-                run.objectsRead())
+                run.refused(), run.objectsRead())
                 : null;
         return new RunView(run.id(), run.kind(), run.trigger(), run.groupId(), run.daysCutoff(), run.status(),
                 run.error(), details.stale(), run.startedAt(), run.finishedAt(), run.heartbeatAt(), run.groupsTotal(),

@@ -99,6 +99,14 @@ public interface ArchivalConfig {
         String table();
 
         /**
+         * ingest's record of archived event ids, schema-qualified, in the event log's database: a run inserts the id,
+         * group and type of each event it deletes from the log (same statement), a restore removes them again (same
+         * transaction as the rows it puts back), so ingest never lets anyone reuse an archived id.
+         */
+        @WithDefault("ingest.archived_event_ids")
+        String archivedIdsTable();
+
+        /**
          * Whether the event log lives in this service's own database. Then the DELETE of archived events commits in
          * the same transaction as the bookkeeping and the {@code events_archived} outbox row. When false (separate
          * databases), the DELETE runs on the {@code events} datasource just before that transaction; a crash in

@@ -34,6 +34,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static dev.strata.archival.store.ArchivedObjectStore.ARCHIVED;
 import static dev.strata.archival.store.ArchivedObjectStore.PLANNED;
@@ -100,12 +101,8 @@ public class ObjectArchiver {
 
     /** A planned object row for events (in archive order) of one group and day. */
     static ObjectRow plan(UUID runId, UUID groupId, LocalDate day, int part, List<EventRow> events, UUID replaces) {
-        UUID[] ids = new UUID[events.size()];
-        for (int i = 0; i < ids.length; i++) {
-            ids[i] = events.get(i).id();
-        }
-        return new ObjectRow(UUID.randomUUID(), runId, groupId, day, key(groupId, day, runId, part), PLANNED, ids,
-                events.size(), events.get(0).timestamp(), events.get(events.size() - 1).timestamp(),
+        return new ObjectRow(UUID.randomUUID(), runId, groupId, day, key(groupId, day, runId, part), PLANNED,
+                ids(events), events.size(), events.get(0).timestamp(), events.get(events.size() - 1).timestamp(),
                 ObjectSummary.of(events).toJson(), null, null, replaces, null, null, null);
     }
 
@@ -272,28 +269,41 @@ public class ObjectArchiver {
         commitArchive(lease, List.of(new Verified(object, stored, started)), true);
     }
 
-    /** Events put back by a restore, and those that were hot already. */
-    public record Restored(long restored, long alreadyPresent) {
+    /**
+     * What a restore did with one object's events in the range: put back, found hot already (the same events: ids
+     * are never reused), or left archived because the object was refused ({@code refused} > 0, the object
+     * untouched).
+     */
+    public record Restored(long restored, long alreadyPresent, long refused) {
     }
 
     /**
      * Takes {@code [from, to)} out of an archived object: records the restore (and the replacement object for
      * what is left) before touching anything, then finishes it. Returns null when the object holds nothing in
-     * the range.
+     * the range. Refuses, leaving the object as it is, when an id of the range is hot for another group or
+     * another type: ingest never lets an id be reused, so that is data written around it, and restoring would
+     * count the archived event as present and drop it from the replacement, i.e. lose it.
      */
     public Restored restore(Lease lease, ObjectRow original, List<ArchiveFormat.Line> lines, Instant from,
                             Instant to) {
         List<EventRow> keep = new ArrayList<>();
-        boolean any = false;
+        List<EventRow> back = new ArrayList<>();
         for (ArchiveFormat.Line line : lines) {
             if (inRange(line.event(), from, to)) {
-                any = true;
+                back.add(line.event());
             } else {
                 keep.add(line.event());
             }
         }
-        if (!any) {
+        if (back.isEmpty()) {
             return null;
+        }
+        List<UUID> foreign = heldByOthers(back, Db.await(eventLog.hotHolders(eventsPool, ids(back))));
+        if (!foreign.isEmpty()) {
+            LOG.warnf("Restore %s refused object %s, left archived as it is: %d of its events in the range have ids"
+                            + " that are hot for another group or type (%s)", lease.runId(), original.key(),
+                    foreign.size(), sample(foreign));
+            return new Restored(0, 0, back.size());
         }
         Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
                 .chain(() -> objects.markRestoring(tx, original.id(), lease.runId(), from, to))
@@ -327,7 +337,19 @@ public class ObjectArchiver {
                 kept.put(line.event().id(), line.raw());
             }
         }
-        Set<UUID> inserted = Db.await(eventLog.insertMissing(eventsPool, back));
+        // Put back and taken off the archived record in one transaction; the ids found hot already are checked in
+        // it, after the insert: restore() checked before recording the restore, this closes the time in between.
+        UUID[] backIds = ids(back);
+        Set<UUID> inserted = Db.await(eventsPool.withTransaction(tx -> eventLog.insertMissing(tx, back)
+                .call(put -> eventLog.hotHolders(tx, backIds).invoke(hot -> {
+                    List<UUID> foreign = heldByOthers(back, hot);
+                    if (!foreign.isEmpty()) {
+                        throw new IllegalStateException("restore of object " + original.key() + ": " + foreign.size()
+                                + " ids of the range became hot for another group or type during the restore ("
+                                + sample(foreign) + "); it is left for an operator to inspect");
+                    }
+                }))
+                .call(() -> eventLog.forgetArchived(tx, original.groupId(), backIds))));
         crashPoints.reached(CrashPoints.RESTORE_AFTER_INSERT);
 
         ObjectRow replacement = Db.await(objects.replacementOf(pool, original.id()));
@@ -347,7 +369,33 @@ public class ObjectArchiver {
                         : objects.move(tx, replacement.id(), VERIFIED, ARCHIVED))
                 .chain(() -> objects.move(tx, original.id(), RESTORING, SUPERSEDED))));
         removeSuperseded(lease, original);
-        return new Restored(inserted.size(), back.size() - inserted.size());
+        return new Restored(inserted.size(), back.size() - inserted.size(), 0);
+    }
+
+    /** The ids among {@code events} that are hot for another group or as another type of event. */
+    private static List<UUID> heldByOthers(List<EventRow> events, Map<UUID, EventLogStore.Holder> hot) {
+        List<UUID> foreign = new ArrayList<>();
+        for (EventRow event : events) {
+            EventLogStore.Holder holder = hot.get(event.id());
+            if (holder != null && !(holder.groupId().equals(event.groupId()) && holder.type().equals(event.type()))) {
+                foreign.add(event.id());
+            }
+        }
+        return foreign;
+    }
+
+    private static UUID[] ids(List<EventRow> events) {
+        UUID[] ids = new UUID[events.size()];
+        for (int i = 0; i < ids.length; i++) {
+            ids[i] = events.get(i).id();
+        }
+        return ids;
+    }
+
+    /** Up to five ids, for a log line or an error an operator reads. */
+    private static String sample(List<UUID> ids) {
+        String shown = ids.stream().limit(5).map(UUID::toString).collect(Collectors.joining(", "));
+        return ids.size() > 5 ? shown + ", ..." : shown;
     }
 
     /** superseded → removed: the object leaves S3 once nothing counts on it. */

@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -20,9 +21,10 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * ingest-service's event log, the one table of another service this one touches (SPEC: through a role limited to
- * it): it reads the events a run takes, deletes them once their object is verified, and inserts them back on
- * restore. Every query pages by {@code (timestamp, id)}, which ingest's {@code events_group_time} index serves.
+ * ingest-service's event log and its record of archived ids, the two tables of another service this one touches
+ * (SPEC: through a role limited to them): it reads the events a run takes, deletes them once their object is
+ * verified while recording their ids as archived, and inserts them back on restore, taking their ids off the
+ * record. Every query pages by {@code (timestamp, id)}, which ingest's {@code events_group_time} index serves.
  */
 @ApplicationScoped
 public class EventLogStore {
@@ -43,14 +45,18 @@ public class EventLogStore {
             "group_id = $1 AND \"timestamp\" BETWEEN $2 AND $3 AND (id = ANY($4::uuid[])) IS TRUE";
 
     private final String table;
+    private final String archivedIds;
 
     public EventLogStore(ArchivalConfig config) {
-        String configured = config.events().table();
+        this.table = tableName("strata.archival.events.table", config.events().table());
+        this.archivedIds = tableName("strata.archival.events.archived-ids-table", config.events().archivedIdsTable());
+    }
+
+    private static String tableName(String property, String configured) {
         if (!TABLE.matcher(configured).matches()) {
-            throw new IllegalArgumentException(
-                    "strata.archival.events.table must be [schema.]table, not " + configured);
+            throw new IllegalArgumentException(property + " must be [schema.]table, not " + configured);
         }
-        this.table = configured;
+        return configured;
     }
 
     /**
@@ -142,26 +148,69 @@ public class EventLogStore {
     }
 
     /**
-     * Removes the hot copies of archived objects' events, several objects' in one round trip; returns how many each
-     * deleted. Deleting by id makes a repeat harmless.
+     * Removes the hot copies of archived objects' events and records their ids (with group and type) as archived,
+     * in one statement, several objects' in one round trip; returns how many each deleted. ingest refuses to reuse
+     * a recorded id; recording it in the statement that deletes the row means no snapshot sees the id in neither
+     * table, whatever the transaction around it. Deleting by id makes a repeat harmless (it deletes and records
+     * nothing).
      */
     public Uni<List<Integer>> delete(SqlClient client, List<ArchivedObjectStore.ObjectRow> objects) {
         List<Tuple> tuples = new ArrayList<>(objects.size());
         for (ArchivedObjectStore.ObjectRow object : objects) {
             tuples.add(objectEvents(object));
         }
-        return client.preparedQuery("DELETE FROM " + table + " WHERE " + OBJECT_EVENTS)
+        return client.preparedQuery("""
+                        WITH gone AS (DELETE FROM %s WHERE %s RETURNING id, group_id, type),
+                             recorded AS (INSERT INTO %s (id, group_id, type) SELECT id, group_id, type FROM gone
+                                          ON CONFLICT (id) DO NOTHING)
+                        SELECT count(*)::int FROM gone""".formatted(table, OBJECT_EVENTS, archivedIds))
                 .executeBatch(tuples)
                 .map(rows -> {
                     List<Integer> counts = new ArrayList<>(objects.size());
                     for (RowSet<Row> each = rows; each != null; each = each.next()) {
-                        counts.add(each.rowCount());
+                        counts.add(each.iterator().next().getInteger(0));
                     }
                     return counts;
                 });
     }
 
-    /** Puts restored events back; an id that is already hot is left alone. Returns the ids inserted. */
+    /** Who holds a hot event id: its group and type. */
+    public record Holder(UUID groupId, String type) {
+    }
+
+    /** The group and type of the hot events among {@code ids}, by primary key. */
+    public Uni<Map<UUID, Holder>> hotHolders(SqlClient client, UUID[] ids) {
+        if (ids.length == 0) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return client.preparedQuery("SELECT id, group_id, type FROM " + table + " WHERE id = ANY($1::uuid[])")
+                .execute(Tuple.of(ids))
+                .map(rows -> {
+                    Map<UUID, Holder> holders = new HashMap<>(rows.size() * 2);
+                    for (Row row : rows) {
+                        holders.put(row.getUUID(0), new Holder(row.getUUID(1), row.getString(2)));
+                    }
+                    return holders;
+                });
+    }
+
+    /**
+     * Takes restored events' ids off the archived record, in the transaction that put them back: from then on the
+     * hot row holds the id. Only the group's own records go, whatever {@code ids} holds.
+     */
+    public Uni<Integer> forgetArchived(SqlClient tx, UUID groupId, UUID[] ids) {
+        if (ids.length == 0) {
+            return Uni.createFrom().item(0);
+        }
+        return tx.preparedQuery("DELETE FROM " + archivedIds + " WHERE group_id = $1 AND id = ANY($2::uuid[])")
+                .execute(Tuple.of(groupId, ids))
+                .map(RowSet::rowCount);
+    }
+
+    /**
+     * Puts restored events back; an id that is already hot is left alone. Returns the ids inserted. Run it in one
+     * transaction with {@link #forgetArchived}, after checking who holds the ids already hot.
+     */
     public Uni<Set<UUID>> insertMissing(SqlClient client, List<EventRow> events) {
         int n = events.size();
         if (n == 0) {

@@ -35,13 +35,13 @@ public class RunStore {
     private static final String COLUMNS = """
             id, kind, trigger, status, group_id, days_cutoff, started_at, finished_at, heartbeat_at, owner, error,
             groups_total, groups_processed, eligible_at_start, total_archived, total_failed, restore_from, restore_to,
-            restored, already_present, objects_read, manifest_key, manifest_claimed_at""";
+            restored, already_present, refused, objects_read, manifest_key, manifest_claimed_at""";
 
     public record RunRow(UUID id, String kind, String trigger, String status, UUID groupId, Integer daysCutoff,
                          Instant startedAt, Instant finishedAt, Instant heartbeatAt, String owner, String error,
                          int groupsTotal, int groupsProcessed, long eligibleAtStart, long totalArchived,
                          long totalFailed, Instant restoreFrom, Instant restoreTo, Long restored, Long alreadyPresent,
-                         Integer objectsRead, String manifestKey, Instant manifestClaimedAt) {
+                         Long refused, Integer objectsRead, String manifestKey, Instant manifestClaimedAt) {
 
         public boolean running() {
             return RUNNING.equals(status);
@@ -206,11 +206,12 @@ public class RunStore {
                 });
     }
 
-    public Uni<Void> restoreCounts(SqlClient tx, UUID id, long restored, long alreadyPresent, int objectsRead) {
+    public Uni<Void> restoreCounts(SqlClient tx, UUID id, long restored, long alreadyPresent, long refused,
+                                   int objectsRead) {
         return tx.preparedQuery("""
-                        UPDATE archive_runs SET restored = $2, already_present = $3, objects_read = $4
+                        UPDATE archive_runs SET restored = $2, already_present = $3, refused = $4, objects_read = $5
                         WHERE id = $1""")
-                .execute(Tuple.of(id, restored, alreadyPresent, objectsRead))
+                .execute(Tuple.of(id, restored, alreadyPresent, refused, objectsRead))
                 .replaceWithVoid();
     }
 
@@ -290,8 +291,9 @@ public class RunStore {
                     row.getInteger("groups_total"), row.getInteger("groups_processed"),
                     row.getLong("eligible_at_start"), row.getLong("total_archived"), row.getLong("total_failed"),
                     instant(row.getOffsetDateTime("restore_from")), instant(row.getOffsetDateTime("restore_to")),
-                    row.getLong("restored"), row.getLong("already_present"), row.getInteger("objects_read"),
-                    row.getString("manifest_key"), instant(row.getOffsetDateTime("manifest_claimed_at"))));
+                    row.getLong("restored"), row.getLong("already_present"), row.getLong("refused"),
+                    row.getInteger("objects_read"), row.getString("manifest_key"),
+                    instant(row.getOffsetDateTime("manifest_claimed_at"))));
         }
         return runs;
     }

@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
 
 /**
  * Logs activity (revenue, views, logins ...) into the event log. A client-supplied id makes an event idempotent:
- * an id this group already logged with the same type is a duplicate, answered as a success and written nowhere
- * again (the first write wins; the repeat is not compared with it). Only events that are really new reach the
+ * an id this group already logged with the same type, hot or archived, is a duplicate, answered as a success and
+ * written nowhere again (the first write wins; the repeat is not compared with it). Only events that are really new reach the
  * outbox, each as itself (envelope id = event id, time = when it happened), followed by the batch's
  * {@code batch_import} entry; a batch that brings nothing new writes nothing at all.
  */
@@ -127,6 +127,7 @@ public class EventBatchService {
         Map<UUID, String> seen = new HashMap<>();
         List<Candidate> fresh = new ArrayList<>(candidates.size());
         List<ActivityRow> rows = new ArrayList<>(candidates.size());
+        List<UUID> clientIds = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             boolean ok = true;
             if (!knownThings.contains(c.actorId())) {
@@ -153,6 +154,9 @@ public class EventBatchService {
                 continue;
             }
             created[c.index()] = id;
+            if (c.clientId() != null) {
+                clientIds.add(id);
+            }
             fresh.add(c);
             Instant at = c.timestamp() == null ? now : c.timestamp();
             rows.add(new ActivityRow(id, c.type(), c.actorId(), c.targetId(), at, c.metadataJson(), now));
@@ -160,7 +164,7 @@ public class EventBatchService {
         sorted(errors);
         limits.rejectIfAtomic(options, errors);
         limits.rejectIfNoneValid(rows.size(), errors);
-        return activity.insertNew(tx, groupId, rows).chain(inserted -> {
+        return activity.insertNew(tx, groupId, rows, clientIds.toArray(UUID[]::new)).chain(inserted -> {
             UUID[] taken = rows.stream().map(ActivityRow::id).filter(id -> !inserted.contains(id)).toArray(UUID[]::new);
             return activity.holders(tx, taken).chain(holders ->
                     answer(tx, groupId, total, fresh, rows, inserted, holders, created, duplicates, errors, options,
