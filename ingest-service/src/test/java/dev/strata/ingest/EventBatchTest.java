@@ -480,7 +480,8 @@ class EventBatchTest {
         List<String> everything = pages(group, null, 2);
         assertThat(everything).doesNotHaveDuplicates().hasSize(11); // + the two batch entries
         given().auth().oauth2(TestTokens.forTenants(group)).queryParam("cursor", "bm90IGEgY3Vyc29y")
-                .get("/groups/{g}/events", group).then().statusCode(422);
+                .get("/groups/{g}/events", group).then().statusCode(400)
+                .body("type", equalTo("https://strata.dev/problems/malformed-request"));
     }
 
     private static List<String> pages(UUID group, String type, int limit) {
