@@ -1,7 +1,5 @@
 package dev.strata.ingest.service;
 
-import dev.strata.support.problem.ProblemException;
-
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -107,10 +105,5 @@ public final class BatchBody extends FilterInputStream {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** Thrown where the limit is passed; kept for callers that must tell it from other failures. */
-    static boolean isTooLarge(Throwable failure) {
-        return failure instanceof ProblemException problem && problem.problem().status() == 413;
     }
 }

@@ -79,13 +79,12 @@ public class BatchExecutor {
         if (idempotencyKey == null) {
             return transaction(groupId, null, null, batchId, demand, work);
         }
-        String hash = requestHash;
         return keys.find(pool, groupId, idempotencyKey).chain(stored -> stored != null
-                ? Uni.createFrom().item(replay(stored, hash))
-                : transaction(groupId, idempotencyKey, hash, batchId, demand, work)
+                ? Uni.createFrom().item(replay(stored, requestHash))
+                : transaction(groupId, idempotencyKey, requestHash, batchId, demand, work)
                         .onFailure(BatchExecutor::isKeyConflict)
                         .recoverWithUni(() -> keys.find(pool, groupId, idempotencyKey)
-                                .map(winner -> replay(winner, hash))));
+                                .map(winner -> replay(winner, requestHash))));
     }
 
     private Uni<Answer> transaction(UUID groupId, String key, String hash, UUID batchId, QuotaDemand demand,

@@ -347,29 +347,24 @@ public class BatchParser {
 
         @Override
         public JsonToken nextToken() throws IOException {
-            JsonToken token = delegate.nextToken();
-            if (offset(delegate.currentLocation()) > end) {
-                throw new ItemTooLarge();
-            }
-            return token;
+            return within(delegate.nextToken());
         }
 
         @Override
         public JsonToken nextValue() throws IOException {
-            JsonToken token = delegate.nextValue();
-            if (offset(delegate.currentLocation()) > end) {
-                throw new ItemTooLarge();
-            }
-            return token;
+            return within(delegate.nextValue());
         }
 
         @Override
         public String nextFieldName() throws IOException {
-            String name = delegate.nextFieldName();
+            return within(delegate.nextFieldName());
+        }
+
+        private <T> T within(T read) {
             if (offset(delegate.currentLocation()) > end) {
                 throw new ItemTooLarge();
             }
-            return name;
+            return read;
         }
     }
 }
