@@ -1,6 +1,7 @@
 package dev.strata.quota;
 
 import dev.strata.local.FreePorts;
+import dev.strata.testing.PackagedService;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestEndpoints;
 import dev.strata.testing.TestServers;
@@ -63,13 +64,13 @@ class IngestQuotaIT {
         }
         try {
             // Both at once: their Flyway migrations touch different schemas, and topic creation tolerates a race.
-            quota = PackagedService.start("quota", QUOTA_APP, quotaPort, servers, Map.of(
+            quota = PackagedService.start("quota", QUOTA_APP, quotaPort, servers, "256m", Map.of(
                             "quarkus.rest-client.ingest.url", "http://127.0.0.1:" + ingestPort,
                             // should this member be left behind in the consumer group, it is gone after 6 s
                             "mp.messaging.incoming.events-in.session.timeout.ms", "6000",
                             "mp.messaging.incoming.events-in.heartbeat.interval.ms", "1000"),
                     Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);
-            ingest = PackagedService.start("ingest", INGEST_APP, ingestPort, servers, Map.of(
+            ingest = PackagedService.start("ingest", INGEST_APP, ingestPort, servers, "256m", Map.of(
                             "quarkus.rest-client.quota.url", quota.base()),
                     // strata.service-token, from the environment as in production (not on the command line)
                     Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);

@@ -3,6 +3,7 @@ package dev.strata.quota;
 import dev.strata.local.FreePorts;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.Topics;
+import dev.strata.testing.PackagedService;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestEndpoints;
 import dev.strata.testing.TestServers;
@@ -202,7 +203,7 @@ class TwoInstancesIT {
         int port = FreePorts.next();
         Path app = Path.of(System.getProperty("quota.app", "target/quarkus-app/quarkus-run.jar"));
         // A dead replica's partitions move after 6 s rather than Kafka's default 45 s.
-        PackagedService service = PackagedService.start(name, app, port, servers, Map.of(
+        PackagedService service = PackagedService.start(name, app, port, servers, "256m", Map.of(
                         "mp.messaging.incoming.events-in.session.timeout.ms", "6000",
                         "mp.messaging.incoming.events-in.heartbeat.interval.ms", "1000"),
                 Map.of(), Path.of("target", "two-instances"));

@@ -1,8 +1,7 @@
-package dev.strata.quota;
+package dev.strata.testing;
 
 import dev.strata.local.DevTokens;
 import dev.strata.local.JavaProcess;
-import dev.strata.testing.TestEndpoints;
 
 import java.io.IOException;
 import java.net.URI;
@@ -19,12 +18,13 @@ import java.util.Map;
 
 /**
  * A PACKAGED Strata service ({@code target/quarkus-app/quarkus-run.jar} of a module) running as a process of its
- * own ({@code java -Xmx256m -jar}) against the test JVM's servers ({@code TestServers}): its PostgreSQL database,
- * Kafka broker and JWT key pair. For the {@code *IT} classes (failsafe), which test what is shipped.
+ * own ({@code java -Xmx<heap> -jar}) against the test JVM's servers ({@code TestServers}): its PostgreSQL database,
+ * Kafka broker and JWT key pair. For the {@code *IT} classes (failsafe), which test what is shipped; quota-service's
+ * and the hostile corpus's share this one launcher.
  */
-final class PackagedService implements AutoCloseable {
+public final class PackagedService implements AutoCloseable {
 
-    static final Duration STARTUP = Duration.ofSeconds(180);
+    public static final Duration STARTUP = Duration.ofSeconds(180);
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -37,15 +37,17 @@ final class PackagedService implements AutoCloseable {
     }
 
     /**
-     * Starts the jar on {@code port} with the test servers' addresses and token key, plus {@code properties}
-     * (system properties, which override the application's own) and {@code environment}; logs to
-     * {@code logDir/name-port.log}. Returns at once: call {@link #awaitReady()} before using it.
+     * Starts the jar on {@code port} with the test servers' addresses and token key, a heap of at most
+     * {@code maxHeap} ({@code -Xmx} syntax: {@code 256m}, {@code 384m}), plus {@code properties} (system properties,
+     * which override the application's own) and {@code environment}; logs to {@code logDir/name-port.log}. Returns
+     * at once: call {@link #awaitReady()} before using it.
      */
-    static PackagedService start(String name, Path jar, int port, TestEndpoints servers,
-                                 Map<String, String> properties, Map<String, String> environment, Path logDir) {
+    public static PackagedService start(String name, Path jar, int port, TestEndpoints servers, String maxHeap,
+                                        Map<String, String> properties, Map<String, String> environment,
+                                        Path logDir) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx256m",
+                "-Xms64m", "-Xmx" + maxHeap,
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=" + servers.jdbcUrl(),
                 "-Dquarkus.datasource.reactive.url=" + servers.reactiveUrl(),
@@ -63,34 +65,43 @@ final class PackagedService implements AutoCloseable {
     }
 
     /** Waits until {@code /q/health/ready} answers 200 (PostgreSQL and Kafka up); fails with the log's tail. */
-    PackagedService awaitReady() {
+    public PackagedService awaitReady() {
         process.awaitReady(this::ready, STARTUP);
         return this;
     }
 
-    String base() {
+    public String base() {
         return "http://127.0.0.1:" + port;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String name() {
+    public String name() {
         return process.name();
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** Whether this run of the service (not an earlier one logging to the same file) has logged {@code text}. */
+    public boolean logContains(String text) {
+        return process.logContains(text);
+    }
+
     /** A crash: no shutdown hook, no offset commit, no goodbye to the consumer group. */
-    void kill() {
+    public void kill() {
         ProcessHandle.of(process.pid()).ifPresent(ProcessHandle::destroyForcibly);
     }
 
     /** A stop: SIGTERM (so a consumer leaves its group), SIGKILL if it is still alive after {@code grace}. */
-    void stop(Duration grace) {
+    public void stop(Duration grace) {
         process.close(grace);
     }
 
@@ -100,7 +111,7 @@ final class PackagedService implements AutoCloseable {
     }
 
     /** The last {@code chars} characters of the process's log, to show why a test failed. */
-    String logTail(int chars) {
+    public String logTail(int chars) {
         try {
             String all = new String(Files.readAllBytes(process.log()), StandardCharsets.UTF_8);
             return all.substring(Math.max(0, all.length() - chars));
@@ -109,7 +120,7 @@ final class PackagedService implements AutoCloseable {
         }
     }
 
-    Path log() {
+    public Path log() {
         return process.log();
     }
 
