@@ -422,14 +422,16 @@ class ArchivalRunTest {
         String admin = TestTokens.admin();
         UUID group = UUID.randomUUID();
         given().auth().oauth2(admin).post("/groups/" + group + "/archival?daysCutoff=0").then()
-                .statusCode(422).contentType("application/problem+json")
+                .statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("daysCutoff"));
         given().auth().oauth2(admin).post("/groups/not-a-uuid/archival").then()
                 .statusCode(400).body("errors[0].field", equalTo("groupId"));
         given().auth().oauth2(admin).get("/archival/eligible?limit=0").then()
-                .statusCode(422).body("errors[0].field", equalTo("limit"));
+                .statusCode(400).body("errors[0].field", equalTo("limit"));
         given().auth().oauth2(admin).get("/archival/eligible?before=yesterday").then()
-                .statusCode(422).body("errors[0].field", equalTo("before"));
+                .statusCode(400).body("errors[0].field", equalTo("before"));
+        given().auth().oauth2(admin).post("/groups/" + group + "/archival?daysCutoff=10000000").then()
+                .statusCode(400).body("errors[0].field", equalTo("daysCutoff"));
         given().auth().oauth2(admin).get("/archival/runs/" + UUID.randomUUID()).then()
                 .statusCode(404).contentType("application/problem+json");
         given().auth().oauth2(admin).contentType("application/json")

@@ -307,7 +307,8 @@ class ConnectionBatchTest {
                 .containsExactly(created.get(0), created.get(6));
         assertThat(pages(group, Map.of("limit", 4, "type", "referred"))).containsExactly(created.get(6));
         given().auth().oauth2(TestTokens.forTenants(group)).queryParam("direction", "inbound")
-                .get("/groups/{g}/connections", group).then().statusCode(422);
+                .get("/groups/{g}/connections", group).then().statusCode(400)
+                .body("errors[0].field", equalTo("direction"));
     }
 
     private static List<String> pages(UUID group, Map<String, Object> query) {

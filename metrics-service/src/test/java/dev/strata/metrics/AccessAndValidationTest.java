@@ -75,7 +75,7 @@ class AccessAndValidationTest {
         assertThat(none.path("p99Ms").isNull()).isTrue();
 
         given().auth().oauth2(TestTokens.admin()).queryParam("since", "yesterday").get("/admin/projections/lag")
-                .then().statusCode(422).contentType("application/problem+json")
+                .then().statusCode(400).contentType("application/problem+json")
                 .body("errors[0].field", equalTo("since"));
     }
 
@@ -86,12 +86,14 @@ class AccessAndValidationTest {
         for (Map<String, ?> query : List.of(Map.of("limit", 0), Map.of("limit", 101), Map.of("direction", "sideways"),
                 Map.of("cursor", "not-a-cursor"))) {
             Api.call(s.group, thing + "/relationships", query).then()
-                    .statusCode(422)
+                    .statusCode(400)
                     .contentType("application/problem+json")
-                    .body("type", equalTo("https://strata.dev/problems/validation-failed"))
+                    .body("type", equalTo("https://strata.dev/problems/malformed-request"))
                     .body("errors[0].field", equalTo(query.keySet().iterator().next()));
         }
-        Api.call(s.group, thing + "/activity", Map.of("limit", 101)).then().statusCode(422);
+        Api.call(s.group, thing + "/activity", Map.of("limit", 101)).then().statusCode(400);
+        Api.call(s.group, thing, Map.of("relationships", "maybe")).then().statusCode(400)
+                .body("errors[0].field", equalTo("relationships"));
         Api.call(s.group, "/groups/" + s.group + "/things/nope", Map.of()).then()
                 .statusCode(400)
                 .body("errors[0].field", equalTo("thingId"));

@@ -7,9 +7,7 @@ import dev.strata.archival.service.ArchivalService;
 import dev.strata.archival.service.ArchivalService.Started;
 import dev.strata.archival.store.EventRow;
 import dev.strata.archival.store.RunStore.RunRow;
-import dev.strata.model.problem.FieldError;
 import dev.strata.support.api.PathIds;
-import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -129,25 +127,9 @@ public class ArchivalResource {
                                       @QueryParam("limit") String limit) {
         UUID group = PathIds.optionalUuid(groupId, "groupId");
         Instant beforeTime = PathIds.optionalInstant(before, "before");
-        int max = limit(limit);
+        int max = (int) PathIds.wholeNumber(limit, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
         return archival.eligible(group, beforeTime, max).map(eligible -> new EligibleView(group, eligible.before(),
                 max, eligible.events().size(), eligible.hasMore(),
                 eligible.events().stream().map(EventView::of).toList()));
-    }
-
-    private static int limit(String value) {
-        if (value == null || value.isEmpty()) {
-            return DEFAULT_LIMIT;
-        }
-        try {
-            int limit = Integer.parseInt(value);
-            if (limit >= 1 && limit <= MAX_LIMIT) {
-                return limit;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ProblemException.validation("'limit' must be 1 to " + MAX_LIMIT + ".",
-                List.of(FieldError.of("limit", "must be an integer from 1 to " + MAX_LIMIT)));
     }
 }

@@ -29,6 +29,8 @@ import java.util.UUID;
 @RolesAllowed(TenantAccess.ADMIN)
 public class GroupArchivalResource {
 
+    static final int MAX_DAYS_CUTOFF = 100_000;
+
     private final ArchivalService archival;
     private final RestoreService restores;
 
@@ -79,19 +81,14 @@ public class GroupArchivalResource {
         return restores.restore(group, request.from(), request.to());
     }
 
+    /**
+     * The group's configured threshold when none is given; at most {@value #MAX_DAYS_CUTOFF} days (about 274
+     * years), so the cut-off is a time the event log can hold.
+     */
     private int daysCutoff(String value, UUID group) {
         if (value == null || value.isEmpty()) {
             return archival.defaultDays(group);
         }
-        try {
-            int days = Integer.parseInt(value);
-            if (days >= 1) {
-                return days;
-            }
-        } catch (NumberFormatException ignored) {
-            // reported below
-        }
-        throw ProblemException.validation("'daysCutoff' must be a whole number of days, at least 1.",
-                List.of(FieldError.of("daysCutoff", "must be an integer of at least 1")));
+        return (int) PathIds.wholeNumber(value, "daysCutoff", 1, MAX_DAYS_CUTOFF);
     }
 }

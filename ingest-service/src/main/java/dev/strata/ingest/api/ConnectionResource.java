@@ -5,10 +5,8 @@ import dev.strata.ingest.service.RawJson;
 import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
 import dev.strata.ingest.store.ConnectionStore.Direction;
-import dev.strata.model.problem.FieldError;
 import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
-import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -74,15 +72,13 @@ public class ConnectionResource {
             return Direction.BOTH;
         }
         if (thing == null) {
-            throw ProblemException.validation("direction needs a thingId.",
-                    List.of(FieldError.of("direction", "only with thingId")));
+            throw PathIds.invalid("direction", "is given only with thingId");
         }
         return switch (value.toLowerCase(Locale.ROOT)) {
             case "outbound" -> Direction.OUTBOUND;
             case "inbound" -> Direction.INBOUND;
             case "both" -> Direction.BOTH;
-            default -> throw ProblemException.validation("Unknown direction.",
-                    List.of(FieldError.of("direction", "must be outbound, inbound or both")));
+            default -> throw PathIds.invalid("direction", "must be outbound, inbound or both");
         };
     }
 

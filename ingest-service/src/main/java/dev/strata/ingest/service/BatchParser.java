@@ -15,12 +15,12 @@ import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -249,19 +249,9 @@ public class BatchParser {
 
     /** Options given as query parameters (NDJSON and CSV bodies have no room for them). */
     public BatchOptions queryOptions(String atomic, String defaultStatus) {
-        List<FieldError> errors = new ArrayList<>();
-        if (atomic != null && !atomic.equals("true") && !atomic.equals("false")) {
-            errors.add(FieldError.of("atomic", "must be true or false"));
-        }
-        if (defaultStatus != null && !ThingRules.STATUSES.contains(defaultStatus)) {
-            errors.add(FieldError.of("defaultStatus", "must be one of draft, active, published, archived"));
-        }
-        if (!errors.isEmpty()) {
-            throw ProblemException.validation("Invalid options.", errors);
-        }
         BatchOptions defaults = BatchOptions.defaults();
-        return new BatchOptions(atomic != null ? Boolean.parseBoolean(atomic) : defaults.atomic(),
-                defaultStatus != null ? defaultStatus : defaults.defaultStatus());
+        return new BatchOptions(PathIds.flag(atomic, "atomic", defaults.atomic()),
+                PathIds.oneOf(defaultStatus, "defaultStatus", ThingRules.STATUSES, defaults.defaultStatus()));
     }
 
     private BatchOptions options(JsonNode node, BatchOptions fallback, Set<String> allowed) {

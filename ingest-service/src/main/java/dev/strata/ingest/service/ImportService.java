@@ -4,9 +4,9 @@ import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.ImportJobStore;
 import dev.strata.model.ids.UuidV7;
-import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,7 +23,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 import java.util.UUID;
 
 /**
@@ -77,8 +76,7 @@ public class ImportService {
      */
     public UUID submit(UUID groupId, String format, BatchOptions options, InputStream body) {
         if (options.atomic()) {
-            throw ProblemException.validation("Imports are never atomic: each chunk commits on its own.",
-                    List.of(FieldError.of("atomic", "not available for imports")));
+            throw PathIds.invalid("atomic", "is not available for imports: each chunk commits on its own");
         }
         if (groups.find(pool, groupId).await().atMost(DATABASE_TIMEOUT) == null) {
             throw ProblemException.notFound("No group " + groupId + ".");

@@ -8,10 +8,8 @@ import dev.strata.metrics.service.FreshnessService;
 import dev.strata.metrics.service.ThingGraphService;
 import dev.strata.metrics.service.ThingGraphService.Direction;
 import dev.strata.metrics.store.GraphReadStore.ConnectionCursor;
-import dev.strata.model.problem.FieldError;
 import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
-import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -23,7 +21,6 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
 
-import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -48,13 +45,16 @@ public class ThingGraphResource {
     @GET
     @Operation(summary = "A thing; relationships=true adds _relationships, knowledge=true adds _knowledge")
     public Uni<RestResponse<ThingResponse>> thing(@RestPath String groupId, @RestPath String thingId,
-                                                  @RestQuery boolean relationships, @RestQuery boolean knowledge,
+                                                  @RestQuery String relationships, @RestQuery String knowledge,
                                                   @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.uuid(thingId, "thingId");
+        boolean withRelationships = PathIds.flag(relationships, "relationships", false);
+        boolean withKnowledge = PathIds.flag(knowledge, "knowledge", false);
         UUID waitFor = PathIds.optionalUuid(position, "position");
-        return freshness.await(group, waitFor).chain(fresh -> service.thing(group, thing, relationships, knowledge)
+        return freshness.await(group, waitFor).chain(fresh -> service.thing(group, thing, withRelationships,
+                        withKnowledge)
                 .map(detail -> Responses.fresh(new ThingResponse(detail.thing(), detail.relationships(),
                         detail.knowledge(), fresh), fresh)));
     }
@@ -102,8 +102,7 @@ public class ThingGraphResource {
             case "inbound" -> Direction.INBOUND;
             case "outbound" -> Direction.OUTBOUND;
             case "both" -> Direction.BOTH;
-            default -> throw ProblemException.validation("direction must be inbound, outbound or both.",
-                    List.of(FieldError.of("direction", "must be inbound, outbound or both")));
+            default -> throw PathIds.invalid("direction", "must be inbound, outbound or both");
         };
     }
 }

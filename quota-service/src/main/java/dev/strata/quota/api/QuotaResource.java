@@ -1,9 +1,6 @@
 package dev.strata.quota.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.strata.model.problem.FieldError;
-import dev.strata.model.problem.Problem;
-import dev.strata.model.problem.ProblemType;
 import dev.strata.quota.service.Metric;
 import dev.strata.quota.service.PlanCatalog;
 import dev.strata.quota.service.QuotaService;
@@ -56,7 +53,7 @@ public class QuotaResource {
     @Operation(summary = "Whether count more entities fit (usage plus open reservations)")
     public Uni<QuotaViews.EntityCheck> checkEntities(@RestPath String groupId, @RestQuery String count) {
         UUID group = group(groupId);
-        long requested = wholeNumber(count, "count");
+        long requested = PathIds.wholeNumber(count, "count", 0, Long.MAX_VALUE);
         Metric metric = Metric.ENTITIES_TOTAL;
         return quotas.usage(group).chain(usage -> quotas.held(group, metric).map(held -> {
             long current = usage.current(metric);
@@ -81,7 +78,7 @@ public class QuotaResource {
     @Operation(summary = "Whether bytes more storage fit (usage plus open reservations)")
     public Uni<QuotaViews.StorageCheck> checkStorage(@RestPath String groupId, @RestQuery String bytes) {
         UUID group = group(groupId);
-        long requested = wholeNumber(bytes, "bytes");
+        long requested = PathIds.wholeNumber(bytes, "bytes", 0, Long.MAX_VALUE);
         Metric metric = Metric.STORAGE_GB;
         return quotas.usage(group).chain(usage -> quotas.held(group, metric).map(held -> {
             long current = usage.current(metric);
@@ -120,10 +117,7 @@ public class QuotaResource {
             throw ProblemException.badRequest("'metric' must be one of "
                     + String.join(", ", Metric.meteredMetrics().stream().map(Metric::key).toList()) + ".");
         }
-        long span = days == null ? 30 : wholeNumber(days, "days");
-        if (span < 1 || span > MAX_HISTORY_DAYS) {
-            throw ProblemException.badRequest("'days' must be 1 to " + MAX_HISTORY_DAYS + ".");
-        }
+        long span = PathIds.wholeNumber(days, "days", 1, MAX_HISTORY_DAYS, 30);
         return quotas.history(group, chosen, (int) span).map(list -> new History(group, chosen.key(),
                 chosen == Metric.STORAGE_GB ? "bytes" : "count", list));
     }
@@ -153,21 +147,5 @@ public class QuotaResource {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         return group;
-    }
-
-    static long wholeNumber(String value, String parameter) {
-        if (value != null) {
-            try {
-                long number = Long.parseLong(value);
-                if (number >= 0) {
-                    return number;
-                }
-            } catch (NumberFormatException ignored) {
-                // reported below
-            }
-        }
-        throw new ProblemException(Problem.of(ProblemType.MALFORMED_REQUEST,
-                        "'" + parameter + "' must be a whole number >= 0.")
-                .withErrors(List.of(FieldError.of(parameter, "must be a whole number >= 0"))));
     }
 }

@@ -86,24 +86,8 @@ public final class PageCursors {
                 .withErrors(List.of(FieldError.of("cursor", "invalid"))));
     }
 
-    /**
-     * The page size asked for ({@code limit}, a query parameter taken as text so that a malformed one is answered
-     * here, after authorization, as 400), {@code fallback} when none.
-     */
+    /** The page size asked for ({@code limit}), from 1 to {@code maximum}; {@code fallback} when none. */
     public static int pageSize(String requested, int fallback, int maximum) {
-        if (requested == null || requested.isEmpty()) {
-            return fallback;
-        }
-        int size;
-        try {
-            size = Integer.parseInt(requested);
-        } catch (NumberFormatException e) {
-            size = -1;
-        }
-        if (size < 1 || size > maximum) {
-            throw ProblemException.validation("limit must be between 1 and " + maximum + ".",
-                    List.of(FieldError.of("limit", "must be a whole number from 1 to " + maximum)));
-        }
-        return size;
+        return (int) PathIds.wholeNumber(requested, "limit", 1, maximum, fallback);
     }
 }
