@@ -3,6 +3,8 @@ package dev.strata.ingest.service;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.model.problem.FieldError;
+import dev.strata.model.problem.Problem;
+import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
 
 import java.io.IOException;
@@ -29,13 +31,9 @@ public final class CsvThings implements AutoCloseable {
     private int line = 1;
     private int pushedBack = -2;
 
-    public CsvThings(Reader reader, ObjectMapper mapper) {
-        this(reader, mapper, Integer.MAX_VALUE);
-    }
-
     /**
-     * @param maxRecordChars the longest record read; a stream (an import file) needs it, so that a quote that is
-     *                       never closed cannot pull the rest of the file into memory
+     * @param maxRecordChars the longest record read (the item limit): a quote that is never closed cannot pull
+     *                       the rest of the stream into memory
      */
     public CsvThings(Reader reader, ObjectMapper mapper, int maxRecordChars) {
         this.reader = reader;
@@ -49,7 +47,9 @@ public final class CsvThings implements AutoCloseable {
         for (String column : columns) {
             boolean known = column.equals("type") || column.equals("name") || column.equals("status")
                     || (column.startsWith("properties.") && column.length() > "properties.".length());
-            if (!known) {
+            if (column.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                errors.add(FieldError.of("header", "a column name must not contain control characters"));
+            } else if (!known) {
                 errors.add(FieldError.of(column, "unknown column; expected type, name, status or properties.<key>"));
             }
         }
@@ -144,8 +144,11 @@ public final class CsvThings implements AutoCloseable {
             int length = 0;
             while (true) {
                 if (++length > maxRecordChars) {
-                    throw ProblemException.badRequest("CSV line " + line + ": a record is longer than "
-                            + maxRecordChars + " characters (is a quote not closed?).");
+                    throw new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "CSV line " + line
+                                    + ": a record is longer than " + maxRecordChars
+                                    + " characters, the item limit (is a quote not closed?).")
+                            .withExtension("limit", "strata.ingest.max-item-bytes")
+                            .withExtension("maximum", maxRecordChars));
                 }
                 if (quoted) {
                     if (c == -1) {
