@@ -1,0 +1,110 @@
+package dev.strata.support.json;
+
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.KeyDeserializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
+import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
+import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import io.quarkus.jackson.ObjectMapperCustomizer;
+import jakarta.inject.Singleton;
+
+import java.io.IOException;
+
+/**
+ * Makes the services' ObjectMapper (the one REST bodies are bound with) keep values exactly or refuse them:
+ * {@link JsonLimits} on every parse, no float silently truncated into an integer field ({@code 1.5} or
+ * {@code 1e400} into a {@code Long}: 400), no {@code null} silently turned into 0 or false, no non-finite
+ * double ({@code 1e400} into a {@code Double}), no trailing content after the value, and no NUL in any string
+ * or field name bound to a record. Integers out of range of their Java type already fail in Jackson; the
+ * problem names the field ({@code ProblemMapper}). Values bound as a JSON tree are not checked here: a service
+ * that stores such a tree checks its contents itself.
+ */
+@Singleton
+public class JsonHardening implements ObjectMapperCustomizer {
+
+    @Override
+    public void customize(ObjectMapper mapper) {
+        harden(mapper);
+    }
+
+    /** Applies the rules to a mapper; also used by tests and by code that builds a mapper of its own. */
+    public static ObjectMapper harden(ObjectMapper mapper) {
+        mapper.getFactory().setStreamReadConstraints(JsonLimits.CONSTRAINTS);
+        mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+        mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        SimpleModule module = new SimpleModule("strata-json-hardening");
+        module.addDeserializer(String.class, new NulFreeString());
+        module.addKeyDeserializer(String.class, new NulFreeKey());
+        module.addDeserializer(Double.class, new FiniteDouble(Double.class, null));
+        module.addDeserializer(double.class, new FiniteDouble(double.class, 0.0));
+        module.addDeserializer(Float.class, new FiniteFloat(Float.class, null));
+        module.addDeserializer(float.class, new FiniteFloat(float.class, 0.0f));
+        mapper.registerModule(module);
+        return mapper;
+    }
+
+    static final class NulFreeString extends StdScalarDeserializer<String> {
+
+        NulFreeString() {
+            super(String.class);
+        }
+
+        @Override
+        public String deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            String value = StringDeserializer.instance.deserialize(p, ctxt);
+            if (value != null && value.indexOf('\0') >= 0) {
+                throw new NulCharacterException(p);
+            }
+            return value;
+        }
+    }
+
+    static final class NulFreeKey extends KeyDeserializer {
+
+        @Override
+        public Object deserializeKey(String key, DeserializationContext ctxt) throws IOException {
+            if (key.indexOf('\0') >= 0) {
+                throw new NulCharacterException(ctxt.getParser());
+            }
+            return key;
+        }
+    }
+
+    static final class FiniteDouble extends NumberDeserializers.DoubleDeserializer {
+
+        FiniteDouble(Class<Double> type, Double nullValue) {
+            super(type, nullValue);
+        }
+
+        @Override
+        public Double deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            Double value = super.deserialize(p, ctxt);
+            if (value != null && !Double.isFinite(value)) {
+                throw InvalidFormatException.from(p, "not a finite number", p.getText(), Double.class);
+            }
+            return value;
+        }
+    }
+
+    static final class FiniteFloat extends NumberDeserializers.FloatDeserializer {
+
+        FiniteFloat(Class<Float> type, Float nullValue) {
+            super(type, nullValue);
+        }
+
+        @Override
+        public Float deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            Float value = super.deserialize(p, ctxt);
+            if (value != null && !Float.isFinite(value)) {
+                throw InvalidFormatException.from(p, "not a finite number", p.getText(), Float.class);
+            }
+            return value;
+        }
+    }
+}
