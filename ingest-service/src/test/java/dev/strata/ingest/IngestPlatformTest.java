@@ -18,4 +18,25 @@ class IngestPlatformTest extends PlatformContractTest {
     protected String ownedTable() {
         return "groups";
     }
+
+    @Override
+    protected String groupReadPath() {
+        return "/groups/%s/things";
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/groups/%s/things:batch");
+    }
+
+    /** {@code %test.strata.ingest.max-batch-body-bytes} */
+    @Override
+    protected long jsonEndpointLimit() {
+        return 4_000_000;
+    }
+
+    @Override
+    protected String jsonEndpointLimitProperty() {
+        return "strata.ingest.max-batch-body-bytes";
+    }
 }

@@ -33,7 +33,8 @@ public class BodyLimitInterceptor implements ReaderInterceptor {
             limit = limits.forPath(routing.normalizedPath());
         }
         if (limit != null) {
-            context.setInputStream(new LimitedInputStream(context.getInputStream(), limit));
+            context.setInputStream(new LimitedInputStream(context.getInputStream(), limit,
+                    () -> ProblemWriter.closeAfterResponse(routing)));
         }
         return context.proceed();
     }

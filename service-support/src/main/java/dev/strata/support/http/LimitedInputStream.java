@@ -13,11 +13,19 @@ import java.io.InputStream;
 public final class LimitedInputStream extends FilterInputStream {
 
     private final BodyLimit limit;
+    private final Runnable onExceeded;
     private long count;
 
     public LimitedInputStream(InputStream in, BodyLimit limit) {
+        this(in, limit, () -> {
+        });
+    }
+
+    /** @param onExceeded run once, when the limit is passed (e.g. to close the connection after the answer) */
+    public LimitedInputStream(InputStream in, BodyLimit limit, Runnable onExceeded) {
         super(in);
         this.limit = limit;
+        this.onExceeded = onExceeded;
     }
 
     @Override
@@ -52,9 +60,25 @@ public final class LimitedInputStream extends FilterInputStream {
         return false;
     }
 
+    /**
+     * Closes the body, except one that passed its limit: closing the transport's stream would read the rest of the
+     * body to its end (Quarkus' VertxInputStream drains on close, and parsers close their source when they fail),
+     * and the answer would wait for it. The connection is closed after the 413 instead.
+     */
+    @Override
+    public void close() throws IOException {
+        if (count <= limit.maxBytes()) {
+            super.close();
+        }
+    }
+
     private void advance(long n) throws BodyTooLargeException {
+        boolean within = count <= limit.maxBytes();
         count += n;
         if (count > limit.maxBytes()) {
+            if (within) {
+                onExceeded.run();
+            }
             throw BodyTooLargeException.whileReading(limit.maxBytes(), limit.property());
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.model.problem.Problem;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +23,13 @@ public class ProblemWriter {
         this.mapper = mapper;
     }
 
-    public void write(RoutingContext ctx, Problem problem) {
-        write(ctx, problem, false);
+    /**
+     * Answers with the problem. The body of a refused request is never read: a small one is let through to the
+     * bin so the connection can serve the next request, a chunked one or one larger than {@code drainUpTo} closes
+     * the connection after the answer.
+     */
+    public void write(RoutingContext ctx, Problem problem, long drainUpTo) {
+        write(ctx, problem, mustClose(ctx, drainUpTo));
     }
 
     /**
@@ -48,16 +54,34 @@ public class ProblemWriter {
         response.setStatusCode(located.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (close) {
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-            closeAfterResponse(ctx);
+            response.end(Buffer.buffer(body)).onComplete(written -> ctx.request().connection().close());
+        } else {
+            response.end(Buffer.buffer(body));
         }
-        response.end(Buffer.buffer(body));
+    }
+
+    private static boolean mustClose(RoutingContext ctx, long drainUpTo) {
+        HttpServerRequest request = ctx.request();
+        if (request.isEnded()) {
+            return false;
+        }
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            try {
+                return Long.parseLong(length.trim()) > drainUpTo;
+            } catch (NumberFormatException e) {
+                return true;
+            }
+        }
+        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
     }
 
     /**
-     * Closes the connection once the response is written, as Quarkus does for its own 413: a response end
-     * handler, since routing-context end handlers are not called once something else has taken that place.
+     * Closes the connection once the response has been handed to the wire. A body end handler of the routing
+     * context, because the response's single end handler is taken by other parts of Quarkus and would not be
+     * called; closing after the last write keeps the answer ahead of the close.
      */
     public static void closeAfterResponse(RoutingContext ctx) {
-        ctx.response().endHandler(done -> ctx.request().connection().close());
+        ctx.addBodyEndHandler(done -> ctx.request().connection().close());
     }
 }

@@ -86,7 +86,7 @@ public class RequestEdge {
         }
         UUID group = RequestTarget.groupId(segment);
         if (group == null) {
-            writer.write(ctx, Problem.of(ProblemType.MALFORMED_REQUEST, "'groupId' must be a UUID.")
+            refuse(ctx, Problem.of(ProblemType.MALFORMED_REQUEST, "'groupId' must be a UUID.")
                     .withErrors(List.of(FieldError.of("groupId", "must be a UUID"))));
             return;
         }
@@ -100,7 +100,7 @@ public class RequestEdge {
         if (identity == null || identity.isAnonymous()) {
             unauthorized(ctx);
         } else if (!TenantAccess.mayAccess(identity, group)) {
-            writer.write(ctx, Problem.of(ProblemType.FORBIDDEN,
+            refuse(ctx, Problem.of(ProblemType.FORBIDDEN,
                     "This token does not grant access to group " + group + "."));
         } else {
             checkTarget(ctx);
@@ -109,13 +109,13 @@ public class RequestEdge {
 
     private void unauthorized(RoutingContext ctx) {
         ctx.response().putHeader("WWW-Authenticate", "Bearer");
-        writer.write(ctx, Problem.of(ProblemType.UNAUTHORIZED, ProblemMapper.UNAUTHORIZED_DETAIL));
+        refuse(ctx, Problem.of(ProblemType.UNAUTHORIZED, ProblemMapper.UNAUTHORIZED_DETAIL));
     }
 
     private void checkTarget(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         if (RequestTarget.controlCharacter(request.path()) >= 0) {
-            writer.write(ctx, Problem.of(ProblemType.MALFORMED_REQUEST,
+            refuse(ctx, Problem.of(ProblemType.MALFORMED_REQUEST,
                     "The path contains a control character (U+0000-U+001F or U+007F).")
                     .withErrors(List.of(FieldError.of("path", "must not contain control characters"))));
             return;
@@ -125,7 +125,7 @@ public class RequestEdge {
         if (at >= 0) {
             String parameter = RequestTarget.parameterAt(query, at);
             String field = parameter == null ? "query" : parameter;
-            writer.write(ctx, Problem.of(ProblemType.MALFORMED_REQUEST, (parameter == null ? "The query"
+            refuse(ctx, Problem.of(ProblemType.MALFORMED_REQUEST, (parameter == null ? "The query"
                             : "Query parameter '" + parameter + "'") + " contains a control character (U+0000-U+001F or U+007F).")
                     .withErrors(List.of(FieldError.of(field, "must not contain control characters"))));
             return;
@@ -168,7 +168,12 @@ public class RequestEdge {
                     reference, status);
             problem = ProblemMapper.internal(reference);
         }
-        writer.write(ctx, problem);
+        refuse(ctx, problem);
+    }
+
+    /** Answers a refusal made before the body is read; a body within the path's limit drains, a larger one closes. */
+    private void refuse(RoutingContext ctx, Problem problem) {
+        writer.write(ctx, problem, limits.forPath(ctx.normalizedPath()).maxBytes());
     }
 
     private static long parseLength(String length) {

@@ -1,14 +1,13 @@
 package dev.strata.support.problem;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.InvalidDefinitionException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
-import dev.strata.support.http.ProblemWriter;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
-import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -34,12 +33,6 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
-    private final CurrentVertxRequest request;
-
-    public ProblemMapper(CurrentVertxRequest request) {
-        this.request = request;
-    }
-
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
         return respond(e.problem(), uri);
@@ -57,9 +50,15 @@ public class ProblemMapper {
         return respond(Problem.of(ProblemType.FORBIDDEN, "The token does not allow this request."), uri);
     }
 
-    /** Every Jackson failure: malformed JSON, wrong types, unknown fields, JSON limits, NUL, out-of-range numbers. */
-    @ServerExceptionMapper
+    /**
+     * Every Jackson failure: malformed JSON, wrong types, unknown fields, JSON limits, NUL, out-of-range numbers.
+     * MismatchedInputException is named too, or Quarkus' own mapper for it would answer instead.
+     */
+    @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response json(JsonProcessingException e, UriInfo uri) {
+        if (e instanceof InvalidDefinitionException) {
+            return unexpected(e, uri); // a type Jackson cannot bind: our bug, not the caller's
+        }
         return respond(JsonProblems.of(e), uri);
     }
 
@@ -130,12 +129,8 @@ public class ProblemMapper {
                 .withExtension("reference", reference);
     }
 
+    /** The rest of the body is not read: the connection closes once the answer is out (LimitedInputStream). */
     private Response tooLarge(BodyTooLargeException e, UriInfo uri) {
-        // The rest of the body is not read: the connection closes once the answer is out.
-        RoutingContext routing = request.getCurrent();
-        if (routing != null) {
-            ProblemWriter.closeAfterResponse(routing);
-        }
         return Response.fromResponse(respond(e.problem(), uri)).header("Connection", "close").build();
     }
 
