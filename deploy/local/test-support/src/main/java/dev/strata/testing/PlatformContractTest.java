@@ -314,7 +314,7 @@ public abstract class PlatformContractTest {
                 .body("errors[0].field", equalTo(field))
                 .body("detail", not(containsString("java."))));
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
-                .body("{\"text\":" + "[".repeat(65) + "]".repeat(65) + "}").post(echo).then()
+                .body("{\"data\":" + "[".repeat(64) + "]".repeat(64) + "}").post(echo).then()
                 .statusCode(400)
                 .contentType(PROBLEM_JSON)
                 .body("detail", startsWith("The body exceeds a JSON limit: nesting depth above 64"));

@@ -27,7 +27,8 @@ public class PlatformProbe {
     public static final String PATH = "/platform-test";
 
     /** Values of every kind the JSON rules concern. */
-    public record Sample(String text, Long amount, Integer count, Double ratio, Map<String, Long> counts) {
+    public record Sample(String text, Long amount, Integer count, Double ratio, Map<String, Long> counts,
+                         JsonNode data) {
     }
 
     private final Pool pool;
