@@ -1,7 +1,12 @@
 package dev.strata.support.json;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.databind.BeanDescription;
+import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
+import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.deser.BeanDeserializerModifier;
+import com.fasterxml.jackson.databind.deser.std.DelegatingDeserializer;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.KeyDeserializer;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,13 +19,16 @@ import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
 
 /**
  * Makes the services' ObjectMapper (the one REST bodies are bound with) keep values exactly or refuse them:
  * {@link JsonLimits} on every parse, no float silently truncated into an integer field ({@code 1.5} or
  * {@code 1e400} into a {@code Long}: 400), no {@code null} silently turned into 0 or false, no non-finite
- * double ({@code 1e400} into a {@code Double}), no trailing content after the value, and no NUL in any string
- * or field name bound to a record. Integers out of range of their Java type already fail in Jackson; the
+ * double ({@code 1e400} into a {@code Double}), no trailing content after the value, no NUL in any string
+ * or field name bound to a record, and no time but RFC 3339 text within the years 0001-9999 UTC (what
+ * PostgreSQL and every client can represent). Integers out of range of their Java type already fail in Jackson; the
  * problem names the field ({@code ProblemMapper}). Values bound as a JSON tree are not checked here: a service
  * that stores such a tree checks its contents itself.
  */
@@ -45,6 +53,7 @@ public class JsonHardening implements ObjectMapperCustomizer {
         module.addDeserializer(double.class, new FiniteDouble(double.class, 0.0));
         module.addDeserializer(Float.class, new FiniteFloat(Float.class, null));
         module.addDeserializer(float.class, new FiniteFloat(float.class, 0.0f));
+        module.setDeserializerModifier(new TimeRange());
         mapper.registerModule(module);
         return mapper;
     }
@@ -73,6 +82,49 @@ public class JsonHardening implements ObjectMapperCustomizer {
                 throw new NulCharacterException(ctxt.getParser());
             }
             return key;
+        }
+    }
+
+    /** Wraps the deserializers of {@link Instant} and {@link OffsetDateTime} with the year range check. */
+    static final class TimeRange extends BeanDeserializerModifier {
+
+        @Override
+        public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription description,
+                                                      JsonDeserializer<?> deserializer) {
+            Class<?> type = description.getBeanClass();
+            if (type == Instant.class || type == OffsetDateTime.class) {
+                return new YearChecked(deserializer, type);
+            }
+            return deserializer;
+        }
+    }
+
+    static final class YearChecked extends DelegatingDeserializer {
+
+        private final Class<?> type;
+
+        YearChecked(JsonDeserializer<?> delegate, Class<?> type) {
+            super(delegate);
+            this.type = type;
+        }
+
+        @Override
+        protected JsonDeserializer<?> newDelegatingInstance(JsonDeserializer<?> delegate) {
+            return new YearChecked(delegate, type);
+        }
+
+        @Override
+        public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() != null && p.currentToken().isNumeric()) {
+                // Times travel as RFC 3339 text; Jackson would read 1e300 seconds as some arbitrary time.
+                throw InvalidFormatException.from(p, "a number where a time is expected", p.getText(), type);
+            }
+            Object value = super.deserialize(p, ctxt);
+            Instant instant = value instanceof OffsetDateTime time ? time.toInstant() : (Instant) value;
+            if (instant != null && (instant.isBefore(JsonLimits.EARLIEST) || instant.isAfter(JsonLimits.LATEST))) {
+                throw InvalidFormatException.from(p, "time outside the years 0001-9999", p.getText(), type);
+            }
+            return value;
         }
     }
 

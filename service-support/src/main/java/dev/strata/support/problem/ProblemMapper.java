@@ -172,7 +172,7 @@ public class ProblemMapper {
             return "an array";
         }
         if (java.time.temporal.Temporal.class.isAssignableFrom(type)) {
-            return "an RFC 3339 timestamp";
+            return "an RFC 3339 timestamp between the years 0001 and 9999";
         }
         return "an object";
     }

@@ -2,11 +2,13 @@ package dev.strata.support.json;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.support.problem.JsonProblems;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +33,25 @@ class JsonHardeningTest {
     record Tags(List<String> tags) {
     }
 
-    private final ObjectMapper mapper = JsonHardening.harden(new ObjectMapper());
+    record Window(Instant from, Instant to) {
+    }
+
+    private final ObjectMapper mapper = JsonHardening.harden(new ObjectMapper().registerModule(new JavaTimeModule()));
+
+    @Test
+    void shouldTakeTimesOnlyWithinTheYears0001To9999() throws Exception {
+        assertThat(mapper.readValue("{\"from\":\"0001-01-01T00:00:00Z\",\"to\":\"9999-12-31T23:59:59.999Z\"}",
+                Window.class)).isEqualTo(new Window(Instant.parse("0001-01-01T00:00:00Z"),
+                Instant.parse("9999-12-31T23:59:59.999Z")));
+        assertThat(problemOf("{\"from\":\"+10000-01-01T00:00:00Z\"}", Window.class).errors()).containsExactly(
+                FieldError.of("from", "must be an RFC 3339 timestamp between the years 0001 and 9999"));
+        assertThat(problemOf("{\"to\":\"-0001-12-31T00:00:00Z\"}", Window.class).errors())
+                .extracting(FieldError::field).containsExactly("to");
+        assertThat(problemOf("{\"to\":1e300}", Window.class).errors())
+                .extracting(FieldError::field).containsExactly("to");
+        assertThat(problemOf("{\"to\":1700000000}", Window.class).errors())
+                .extracting(FieldError::field).containsExactly("to");
+    }
 
     @Test
     void shouldKeepEveryLegitimateValue() throws Exception {

@@ -291,6 +291,11 @@ public abstract class PlatformContractTest {
                 .statusCode(401)
                 .contentType(PROBLEM_JSON)
                 .header("WWW-Authenticate", containsString("Bearer"));
+        given().auth().oauth2(TestTokens.expired(theirs)).contentType("text/plain").body("x")
+                .post(write + "?defaultStatus=x").then()
+                .statusCode(401)
+                .contentType(PROBLEM_JSON)
+                .body("type", equalTo(PROBLEMS + "unauthorized"));
         given().auth().oauth2(token).urlEncodingEnabled(false).get(String.format(groupReadPath(), mine) + "?type=%00")
                 .then().statusCode(400);
     }
@@ -305,7 +310,9 @@ public abstract class PlatformContractTest {
                 "{\"count\":2147483648}", "count",
                 "{\"ratio\":1e400}", "ratio",
                 "{\"text\":\"a\\u0000b\"}", "text",
-                "{\"counts\":{\"a\\u0000\":1}}", "counts");
+                "{\"counts\":{\"a\\u0000\":1}}", "counts",
+                "{\"at\":\"+10000-01-01T00:00:00Z\"}", "at",
+                "{\"at\":1e300}", "at");
         refused.forEach((body, field) -> given().auth().oauth2(TestTokens.admin())
                 .contentType(ContentType.JSON).body(body).post(echo).then()
                 .statusCode(400)
@@ -324,12 +331,14 @@ public abstract class PlatformContractTest {
                 .contentType(PROBLEM_JSON)
                 .body("detail", startsWith("The body exceeds a JSON limit: a number longer than 100 characters"));
         given().auth().oauth2(TestTokens.admin()).contentType(ContentType.JSON)
-                .body("{\"text\":\"ok\",\"amount\":9223372036854775807,\"count\":-2147483648,\"ratio\":0.1}")
+                .body("{\"text\":\"ok\",\"amount\":9223372036854775807,\"count\":-2147483648,\"ratio\":0.1,"
+                        + "\"at\":\"9999-12-31T23:59:59Z\"}")
                 .post(echo).then()
                 .statusCode(200)
                 .body("amount", equalTo(Long.MAX_VALUE))
                 .body("count", equalTo(Integer.MIN_VALUE))
-                .body("ratio", equalTo(0.1f));
+                .body("ratio", equalTo(0.1f))
+                .body("at", equalTo("9999-12-31T23:59:59Z"));
     }
 
     @Test

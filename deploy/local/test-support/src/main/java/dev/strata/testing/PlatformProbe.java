@@ -13,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -28,7 +29,7 @@ public class PlatformProbe {
 
     /** Values of every kind the JSON rules concern. */
     public record Sample(String text, Long amount, Integer count, Double ratio, Map<String, Long> counts,
-                         JsonNode data) {
+                         JsonNode data, Instant at) {
     }
 
     private final Pool pool;
