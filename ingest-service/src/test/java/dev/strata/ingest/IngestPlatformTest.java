@@ -4,6 +4,7 @@ import dev.strata.testing.PlatformContractTest;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -29,10 +30,9 @@ class IngestPlatformTest extends PlatformContractTest {
         return new JsonEndpoint("POST", "/groups/%s/things:batch");
     }
 
-    /** {@code %test.strata.ingest.max-batch-body-bytes} */
     @Override
     protected long jsonEndpointLimit() {
-        return 4_000_000;
+        return ConfigProvider.getConfig().getValue("strata.ingest.max-batch-body-bytes", Long.class);
     }
 
     @Override
