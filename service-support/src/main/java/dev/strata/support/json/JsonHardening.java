@@ -26,11 +26,12 @@ import java.time.OffsetDateTime;
  * Makes the services' ObjectMapper (the one REST bodies are bound with) keep values exactly or refuse them:
  * {@link JsonLimits} on every parse, no float silently truncated into an integer field ({@code 1.5} or
  * {@code 1e400} into a {@code Long}: 400), no {@code null} silently turned into 0 or false, no non-finite
- * double ({@code 1e400} into a {@code Double}), no trailing content after the value, no NUL in any string
+ * double ({@code 1e400} into a {@code Double}), no NUL in any string
  * or field name bound to a record, and no time but RFC 3339 text within the years 0001-9999 UTC (what
  * PostgreSQL and every client can represent). Integers out of range of their Java type already fail in Jackson; the
  * problem names the field ({@code ProblemMapper}). Values bound as a JSON tree are not checked here: a service
- * that stores such a tree checks its contents itself.
+ * that stores such a tree checks its contents itself. Trailing content is not refused here: parsers that read
+ * one value after another from a stream (ingest's batch parser) use this mapper, and check the end themselves.
  */
 @Singleton
 public class JsonHardening implements ObjectMapperCustomizer {
@@ -45,7 +46,6 @@ public class JsonHardening implements ObjectMapperCustomizer {
         mapper.getFactory().setStreamReadConstraints(JsonLimits.CONSTRAINTS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
-        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         SimpleModule module = new SimpleModule("strata-json-hardening");
         module.addDeserializer(String.class, new NulFreeString());
         module.addKeyDeserializer(String.class, new NulFreeKey());

@@ -133,11 +133,6 @@ class JsonHardeningTest {
     }
 
     @Test
-    void shouldRefuseTrailingContent() {
-        assertThat(problemOf("{\"count\":1} {\"count\":2}", Count.class).status()).isEqualTo(400);
-    }
-
-    @Test
     void shouldNeverRepeatJacksonsMessage() {
         Problem problem = problemOf("{\"amount\":\"x\"}", Reserve.class);
         assertThat(problem.detail()).doesNotContain("java.", "Cannot", "Reserve");

@@ -14,7 +14,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Sends a large chunked body over a plain socket while reading the answer on another thread, the way a client
+ * Sends a request head that declares a large body without sending it, or a large chunked body over a plain socket while reading the answer on another thread, the way a client
  * that streams an upload sees an early refusal. HTTP clients of the JDK and RestAssured either buffer the body
  * or wait for it to be sent before reading; this one shows how much the server took before it answered and
  * closed.
@@ -63,6 +63,17 @@ final class ChunkedUpload {
                 // expected: the server answered and closed the connection
             }
             return parse(answer.get(60, TimeUnit.SECONDS), sent);
+        }
+    }
+
+    /** Sends only the head of a request that declares {@code declaredLength} bytes, and reads the answer. */
+    static Result declare(int port, String method, String path, String token, long declaredLength) throws Exception {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(30_000);
+            socket.getOutputStream().write((method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                    + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
+                    + declaredLength + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            return parse(readAll(socket), 0);
         }
     }
 
