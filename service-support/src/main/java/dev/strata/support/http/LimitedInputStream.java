@@ -72,7 +72,7 @@ public final class LimitedInputStream extends FilterInputStream {
         }
     }
 
-    private void advance(long n) throws BodyTooLargeException {
+    private void advance(long n) {
         boolean within = count <= limit.maxBytes();
         count += n;
         if (count > limit.maxBytes()) {

@@ -24,18 +24,38 @@ public class ProblemWriter {
     }
 
     /**
-     * Answers with the problem. The body of a refused request is never read: a small one is let through to the
-     * bin so the connection can serve the next request, a chunked one or one larger than {@code drainUpTo} closes
-     * the connection after the answer.
+     * Bytes past a path's limit that a refused request may still send: they are read and dropped (never kept),
+     * so that a client which sends its whole body before it reads gets the answer rather than a broken pipe. A
+     * larger declared body, or a chunked one, closes the connection right after the answer instead.
      */
-    public void write(RoutingContext ctx, Problem problem, long drainUpTo) {
-        write(ctx, problem, mustClose(ctx, drainUpTo));
-    }
+    public static final long DRAIN_ALLOWANCE = 16L * 1024 * 1024;
 
     /**
-     * @param close whether to close the connection once the answer is out: a body that is refused is not read,
-     *              and the connection cannot carry another request while the rest of it is still arriving
+     * Answers a request refused before its body was read. A 413 says {@code Connection: close}; the connection
+     * closes at once when the rest of the body is chunked or more than {@link #DRAIN_ALLOWANCE} past {@code limit}.
      */
+    public void refuse(RoutingContext ctx, Problem problem, long limit) {
+        HttpServerRequest request = ctx.request();
+        boolean close = false;
+        if (!request.isEnded()) {
+            String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+            if (length == null) {
+                close = request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
+            } else {
+                try {
+                    close = Long.parseLong(length.trim()) > limit + DRAIN_ALLOWANCE;
+                } catch (NumberFormatException e) {
+                    close = true;
+                }
+            }
+        }
+        if (problem.status() == 413) {
+            ctx.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+        }
+        write(ctx, problem, close);
+    }
+
+    /** @param close whether to close the connection once the answer is out (the rest of the body is not read) */
     public void write(RoutingContext ctx, Problem problem, boolean close) {
         HttpServerResponse response = ctx.response();
         if (response.headWritten() || response.ended()) {
@@ -58,22 +78,6 @@ public class ProblemWriter {
         } else {
             response.end(Buffer.buffer(body));
         }
-    }
-
-    private static boolean mustClose(RoutingContext ctx, long drainUpTo) {
-        HttpServerRequest request = ctx.request();
-        if (request.isEnded()) {
-            return false;
-        }
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            try {
-                return Long.parseLong(length.trim()) > drainUpTo;
-            } catch (NumberFormatException e) {
-                return true;
-            }
-        }
-        return request.headers().contains(HttpHeaders.TRANSFER_ENCODING, HttpHeaders.CHUNKED, true);
     }
 
     /**

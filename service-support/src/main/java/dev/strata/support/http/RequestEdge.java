@@ -135,7 +135,8 @@ public class RequestEdge {
         if (length != null) {
             long bytes = parseLength(length);
             if (bytes > limit.maxBytes()) {
-                writer.write(ctx, BodyTooLargeException.declared(bytes, limit.maxBytes(), limit.property()), true);
+                writer.refuse(ctx, BodyTooLargeException.declared(bytes, limit.maxBytes(), limit.property()),
+                        limit.maxBytes());
                 return;
             }
         }
@@ -171,9 +172,9 @@ public class RequestEdge {
         refuse(ctx, problem);
     }
 
-    /** Answers a refusal made before the body is read; a body within the path's limit drains, a larger one closes. */
+    /** Answers a refusal made before the body is read (see {@link ProblemWriter#DRAIN_ALLOWANCE}). */
     private void refuse(RoutingContext ctx, Problem problem) {
-        writer.write(ctx, problem, limits.forPath(ctx.normalizedPath()).maxBytes());
+        writer.refuse(ctx, problem, limits.forPath(ctx.normalizedPath()).maxBytes());
     }
 
     private static long parseLength(String length) {

@@ -3,19 +3,17 @@ package dev.strata.support.problem;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 
-import java.io.IOException;
-
 /**
- * A request body passed its limit while it was being read. An {@link IOException}, so that it leaves JSON parsers
- * and stream copies as what it is rather than wrapped as a parse error; {@link ProblemMapper} answers it with 413
- * and closes the connection, so nothing more of the body is read.
+ * A request body passed its limit while it was being read. Unchecked, so that code which turns a failed read (an
+ * {@code IOException}) into a 400 of its own lets it through; where a JSON binder wraps it, {@link ProblemMapper}
+ * finds it in the cause chain. It is answered with 413, and the connection closes, so nothing more is read.
  */
-public class BodyTooLargeException extends IOException {
+public class BodyTooLargeException extends RuntimeException {
 
     private final transient Problem problem;
 
     public BodyTooLargeException(Problem problem) {
-        super(problem.detail(), null);
+        super(problem.detail(), null, false, false);
         this.problem = problem;
     }
 
@@ -40,8 +38,13 @@ public class BodyTooLargeException extends IOException {
         return problem;
     }
 
-    @Override
-    public synchronized Throwable fillInStackTrace() {
-        return this; // an expected refusal, not a failure to trace
+    /** The refusal behind a failure, if one is in its cause chain. */
+    public static BodyTooLargeException in(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof BodyTooLargeException tooLarge) {
+                return tooLarge;
+            }
+        }
+        return null;
     }
 }

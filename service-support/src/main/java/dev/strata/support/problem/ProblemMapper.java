@@ -56,6 +56,10 @@ public class ProblemMapper {
      */
     @ServerExceptionMapper({JsonProcessingException.class, MismatchedInputException.class})
     public Response json(JsonProcessingException e, UriInfo uri) {
+        BodyTooLargeException tooLarge = BodyTooLargeException.in(e);
+        if (tooLarge != null) {
+            return tooLarge(tooLarge, uri); // the body passed its limit while a value was being bound
+        }
         if (e instanceof InvalidDefinitionException) {
             return unexpected(e, uri); // a type Jackson cannot bind: our bug, not the caller's
         }
@@ -70,6 +74,10 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse().getStatus();
+        BodyTooLargeException tooLarge = BodyTooLargeException.in(e);
+        if (tooLarge != null) {
+            return tooLarge(tooLarge, uri); // wrapped by the JSON reader as a 400
+        }
         if (status >= 500) {
             return unexpected(e, uri);
         }
