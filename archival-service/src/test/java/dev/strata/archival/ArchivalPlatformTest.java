@@ -18,4 +18,15 @@ class ArchivalPlatformTest extends PlatformContractTest {
     protected String ownedTable() {
         return "archive_runs";
     }
+
+    /** The group's only path answers POST; GET reaches the edge's checks all the same (then 405). */
+    @Override
+    protected String groupReadPath() {
+        return "/groups/%s/archival";
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/groups/%s/archival/restore");
+    }
 }

@@ -4,6 +4,7 @@ import dev.strata.testing.PlatformContractTest;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -17,5 +18,25 @@ class IngestPlatformTest extends PlatformContractTest {
     @Override
     protected String ownedTable() {
         return "groups";
+    }
+
+    @Override
+    protected String groupReadPath() {
+        return "/groups/%s/things";
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/groups/%s/things:batch");
+    }
+
+    @Override
+    protected long jsonEndpointLimit() {
+        return ConfigProvider.getConfig().getValue("strata.ingest.max-batch-body-bytes", Long.class);
+    }
+
+    @Override
+    protected String jsonEndpointLimitProperty() {
+        return "strata.ingest.max-batch-body-bytes";
     }
 }

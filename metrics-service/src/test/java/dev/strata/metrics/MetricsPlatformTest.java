@@ -18,4 +18,11 @@ class MetricsPlatformTest extends PlatformContractTest {
     protected String ownedTable() {
         return "applied_events";
     }
+
+    @Override
+    protected String groupReadPath() {
+        return "/groups/%s/metrics";
+    }
+
+    // metrics-service takes no request body of its own: the JSON cases use the test application's echo.
 }

@@ -18,4 +18,14 @@ class QuotaPlatformTest extends PlatformContractTest {
     protected String ownedTable() {
         return "applied_events";
     }
+
+    @Override
+    protected String groupReadPath() {
+        return "/groups/%s/quotas";
+    }
+
+    @Override
+    protected JsonEndpoint jsonEndpoint() {
+        return new JsonEndpoint("POST", "/groups/%s/quotas/reservations");
+    }
 }

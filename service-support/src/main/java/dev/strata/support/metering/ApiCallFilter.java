@@ -1,5 +1,6 @@
 package dev.strata.support.metering;
 
+import dev.strata.support.http.RequestTarget;
 import dev.strata.support.security.TenantAccess;
 import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
@@ -34,15 +35,12 @@ public class ApiCallFilter {
         if (status == 401 || status == 403) {
             return Uni.createFrom().voidItem();
         }
-        String group = request.getUriInfo().getPathParameters().getFirst("groupId");
-        if (group == null || group.length() != 36) {
-            return Uni.createFrom().voidItem();
-        }
-        UUID groupId;
-        try {
-            groupId = UUID.fromString(group);
-        } catch (IllegalArgumentException ignored) {
-            return Uni.createFrom().voidItem(); // not a group id: refused as malformed, not counted
+        // From the path, not the matched resource's parameters: a request refused while being matched (415, 405)
+        // has none, and is still a call on the group.
+        String segment = RequestTarget.groupSegment(request.getUriInfo().getPath());
+        UUID groupId = segment == null ? null : RequestTarget.groupId(segment);
+        if (groupId == null) {
+            return Uni.createFrom().voidItem(); // no group, or a malformed id refused as such: not counted
         }
         return identity.getDeferredIdentity()
                 .invoke(caller -> {

@@ -41,6 +41,17 @@ public class TenantAccess {
         return isPrivileged() || tenants().contains(groupId.toString());
     }
 
+    /**
+     * The same rule for an identity at hand, where no request-scoped bean can be used: the transport edge
+     * ({@code RequestEdge}) decides with it before the REST layer runs.
+     */
+    public static boolean mayAccess(SecurityIdentity identity, UUID groupId) {
+        if (identity.hasRole(ADMIN) || identity.hasRole(SERVICE)) {
+            return true;
+        }
+        return identity.getPrincipal() instanceof JsonWebToken jwt && tenantsOf(jwt).contains(groupId.toString());
+    }
+
     public boolean isAdmin() {
         return identity.hasRole(ADMIN);
     }
@@ -51,6 +62,10 @@ public class TenantAccess {
 
     /** The tenant ids of the token; unreadable entries are ignored rather than trusted. */
     public Set<String> tenants() {
+        return tenantsOf(token);
+    }
+
+    private static Set<String> tenantsOf(JsonWebToken token) {
         Object claim = token.getClaim(TENANTS_CLAIM);
         if (claim instanceof Collection<?> values) {
             return values.stream().map(TenantAccess::unquote).collect(Collectors.toUnmodifiableSet());
