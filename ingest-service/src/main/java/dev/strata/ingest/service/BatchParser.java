@@ -5,7 +5,6 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonStreamContext;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.core.util.JsonParserDelegate;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -16,6 +15,7 @@ import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.api.PathIds;
+import dev.strata.support.json.JsonLimits;
 import dev.strata.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,10 +33,8 @@ import java.util.Set;
  * skipped token by token, never built. Numbers are read exactly (decimals as {@code BigDecimal}, trailing zeros
  * kept), so what a client sends is what is stored and returned.
  *
- * <p>Bounds of the JSON reader (Jackson {@link StreamReadConstraints}), which answer the whole batch: nesting
- * deeper than {@value #MAX_NESTING_DEPTH} (400), a number longer than {@value #MAX_NUMBER_LENGTH} characters
- * (400), a field name longer than {@value #MAX_NAME_LENGTH} characters (400), a string longer than the item limit
- * (413). Duplicate field names are refused (400).
+ * <p>Bounds of the JSON reader, which answer the whole batch: service-support's {@link JsonLimits} for nesting,
+ * numbers and field names (400), and for strings the item limit (413). Duplicate field names are refused (400).
  */
 @ApplicationScoped
 public class BatchParser {
@@ -48,10 +46,6 @@ public class BatchParser {
     public static final Set<String> THING_OPTIONS = Set.of("atomic", "defaultStatus");
     /** The options of connection, event and knowledge batches: they have no status to default. */
     public static final Set<String> ATOMIC_ONLY = Set.of("atomic");
-
-    static final int MAX_NESTING_DEPTH = 64;
-    static final int MAX_NUMBER_LENGTH = 1000;
-    static final int MAX_NAME_LENGTH = 4096;
 
     private final ObjectMapper mapper;
     private final BatchLimits limits;
@@ -69,11 +63,9 @@ public class BatchParser {
         ObjectMapper exact = base.copy()
                 .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
                 .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
+                .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        exact.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNestingDepth(MAX_NESTING_DEPTH)
-                .maxNumberLength(MAX_NUMBER_LENGTH)
-                .maxNameLength(MAX_NAME_LENGTH)
+        exact.getFactory().setStreamReadConstraints(JsonLimits.CONSTRAINTS.rebuild()
                 .maxStringLength(maxStringLength)
                 .build());
         return exact;
@@ -296,11 +288,13 @@ public class BatchParser {
                     .withExtension("limit", "strata.ingest.max-item-bytes")
                     .withExtension("maximum", limits.maxItemBytes()));
         }
-        String what = message.startsWith("Document nesting depth") ? "is nested deeper than " + MAX_NESTING_DEPTH
-                : message.startsWith("Number value length") ? "has a number longer than " + MAX_NUMBER_LENGTH
-                + " characters"
-                : message.startsWith("Name length") ? "has a field name longer than " + MAX_NAME_LENGTH
-                + " characters" : "passes a limit of the JSON reader";
+        String what = message.startsWith("Document nesting depth")
+                ? "is nested deeper than " + JsonLimits.MAX_NESTING_DEPTH
+                : message.startsWith("Number value length")
+                ? "has a number longer than " + JsonLimits.MAX_NUMBER_LENGTH + " characters"
+                : message.startsWith("Name length")
+                ? "has a field name longer than " + JsonLimits.MAX_NAME_LENGTH + " characters"
+                : "passes a limit of the JSON reader";
         return ProblemException.badRequest("The body " + what + ".");
     }
 

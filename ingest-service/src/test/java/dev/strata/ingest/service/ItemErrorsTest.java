@@ -33,7 +33,7 @@ class ItemErrorsTest {
         assertThat(unstorable("{\"n\":1e400}")).isEqualTo(FieldError.at(7, "n", ItemErrors.OUT_OF_RANGE));
         assertThat(unstorable("{\"n\":-1e309}")).isEqualTo(FieldError.at(7, "n", ItemErrors.OUT_OF_RANGE));
         assertThat(unstorable("{\"n\":1e-400}")).isEqualTo(FieldError.at(7, "n", ItemErrors.OUT_OF_RANGE));
-        assertThat(unstorable("{\"n\":" + "9".repeat(400) + "}")).isEqualTo(FieldError.at(7, "n", ItemErrors.OUT_OF_RANGE));
+        assertThat(unstorable("{\"n\":" + "9".repeat(90) + "e300}")).isEqualTo(FieldError.at(7, "n", ItemErrors.OUT_OF_RANGE));
         assertThat(unstorable("{\"n\":0e-400,\"m\":1.7976931348623157e308,\"k\":4.9e-324,\"big\":123456789012345678901234567890}"))
                 .isNull();
         assertThat(ItemErrors.representable(new BigDecimal("-1.7976931348623157e308"))).isTrue();

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import dev.strata.model.time.TimeRange;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
 
@@ -28,10 +29,11 @@ import java.time.OffsetDateTime;
  * {@code 1e400} into a {@code Long}: 400), no {@code null} silently turned into 0 or false, no non-finite
  * double ({@code 1e400} into a {@code Double}), no NUL in any string
  * or field name bound to a record, and no time but RFC 3339 text within the years 0001-9999 UTC (what
- * PostgreSQL and every client can represent). Integers out of range of their Java type already fail in Jackson; the
- * problem names the field ({@code ProblemMapper}). Values bound as a JSON tree are not checked here: a service
- * that stores such a tree checks its contents itself. Trailing content is not refused here: parsers that read
- * one value after another from a stream (ingest's batch parser) use this mapper, and check the end themselves.
+ * PostgreSQL and every client can represent), no duplicate field name and nothing after the value. Integers out of
+ * range of their Java type already fail in Jackson; the problem names the field ({@code ProblemMapper}). Values
+ * bound as a JSON tree are not checked here: a service that stores such a tree checks its contents itself. A parser
+ * that reads one value after another from a stream (ingest's batch parser) works on a copy that allows what follows
+ * a value, and checks the end itself.
  */
 @Singleton
 public class JsonHardening implements ObjectMapperCustomizer {
@@ -46,6 +48,8 @@ public class JsonHardening implements ObjectMapperCustomizer {
         mapper.getFactory().setStreamReadConstraints(JsonLimits.CONSTRAINTS);
         mapper.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+        mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         SimpleModule module = new SimpleModule("strata-json-hardening");
         module.addDeserializer(String.class, new NulFreeString());
         module.addKeyDeserializer(String.class, new NulFreeKey());
@@ -53,7 +57,7 @@ public class JsonHardening implements ObjectMapperCustomizer {
         module.addDeserializer(double.class, new FiniteDouble(double.class, 0.0));
         module.addDeserializer(Float.class, new FiniteFloat(Float.class, null));
         module.addDeserializer(float.class, new FiniteFloat(float.class, 0.0f));
-        module.setDeserializerModifier(new TimeRange());
+        module.setDeserializerModifier(new YearRange());
         mapper.registerModule(module);
         return mapper;
     }
@@ -86,7 +90,7 @@ public class JsonHardening implements ObjectMapperCustomizer {
     }
 
     /** Wraps the deserializers of {@link Instant} and {@link OffsetDateTime} with the year range check. */
-    static final class TimeRange extends BeanDeserializerModifier {
+    static final class YearRange extends BeanDeserializerModifier {
 
         @Override
         public JsonDeserializer<?> modifyDeserializer(DeserializationConfig config, BeanDescription description,
@@ -121,7 +125,7 @@ public class JsonHardening implements ObjectMapperCustomizer {
             }
             Object value = super.deserialize(p, ctxt);
             Instant instant = value instanceof OffsetDateTime time ? time.toInstant() : (Instant) value;
-            if (instant != null && (instant.isBefore(JsonLimits.EARLIEST) || instant.isAfter(JsonLimits.LATEST))) {
+            if (instant != null && !TimeRange.contains(instant)) {
                 throw InvalidFormatException.from(p, "time outside the years 0001-9999", p.getText(), type);
             }
             return value;

@@ -2,8 +2,6 @@ package dev.strata.support.json;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
 
-import java.time.Instant;
-
 /**
  * The bounds every JSON body is parsed within (README, Decisions, "Limits"). Each leaves every legitimate
  * Strata payload through with room to spare, and stops what no payload needs: a 1,000-level nesting that costs
@@ -22,10 +20,6 @@ public final class JsonLimits {
 
     /** Characters of one field name. */
     public static final int MAX_NAME_LENGTH = 1_024;
-
-    /** The earliest and latest times a body may carry: the years 0001-9999 UTC. */
-    public static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
-    public static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     public static final StreamReadConstraints CONSTRAINTS = StreamReadConstraints.builder()
             .maxNestingDepth(MAX_NESTING_DEPTH)
