@@ -1,5 +1,8 @@
 package dev.strata.hostile;
 
+import dev.strata.testing.RawHttp;
+import dev.strata.testing.RequestBody;
+
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -207,13 +210,13 @@ final class Corpus {
      * {@code {"prefix": "[", "repeat": "{},", "times": n, "suffix": "{}]"}} or {@code {"parts": ["text",
      * {"repeat": "x", "times": n}, ...]}}.
      */
-    static CaseBody body(HostileCase c, Placeholders values) {
+    static RequestBody body(HostileCase c, Placeholders values) {
         if (c.text() != null) {
-            return CaseBody.text(values.apply(c.text()));
+            return RequestBody.text(values.apply(c.text()));
         }
         if (c.json() != null) {
             try {
-                return CaseBody.text(values.apply(MAPPER.writeValueAsString(c.json())));
+                return RequestBody.text(values.apply(MAPPER.writeValueAsString(c.json())));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -222,40 +225,40 @@ final class Corpus {
             return null;
         }
         JsonNode g = c.generate();
-        List<CaseBody.Segment> segments = new ArrayList<>();
+        List<RequestBody.Segment> segments = new ArrayList<>();
         if (g.has("bytes")) {
             byte[] fill = bytes(values.apply(g.path("fill").asText(" ")));
             long bytes = g.get("bytes").asLong();
             if (fill.length == 0 || bytes % fill.length != 0) {
                 throw new IllegalArgumentException("generate.bytes must be a multiple of the fill's length");
             }
-            segments.add(new CaseBody.Segment(fill, bytes / fill.length));
+            segments.add(new RequestBody.Segment(fill, bytes / fill.length));
         } else if (g.has("parts")) {
             for (JsonNode part : g.get("parts")) {
                 if (part.isTextual()) {
-                    segments.add(new CaseBody.Segment(bytes(values.apply(part.asText())), 1));
+                    segments.add(new RequestBody.Segment(bytes(values.apply(part.asText())), 1));
                 } else if (part.has("repeat") && part.has("times")) {
-                    segments.add(new CaseBody.Segment(bytes(values.apply(part.get("repeat").asText())),
+                    segments.add(new RequestBody.Segment(bytes(values.apply(part.get("repeat").asText())),
                             part.get("times").asLong()));
                 } else {
                     throw new IllegalArgumentException("a generate part is a string or {repeat, times}");
                 }
             }
         } else if (g.has("repeat") && g.has("times")) {
-            segments.add(new CaseBody.Segment(bytes(values.apply(g.path("prefix").asText(""))), 1));
-            segments.add(new CaseBody.Segment(bytes(values.apply(g.get("repeat").asText())), g.get("times").asLong()));
-            segments.add(new CaseBody.Segment(bytes(values.apply(g.path("suffix").asText(""))), 1));
+            segments.add(new RequestBody.Segment(bytes(values.apply(g.path("prefix").asText(""))), 1));
+            segments.add(new RequestBody.Segment(bytes(values.apply(g.get("repeat").asText())), g.get("times").asLong()));
+            segments.add(new RequestBody.Segment(bytes(values.apply(g.path("suffix").asText(""))), 1));
         } else {
             throw new IllegalArgumentException("generate needs bytes/fill, parts, or prefix/repeat/times/suffix");
         }
-        return CaseBody.generated(segments);
+        return RequestBody.generated(segments);
     }
 
     private static byte[] bytes(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
-    static boolean isLarge(HostileCase c, CaseBody body) {
+    static boolean isLarge(HostileCase c, RequestBody body) {
         if (c.large() != null) {
             return c.large();
         }
@@ -264,7 +267,7 @@ final class Corpus {
 
     /** The request as sent: token, default Content-Type when there is a body, the case's headers. */
     static RawHttp.Request request(HostileCase c, Placeholders values, Function<String, String> tokens) {
-        CaseBody body = body(c, values);
+        RequestBody body = body(c, values);
         Map<String, String> headers = new LinkedHashMap<>();
         String token = tokens.apply(c.token());
         if (token != null) {

@@ -1,5 +1,8 @@
 package dev.strata.hostile;
 
+import dev.strata.testing.RawHttp;
+import dev.strata.testing.RequestBody;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 
@@ -52,9 +55,9 @@ class CorpusFileTest {
 
     @Test
     void shouldGenerateExactlyTheAnnouncedBytesWithoutHoldingThem() throws IOException {
-        CaseBody body = CaseBody.generated(List.of(new CaseBody.Segment("[".getBytes(StandardCharsets.UTF_8), 1),
-                new CaseBody.Segment("{},".getBytes(StandardCharsets.UTF_8), 100_003),
-                new CaseBody.Segment("{}]".getBytes(StandardCharsets.UTF_8), 1)));
+        RequestBody body = RequestBody.generated(List.of(new RequestBody.Segment("[".getBytes(StandardCharsets.UTF_8), 1),
+                new RequestBody.Segment("{},".getBytes(StandardCharsets.UTF_8), 100_003),
+                new RequestBody.Segment("{}]".getBytes(StandardCharsets.UTF_8), 1)));
 
         // 1 + 3 * 100,003 + 3 bytes
         assertThat(body.length()).isEqualTo(300_013);

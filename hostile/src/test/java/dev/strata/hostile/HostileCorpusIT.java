@@ -1,5 +1,7 @@
 package dev.strata.hostile;
 
+import dev.strata.testing.RawHttp;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.local.DevTokens;
 import dev.strata.model.problem.ProblemType;

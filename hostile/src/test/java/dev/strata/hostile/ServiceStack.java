@@ -1,5 +1,7 @@
 package dev.strata.hostile;
 
+import dev.strata.testing.RawHttp;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.local.FreePorts;
 import dev.strata.testing.PackagedService;

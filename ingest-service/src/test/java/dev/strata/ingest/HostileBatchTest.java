@@ -1,8 +1,9 @@
 package dev.strata.ingest;
 
 import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.StreamedRequest;
-import dev.strata.testing.StreamedRequest.Answer;
+import dev.strata.testing.RawHttp;
+import dev.strata.testing.RawHttp.Response;
+import dev.strata.testing.RequestBody;
 import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,7 +13,6 @@ import io.restassured.path.json.config.JsonPathConfig;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -22,6 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -57,48 +58,51 @@ class HostileBatchTest {
     static final String TOO_LARGE = "https://strata.dev/problems/payload-too-large";
     static final String INVALID = "https://strata.dev/problems/validation-failed";
 
-    private static Answer stream(UUID group, String path, String contentType, InputStream body, long length)
-            throws IOException {
-        return StreamedRequest.send("localhost", RestAssured.port, "POST", "/groups/" + group + "/" + path,
-                Map.of("Authorization", "Bearer " + TestTokens.forTenants(group), "Content-Type", contentType),
-                body, length);
+    /** Sends a generated body, chunked or with its length, reading the answer as soon as it comes. */
+    private static Response stream(UUID group, String path, String contentType, RequestBody body, boolean chunked) {
+        Response response = RawHttp.send("localhost", RestAssured.port, new RawHttp.Request("POST",
+                "/groups/" + group + "/" + path, RawHttp.headers(new LinkedHashMap<>(Map.of(
+                        "Authorization", "Bearer " + TestTokens.forTenants(group), "Content-Type", contentType))),
+                body, chunked, null), Duration.ofSeconds(120));
+        assertThat(response.error()).as("a complete answer").isNull();
+        return response;
     }
 
     @Test
-    void shouldRefuseABodyOverTheLimitAsItArrivesChunkedOrSized() throws IOException {
+    void shouldRefuseABodyOverTheLimitAsItArrivesChunkedOrSized() {
         UUID group = newGroup("pro");
         long spaces = 200L * 1024 * 1024;
-        Answer chunked = stream(group, "things:batch", "application/json",
-                StreamedRequest.repeated("", " ", spaces, "[]"), -1);
+        Response chunked = stream(group, "things:batch", "application/json",
+                RequestBody.repeated("", " ", spaces, "[]"), true);
         assertThat(chunked.status()).isEqualTo(413);
         assertThat(chunked.header("Content-Type")).startsWith("application/problem+json");
-        JsonPath problem = JsonPath.from(chunked.body());
+        JsonPath problem = JsonPath.from(chunked.bodyText());
         assertThat(problem.getString("type")).isEqualTo(TOO_LARGE);
         assertThat(problem.getString("limit")).isEqualTo("strata.ingest.max-batch-body-bytes");
         assertThat(problem.getLong("maximum")).isEqualTo(BODY_LIMIT);
         assertThat(chunked.bytesSent()).as("the server answered long before the body was sent")
                 .isLessThan(spaces);
 
-        Answer sized = stream(group, "things:batch", "application/json",
-                StreamedRequest.repeated("", " ", spaces, "[]"), spaces + 2);
+        Response sized = stream(group, "things:batch", "application/json",
+                RequestBody.repeated("", " ", spaces, "[]"), false);
         assertThat(sized.status()).isEqualTo(413);
-        assertThat(JsonPath.from(sized.body()).getString("limit")).isEqualTo("strata.ingest.max-batch-body-bytes");
+        assertThat(JsonPath.from(sized.bodyText()).getString("limit")).isEqualTo("strata.ingest.max-batch-body-bytes");
 
-        Answer ndjson = stream(group, "events:batch", "application/x-ndjson",
-                StreamedRequest.repeated("", "\n", spaces, ""), -1);
+        Response ndjson = stream(group, "events:batch", "application/x-ndjson",
+                RequestBody.repeated("", "\n", spaces, ""), true);
         assertThat(ndjson.status()).isEqualTo(413);
         assertThat(things(group)).isZero();
         given().get("/q/health/ready").then().statusCode(200);
     }
 
     @Test
-    void shouldStopAtTheFirstItemPastTheCapWithoutBuildingTheBatch() throws IOException {
+    void shouldStopAtTheFirstItemPastTheCapWithoutBuildingTheBatch() {
         UUID group = newGroup("pro");
         // 20 million empty items, about 60 MB: refused at item 10,001.
-        Answer answer = stream(group, "things:batch", "application/json",
-                StreamedRequest.repeated("[", "{},", 20_000_000, "{}]"), -1);
+        Response answer = stream(group, "things:batch", "application/json",
+                RequestBody.repeated("[", "{},", 20_000_000, "{}]"), true);
         assertThat(answer.status()).isEqualTo(413);
-        JsonPath problem = JsonPath.from(answer.body());
+        JsonPath problem = JsonPath.from(answer.bodyText());
         assertThat(problem.getString("limit")).isEqualTo("strata.ingest.max-batch-items");
         assertThat(problem.getInt("maximum")).isEqualTo(10_000);
         assertThat(answer.bytesSent()).isLessThan(60_000_000L);
@@ -119,8 +123,8 @@ class HostileBatchTest {
         String item = "{\"type\":\"user\",\"name\":\"n\",\"properties\":{\"blob\":\"" + blob + "\"}},";
         String last = "{\"type\":\"starship\",\"name\":\"n\"}";
         String prefix = "{\"options\":{\"atomic\":true},\"items\":[";
-        long length = StreamedRequest.repeatedLength(prefix, item, 9_999, last + "]}");
-        assertThat(length).isBetween(60L * 1024 * 1024, BODY_LIMIT);
+        RequestBody body = RequestBody.repeated(prefix, item, 9_999, last + "]}");
+        assertThat(body.length()).isBetween(60L * 1024 * 1024, BODY_LIMIT);
 
         AtomicBoolean uploading = new AtomicBoolean(true);
         List<Long> latencies = new ArrayList<>();
@@ -143,16 +147,15 @@ class HostileBatchTest {
         });
         client.send(live, HttpResponse.BodyHandlers.ofString()); // connection and code paths warm
         prober.start();
-        Answer answer;
+        Response answer;
         try {
-            answer = stream(group, "things:batch", "application/json",
-                    StreamedRequest.repeated(prefix, item, 9_999, last + "]}"), length);
+            answer = stream(group, "things:batch", "application/json", body, false);
         } finally {
             uploading.set(false);
             prober.join();
         }
         assertThat(answer.status()).isEqualTo(422);
-        JsonPath problem = JsonPath.from(answer.body());
+        JsonPath problem = JsonPath.from(answer.bodyText());
         assertThat(problem.getList("errors.index")).containsExactly(9_999);
         assertThat(problem.getList("errors.field")).containsExactly("type");
         assertThat(things(group)).isZero();

@@ -1,4 +1,4 @@
-package dev.strata.hostile;
+package dev.strata.testing;
 
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -6,14 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A request body of a case: its exact length, known before a byte is sent (for {@code Content-Length}), and a
- * fresh stream of its bytes each time it is opened. Generated bodies are a list of segments, each a unit repeated
+ * A request body for {@link RawHttp}: its exact length, known before a byte is sent (for {@code Content-Length}),
+ * and a fresh stream of its bytes each time it is opened. Generated bodies are a list of segments, each a unit repeated
  * some number of times, produced as they are read: 200 MB of spaces never exist in the test JVM at once.
  */
-final class CaseBody {
+public final class RequestBody {
 
     /** {@code unit} repeated {@code times} times. */
-    record Segment(byte[] unit, long times) {
+    public record Segment(byte[] unit, long times) {
 
         long length() {
             return unit.length * times;
@@ -26,17 +26,17 @@ final class CaseBody {
     private final List<Segment> segments;
     private final long length;
 
-    private CaseBody(List<Segment> segments) {
+    private RequestBody(List<Segment> segments) {
         this.segments = List.copyOf(segments);
         this.length = segments.stream().mapToLong(Segment::length).sum();
     }
 
-    static CaseBody text(String text) {
-        return new CaseBody(List.of(new Segment(text.getBytes(StandardCharsets.UTF_8), 1)));
+    public static RequestBody text(String text) {
+        return new RequestBody(List.of(new Segment(text.getBytes(StandardCharsets.UTF_8), 1)));
     }
 
     /** Segments as given; each repeated unit is packed into blocks for reading. */
-    static CaseBody generated(List<Segment> segments) {
+    public static RequestBody generated(List<Segment> segments) {
         List<Segment> packed = new ArrayList<>();
         for (Segment segment : segments) {
             byte[] unit = segment.unit();
@@ -57,14 +57,21 @@ final class CaseBody {
                 packed.add(segment);
             }
         }
-        return new CaseBody(packed);
+        return new RequestBody(packed);
     }
 
-    long length() {
+    /** {@code prefix}, then {@code unit} {@code times} times, then {@code suffix}. */
+    public static RequestBody repeated(String prefix, String unit, long times, String suffix) {
+        return generated(List.of(new Segment(prefix.getBytes(StandardCharsets.UTF_8), 1),
+                new Segment(unit.getBytes(StandardCharsets.UTF_8), times),
+                new Segment(suffix.getBytes(StandardCharsets.UTF_8), 1)));
+    }
+
+    public long length() {
         return length;
     }
 
-    InputStream open() {
+    public InputStream open() {
         return new InputStream() {
             private int segment;
             private long repeat;
@@ -103,7 +110,7 @@ final class CaseBody {
     }
 
     /** The first {@code max} characters, for reports. */
-    String preview(int max) {
+    public String preview(int max) {
         try (InputStream in = open()) {
             byte[] head = in.readNBytes((int) Math.min(max, length));
             return new String(head, StandardCharsets.UTF_8);

@@ -1,4 +1,4 @@
-package dev.strata.hostile;
+package dev.strata.testing;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -18,45 +18,45 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * A deliberately small HTTP/1.1 client over a plain socket, so the corpus can send what well-behaved clients
- * refuse to: NUL and raw bytes in the request line and headers, a {@code Content-Length} that lies, a body that
+ * A deliberately small HTTP/1.1 client over a plain socket, so tests (the hostile corpus, the platform contract,
+ * the services' hostile-input tests) can send what well-behaved clients refuse to: NUL and raw bytes in the request line and headers, a {@code Content-Length} that lies, a body that
  * never ends. One connection per request ({@code Connection: close}).
  *
  * <p>The body is written on a thread of its own while the response is read, so a server that answers early (413
  * after the first megabytes) is heard at once and the rest of the body is not sent. Bodies are streamed from an
  * {@link InputStream}, never held: chunked ({@code Transfer-Encoding: chunked}) or sized ({@code Content-Length}).
  */
-final class RawHttp {
+public final class RawHttp {
 
     /** Response bodies are kept up to this size; the rest is read and dropped. */
-    static final int MAX_KEPT_BODY = 1 << 20;
+    public static final int MAX_KEPT_BODY = 1 << 20;
     private static final int CHUNK = 64 * 1024;
 
     private RawHttp() {
     }
 
     /** What goes on the wire. {@code body} is null for none; {@code declaredLength} overrides its real length. */
-    record Request(String method, String target, List<Map.Entry<String, String>> headers, CaseBody body,
-                   boolean chunked, Long declaredLength) {
+    public record Request(String method, String target, List<Map.Entry<String, String>> headers, RequestBody body,
+                          boolean chunked, Long declaredLength) {
     }
 
     /**
      * What came back. {@code status} is -1 when no complete response arrived ({@code error} says why);
      * {@code sendError} is set when the server stopped reading the body (usually after answering early).
      */
-    record Response(int status, Map<String, String> headers, byte[] body, long millis, long bytesSent,
+    public record Response(int status, Map<String, String> headers, byte[] body, long millis, long bytesSent,
                     String error, String sendError) {
 
-        String header(String name) {
+        public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
         }
 
-        String bodyText() {
+        public String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
         }
     }
 
-    static Response send(String host, int port, Request request, Duration timeout) {
+    public static Response send(String host, int port, Request request, Duration timeout) {
         long start = System.nanoTime();
         AtomicReference<String> sendError = new AtomicReference<>();
         AtomicLong sent = new AtomicLong();
@@ -146,7 +146,7 @@ final class RawHttp {
     private static final byte[] CRLF = {'\r', '\n'};
 
     /** Reads one response (skipping 1xx), its body by chunks, by length or up to the end of the stream. */
-    static Response read(InputStream in, long start) {
+    public static Response read(InputStream in, long start) {
         try {
             while (true) {
                 String statusLine = line(in);
@@ -235,7 +235,7 @@ final class RawHttp {
         }
     }
 
-    static String abbreviate(String text, int max) {
+    public static String abbreviate(String text, int max) {
         String flat = text.replace("\r", "\\r").replace("\n", "\\n").replace("\0", "\\0");
         return flat.length() <= max ? flat : flat.substring(0, max) + "...";
     }
@@ -245,7 +245,7 @@ final class RawHttp {
     }
 
     /** Headers in the order given; a list, so the same name may appear twice. */
-    static List<Map.Entry<String, String>> headers(Map<String, String> named) {
+    public static List<Map.Entry<String, String>> headers(Map<String, String> named) {
         return new ArrayList<>(named.entrySet());
     }
 }
