@@ -166,7 +166,11 @@ final class Corpus {
             problems.add("expect.status must be a 4xx");
         }
         ProblemType type = type(c.expect().type());
-        if (type == null) {
+        if (c.expect().byCodec()) {
+            if (status != 400) {
+                problems.add("the HTTP codec refuses with 400 only");
+            }
+        } else if (type == null) {
             problems.add("expect.type '" + c.expect().type() + "' is not a problem type of common-model");
         } else if (type.status() != status) {
             problems.add("expect.type " + c.expect().type() + " is a " + type.status() + ", not a " + status);

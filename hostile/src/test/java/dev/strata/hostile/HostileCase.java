@@ -29,8 +29,19 @@ record HostileCase(String id, String why, String service, String method, String 
                    Map<String, String> headers, String token, String text, JsonNode json, JsonNode generate,
                    boolean chunked, Long declaredLength, Boolean large, Expect expect) {
 
-    /** A 4xx status and the slug of its problem type ({@code https://strata.dev/problems/<slug>}). */
+    /**
+     * A 4xx status and the slug of its problem type ({@code https://strata.dev/problems/<slug>}), or
+     * {@value #HTTP_CODEC}: a request the HTTP codec (Netty, under Vert.x) refuses before any Strata or Quarkus code
+     * runs (a raw NUL in the request line or a header, a Content-Length that is no number). Vert.x answers those
+     * with an empty 400 and closes; neither Quarkus nor Vert.x lets an application replace that answer.
+     */
     record Expect(int status, String type) {
+
+        static final String HTTP_CODEC = "http-codec";
+
+        boolean byCodec() {
+            return HTTP_CODEC.equals(type);
+        }
     }
 
     boolean hasBody() {

@@ -30,12 +30,17 @@ import java.util.UUID;
  * for every path, whether a resource would match it or not. In this order, before a byte of the body is read
  * and before any parameter is converted:
  * <ol>
+ * <li>the request target is a well-formed URI (else 400): Quarkus checks that itself, with an empty 400, unless
+ * the JVM runs with {@code -Dvertx.disableURIValidation=true}, as Strata's launchers start it, so that the answer
+ * is a problem like every other;</li>
  * <li>{@code things%3Abatch} is read as {@code things:batch} (many clients percent-encode the colon of such
  * custom-method paths);</li>
  * <li>a path under {@code /groups/{groupId}} names a well-formed group (else 400) that the caller's token may
  * touch (else 401 without a valid token, 403 with one): authorization comes before any validation, and a
  * refused call is never metered;</li>
  * <li>path and query carry no control character (400);</li>
+ * <li>outside {@code /q/}, an {@code Accept} header allows JSON (else 406: every API answer is JSON), and a
+ * body comes with a Content-Type (else 415);</li>
  * <li>a body whose Content-Length passes the path's {@link BodyLimit} is refused (413) without reading it; the
  * limit is left on the routing context for {@link BodyLimitInterceptor}, which counts what actually arrives.</li>
  * </ol>
@@ -73,6 +78,12 @@ public class RequestEdge {
 
     void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        if (!RequestTarget.wellFormed(request.uri())) {
+            refuse(ctx, Problem.of(ProblemType.MALFORMED_REQUEST,
+                    "The request target is not a well-formed URI (a '%' not followed by two hex digits?).")
+                    .withErrors(List.of(FieldError.of("uri", "must be a well-formed URI"))));
+            return;
+        }
         String path = request.path();
         if (path != null && (path.contains("%3A") || path.contains("%3a"))) {
             String query = request.query();
@@ -130,6 +141,19 @@ public class RequestEdge {
                     .withErrors(List.of(FieldError.of(field, "must not contain control characters"))));
             return;
         }
+        if (!ctx.normalizedPath().startsWith("/q/")) {
+            if (!RequestTarget.acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
+                refuse(ctx, Problem.of(ProblemType.NOT_ACCEPTABLE,
+                        "This API answers application/json (and application/problem+json); the Accept header"
+                                + " allows neither."));
+                return;
+            }
+            if (hasBody(request) && request.getHeader(HttpHeaders.CONTENT_TYPE) == null) {
+                refuse(ctx, Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                        "A request body needs a Content-Type (application/json, or what the endpoint documents)."));
+                return;
+            }
+        }
         BodyLimit limit = limits.forPath(ctx.normalizedPath());
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null) {
@@ -175,6 +199,11 @@ public class RequestEdge {
     /** Answers a refusal made before the body is read (see {@link ProblemWriter#DRAIN_ALLOWANCE}). */
     private void refuse(RoutingContext ctx, Problem problem) {
         writer.refuse(ctx, problem, limits.forPath(ctx.normalizedPath()).maxBytes());
+    }
+
+    private static boolean hasBody(HttpServerRequest request) {
+        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+        return length != null ? parseLength(length) > 0 : request.getHeader(HttpHeaders.TRANSFER_ENCODING) != null;
     }
 
     private static long parseLength(String length) {

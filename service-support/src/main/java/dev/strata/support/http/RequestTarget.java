@@ -1,10 +1,13 @@
 package dev.strata.support.http;
 
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Reads what the edge needs from a request's path and query before any resource runs: the group a path names
- * and whether path or query carry control characters. Pure functions over the raw request target, so the
+ * Reads what the edge needs from a request's path and query before any resource runs: whether the target is a
+ * URI, the group a path names and whether path or query carry control characters. Pure functions over the raw request target, so the
  * rules are tested without a server.
  */
 public final class RequestTarget {
@@ -18,6 +21,45 @@ public final class RequestTarget {
      * The raw group segment of {@code /groups/{groupId}} and everything below it, or null when the path names no
      * group ({@code /groups} itself, other paths).
      */
+    /** Whether a request target parses as a URI (what Quarkus checks before routing, unless told not to). */
+    public static boolean wellFormed(String uri) {
+        if (uri == null) {
+            return false;
+        }
+        try {
+            new URI(uri);
+            return true;
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether an {@code Accept} header (none: anything) allows {@code application/json} or
+     * {@code application/problem+json}, the two media types Strata's API answers with; a range with {@code q=0}
+     * refuses.
+     */
+    public static boolean acceptsJson(String accept) {
+        if (accept == null || accept.isBlank()) {
+            return true;
+        }
+        for (String range : accept.split(",")) {
+            String[] parts = range.split(";");
+            String type = parts[0].trim().toLowerCase(Locale.ROOT);
+            boolean refused = false;
+            for (int i = 1; i < parts.length; i++) {
+                String parameter = parts[i].trim().replace(" ", "");
+                refused |= parameter.matches("q=0(\\.0*)?");
+            }
+            boolean json = type.equals("*/*") || type.equals("application/*") || type.equals("application/json")
+                    || type.equals("application/problem+json");
+            if (json && !refused) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public static String groupSegment(String path) {
         if (path == null || !path.startsWith(GROUPS)) {
             return null;

@@ -1,6 +1,7 @@
 package dev.strata.support.json;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.BeanDescription;
 import com.fasterxml.jackson.databind.DeserializationConfig;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -14,7 +15,10 @@ import com.fasterxml.jackson.databind.deser.std.NumberDeserializers;
 import com.fasterxml.jackson.databind.deser.std.StdScalarDeserializer;
 import com.fasterxml.jackson.databind.deser.std.StringDeserializer;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.cfg.CoercionAction;
+import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.type.LogicalType;
 import dev.strata.model.time.TimeRange;
 import io.quarkus.jackson.ObjectMapperCustomizer;
 import jakarta.inject.Singleton;
@@ -22,6 +26,7 @@ import jakarta.inject.Singleton;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
+import java.util.List;
 
 /**
  * Makes the services' ObjectMapper (the one REST bodies are bound with) keep values exactly or refuse them:
@@ -50,6 +55,14 @@ public class JsonHardening implements ObjectMapperCustomizer {
         mapper.enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
         mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         mapper.enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // No scalar turns into another: "5" is not 5, 5 is not "5", "true" is not true.
+        for (LogicalType number : List.of(LogicalType.Integer, LogicalType.Float, LogicalType.Boolean)) {
+            mapper.coercionConfigFor(number).setCoercion(CoercionInputShape.String, CoercionAction.Fail);
+        }
+        for (CoercionInputShape scalar : List.of(CoercionInputShape.Integer, CoercionInputShape.Float,
+                CoercionInputShape.Boolean)) {
+            mapper.coercionConfigFor(LogicalType.Textual).setCoercion(scalar, CoercionAction.Fail);
+        }
         SimpleModule module = new SimpleModule("strata-json-hardening");
         module.addDeserializer(String.class, new NulFreeString());
         module.addKeyDeserializer(String.class, new NulFreeKey());
@@ -119,6 +132,10 @@ public class JsonHardening implements ObjectMapperCustomizer {
 
         @Override
         public Object deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
+            if (p.currentToken() == JsonToken.VALUE_STRING && p.getText().chars().anyMatch(c -> c < 0x20)) {
+                // Jackson's time parsers trim control characters away: the value would be changed silently.
+                throw new NulCharacterException(p);
+            }
             if (p.currentToken() != null && p.currentToken().isNumeric()) {
                 // Times travel as RFC 3339 text; Jackson would read 1e300 seconds as some arbitrary time.
                 throw InvalidFormatException.from(p, "a number where a time is expected", p.getText(), type);

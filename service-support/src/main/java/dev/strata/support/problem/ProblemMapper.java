@@ -8,6 +8,7 @@ import dev.strata.model.problem.ProblemType;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.BadRequestException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -19,6 +20,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -72,7 +74,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response webApplication(WebApplicationException e, UriInfo uri) {
+    public Response webApplication(WebApplicationException e, UriInfo uri, HttpServerRequest request) {
         int status = e.getResponse().getStatus();
         BodyTooLargeException tooLarge = BodyTooLargeException.in(e);
         if (tooLarge != null) {
@@ -91,7 +93,17 @@ public class ProblemMapper {
             return respond(Problem.of(ProblemType.MALFORMED_REQUEST,
                     "A parameter of this request does not have the expected type."), uri);
         }
-        return respond(forStatus(status, uri == null ? null : uri.getPath()), uri);
+        String path = uri == null ? null : uri.getPath();
+        if (status == 404 || status == 405) {
+            Set<String> allowed = ResourceMethods.allowed(path);
+            if (!allowed.isEmpty() && !allowed.contains(request.method().name())) {
+                // No method of ours at this path takes this verb, but others do (JAX-RS may say 404 here).
+                return Response.fromResponse(respond(forStatus(405, path), uri))
+                        .header(HttpHeaders.ALLOW, String.join(", ", allowed))
+                        .build();
+            }
+        }
+        return respond(forStatus(status, path), uri);
     }
 
     @ServerExceptionMapper(priority = jakarta.ws.rs.Priorities.USER + 1000)

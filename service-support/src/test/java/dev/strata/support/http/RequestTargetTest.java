@@ -66,4 +66,24 @@ class RequestTargetTest {
         String oddName = "t%20y=%00";
         assertThat(RequestTarget.parameterAt(oddName, RequestTarget.controlCharacter(oddName))).isNull();
     }
+
+    @Test
+    void shouldTellAWellFormedTargetFromOneQuarkusWouldRefuse() {
+        assertThat(RequestTarget.wellFormed("/groups/x/things?cursor=abc%3D&type=a")).isTrue();
+        assertThat(RequestTarget.wellFormed("/me?x=%zz")).isFalse();
+        assertThat(RequestTarget.wellFormed("/groups/x/connections?cursor=%%%")).isFalse();
+        assertThat(RequestTarget.wellFormed(null)).isFalse();
+    }
+
+    @Test
+    void shouldAcceptWhatAllowsJsonAndRefuseWhatDoesNot() {
+        assertThat(RequestTarget.acceptsJson(null)).isTrue();
+        assertThat(RequestTarget.acceptsJson("*/*")).isTrue();
+        assertThat(RequestTarget.acceptsJson("application/xml, application/json;q=0.5")).isTrue();
+        assertThat(RequestTarget.acceptsJson("application/problem+json")).isTrue();
+        assertThat(RequestTarget.acceptsJson("Application/*")).isTrue();
+        assertThat(RequestTarget.acceptsJson("application/xml")).isFalse();
+        assertThat(RequestTarget.acceptsJson("text/html, application/json;q=0")).isFalse();
+        assertThat(RequestTarget.acceptsJson("application/json; q=0.0")).isFalse();
+    }
 }

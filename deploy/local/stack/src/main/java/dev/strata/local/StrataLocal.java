@@ -160,8 +160,10 @@ public final class StrataLocal {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         // The whole heap from the start: a small young generation collects every few hundred milliseconds
         // under load, and those pauses show in the latency tails.
-        List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms384m", "-Xmx384m", "-jar", app.toString());
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-Xms384m", "-Xmx384m"));
+        command.addAll(ServiceJvm.OPTIONS);
+        command.addAll(List.of("-jar", app.toString()));
         JavaProcess process = JavaProcess.start(service, command, env, home.resolve("logs").resolve(service + ".log"));
         running.add(process);
         return process;

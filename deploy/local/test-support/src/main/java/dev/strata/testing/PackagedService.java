@@ -1,6 +1,7 @@
 package dev.strata.testing;
 
 import dev.strata.local.DevTokens;
+import dev.strata.local.ServiceJvm;
 import dev.strata.local.JavaProcess;
 
 import java.io.IOException;
@@ -57,6 +58,7 @@ public final class PackagedService implements AutoCloseable {
                 "-Dmp.jwt.verify.publickey.location=" + servers.keyDir().resolve(DevTokens.PUBLIC_KEY_FILE).toUri(),
                 "-Dmp.jwt.verify.issuer=" + DevTokens.ISSUER));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(ServiceJvm.OPTIONS);
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
         JavaProcess process = JavaProcess.start(name, command, environment,

@@ -20,6 +20,7 @@ import java.util.UUID;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.emptyOrNullString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.equalToIgnoringCase;
@@ -167,6 +168,22 @@ public abstract class PlatformContractTest {
                 .contentType(PROBLEM_JSON)
                 .body("type", equalTo(PROBLEMS + "method-not-allowed"))
                 .body("detail", equalTo("This method is not allowed on /me."));
+        // A path under /groups/{groupId}, where a broader resource class is also a candidate (JAX-RS says 404).
+        given().auth().oauth2(TestTokens.admin()).delete(String.format(groupReadPath(), UUID.randomUUID())).then()
+                .statusCode(405)
+                .contentType(PROBLEM_JSON)
+                .header("Allow", not(emptyOrNullString()))
+                .body("type", equalTo(PROBLEMS + "method-not-allowed"));
+    }
+
+    @Test
+    void shouldAnswer400ProblemForARequestTargetThatIsNotAUri() {
+        RawHttp.Response answer = RawHttp.send("127.0.0.1", RestAssured.port, new RawHttp.Request("GET", "/me?x=%zz",
+                RawHttp.headers(Map.of("Authorization", "Bearer " + TestTokens.admin())), null, false, null),
+                Duration.ofSeconds(30));
+        assertThat(answer.status()).isEqualTo(400);
+        assertThat(answer.header("content-type")).isEqualTo(PROBLEM_JSON);
+        assertThat(answer.bodyText()).contains("\"type\":\"" + PROBLEMS + "malformed-request\"");
     }
 
     @Test
