@@ -2,7 +2,6 @@ package dev.strata.ingest.api;
 
 import dev.strata.ingest.service.BatchBody;
 import dev.strata.ingest.service.BatchExecutor.Answer;
-import dev.strata.ingest.service.BatchLimits;
 import dev.strata.ingest.service.BatchOptions;
 import dev.strata.ingest.service.BatchParser;
 import dev.strata.ingest.service.ItemValidator;
@@ -24,7 +23,7 @@ import java.util.UUID;
 /**
  * The steps every batch endpoint takes before its use case, in this order: the group id and the caller's access
  * to it (nothing about the request is looked at before that), the Idempotency-Key and the query options, then
- * the body, read as it arrives within its limit and parsed item by item on the worker thread that serves the
+ * the body, read as it arrives (within the platform's limit for batch paths) and parsed item by item on the worker thread that serves the
  * request (resources are {@code @Blocking}), never on the event loop. Resources keep only their HTTP shape and
  * name the use case to run.
  */
@@ -46,13 +45,11 @@ public class BatchIntake {
     static final int MAX_KEY_LENGTH = 255;
 
     private final BatchParser parser;
-    private final BatchLimits limits;
     private final LargeBatchGate gate;
     private final TenantAccess access;
 
-    public BatchIntake(BatchParser parser, BatchLimits limits, LargeBatchGate gate, TenantAccess access) {
+    public BatchIntake(BatchParser parser, LargeBatchGate gate, TenantAccess access) {
         this.parser = parser;
-        this.limits = limits;
         this.gate = gate;
         this.access = access;
     }
@@ -86,8 +83,7 @@ public class BatchIntake {
         access.require(group);
         checkKey(idempotencyKey);
         BatchOptions options = parser.queryOptions(atomic, defaultStatus);
-        BatchBody body = new BatchBody(stream, limits.maxBodyBytes(), "strata.ingest.max-batch-body-bytes",
-                idempotencyKey != null, gate);
+        BatchBody body = new BatchBody(stream, idempotencyKey != null, gate);
         ParsedBatch<T> batch;
         String hash;
         try {

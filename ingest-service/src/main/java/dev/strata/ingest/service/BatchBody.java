@@ -8,15 +8,13 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A batch request body as it arrives: refused (413, naming the limit) the moment it passes its limit, whether it
- * came with a Content-Length or chunked, so nothing past the limit is ever read; hashed on the way when an
- * Idempotency-Key needs the request's fingerprint; and admitted to the {@link LargeBatchGate} once it grows past
- * the large-body threshold.
+ * A batch request body as it is read: hashed on the way when an Idempotency-Key needs the request's fingerprint,
+ * and admitted to the {@link LargeBatchGate} once it grows past the large-body threshold. Its size limit is the
+ * platform's (service-support's {@code LimitedInputStream}, set for the batch paths by {@code IngestBodyLimits}),
+ * which refuses it at the first byte past {@code strata.ingest.max-batch-body-bytes}, chunked or sized.
  */
 public final class BatchBody extends FilterInputStream {
 
-    private final long limit;
-    private final String limitName;
     private final MessageDigest digest;
     private final LargeBatchGate gate;
     private boolean admitted;
@@ -26,10 +24,8 @@ public final class BatchBody extends FilterInputStream {
      * @param hash whether to keep the body's SHA-256 ({@link #sha256()})
      * @param gate admits the body once it counts as large; released by {@link #close()}
      */
-    public BatchBody(InputStream in, long limit, String limitName, boolean hash, LargeBatchGate gate) {
+    public BatchBody(InputStream in, boolean hash, LargeBatchGate gate) {
         super(in);
-        this.limit = limit;
-        this.limitName = limitName;
         this.digest = hash ? sha256Digest() : null;
         this.gate = gate;
     }
@@ -48,8 +44,7 @@ public final class BatchBody extends FilterInputStream {
 
     @Override
     public int read(byte[] buffer, int offset, int length) throws IOException {
-        // Never ask for more than one byte past the limit: the byte that proves the body too large.
-        int n = super.read(buffer, offset, (int) Math.min(length, Math.max(1, limit + 1 - count)));
+        int n = super.read(buffer, offset, length);
         if (n > 0) {
             counted(n);
             if (digest != null) {
@@ -68,9 +63,6 @@ public final class BatchBody extends FilterInputStream {
 
     private void counted(int n) {
         count += n;
-        if (count > limit) {
-            throw BatchLimits.bodyTooLarge(count, limit, limitName);
-        }
         if (!admitted && gate != null && count > gate.thresholdBytes()) {
             gate.enter();
             admitted = true;

@@ -27,10 +27,6 @@ public class BatchLimits {
         return config.maxItemBytes();
     }
 
-    public long maxBodyBytes() {
-        return config.maxBatchBodyBytes();
-    }
-
     /** A batch with no item: 422. */
     public static ProblemException noItems() {
         return ProblemException.validation("A batch needs at least one item.",
@@ -48,14 +44,6 @@ public class BatchLimits {
     /** An item larger than {@code strata.ingest.max-item-bytes}: that item's error. */
     public FieldError itemTooLarge(int index) {
         return FieldError.at(index, "$", "larger than the limit of " + config.maxItemBytes() + " bytes");
-    }
-
-    public static ProblemException bodyTooLarge(long bytes, long maximum, String limitName) {
-        return new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
-                        "The body has " + (bytes > maximum ? "more than " + maximum : bytes) + " bytes; the limit is "
-                                + maximum + ".")
-                .withExtension("limit", limitName)
-                .withExtension("maximum", maximum));
     }
 
     /** In atomic mode one invalid item rejects the whole batch: 422, nothing written. */

@@ -4,8 +4,6 @@ import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.ImportJobStore;
 import dev.strata.model.ids.UuidV7;
-import dev.strata.model.problem.Problem;
-import dev.strata.model.problem.ProblemType;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -118,24 +116,15 @@ public class ImportService {
         }
     }
 
-    /** Copies the body to the file, refusing it (413) as soon as it passes the limit. */
-    private long copy(InputStream body, Path file) throws IOException {
-        long maximum = config.maxBodyBytes();
-        long total = 0;
-        byte[] buffer = new byte[64 * 1024];
+    /**
+     * Copies the body to the file. The platform's limit for the import path ({@code LimitedInputStream},
+     * {@code strata.ingest.imports.max-body-bytes}) refuses it as soon as it passes the limit; the caller then
+     * deletes the file.
+     */
+    private static long copy(InputStream body, Path file) throws IOException {
         try (OutputStream out = Files.newOutputStream(file)) {
-            for (int n = body.read(buffer); n != -1; n = body.read(buffer)) {
-                total += n;
-                if (total > maximum) {
-                    throw new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
-                                    "The body is larger than the limit of " + maximum + " bytes.")
-                            .withExtension("limit", "strata.ingest.imports.max-body-bytes")
-                            .withExtension("maximum", maximum));
-                }
-                out.write(buffer, 0, n);
-            }
+            return body.transferTo(out);
         }
-        return total;
     }
 
     static void delete(Path file) {

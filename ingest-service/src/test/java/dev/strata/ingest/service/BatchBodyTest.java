@@ -15,7 +15,7 @@ import java.util.HexFormat;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** How a batch body is counted, hashed and gated as it is read; no server needed. */
+/** How a batch body is hashed and gated as it is read; no server needed. */
 class BatchBodyTest {
 
     private static InputStream bytes(int n) {
@@ -23,24 +23,9 @@ class BatchBodyTest {
     }
 
     @Test
-    void shouldReadABodyUpToItsLimitAndRefuseTheFirstBytePast() throws IOException {
-        BatchBody exact = new BatchBody(bytes(1000), 1000, "limit.name", false, null);
-        assertThat(exact.transferTo(OutputStream.nullOutputStream())).isEqualTo(1000);
-
-        BatchBody over = new BatchBody(bytes(1001), 1000, "limit.name", false, null);
-        assertThatThrownBy(() -> over.transferTo(OutputStream.nullOutputStream()))
-                .isInstanceOfSatisfying(ProblemException.class, e -> {
-                    assertThat(e.problem().status()).isEqualTo(413);
-                    assertThat(e.problem().extensions()).containsEntry("limit", "limit.name")
-                            .containsEntry("maximum", 1000L);
-                });
-        assertThat(over.bytesRead()).as("never more than one byte past the limit").isEqualTo(1001);
-    }
-
-    @Test
     void shouldHashWhatItRead() throws Exception {
         byte[] text = "{\"items\":[]}".getBytes(StandardCharsets.UTF_8);
-        BatchBody body = new BatchBody(new ByteArrayInputStream(text), 100, "limit.name", true, null);
+        BatchBody body = new BatchBody(new ByteArrayInputStream(text), true, null);
         body.transferTo(OutputStream.nullOutputStream());
         assertThat(body.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(text)));
@@ -49,23 +34,23 @@ class BatchBodyTest {
     @Test
     void shouldLetOneLargeBodyThroughTheGateAtATimeAndRefuseOneThatWaitsTooLong() throws IOException {
         LargeBatchGate gate = new LargeBatchGate(100, 1, Duration.ofMillis(200));
-        BatchBody small = new BatchBody(bytes(100), 1000, "limit.name", false, gate);
+        BatchBody small = new BatchBody(bytes(100), false, gate);
         small.transferTo(OutputStream.nullOutputStream()); // at the threshold: not large
-        BatchBody first = new BatchBody(bytes(500), 1000, "limit.name", false, gate);
+        BatchBody first = new BatchBody(bytes(500), false, gate);
         first.transferTo(OutputStream.nullOutputStream());
 
-        BatchBody second = new BatchBody(bytes(500), 1000, "limit.name", false, gate);
+        BatchBody second = new BatchBody(bytes(500), false, gate);
         assertThatThrownBy(() -> second.transferTo(OutputStream.nullOutputStream()))
                 .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().status()).isEqualTo(503));
 
         first.close();
-        BatchBody third = new BatchBody(bytes(500), 1000, "limit.name", false, gate);
+        BatchBody third = new BatchBody(bytes(500), false, gate);
         assertThat(third.transferTo(OutputStream.nullOutputStream())).isEqualTo(500);
         third.close();
         third.close(); // closing twice gives the permit back once
-        BatchBody fourth = new BatchBody(bytes(500), 1000, "limit.name", false, gate);
+        BatchBody fourth = new BatchBody(bytes(500), false, gate);
         fourth.transferTo(OutputStream.nullOutputStream());
-        BatchBody fifth = new BatchBody(bytes(500), 1000, "limit.name", false, gate);
+        BatchBody fifth = new BatchBody(bytes(500), false, gate);
         assertThatThrownBy(() -> fifth.transferTo(OutputStream.nullOutputStream()))
                 .isInstanceOf(ProblemException.class);
     }

@@ -1,10 +1,16 @@
 package dev.strata.local;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.List;
 
 /**
- * JVM options every Strata service is started with, by the local run, by tests that start packaged services and,
- * in the same words, by the container image ({@code deploy/docker/Dockerfile.jvm}).
+ * How a Strata service JVM is started and found ready, by the local run and by tests that start packaged services;
+ * the container image ({@code deploy/docker/Dockerfile.jvm}) gives the same options.
  */
 public final class ServiceJvm {
 
@@ -15,6 +21,22 @@ public final class ServiceJvm {
      */
     public static final List<String> OPTIONS = List.of("-Dvertx.disableURIValidation=true");
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
     private ServiceJvm() {
+    }
+
+    /** Whether the service at {@code base} ({@code http://host:port}) answers its readiness check with 200. */
+    public static boolean ready(String base) {
+        try {
+            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+            return response.statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 }

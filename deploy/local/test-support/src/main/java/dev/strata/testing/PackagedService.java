@@ -5,10 +5,6 @@ import dev.strata.local.ServiceJvm;
 import dev.strata.local.JavaProcess;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +23,6 @@ public final class PackagedService implements AutoCloseable {
 
     public static final Duration STARTUP = Duration.ofSeconds(180);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final JavaProcess process;
     private final int port;
@@ -127,15 +122,6 @@ public final class PackagedService implements AutoCloseable {
     }
 
     private boolean ready() {
-        try {
-            HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(URI.create(base() + "/q/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-            return response.statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        return ServiceJvm.ready(base());
     }
 }
