@@ -161,8 +161,14 @@ class HostileBatchTest {
         assertThat(things(group)).isZero();
         assertThat(latencies).as("liveness answers while the body was parsed").hasSizeGreaterThan(10);
         System.out.println("liveness latencies (ms) during the 64 MiB parse: " + latencies);
-        assertThat(latencies.stream().mapToLong(Long::longValue).max().orElseThrow())
-                .as("slowest liveness answer (ms) during the parse").isLessThan(100);
+        // Parsing on the event loop would hold every answer for the whole parse (seconds). A single answer may
+        // still wait on a garbage collection or a busy core of this shared JVM, so the bound on the slowest is
+        // looser than the one on the 95th percentile.
+        List<Long> sorted = latencies.stream().sorted().toList();
+        assertThat(sorted.get((int) Math.ceil(sorted.size() * 0.95) - 1))
+                .as("95th percentile of liveness answers (ms) during the parse").isLessThan(100);
+        assertThat(sorted.get(sorted.size() - 1)).as("slowest liveness answer (ms) during the parse")
+                .isLessThan(500);
     }
 
     @Test
