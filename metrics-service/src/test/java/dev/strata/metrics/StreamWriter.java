@@ -33,6 +33,11 @@ final class StreamWriter {
         sendRecords(records);
     }
 
+    /** Records under one key, in order: envelopes as bytes, or anything a broken producer might publish. */
+    static void sendBytes(String key, List<byte[]> values) {
+        sendRecords(values.stream().map(value -> new ProducerRecord<>(Topics.EVENTS, key, value)).toList());
+    }
+
     /** Anything at all, as a broken producer might publish it. */
     static void sendRaw(String key, byte[] value) {
         sendRecords(List.of(new ProducerRecord<>(Topics.EVENTS, key, value)));

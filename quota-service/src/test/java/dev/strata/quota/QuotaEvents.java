@@ -63,6 +63,15 @@ final class QuotaEvents {
         send(List.of(events));
     }
 
+    /** Produces records for a group in order (envelopes as bytes, or raw bytes as a broken producer would). */
+    static void sendBytes(UUID group, List<byte[]> values) {
+        List<Future<?>> acks = new ArrayList<>(values.size());
+        for (byte[] value : values) {
+            acks.add(producer().send(new ProducerRecord<>(Topics.EVENTS, group.toString(), value)));
+        }
+        await(acks);
+    }
+
     /** Produces raw bytes for a group, as a broken producer would. */
     static void sendRaw(UUID group, byte[] value) {
         await(List.of(producer().send(new ProducerRecord<>(Topics.EVENTS, group.toString(), value))));

@@ -13,6 +13,14 @@ public final class Topics {
     /** The single topic carrying every {@link EventEnvelope}, keyed by {@link EventEnvelope#groupid()}. */
     public static final String EVENTS = "strata.events";
 
+    /**
+     * Where a consumer puts a record it can never apply (SmallRye Kafka's dead-letter convention: the reason, the
+     * original topic, partition and offset travel as {@code dead-letter-*} headers). The consumer's own
+     * {@code rejected_events} table holds the same records with the full bytes; this topic is for operators and
+     * tools outside the service.
+     */
+    public static final String EVENTS_DLQ = "strata.events.dlq";
+
     /** Outgoing channel a service binds to {@link #EVENTS} to publish events. */
     public static final String EVENTS_OUT = "events-out";
 

@@ -11,5 +11,6 @@ class TopicsTest {
         assertThat(Topics.EVENTS).isEqualTo("strata.events");
         assertThat(Topics.EVENTS_OUT).isEqualTo("events-out");
         assertThat(Topics.EVENTS_IN).isEqualTo("events-in");
+        assertThat(Topics.EVENTS_DLQ).isEqualTo("strata.events.dlq");
     }
 }

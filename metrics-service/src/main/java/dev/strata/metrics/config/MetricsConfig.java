@@ -54,10 +54,6 @@ public interface MetricsConfig {
             + "quota_threshold_crossed,events_archived")
     Set<String> nonActivityTypes();
 
-    /** Attempts to apply a batch (with back-off) before the consumer gives up and the channel stops. */
-    @WithDefault("8")
-    int applyAttempts();
-
     /** Committed batches of the live consumer whose lag {@code GET /admin/projections/lag} summarises. */
     @WithDefault("2000")
     int lagBatches();

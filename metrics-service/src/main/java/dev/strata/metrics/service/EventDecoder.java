@@ -14,7 +14,9 @@ import dev.strata.metrics.store.Facts.NewConnection;
 import dev.strata.metrics.store.Facts.NewKnowledge;
 import dev.strata.metrics.store.Facts.NewThing;
 import dev.strata.metrics.store.Facts.ThingChange;
+import dev.strata.model.events.ApiCallCount;
 import dev.strata.model.events.EventEnvelopeCodec;
+import dev.strata.support.messaging.StreamRecord;
 import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.InvalidEventException;
@@ -77,7 +79,7 @@ public class EventDecoder {
             case EventType.CONNECTION_CREATED ->
                     facts.add(newConnection(group, event, read(event, CONNECTION_CREATED)));
             case EventType.KNOWLEDGE_CREATED -> facts.add(newKnowledge(group, event, read(event, KNOWLEDGE_CREATED)));
-            case EventType.API_CALL -> facts.add(new ApiCalls(group, event.time(), apiCallCount(event.data())));
+            case EventType.API_CALL -> facts.add(new ApiCalls(group, event.time(), ApiCallCount.of(event.data())));
             case EventType.EVENTS_ARCHIVED -> facts.add(archived(group, event.data()));
             case EventType.THING_UPDATED -> facts.add(thingChange(group, event, event.data()));
             default -> {
@@ -171,24 +173,6 @@ public class EventDecoder {
         return new Activity(group, event.id(), event.type(), actor, recorded.targetId(), event.time(),
                 metadata == null || metadata.isNull() ? null : metadata.toString(),
                 recorded.recordedAt() == null ? event.time() : recorded.recordedAt(), revenue);
-    }
-
-    /**
-     * The calls an {@code api_call} stands for, as quota-service counts them: the meter writes {@code data.count};
-     * a client logging one through ingest's events:batch puts it in {@code metadata.count} (optional, 1 without).
-     */
-    private static long apiCallCount(JsonNode data) {
-        JsonNode count = data == null ? null : data.get("count");
-        if (count == null && data != null && data.path("metadata").isObject()) {
-            count = data.path("metadata").get("count");
-        }
-        if (count == null || count.isNull()) {
-            return 1;
-        }
-        if (!count.isIntegralNumber() || !count.canConvertToLong() || count.asLong() < 0) {
-            throw new InvalidEventException("data", "an api_call count must be a whole number of at least 0");
-        }
-        return count.asLong();
     }
 
     private static <T> T read(EventRecord event, ObjectReader reader) {

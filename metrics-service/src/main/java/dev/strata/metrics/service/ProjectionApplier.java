@@ -25,14 +25,13 @@ import dev.strata.metrics.store.ProjectionWriter.ThingTypeDelta;
 import dev.strata.model.events.InvalidEventException;
 import dev.strata.support.messaging.ConsumerLog;
 import dev.strata.support.messaging.ConsumerLog.Rejected;
+import dev.strata.support.messaging.StreamRecord;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
 
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -55,8 +54,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class ProjectionApplier {
 
-    private static final Logger LOG = Logger.getLogger(ProjectionApplier.class);
-    private static final int MAX_REJECTED_PAYLOAD = 8192;
 
     private final Pool pool;
     private final EventDecoder decoder;
@@ -79,7 +76,12 @@ public class ProjectionApplier {
     public record Outcome(int read, int applied, int rejected) {
     }
 
-    public Uni<Outcome> apply(ProjectionTables tables, List<StreamRecord> records) {
+    /** A batch as read: its events (each id once, first occurrence first) and the records that are no event. */
+    public record Batch(int read, List<Decoded> events, List<Rejected> rejected) {
+    }
+
+    /** Reads the records (CPU work: the caller runs it off the event loop). */
+    public Batch decode(List<StreamRecord> records) {
         List<Decoded> decoded = new ArrayList<>(records.size());
         List<Rejected> rejected = new ArrayList<>();
         Set<String> seen = new HashSet<>(records.size() * 2);
@@ -90,31 +92,44 @@ public class ProjectionApplier {
                     decoded.add(event);
                 }
             } catch (InvalidEventException e) {
-                LOG.warnf("Setting aside record %s-%d@%d: %s", record.topic(), record.partition(), record.offset(),
-                        e.getMessage());
-                rejected.add(new Rejected(record.topic(), record.partition(), record.offset(), null, e.getMessage(),
-                        payload(record.value())));
+                rejected.add(new Rejected(record, null,
+                        e.attribute() != null && e.attribute().startsWith("data") ? "contract" : "unreadable",
+                        e.getMessage()));
             }
         }
+        return new Batch(records.size(), decoded, rejected);
+    }
+
+    /** A rebuild's replay: reads and applies in one transaction of its own, keeping unreadable records aside. */
+    public Uni<Outcome> apply(ProjectionTables tables, List<StreamRecord> records) {
+        Batch batch = decode(records);
+        return pool.withTransaction(tx -> consumerLog.recordRejected(tx, batch.rejected())
+                .chain(() -> apply(tx, tables, batch)));
+    }
+
+    /**
+     * Applies a batch in the caller's transaction: records its event ids and applies only the events whose ids
+     * were not recorded before. Statements that do not wait for an earlier answer go out together (pipelined on
+     * the transaction's connection); PostgreSQL still runs them in the order sent.
+     */
+    public Uni<Outcome> apply(SqlClient tx, ProjectionTables tables, Batch batch) {
+        List<Decoded> decoded = batch.events();
         String[] ids = new String[decoded.size()];
         UUID[] groups = new UUID[decoded.size()];
         for (int i = 0; i < ids.length; i++) {
             ids[i] = decoded.get(i).event().id();
             groups[i] = decoded.get(i).groupId();
         }
-        // Statements that do not wait for an earlier answer go out together (pipelined on the transaction's
-        // connection); PostgreSQL still runs them in the order sent, which is the order of the list.
-        return pool.withTransaction(tx -> Uni.combine().all().unis(
-                                tables.live() ? writer.holdSwapLockShared(tx) : Uni.createFrom().voidItem(),
-                                consumerLog.recordRejected(tx, rejected),
-                                consumerLog.markApplied(tx, tables.appliedEvents(), ids, groups)).asTuple()
-                        .chain(sent -> {
-                            Set<String> seenBefore = sent.getItem3();
-                            List<Decoded> toApply = seenBefore.isEmpty() ? decoded : decoded.stream()
-                                    .filter(d -> !seenBefore.contains(d.event().id())).toList();
-                            return applyFresh(tx, tables, toApply).replaceWith(toApply.size());
-                        }))
-                .map(applied -> new Outcome(records.size(), applied, rejected.size()));
+        return Uni.combine().all().unis(
+                        tables.live() ? writer.holdSwapLockShared(tx) : Uni.createFrom().voidItem(),
+                        consumerLog.markApplied(tx, tables.appliedEvents(), ids, groups)).asTuple()
+                .chain(sent -> {
+                    Set<String> seenBefore = sent.getItem2();
+                    List<Decoded> toApply = seenBefore.isEmpty() ? decoded : decoded.stream()
+                            .filter(d -> !seenBefore.contains(d.event().id())).toList();
+                    return applyFresh(tx, tables, toApply).replaceWith(toApply.size());
+                })
+                .map(applied -> new Outcome(batch.read(), applied, batch.rejected().size()));
     }
 
     private Uni<Void> applyFresh(SqlClient tx, ProjectionTables t, List<Decoded> events) {
@@ -179,14 +194,6 @@ public class ProjectionApplier {
                         writer.removeArchived(tx, t, archived),
                         writer.addApiCalls(tx, t, rollups.apiCalls.values()),
                         writer.movePositions(tx, t, positions.values())).discardItems());
-    }
-
-    private static String payload(byte[] value) {
-        if (value == null) {
-            return null;
-        }
-        String text = new String(value, StandardCharsets.UTF_8);
-        return text.length() > MAX_REJECTED_PAYLOAD ? text.substring(0, MAX_REJECTED_PAYLOAD) : text;
     }
 
     /**

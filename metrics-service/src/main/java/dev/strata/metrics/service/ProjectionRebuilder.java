@@ -9,6 +9,7 @@ import dev.strata.metrics.store.RebuildStore.RunRow;
 import dev.strata.model.events.Topics;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.support.messaging.StreamRecord;
 import dev.strata.support.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -224,8 +225,7 @@ public class ProjectionRebuilder {
             }
             List<StreamRecord> batch = new ArrayList<>(polled.count());
             for (ConsumerRecord<String, byte[]> record : polled) {
-                batch.add(new StreamRecord(record.topic(), record.partition(), record.offset(),
-                        Instant.ofEpochMilli(record.timestamp()), record.value()));
+                batch.add(StreamRecord.of(record));
             }
             Outcome outcome = applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5));
             run.count(outcome);

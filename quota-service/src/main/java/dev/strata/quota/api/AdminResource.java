@@ -72,9 +72,9 @@ public class AdminResource {
     }
 
     /**
-     * {@code lag}: records the consumer group has not committed. {@code appliedOffset}: the next offset this replica
-     * will apply (null if it applied none on the partition); offsets are committed every few seconds, so
-     * {@code appliedLag}, the records neither committed nor applied here, is the fresher figure on one replica.
+     * {@code committedOffset}: the next offset to apply, as the consumers committed it with their effects (any
+     * replica); {@code lag}: records after it. {@code appliedOffset}: the next offset this replica will apply (null
+     * if it applied none on the partition); {@code appliedLag}: the records after the later of the two.
      */
     public record PartitionLag(int partition, Long committedOffset, long endOffset, long lag, Long appliedOffset,
                                long appliedLag) {
@@ -90,7 +90,7 @@ public class AdminResource {
 
     @GET
     @Path("/lag")
-    @Operation(summary = "The consumer group's committed vs end offset per partition, and this replica's"
+    @Operation(summary = "The consumers' applied (committed) vs end offset per partition, and this replica's"
             + " event-to-counter lag (p50/p99/max in ms over its last batches, and over its window if one is open)")
     public Uni<Lag> lag() {
         return positions.positions().map(list -> {

@@ -88,21 +88,6 @@ public interface QuotaConfig {
 
     interface Consumer {
 
-        /** First back-off after a batch failed to apply (the database is down, a deadlock). */
-        @WithDefault("200ms")
-        Duration retryInitialBackoff();
-
-        /** Longest back-off between retries. */
-        @WithDefault("10s")
-        Duration retryMaxBackoff();
-
-        /**
-         * How long one batch is retried before the channel is failed (health DOWN, restart picks up from the last
-         * committed offset). Nothing is ever skipped.
-         */
-        @WithDefault("PT10M")
-        Duration retryFor();
-
         /**
          * Committed batches whose event-to-counter lag this replica keeps in memory for
          * {@code GET /admin/quotas/lag} (benchmarks read it).

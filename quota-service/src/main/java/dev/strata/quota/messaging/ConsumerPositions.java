@@ -3,14 +3,15 @@ package dev.strata.quota.messaging;
 import dev.strata.model.events.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
+import dev.strata.support.messaging.StreamPositions;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Utils;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -27,23 +28,29 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 /**
- * Where quota-service's consumer group stands on the event topic: the committed offset and the end offset of
- * every partition, from the broker, so the answer is the same whichever replica is asked.
+ * Where quota-service's consumer stands on the event topic: the next offset to apply of every partition, from
+ * the positions the consumer commits with its effects ({@link StreamPositions}: the truth, whatever Kafka's
+ * committed offsets say), and the end offset from the broker; the same answer whichever replica is asked.
  */
 @ApplicationScoped
 public class ConsumerPositions {
 
     private final Map<String, Object> kafkaConfig;
     private final String consumerGroup;
+    private final Pool pool;
+    private final StreamPositions applied;
     private volatile Admin admin;
 
     public ConsumerPositions(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                             @ConfigProperty(name = "mp.messaging.incoming.events-in.group.id") String consumerGroup) {
+                             @ConfigProperty(name = "mp.messaging.incoming.events-in.group.id") String consumerGroup,
+                             Pool pool, StreamPositions applied) {
         this.kafkaConfig = kafkaConfig;
         this.consumerGroup = consumerGroup;
+        this.pool = pool;
+        this.applied = applied;
     }
 
-    /** {@code committed} is null while the group has committed nothing on the partition. */
+    /** {@code committed} (the next offset to apply) is null while nothing of the partition was applied. */
     public record Position(int partition, Long committed, long end) {
 
         /** Records on the partition the group has not committed yet. */
@@ -85,15 +92,13 @@ public class ConsumerPositions {
         Map<TopicPartition, OffsetSpec> latest = partitions.stream()
                 .collect(Collectors.toMap(Function.identity(), p -> OffsetSpec.latest()));
         // Suppliers: every subscription (a retry too) asks the broker again.
-        Uni<Map<TopicPartition, OffsetAndMetadata>> committed = Uni.createFrom().completionStage(() ->
-                client.listConsumerGroupOffsets(consumerGroup).partitionsToOffsetAndMetadata().toCompletionStage());
+        Uni<Map<Integer, Long>> committed = applied.of(pool, Topics.EVENTS);
         Uni<Map<TopicPartition, ListOffsetsResultInfo>> ends = Uni.createFrom().completionStage(() ->
                 client.listOffsets(latest).all().toCompletionStage());
         return Uni.combine().all().unis(committed, ends).asTuple().map(both -> {
             List<Position> out = new ArrayList<>(partitions.size());
             for (TopicPartition partition : partitions) {
-                OffsetAndMetadata offset = both.getItem1().get(partition);
-                out.add(new Position(partition.partition(), offset == null ? null : offset.offset(),
+                out.add(new Position(partition.partition(), both.getItem1().get(partition.partition()),
                         both.getItem2().get(partition).offset()));
             }
             out.sort(Comparator.comparingInt(Position::partition));

@@ -1,7 +1,7 @@
 package dev.strata.quota.messaging;
 
 import dev.strata.model.events.Topics;
-import dev.strata.quota.service.UsageEvents.IncomingRecord;
+import dev.strata.support.messaging.StreamRecord;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -43,7 +43,7 @@ public class TopicReplayer {
      * @param chunk receives the records in chunks, in offset order per partition
      * @param limit how long the whole replay may take
      */
-    public Replayed replay(Consumer<List<IncomingRecord>> chunk, Duration limit) {
+    public Replayed replay(Consumer<List<StreamRecord>> chunk, Duration limit) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).stream()
@@ -65,12 +65,11 @@ public class TopicReplayer {
                     throw new IllegalStateException("replay did not reach the end offsets within " + limit);
                 }
                 ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(500));
-                List<IncomingRecord> batch = new ArrayList<>(records.count());
+                List<StreamRecord> batch = new ArrayList<>(records.count());
                 for (ConsumerRecord<String, byte[]> record : records) {
                     TopicPartition partition = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < end.get(partition)) {
-                        batch.add(new IncomingRecord(record.topic(), record.partition(), record.offset(),
-                                record.value()));
+                        batch.add(StreamRecord.of(record));
                     }
                 }
                 if (!batch.isEmpty()) {

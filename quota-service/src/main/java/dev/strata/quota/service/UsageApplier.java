@@ -88,17 +88,16 @@ public class UsageApplier {
     }
 
     /**
-     * Applies to the live tables. The shared gate lets any number of appliers run, but none during a swap. The
+     * Applies to the live tables (the stream consumer keeps the records that could not be read). The shared gate lets any number of appliers run, but none during a swap. The
      * statements of each step go out pipelined on the transaction's connection (they run in order, one round trip).
      */
     public Uni<Applied> applyLive(SqlClient tx, Decoded decoded) {
         return Uni.combine().all()
                 .unis(tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1, $2)")
                                 .execute(Tuple.of(LOCK_CLASS, APPLY_GATE)),
-                        applied.recordRejected(tx, decoded.rejected()),
                         applied.markApplied(tx, Tables.LIVE.appliedEvents(), decoded.ids(), null))
                 .asTuple()
-                .chain(gated -> apply(tx, Tables.LIVE, decoded, gated.getItem3(), true));
+                .chain(gated -> apply(tx, Tables.LIVE, decoded, gated.getItem2(), true));
     }
 
     /** Applies to the staging tables of a rebuild: no thresholds (they were announced already). */

@@ -1,8 +1,8 @@
 package dev.strata.quota.service;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
+import dev.strata.model.events.ApiCallCount;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
@@ -14,9 +14,9 @@ import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.events.payload.ThingUpdated;
 import dev.strata.support.messaging.ConsumerLog.Rejected;
+import dev.strata.support.messaging.StreamRecord;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,10 +48,6 @@ public final class UsageEvents {
     private UsageEvents() {
     }
 
-    /** One record as read from the topic. */
-    public record IncomingRecord(String topic, int partition, long offset, byte[] value) {
-    }
-
     /** An event quota-service acts on, with its payload read into the type's record. */
     public record UsageEvent(EventRecord event, Object payload) {
         public String id() {
@@ -59,7 +55,7 @@ public final class UsageEvents {
         }
     }
 
-    /** Api call count: {@code data.count}, or {@code data.metadata.count} for activity-log entries; 1 if absent. */
+    /** The calls an api_call stands for ({@link ApiCallCount}). */
     public record ApiCalls(long count) {
     }
 
@@ -73,16 +69,16 @@ public final class UsageEvents {
         }
     }
 
-    public static Decoded decode(List<IncomingRecord> records) {
+    public static Decoded decode(List<StreamRecord> records) {
         List<UsageEvent> events = new ArrayList<>(records.size());
         List<Rejected> rejected = new ArrayList<>();
         int ignored = 0;
-        for (IncomingRecord record : records) {
+        for (StreamRecord record : records) {
             EventRecord event;
             try {
                 event = EventEnvelopeCodec.read(record.value()); // data stays bytes until its type is known
             } catch (InvalidEventException e) {
-                rejected.add(reject(record, null, e.getMessage()));
+                rejected.add(new Rejected(record, null, "unreadable", e.getMessage()));
                 continue;
             }
             if (!TYPES.contains(event.type())) {
@@ -92,7 +88,7 @@ public final class UsageEvents {
             try {
                 events.add(new UsageEvent(event, payload(event)));
             } catch (IllegalArgumentException e) {
-                rejected.add(reject(record, event.id(), e.getMessage()));
+                rejected.add(new Rejected(record, event.id(), "contract", e.getMessage()));
             }
         }
         return new Decoded(events, rejected, ignored);
@@ -100,7 +96,7 @@ public final class UsageEvents {
 
     private static Object payload(EventRecord event) {
         if (event.type().equals(EventType.API_CALL)) {
-            return apiCalls(event.data());
+            return new ApiCalls(ApiCallCount.of(event.data()));
         }
         if (!event.dataIsObject()) {
             throw new IllegalArgumentException(event.type() + " needs a data object");
@@ -124,31 +120,6 @@ public final class UsageEvents {
             throw new IllegalArgumentException(event.type() + " data lacks '" + missing + "'");
         }
         return payload;
-    }
-
-    private static ApiCalls apiCalls(JsonNode data) {
-        JsonNode count = data == null ? null : data.get("count");
-        if (count == null && data != null && data.path("metadata").isObject()) {
-            count = data.path("metadata").get("count");
-        }
-        if (count == null || count.isNull()) {
-            return new ApiCalls(1);
-        }
-        if (!count.isIntegralNumber() || count.asLong() < 0) {
-            throw new IllegalArgumentException("api_call count must be a whole number >= 0");
-        }
-        return new ApiCalls(count.asLong());
-    }
-
-    private static Rejected reject(IncomingRecord record, String eventId, String reason) {
-        String payload = record.value() == null ? null : new String(record.value(), StandardCharsets.UTF_8);
-        if (payload != null && payload.length() > 65_536) {
-            payload = payload.substring(0, 65_536);
-        }
-        // PostgreSQL text cannot hold NUL; a poison record must not become a poison transaction.
-        return new Rejected(record.topic(), record.partition(), record.offset(), eventId,
-                String.valueOf(reason).replace((char) 0, ' '),
-                payload == null ? null : payload.replace((char) 0, ' '));
     }
 
     private static ObjectReader reader(Class<?> type) {

@@ -1,11 +1,13 @@
 package dev.strata.support.messaging;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,14 +16,21 @@ import java.util.UUID;
 /**
  * A stream consumer's bookkeeping, written in the transaction that applies a batch: the ids of the events it
  * applied (Debezium's {@code MessageLog} idea, set-based: one statement per batch, and only the ids that were not
- * there yet are applied) and the records it could not read, kept with their Kafka position. The tables are the
- * consumer's own ({@code event_id} primary key, optionally {@code group_id}; {@code rejected_events}).
+ * there yet are applied) and the records it set aside, kept with their Kafka position. The tables are the
+ * consumer's own ({@code event_id} primary key, optionally {@code group_id}; {@code rejected_events} from
+ * {@code db/stream}).
  */
 @ApplicationScoped
 public class ConsumerLog {
 
-    /** A record that could not be read, kept with its position; recording it twice changes nothing. */
-    public record Rejected(String topic, int partition, long offset, String eventId, String reason, String payload) {
+    /** Characters of a set-aside record kept as readable text beside its bytes. */
+    static final int EXCERPT_CHARS = 8192;
+
+    /**
+     * A record set aside: its place, its event id when it has one, the kind of fault ({@link StreamFailures}) and
+     * why. Recording it twice changes nothing.
+     */
+    public record Rejected(StreamRecord record, String eventId, String kind, String reason) {
     }
 
     /**
@@ -49,6 +58,10 @@ public class ConsumerLog {
                 });
     }
 
+    /**
+     * Keeps the records with their full bytes (for a re-apply) and a readable excerpt; PostgreSQL text holds no
+     * NUL, so the excerpt and the reason show it as U+FFFD rather than make the quarantine itself fail.
+     */
     public Uni<Void> recordRejected(SqlClient tx, List<Rejected> rejected) {
         int n = rejected.size();
         if (n == 0) {
@@ -58,22 +71,42 @@ public class ConsumerLog {
         Integer[] partitions = new Integer[n];
         Long[] offsets = new Long[n];
         String[] ids = new String[n];
+        String[] kinds = new String[n];
         String[] reasons = new String[n];
-        String[] payloads = new String[n];
+        String[] excerpts = new String[n];
+        String[] keys = new String[n];
+        Buffer[] values = new Buffer[n];
         for (int i = 0; i < n; i++) {
             Rejected r = rejected.get(i);
-            topics[i] = r.topic();
-            partitions[i] = r.partition();
-            offsets[i] = r.offset();
-            ids[i] = r.eventId();
-            reasons[i] = r.reason();
-            payloads[i] = r.payload();
+            StreamRecord record = r.record();
+            topics[i] = record.topic();
+            partitions[i] = record.partition();
+            offsets[i] = record.offset();
+            ids[i] = text(r.eventId());
+            kinds[i] = r.kind();
+            reasons[i] = text(String.valueOf(r.reason()));
+            excerpts[i] = record.value() == null ? null : text(excerpt(record.value()));
+            keys[i] = text(record.key());
+            values[i] = record.value() == null ? null : Buffer.buffer(record.value());
         }
         return tx.preparedQuery("""
-                        INSERT INTO rejected_events (topic, kafka_partition, kafka_offset, event_id, reason, payload)
-                        SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[])
-                        ON CONFLICT DO NOTHING""")
-                .execute(Tuple.of(topics, partitions, offsets, ids, reasons, payloads))
+                        INSERT INTO rejected_events (topic, kafka_partition, kafka_offset, event_id, kind, reason, payload,
+                                                     record_key, record)
+                        SELECT * FROM unnest($1::text[], $2::int[], $3::bigint[], $4::text[], $5::text[], $6::text[],
+                                             $7::text[], $8::text[], $9::bytea[])
+                        ON CONFLICT (topic, kafka_partition, kafka_offset) DO UPDATE
+                        SET kind = excluded.kind, reason = excluded.reason, rejected_at = now(), reapplied_at = NULL""")
+                .execute(Tuple.wrap(new Object[] {topics, partitions, offsets, ids, kinds, reasons, excerpts, keys,
+                        values}))
                 .replaceWithVoid();
+    }
+
+    private static String excerpt(byte[] value) {
+        String text = new String(value, 0, Math.min(value.length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
+        return text.length() > EXCERPT_CHARS ? text.substring(0, EXCERPT_CHARS) : text;
+    }
+
+    private static String text(String value) {
+        return value == null ? null : value.replace((char) 0, '\uFFFD');
     }
 }
