@@ -9,6 +9,7 @@ import dev.strata.metrics.store.RebuildStore.RunRow;
 import dev.strata.model.events.Topics;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.support.messaging.ConsumerLog;
 import dev.strata.support.messaging.StreamRecord;
 import dev.strata.support.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,6 +38,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -89,6 +91,7 @@ public class ProjectionRebuilder {
     private final Map<String, Object> kafkaConfig;
     private final MetricsConfig config;
     private final Clock clock;
+    private final ConsumerLog consumerLog;
     private final AtomicReference<Run> current = new AtomicReference<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "projection-rebuild");
@@ -98,7 +101,8 @@ public class ProjectionRebuilder {
 
     public ProjectionRebuilder(Pool pool, ProjectionApplier applier, RebuildStore store,
                                @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                               MetricsConfig config, Clock clock) {
+                               MetricsConfig config, Clock clock, ConsumerLog consumerLog) {
+        this.consumerLog = consumerLog;
         this.pool = pool;
         this.applier = applier;
         this.store = store;
@@ -215,6 +219,8 @@ public class ProjectionRebuilder {
     }
 
     private void replay(KafkaConsumer<String, byte[]> consumer, Run run) {
+        // What the live consumer quarantined stays out, as it is out of the live projections.
+        Set<String> setAside = consumerLog.setAside(pool).await().atMost(Duration.ofSeconds(30));
         while (!run.reached(consumer)) {
             if (Thread.currentThread().isInterrupted()) {
                 throw new IllegalStateException("the rebuild was interrupted (the service is stopping)");
@@ -225,7 +231,10 @@ public class ProjectionRebuilder {
             }
             List<StreamRecord> batch = new ArrayList<>(polled.count());
             for (ConsumerRecord<String, byte[]> record : polled) {
-                batch.add(StreamRecord.of(record));
+                StreamRecord read = StreamRecord.of(record);
+                if (!setAside.contains(read.position())) {
+                    batch.add(read);
+                }
             }
             Outcome outcome = applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5));
             run.count(outcome);

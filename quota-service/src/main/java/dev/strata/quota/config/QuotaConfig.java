@@ -99,8 +99,8 @@ public interface QuotaConfig {
     interface Reconcile {
 
         /**
-         * How long a fix waits for the consumer group to commit past the group's events that were on the topic
-         * when ingest was asked (offsets are committed every few seconds), before it gives up with 409.
+         * How long a fix waits for the consumers to apply the group's events that were on the topic when ingest
+         * was asked (positions are committed with every batch), before it gives up with 409.
          */
         @WithDefault("PT30S")
         Duration catchUpTimeout();

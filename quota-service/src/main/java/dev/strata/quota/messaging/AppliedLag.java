@@ -91,7 +91,7 @@ public class AppliedLag {
 
     /**
      * Records that this replica committed the effect of a partition's records up to {@code offset} (inclusive).
-     * Offsets are committed to Kafka only every few seconds (throttled), so this is the fresher of the two.
+     * This replica's own; {@code stream_positions} is the consumers' (every replica's) committed figure.
      */
     public void appliedThrough(int partition, long offset) {
         appliedThrough.merge(partition, offset + 1, Math::max);

@@ -7,6 +7,7 @@ import dev.strata.quota.service.UsageApplier.Applied;
 import dev.strata.quota.service.UsageEvents.Decoded;
 import dev.strata.quota.store.CounterStore;
 import dev.strata.support.problem.ProblemException;
+import dev.strata.support.messaging.ConsumerLog;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,6 +18,7 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
@@ -45,12 +47,15 @@ public class RebuildService {
     private final UsageApplier applier;
     private final CounterStore counters;
     private final TopicReplayer replayer;
+    private final ConsumerLog consumerLog;
 
-    public RebuildService(Pool pool, UsageApplier applier, CounterStore counters, TopicReplayer replayer) {
+    public RebuildService(Pool pool, UsageApplier applier, CounterStore counters, TopicReplayer replayer,
+                          ConsumerLog consumerLog) {
         this.pool = pool;
         this.applier = applier;
         this.counters = counters;
         this.replayer = replayer;
+        this.consumerLog = consumerLog;
     }
 
     public record RebuildReport(long recordsRead, long eventsApplied, long duplicates, long rejected,
@@ -90,11 +95,14 @@ public class RebuildService {
                 .execute(Tuple.of(UsageApplier.LOCK_CLASS, UsageApplier.APPLY_GATE))
                 .await().atMost(DB_WAIT);
         counters.clearStaging(connection).await().atMost(DB_WAIT);
+        // What the live consumer quarantined stays out, as it is out of the live counters.
+        Set<String> setAside = consumerLog.setAside(connection).await().atMost(DB_WAIT);
         AtomicLong applied = new AtomicLong();
         AtomicLong duplicates = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
         Replayed replayed = replayer.replay(records -> {
-            Decoded decoded = UsageEvents.decode(records);
+            Decoded decoded = UsageEvents.decode(setAside.isEmpty() ? records : records.stream()
+                    .filter(record -> !setAside.contains(record.position())).toList());
             Applied result = inTransaction(connection, tx -> applier.applyStaging(tx, decoded))
                     .await().atMost(DB_WAIT);
             applied.addAndGet(result.fresh());

@@ -40,13 +40,13 @@ import java.util.function.Function;
  *
  * <p>The two sides are not read at one instant: events still on their way (in ingest's outbox, or on the topic
  * ahead of the consumer) show up as drift for a moment. A report says what it sees. A fix therefore only
- * corrects a drift that holds still: it measures once, waits until the consumer group has committed past every
+ * corrects a drift that holds still: it measures once, waits until the consumers have applied every
  * event of the group that was on the topic by then, and measures again while holding the apply gate (no batch is
  * applied meanwhile). Only if both drifts are equal is it written, as one delta per counter (plus a history
  * entry for today), in the gate's transaction; a drift that moved means events were on their way, and the fix
  * answers 409 rather than count them twice (writes both sides have seen leave the drift as it is). What could
  * still be counted twice is an event that stays unconsumed across both measurements: one held in ingest's outbox
- * for longer than the catch-up (at least one offset commit interval, against the relay's 100 ms poll).
+ * for longer than the catch-up (the relay polls every 100 ms).
  */
 @ApplicationScoped
 public class ReconcileService {

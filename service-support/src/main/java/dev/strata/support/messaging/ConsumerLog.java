@@ -101,6 +101,23 @@ public class ConsumerLog {
                 .replaceWithVoid();
     }
 
+    /**
+     * The records set aside and not re-applied, by {@link StreamRecord#position()}: a replay of the topic (a
+     * rebuild) leaves them out as the live consumer did, and meets them again once they are re-applied.
+     */
+    public Uni<Set<String>> setAside(SqlClient client) {
+        return client.query("""
+                        SELECT topic || '-' || kafka_partition || '@' || kafka_offset FROM rejected_events
+                        WHERE reapplied_at IS NULL""").execute()
+                .map(rows -> {
+                    Set<String> positions = new HashSet<>(rows.size() * 2);
+                    for (Row row : rows) {
+                        positions.add(row.getString(0));
+                    }
+                    return positions;
+                });
+    }
+
     private static String excerpt(byte[] value) {
         String text = new String(value, 0, Math.min(value.length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
         return text.length() > EXCERPT_CHARS ? text.substring(0, EXCERPT_CHARS) : text;

@@ -31,8 +31,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * Publishes quarantined records to {@link Topics#EVENTS_DLQ}, with SmallRye Kafka's dead-letter headers
  * ({@code dead-letter-reason}, {@code -topic}, {@code -partition}, {@code -offset}, {@code -exception-class-name})
- * plus {@code dead-letter-kind} and {@code dead-letter-consumer}. At least once: a record is sent before its
- * quarantine commits, so a crash in between sends it again (the headers say which record it is). A record larger
+ * plus {@code dead-letter-kind} and {@code dead-letter-consumer}. A record is sent once its quarantine has
+ * committed ({@code rejected_events} is the ledger): a broker away delays the consumer until it is back, a crash
+ * in between leaves the record in the table only, and a retry may send it twice (the headers say which record
+ * it is). A record larger
  * than the dead-letter topic takes goes without its value ({@code dead-letter-value-omitted}: its size); the
  * consumer's {@code rejected_events} keeps every byte. A refusal that no retry changes is logged and does not hold
  * the consumer up; a broker that is away is a transient failure of the quarantine, retried.

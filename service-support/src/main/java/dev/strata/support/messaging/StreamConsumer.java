@@ -118,14 +118,12 @@ public class StreamConsumer {
     private Uni<Void> attempt(StreamHandler<Object, Object> handler, List<StreamRecord> records, long received) {
         return Uni.createFrom().item(() -> decode(handler, records))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .call(decoding -> sendDeadLetters(decoding.rejected()))
                 .chain(decoding -> pool.withTransaction(tx -> handler.apply(tx, decoding.value())
                                 .call(() -> log.recordRejected(tx, decoding.rejected()))
                                 .call(() -> positions.advance(tx, records)))
-                        .invoke(result -> {
-                            handler.committed(result, records, received);
-                            quarantined(decoding.rejected());
-                        }))
+                        .invoke(result -> handler.committed(result, records, received))
+                        .call(() -> sendDeadLetters(decoding.rejected()))
+                        .invoke(() -> quarantined(decoding.rejected())))
                 .replaceWithVoid();
     }
 
@@ -163,10 +161,10 @@ public class StreamConsumer {
     private Uni<Void> quarantine(StreamRecord record, Throwable failure) {
         Verdict verdict = StreamFailures.of(failure);
         Rejected rejected = new Rejected(record, eventId(record), verdict.kind(), reason(failure));
-        Uni<Void> kept = deadLetters.send(new Letter(record, rejected.kind(), rejected.reason(),
-                        rootCause(failure).getClass().getName(), consumerGroup))
-                .chain(() -> pool.withTransaction(tx -> log.recordRejected(tx, List.of(rejected))
-                        .call(() -> positions.advance(tx, List.of(record)))));
+        Uni<Void> kept = pool.withTransaction(tx -> log.recordRejected(tx, List.of(rejected))
+                        .call(() -> positions.advance(tx, List.of(record))))
+                .chain(() -> deadLetters.send(new Letter(record, rejected.kind(), rejected.reason(),
+                        rootCause(failure).getClass().getName(), consumerGroup)));
         // The quarantine is the way past a record: it is tried again whatever fails (the dead-letter topic only
         // fails while the broker is away; rejected_events only while the database is).
         return kept.onFailure(e -> !stopping).invoke(e -> LOG.errorf(
