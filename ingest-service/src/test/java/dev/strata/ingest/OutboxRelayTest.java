@@ -2,6 +2,7 @@ package dev.strata.ingest;
 
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
+import dev.strata.support.messaging.EventStreamConfig;
 import dev.strata.support.outbox.OutboxConfig;
 import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.support.outbox.OutboxStore;
@@ -45,6 +46,9 @@ class OutboxRelayTest {
 
     @Inject
     OutboxConfig config;
+
+    @Inject
+    EventStreamConfig events;
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -95,7 +99,7 @@ class OutboxRelayTest {
         UUID group = newGroup("enterprise");
         // Three more relays, as three more ingest replicas would run, all on the same outbox.
         List<OutboxRelay> replicas = IntStream.range(0, 3)
-                .mapToObj(i -> new OutboxRelay(pool, store, config, kafkaConfig, registry)).toList();
+                .mapToObj(i -> new OutboxRelay(pool, store, config, events, kafkaConfig, registry)).toList();
         replicas.forEach(OutboxRelay::start);
         try {
             List<String> expected = new ArrayList<>();

@@ -1,8 +1,10 @@
 package dev.strata.support.outbox;
 
 
-import dev.strata.support.outbox.OutboxStore.Pending;
 import dev.strata.model.events.Topics;
+import dev.strata.support.messaging.EventRecordLimits;
+import dev.strata.support.messaging.EventStreamConfig;
+import dev.strata.support.outbox.OutboxStore.Pending;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -46,6 +48,7 @@ public class OutboxRelay {
     private final OutboxStore outbox;
     private final OutboxConfig config;
     private final Map<String, Object> kafkaConfig;
+    private final EventRecordLimits limits;
     private final Counter published;
     private final Semaphore wakeUp = new Semaphore(0);
     private final AtomicBoolean vacuuming = new AtomicBoolean();
@@ -56,12 +59,13 @@ public class OutboxRelay {
     private volatile Thread worker;
     private KafkaProducer<String, byte[]> producer;
 
-    public OutboxRelay(Pool pool, OutboxStore outbox, OutboxConfig config,
+    public OutboxRelay(Pool pool, OutboxStore outbox, OutboxConfig config, EventStreamConfig events,
                        @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry) {
         this.pool = pool;
         this.outbox = outbox;
         this.config = config;
         this.kafkaConfig = kafkaConfig;
+        this.limits = new EventRecordLimits(events.maxEventBytes());
         this.published = Counter.builder("strata.outbox.published")
                 .description("Events the outbox relay published to Kafka").register(registry);
     }
@@ -127,7 +131,8 @@ public class OutboxRelay {
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
         props.put(ProducerConfig.LINGER_MS_CONFIG, 2);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, limits.batchBytes());
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, limits.maxRequestBytes());
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
