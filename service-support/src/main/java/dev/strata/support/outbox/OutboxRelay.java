@@ -4,7 +4,9 @@ package dev.strata.support.outbox;
 import dev.strata.model.events.Topics;
 import dev.strata.support.messaging.EventRecordLimits;
 import dev.strata.support.messaging.EventStreamConfig;
+import dev.strata.support.outbox.OutboxStore.Dead;
 import dev.strata.support.outbox.OutboxStore.Pending;
+import dev.strata.support.outbox.Settlement.Delivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -13,6 +15,7 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -24,6 +27,7 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,9 +38,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Publishes committed outbox rows to the event topic, keyed by group, and removes them in the same transaction
- * that locked their shard. A crash between the send and the mark republishes a row (consumers
- * deduplicate by event id); a Kafka outage rolls the transaction back and the relay retries, so nothing is lost
- * and a group's events keep their order.
+ * that locked their shard. A crash between the send and the mark republishes a row (consumers deduplicate by event
+ * id). Kafka answers each row on its own, and the batch is settled row by row ({@link Settlement}): a row Kafka
+ * refused for good (too large, invalid) moves to {@code outbox_dead} with its reason, is counted in
+ * {@code strata.outbox.dead} and logged, and the rest of its batch and the other shards go on; a row that failed
+ * otherwise (Kafka down) stays with the rest of its group's rows, the relay backs off and sends them again, in
+ * order, for as long as the failure lasts, so nothing is lost and a group's events keep their order.
  */
 @ApplicationScoped
 public class OutboxRelay {
@@ -49,6 +56,7 @@ public class OutboxRelay {
     private final OutboxConfig config;
     private final Map<String, Object> kafkaConfig;
     private final EventRecordLimits limits;
+    private final MeterRegistry registry;
     private final Counter published;
     private final Semaphore wakeUp = new Semaphore(0);
     private final AtomicBoolean vacuuming = new AtomicBoolean();
@@ -66,6 +74,7 @@ public class OutboxRelay {
         this.config = config;
         this.kafkaConfig = kafkaConfig;
         this.limits = new EventRecordLimits(events.maxEventBytes());
+        this.registry = registry;
         this.published = Counter.builder("strata.outbox.published")
                 .description("Events the outbox relay published to Kafka").register(registry);
     }
@@ -156,7 +165,8 @@ public class OutboxRelay {
                 if (!running) {
                     return;
                 }
-                LOG.warnf("Outbox relay failed, retrying in %s: %s", config.retryBackoff(), rootMessage(e));
+                LOG.warnf("Outbox relay failed, retrying in %s: %s", config.retryBackoff(),
+                        e instanceof Unsent ? e.getMessage() : rootMessage(e));
                 try {
                     Thread.sleep(config.retryBackoff().toMillis());
                 } catch (InterruptedException interrupted) {
@@ -168,9 +178,11 @@ public class OutboxRelay {
     }
 
     /**
-     * Publishes every shard this relay can lock until none has pending rows; returns the events sent. Shards take
-     * turns, one batch each per pass, and the pending shards are looked up again before every pass: a group with a
-     * backlog of a million events (an import) does not hold back the events of the other shards' groups.
+     * Publishes every shard this relay can lock until none has pending rows; returns the rows removed (published or
+     * set aside). Shards take turns, one batch each per pass, and the pending shards are looked up again before
+     * every pass: a group with a backlog of a million events (an import) does not hold back the events of the other
+     * shards' groups. A batch whose rows did not all leave (Kafka down) ends the pass, once what did leave is
+     * committed: the relay backs off and tries again.
      */
     public int drain() {
         int total = 0;
@@ -179,16 +191,37 @@ public class OutboxRelay {
             more = false;
             int pass = 0;
             for (int shard : outbox.pendingShards(pool).await().atMost(Duration.ofSeconds(30))) {
-                int sent = pool.withTransaction(tx -> outbox.tryLockShard(tx, shard)
-                                .chain(locked -> locked ? publishBatch(tx, shard) : Uni.createFrom().item(0)))
+                Settlement settled = pool.withTransaction(tx -> outbox.tryLockShard(tx, shard)
+                                .chain(locked -> locked ? publishBatch(tx, shard)
+                                        : Uni.createFrom().item(Settlement.NONE)))
                         .await().atMost(Duration.ofSeconds(60));
-                pass += sent;
-                more |= sent == config.batchSize();
+                report(shard, settled);
+                pass += settled.removed();
+                more |= settled.rows() == config.batchSize();
+                if (settled.retry() != null) {
+                    vacuumNowAndThen(pass, false);
+                    throw new Unsent(shard, settled);
+                }
             }
             total += pass;
             vacuumNowAndThen(pass, !more);
         }
         return total;
+    }
+
+    /** Counts what a committed settlement published and set aside, and logs each row set aside. */
+    private void report(int shard, Settlement settled) {
+        published.increment(settled.published().size());
+        for (Dead dead : settled.dead()) {
+            Counter.builder("strata.outbox.dead")
+                    .description("Outbox rows Kafka refused for good, set aside in outbox_dead")
+                    .tag("reason", dead.kind())
+                    .register(registry)
+                    .increment();
+            LOG.errorf("Event %s of group %s refused by Kafka for good, set aside in outbox_dead (shard %d,"
+                            + " position %d); its group's later events go on without it: %s", dead.row().eventId(),
+                    dead.row().groupId(), shard, dead.row().position(), dead.reason());
+        }
     }
 
     /**
@@ -218,39 +251,51 @@ public class OutboxRelay {
                 });
     }
 
-    private Uni<Integer> publishBatch(io.vertx.mutiny.sqlclient.SqlConnection tx, int shard) {
+    private Uni<Settlement> publishBatch(SqlConnection tx, int shard) {
         return outbox.nextBatch(tx, shard, config.batchSize()).chain(batch -> {
             if (batch.isEmpty()) {
-                return Uni.createFrom().item(0);
+                return Uni.createFrom().item(Settlement.NONE);
             }
             // KafkaProducer.send may block (metadata, full buffer): never on the database client's event loop.
             return Uni.createFrom().item(batch)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
                     .chain(this::send)
-                    .chain(() -> outbox.markPublished(tx, shard, batch))
-                    .invoke(() -> published.increment(batch.size()))
-                    .replaceWith(batch.size());
+                    .map(Settlement::of)
+                    // both statements pipelined on the transaction's connection
+                    .call(settled -> Uni.combine().all().unis(
+                                    outbox.markPublished(tx, shard, settled.published()),
+                                    outbox.markDead(tx, shard, settled.dead()))
+                            .discardItems());
         });
     }
 
-    private Uni<Void> send(List<Pending> batch) {
-        CompletableFuture<?>[] acks = new CompletableFuture<?>[batch.size()];
-        for (int i = 0; i < batch.size(); i++) {
-            Pending row = batch.get(i);
+    /** Sends the batch and waits for Kafka's answer to each of its rows, whatever the others' answers. */
+    private Uni<List<Delivery>> send(List<Pending> batch) {
+        List<CompletableFuture<Delivery>> answers = new ArrayList<>(batch.size());
+        for (Pending row : batch) {
+            byte[] value = row.payload().getBytes(StandardCharsets.UTF_8);
             ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EVENTS, row.groupId().toString(),
-                    row.payload().getBytes(StandardCharsets.UTF_8));
+                    value);
             record.headers().add("content-type", CLOUDEVENTS_JSON);
-            CompletableFuture<Void> ack = new CompletableFuture<>();
-            producer.send(record, (metadata, error) -> {
-                if (error == null) {
-                    ack.complete(null);
-                } else {
-                    ack.completeExceptionally(error);
-                }
-            });
-            acks[i] = ack;
+            CompletableFuture<Delivery> answer = new CompletableFuture<>();
+            try {
+                producer.send(record, (metadata, error) -> answer.complete(new Delivery(row, value.length, error)));
+            } catch (RuntimeException e) { // refused before it was queued: serialization, a closed producer
+                answer.complete(new Delivery(row, value.length, e));
+            }
+            answers.add(answer);
         }
-        return Uni.createFrom().completionStage(CompletableFuture.allOf(acks));
+        return Uni.createFrom().completionStage(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                .thenApply(all -> answers.stream().map(CompletableFuture::join).toList()));
+    }
+
+    /** Rows of a batch stay in the outbox after a failure that may pass: the relay backs off before it retries. */
+    private static final class Unsent extends RuntimeException {
+        Unsent(int shard, Settlement settled) {
+            super(settled.kept() + " event(s) of shard " + shard + " not sent (" + settled.published().size()
+                    + " of its batch published, " + settled.dead().size() + " set aside): "
+                    + rootMessage(settled.retry()), settled.retry(), false, false);
+        }
     }
 
     private static String rootMessage(Throwable e) {
