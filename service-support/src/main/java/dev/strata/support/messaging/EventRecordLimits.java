@@ -35,10 +35,18 @@ public record EventRecordLimits(int maxEventBytes) {
     private static final int DEFAULT_FETCH_MAX_BYTES = 50 * 1024 * 1024;
     private static final int PREFERRED_BATCH_BYTES = 256 * 1024;
 
+    /**
+     * The least an event may be allowed. The events Strata writes of its own accord are small (a group's hold a name
+     * of at most 256 characters, about 2 KiB escaped at worst; api_call counts, threshold crossings and archived
+     * objects' summaries hold counts and ids), so what can pass the limit is what clients send, which ingest
+     * checks item by item.
+     */
+    static final int MIN_EVENT_BYTES = 16 * 1024;
+
     public EventRecordLimits {
-        if (maxEventBytes < 1024 || maxEventBytes > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("strata.events.max-event-bytes must be from 1024 to "
-                    + Integer.MAX_VALUE / 2 + ", not " + maxEventBytes);
+        if (maxEventBytes < MIN_EVENT_BYTES || maxEventBytes > Integer.MAX_VALUE / 2) {
+            throw new IllegalArgumentException("strata.events.max-event-bytes must be from " + MIN_EVENT_BYTES
+                    + " to " + Integer.MAX_VALUE / 2 + ", not " + maxEventBytes);
         }
     }
 

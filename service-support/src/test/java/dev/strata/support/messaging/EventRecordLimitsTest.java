@@ -43,12 +43,12 @@ class EventRecordLimitsTest {
 
     @Test
     void shouldNeverBatchMoreThanOneRequestHolds() {
-        assertThat(new EventRecordLimits(10_000).batchBytes()).isEqualTo(10_000 + 16_384);
+        assertThat(new EventRecordLimits(20_000).batchBytes()).isEqualTo(20_000 + 16_384);
     }
 
     @Test
     void shouldLetTheProducerTakeAnEventOfTheLargestSizeWithItsKeyAndHeader() {
-        for (int maxEventBytes : new int[] {10_000, 1_000_000, 8_000_000}) {
+        for (int maxEventBytes : new int[] {16_384, 1_000_000, 8_000_000}) {
             EventRecordLimits limits = new EventRecordLimits(maxEventBytes);
             byte[] key = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
             Header[] headers = {new RecordHeader("content-type",
@@ -65,7 +65,7 @@ class EventRecordLimitsTest {
 
     @Test
     void shouldRefuseAnEventSizeNoRecordCouldHold() {
-        assertThatThrownBy(() -> new EventRecordLimits(0)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("strata.events.max-event-bytes");
+        assertThatThrownBy(() -> new EventRecordLimits(16_383)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("strata.events.max-event-bytes must be from 16384 to 1073741823, not 16383");
     }
 }
