@@ -85,7 +85,9 @@ class OutboxRelayTest {
                         .extract().path("created");
                 expected.addAll(created);
             }
-            assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.outbox WHERE group_id = ?", group))
+            // api_call events of the metering window may join them at any moment: not counted
+            assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.outbox WHERE group_id = ?"
+                    + " AND payload::jsonb ->> 'type' <> ?", group, EventType.API_CALL))
                     .as("events wait in the outbox while Kafka is down").isEqualTo(3 * 201);
         } finally {
             TestServers.startKafka();

@@ -31,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -269,19 +270,32 @@ public class OutboxRelay {
         });
     }
 
-    /** Sends the batch and waits for Kafka's answer to each of its rows, whatever the others' answers. */
+    /**
+     * Sends the batch and waits for Kafka's answer to each of its rows, whatever the others' answers. A row whose
+     * group already has a row of this batch that failed in a way that may pass (found at once: the broker's metadata
+     * did not come within {@code max.block.ms}, as when it is coming back) is not sent but answered with that
+     * failure, so that a later event of the group cannot reach the topic before the earlier one.
+     */
     private Uni<List<Delivery>> send(List<Pending> batch) {
         List<CompletableFuture<Delivery>> answers = new ArrayList<>(batch.size());
+        Map<UUID, CompletableFuture<Delivery>> lastOfGroup = new HashMap<>();
         for (Pending row : batch) {
             byte[] value = row.payload().getBytes(StandardCharsets.UTF_8);
-            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EVENTS, row.groupId().toString(),
-                    value);
-            record.headers().add("content-type", CLOUDEVENTS_JSON);
             CompletableFuture<Delivery> answer = new CompletableFuture<>();
-            try {
-                producer.send(record, (metadata, error) -> answer.complete(new Delivery(row, value.length, error)));
-            } catch (RuntimeException e) { // refused before it was queued: serialization, a closed producer
-                answer.complete(new Delivery(row, value.length, e));
+            CompletableFuture<Delivery> previous = lastOfGroup.put(row.groupId(), answer);
+            Throwable earlier = previous != null && previous.isDone() ? previous.join().failure() : null;
+            if (Settlement.holdsGroup(earlier)) {
+                answer.complete(new Delivery(row, value.length, earlier));
+            } else {
+                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EVENTS,
+                        row.groupId().toString(), value);
+                record.headers().add("content-type", CLOUDEVENTS_JSON);
+                try {
+                    producer.send(record, (metadata, error) ->
+                            answer.complete(new Delivery(row, value.length, error)));
+                } catch (RuntimeException e) { // refused before it was queued: serialization, a closed producer
+                    answer.complete(new Delivery(row, value.length, e));
+                }
             }
             answers.add(answer);
         }

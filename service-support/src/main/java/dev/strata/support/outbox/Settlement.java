@@ -82,6 +82,11 @@ record Settlement(int rows, List<Pending> published, List<Dead> dead, int kept, 
                 || failure instanceof SerializationException;
     }
 
+    /** Whether a failure keeps its row, and so the later rows of its group, for another attempt. */
+    static boolean holdsGroup(Throwable failure) {
+        return failure != null && !refusedForGood(unwrap(failure));
+    }
+
     /** Kafka's own words (they name the size and the limit that refused it) and the event's size as sent. */
     static String reason(int bytes, Throwable failure) {
         return failure.getClass().getSimpleName() + ": " + failure.getMessage() + " (event of " + bytes + " bytes)";

@@ -112,6 +112,15 @@ class SettlementTest {
         assertThat(Settlement.refusedForGood(new IllegalStateException("closed producer"))).isFalse();
     }
 
+    @Test
+    void shouldHoldAGroupOnlyForAFailureThatMayPass() {
+        assertThat(Settlement.holdsGroup(null)).isFalse();
+        assertThat(Settlement.holdsGroup(new CompletionException(new RecordTooLargeException("too large"))))
+                .isFalse();
+        assertThat(Settlement.holdsGroup(new TimeoutException("Topic strata.events not present in metadata after"
+                + " 10000 ms."))).isTrue();
+    }
+
     private void taken(UUID group) {
         deliveries.add(new Delivery(row(group), 100, null));
     }
