@@ -306,9 +306,9 @@ public class OutboxRelay {
     /** Rows of a batch stay in the outbox after a failure that may pass: the relay backs off before it retries. */
     private static final class Unsent extends RuntimeException {
         Unsent(int shard, Settlement settled) {
-            super(settled.kept() + " event(s) of shard " + shard + " not sent (" + settled.published().size()
-                    + " of its batch published, " + settled.dead().size() + " set aside): "
-                    + rootMessage(settled.retry()), settled.retry(), false, false);
+            super(settled.kept() + " event(s) of shard " + shard + " kept for another attempt ("
+                    + settled.published().size() + " of the batch published, " + settled.dead().size()
+                    + " set aside): " + rootMessage(settled.retry()), settled.retry(), false, false);
         }
     }
 
