@@ -26,6 +26,7 @@ import static dev.strata.ingest.IngestClient.postThings;
 import static dev.strata.ingest.IngestClient.rows;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
@@ -181,5 +182,97 @@ class KnowledgeAndInventoryTest {
                 .statusCode(403);
         given().auth().oauth2(TestTokens.admin()).get("/groups/{g}/inventory", UUID.randomUUID()).then()
                 .statusCode(404).contentType("application/problem+json");
+    }
+
+    /** strata.events.max-event-bytes, by default. */
+    private static final int MAX_EVENT_BYTES = 1_000_000;
+
+    /**
+     * The knowledge_created event of a chunk of {@code n} times U+0001, written out by hand: JSON escapes each as
+     * the six characters {@code \u0001}; ids are UUIDs (36 characters) and times are kept to the microsecond (27
+     * at most), so these placeholders make the longest such event.
+     */
+    private static int knowledgeEventBytes(int n) {
+        String id = "00000000-0000-0000-0000-000000000000";
+        String time = "2026-12-01T10:00:00.123456Z";
+        String json = "{\"specversion\":\"1.0\",\"id\":\"" + id + "\",\"source\":\"/strata/ingest-service\","
+                + "\"type\":\"knowledge_created\",\"time\":\"" + time + "\",\"subject\":\"" + id + "\","
+                + "\"datacontenttype\":\"application/json\",\"groupid\":\"" + id + "\",\"schemaversion\":1,"
+                + "\"data\":{\"id\":\"" + id + "\",\"sourceThingId\":\"" + id + "\",\"kind\":\"chunk\",\"text\":\""
+                + "\\u0001".repeat(n) + "\",\"textBytes\":" + n + ",\"embeddingDimensions\":0,\"createdAt\":\""
+                + time + "\",\"batchId\":\"" + id + "\"}}";
+        return utf8(json);
+    }
+
+    /** The most U+0001 a chunk's text may hold for its event to stay within the limit. */
+    private static int mostControlsFitting() {
+        int n = (MAX_EVENT_BYTES - knowledgeEventBytes(0)) / 6;
+        while (knowledgeEventBytes(n + 1) <= MAX_EVENT_BYTES) {
+            n++;
+        }
+        while (knowledgeEventBytes(n) > MAX_EVENT_BYTES) {
+            n--;
+        }
+        return n;
+    }
+
+    private static String controlChunk(String source, int n) {
+        return "{\"sourceThingId\":\"" + source + "\",\"kind\":\"chunk\",\"text\":\"" + "\\u0001".repeat(n) + "\"}";
+    }
+
+    @Test
+    void shouldRefuseAChunkWhoseEventPassesTheEventLimitAndPublishOneJustWithin() {
+        UUID group = newGroup("enterprise");
+        String source = newThings(group, "video").get(0);
+        int fits = mostControlsFitting();
+        int tooMany = fits + 1;
+        // Both texts are far under the text limit (262,144 bytes) and both items under the item limit
+        // (1,000,000 bytes as sent): only the event's size tells them apart.
+        assertThat(utf8(controlChunk(source, tooMany))).isLessThan(1_000_000);
+
+        String accepted = post(group, "knowledge:batch", "{\"items\":[" + controlChunk(source, tooMany) + ","
+                + controlChunk(source, fits) + "]}")
+                .statusCode(200)
+                .body("created[0]", nullValue())
+                .body("created[1]", notNullValue())
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].index", equalTo(0))
+                .body("errors[0].field", equalTo("text"))
+                .body("errors[0].error", equalTo("makes an event of " + knowledgeEventBytes(tooMany)
+                        + " bytes, larger than the limit of 1000000 bytes (strata.events.max-event-bytes; JSON"
+                        + " writes a control character as 6 bytes)"))
+                .extract().path("created[1]");
+
+        assertThat(TestDatabase.rows("SELECT id::text, text_bytes FROM ingest.knowledge WHERE group_id = ?", group))
+                .containsExactly(List.of(accepted, fits));
+        List<EventEnvelope> published = stream.await(group, EventStreamProbe.ofType(EventType.KNOWLEDGE_CREATED),
+                1, Duration.ofSeconds(30));
+        assertThat(published).singleElement().satisfies(event -> {
+            assertThat(event.subject()).isEqualTo(accepted);
+            assertThat(event.data().get("text").asText()).hasSize(fits);
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(rows("outbox", group)).isZero());
+        assertThat(rows("outbox_dead", group)).isZero();
+    }
+
+    @Test
+    void shouldRefuseTheChunkOfTheReportedBugWithoutWritingAnything() {
+        // 262,000 times U+0001: within the text limit (262,144 bytes), 1,572,000 bytes as JSON. Sent as JSON it
+        // is as large as its event, so the item limit (1,000,000 bytes as sent) refuses it before it is parsed.
+        UUID group = newGroup("enterprise");
+        String source = newThings(group, "video").get(0);
+
+        post(group, "knowledge:batch", "{\"items\":[" + controlChunk(source, 262_000) + "]}")
+                .statusCode(422)
+                .body("type", equalTo("https://strata.dev/problems/validation-failed"))
+                .body("errors.size()", equalTo(1))
+                .body("errors[0].index", equalTo(0))
+                .body("errors[0].field", equalTo("$"))
+                .body("errors[0].error", equalTo("larger than the limit of 1000000 bytes"));
+
+        assertThat(rows("knowledge", group)).isZero();
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?", group,
+                EventType.BATCH_IMPORT)).isEqualTo(1); // the thing's batch only
     }
 }

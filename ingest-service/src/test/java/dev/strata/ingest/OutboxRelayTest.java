@@ -2,9 +2,13 @@ package dev.strata.ingest;
 
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
+import dev.strata.support.messaging.EventStreamConfig;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
 import dev.strata.support.outbox.OutboxConfig;
 import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.support.outbox.OutboxStore;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.common.annotation.Identifier;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,7 +21,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -29,10 +35,15 @@ import java.util.stream.IntStream;
 
 import static dev.strata.ingest.IngestClient.newGroup;
 import static dev.strata.ingest.IngestClient.postThings;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
 import static org.awaitility.Awaitility.await;
 
-/** The outbox relay against a real broker that goes away and comes back, and against competing relays. */
+/**
+ * The outbox relay against a real broker that goes away and comes back, against competing relays, and with an
+ * event the broker refuses among others.
+ */
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
 class OutboxRelayTest {
@@ -45,6 +56,15 @@ class OutboxRelayTest {
 
     @Inject
     OutboxConfig config;
+
+    @Inject
+    EventStreamConfig eventStream;
+
+    @Inject
+    EventFactory events;
+
+    @Inject
+    OutboxRelay relay;
 
     @Inject
     @Identifier("default-kafka-broker")
@@ -65,7 +85,9 @@ class OutboxRelayTest {
                         .extract().path("created");
                 expected.addAll(created);
             }
-            assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.outbox WHERE group_id = ?", group))
+            // api_call events of the metering window may join them at any moment: not counted
+            assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.outbox WHERE group_id = ?"
+                    + " AND payload::jsonb ->> 'type' <> ?", group, EventType.API_CALL))
                     .as("events wait in the outbox while Kafka is down").isEqualTo(3 * 201);
         } finally {
             TestServers.startKafka();
@@ -95,7 +117,7 @@ class OutboxRelayTest {
         UUID group = newGroup("enterprise");
         // Three more relays, as three more ingest replicas would run, all on the same outbox.
         List<OutboxRelay> replicas = IntStream.range(0, 3)
-                .mapToObj(i -> new OutboxRelay(pool, store, config, kafkaConfig, registry)).toList();
+                .mapToObj(i -> new OutboxRelay(pool, store, config, eventStream, kafkaConfig, registry)).toList();
         replicas.forEach(OutboxRelay::start);
         try {
             List<String> expected = new ArrayList<>();
@@ -117,6 +139,85 @@ class OutboxRelayTest {
         } finally {
             replicas.forEach(OutboxRelay::stop);
         }
+    }
+
+    @Test
+    void shouldSetAsideAnEventKafkaRefusesAndPublishEveryOtherEventExactlyOnce() {
+        // Two groups of one shard, the too-large event among the first one's, and a group of another shard.
+        UUID first = UUID.randomUUID();
+        UUID neighbour = groupInShard(OutboxStore.shardOf(first));
+        UUID elsewhere = groupInShard((OutboxStore.shardOf(first) + 1) % OutboxStore.SHARDS);
+        // Larger than the producer takes: max-event-bytes (1,000,000) plus 16 KiB for the record around it.
+        OutboxEvent tooLarge = probe(first, "x".repeat(1_100_000));
+        List<OutboxEvent> firsts = List.of(probe(first, "before"), probe(first, "before"), tooLarge,
+                probe(first, "after"), probe(first, "after"));
+        List<OutboxEvent> neighbours = List.of(probe(neighbour, "same shard"), probe(neighbour, "same shard"));
+        List<OutboxEvent> others = List.of(probe(elsewhere, "other shard"));
+        long deadBefore = TestDatabase.scalar("SELECT count(*) FROM ingest.outbox_dead");
+        double countedBefore = deadCounted();
+
+        // One transaction, so that the relay finds them all in one batch per shard.
+        pool.withTransaction(tx -> store.appendEvents(tx, first, firsts)
+                        .chain(() -> store.appendEvents(tx, neighbour, neighbours))
+                        .chain(() -> store.appendEvents(tx, elsewhere, others)))
+                .await().atMost(Duration.ofSeconds(10));
+        relay.wake();
+
+        for (UUID group : List.of(first, neighbour, elsewhere)) {
+            awaitOutboxEmpty(group);
+        }
+        try (EventStreamProbe stream = new EventStreamProbe()) {
+            stream.await(first, event -> true, 4, Duration.ofSeconds(30));
+            stream.await(neighbour, event -> true, 2, Duration.ofSeconds(30));
+            stream.await(elsewhere, event -> true, 1, Duration.ofSeconds(30));
+            // once each, in the order written, after waiting a moment for a repeat that would show up late
+            assertThat(published(stream.all(first, Duration.ofSeconds(2)))).containsExactlyElementsOf(
+                    ids(firsts.get(0), firsts.get(1), firsts.get(3), firsts.get(4)));
+            assertThat(published(stream.all(neighbour, Duration.ZERO))).containsExactlyElementsOf(ids(neighbours));
+            assertThat(published(stream.all(elsewhere, Duration.ZERO))).containsExactlyElementsOf(ids(others));
+        }
+        List<List<Object>> dead = TestDatabase.rows("SELECT event_id, group_id, reason FROM ingest.outbox_dead"
+                + " WHERE group_id IN (?, ?, ?)", first, neighbour, elsewhere);
+        assertThat(dead).singleElement().satisfies(row -> {
+            assertThat(row.get(0)).isEqualTo(tooLarge.id());
+            assertThat(row.get(1)).isEqualTo(first);
+            assertThat((String) row.get(2)).startsWith("RecordTooLargeException: ")
+                    .contains("max.request.size")
+                    .endsWith("(event of " + tooLarge.json().getBytes(StandardCharsets.UTF_8).length + " bytes)");
+        });
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.outbox_dead")).isEqualTo(deadBefore + 1);
+        assertThat(deadCounted()).isEqualTo(countedBefore + 1);
+        given().get("/q/health/well").then().statusCode(503)
+                .body("checks.find { it.name.contains('outbox_dead') }.status", equalTo("DOWN"));
+    }
+
+    private double deadCounted() {
+        return registry.find("strata.outbox.dead").tag("reason", "RecordTooLargeException").counters().stream()
+                .mapToDouble(Counter::count).sum();
+    }
+
+    private OutboxEvent probe(UUID group, String text) {
+        return events.event("relay_probe", group, Instant.now(), null, Map.of("text", text));
+    }
+
+    private static UUID groupInShard(int shard) {
+        UUID group;
+        do {
+            group = UUID.randomUUID();
+        } while (OutboxStore.shardOf(group) != shard);
+        return group;
+    }
+
+    private static List<String> published(List<EventEnvelope> events) {
+        return events.stream().map(EventEnvelope::id).toList();
+    }
+
+    private static List<String> ids(OutboxEvent... events) {
+        return ids(List.of(events));
+    }
+
+    private static List<String> ids(List<OutboxEvent> events) {
+        return events.stream().map(event -> event.id().toString()).toList();
     }
 
     @Test

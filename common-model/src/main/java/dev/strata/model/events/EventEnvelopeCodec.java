@@ -18,6 +18,7 @@ import dev.strata.model.time.Rfc3339;
 import dev.strata.model.time.Rfc3339Module;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -96,6 +97,94 @@ public final class EventEnvelopeCodec {
                     subject, EventEnvelope.JSON, groupId.toString(), EventEnvelope.SCHEMA_VERSION, data));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot serialize event " + id, e);
+        }
+    }
+
+    /**
+     * The size of what {@link #toJson(String, String, String, Instant, String, UUID, Object)} writes, in UTF-8 (as
+     * it goes to Kafka), counted as it is written: neither the text nor its bytes are kept.
+     */
+    public static long utf8Size(String id, String source, String type, Instant time, String subject, UUID groupId,
+                                Object data) {
+        EventEnvelope.of(id, source, type, time, subject, groupId, null);
+        Utf8Counter counter = new Utf8Counter();
+        try {
+            OUTGOING.writeValue(counter, new Outgoing(EventEnvelope.SPEC_VERSION, id, source, type, time, subject,
+                    EventEnvelope.JSON, groupId.toString(), EventEnvelope.SCHEMA_VERSION, data));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot serialize event " + id, e);
+        }
+        return counter.bytes();
+    }
+
+    /** The UTF-8 length of a text as {@code getBytes(UTF_8)} encodes it (an unpaired surrogate as one '?'). */
+    public static long utf8Size(CharSequence text) {
+        Utf8Counter counter = new Utf8Counter();
+        for (int i = 0; i < text.length(); i++) {
+            counter.count(text.charAt(i));
+        }
+        return counter.bytes();
+    }
+
+    /**
+     * Counts the UTF-8 bytes of the characters written to it. Jackson's own byte output would not do: it writes a
+     * character outside the BMP as two six-byte escapes, where the text sent to Kafka holds its 4 bytes.
+     */
+    private static final class Utf8Counter extends Writer {
+        private long bytes;
+        private boolean highSurrogate;
+
+        void count(char c) {
+            if (highSurrogate) {
+                highSurrogate = false;
+                if (Character.isLowSurrogate(c)) {
+                    bytes += 4;
+                    return;
+                }
+                bytes++;
+            }
+            if (c < 0x80) {
+                bytes++;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c)) {
+                highSurrogate = true;
+            } else if (Character.isLowSurrogate(c)) {
+                bytes++;
+            } else {
+                bytes += 3;
+            }
+        }
+
+        long bytes() {
+            return bytes + (highSurrogate ? 1 : 0);
+        }
+
+        @Override
+        public void write(char[] buffer, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                count(buffer[i]);
+            }
+        }
+
+        @Override
+        public void write(String text, int offset, int length) {
+            for (int i = offset; i < offset + length; i++) {
+                count(text.charAt(i));
+            }
+        }
+
+        @Override
+        public void write(int c) {
+            count((char) c);
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
         }
     }
 

@@ -269,6 +269,24 @@ class EventEnvelopeCodecTest {
     }
 
     @Test
+    void shouldCountTheUtf8BytesOfTheEventAsWritten() {
+        // control characters (escaped to 6 or 2 bytes), quotes, 2- and 3-byte characters, an emoji (a surrogate
+        // pair: 4 bytes), unpaired surrogates (one '?' each when encoded), DEL (not escaped)
+        List<String> texts = List.of("", "plain", "\u0001\u0001\n\t\u001f", "\"quoted\" \\ slash /",
+                "\u00e9t\u00e9 \u4e2d\u6587", "\ud83d\ude00 smile", "\ud83d alone", "alone \ude00", "end \ud83d",
+                "\u007f\u2028", "\u0001".repeat(10_000));
+        for (String text : texts) {
+            var payload = java.util.Map.of("text", text);
+            String json = EventEnvelopeCodec.toJson("e-1", "/strata/test", "t", TIME, "s-1", GROUP, payload);
+
+            assertThat(EventEnvelopeCodec.utf8Size("e-1", "/strata/test", "t", TIME, "s-1", GROUP, payload))
+                    .as(text.length() > 40 ? text.substring(0, 40) : text)
+                    .isEqualTo(json.getBytes(StandardCharsets.UTF_8).length);
+            assertThat(EventEnvelopeCodec.utf8Size(json)).isEqualTo(json.getBytes(StandardCharsets.UTF_8).length);
+        }
+    }
+
+    @Test
     void shouldRefuseToWriteAnEventWithoutType() {
         assertThatThrownBy(() -> EventEnvelopeCodec.toJson("e-1", "/strata/test", " ", Instant.now(), null,
                 UUID.randomUUID(), null)).isInstanceOf(InvalidEventException.class);

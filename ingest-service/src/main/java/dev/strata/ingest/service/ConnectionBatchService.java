@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
+import dev.strata.ingest.service.BatchLimits.Event;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
@@ -57,6 +58,7 @@ public class ConnectionBatchService {
     private final BatchLimits limits;
     private final Ontology ontology;
     private final IngestConfig config;
+    private final String longestThingType;
 
     public ConnectionBatchService(ThingStore things, ConnectionStore connections, ActivityStore activity,
                                   OutboxStore outbox, EventFactory events, BatchExecutor executor, BatchLimits limits,
@@ -70,6 +72,8 @@ public class ConnectionBatchService {
         this.limits = limits;
         this.ontology = ontology;
         this.config = config;
+        this.longestThingType = ontology.thingTypes().stream().max(Comparator.comparingInt(String::length))
+                .orElse("");
     }
 
     /** One item that passed the checks that need no database; {@code metadata} writes {@code metadataJson}. */
@@ -205,7 +209,17 @@ public class ConnectionBatchService {
         if (errors.size() != before) {
             return null;
         }
-        return new Candidate(index, from, to, type, RawJson.of(metadata), metadata, strength, validFrom, validTo);
+        JsonNode written = RawJson.of(metadata);
+        Double weight = strength;
+        // the ends' thing types are looked up by the write: counted at the longest the ontology has
+        if (!limits.eventFits(index, "metadata", type.length() + 2L * longestThingType.length(),
+                3L * metadata.length(), () -> new Event(EventType.CONNECTION_CREATED, BatchLimits.SOME_TIME,
+                        BatchLimits.SOME_ID, new ConnectionCreated(BatchLimits.SOME_ID, from, longestThingType, to,
+                                longestThingType, type, written, weight, validFrom, validTo, BatchLimits.SOME_TIME,
+                                BatchLimits.SOME_ID)), errors)) {
+            return null;
+        }
+        return new Candidate(index, from, to, type, written, metadata, strength, validFrom, validTo);
     }
 
     /** Errors in item order (static checks run before database checks, but the answer reads top to bottom). */

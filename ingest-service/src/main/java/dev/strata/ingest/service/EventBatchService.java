@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
+import dev.strata.ingest.service.BatchLimits.Event;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ActivityStore.ActivityRow;
 import dev.strata.ingest.store.ActivityStore.Holder;
@@ -255,8 +256,13 @@ public class EventBatchService {
         if (errors.size() != before) {
             return null;
         }
-        return new Candidate(index, clientId, type, actorId, targetId, timestamp, RawJson.of(metadataJson),
-                metadataJson);
+        JsonNode written = RawJson.of(metadataJson);
+        if (!limits.eventFits(index, "metadata", type.length(), 3L * metadataJson.length(), () -> new Event(type,
+                timestamp != null ? timestamp : BatchLimits.SOME_TIME, actorId,
+                new ActivityRecorded(actorId, targetId, written, BatchLimits.SOME_TIME)), errors)) {
+            return null;
+        }
+        return new Candidate(index, clientId, type, actorId, targetId, timestamp, written, metadataJson);
     }
 
     /**

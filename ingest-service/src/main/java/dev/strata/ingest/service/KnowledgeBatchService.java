@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
+import dev.strata.ingest.service.BatchLimits.Event;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.KnowledgeStore;
 import dev.strata.ingest.store.KnowledgeStore.KnowledgeRow;
@@ -150,8 +151,18 @@ public class KnowledgeBatchService {
             literal = embeddingLiteral(embedding, index, errors);
             dimensions = embedding.size();
         }
-        return errors.size() == before
-                ? new Candidate(index, source, kind, text, textBytes, dimensions, literal) : null;
+        if (errors.size() != before) {
+            return null;
+        }
+        int bytes = textBytes;
+        int dims = dimensions;
+        if (!limits.eventFits(index, "text", kind.length() + text.length(), 0, () -> new Event(
+                EventType.KNOWLEDGE_CREATED, BatchLimits.SOME_TIME, BatchLimits.SOME_ID, new KnowledgeCreated(
+                        BatchLimits.SOME_ID, source, kind, text, bytes, dims, BatchLimits.SOME_TIME,
+                        BatchLimits.SOME_ID)), errors)) {
+            return null;
+        }
+        return new Candidate(index, source, kind, text, textBytes, dimensions, literal);
     }
 
     /** The vector as a {@code real[]} literal, or null after recording why it is not a usable vector. */

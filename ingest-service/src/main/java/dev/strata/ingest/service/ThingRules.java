@@ -4,29 +4,41 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.service.BatchLimits.Event;
+import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 
-/** Validates thing items (SPEC section 1): known type, non-blank name, status, properties size. */
+/**
+ * Validates thing items (SPEC section 1): known type, non-blank name, status, properties size, and the size of the
+ * {@code thing_created} event each becomes.
+ */
 @ApplicationScoped
 public class ThingRules {
 
     public static final Set<String> STATUSES = Set.of("draft", "active", "published", "archived");
     static final String CSV_ROW_ERROR = "_csvRow";
     private static final Set<String> FIELDS = Set.of("type", "name", "status", "properties");
+    /** What an item without a status may get from its batch's default, at its longest. */
+    private static final String LONGEST_STATUS = STATUSES.stream().max(Comparator.comparingInt(String::length))
+            .orElseThrow();
 
     private final Ontology ontology;
     private final IngestConfig config;
     private final ObjectMapper mapper;
+    private final BatchLimits limits;
 
-    public ThingRules(Ontology ontology, IngestConfig config, ObjectMapper mapper) {
+    public ThingRules(Ontology ontology, IngestConfig config, ObjectMapper mapper, BatchLimits limits) {
         this.ontology = ontology;
         this.config = config;
         this.mapper = mapper;
+        this.limits = limits;
     }
 
     /**
@@ -84,8 +96,19 @@ public class ThingRules {
                         + " bytes (" + propertiesBytes + ")"));
             }
         }
-        return errors.size() == before ? new NewThing(type, name, status, RawJson.of(propertiesJson), propertiesJson,
-                propertiesBytes) : null;
+        if (errors.size() != before) {
+            return null;
+        }
+        JsonNode written = RawJson.of(propertiesJson);
+        String eventStatus = status != null ? status : LONGEST_STATUS;
+        int bytes = propertiesBytes;
+        if (!limits.eventFits(index, bytes >= name.length() ? "properties" : "name",
+                type.length() + name.length() + eventStatus.length(), bytes, () -> new Event(EventType.THING_CREATED,
+                        BatchLimits.SOME_TIME, BatchLimits.SOME_ID, new ThingCreated(BatchLimits.SOME_ID, type, name,
+                                eventStatus, written, bytes, BatchLimits.SOME_TIME, BatchLimits.SOME_ID)), errors)) {
+            return null;
+        }
+        return new NewThing(type, name, status, written, propertiesJson, propertiesBytes);
     }
 
     String serialize(JsonNode node) {

@@ -154,11 +154,17 @@ public class ThingUpdateService {
                 unchanged++;
                 continue;
             }
-            changedRows.add(new ThingRow(before.id(), groupId, before.type(), name, propertiesJson, propertiesBytes,
-                    status, before.createdAt(), now));
             ThingUpdated update = new ThingUpdated(before.id(), before.type(), changes, propertiesBytes,
                     before.propertiesBytes(), now, batchId);
             OutboxEvent event = events.event(EventType.THING_UPDATED, groupId, now, before.id(), update);
+            // the event holds what it replaces as well: only here, with the stored thing, is its size known
+            if (!limits.eventFits(patch.index(), changes.containsKey("properties") ? "properties" : "name", event,
+                    errors)) {
+                updated[patch.index()] = null;
+                continue;
+            }
+            changedRows.add(new ThingRow(before.id(), groupId, before.type(), name, propertiesJson, propertiesBytes,
+                    status, before.createdAt(), now));
             facts.add(event);
             log.add(new ActivityRow(event.id(), EventType.THING_UPDATED, null, before.id(), now, events.json(update),
                     now));

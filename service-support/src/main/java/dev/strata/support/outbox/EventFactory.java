@@ -15,6 +15,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class EventFactory {
 
+    private static final String SIZED_ID = new UUID(0, 0).toString();
+
     private final ObjectMapper mapper = EventEnvelopeCodec.mapper();
     private final String source;
 
@@ -34,6 +36,15 @@ public class EventFactory {
     public OutboxEvent event(UUID eventId, String type, UUID groupId, Instant time, UUID subject, Object data) {
         return new OutboxEvent(eventId, EventEnvelopeCodec.toJson(eventId.toString(), source, type, time,
                 subject == null ? null : subject.toString(), groupId, data));
+    }
+
+    /**
+     * The size in bytes (UTF-8) the event would have in the outbox and on the topic, counted without writing it
+     * out; its id, which every event has as a UUID, counts 36 characters.
+     */
+    public long size(String type, UUID groupId, Instant time, UUID subject, Object data) {
+        return EventEnvelopeCodec.utf8Size(SIZED_ID, source, type, time, subject == null ? null : subject.toString(),
+                groupId, data);
     }
 
     /** A payload as JSON with the event settings, e.g. for an activity-log row that mirrors an event. */

@@ -8,6 +8,7 @@ import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -106,6 +107,9 @@ public class OutboxStore {
      * inside the range may commit after the batch was read.
      */
     public Uni<Void> markPublished(SqlClient tx, int shard, List<Pending> published) {
+        if (published.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
         Long[] positions = published.stream().map(Pending::position).toArray(Long[]::new);
         long first = published.stream().mapToLong(Pending::position).min().orElse(0);
         long last = published.stream().mapToLong(Pending::position).max().orElse(-1);
@@ -113,6 +117,49 @@ public class OutboxStore {
                         + " AND position = ANY($4::bigint[])")
                 .execute(Tuple.of((short) shard, first, last, positions))
                 .replaceWithVoid();
+    }
+
+    /**
+     * A row the broker refused for good, and why.
+     *
+     * @param kind   the refusal's kind (the exception Kafka answered with), the metric's tag
+     * @param reason what is stored: Kafka's own message and the event's size
+     */
+    public record Dead(Pending row, String kind, String reason) {
+    }
+
+    /**
+     * Moves rows the broker refused for good to {@code outbox_dead} with their reasons, in the transaction that
+     * holds the shard's lock and removes the rest of their batch as published.
+     */
+    public Uni<Void> markDead(SqlClient tx, int shard, List<Dead> dead) {
+        if (dead.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        Long[] positions = dead.stream().map(d -> d.row().position()).toArray(Long[]::new);
+        String[] reasons = dead.stream().map(Dead::reason).toArray(String[]::new);
+        return tx.preparedQuery("""
+                        WITH moved AS (
+                            DELETE FROM outbox o USING unnest($2::bigint[], $3::text[]) AS d(position, reason)
+                            WHERE o.shard = $1 AND o.position = d.position
+                            RETURNING o.position, o.shard, o.group_id, o.event_id, o.payload, o.created_at, d.reason)
+                        INSERT INTO outbox_dead (position, shard, group_id, event_id, payload, created_at, reason)
+                        SELECT position, shard, group_id, event_id, payload, created_at, reason FROM moved""")
+                .execute(Tuple.of((short) shard, positions, reasons))
+                .replaceWithVoid();
+    }
+
+    /** The rows set aside so far: how many, and when the oldest was set aside (null when there is none). */
+    public record DeadRows(long count, OffsetDateTime oldest) {
+    }
+
+    public Uni<DeadRows> deadRows(SqlClient client) {
+        return client.query("SELECT count(*), min(dead_at) FROM outbox_dead")
+                .execute()
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new DeadRows(row.getLong(0), row.getOffsetDateTime(1));
+                });
     }
 
     /**
