@@ -344,7 +344,8 @@ final class QuotaSuite implements Benchmark.Suite {
             long current = scalar(db, "SELECT value FROM strata_bench.quota_counters"
                     + " WHERE group_id = ? AND metric = ? AND period = 'total' FOR UPDATE", null);
             long held = scalar(db, "SELECT coalesce(sum(amount), 0) FROM strata_bench.quota_reservations"
-                    + " WHERE group_id = ? AND metric = ? AND status = 'open' AND expires_at > ?", now);
+                    + " WHERE group_id = ? AND metric = ? AND status IN ('open', 'committed')"
+                    + " AND (reference IS NOT NULL OR expires_at > ?)", now);
             if (current + held + 1 > LIMIT) {
                 throw new IllegalStateException("the raw baseline ran out of room");
             }

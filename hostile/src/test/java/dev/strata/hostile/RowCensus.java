@@ -41,7 +41,10 @@ import java.util.TreeSet;
  * quota while the batch's statements run (SPEC section 2), and a batch refused by a check that needs the
  * database (an end that is not a thing of the group) gives its grant back: quota-service keeps the released
  * reservation readable for a day, as bookkeeping of a grant that never counted. No usage, counter or event
- * comes of it; an open or settled reservation still counts.
+ * comes of it; an open or settled reservation still counts. Likewise {@code ingest.batch_outcomes} rows whose
+ * outcome is {@code abandoned}: quota-service, finding a reservation of the setup unconfirmed past its TTL (ingest
+ * gave up waiting for the grant), asks ingest, which records that the write never committed. A {@code committed}
+ * row comes only with a write and still counts.
  */
 final class RowCensus {
 
@@ -52,7 +55,8 @@ final class RowCensus {
     static final Set<String> APPLIED = Set.of("quota.applied_events", "metrics.applied_events");
     static final String API_CALLS = "api_calls_per_month";
     /** Rows of a table that are bookkeeping, not data a request wrote (see the class comment). */
-    static final Map<String, String> KEPT = Map.of("quota.reservations", "status <> 'released'");
+    static final Map<String, String> KEPT = Map.of("quota.reservations", "status <> 'released'",
+            "ingest.batch_outcomes", "outcome <> 'abandoned'");
 
     /**
      * The tables a request writes synchronously, counted after every case to name the case that wrote (the

@@ -12,34 +12,55 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A stand-in for quota-service's reservation API inside ingest's tests (quota-service's own tests cover the real
  * thing): fixed limits per group and metric, every call recorded. Only the service role may call it, so it also
  * checks that ingest sends its service token.
  */
-@Path("/groups/{groupId}/quotas/reservations")
+@Path("/groups/{groupId}/quotas")
 @RolesAllowed("service")
 public class QuotaStandIn {
 
     record Call(UUID group, String metric, long amount, String reference) {
     }
 
+    record Confirmed(UUID group, String reference) {
+    }
+
     static final Map<String, Long> LIMITS = new ConcurrentHashMap<>();
     static final Map<String, Long> USED = new ConcurrentHashMap<>();
     static final List<Call> RESERVED = new CopyOnWriteArrayList<>();
     static final List<String> RELEASED = new CopyOnWriteArrayList<>();
+    static final List<Confirmed> CONFIRMED = new CopyOnWriteArrayList<>();
     static volatile boolean down;
+    static volatile boolean confirmationsDown;
+    /** While set, a grant is held back until the latch opens (the write's transaction waits for it). */
+    static volatile CountDownLatch holdGrants;
 
     static void limit(UUID group, String metric, long limit) {
         LIMITS.put(group + "/" + metric, limit);
     }
 
+    static List<Call> reserved(UUID group) {
+        return RESERVED.stream().filter(call -> call.group().equals(group)).toList();
+    }
+
+    static List<String> confirmed(UUID group) {
+        return CONFIRMED.stream().filter(call -> call.group().equals(group)).map(Confirmed::reference).toList();
+    }
+
     public record Request(String metric, long amount, String reference) {
     }
 
+    public record CommitRequest(String reference) {
+    }
+
     @POST
-    public Response reserve(@RestPath String groupId, Request request) {
+    @Path("/reservations")
+    public Response reserve(@RestPath String groupId, Request request) throws InterruptedException {
         if (down) {
             return Response.serverError().build();
         }
@@ -55,14 +76,28 @@ public class QuotaStandIn {
         USED.merge(key, request.amount(), Long::sum);
         String id = UUID.randomUUID().toString();
         RESERVED.add(new Call(UUID.fromString(groupId), request.metric(), request.amount(), request.reference()));
+        CountDownLatch hold = holdGrants;
+        if (hold != null && !hold.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the test never let the grant go");
+        }
         return Response.status(201).entity(Map.of("id", id, "metric", request.metric(), "amount", request.amount()))
                 .build();
     }
 
     @DELETE
-    @Path("/{reservationId}")
+    @Path("/reservations/{reservationId}")
     public Response release(@RestPath String groupId, @RestPath String reservationId) {
         RELEASED.add(reservationId);
         return Response.noContent().build();
+    }
+
+    @POST
+    @Path("/reservations:commit")
+    public Response commit(@RestPath String groupId, CommitRequest request) {
+        if (confirmationsDown) {
+            return Response.status(503).build();
+        }
+        CONFIRMED.add(new Confirmed(UUID.fromString(groupId), request.reference()));
+        return Response.ok(Map.of("reference", request.reference(), "reservations", List.of())).build();
     }
 }

@@ -32,12 +32,19 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * plan's limit is refused whole with quota-service's {@code quota-exceeded} members and writes nothing; a batch
  * that fits is written, its reservation settles when quota-service consumes its {@code batch_import}, and the
  * counter it leaves makes the next thing over the limit. People-like things are held to {@code users} the same way.
+ *
+ * <p>Reservations hold until applied (issue 14): quota-service runs with a TTL of {@value #TTL_SECONDS} s and its
+ * resolver every second. With its consumer paused for longer than the TTL, reservations of committed batches keep
+ * holding and the limit is met exactly once it resumes; a second ingest replica that never confirms (as one that
+ * died between its commit and the confirmation) has its reservation held as well, on ingest's word when asked;
+ * a reservation whose write never comes ends once ingest has fenced the write.
  */
 class IngestQuotaIT {
 
     static final Duration EVENTUALLY = Duration.ofSeconds(60);
     static final String QUOTA_EXCEEDED = "https://strata.dev/problems/quota-exceeded";
     static final Path LOGS = Path.of("target", "ingest-quota");
+    static final int TTL_SECONDS = 3;
 
     /** Set by failsafe (pom); the root build packages ingest-service before quota-service. */
     static final Path INGEST_APP = Path.of(System.getProperty("ingest.app",
@@ -47,6 +54,8 @@ class IngestQuotaIT {
 
     private PackagedService quota;
     private PackagedService ingest;
+    /** A second ingest replica on the same database that never confirms a reservation. */
+    private PackagedService unconfirmed;
 
     @Test
     void shouldRefuseAnOverLimitBatchWholeAndWriteNothing() throws Throwable {
@@ -62,13 +71,19 @@ class IngestQuotaIT {
         while (ingestPort == quotaPort) {
             ingestPort = FreePorts.next();
         }
+        int unconfirmedPort = FreePorts.next();
+        while (unconfirmedPort == quotaPort || unconfirmedPort == ingestPort) {
+            unconfirmedPort = FreePorts.next();
+        }
         try {
             // Both at once: their Flyway migrations touch different schemas, and topic creation tolerates a race.
             quota = PackagedService.start("quota", QUOTA_APP, quotaPort, servers, "256m", Map.of(
                             "quarkus.rest-client.ingest.url", "http://127.0.0.1:" + ingestPort,
                             // should this member be left behind in the consumer group, it is gone after 6 s
                             "mp.messaging.incoming.events-in.session.timeout.ms", "6000",
-                            "mp.messaging.incoming.events-in.heartbeat.interval.ms", "1000"),
+                            "mp.messaging.incoming.events-in.heartbeat.interval.ms", "1000",
+                            "strata.quota.reservations.ttl", "PT" + TTL_SECONDS + "S",
+                            "strata.quota.reservations.resolve-every", "1s"),
                     Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);
             ingest = PackagedService.start("ingest", INGEST_APP, ingestPort, servers, "256m", Map.of(
                             "quarkus.rest-client.quota.url", quota.base()),
@@ -76,11 +91,19 @@ class IngestQuotaIT {
                     Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);
             quota.awaitReady();
             ingest.awaitReady();
+            // started once the first has migrated ingest's schema
+            unconfirmed = PackagedService.start("ingest-unconfirmed", INGEST_APP, unconfirmedPort, servers, "256m",
+                    Map.of("quarkus.rest-client.quota.url", quota.base(), "strata.ingest.quota.confirm", "false"),
+                    Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);
+            unconfirmed.awaitReady();
 
             refusesEntitiesOverTheLimitWholeThenFillsUpToIt();
             refusesUsersOverTheLimitWhole();
+            neverOvershootsTheLimitWhileTheConsumerIsPausedPastTheTtl();
+            holdsAnUnconfirmedReservationWhoseWriteCommitted();
+            endsAReservationWhoseWriteNeverCommitsOnceIngestHasFencedIt();
         } catch (Throwable failure) {
-            for (PackagedService service : new PackagedService[] {quota, ingest}) {
+            for (PackagedService service : new PackagedService[] {quota, ingest, unconfirmed}) {
                 if (service != null) {
                     System.err.printf("----- %s (pid %d, port %d): last lines of %s -----%n%s%n", service.name(),
                             service.pid(), service.port(), service.log(), service.logTail(8_000));
@@ -88,7 +111,7 @@ class IngestQuotaIT {
             }
             throw failure;
         } finally {
-            for (PackagedService service : new PackagedService[] {ingest, quota}) {
+            for (PackagedService service : new PackagedService[] {unconfirmed, ingest, quota}) {
                 if (service != null) {
                     // SIGTERM first, so quota's consumer leaves its group; SIGKILL if it has not stopped in 10 s
                     service.stop(Duration.ofSeconds(10));
@@ -108,7 +131,7 @@ class IngestQuotaIT {
                 .body("requested", equalTo(101))
                 .body("upgrade", equalTo("pro"));
         assertWroteNothing(group);
-        assertThat(openReservations(group)).as("open reservations after the refusal").isZero();
+        assertThat(heldReservations(group)).as("held reservations after the refusal").isZero();
 
         String batchId = postThings(group, things("video", 100)).statusCode(200)
                 .body("created", hasSize(100))
@@ -125,7 +148,7 @@ class IngestQuotaIT {
             assertThat(TestDatabase.rows("SELECT status FROM quota.reservations"
                             + " WHERE group_id = ? AND metric = 'entities_total' AND reference = ?", group, batchId))
                     .containsExactly(List.of("settled"));
-            assertThat(openReservations(group)).isZero();
+            assertThat(heldReservations(group)).isZero();
         });
 
         refused(postThings(group, things("video", 1)), "entities_total")
@@ -135,7 +158,7 @@ class IngestQuotaIT {
                 .body("requested", equalTo(1));
         assertThat(thingRows(group)).isEqualTo(100);
         assertThat(batchImports(group)).isEqualTo(1);
-        assertThat(openReservations(group)).isZero();
+        assertThat(heldReservations(group)).isZero();
     }
 
     /** users (people-like things): starter allows 5; entities_total and storage_gb, granted first, are given back. */
@@ -152,6 +175,117 @@ class IngestQuotaIT {
         // metrics are reserved in name order: entities_total and storage_gb were granted before users was refused
         assertThat(TestDatabase.rows("SELECT metric, status FROM quota.reservations WHERE group_id = ?", group))
                 .containsExactlyInAnyOrder(List.of("entities_total", "released"), List.of("storage_gb", "released"));
+    }
+
+    /**
+     * The issue's acceptance test. entities_total (starter: 100) is reserved up to the limit by four real batches of
+     * 25 while quota's consumer is paused; the TTL passes with the events unapplied, and a further batch is still
+     * refused; once the consumer resumes, usage is the limit exactly.
+     */
+    private void neverOvershootsTheLimitWhileTheConsumerIsPausedPastTheTtl() {
+        UUID group = createStarterGroup("paused");
+        consumer("pause");
+        try {
+            List<String> batches = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                batches.add(postThings(group, things("video", 25)).statusCode(200)
+                        .body("created", hasSize(25)).extract().path("batchId"));
+            }
+            assertThat(thingRows(group)).isEqualTo(100);
+            // ingest confirms each write after its answer: all four are held until their events are applied
+            await("the four writes confirmed", () -> assertThat(entityReservations(group, "committed"))
+                    .containsExactlyInAnyOrderElementsOf(batches));
+            await("the TTL of every reservation passed", () -> assertThat(TestDatabase.scalar("SELECT count(*)"
+                    + " FROM quota.reservations WHERE group_id = ? AND metric = 'entities_total'"
+                    + " AND expires_at < now()", group)).isEqualTo(4));
+
+            refused(postThings(group, things("video", 1)), "entities_total")
+                    .body("current", equalTo(0))
+                    .body("reserved", equalTo(100))
+                    .body("limit", equalTo(100))
+                    .body("requested", equalTo(1));
+            assertThat(thingRows(group)).isEqualTo(100);
+            assertThat(entityReservations(group, "committed")).containsExactlyInAnyOrderElementsOf(batches);
+            quotas(group).body("quotas.entities_total.current", equalTo(0));
+        } finally {
+            consumer("resume");
+        }
+
+        await("quota counted the four batches and settled their reservations", () -> {
+            quotas(group).body("quotas.entities_total.current", equalTo(100));
+            assertThat(entityReservations(group, "settled")).hasSize(4);
+            assertThat(heldReservations(group)).isZero();
+        });
+        refused(postThings(group, things("video", 1)), "entities_total")
+                .body("current", equalTo(100))
+                .body("reserved", equalTo(0));
+        assertThat(thingRows(group)).isEqualTo(100);
+    }
+
+    /**
+     * The crash between the commit and the confirmation: a replica that never confirms writes the whole limit
+     * while the consumer is paused. Its reservation, unconfirmed past the TTL, is not dropped: quota-service asks
+     * ingest, learns that the write committed and holds it until the events are applied.
+     */
+    private void holdsAnUnconfirmedReservationWhoseWriteCommitted() {
+        UUID group = createStarterGroup("unconfirmed");
+        consumer("pause");
+        try {
+            String batchId = RestAssured.given().baseUri(unconfirmed.base())
+                    .auth().oauth2(TestTokens.forTenants(group)).contentType("application/json")
+                    .body(things("video", 100)).post("/groups/{g}/things:batch", group).then().statusCode(200)
+                    .extract().path("batchId");
+            assertThat(TestDatabase.rows("SELECT outcome FROM ingest.batch_outcomes WHERE batch_id = ?",
+                    UUID.fromString(batchId))).containsExactly(List.of("committed"));
+
+            await("quota asked ingest about the unconfirmed reservation past its TTL", () -> assertThat(
+                    TestDatabase.rows("SELECT status, committed_at >= expires_at FROM quota.reservations"
+                            + " WHERE group_id = ? AND metric = 'entities_total'", group))
+                    .containsExactly(List.of("committed", true)));
+            refused(postThings(group, things("video", 1)), "entities_total")
+                    .body("current", equalTo(0))
+                    .body("reserved", equalTo(100));
+        } finally {
+            consumer("resume");
+        }
+        await("the reservation settled", () -> {
+            quotas(group).body("quotas.entities_total.current", equalTo(100));
+            assertThat(entityReservations(group, "settled")).hasSize(1);
+        });
+        refused(postThings(group, things("video", 1)), "entities_total")
+                .body("current", equalTo(100))
+                .body("reserved", equalTo(0));
+        assertThat(thingRows(group)).isEqualTo(100);
+    }
+
+    /**
+     * A reservation whose write never comes (ingest reserved, then died before its transaction did anything): it
+     * holds until, past its TTL, ingest has answered that the write never committed, and fenced its batch id so
+     * that the write never can.
+     */
+    private void endsAReservationWhoseWriteNeverCommitsOnceIngestHasFencedIt() {
+        UUID group = createStarterGroup("never-committed");
+        UUID batchId = UUID.randomUUID();
+        RestAssured.given().baseUri(quota.base()).auth().oauth2(TestTokens.service()).contentType("application/json")
+                .body(Map.of("metric", "entities_total", "amount", 100, "reference", batchId.toString()))
+                .post("/groups/{g}/quotas/reservations", group).then().statusCode(201);
+        refused(postThings(group, things("video", 1)), "entities_total")
+                .body("current", equalTo(0))
+                .body("reserved", equalTo(100));
+
+        await("the reservation ended once ingest fenced the write", () -> {
+            assertThat(entityReservations(group, "expired")).containsExactly(batchId.toString());
+            assertThat(TestDatabase.rows("SELECT outcome FROM ingest.batch_outcomes WHERE batch_id = ?", batchId))
+                    .containsExactly(List.of("abandoned"));
+        });
+        postThings(group, things("video", 1)).statusCode(200);
+        assertThat(thingRows(group)).isEqualTo(1);
+    }
+
+    private void consumer(String action) {
+        RestAssured.given().baseUri(quota.base()).auth().oauth2(TestTokens.admin())
+                .post("/admin/stream-consumer/" + action).then().statusCode(200)
+                .body("paused", equalTo(action.equals("pause")));
     }
 
     /** POST /groups on ingest as admin, then waits until quota-service has consumed its group_created. */
@@ -210,9 +344,17 @@ class IngestQuotaIT {
                 group);
     }
 
-    private static long openReservations(UUID group) {
-        return TestDatabase.scalar("SELECT count(*) FROM quota.reservations WHERE group_id = ? AND status = 'open'",
-                group);
+    /** Reservations that still count against the limit. */
+    private static long heldReservations(UUID group) {
+        return TestDatabase.scalar("SELECT count(*) FROM quota.reservations WHERE group_id = ?"
+                + " AND status IN ('open', 'committed')", group);
+    }
+
+    /** The references of the group's entities_total reservations in this status. */
+    private static List<String> entityReservations(UUID group, String status) {
+        return TestDatabase.rows("SELECT reference FROM quota.reservations WHERE group_id = ?"
+                        + " AND metric = 'entities_total' AND status = ?", group, status).stream()
+                .map(row -> (String) row.get(0)).toList();
     }
 
     private static void await(String what, ThrowingRunnable assertion) {

@@ -1,5 +1,6 @@
 package dev.strata.quota;
 
+import dev.strata.quota.service.ReservationResolver;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
@@ -35,7 +36,10 @@ import static dev.strata.quota.QuotaEvents.groupCreated;
 import static dev.strata.quota.QuotaEvents.send;
 import static dev.strata.quota.QuotaEvents.thingCreated;
 import static org.assertj.core.api.Assertions.assertThat;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.notNullValue;
@@ -47,6 +51,9 @@ class ReservationTest {
 
     @Inject
     TestClock clock;
+
+    @Inject
+    ReservationResolver resolver;
 
     @AfterEach
     void resetClock() {
@@ -148,10 +155,10 @@ class ReservationTest {
     }
 
     @Test
-    void shouldExpireAReservationThatNeverSettles() {
+    void shouldExpireAReservationWithoutAReferenceAtItsTtl() {
         clock.set(Instant.parse("2030-06-01T12:00:00Z"));
         UUID group = knownGroup("starter");
-        String id = reserve(group, "entities_total", 100, UUID.randomUUID().toString()).statusCode(201)
+        String id = reserve(group, "entities_total", 100, null).statusCode(201)
                 .body("expiresAt", equalTo("2030-06-01T12:05:00Z"))
                 .extract().path("id");
         reserve(group, "entities_total", 1, null).statusCode(409).body("reserved", equalTo(100));
@@ -159,10 +166,175 @@ class ReservationTest {
         clock.advance(Duration.ofMinutes(4));
         reserve(group, "entities_total", 1, null).statusCode(409);
 
-        clock.advance(Duration.ofMinutes(1)); // the TTL of 5 minutes is over
+        // Nothing can settle a reservation without a reference, and there is no write to ask about: the TTL ends it.
+        clock.advance(Duration.ofMinutes(1));
         reserve(group, "entities_total", 1, null).statusCode(201);
         as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
                 .statusCode(200).body("status", equalTo("expired"));
+        resolve();
+        assertThat(TestDatabase.rows("SELECT status, closed_at = expires_at FROM quota.reservations WHERE id = ?",
+                UUID.fromString(id))).containsExactly(List.of("expired", true));
+    }
+
+    @Test
+    void shouldHoldAConfirmedReservationPastItsTtlUntilItsEventsAreApplied() {
+        clock.set(Instant.parse("2030-06-01T12:00:00Z"));
+        UUID group = knownGroup("starter");
+        setOverrides(group, "{\"entities_total\": 3}");
+        UUID batchId = UUID.randomUUID();
+        String id = reserve(group, "entities_total", 3, batchId.toString()).statusCode(201).extract().path("id");
+
+        commit(group, batchId.toString()).statusCode(200)
+                .body("reference", equalTo(batchId.toString()))
+                .body("reservations.id", contains(id))
+                .body("reservations[0].status", equalTo("committed"))
+                .body("reservations[0].committedAt", equalTo("2030-06-01T12:00:00Z"))
+                .body("reservations[0].closedAt", nullValue());
+        commit(group, batchId.toString()).statusCode(200).body("reservations[0].status", equalTo("committed"));
+
+        // An hour past the TTL with the events still on their way (a paused or lagging consumer): still held, and
+        // ingest is not even asked, since its writer confirmed it.
+        clock.advance(Duration.ofHours(1));
+        resolve();
+        assertThat(FakeIngestBatches.asked(group, batchId)).isZero();
+        reserve(group, "entities_total", 1, null).statusCode(409)
+                .body("current", equalTo(0)).body("reserved", equalTo(3)).body("limit", equalTo(3));
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
+                .body("status", equalTo("committed")).body("closedAt", nullValue());
+        // Its write committed: the tenant cannot give it back (an administrator could, as a repair).
+        as(group).delete("/groups/{g}/quotas/reservations/{id}", group, id).then().statusCode(409)
+                .contentType("application/problem+json");
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then().body("status", equalTo("committed"));
+
+        send(thingCreated(group, "video", 0, batchId), thingCreated(group, "video", 0, batchId),
+                thingCreated(group, "video", 0, batchId), batchImport(group, batchId, 3));
+        eventually(() -> as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
+                .body("status", equalTo("settled")));
+        reserve(group, "entities_total", 1, null).statusCode(409)
+                .body("current", equalTo(3)).body("reserved", equalTo(0));
+        // A confirmation arriving after the settlement (the consumer was quicker) changes nothing.
+        commit(group, batchId.toString()).statusCode(200).body("reservations[0].status", equalTo("settled"));
+    }
+
+    @Test
+    void shouldAskIngestAboutAnUnconfirmedReservationAndHoldItWhenItsWriteCommitted() {
+        // ingest committed the write and died (or quota-service was down) before it confirmed the reservation
+        clock.set(Instant.parse("2030-06-01T12:00:00Z"));
+        UUID group = knownGroup("starter");
+        setOverrides(group, "{\"entities_total\": 3}");
+        UUID batchId = UUID.randomUUID();
+        FakeIngestBatches.committed(batchId);
+        String id = reserve(group, "entities_total", 3, batchId.toString()).statusCode(201).extract().path("id");
+
+        clock.advance(Duration.ofMinutes(5)); // the TTL is over: past it, an unconfirmed reservation still holds
+        reserve(group, "entities_total", 1, null).statusCode(409).body("reserved", equalTo(3));
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then().body("status", equalTo("open"));
+
+        resolve();
+        assertThat(FakeIngestBatches.asked(group, batchId)).isEqualTo(1);
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
+                .body("status", equalTo("committed")).body("committedAt", equalTo("2030-06-01T12:05:00Z"));
+
+        clock.advance(Duration.ofHours(1));
+        resolve();
+        assertThat(FakeIngestBatches.asked(group, batchId)).as("asked once, then known").isEqualTo(1);
+        reserve(group, "entities_total", 1, null).statusCode(409).body("current", equalTo(0))
+                .body("reserved", equalTo(3));
+
+        send(thingCreated(group, "video", 0, batchId), thingCreated(group, "video", 0, batchId),
+                thingCreated(group, "video", 0, batchId), batchImport(group, batchId, 3));
+        eventually(() -> as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
+                .body("status", equalTo("settled")));
+        reserve(group, "entities_total", 1, null).statusCode(409).body("current", equalTo(3))
+                .body("reserved", equalTo(0));
+    }
+
+    @Test
+    void shouldEndAnUnconfirmedReservationOnlyOnceIngestSaysItsWriteWillNeverCommit() {
+        clock.set(Instant.parse("2030-06-01T12:00:00Z"));
+        UUID group = knownGroup("starter");
+        setOverrides(group, "{\"entities_total\": 3}");
+        UUID batchId = UUID.randomUUID(); // a write that never commits: ingest failed after reserving
+        String id = reserve(group, "entities_total", 3, batchId.toString()).statusCode(201).extract().path("id");
+
+        clock.advance(Duration.ofMinutes(4));
+        resolve();
+        assertThat(FakeIngestBatches.asked(group, batchId)).as("not due before its TTL").isZero();
+        reserve(group, "entities_total", 1, null).statusCode(409).body("reserved", equalTo(3));
+
+        // Past the TTL, but ingest cannot answer: the reservation keeps holding
+        clock.advance(Duration.ofMinutes(1));
+        FakeIngestBatches.unreachable(batchId, true);
+        resolve();
+        assertThat(FakeIngestBatches.asked(group, batchId)).isEqualTo(1);
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then().body("status", equalTo("open"));
+        reserve(group, "entities_total", 1, null).statusCode(409).body("reserved", equalTo(3));
+
+        // ingest answers: the write did not commit, and is fenced so that it never will; the reservation ends
+        FakeIngestBatches.unreachable(batchId, false);
+        clock.advance(Duration.ofSeconds(30));
+        resolve();
+        assertThat(FakeIngestBatches.asked(group, batchId)).isEqualTo(2);
+        assertThat(FakeIngestBatches.abandoned(batchId)).isTrue();
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then()
+                .body("status", equalTo("expired")).body("closedAt", equalTo("2030-06-01T12:05:30Z"));
+        reserve(group, "entities_total", 3, null).statusCode(201);
+
+        // Ended for good: a late confirmation does not bring it back, and ingest is not asked again
+        commit(group, batchId.toString()).statusCode(200).body("reservations[0].status", equalTo("expired"));
+        resolve();
+        assertThat(FakeIngestBatches.asked(group, batchId)).isEqualTo(2);
+    }
+
+    @Test
+    void shouldExpireAReferenceThatNamesNoBatchWithoutAskingIngest() {
+        clock.set(Instant.parse("2030-06-01T12:00:00Z"));
+        UUID group = knownGroup("starter");
+        String id = reserve(group, "entities_total", 100, "not-a-batch-id").statusCode(201).extract().path("id");
+        clock.advance(Duration.ofMinutes(5));
+        reserve(group, "entities_total", 1, null).statusCode(409);
+        int asked = FakeIngestBatches.ASKED.size();
+        resolve();
+        assertThat(FakeIngestBatches.ASKED.stream().skip(asked).filter(a -> a.group().equals(group))).isEmpty();
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then().body("status", equalTo("expired"));
+        reserve(group, "entities_total", 1, null).statusCode(201);
+    }
+
+    @Test
+    void shouldLetOnlyTheWriterOrAnAdministratorConfirmAWrite() {
+        UUID group = knownGroup("starter");
+        UUID batchId = UUID.randomUUID();
+        String id = reserve(group, "entities_total", 1, batchId.toString()).statusCode(201).extract().path("id");
+
+        as(group).contentType("application/json").body("{\"reference\":\"" + batchId + "\"}")
+                .post("/groups/{g}/quotas/reservations:commit", group).then().statusCode(403)
+                .contentType("application/problem+json");
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then().body("status", equalTo("open"));
+
+        commit(group, " ").statusCode(422).body("errors[0].field", equalTo("reference"));
+        commit(group, "x".repeat(257)).statusCode(422).body("errors[0].field", equalTo("reference"));
+        commit(group, UUID.randomUUID().toString()).statusCode(200).body("reservations", empty());
+        given().auth().oauth2(TestTokens.service()).contentType("application/json").body("{}")
+                .post("/groups/{g}/quotas/reservations:commit", group).then().statusCode(422);
+
+        QuotaApi.asAdmin().contentType("application/json").body("{\"reference\":\"" + batchId + "\"}")
+                .post("/groups/{g}/quotas/reservations:commit", group).then().statusCode(200)
+                .body("reservations[0].status", equalTo("committed"));
+        // an administrator may release it (a repair); nobody else
+        as(group).delete("/groups/{g}/quotas/reservations/{id}", group, id).then().statusCode(409);
+        QuotaApi.asAdmin().delete("/groups/{g}/quotas/reservations/{id}", group, id).then().statusCode(204);
+        as(group).get("/groups/{g}/quotas/reservations/{id}", group, id).then().body("status", equalTo("released"));
+    }
+
+    /** ingest's confirmation that the write with this reference committed (service token). */
+    private static io.restassured.response.ValidatableResponse commit(UUID group, String reference) {
+        return given().auth().oauth2(TestTokens.service()).contentType("application/json")
+                .body(Map.of("reference", reference))
+                .post("/groups/{g}/quotas/reservations:commit", group).then();
+    }
+
+    private void resolve() {
+        resolver.run().await().atMost(Duration.ofSeconds(30));
     }
 
     @Test

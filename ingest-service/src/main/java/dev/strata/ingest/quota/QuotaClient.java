@@ -17,20 +17,31 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 /** quota-service's reservation API, called with the service token. Answers are read raw (status + body). */
 @RegisterRestClient(configKey = "quota")
 @RegisterClientHeaders(ServiceToken.class)
-@Path("/groups/{groupId}/quotas/reservations")
+@Path("/groups/{groupId}/quotas")
 public interface QuotaClient {
 
     record ReserveRequest(String metric, long amount, String reference) {
     }
 
+    record CommitRequest(String reference) {
+    }
+
     @POST
+    @Path("/reservations")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     Uni<Response> reserve(@PathParam("groupId") String groupId, ReserveRequest request);
 
     @DELETE
-    @Path("/{reservationId}")
+    @Path("/reservations/{reservationId}")
     Uni<Response> release(@PathParam("groupId") String groupId, @PathParam("reservationId") String reservationId);
+
+    /** The write with this reference committed: its reservations hold until its events are applied. */
+    @POST
+    @Path("/reservations:commit")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    Uni<Response> commit(@PathParam("groupId") String groupId, CommitRequest request);
 
     /** The body of a refusal, kept as JSON so every member quota-service sends reaches the client. */
     static JsonNode body(Response response) {

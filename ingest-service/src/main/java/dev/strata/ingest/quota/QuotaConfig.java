@@ -13,6 +13,14 @@ public interface QuotaConfig {
     @WithDefault("true")
     boolean enabled();
 
+    /**
+     * Confirm a write's reservations once it committed, after the client has its answer. Off, quota-service learns
+     * that the write committed only by asking once the reservations' TTL has passed: the path a crash between the
+     * commit and the confirmation takes, which this switch lets a test or an operator rehearse.
+     */
+    @WithDefault("true")
+    boolean confirm();
+
     /** What to do when quota-service cannot answer: REJECT (fail closed, 503) or ALLOW (write unreserved). */
     @WithDefault("reject")
     Policy onUnavailable();

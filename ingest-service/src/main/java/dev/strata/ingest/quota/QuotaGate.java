@@ -1,10 +1,14 @@
 package dev.strata.ingest.quota;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.store.BatchOutcomeStore;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -16,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Reserves a write's quota at quota-service before the write, so that concurrent batches can never overshoot a
@@ -23,6 +30,13 @@ import java.util.UUID;
  * settles when quota-service consumes the batch's {@code batch_import} event. A refusal becomes a
  * {@code quota-exceeded} problem with quota-service's members (metric, current, limit, requested, upgrade);
  * if quota-service cannot be reached, the configured policy decides (fail closed by default) and says so.
+ *
+ * <p>A reservation must hold until the write's events are applied if the write committed, and may end only once
+ * the write is known never to commit. So the write records its batch id in its own transaction
+ * ({@link #recordWrite}, table {@code batch_outcomes}); {@link #transaction} confirms the reservations once the
+ * write committed (after the client has its answer: quota-service asks ingest about unconfirmed ones, so a lost
+ * confirmation costs nothing but a question), releases them when the write certainly rolled back, and, when the
+ * commit's outcome is unknown (the connection broke during COMMIT), asks ingest's own database first.
  */
 @ApplicationScoped
 public class QuotaGate {
@@ -31,20 +45,53 @@ public class QuotaGate {
 
     private final QuotaClient client;
     private final QuotaConfig config;
+    private final Pool pool;
+    private final BatchOutcomeStore outcomes;
 
-    public QuotaGate(@RestClient QuotaClient client, QuotaConfig config) {
+    public QuotaGate(@RestClient QuotaClient client, QuotaConfig config, Pool pool, BatchOutcomeStore outcomes) {
         this.client = client;
         this.config = config;
+        this.pool = pool;
+        this.outcomes = outcomes;
     }
 
-    /** Reservations granted for one write; release them if the write does not commit. */
-    public record Granted(UUID groupId, List<String> ids) {
+    /** Reservations granted for one write (reference: its batch id); release them if the write does not commit. */
+    public record Granted(UUID groupId, UUID reference, List<String> ids) {
 
-        public static final Granted NONE = new Granted(null, List.of());
+        public static final Granted NONE = new Granted(null, null, List.of());
+    }
+
+    /** Whether a write with this demand reserves quota (and so must record its batch id, see {@link #recordWrite}). */
+    public boolean reserves(QuotaDemand demand) {
+        return config.enabled() && !demand.isEmpty();
+    }
+
+    /**
+     * In the write's transaction, before it can commit: records that the write with this batch id committed, if it
+     * does. Fails the transaction if ingest already declared the batch id abandoned (quota-service asked about its
+     * reservations after their TTL), so a write whose reservations were ended can never commit.
+     */
+    public Uni<Void> recordWrite(SqlClient tx, UUID groupId, UUID batchId) {
+        return outcomes.recordCommitted(tx, groupId, batchId);
+    }
+
+    /**
+     * Runs a write's transaction and ends the uncertainty about its reservations: confirmed in the background once
+     * it committed, released once it certainly did not (its statements failed, so COMMIT was never sent), and,
+     * when COMMIT was sent but failed, confirmed or released according to ingest's own record of the batch id
+     * (which it fences first if the write did not commit). If even that cannot be read, the reservations stay open
+     * and quota-service resolves them after their TTL.
+     */
+    public <T> Uni<T> transaction(Function<SqlConnection, Uni<T>> work, Supplier<Granted> granted) {
+        AtomicBoolean commitSent = new AtomicBoolean();
+        return pool.withTransaction(tx -> work.apply(tx).invoke(() -> commitSent.set(true)))
+                .invoke(() -> confirmInBackground(granted.get()))
+                .onFailure().call(() -> commitSent.get() ? releaseUnlessCommitted(granted.get())
+                        : release(granted.get()));
     }
 
     public Uni<Granted> reserve(UUID groupId, UUID reference, QuotaDemand demand) {
-        if (!config.enabled() || demand.isEmpty()) {
+        if (!reserves(demand)) {
             return Uni.createFrom().item(Granted.NONE);
         }
         // One call per metric, all at once: each is its own atomic check at quota-service, so their order does
@@ -58,10 +105,11 @@ public class QuotaGate {
                 }
             }));
         }
+        // A refusal fails the write before its transaction can commit, so what was granted is given back at once.
         return Uni.join().all(calls).andCollectFailures()
-                .replaceWith(() -> new Granted(groupId, List.copyOf(granted)))
+                .replaceWith(() -> new Granted(groupId, reference, List.copyOf(granted)))
                 .onFailure().transform(QuotaGate::firstProblem)
-                .onFailure().call(() -> release(new Granted(groupId, List.copyOf(granted))));
+                .onFailure().call(() -> release(new Granted(groupId, reference, List.copyOf(granted))));
     }
 
     /** Of several refusals, the first (by metric name) is the one the client hears about. */
@@ -73,12 +121,50 @@ public class QuotaGate {
         return failure;
     }
 
+    /**
+     * Tells quota-service that the write committed, so its reservations hold until its events are applied. Never
+     * fails: unconfirmed, they are resolved by quota-service asking ingest after their TTL.
+     */
+    public Uni<Void> confirm(Granted granted) {
+        if (granted.ids().isEmpty() || !config.confirm()) {
+            return Uni.createFrom().voidItem();
+        }
+        return client.commit(granted.groupId().toString(), new QuotaClient.CommitRequest(granted.reference().toString()))
+                .ifNoItem().after(config.timeout()).fail()
+                .invoke(Response::close)
+                .onFailure().invoke(e -> LOG.infof("Could not confirm the reservations of write %s (quota-service will"
+                        + " ask about them after their TTL): %s", granted.reference(), e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private void confirmInBackground(Granted granted) {
+        confirm(granted).subscribe().with(done -> { }, failure -> { });
+    }
+
+    /**
+     * After a COMMIT whose outcome is unknown: the batch id's record says whether the write committed (and
+     * abandons it for good if it did not), then the reservations are confirmed or released accordingly.
+     */
+    private Uni<Void> releaseUnlessCommitted(Granted granted) {
+        if (granted.ids().isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return outcomes.resolve(pool, granted.groupId(), granted.reference())
+                .chain(outcome -> outcome == BatchOutcomeStore.Outcome.COMMITTED ? confirm(granted) : release(granted))
+                .onFailure().invoke(e -> LOG.warnf("Could not learn whether write %s committed; its reservations stay"
+                        + " open until quota-service asks: %s", granted.reference(), e.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Gives the reservations back; only for a write that did not and cannot commit. */
     public Uni<Void> release(Granted granted) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String id : granted.ids()) {
             chain = chain.chain(() -> client.release(granted.groupId().toString(), id)
-                    .onFailure().invoke(e -> LOG.warnf("Could not release reservation %s (it will expire): %s", id,
-                            e.getMessage()))
+                    .onFailure().invoke(e -> LOG.warnf("Could not release reservation %s (quota-service will ask"
+                            + " about it after its TTL): %s", id, e.getMessage()))
                     .onFailure().recoverWithNull()
                     .replaceWithVoid());
         }

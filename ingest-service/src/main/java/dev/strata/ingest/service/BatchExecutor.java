@@ -3,12 +3,14 @@ package dev.strata.ingest.service;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.support.outbox.OutboxRelay;
+import dev.strata.ingest.store.BatchOutcomeStore;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
 import dev.strata.ingest.store.IdempotencyStore;
 import dev.strata.ingest.store.IdempotencyStore.StoredAnswer;
 import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.quota.QuotaGate;
+import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.CompositeException;
@@ -72,7 +74,7 @@ public class BatchExecutor {
      * batch id as the reservation's reference. The reservation is asked for while the writes run in the open
      * transaction (nothing is visible before the commit, and the commit waits for the grant), so a batch waits
      * for the slower of the two rather than for both; a refusal rolls the writes back, and whatever was granted is
-     * given back if nothing commits.
+     * given back if nothing commits, or confirmed once the write committed (see {@link QuotaGate#transaction}).
      */
     public Uni<Answer> execute(UUID groupId, String idempotencyKey, String requestHash, UUID batchId,
                                QuotaDemand demand, BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
@@ -90,7 +92,7 @@ public class BatchExecutor {
     private Uni<Answer> transaction(UUID groupId, String key, String hash, UUID batchId, QuotaDemand demand,
                                     BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
         AtomicReference<QuotaGate.Granted> granted = new AtomicReference<>(QuotaGate.Granted.NONE);
-        return pool.withTransaction(tx -> groups.findForWrite(tx, groupId)
+        return quota.transaction(tx -> lockGroup(tx, groupId, batchId, demand)
                         // an unknown group is a 404 here and now, not a reservation quota-service cannot place
                         .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + groupId + "."))
                         .chain(group -> reservedWhile(groupId, batchId, demand, granted, work.apply(tx, group)))
@@ -101,9 +103,25 @@ public class BatchExecutor {
                             }
                             return keys.save(tx, groupId, key, new StoredAnswer(hash, answer.status(), answer.json()))
                                     .replaceWith(answer);
-                        }))
-                .onFailure().call(() -> quota.release(granted.get()))
+                        }), granted::get)
+                .onFailure(BatchOutcomeStore::isFenced)
+                .transform(fenced -> new ProblemException(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+                        "The write took so long that its quota reservation was given up before it could commit; "
+                                + "nothing was written. Send the batch again.")))
                 .invoke(relay::wake);
+    }
+
+    /**
+     * The group, locked for the write; a write that reserves quota also records its batch id, in the same round
+     * trip (pipelined), before its reservation is even asked for: so quota-service, asking about the reservation,
+     * always finds the record or waits for this transaction to end.
+     */
+    private Uni<GroupRow> lockGroup(SqlConnection tx, UUID groupId, UUID batchId, QuotaDemand demand) {
+        if (batchId == null || !quota.reserves(demand)) {
+            return groups.findForWrite(tx, groupId);
+        }
+        return Uni.combine().all().unis(groups.findForWrite(tx, groupId), quota.recordWrite(tx, groupId, batchId))
+                .asTuple().map(Tuple2::getItem1);
     }
 
     /**

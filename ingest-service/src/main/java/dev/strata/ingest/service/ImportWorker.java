@@ -16,6 +16,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
@@ -238,14 +239,26 @@ public class ImportWorker {
         List<FieldError> kept = errors.size() <= room ? errors : errors.subList(0, room);
         String keptJson = toJson(kept);
         return quota.reserve(job.groupId(), result.batchId(), things.demand(prepared))
-                .chain(granted -> pool.withTransaction(tx -> jobs.recordChunk(tx, job.id(), job.claim(), size,
-                                        result.summary().success(), result.failed(), keptJson, bytesRead)
-                                .call(ours -> ours ? things.write(tx, job.groupId(), prepared)
-                                        : Uni.createFrom().failure(new LostClaim())))
-                        .onFailure().call(() -> quota.release(granted)))
+                .chain(granted -> quota.transaction(tx -> Uni.combine().all()
+                                .unis(jobs.recordChunk(tx, job.id(), job.claim(), size, result.summary().success(),
+                                                result.failed(), keptJson, bytesRead),
+                                        recordWrite(tx, job, granted))
+                                .asTuple()
+                                .call(recorded -> recorded.getItem1() ? things.write(tx, job.groupId(), prepared)
+                                        : Uni.createFrom().failure(new LostClaim())), () -> granted))
                 .invoke(relay::wake)
                 .replaceWith(kept.size())
                 .subscribeAsCompletionStage();
+    }
+
+    /**
+     * A chunk that was granted quota records its batch id with its rows. Its reservations were granted before this
+     * transaction began: should it begin only after they were given up (past their TTL, quota-service asked and
+     * ingest answered "abandoned"), the record fails the chunk, which is then written again under a new batch id.
+     */
+    private Uni<Void> recordWrite(SqlConnection tx, ImportJob job, QuotaGate.Granted granted) {
+        return granted.ids().isEmpty() ? Uni.createFrom().voidItem()
+                : quota.recordWrite(tx, job.groupId(), granted.reference());
     }
 
     /** Waits for a chunk started by {@link #writeChunk}; its failure is rethrown as it was. */

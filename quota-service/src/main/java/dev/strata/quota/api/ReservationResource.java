@@ -23,7 +23,8 @@ import java.util.UUID;
 
 /**
  * Reservations: a writer (ingest, before a batch) asks for quota and gets it or a 409 quota-exceeded problem.
- * Amounts are in the metric's base unit: bytes for storage_gb, a count otherwise.
+ * Amounts are in the metric's base unit: bytes for storage_gb, a count otherwise. The writer confirms a write
+ * that committed through {@link ReservationCommitResource}.
  */
 @Path("/groups/{groupId}/quotas/reservations")
 @Produces(MediaType.APPLICATION_JSON)
@@ -44,8 +45,14 @@ public class ReservationResource {
     public record Granted(UUID id, String metric, long amount, Instant expiresAt) {
     }
 
+    /** @param expiresAt when quota-service starts asking the writer about an unconfirmed reservation */
     public record ReservationView(UUID id, String metric, long amount, String reference, String status,
-                                  Instant createdAt, Instant expiresAt, Instant closedAt) {
+                                  Instant createdAt, Instant expiresAt, Instant committedAt, Instant closedAt) {
+
+        static ReservationView of(ReservationRow row, String status) {
+            return new ReservationView(row.id(), row.metric(), row.amount(), row.reference(), status,
+                    row.createdAt(), row.expiresAt(), row.committedAt(), row.closedAt());
+        }
     }
 
     @POST
@@ -66,7 +73,8 @@ public class ReservationResource {
 
     @GET
     @Path("/{reservationId}")
-    @Operation(summary = "A reservation: open, settled, released or expired")
+    @Operation(summary = "A reservation: open, committed (held until its events are applied), settled, released or "
+            + "expired")
     public Uni<ReservationView> get(@RestPath String groupId, @RestPath String reservationId) {
         UUID group = group(groupId);
         UUID id = PathIds.uuid(reservationId, "reservationId");
@@ -75,16 +83,16 @@ public class ReservationResource {
 
     @DELETE
     @Path("/{reservationId}")
-    @Operation(summary = "Release a reservation before it settles or expires")
+    @Operation(summary = "Release a reservation whose write did not commit; 409 for one whose write committed "
+            + "(administrators excepted)")
     public Uni<RestResponse<Void>> release(@RestPath String groupId, @RestPath String reservationId) {
         UUID group = group(groupId);
         UUID id = PathIds.uuid(reservationId, "reservationId");
-        return reservations.release(group, id).map(done -> RestResponse.noContent());
+        return reservations.release(group, id, access.isAdmin()).map(done -> RestResponse.noContent());
     }
 
     private ReservationView view(ReservationRow row) {
-        return new ReservationView(row.id(), row.metric(), row.amount(), row.reference(), reservations.status(row),
-                row.createdAt(), row.expiresAt(), row.closedAt());
+        return ReservationView.of(row, reservations.status(row));
     }
 
     private UUID group(String groupId) {

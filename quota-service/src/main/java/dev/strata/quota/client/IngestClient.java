@@ -3,6 +3,7 @@ package dev.strata.quota.client;
 import dev.strata.support.security.ServiceToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -26,4 +27,12 @@ public interface IngestClient {
     @GET
     @Path("/inventory")
     Uni<Inventory> inventory(@PathParam("groupId") UUID groupId);
+
+    /**
+     * Whether the write with this batch id committed; if it has not, ingest makes that final (the write can no
+     * longer commit) before it answers. The answer never changes once given.
+     */
+    @POST
+    @Path("/batches/{batchId}:resolve")
+    Uni<BatchOutcome> resolveBatch(@PathParam("groupId") UUID groupId, @PathParam("batchId") UUID batchId);
 }

@@ -52,9 +52,25 @@ public interface QuotaConfig {
 
     interface Reservations {
 
-        /** How long an unsettled reservation holds quota; a batch that never lands must not block it forever. */
+        /**
+         * How long a reservation waits for its writer's confirmation. Past it, an unconfirmed reservation still
+         * holds: quota-service asks the writer (ingest) whether the write committed, holds it until settled if so,
+         * and ends it only once the writer has made "never committed" final. A reservation without a reference
+         * (nothing to ask about) simply expires.
+         */
         @WithDefault("PT5M")
         Duration ttl();
+
+        /**
+         * How often the resolver looks for unconfirmed reservations past their TTL (a Quarkus {@code every}
+         * expression; "off" disables it, and such reservations then hold until settled or released).
+         */
+        @WithDefault("30s")
+        String resolveEvery();
+
+        /** How many writes one run of the resolver asks about at most (the oldest first). */
+        @WithDefault("200")
+        int resolveLimit();
 
         /** Largest amount one reservation may ask for, so a typo cannot lock a group's quota. */
         @WithDefault("100000000000000")

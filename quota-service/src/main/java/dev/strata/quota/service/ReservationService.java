@@ -1,6 +1,7 @@
 package dev.strata.quota.service;
 
 import dev.strata.model.problem.FieldError;
+import dev.strata.model.problem.ProblemType;
 import dev.strata.quota.config.QuotaConfig;
 import dev.strata.quota.store.CounterStore;
 import dev.strata.quota.store.CounterStore.CounterKey;
@@ -20,8 +21,13 @@ import java.util.UUID;
 
 /**
  * Grants or refuses quota atomically. Reservations of one (group, metric) are serialized by a row lock on the
- * metric's counter, so usage plus open reservations plus the request is checked and the reservation written
+ * metric's counter, so usage plus held reservations plus the request is checked and the reservation written
  * with nobody in between: under any number of concurrent batches a hard limit is never overshot.
+ *
+ * <p>A reservation holds until its write's events are applied (settled) or its write is known never to commit
+ * (released by the writer, or expired once the writer said so when asked, see {@link ReservationResolver}). The
+ * writer confirms a write that committed ({@link #commit}); from then on the reservation holds whatever the
+ * consumer's lag, and only the {@code batch_import} that settles it ends it.
  */
 @ApplicationScoped
 public class ReservationService {
@@ -55,7 +61,7 @@ public class ReservationService {
         Metric metric = validate(metricKey, amount, reference);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         ReservationRow row = new ReservationRow(UUID.randomUUID(), groupId, metric.key(), amount, reference, "open",
-                now, now.plus(config.ttl()), null);
+                now, now.plus(config.ttl()), null, null);
         return pool.withTransaction(tx -> quotas.limits(tx, groupId).chain(limits -> {
             Long limit = limits.baseLimit(metric);
             if (limit == null) {
@@ -84,20 +90,44 @@ public class ReservationService {
                 .failWith(() -> ProblemException.notFound("No reservation " + id + " in this group."));
     }
 
-    /** Releases a reservation; releasing one that is already closed changes nothing. */
-    public Uni<Void> release(UUID groupId, UUID id) {
-        return reservations.release(pool, groupId, id, clock.instant())
-                .invoke(found -> {
-                    if (!found) {
+    /**
+     * Releases a reservation; releasing one that is already closed changes nothing. A committed one is in use by
+     * a write that committed and whose events are on their way: only an administrator may release it (a repair,
+     * e.g. for a write whose {@code batch_import} was quarantined).
+     */
+    public Uni<Void> release(UUID groupId, UUID id, boolean admin) {
+        return reservations.release(pool, groupId, id, clock.instant(), admin)
+                .invoke(before -> {
+                    if (before == null) {
                         throw ProblemException.notFound("No reservation " + id + " in this group.");
+                    }
+                    if (before.equals("committed") && !admin) {
+                        throw ProblemException.of(ProblemType.CONFLICT, "Reservation " + id + " belongs to a write "
+                                + "that committed: it holds until that write's events are applied.");
                     }
                 })
                 .replaceWithVoid();
     }
 
-    /** The status a caller sees: an open reservation past its expiry is "expired". */
+    /**
+     * The write with this reference committed: its reservations hold until its events are applied, however long
+     * that takes. Reservations already settled, released or expired stay as they are.
+     */
+    public Uni<List<ReservationRow>> commit(UUID groupId, String reference) {
+        if (reference == null || reference.isBlank() || reference.length() > MAX_REFERENCE_LENGTH) {
+            throw ProblemException.validation("The confirmation is not valid.", List.of(
+                    FieldError.of("reference", "must be 1 to " + MAX_REFERENCE_LENGTH + " characters")));
+        }
+        return reservations.commit(pool, groupId, reference, clock.instant().truncatedTo(ChronoUnit.MICROS));
+    }
+
+    /**
+     * The status a caller sees. An open reservation without a reference is "expired" once its expiry has passed;
+     * one with a reference stays "open" (and holds) until it is resolved.
+     */
     public String status(ReservationRow row) {
-        return row.status().equals("open") && !row.expiresAt().isAfter(clock.instant()) ? "expired" : row.status();
+        return row.status().equals("open") && row.reference() == null && !row.expiresAt().isAfter(clock.instant())
+                ? "expired" : row.status();
     }
 
     private Metric validate(String metricKey, Long amount, String reference) {

@@ -1,0 +1,53 @@
+package dev.strata.ingest.api;
+
+import dev.strata.ingest.store.BatchOutcomeStore;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * quota-service asks here about a reservation its writer never confirmed: did the write with this batch id commit?
+ * The answer is final. "abandoned" means it did not and now never will (the batch id is fenced: the write, should
+ * it still be on its way, fails at its commit); a write still in flight is waited for. POST, since answering may
+ * write the fence. Services and administrators only.
+ */
+@Path("/groups/{groupId}/batches/{batchId}:resolve")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({TenantAccess.SERVICE, TenantAccess.ADMIN})
+public class BatchOutcomeResource {
+
+    private final Pool pool;
+    private final BatchOutcomeStore outcomes;
+    private final TenantAccess access;
+
+    public BatchOutcomeResource(Pool pool, BatchOutcomeStore outcomes, TenantAccess access) {
+        this.pool = pool;
+        this.outcomes = outcomes;
+        this.access = access;
+    }
+
+    /** @param outcome {@code committed} or {@code abandoned} */
+    public record BatchOutcomeView(UUID batchId, String outcome) {
+    }
+
+    @POST
+    @Operation(summary = "Whether the write with this batch id committed; if not, make sure it never does")
+    public Uni<BatchOutcomeView> resolve(@RestPath String groupId, @RestPath String batchId) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        UUID batch = PathIds.uuid(batchId, "batchId");
+        return outcomes.resolve(pool, group, batch)
+                .map(outcome -> new BatchOutcomeView(batch, outcome.name().toLowerCase(Locale.ROOT)));
+    }
+}

@@ -1,0 +1,62 @@
+package dev.strata.quota.api;
+
+import dev.strata.quota.api.ReservationResource.ReservationView;
+import dev.strata.quota.service.ReservationService;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.problem.ProblemException;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The writer's confirmation that the write a reference names committed: its reservations then hold until its
+ * {@code batch_import} is applied, however long the consumer lags. Only a service (the writer) or an
+ * administrator may say so. Idempotent: a repeat, or a confirmation that arrives after the reservations settled,
+ * changes nothing.
+ */
+@Path("/groups/{groupId}/quotas/reservations:commit")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({TenantAccess.SERVICE, TenantAccess.ADMIN})
+public class ReservationCommitResource {
+
+    private final ReservationService reservations;
+    private final TenantAccess access;
+
+    public ReservationCommitResource(ReservationService reservations, TenantAccess access) {
+        this.reservations = reservations;
+        this.access = access;
+    }
+
+    /** @param reference the write's reference (ingest: the batch id) */
+    public record CommitRequest(String reference) {
+    }
+
+    /** The reference's reservations as they are after the confirmation (none if it has none). */
+    public record Committed(String reference, List<ReservationView> reservations) {
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Confirm that the write with this reference committed: its reservations hold until its "
+            + "events are applied")
+    public Uni<Committed> commit(@RestPath String groupId, CommitRequest request) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        access.require(group);
+        if (request == null) {
+            throw ProblemException.badRequest("The body must be a JSON object.");
+        }
+        return reservations.commit(group, request.reference())
+                .map(rows -> new Committed(request.reference(),
+                        rows.stream().map(row -> ReservationView.of(row, reservations.status(row))).toList()));
+    }
+}
