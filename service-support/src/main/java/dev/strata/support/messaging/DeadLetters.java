@@ -48,11 +48,11 @@ public class DeadLetters {
     private static final Logger LOG = Logger.getLogger(DeadLetters.class);
 
     private final Map<String, Object> kafkaConfig;
-    private final EventTopicConfig topicConfig;
+    private final EventStreamConfig topicConfig;
     private volatile KafkaProducer<String, byte[]> producer;
 
     public DeadLetters(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                       EventTopicConfig topicConfig) {
+                       EventStreamConfig topicConfig) {
         this.kafkaConfig = kafkaConfig;
         this.topicConfig = topicConfig;
     }
@@ -156,7 +156,8 @@ public class DeadLetters {
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         try (Admin admin = Admin.create(adminConfig)) {
-            NewTopic topic = new NewTopic(Topics.EVENTS_DLQ, topicConfig.partitions(), topicConfig.replicationFactor())
+            NewTopic topic = new NewTopic(Topics.EVENTS_DLQ, topicConfig.topic().partitions(),
+                    topicConfig.topic().replicationFactor())
                     .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_VALUE_BYTES)));
             admin.createTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
             LOG.infof("Created topic %s", Topics.EVENTS_DLQ);
