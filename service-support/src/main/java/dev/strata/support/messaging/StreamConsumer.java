@@ -22,6 +22,7 @@ import org.jboss.logging.Logger;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The one way Strata's services consume the event stream. A polled batch is read off the event loop and applied
@@ -56,8 +57,8 @@ public class StreamConsumer {
 
     public StreamConsumer(Pool pool, ConsumerLog log, StreamPositions positions, DeadLetters deadLetters,
                           StreamConfig config, MeterRegistry registry, Instance<StreamHandler<?, ?>> handlers,
-                          @ConfigProperty(name = "mp.messaging.incoming." + Topics.EVENTS_IN + ".group.id",
-                                  defaultValue = "") String consumerGroup) {
+                          @ConfigProperty(name = "mp.messaging.incoming." + Topics.EVENTS_IN + ".group.id")
+                          Optional<String> consumerGroup) {
         this.pool = pool;
         this.log = log;
         this.positions = positions;
@@ -65,7 +66,7 @@ public class StreamConsumer {
         this.config = config;
         this.registry = registry;
         this.handlers = handlers;
-        this.consumerGroup = consumerGroup;
+        this.consumerGroup = consumerGroup.orElse(null); // services that consume no stream have none
     }
 
     void onStop(@Observes ShutdownEvent event) {
