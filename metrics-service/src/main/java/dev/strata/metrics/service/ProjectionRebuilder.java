@@ -1,5 +1,6 @@
 package dev.strata.metrics.service;
 
+import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.metrics.config.MetricsConfig;
 import dev.strata.metrics.service.ProjectionApplier.Outcome;
 import dev.strata.metrics.store.ProjectionTables;
@@ -268,12 +269,7 @@ public class ProjectionRebuilder {
     }
 
     private KafkaConsumer<String, byte[]> consumer() {
-        Map<String, Object> props = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                props.put(key, value);
-            }
-        });
+        Map<String, Object> props = KafkaClientConfig.consumer(kafkaConfig);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG); // partitions are assigned, positions are not committed
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "metrics-service-rebuild");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

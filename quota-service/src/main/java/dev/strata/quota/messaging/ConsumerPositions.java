@@ -1,5 +1,6 @@
 package dev.strata.quota.messaging;
 
+import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.model.events.Topics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -20,7 +21,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -112,12 +112,7 @@ public class ConsumerPositions {
             synchronized (this) {
                 client = admin;
                 if (client == null) {
-                    Map<String, Object> config = new HashMap<>();
-                    kafkaConfig.forEach((key, value) -> {
-                        if (AdminClientConfig.configNames().contains(key)) {
-                            config.put(key, value);
-                        }
-                    });
+                    Map<String, Object> config = KafkaClientConfig.admin(kafkaConfig);
                     config.put(AdminClientConfig.CLIENT_ID_CONFIG, "quota-service-positions");
                     config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
                     config.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);

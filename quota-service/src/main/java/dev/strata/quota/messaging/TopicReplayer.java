@@ -1,5 +1,6 @@
 package dev.strata.quota.messaging;
 
+import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.model.events.Topics;
 import dev.strata.support.messaging.StreamRecord;
 import io.smallrye.common.annotation.Identifier;
@@ -14,7 +15,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -83,12 +83,7 @@ public class TopicReplayer {
     }
 
     private Map<String, Object> consumerConfig() {
-        Map<String, Object> props = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ConsumerConfig.configNames().contains(key)) {
-                props.put(key, value);
-            }
-        });
+        Map<String, Object> props = KafkaClientConfig.consumer(kafkaConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "quota-service-rebuild-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");

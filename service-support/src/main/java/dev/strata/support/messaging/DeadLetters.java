@@ -22,7 +22,6 @@ import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -124,12 +123,7 @@ public class DeadLetters {
                 current = producer;
                 if (current == null) {
                     ensureTopic();
-                    Map<String, Object> props = new HashMap<>();
-                    kafkaConfig.forEach((key, value) -> {
-                        if (ProducerConfig.configNames().contains(key)) {
-                            props.put(key, value);
-                        }
-                    });
+                    Map<String, Object> props = KafkaClientConfig.producer(kafkaConfig);
                     props.put(ProducerConfig.ACKS_CONFIG, "all");
                     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
                     props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_VALUE_BYTES);
@@ -147,12 +141,7 @@ public class DeadLetters {
 
     /** Brokers do not create topics on first use: the first quarantine creates the dead-letter topic. */
     private void ensureTopic() {
-        Map<String, Object> adminConfig = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
-                adminConfig.put(key, value);
-            }
-        });
+        Map<String, Object> adminConfig = KafkaClientConfig.admin(kafkaConfig);
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         try (Admin admin = Admin.create(adminConfig)) {

@@ -1,6 +1,7 @@
 package dev.strata.support.outbox;
 
 
+import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.model.events.Topics;
 import dev.strata.support.messaging.EventRecordLimits;
 import dev.strata.support.messaging.EventStreamConfig;
@@ -131,12 +132,7 @@ public class OutboxRelay {
     }
 
     private Map<String, Object> producerConfig() {
-        Map<String, Object> props = new HashMap<>();
-        kafkaConfig.forEach((key, value) -> {
-            if (ProducerConfig.configNames().contains(key)) {
-                props.put(key, value);
-            }
-        });
+        Map<String, Object> props = KafkaClientConfig.producer(kafkaConfig);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5);
