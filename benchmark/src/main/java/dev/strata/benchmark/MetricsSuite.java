@@ -58,11 +58,11 @@ final class MetricsSuite implements Benchmark.Suite {
     private static final int CONTENT = 10_000;
     private static final String[] CONTENT_TYPES = {"blog_post", "video", "podcast", "course"};
     private static final String[] ACTIONS = {"viewed", "viewed", "viewed", "liked", "shared"};
-    private static final String[] PEOPLE = {"user", "creator"};
-    private static final String[] CONTENT_LIKE = {"blog_post", "article", "newsletter", "video", "podcast", "image",
+    static final String[] PEOPLE = {"user", "creator"};
+    static final String[] CONTENT_LIKE = {"blog_post", "article", "newsletter", "video", "podcast", "image",
             "course", "lesson", "document"};
     /** metrics-service's {@code strata.metrics.non-activity-types}: stream facts that are not activity events. */
-    private static final String[] NON_ACTIVITY = {"thing_created", "connection_created", "knowledge_created",
+    static final String[] NON_ACTIVITY = {"thing_created", "connection_created", "knowledge_created",
             "group_created", "group_plan_changed", "api_call", "quota_threshold_crossed", "events_archived"};
 
     /** The loaded group and the creator whose stats are read. */
@@ -289,7 +289,7 @@ final class MetricsSuite implements Benchmark.Suite {
         ObjectReader exact = Stack.JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         JsonNode creator = exact.readTree(stack.get(creatorUrl(stack, s), 200).body()).path("_computed");
         JsonNode group = exact.readTree(stack.get(metricsUrl(stack, s), 200).body()).path("_computed");
-        try (RawQueries raw = new RawQueries(sql)) {
+        try (RawMetrics raw = new RawMetrics(sql)) {
             String creatorRaw = raw.creator(s.group(), s.creator());
             String groupRaw = raw.group(s.group(), Instant.now());
             String creatorStrata = String.format(Locale.ROOT, "revenue=%s followers=%d content=%d events=%d"
@@ -297,13 +297,7 @@ final class MetricsSuite implements Benchmark.Suite {
                             .toPlainString(), creator.path("totalFollowers").asLong(),
                     creator.path("contentCount").asLong(), creator.path("totalEvents").asLong(),
                     Stack.JSON.writeValueAsString(creator.path("eventsByType")));
-            String groupStrata = String.format(Locale.ROOT, "users=%d active=%d entities=%d storage=%d"
-                            + " revenueMonth=%s eventsMonth=%d eventsWeek=%d top=%s", group.path("userCount").asLong(),
-                    group.path("activeUsers").asLong(), group.path("totalEntities").asLong(),
-                    group.path("storageUsed").asLong(), group.path("revenueThisMonth").decimalValue()
-                            .stripTrailingZeros().toPlainString(), group.path("eventsThisMonth").asLong(),
-                    group.path("eventsThisWeek").asLong(),
-                    group.path("topContentByEngagement").path(0).path("connectionCount").asLong());
+            String groupStrata = RawMetrics.groupLine(group);
             boolean same = creatorRaw.equals(creatorStrata) && groupRaw.equals(groupStrata);
             report.note("metrics check, Strata vs raw SQL: " + (same ? "the same figures" : "DIFFERENT") + ": creator "
                     + creatorStrata + (creatorRaw.equals(creatorStrata) ? "" : " vs raw " + creatorRaw) + "; group "
@@ -322,7 +316,7 @@ final class MetricsSuite implements Benchmark.Suite {
         Stats group = timeHttp(stack, metricsUrl, runs);
         Stats creatorRaw = new Stats();
         Stats groupRaw = new Stats();
-        try (RawQueries raw = new RawQueries(sql)) {
+        try (RawMetrics raw = new RawMetrics(sql)) {
             int rawRuns = Math.max(5, runs / 25);
             for (int i = 0; i < rawRuns + 2; i++) {
                 long start = System.nanoTime();
@@ -368,146 +362,6 @@ final class MetricsSuite implements Benchmark.Suite {
 
     private static String metricsUrl(Stack stack, Scenario s) {
         return stack.metrics + "/groups/" + s.group() + "/metrics";
-    }
-
-    /**
-     * Creator stats and group metrics computed from ingest's tables, with the definitions of metrics-service's
-     * README (activity events = every type but the stream facts; windows in whole UTC days from one "now").
-     * Answers a line of the figures both compute, in the format of {@link #compare}.
-     */
-    private static final class RawQueries implements AutoCloseable {
-
-        /** A {@code :name} parameter, not a {@code ::type} cast. */
-        private static final Pattern PARAMETER = Pattern.compile("(?<!:):([a-zA-Z]\\w*)");
-
-        private final PreparedStatement creator;
-        private final PreparedStatement group;
-        private final List<String> groupParameters = new ArrayList<>();
-        private final Array nonActivity;
-        private final Array people;
-        private final Array content;
-
-        RawQueries(Connection sql) throws SQLException {
-            nonActivity = sql.createArrayOf("text", NON_ACTIVITY);
-            people = sql.createArrayOf("text", PEOPLE);
-            content = sql.createArrayOf("text", CONTENT_LIKE);
-            creator = sql.prepareStatement("""
-                    WITH e AS (SELECT type, "timestamp", metadata FROM ingest.events
-                               WHERE group_id = ? AND actor_id = ? AND type <> ALL(?))
-                    SELECT th.name, th.created_at,
-                           (SELECT coalesce(sum((metadata->>'amount')::numeric), 0) FROM e
-                            WHERE type = 'revenue_generated'),
-                           (SELECT count(*) FROM ingest.connections c WHERE c.group_id = th.group_id
-                            AND c.to_thing_id = th.id AND c.relationship_type = 'following'),
-                           (SELECT count(*) FROM ingest.connections c WHERE c.group_id = th.group_id
-                            AND c.from_thing_id = th.id AND c.relationship_type = 'authored'),
-                           (SELECT count(*) FROM e), (SELECT max("timestamp") FROM e),
-                           (SELECT json_object_agg(type, n ORDER BY type)
-                            FROM (SELECT type, count(*) AS n FROM e GROUP BY type) t)
-                    FROM ingest.things th WHERE th.id = ?""");
-            group = named(sql, """
-                    WITH th AS (SELECT id, type, name, created_at, properties_bytes FROM ingest.things
-                                WHERE group_id = :group),
-                    ev AS (SELECT count(*) AS events,
-                                  coalesce(sum((metadata->>'amount')::numeric)
-                                           FILTER (WHERE type = 'revenue_generated'), 0) AS revenue,
-                                  count(*) FILTER (WHERE "timestamp" >= :month) AS events_month,
-                                  coalesce(sum((metadata->>'amount')::numeric)
-                                           FILTER (WHERE type = 'revenue_generated' AND "timestamp" >= :month), 0)
-                                      AS revenue_month,
-                                  count(*) FILTER (WHERE "timestamp" >= :week) AS events_week,
-                                  count(*) FILTER (WHERE "timestamp" >= :weekBefore AND "timestamp" < :week)
-                                      AS events_week_before,
-                                  max("timestamp") AS last_event
-                           FROM ingest.events WHERE group_id = :group AND type <> ALL(:nonActivity)),
-                    ends AS (SELECT thing, count(*) AS n FROM (
-                                 SELECT from_thing_id AS thing FROM ingest.connections WHERE group_id = :group
-                                 UNION ALL SELECT to_thing_id FROM ingest.connections WHERE group_id = :group) x
-                             GROUP BY thing),
-                    top AS (SELECT th.id, th.name, th.type, th.created_at, ends.n
-                            FROM ends JOIN th ON th.id = ends.thing
-                            WHERE th.type = ANY(:content) ORDER BY ends.n DESC, th.id LIMIT 10)
-                    SELECT (SELECT count(*) FROM th WHERE type = ANY(:people)) AS users,
-                           (SELECT count(DISTINCT e.actor_id) FROM ingest.events e JOIN th ON th.id = e.actor_id
-                            WHERE e.group_id = :group AND e."timestamp" >= :week AND e.type <> ALL(:nonActivity)
-                              AND th.type = ANY(:people)) AS active_users,
-                           (SELECT count(*) FROM th) AS entities,
-                           (SELECT coalesce(sum(properties_bytes), 0) FROM th)
-                             + (SELECT coalesce(sum(text_bytes + 4 * coalesce(cardinality(embedding), 0)), 0)
-                                FROM ingest.knowledge WHERE group_id = :group) AS storage,
-                           (SELECT coalesce(sum(coalesce((metadata->>'count')::bigint, 1)), 0) FROM ingest.events
-                            WHERE group_id = :group AND type = 'api_call' AND "timestamp" >= :month) AS api_calls,
-                           ev.*,
-                           (SELECT coalesce(sum(ends.n), 0) FROM ends JOIN th ON th.id = ends.thing
-                            WHERE th.type = ANY(:content)) AS content_ends,
-                           (SELECT count(*) FROM th WHERE type = ANY(:content)) AS content_things,
-                           (SELECT json_agg(top ORDER BY top.n DESC, top.id) FROM top) AS top
-                    FROM ev""");
-        }
-
-        /** A statement whose {@code :name} parameters are bound by name with {@link #bind}. */
-        private PreparedStatement named(Connection sql, String text) throws SQLException {
-            Matcher names = PARAMETER.matcher(text);
-            while (names.find()) {
-                groupParameters.add(names.group(1));
-            }
-            return sql.prepareStatement(names.replaceAll("?"));
-        }
-
-        String creator(UUID groupId, UUID creatorId) throws SQLException {
-            creator.setObject(1, groupId);
-            creator.setObject(2, creatorId);
-            creator.setArray(3, nonActivity);
-            creator.setObject(4, creatorId);
-            try (ResultSet row = creator.executeQuery()) {
-                if (!row.next()) {
-                    throw new IllegalStateException("creator " + creatorId + " is not in ingest's things");
-                }
-                return String.format(Locale.ROOT, "revenue=%s followers=%d content=%d events=%d byType=%s",
-                        row.getBigDecimal(3).stripTrailingZeros().toPlainString(), row.getLong(4), row.getLong(5),
-                        row.getLong(6), row.getString(8).replace(" ", ""));
-            }
-        }
-
-        String group(UUID groupId, Instant now) throws SQLException {
-            LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-            Timestamp month = day(today.withDayOfMonth(1));
-            Timestamp week = day(today.minusDays(6));
-            Timestamp weekBefore = day(today.minusDays(13));
-            Map<String, Object> values = Map.of("group", groupId, "nonActivity", nonActivity, "people", people,
-                    "content", content, "month", month, "week", week, "weekBefore", weekBefore);
-            for (int i = 0; i < groupParameters.size(); i++) {
-                group.setObject(i + 1, values.get(groupParameters.get(i)));
-            }
-            try (ResultSet row = group.executeQuery()) {
-                row.next();
-                JsonNode top = row.getString("top") == null ? Stack.JSON.createArrayNode()
-                        : readTree(row.getString("top"));
-                return String.format(Locale.ROOT, "users=%d active=%d entities=%d storage=%d revenueMonth=%s"
-                                + " eventsMonth=%d eventsWeek=%d top=%d", row.getLong("users"),
-                        row.getLong("active_users"), row.getLong("entities"), row.getLong("storage"),
-                        row.getBigDecimal("revenue_month").stripTrailingZeros().toPlainString(),
-                        row.getLong("events_month"), row.getLong("events_week"), top.path(0).path("n").asLong());
-            }
-        }
-
-        private static Timestamp day(LocalDate day) {
-            return Timestamp.from(day.atStartOfDay(ZoneOffset.UTC).toInstant());
-        }
-
-        private static JsonNode readTree(String json) {
-            try {
-                return Stack.JSON.readTree(json);
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
-        }
-
-        @Override
-        public void close() throws SQLException {
-            creator.close();
-            group.close();
-        }
     }
 
     // ---- lag under load -----------------------------------------------------------------------------------

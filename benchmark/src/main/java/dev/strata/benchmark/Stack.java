@@ -29,21 +29,36 @@ final class Stack {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    final String ingest = env("STRATA_INGEST_URL", "http://127.0.0.1:8081");
-    final String quota = env("STRATA_QUOTA_URL", "http://127.0.0.1:8082");
-    final String metrics = env("STRATA_METRICS_URL", "http://127.0.0.1:8083");
-    final String archival = env("STRATA_ARCHIVAL_URL", "http://127.0.0.1:8084");
-    final String pgUrl = env("STRATA_PG_URL", "jdbc:postgresql://127.0.0.1:5432/strata");
-    final String pgUser = env("STRATA_PG_USER", "postgres");
-    final String pgPassword = env("STRATA_PG_PASSWORD", "");
+    final String ingest;
+    final String quota;
+    final String metrics;
+    final String archival;
+    final String pgUrl;
+    final String pgUser;
+    final String pgPassword;
     final String token;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
 
+    /** The stack of {@code deploy/local/run.sh}, or wherever the environment points. */
     Stack() {
-        Path home = Path.of(env("STRATA_HOME", ".strata"));
-        token = DevTokens.inDirectory(home.resolve("keys"))
-                .mint("benchmark", List.of(), List.of("admin", "service"), Duration.ofHours(4));
+        this(env("STRATA_INGEST_URL", "http://127.0.0.1:8081"), env("STRATA_QUOTA_URL", "http://127.0.0.1:8082"),
+                env("STRATA_METRICS_URL", "http://127.0.0.1:8083"), env("STRATA_ARCHIVAL_URL", "http://127.0.0.1:8084"),
+                env("STRATA_PG_URL", "jdbc:postgresql://127.0.0.1:5432/strata"), env("STRATA_PG_USER", "postgres"),
+                env("STRATA_PG_PASSWORD", ""), Path.of(env("STRATA_HOME", ".strata")).resolve("keys"));
+    }
+
+    Stack(String ingest, String quota, String metrics, String archival, String pgUrl, String pgUser,
+          String pgPassword, Path keys) {
+        this.ingest = ingest;
+        this.quota = quota;
+        this.metrics = metrics;
+        this.archival = archival;
+        this.pgUrl = pgUrl;
+        this.pgUser = pgUser;
+        this.pgPassword = pgPassword;
+        this.token = DevTokens.inDirectory(keys).mint("benchmark", List.of(), List.of("admin", "service"),
+                Duration.ofHours(4));
     }
 
     Connection jdbc() throws SQLException {

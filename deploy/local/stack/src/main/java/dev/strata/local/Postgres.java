@@ -52,28 +52,49 @@ public final class Postgres {
         }
         boolean local = host.equals("127.0.0.1") || host.equals("localhost");
         if (local && Files.isExecutable(Path.of("/usr/bin/pg_ctlcluster"))) {
-            startLocalCluster();
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline) {
-                if (answers()) {
-                    return this;
-                }
-                JavaProcess.sleep(250);
+            localCluster("start");
+            if (awaitAnswer(Duration.ofSeconds(30))) {
+                return this;
             }
         }
         throw new IllegalStateException("No PostgreSQL answers at " + host + ":" + port + " as user " + user
                 + ". Start one, or point STRATA_PG_HOST/STRATA_PG_PORT/STRATA_PG_USER/STRATA_PG_PASSWORD at one.");
     }
 
-    private void startLocalCluster() {
+    /**
+     * Restarts the local cluster ({@code pg_ctlcluster ... restart}: every connection is cut, as in a failover or
+     * an upgrade) and waits until it answers again; for the fault suite. Only for a PostgreSQL on this machine.
+     */
+    public void restartLocalCluster() {
+        if (!host.equals("127.0.0.1") && !host.equals("localhost")) {
+            throw new IllegalStateException("PostgreSQL at " + host + " is not this machine's: cannot restart it");
+        }
+        localCluster("restart");
+        if (!awaitAnswer(Duration.ofSeconds(60))) {
+            throw new IllegalStateException("PostgreSQL did not answer within 60 s of its restart");
+        }
+    }
+
+    private boolean awaitAnswer(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (answers()) {
+                return true;
+            }
+            JavaProcess.sleep(250);
+        }
+        return false;
+    }
+
+    private void localCluster(String action) {
         try (var versions = Files.list(Path.of("/etc/postgresql"))) {
             for (Path version : versions.toList()) {
-                Process start = new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect",
-                        version.getFileName().toString(), "main", "start").inheritIO().start();
-                start.waitFor();
+                Process run = new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect",
+                        version.getFileName().toString(), "main", action).inheritIO().start();
+                run.waitFor();
             }
         } catch (IOException e) {
-            throw new IllegalStateException("cannot start the local PostgreSQL cluster: " + e.getMessage(), e);
+            throw new IllegalStateException("cannot " + action + " the local PostgreSQL cluster: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -59,6 +59,14 @@ public final class S3Server implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** A crash: SIGKILL, no goodbye; {@link #start} on the same directory and port brings the same objects back. */
+    public void kill() {
+        ProcessHandle.of(process.pid()).ifPresent(handle -> {
+            handle.destroyForcibly();
+            handle.onExit().orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        });
+    }
+
     @Override
     public void close() {
         process.close(Duration.ofSeconds(10));

@@ -18,7 +18,11 @@ public final class TestS3 {
     }
 
     public static S3Client client() {
-        TestEndpoints endpoints = TestServers.ensureStarted();
+        return client(TestServers.ensureStarted());
+    }
+
+    /** A client of the S3 server at {@code endpoints}. */
+    public static S3Client client(TestEndpoints endpoints) {
         return S3Client.builder()
                 .endpointOverride(URI.create(endpoints.s3Endpoint()))
                 .region(Region.US_EAST_1)

@@ -1,0 +1,624 @@
+package dev.strata.benchmark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Object;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.stream.IntStream;
+import java.util.zip.GZIPInputStream;
+
+/**
+ * The fault suite: drives a stack of its own ({@link FaultStack}) under a sustained write load, injects faults
+ * (kill -9 of a service, a broker or the S3 server, a PostgreSQL restart, a consumer group's offsets deleted) and
+ * then checks every invariant ({@link FaultCheck}). {@link Profile#FULL} is the README's suite;
+ * {@link Profile#SHORT} (one kill per service, one broker down) runs in {@code mvn verify} (FaultsIT).
+ */
+public final class FaultSuite {
+
+    /** How much of each scenario runs. */
+    public enum Profile {
+        SHORT(1, 1, 1, Duration.ofSeconds(15), 20_000, 600),
+        FULL(5, 5, 3, Duration.ofSeconds(60), 200_000, 1_000);
+
+        final int serviceKills;
+        final int ingestKills;
+        final int archivalKills;
+        final Duration brokerOutage;
+        final int importItems;
+        final int eventsPerSecond;
+
+        Profile(int serviceKills, int ingestKills, int archivalKills, Duration brokerOutage, int importItems,
+                int eventsPerSecond) {
+            this.serviceKills = serviceKills;
+            this.ingestKills = ingestKills;
+            this.archivalKills = archivalKills;
+            this.brokerOutage = brokerOutage;
+            this.importItems = importItems;
+            this.eventsPerSecond = eventsPerSecond;
+        }
+    }
+
+    /** One line of the table. */
+    public record Row(String scenario, String load, int faults, FaultCheck.Result result, Duration recovery,
+                      List<String> findings) {
+
+        public boolean passed() {
+            return findings.isEmpty() && result.lost() == 0 && result.doubled() == 0 && result.countersEqual()
+                    && result.metricsEqual();
+        }
+    }
+
+    private static final int ARCHIVE_DAYS_CUTOFF = 365;
+
+    private final FaultStack faults;
+    private final Stack stack;
+    private final FaultCheck check;
+    private final Profile profile;
+    private final Path work;
+    private final List<Row> rows = new ArrayList<>();
+
+    public FaultSuite(Path root, Path work, Profile profile, int brokers) {
+        this.profile = profile;
+        this.work = work;
+        say("starting the fault suite's stack (" + brokers + " broker" + (brokers == 1 ? "" : "s") + ") in " + work);
+        this.faults = FaultStack.start(root, work, brokers);
+        this.stack = new Stack(faults.base("ingest"), faults.base("quota"), faults.base("metrics"),
+                faults.base("archival"), faults.jdbcUrl(), faults.dbUser(), faults.dbPassword(), faults.keys());
+        this.check = new FaultCheck(stack, faults.kafkaBootstrap());
+    }
+
+    public List<Row> rows() {
+        return rows;
+    }
+
+    /** Scenario names in the order they run; {@code all} of them unless some are named. */
+    public static final List<String> SCENARIOS = List.of("ingest", "quota", "metrics", "archival", "broker", "s3",
+            "postgres", "offsets", "failover");
+
+    /** The scenarios the short profile runs in {@code mvn verify}. */
+    public static final List<String> SHORT_SCENARIOS = List.of("ingest", "quota", "metrics", "archival", "broker");
+
+    public void run(List<String> scenarios) throws Exception {
+        for (String scenario : scenarios) {
+            say("== " + scenario);
+            switch (scenario) {
+                case "ingest" -> killDuringImport();
+                case "quota", "metrics" -> killConsumer(scenario);
+                case "archival" -> killArchival();
+                case "broker" -> brokerDown();
+                case "s3" -> s3Down();
+                case "postgres" -> postgresRestart();
+                case "offsets" -> offsetsDeleted();
+                case "failover" -> brokerFailover();
+                default -> throw new IllegalArgumentException("unknown scenario " + scenario + "; known: " + SCENARIOS);
+            }
+            Row row = rows.get(rows.size() - 1);
+            say(row.passed() ? "passed" : "FAILED: " + row.findings());
+        }
+    }
+
+    // ---- scenarios ---------------------------------------------------------------------------------------
+
+    /** kill -9 of ingest-service while an import job runs: the job resumes and ends with every item once. */
+    private void killDuringImport() throws Exception {
+        UUID group = stack.createGroup("faults ingest", "enterprise");
+        FaultLoad load = new FaultLoad(stack, group, "ingest-kill", 20, profile.eventsPerSecond, Duration.ZERO).start();
+        ImportJob job = ImportJob.start(this, group, "ingest-kill import", profile.importItems);
+        List<String> findings = new ArrayList<>();
+        Duration recovery = Duration.ZERO;
+        int kills = 0;
+        for (int i = 0; i < profile.ingestKills; i++) {
+            job.awaitProgress();
+            sleep(i == 0 ? 1_500 : 3_000);
+            recovery = max(recovery, killAndStart("ingest"));
+            kills++;
+        }
+        job.awaitEnd(findings);
+        load.stop();
+        finish("kill -9 ingest-service mid-import", describe(load) + " + import " + count(job.items), kills, group,
+                load, job.names(), Set.of(), recovery, findings);
+    }
+
+    /** kill -9 of quota-service or metrics-service while the stream flows. */
+    private void killConsumer(String service) throws Exception {
+        UUID group = stack.createGroup("faults " + service, "enterprise");
+        FaultLoad load = new FaultLoad(stack, group, service + "-kill", 20, profile.eventsPerSecond, Duration.ZERO)
+                .start();
+        ImportJob job = ImportJob.start(this, group, service + "-kill import", profile.importItems / 2);
+        List<String> findings = new ArrayList<>();
+        Duration recovery = Duration.ZERO;
+        int kills = 0;
+        for (int i = 0; i < profile.serviceKills; i++) {
+            sleep(3_000);
+            recovery = max(recovery, killAndStart(service));
+            kills++;
+        }
+        job.awaitEnd(findings);
+        load.stop();
+        finish("kill -9 " + service + "-service mid-stream", describe(load) + " + import " + count(job.items), kills,
+                group, load, job.names(), Set.of(), recovery, findings);
+    }
+
+    /**
+     * kill -9 of archival-service during a run over a year-old backlog while new events keep arriving; the next run
+     * finishes, and every event is in the hot store or the archive, not both.
+     */
+    private void killArchival() throws Exception {
+        UUID group = stack.createGroup("faults archival", "enterprise");
+        FaultLoad old = new FaultLoad(stack, group, "archival-old", 20, 4_000, Duration.ofDays(400)).start();
+        sleep(profile == Profile.FULL ? 15_000 : 6_000);
+        old.stop();
+        FaultLoad load = new FaultLoad(stack, group, "archival-kill", 20, profile.eventsPerSecond, Duration.ZERO)
+                .start();
+        List<String> findings = new ArrayList<>();
+        Duration recovery = Duration.ZERO;
+        int kills = 0;
+        for (int i = 0; i < profile.archivalKills; i++) {
+            long already = archivedCount(group);
+            startArchivalRun(group);
+            awaitArchivedSomething(group, already);
+            recovery = max(recovery, killAndStart("archival"));
+            kills++;
+        }
+        String finished = archiveUntilSucceeded(group);
+        if (finished != null) {
+            findings.add(finished);
+        }
+        load.stop();
+        Set<UUID> archived = archivedIds(group, findings);
+        FaultLoad both = FaultLoad.merged(old, load);
+        if (hotEligible(group) > 0) {
+            findings.add(hotEligible(group) + " events older than the cut-off are still hot after a finished run");
+        }
+        finish("kill -9 archival-service mid-run", "year-old backlog " + count(old.eventIds.size())
+                + " events; " + describe(load), kills, group, both, List.of(), archived, recovery, findings);
+    }
+
+    /** Kafka away for a while under load: writes keep being accepted (the outbox grows), then all is published. */
+    private void brokerDown() throws Exception {
+        UUID group = stack.createGroup("faults broker", "enterprise");
+        int rate = profile == Profile.FULL ? 5_000 : 2_000;
+        FaultLoad load = new FaultLoad(stack, group, "broker-down", 20, rate, Duration.ZERO).start();
+        ImportJob job = ImportJob.start(this, group, "broker-down import", profile.importItems / 4);
+        sleep(3_000);
+        List<String> findings = new ArrayList<>();
+        int[] down = IntStream.range(faults.brokers() == 1 ? 0 : 1, faults.brokers()).toArray();
+        long before = load.writesAccepted();
+        for (int node : down) {
+            faults.killBroker(node);
+        }
+        say("broker" + (down.length > 1 ? "s " : " ") + java.util.Arrays.toString(down) + " killed for "
+                + profile.brokerOutage.toSeconds() + " s");
+        sleep(profile.brokerOutage.toMillis());
+        long during = load.writesAccepted() - before;
+        long backlog = maxOutboxPosition();
+        for (int node : down) {
+            faults.startBroker(node);
+        }
+        long back = System.nanoTime();
+        awaitTrue("the outbox's backlog published", Duration.ofMinutes(5), () -> outboxRowsUpTo(backlog) == 0);
+        Duration recovery = Duration.ofNanos(System.nanoTime() - back);
+        if (during == 0) {
+            findings.add("no write was accepted while Kafka was down");
+        }
+        say(String.format(Locale.ROOT, "%,d writes accepted while Kafka was down; backlog published %.1f s after"
+                + " its return", during, recovery.toMillis() / 1000.0));
+        job.awaitEnd(findings);
+        load.stop();
+        finish("Kafka killed " + profile.brokerOutage.toSeconds() + " s" + (faults.brokers() > 1
+                        ? " (" + down.length + " of " + faults.brokers() + " brokers)" : ""),
+                describe(load) + " + import " + count(job.items) + "; " + count(during) + " accepted while down",
+                down.length, group, load, job.names(), Set.of(), recovery, findings);
+    }
+
+    /** The S3 server killed during an archival run: nothing leaves the hot store unverified; the next run ends it. */
+    private void s3Down() throws Exception {
+        UUID group = stack.createGroup("faults s3", "enterprise");
+        FaultLoad old = new FaultLoad(stack, group, "s3-old", 20, 4_000, Duration.ofDays(400)).start();
+        sleep(15_000);
+        old.stop();
+        FaultLoad load = new FaultLoad(stack, group, "s3-down", 20, profile.eventsPerSecond, Duration.ZERO).start();
+        List<String> findings = new ArrayList<>();
+        startArchivalRun(group);
+        awaitArchivedSomething(group, 0);
+        faults.killS3();
+        say("S3 killed mid-run");
+        sleep(10_000);
+        faults.startS3();
+        long back = System.nanoTime();
+        // while S3 was away: every event that left the hot store is in an object that is there now
+        Set<UUID> archivedEarly = archivedIds(group, findings);
+        Set<UUID> hot = hotIds(group);
+        long unverified = old.eventIds.stream().filter(id -> !hot.contains(id) && !archivedEarly.contains(id)).count();
+        if (unverified > 0) {
+            findings.add(unverified + " events left the hot store without being in the archive");
+        }
+        String finished = archiveUntilSucceeded(group);
+        Duration recovery = Duration.ofNanos(System.nanoTime() - back);
+        if (finished != null) {
+            findings.add(finished);
+        }
+        load.stop();
+        Set<UUID> archived = archivedIds(group, findings);
+        finish("S3 killed during an archival run", "year-old backlog " + count(old.eventIds.size()) + " events; "
+                + describe(load), 1, group, FaultLoad.merged(old, load), List.of(), archived, recovery, findings);
+    }
+
+    /** PostgreSQL restarted under load: the services recover without a restart of their own. */
+    private void postgresRestart() throws Exception {
+        UUID group = stack.createGroup("faults postgres", "enterprise");
+        FaultLoad load = new FaultLoad(stack, group, "pg-restart", 20, profile.eventsPerSecond, Duration.ZERO).start();
+        ImportJob job = ImportJob.start(this, group, "pg-restart import", profile.importItems / 2);
+        sleep(4_000);
+        Map<String, Long> pids = new java.util.LinkedHashMap<>();
+        FaultStack.SERVICES.forEach(service -> pids.put(service, faults.pid(service)));
+        long start = System.nanoTime();
+        faults.restartPostgres();
+        say("PostgreSQL restarted");
+        awaitTrue("all four services ready again", Duration.ofMinutes(3),
+                () -> FaultStack.SERVICES.stream().allMatch(service -> ready(faults.base(service))));
+        Duration recovery = Duration.ofNanos(System.nanoTime() - start);
+        List<String> findings = new ArrayList<>();
+        for (String service : FaultStack.SERVICES) {
+            if (!faults.alive(service) || faults.pid(service) != pids.get(service)) {
+                findings.add(service + "-service did not survive the restart");
+            }
+        }
+        sleep(3_000);
+        job.awaitEnd(findings);
+        load.stop();
+        finish("PostgreSQL restarted", describe(load) + " + import " + count(job.items), 1, group, load, job.names(),
+                Set.of(), recovery, findings);
+    }
+
+    /** A consumer group's committed offsets deleted while its service is stopped: nothing applied twice. */
+    private void offsetsDeleted() throws Exception {
+        UUID group = stack.createGroup("faults offsets", "enterprise");
+        FaultLoad load = new FaultLoad(stack, group, "offsets", 20, profile.eventsPerSecond, Duration.ZERO).start();
+        sleep(4_000);
+        List<String> findings = new ArrayList<>();
+        Duration recovery = Duration.ZERO;
+        for (String service : List.of("quota", "metrics")) {
+            faults.stop(service);
+            deleteConsumerGroup(service + "-service");
+            sleep(2_000);
+            long start = System.nanoTime();
+            faults.start(service);
+            recovery = max(recovery, Duration.ofNanos(System.nanoTime() - start));
+        }
+        sleep(3_000);
+        load.stop();
+        finish("consumer groups' offsets deleted while stopped (quota, metrics)", describe(load), 2, group, load,
+                List.of(), Set.of(), recovery, findings);
+    }
+
+    /** One broker of three killed mid-load, later another: nothing lost, each group's order kept. */
+    private void brokerFailover() throws Exception {
+        if (faults.brokers() < 3) {
+            say("skipped: needs STRATA_KAFKA_BROKERS=3");
+            return;
+        }
+        UUID group = stack.createGroup("faults failover", "enterprise");
+        FaultLoad load = new FaultLoad(stack, group, "failover", 20, 2_000, Duration.ZERO).start();
+        List<String> findings = new ArrayList<>();
+        Duration recovery = Duration.ZERO;
+        for (int node : new int[] {0, 1}) {
+            sleep(5_000);
+            faults.killBroker(node);
+            say("broker " + node + " killed");
+            sleep(15_000);
+            long start = System.nanoTime();
+            faults.startBroker(node);
+            recovery = max(recovery, Duration.ofNanos(System.nanoTime() - start));
+        }
+        sleep(5_000);
+        load.stop();
+        finish("one broker of 3 killed, later another", describe(load), 2, group, load, List.of(), Set.of(), recovery,
+                findings);
+    }
+
+    // ---- helpers -----------------------------------------------------------------------------------------
+
+    private void finish(String scenario, String loadDescription, int faultsInjected, UUID group, FaultLoad load,
+                        List<String> imported, Set<UUID> archived, Duration recovery, List<String> findings)
+            throws Exception {
+        say("checking the invariants");
+        FaultCheck.Result result = check.check(group, load, imported, archived);
+        List<String> all = new ArrayList<>(findings);
+        all.addAll(result.findings());
+        if (!result.orderKept()) {
+            all.add("order per group not kept");
+        }
+        rows.add(new Row(scenario, loadDescription, faultsInjected, result, recovery, all));
+    }
+
+    /** SIGKILL, then a start on the same port; answers how long the service took to be ready again. */
+    private Duration killAndStart(String service) {
+        faults.kill(service);
+        say("killed " + service + "-service");
+        long start = System.nanoTime();
+        faults.start(service);
+        Duration ready = Duration.ofNanos(System.nanoTime() - start);
+        say(String.format(Locale.ROOT, "%s-service ready again after %.1f s", service, ready.toMillis() / 1000.0));
+        return ready;
+    }
+
+    private void startArchivalRun(UUID group) throws Exception {
+        FaultLoad.retrying(stack, () -> HttpRequest.newBuilder(URI.create(stack.archival + "/groups/" + group
+                        + "/archival?daysCutoff=" + ARCHIVE_DAYS_CUTOFF)).POST(HttpRequest.BodyPublishers.noBody()),
+                202, new AtomicLong());
+    }
+
+    /** Waits until a run has archived more than {@code already} events of the group: the run is under way. */
+    private void awaitArchivedSomething(UUID group, long already) throws Exception {
+        awaitTrue("the archival run under way", Duration.ofMinutes(2), () -> archivedCount(group) > already);
+    }
+
+    private long archivedCount(UUID group) {
+        try (Connection sql = stack.jdbc()) {
+            return FaultCheck.count(sql, "SELECT coalesce(sum(archived), 0) FROM archival.archive_run_batches"
+                    + " WHERE group_id = ?", group);
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    /** Starts runs until one ends succeeded with nothing left eligible (bounded); null when done, else why not. */
+    private String archiveUntilSucceeded(UUID group) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        String last = "no run";
+        while (System.nanoTime() < deadline) {
+            JsonNode started;
+            try {
+                started = Stack.JSON.readTree(stack.post(stack.archival + "/groups/" + group + "/archival?daysCutoff="
+                        + ARCHIVE_DAYS_CUTOFF, "", 202).body());
+            } catch (IllegalStateException | IOException e) {
+                last = e.getMessage();
+                sleep(1_000);
+                continue;
+            }
+            String id = started.path("id").asText();
+            JsonNode run;
+            do {
+                sleep(500);
+                run = stack.getJson(stack.archival + "/archival/runs/" + id);
+            } while ("running".equals(run.path("status").asText()) && System.nanoTime() < deadline);
+            last = "run " + id + " " + run.path("status").asText() + " " + run.path("error").asText("");
+            if ("succeeded".equals(run.path("status").asText()) && hotEligible(group) == 0) {
+                return null;
+            }
+            sleep(1_000);
+        }
+        return "no archival run finished within 5 minutes: " + last;
+    }
+
+    private long hotEligible(UUID group) throws Exception {
+        try (Connection sql = stack.jdbc()) {
+            return FaultCheck.count(sql, "SELECT count(*) FROM ingest.events WHERE group_id = ? AND \"timestamp\""
+                    + " < now() - interval '" + ARCHIVE_DAYS_CUTOFF + " days'", group);
+        }
+    }
+
+    private Set<UUID> hotIds(UUID group) throws Exception {
+        Set<UUID> ids = new HashSet<>();
+        try (Connection sql = stack.jdbc(); Statement statement = sql.createStatement();
+             ResultSet rows = statement.executeQuery("SELECT id FROM ingest.events WHERE group_id = '" + group + "'")) {
+            while (rows.next()) {
+                ids.add(rows.getObject(1, UUID.class));
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The event ids in the group's archive objects, read from S3 as an outside tool would
+     * ({@code events/group=<id>/date=.../*.ndjson.gz}); an id found in two objects is a finding.
+     */
+    private Set<UUID> archivedIds(UUID group, List<String> findings) throws IOException {
+        Set<UUID> ids = new HashSet<>();
+        long repeated = 0;
+        try (S3Client s3 = faults.s3Client()) {
+            List<S3Object> objects;
+            try {
+                objects = s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket("strata-archive")
+                        .prefix("events/group=" + group + "/").build()).contents().stream().toList();
+            } catch (NoSuchBucketException e) {
+                return ids;
+            }
+            for (S3Object object : objects) {
+                if (!object.key().endsWith(".ndjson.gz")) {
+                    continue;
+                }
+                try (ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket("strata-archive")
+                        .key(object.key()));
+                     BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(body),
+                             StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = lines.readLine()) != null) {
+                        if (!line.isBlank() && !ids.add(UUID.fromString(Stack.JSON.readTree(line).path("id").asText()))) {
+                            repeated++;
+                        }
+                    }
+                }
+            }
+        }
+        if (repeated > 0) {
+            findings.add(repeated + " events are in more than one archive object");
+        }
+        return ids;
+    }
+
+    private long maxOutboxPosition() throws Exception {
+        try (Connection sql = stack.jdbc(); Statement statement = sql.createStatement();
+             ResultSet row = statement.executeQuery("SELECT coalesce(max(position), 0) FROM ingest.outbox")) {
+            row.next();
+            return row.getLong(1);
+        }
+    }
+
+    private long outboxRowsUpTo(long position) {
+        try (Connection sql = stack.jdbc(); Statement statement = sql.createStatement();
+             ResultSet row = statement.executeQuery("SELECT count(*) FROM ingest.outbox WHERE position <= " + position)) {
+            row.next();
+            return row.getLong(1);
+        } catch (Exception e) {
+            return Long.MAX_VALUE;
+        }
+    }
+
+    private void deleteConsumerGroup(String groupId) throws InterruptedException, ExecutionException {
+        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                faults.kafkaBootstrap()))) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
+            while (true) {
+                try {
+                    admin.deleteConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS);
+                    say("deleted consumer group " + groupId + " and its offsets");
+                    return;
+                } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+                    // a group whose member has not left yet is not empty: wait for the session to end
+                    if (System.nanoTime() > deadline) {
+                        throw new IllegalStateException("could not delete consumer group " + groupId, e);
+                    }
+                    sleep(1_000);
+                }
+            }
+        }
+    }
+
+    private static boolean ready(String base) {
+        return dev.strata.local.ServiceJvm.ready(base);
+    }
+
+    static void awaitTrue(String what, Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("not within " + timeout + ": " + what);
+            }
+            sleep(200);
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+
+    private static String describe(FaultLoad load) {
+        return "batches ~" + count(load.targetEventsPerSecond()) + " ev/s";
+    }
+
+    static String count(long n) {
+        return String.format(Locale.ROOT, "%,d", n);
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    static void say(String line) {
+        System.err.println(line);
+    }
+
+    public void close() {
+        faults.close();
+    }
+
+    /** An import job on a group, started while ingest is up and followed through restarts. */
+    private static final class ImportJob {
+        private final FaultSuite suite;
+        private final String label;
+        private final int items;
+        private final String id;
+
+        private ImportJob(FaultSuite suite, String label, int items, String id) {
+            this.suite = suite;
+            this.label = label;
+            this.items = items;
+            this.id = id;
+        }
+
+        static ImportJob start(FaultSuite suite, UUID group, String label, int items) throws Exception {
+            Path file = FaultLoad.importFile(suite.work.resolve("imports"), label, items);
+            String id = Stack.JSON.readTree(suite.stack.send(HttpRequest.newBuilder(URI.create(suite.stack.ingest
+                            + "/groups/" + group + "/imports")).header("Content-Type", "application/x-ndjson")
+                    .POST(HttpRequest.BodyPublishers.ofFile(file)), 202).body()).path("id").asText();
+            say("import " + id + " of " + count(items) + " items started");
+            return new ImportJob(suite, label, items, id);
+        }
+
+        List<String> names() {
+            List<String> names = new ArrayList<>(items);
+            for (int i = 0; i < items; i++) {
+                names.add(label + " i" + i);
+            }
+            return names;
+        }
+
+        private JsonNode status() throws Exception {
+            return Stack.JSON.readTree(FaultLoad.retrying(suite.stack, () -> HttpRequest.newBuilder(
+                    URI.create(suite.stack.ingest + "/imports/" + id)).GET(), 200, new AtomicLong()).body());
+        }
+
+        /** Until the job has written something since the last call (so a kill falls mid-import), at most 60 s. */
+        void awaitProgress() throws Exception {
+            long before = status().path("processed").asLong();
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline) {
+                JsonNode job = status();
+                if (!job.path("status").asText().matches("queued|running")
+                        || job.path("processed").asLong() > before) {
+                    return;
+                }
+                sleep(200);
+            }
+        }
+
+        /** Until the job ends (at most 10 minutes); a job that did not create every item once is a finding. */
+        void awaitEnd(List<String> findings) throws Exception {
+            long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+            JsonNode job = status();
+            while (job.path("status").asText().matches("queued|running") && System.nanoTime() < deadline) {
+                sleep(500);
+                job = status();
+            }
+            if (!"succeeded".equals(job.path("status").asText()) || job.path("created").asLong() != items) {
+                findings.add("import " + id + " ended " + job.path("status").asText() + " with "
+                        + job.path("created").asLong() + " of " + items + " created: " + job.path("error").asText(""));
+            }
+        }
+    }
+}
