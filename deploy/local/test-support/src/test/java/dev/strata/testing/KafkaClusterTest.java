@@ -2,9 +2,11 @@ package dev.strata.testing;
 
 import dev.strata.local.FreePorts;
 import dev.strata.local.KafkaCluster;
+import dev.strata.support.messaging.TopicProvisioner;
+import dev.strata.support.messaging.TopicSpec;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,6 +16,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -35,7 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three KRaft nodes keep a topic of replication 3 and min ISR 2 writable and whole while one node is killed:
+ * Three KRaft nodes keep a topic of replication 3 and min ISR 2 (created by service-support's
+ * {@link TopicProvisioner}, as the event topic is) writable and whole while one node is killed:
  * an idempotent {@code acks=all} producer loses no record and doubles none, and each key keeps its order.
  */
 class KafkaClusterTest {
@@ -55,8 +59,13 @@ class KafkaClusterTest {
              KafkaProducer<String, String> producer = producer(cluster)) {
             assertThat(cluster.nodes()).isEqualTo(3);
             assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
-            admin.createTopics(List.of(new NewTopic(TOPIC, 6, (short) 3)
-                    .configs(Map.of(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")))).all().get(30, TimeUnit.SECONDS);
+            // Created as services create theirs: replication 3, min ISR 2 and retention on the topic itself.
+            TopicSpec spec = new TopicSpec(TOPIC, 6, (short) 3, 2, -1, 1_048_576);
+            Map<String, Object> kafka = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+            assertThat(TopicProvisioner.ensure(kafka, spec)).isEqualTo(TopicProvisioner.Outcome.CREATED);
+            assertThat(TopicProvisioner.ensure(kafka, spec)).isEqualTo(TopicProvisioner.Outcome.FOUND);
+            assertThat(topicConfig(admin)).containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")
+                    .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
             Map<String, Integer> sent = new LinkedHashMap<>();
 
             produceWhileKilling(cluster, 1, producer, sent);
@@ -126,6 +135,16 @@ class KafkaClusterTest {
             }
         }
         return read;
+    }
+
+    /** The settings set on the topic itself (not the brokers' defaults). */
+    private static Map<String, String> topicConfig(Admin admin) throws Exception {
+        ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, TOPIC);
+        Map<String, String> set = new LinkedHashMap<>();
+        admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource).entries().stream()
+                .filter(e -> e.source() == ConfigEntry.ConfigSource.DYNAMIC_TOPIC_CONFIG)
+                .forEach(e -> set.put(e.name(), e.value()));
+        return set;
     }
 
     private static boolean fullyInSync(Admin admin) throws Exception {
