@@ -6,6 +6,11 @@
 #   STRATA_SKIP_BUILD=1     reuse the last build
 #   STRATA_PG_HOST/PORT/USER/PASSWORD/DATABASE   another PostgreSQL (default 127.0.0.1:5432, postgres, strata)
 #   STRATA_KAFKA_PORT (9092), STRATA_KAFKA_CONTROLLER_PORT (9093), STRATA_S3_PORT (9000), STRATA_HOME
+#   STRATA_KAFKA_BROKERS=3  a three-node KRaft cluster instead of one broker (1, the default): nodes on
+#                           STRATA_KAFKA_PORT and the five ports after it (9092/9093, 9094/9095, 9096/9097: client
+#                           and controller; STRATA_KAFKA_CONTROLLER_PORT is not read), data in
+#                           $STRATA_HOME/kafka-cluster; the services create the event topic with replication 3 and
+#                           min.insync.replicas 2 (1 and 1 with one broker), so one node may be killed
 #   STRATA_SERVICES=ingest,quota   start only these services (all by default; none = the servers only). The
 #                           environment of the services is written to $STRATA_HOME/service.env, so one can be
 #                           started by hand against this stack:

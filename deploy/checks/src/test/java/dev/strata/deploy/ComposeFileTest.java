@@ -109,6 +109,18 @@ class ComposeFileTest {
 
     @ParameterizedTest
     @FieldSource("SERVICES")
+    void shouldCreateTheEventTopicForTheOneBrokerItRunsAndKeepEveryEvent(String service) {
+        EventTopicSettings topic = EventTopicSettings.of(service, environment(service));
+        int brokers = environment("kafka").get("KAFKA_CONTROLLER_QUORUM_VOTERS").split(",").length;
+        assertThat(brokers).isEqualTo(1);
+        assertThat(topic.replicationFactor()).as("replication factor of %s", service).isEqualTo(brokers);
+        assertThat(topic.minInsyncReplicas()).as("min ISR of %s", service).isEqualTo(1);
+        assertThat(topic.retentionMs()).as("retention of %s", service).isEqualTo(-1);
+        assertThat(topic.maxEventBytes()).isPositive();
+    }
+
+    @ParameterizedTest
+    @FieldSource("SERVICES")
     void shouldSetOnlyPropertiesTheServiceReads(String service) {
         assertThat(environment(service).keySet()).allSatisfy(variable -> assertThat(
                 ServiceNeeds.IMAGE_VARIABLES.contains(variable) || ServiceNeeds.propertyFor(service, variable).isPresent())

@@ -141,6 +141,22 @@ class KubernetesManifestsTest {
                 .allSatisfy((name, value) -> assertThat(value).as(name).isNotBlank());
     }
 
+    /**
+     * A production cluster: three copies of every event, two of which hold it before the relay is answered, so one
+     * broker may be down without refusing writes (min ISR below the replication) or losing acknowledged events (min
+     * ISR 2 or more); nothing expires, since consumers rebuild by replaying.
+     */
+    @ParameterizedTest
+    @FieldSource("SERVICES")
+    void shouldCreateTheEventTopicToSurviveABrokerAndKeepEveryEvent(String service) {
+        EventTopicSettings topic = EventTopicSettings.of(service, environment(service));
+        assertThat(topic.replicationFactor()).as("replication factor of %s", service).isGreaterThanOrEqualTo(3);
+        assertThat(topic.minInsyncReplicas()).as("min ISR of %s", service).isGreaterThanOrEqualTo(2)
+                .isLessThan(topic.replicationFactor());
+        assertThat(topic.retentionMs()).as("retention of %s", service).isEqualTo(-1);
+        assertThat(topic.maxEventBytes()).isPositive();
+    }
+
     @ParameterizedTest
     @FieldSource("SERVICES")
     void shouldSetOnlyPropertiesTheServiceReads(String service) {

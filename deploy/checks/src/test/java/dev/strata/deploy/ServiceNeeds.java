@@ -27,7 +27,10 @@ final class ServiceNeeds {
 
     static final List<String> SERVICES = List.of("ingest-service", "quota-service", "metrics-service", "archival-service");
 
-    /** Every service: its database (JDBC for Flyway, reactive for requests), Kafka, and how to verify a JWT. */
+    /**
+     * Every service: its database (JDBC for Flyway, reactive for requests), Kafka and the event topic it creates, and
+     * how to verify a JWT.
+     */
     static final List<String> COMMON = List.of(
             "QUARKUS_DATASOURCE_JDBC_URL",
             "QUARKUS_DATASOURCE_REACTIVE_URL",
@@ -35,7 +38,13 @@ final class ServiceNeeds {
             "QUARKUS_DATASOURCE_PASSWORD",
             "KAFKA_BOOTSTRAP_SERVERS",
             "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
-            "MP_JWT_VERIFY_ISSUER");
+            "MP_JWT_VERIFY_ISSUER",
+            // The event topic's durability and size: the defaults (replication 1, min ISR 1) fit one local broker
+            // only, so every deployment says what its cluster takes (EventTopicSettings).
+            EventTopicSettings.REPLICATION_FACTOR,
+            EventTopicSettings.MIN_INSYNC_REPLICAS,
+            EventTopicSettings.RETENTION_MS,
+            EventTopicSettings.MAX_EVENT_BYTES);
 
     /**
      * Per service: COMMON plus the addresses of the services it calls with the service token (ingest reserves quota,

@@ -7,22 +7,16 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -139,22 +133,14 @@ public class DeadLetters {
         return current;
     }
 
-    /** Brokers do not create topics on first use: the first quarantine creates the dead-letter topic. */
+    /**
+     * Brokers do not create topics on first use: the first quarantine creates the dead-letter topic, with the event
+     * topic's partitions, replication, min ISR and retention.
+     */
     private void ensureTopic() {
-        Map<String, Object> adminConfig = KafkaClientConfig.admin(kafkaConfig);
-        adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
-        try (Admin admin = Admin.create(adminConfig)) {
-            NewTopic topic = new NewTopic(Topics.EVENTS_DLQ, topicConfig.topic().partitions(),
-                    topicConfig.topic().replicationFactor())
-                    .configs(Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(MAX_VALUE_BYTES)));
-            admin.createTopics(List.of(topic)).all().get(20, TimeUnit.SECONDS);
-            LOG.infof("Created topic %s", Topics.EVENTS_DLQ);
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw new org.apache.kafka.common.errors.TimeoutException("creating " + Topics.EVENTS_DLQ, e);
-            }
-        } catch (java.util.concurrent.TimeoutException e) {
+        try {
+            TopicProvisioner.ensure(kafkaConfig, TopicSpec.of(Topics.EVENTS_DLQ, topicConfig.topic(), MAX_VALUE_BYTES));
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
             throw new org.apache.kafka.common.errors.TimeoutException("creating " + Topics.EVENTS_DLQ, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -3,7 +3,10 @@ package dev.strata.support.messaging;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** The event topic: how large one event on it may be, and how services create it when they find it missing. */
+/**
+ * The event topic: how large one event on it may be, and how services create it when they find it missing
+ * ({@link TopicProvisioner}; the dead-letter topic takes the same partitions, replication, min ISR and retention).
+ */
 @ConfigMapping(prefix = "strata.events")
 public interface EventStreamConfig {
 
@@ -25,9 +28,27 @@ public interface EventStreamConfig {
         @WithDefault("6")
         int partitions();
 
-        /** Replication factor; 1 for a single local broker, 3 in production. */
+        /**
+         * Replication factor; 1 for a single local broker, 3 in production. Set when a service creates the topic
+         * (and the dead-letter topic); a topic found with another one is left as it is and named in a WARN at start.
+         */
         @WithDefault("1")
         short replicationFactor();
+
+        /**
+         * The topic's {@code min.insync.replicas}: how many replicas hold an event before the relay's
+         * {@code acks=all} producer is answered. 1 with one replica; 2 with 3, so one broker may be down without
+         * stopping writes and an acknowledged event is always on two. At most the replication factor.
+         */
+        @WithDefault("1")
+        int minInsyncReplicas();
+
+        /**
+         * The topic's {@code retention.ms}; -1 keeps every event, because consumers build their state by replaying
+         * the topic from its beginning (rebuilds, a new consumer).
+         */
+        @WithDefault("-1")
+        long retentionMs();
 
         /** Whether services create the topic at start-up (turn off where topics are provisioned by the platform). */
         @WithDefault("true")

@@ -10,9 +10,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Runs Strata on this machine: PostgreSQL (already there, or the local cluster started), a Kafka broker and
- * S3Proxy from Maven artifacts, and the four services from their packaged jars. Everything it keeps lives
- * under the home folder ({@code .strata} by default), so data survives a restart. Ctrl-C stops it all.
+ * Runs Strata on this machine: PostgreSQL (already there, or the local cluster started), a Kafka broker (or a
+ * three-node cluster: {@code STRATA_KAFKA_BROKERS=3}) and S3Proxy from Maven artifacts, and the four services from
+ * their packaged jars. Everything it keeps lives under the home folder ({@code .strata} by default), so data
+ * survives a restart. Ctrl-C stops it all.
  */
 public final class StrataLocal {
 
@@ -58,11 +59,31 @@ public final class StrataLocal {
         say("PostgreSQL: " + postgres.jdbcUrl(database));
 
         int kafkaPort = Integer.parseInt(env("STRATA_KAFKA_PORT", "9092"));
-        KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort,
-                Integer.parseInt(env("STRATA_KAFKA_CONTROLLER_PORT", "9093")),
-                Integer.parseInt(env("STRATA_KAFKA_PARTITIONS", "6")));
-        running.add(kafka);
-        say("Kafka:      " + kafka.bootstrapServers());
+        int partitions = Integer.parseInt(env("STRATA_KAFKA_PARTITIONS", "6"));
+        String brokers = env("STRATA_KAFKA_BROKERS", "1").trim();
+        String kafkaBootstrap;
+        // The event topic's durability follows the brokers: one copy on one broker; on three, three copies of
+        // which two must hold a write, so one broker may be killed without losing or refusing an event.
+        String replicationFactor;
+        String minInsyncReplicas;
+        if (brokers.equals("1")) {
+            KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort,
+                    Integer.parseInt(env("STRATA_KAFKA_CONTROLLER_PORT", "9093")), partitions);
+            running.add(kafka);
+            kafkaBootstrap = kafka.bootstrapServers();
+            replicationFactor = "1";
+            minInsyncReplicas = "1";
+        } else if (brokers.equals("3")) {
+            KafkaCluster kafka = KafkaCluster.start(home.resolve("kafka-cluster"), 3, kafkaPort, partitions);
+            running.add(kafka);
+            kafkaBootstrap = kafka.bootstrapServers();
+            replicationFactor = "3";
+            minInsyncReplicas = "2";
+        } else {
+            throw new IllegalStateException("STRATA_KAFKA_BROKERS must be 1 or 3, not '" + brokers + "'");
+        }
+        say("Kafka:      " + kafkaBootstrap + " (" + brokers + (brokers.equals("1") ? " broker" : " brokers")
+                + ", event topic replication " + replicationFactor + ", min ISR " + minInsyncReplicas + ")");
 
         S3Server s3 = S3Server.start(home.resolve("s3"), Integer.parseInt(env("STRATA_S3_PORT", "9000")));
         running.add(s3);
@@ -74,7 +95,10 @@ public final class StrataLocal {
         environment.put("QUARKUS_DATASOURCE_REACTIVE_URL", postgres.reactiveUrl(database));
         environment.put("QUARKUS_DATASOURCE_USERNAME", postgres.user());
         environment.put("QUARKUS_DATASOURCE_PASSWORD", postgres.password());
-        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers());
+        environment.put("KAFKA_BOOTSTRAP_SERVERS", kafkaBootstrap);
+        environment.put("STRATA_EVENTS_TOPIC_REPLICATION_FACTOR", replicationFactor);
+        environment.put("STRATA_EVENTS_TOPIC_MIN_INSYNC_REPLICAS", minInsyncReplicas);
+        environment.put("STRATA_EVENTS_TOPIC_RETENTION_MS", "-1");
         environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", tokens.publicKeyFile().toUri().toString());
         environment.put("MP_JWT_VERIFY_ISSUER", DevTokens.ISSUER);
         environment.put("STRATA_SERVICE_TOKEN",
