@@ -14,7 +14,7 @@ if [ "${1:-}" = "faults" ]; then
   if [ "${STRATA_SKIP_BUILD:-0}" != "1" ]; then
     mvn -B -q package -DskipTests
   fi
-  exec java -Xmx1g -Dstrata.root="$root" -cp "$(cat benchmark/target/benchmark.classpath):benchmark/target/classes" \
+  exec java -Xmx1g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -Dstrata.root="$root" -cp "$(cat benchmark/target/benchmark.classpath):benchmark/target/classes" \
     dev.strata.benchmark.Faults "$@"
 fi
 mvn -B -q package -DskipTests -pl benchmark -am

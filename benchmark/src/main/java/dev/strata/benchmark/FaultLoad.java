@@ -171,7 +171,7 @@ final class FaultLoad implements AutoCloseable {
             eventIdsOfRound.add(id);
             events.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id)
                     .append("\",\"type\":\"revenue_generated\",\"actorId\":\"").append(ids.get(2 * (i % peoplePerRound)))
-                    .append("\",\"timestamp\":\"").append(time.minusMillis(i)).append("\",\"metadata\":{\"amount\":1.25}}");
+                    .append("\",\"timestamp\":\"").append(time.minusMillis(i)).append("\",\"metadata\":{\"amount\":1.25,\"currency\":\"EUR\"}}");
         }
         JsonNode logged = post("/events:batch", events.append("]}").toString());
         if (logged.path("failed").asLong() != 0) {

@@ -2,7 +2,7 @@ package dev.strata.benchmark;
 
 import dev.strata.local.DevTokens;
 import dev.strata.local.FreePorts;
-import dev.strata.local.KafkaBroker;
+import dev.strata.local.KafkaCluster;
 import dev.strata.local.Postgres;
 import dev.strata.local.S3Server;
 import dev.strata.testing.PackagedService;
@@ -31,7 +31,7 @@ final class FaultStack implements AutoCloseable {
     private final Path work;
     private final Postgres postgres;
     private final String database;
-    private final Kafka kafka;
+    private final KafkaCluster kafka;
     private final Path s3Dir;
     private final int s3Port;
     private S3Server s3;
@@ -47,7 +47,7 @@ final class FaultStack implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         postgres = Postgres.fromEnvironment().ensureRunning();
         database = postgres.createFreshDatabase("strata_faults");
-        kafka = Kafka.start(work.resolve("kafka"), brokers);
+        kafka = KafkaCluster.start(work.resolve("kafka"), brokers, FreePorts.consecutive(2 * brokers), 6);
         s3Dir = work.resolve("s3");
         s3Port = FreePorts.next();
         s3 = S3Server.start(s3Dir, s3Port);
@@ -88,8 +88,9 @@ final class FaultStack implements AutoCloseable {
         Map<String, String> properties = new LinkedHashMap<>();
         Map<String, String> environment = new LinkedHashMap<>();
         properties.put("strata.metering.window", "1s");
-        properties.put("strata.events.topic.replication-factor", Integer.toString(kafka.replicationFactor()));
-        properties.put("strata.events.topic.min-insync-replicas", Integer.toString(kafka.minInSync()));
+        // As production runs it: every partition on every broker, a write acknowledged by two (one when alone).
+        properties.put("strata.events.topic.replication-factor", Integer.toString(kafka.nodes()));
+        properties.put("strata.events.topic.min-insync-replicas", Integer.toString(Math.min(2, kafka.nodes())));
         switch (name) {
             case "ingest" -> {
                 properties.put("quarkus.rest-client.quota.url", base("quota"));
@@ -228,65 +229,6 @@ final class FaultStack implements AutoCloseable {
             Runtime.getRuntime().removeShutdownHook(stopOnExit);
         } catch (IllegalStateException alreadyExiting) {
             // called from the hook itself
-        }
-    }
-
-    /** The broker or brokers: one node, or a cluster whose nodes can be killed and started one by one. */
-    private static final class Kafka implements AutoCloseable {
-
-        private final Path dir;
-        private final int port;
-        private final int controllerPort;
-        private KafkaBroker broker;
-
-        private Kafka(Path dir) {
-            this.dir = dir;
-            this.port = FreePorts.next();
-            int controller = FreePorts.next();
-            while (controller == port) {
-                controller = FreePorts.next();
-            }
-            this.controllerPort = controller;
-            this.broker = KafkaBroker.start(dir, port, controllerPort, 6);
-        }
-
-        static Kafka start(Path dir, int nodes) {
-            if (nodes != 1) {
-                throw new IllegalArgumentException("only one broker is supported yet");
-            }
-            return new Kafka(dir);
-        }
-
-        String bootstrapServers() {
-            return broker.bootstrapServers();
-        }
-
-        int nodes() {
-            return 1;
-        }
-
-        int replicationFactor() {
-            return 1;
-        }
-
-        int minInSync() {
-            return 1;
-        }
-
-        void kill(int node) {
-            ProcessHandle.of(broker.pid()).ifPresent(handle -> {
-                handle.destroyForcibly();
-                handle.onExit().join();
-            });
-        }
-
-        void start(int node) {
-            broker = KafkaBroker.start(dir, port, controllerPort, 6);
-        }
-
-        @Override
-        public void close() {
-            broker.close();
         }
     }
 }
