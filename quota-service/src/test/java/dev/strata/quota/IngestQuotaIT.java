@@ -102,6 +102,7 @@ class IngestQuotaIT {
             neverOvershootsTheLimitWhileTheConsumerIsPausedPastTheTtl();
             holdsAnUnconfirmedReservationWhoseWriteCommitted();
             endsAReservationWhoseWriteNeverCommitsOnceIngestHasFencedIt();
+            writesToGroupsWhoseEventsQuotaHasNotConsumed();
         } catch (Throwable failure) {
             for (PackagedService service : new PackagedService[] {quota, ingest, unconfirmed}) {
                 if (service != null) {
@@ -282,23 +283,98 @@ class IngestQuotaIT {
         assertThat(thingRows(group)).isEqualTo(1);
     }
 
+    /**
+     * The broker-down issue: a group whose {@code group_created} quota-service has not consumed (its consumer
+     * paused from before the group existed) takes writes at once, because quota-service learns the group from
+     * ingest; one whose plan changed to pro before quota saw anything is learned as pro (150 things, starter allows
+     * 100). Once the consumer resumes, the group's own events change nothing of what was learned, and the counters
+     * equal ingest's inventory.
+     */
+    private void writesToGroupsWhoseEventsQuotaHasNotConsumed() {
+        consumer("pause");
+        UUID starter = null;
+        UUID upgraded = null;
+        try {
+            starter = createGroup("learned", "starter");
+            upgraded = createGroup("learned-pro", "starter");
+            RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin())
+                    .contentType("application/json").body("{\"plan\":\"pro\"}")
+                    .put("/groups/{g}/plan", upgraded).then().statusCode(200).body("plan", equalTo("pro"));
+            assertThat(TestDatabase.scalar("SELECT count(*) FROM quota.groups WHERE group_id IN (?, ?)",
+                    starter, upgraded)).as("groups quota-service knows before the writes").isZero();
+
+            postThings(starter, things("user", 5)).statusCode(200).body("created", hasSize(5));
+            postThings(starter, things("video", 15)).statusCode(200).body("created", hasSize(15));
+            postThings(upgraded, things("video", 150)).statusCode(200).body("created", hasSize(150))
+                    .body("failed", equalTo(0));
+            refused(postThings(starter, things("user", 1)), "users")
+                    .body("current", equalTo(0))
+                    .body("reserved", equalTo(5))
+                    .body("limit", equalTo(5));
+
+            // learned with ingest's plan and the plan's time
+            for (UUID group : List.of(starter, upgraded)) {
+                assertThat(TestDatabase.rows("SELECT q.plan, q.plan_at = i.updated_at FROM quota.groups q"
+                        + " JOIN ingest.groups i ON i.id = q.group_id WHERE q.group_id = ?", group))
+                        .containsExactly(List.of(group.equals(starter) ? "starter" : "pro", true));
+            }
+            quotas(starter).body("quotas.entities_total.current", equalTo(0));
+        } finally {
+            consumer("resume");
+        }
+
+        UUID starterGroup = starter;
+        UUID upgradedGroup = upgraded;
+        await("quota counted the writes of both groups as ingest's inventory has them", () -> {
+            assertCountersEqualInventory(starterGroup, 20, 5);
+            assertCountersEqualInventory(upgradedGroup, 150, 0);
+            assertThat(heldReservations(starterGroup)).isZero();
+            assertThat(heldReservations(upgradedGroup)).isZero();
+        });
+        // the group_created (starter) is older than the learned plan and the group_plan_changed (pro) as old
+        quotas(upgraded).body("plan", equalTo("pro")).body("quotas.entities_total.limit", equalTo(10000));
+        quotas(starter).body("plan", equalTo("starter")).body("quotas.entities_total.limit", equalTo(100));
+    }
+
+    /** quota's counters equal ingest's inventory, which holds the numbers of things written here. */
+    private void assertCountersEqualInventory(UUID group, int things, int peopleLike) {
+        ValidatableResponse inventory = RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin())
+                .get("/groups/{g}/inventory", group).then().statusCode(200)
+                .body("things", equalTo(things))
+                .body("peopleLike", equalTo(peopleLike))
+                .body("connections", equalTo(0));
+        long storageBytes = inventory.extract().jsonPath().getLong("storageBytes");
+        assertThat(storageBytes).isPositive();
+        assertThat(TestDatabase.rows("SELECT metric, value FROM quota.counters WHERE group_id = ?"
+                + " AND period = 'total' AND metric IN ('entities_total', 'users', 'storage_gb') ORDER BY metric",
+                group)).containsExactlyElementsOf(peopleLike == 0
+                ? List.of(List.of("entities_total", (long) things), List.of("storage_gb", storageBytes))
+                : List.of(List.of("entities_total", (long) things), List.of("storage_gb", storageBytes),
+                        List.of("users", (long) peopleLike)));
+    }
+
     private void consumer(String action) {
         RestAssured.given().baseUri(quota.base()).auth().oauth2(TestTokens.admin())
                 .post("/admin/stream-consumer/" + action).then().statusCode(200)
                 .body("paused", equalTo(action.equals("pause")));
     }
 
-    /** POST /groups on ingest as admin, then waits until quota-service has consumed its group_created. */
+    /** POST /groups on ingest as admin, then waits until quota-service knows the group. */
     private UUID createStarterGroup(String name) {
-        String id = RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin())
-                .contentType("application/json")
-                .body("{\"name\":\"ingest-quota-" + name + "\",\"plan\":\"starter\"}")
-                .post("/groups").then().statusCode(201)
-                .body("plan", equalTo("starter"))
-                .extract().path("id");
-        UUID group = UUID.fromString(id);
+        UUID group = createGroup(name, "starter");
         await("quota-service knows group " + group, () -> quotas(group).body("plan", equalTo("starter")));
         return group;
+    }
+
+    /** POST /groups on ingest as admin. */
+    private UUID createGroup(String name, String plan) {
+        String id = RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin())
+                .contentType("application/json")
+                .body("{\"name\":\"ingest-quota-" + name + "\",\"plan\":\"" + plan + "\"}")
+                .post("/groups").then().statusCode(201)
+                .body("plan", equalTo(plan))
+                .extract().path("id");
+        return UUID.fromString(id);
     }
 
     private ValidatableResponse postThings(UUID group, String body) {

@@ -41,9 +41,16 @@ public class GroupResource {
     public record ChangePlan(String plan) {
     }
 
-    public record GroupView(UUID id, String name, String plan, Instant createdAt, Instant updatedAt) {
+    /**
+     * {@code planChangedAt}: when the plan in force was set, the time of the group's latest {@code group_created} or
+     * {@code group_plan_changed} event. quota-service learns a group it has not seen yet from this answer and orders
+     * it against those events by this time. The plan is the only thing about a group that changes, so it is
+     * {@code updatedAt} today; it is a member of its own so that this stays true when something else may change.
+     */
+    public record GroupView(UUID id, String name, String plan, Instant planChangedAt, Instant createdAt,
+                            Instant updatedAt) {
         static GroupView of(GroupRow row) {
-            return new GroupView(row.id(), row.name(), row.plan(), row.createdAt(), row.updatedAt());
+            return new GroupView(row.id(), row.name(), row.plan(), row.updatedAt(), row.createdAt(), row.updatedAt());
         }
     }
 

@@ -178,7 +178,8 @@ public class QuotaGate {
                 .onFailure(WebApplicationException.class)
                 .recoverWithItem(e -> ((WebApplicationException) e).getResponse())
                 .ifNoItem().after(config.timeout()).fail()
-                // quota-service learns of a new group from the stream: a moment after creation it may not know it
+                // quota-service learns a group from the stream, or asks this service's GET /groups/{g}; a 404 means
+                // it could do neither yet (we did not answer in time): a safety net, rarely needed
                 .chain(response -> response.getStatus() == 404
                         ? Uni.createFrom().failure(new UnknownYet())
                         : Uni.createFrom().item(response))

@@ -49,6 +49,10 @@ public class GroupStore {
                 .replaceWithVoid();
     }
 
+    /**
+     * {@code updated_at} is the plan's time, the same instant as the {@code group_plan_changed} event's: quota-service
+     * orders the plan it learns from {@code GET /groups/{g}} against the events by it (GroupResource.GroupView).
+     */
     public Uni<Void> updatePlan(SqlClient tx, UUID id, String plan, Instant at) {
         return tx.preparedQuery("UPDATE groups SET plan = $2, updated_at = $3 WHERE id = $1")
                 .execute(Tuple.of(id, plan, utc(at)))

@@ -23,6 +23,10 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public interface IngestClient {
 
+    /** The group: its plan and when the plan was set. A group ingest does not know answers 404. */
+    @GET
+    Uni<IngestGroup> group(@PathParam("groupId") UUID groupId);
+
     /** The group's source-of-truth counts (SPEC section 2). A group ingest does not know answers 404. */
     @GET
     @Path("/inventory")

@@ -35,6 +35,8 @@ public interface QuotaConfig {
 
     Reconcile reconcile();
 
+    Groups groups();
+
     interface PlanConfig {
 
         /** Price per month; absent means the plan is priced on request (custom). */
@@ -110,6 +112,17 @@ public interface QuotaConfig {
          */
         @WithDefault("200")
         int lagBatches();
+    }
+
+    interface Groups {
+
+        /**
+         * How long quota-service waits for ingest's {@code GET /groups/{g}} when it meets a group it has not seen
+         * on the stream. Short: the caller is often ingest reserving quota, whose own call gives up after 2 s; no
+         * answer in time leaves the group unknown (404), which ingest retries.
+         */
+        @WithDefault("PT1S")
+        Duration learnTimeout();
     }
 
     interface Reconcile {

@@ -26,8 +26,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Reads of a group's quotas and the admin's overrides. A group quota-service has never seen (no group_created
- * on the stream yet) is answered with 404: guessing a plan would show limits the group may not have.
+ * Reads of a group's quotas and the admin's overrides. A group quota-service has not seen on the stream yet is
+ * learned from ingest-service ({@link GroupLearner}); one ingest does not know either, or cannot tell about, is
+ * answered with 404: guessing a plan would show limits the group may not have.
  */
 @ApplicationScoped
 public class QuotaService {
@@ -38,12 +39,14 @@ public class QuotaService {
     private final CounterStore counters;
     private final ReservationStore reservations;
     private final PlanCatalog catalog;
+    private final GroupLearner learner;
     private final Clock clock;
 
     public QuotaService(Pool pool, GroupPlanStore groups, OverrideStore overrides, CounterStore counters,
-                        ReservationStore reservations, PlanCatalog catalog, Clock clock) {
+                        ReservationStore reservations, PlanCatalog catalog, GroupLearner learner, Clock clock) {
         this.pool = pool;
         this.groups = groups;
+        this.learner = learner;
         this.overrides = overrides;
         this.counters = counters;
         this.reservations = reservations;
@@ -51,11 +54,18 @@ public class QuotaService {
         this.clock = clock;
     }
 
-    /**
-     * The group's plan, overrides and counters: three queries pipelined on one connection, so a read costs one
-     * round trip to the database rather than three.
-     */
+    /** The group's usage; a group not seen yet is learned from ingest first, 404 if that fails. */
     public Uni<GroupUsage> usage(UUID groupId) {
+        return read(groupId).onItem().ifNull().switchTo(() -> learner.learn(groupId)
+                        .chain(learned -> learned ? read(groupId) : Uni.createFrom().<GroupUsage>nullItem()))
+                .onItem().ifNull().failWith(() -> unknownGroup(groupId));
+    }
+
+    /**
+     * The group's plan, overrides and counters, or null for a group not in {@code groups}: three queries pipelined
+     * on one connection, so a read costs one round trip to the database rather than three.
+     */
+    private Uni<GroupUsage> read(UUID groupId) {
         String month = UsageDeltas.month(clock.instant());
         return pool.withConnection(connection -> Uni.combine().all()
                 .unis(groups.find(connection, groupId), overrides.find(connection, groupId),
@@ -63,7 +73,7 @@ public class QuotaService {
                 .asTuple()
                 .map(read -> {
                     if (read.getItem1() == null) {
-                        throw unknownGroup(groupId);
+                        return null;
                     }
                     GroupLimits limits = GroupLimits.of(catalog.planOrDefault(read.getItem1().plan()), read.getItem2());
                     Snapshot snapshot = read.getItem3();
@@ -76,15 +86,23 @@ public class QuotaService {
                 }));
     }
 
-    /** The limits in force for a known group; 404 for a group never seen on the stream. */
+    /**
+     * The limits in force for a group in {@code groups}; null for one that is not (the caller learns it with
+     * {@link #learn} outside its transaction and tries again).
+     */
     public Uni<GroupLimits> limits(SqlClient client, UUID groupId) {
         return Uni.combine().all().unis(groups.find(client, groupId), overrides.find(client, groupId)).asTuple()
                 .map(read -> {
                     if (read.getItem1() == null) {
-                        throw unknownGroup(groupId);
+                        return null;
                     }
                     return GroupLimits.of(catalog.planOrDefault(read.getItem1().plan()), read.getItem2());
                 });
+    }
+
+    /** Asks ingest about a group not in {@code groups} and records it; true when it now is. */
+    public Uni<Boolean> learn(UUID groupId) {
+        return learner.learn(groupId);
     }
 
     /** Amount held by open, unexpired reservations of a metric. */
@@ -93,8 +111,9 @@ public class QuotaService {
     }
 
     public static ProblemException unknownGroup(UUID groupId) {
-        return ProblemException.notFound("quota-service has not seen group " + groupId
-                + " (its group_created event has not arrived, or the group does not exist).");
+        return ProblemException.notFound("quota-service does not know group " + groupId
+                + " (its group_created event has not arrived and ingest-service could not confirm it, or the group"
+                + " does not exist).");
     }
 
     public Uni<Map<String, Long>> overrides(UUID groupId) {

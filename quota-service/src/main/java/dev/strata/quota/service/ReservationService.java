@@ -62,7 +62,21 @@ public class ReservationService {
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
         ReservationRow row = new ReservationRow(UUID.randomUUID(), groupId, metric.key(), amount, reference, "open",
                 now, now.plus(config.ttl()), null, null);
+        // A group not seen on the stream yet is learned from ingest between two attempts, not inside the
+        // transaction, so no connection is held while ingest is asked.
+        return attempt(groupId, metric, amount, row)
+                .onItem().ifNull().switchTo(() -> quotas.learn(groupId).chain(learned -> learned
+                        ? attempt(groupId, metric, amount, row) : Uni.createFrom().<ReservationRow>nullItem()))
+                .onItem().ifNull().failWith(() -> QuotaService.unknownGroup(groupId));
+    }
+
+    /** The reservation granted, or null (nothing written) for a group not in {@code groups}. */
+    private Uni<ReservationRow> attempt(UUID groupId, Metric metric, long amount, ReservationRow row) {
+        Instant now = row.createdAt();
         return pool.withTransaction(tx -> quotas.limits(tx, groupId).chain(limits -> {
+            if (limits == null) {
+                return Uni.createFrom().<ReservationRow>nullItem();
+            }
             Long limit = limits.baseLimit(metric);
             if (limit == null) {
                 return reservations.insert(tx, row).replaceWith(row);
