@@ -50,6 +50,10 @@ import java.util.stream.Stream;
  * own transaction together with the job's progress, so a job that stops (crash, shutdown, lost database) resumes
  * after its last committed chunk and never writes an item twice. A chunk in which nothing is valid only adds to
  * the failures. The job keeps the first {@code max-reported-errors} item errors and counts all of them.
+ *
+ * <p>Transient failures (quota-service or the database away, conflicts, a chunk timeout) are waited out for as long
+ * as they last, the job kept; a quota refusal or a body that breaks its format fails the job; only failures of
+ * unknown kind count towards {@code max-attempts} (ingest-service README, "Job recovery").
  */
 @ApplicationScoped
 public class ImportWorker {
