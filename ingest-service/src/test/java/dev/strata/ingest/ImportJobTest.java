@@ -1,5 +1,6 @@
 package dev.strata.ingest;
 
+import dev.strata.local.FreePorts;
 import dev.strata.model.events.EventType;
 import dev.strata.testing.EventStreamProbe;
 import dev.strata.testing.StrataTestStack;
@@ -7,9 +8,12 @@ import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -23,10 +27,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
@@ -40,11 +47,33 @@ import static org.hamcrest.Matchers.equalTo;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
+@TestProfile(ImportJobTest.QuotaAndQuickRetries.class)
 class ImportJobTest {
 
     /** The test profile's limits (application.properties). */
     private static final int CHUNK = 3000;
     private static final int MAX_BODY = 3_000_000;
+    /** This class's profile: failures of unknown kind before a job is failed for good. */
+    private static final int MAX_ATTEMPTS = 2;
+
+    /**
+     * Imports reserve their quota at the stand-in served by this very application (as in production, where they
+     * reserve at quota-service), a job fails for good after two failures of unknown kind, and transient failures
+     * are retried after 100 ms doubling to 400 ms.
+     */
+    public static class QuotaAndQuickRetries implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            int port = FreePorts.next();
+            return Map.of("strata.ingest.quota.enabled", "true",
+                    "quarkus.http.test-port", Integer.toString(port),
+                    "quarkus.rest-client.quota.url", "http://127.0.0.1:" + port,
+                    "strata.ingest.quota.unknown-group-wait", "200ms",
+                    "strata.ingest.imports.max-attempts", Integer.toString(MAX_ATTEMPTS),
+                    "strata.ingest.imports.retry-backoff", "100ms",
+                    "strata.ingest.imports.retry-max-backoff", "400ms");
+        }
+    }
 
     private static final Path SPOOL = Path.of(System.getProperty("java.io.tmpdir"), "strata-imports");
 
@@ -58,6 +87,11 @@ class ImportJobTest {
     @AfterAll
     static void closeStream() {
         stream.close();
+    }
+
+    @AfterEach
+    void endOutages() {
+        QuotaStandIn.OUTAGES.clear();
     }
 
     private static ExtractableResponse<Response> upload(UUID group, String contentType, String body, String query) {
@@ -250,6 +284,172 @@ class ImportJobTest {
                 .containsExactly(List.of("n4"), List.of("n5"), List.of("n6"), List.of("n7"), List.of("n8"),
                         List.of("n9"));
         assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void shouldWaitOutQuotaServiceGoingAwayMidImportAndWriteEveryItemOnce() {
+        UUID group = newGroup("enterprise");
+        int lines = 10_000;
+        // Users reserve three metrics per chunk (entities_total, users, storage_gb): the first chunk gets its
+        // three grants, the second one of its three, then quota-service is away until the test ends the outage.
+        QuotaStandIn.OUTAGES.put(group, new AtomicInteger(4));
+        String id = upload(group, "application/x-ndjson", users(lines), "").path("id");
+
+        // Each try of the stuck chunk asks under a batch id of its own: more tries than max-attempts.
+        await().atMost(Duration.ofSeconds(30)).until(() -> QuotaStandIn.UNAVAILABLE.stream()
+                .filter(call -> call.group().equals(group)).map(QuotaStandIn.Call::reference).distinct().count()
+                > MAX_ATTEMPTS + 2);
+        ExtractableResponse<Response> waiting = job(group, id);
+        assertThat(waiting.<String>path("status")).isEqualTo("running");
+        assertThat(waiting.<Integer>path("processed")).isEqualTo(CHUNK);
+        assertThat(waiting.<String>path("error")).startsWith("Waiting to retry after a transient failure: The quota"
+                + " for ").contains("could not be checked");
+        assertThat(attempts(id)).isZero();
+
+        QuotaStandIn.OUTAGES.remove(group);
+        ExtractableResponse<Response> job = awaitFinished(group, id);
+        assertThat(job.<String>path("status")).isEqualTo("succeeded");
+        assertThat(job.<Integer>path("processed")).isEqualTo(lines);
+        assertThat(job.<Integer>path("created")).isEqualTo(lines);
+        assertThat(job.<Integer>path("failed")).isZero();
+        assertThat(job.<String>path("error")).isNull();
+        assertThat(attempts(id)).isZero();
+        assertEveryItemWrittenOnce(group, lines);
+        assertThat(batchImports(group, id)).isEqualTo(4); // 3000 + 3000 + 3000 + 1000
+        assertThat(stream.await(group, EventStreamProbe.ofType(EventType.THING_CREATED), lines,
+                Duration.ofSeconds(120))).hasSize(lines);
+    }
+
+    @Test
+    void shouldFailAJobThatQuotaRefusesMidWayNamingTheChunkAndWhatWasWrittenBeforeIt() throws IOException {
+        UUID group = newGroup("starter");
+        QuotaStandIn.limit(group, "entities_total", 7000);
+        int lines = 10_000;
+        // Lines 10 and 4000 are invalid, so chunks 0-2999 and 3000-5999 reserve 2999 things each (5998 in all);
+        // chunk 6000-8999 asks for 3000 more, over the limit of 7000.
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < lines; i++) {
+            body.append("{\"type\":\"").append(i == 10 || i == 4000 ? "spaceship" : "user")
+                    .append("\",\"name\":\"item ").append(i).append("\",\"properties\":{\"n\":").append(i).append("}}\n");
+        }
+        String id = upload(group, "application/x-ndjson", body.toString(), "").path("id");
+
+        ExtractableResponse<Response> job = awaitFinished(group, id);
+        assertThat(job.<String>path("status")).isEqualTo("failed");
+        assertThat(job.<Integer>path("processed")).isEqualTo(6000);
+        assertThat(job.<Integer>path("created")).isEqualTo(5998);
+        assertThat(job.<Integer>path("failed")).isEqualTo(2);
+        assertThat(job.<List<Integer>>path("errors.index")).containsExactly(10, 4000);
+        assertThat(job.<String>path("error")).startsWith("Quota refused the chunk of items 6000-8999 (numbered from"
+                        + " 0) for entities_total (limit 7000, current 5998, requested 3000): over the limit.")
+                .endsWith("5998 things were written from the 6000 items before it; nothing from item 6000 on was"
+                        + " written.");
+        assertThat(job.<String>path("finishedAt")).isNotNull();
+        assertThat(things(group)).isEqualTo(5998);
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.things WHERE group_id = ?"
+                + " AND (properties->>'n')::int < 6000 AND name = 'item ' || (properties->>'n')", group)).isEqualTo(5998);
+        assertThat(batchImports(group, id)).isEqualTo(2);
+        assertThat(SPOOL.resolve("import-" + id + ".ndjson")).doesNotExist();
+    }
+
+    @Test
+    void shouldFailAJobForGoodAfterMaxAttemptsFailuresOfUnknownKindOnly() {
+        UUID group = newGroup("pro");
+        // A failure that says nothing of its kind (not the database away, not a conflict): raised by a trigger.
+        TestDatabase.update("""
+                CREATE FUNCTION ingest.refuse_test_group() RETURNS trigger LANGUAGE plpgsql AS $$
+                BEGIN
+                    IF NEW.group_id = '%s' THEN RAISE EXCEPTION 'refused by the test'; END IF;
+                    RETURN NEW;
+                END $$""".formatted(group));
+        TestDatabase.update("CREATE TRIGGER refuse_test_group BEFORE INSERT ON ingest.things FOR EACH ROW"
+                + " EXECUTE FUNCTION ingest.refuse_test_group()");
+        try {
+            String id = upload(group, "application/x-ndjson", users(10), "").path("id");
+            ExtractableResponse<Response> job = awaitFinished(group, id);
+            assertThat(job.<String>path("status")).isEqualTo("failed");
+            assertThat(job.<String>path("error")).startsWith("Gave up after " + MAX_ATTEMPTS + " failed attempts;"
+                    + " the last failure: ").contains("refused by the test");
+            assertThat(job.<Integer>path("processed")).isZero();
+            assertThat(attempts(id)).isEqualTo(MAX_ATTEMPTS - 1); // handed back once, failed at the second
+            assertThat(things(group)).isZero();
+        } finally {
+            TestDatabase.update("DROP TRIGGER refuse_test_group ON ingest.things");
+            TestDatabase.update("DROP FUNCTION ingest.refuse_test_group()");
+        }
+    }
+
+    @Test
+    void shouldTakeOverAJobWhoseReplicaDiedAndCameBackUnderAnotherName() throws IOException {
+        UUID group = newGroup("pro");
+        UUID id = UUID.randomUUID();
+        Files.createDirectories(SPOOL);
+        Path file = SPOOL.resolve("import-" + id + ".ndjson");
+        Files.writeString(file, users(10));
+        // Received and run by "replica-before-restart", which died after 4 items and came back as this replica
+        // ("test-node"): the spool file is on its disk, the lease has run out.
+        insertRunningJob(id, group, file.toString(), "replica-before-restart", Instant.now(), Files.size(file));
+        // An older job of a replica whose disk this one does not have: never this replica's to take.
+        UUID elsewhere = UUID.randomUUID();
+        insertRunningJob(elsewhere, group, "/nowhere/import-" + elsewhere + ".ndjson", "another-replica",
+                Instant.now().minusSeconds(60), 100);
+        try {
+            ExtractableResponse<Response> job = awaitFinished(group, id.toString());
+            assertThat(job.<String>path("status")).isEqualTo("succeeded");
+            assertThat(job.<Integer>path("processed")).isEqualTo(10);
+            assertThat(job.<Integer>path("created")).isEqualTo(10);
+            assertThat(TestDatabase.rows("SELECT name FROM ingest.things WHERE group_id = ? ORDER BY id", group))
+                    .containsExactly(List.of("item 4"), List.of("item 5"), List.of("item 6"), List.of("item 7"),
+                            List.of("item 8"), List.of("item 9"));
+            assertThat(file).doesNotExist();
+            assertThat(TestDatabase.rows("SELECT status, worker FROM ingest.import_jobs WHERE id = ?", elsewhere))
+                    .containsExactly(List.of("running", "another-replica"));
+        } finally {
+            TestDatabase.update("DELETE FROM ingest.import_jobs WHERE id = ?", elsewhere);
+        }
+    }
+
+    /** A job as a replica that died after committing its first 4 items leaves it: running, lease long expired. */
+    private static void insertRunningJob(UUID id, UUID group, String spoolPath, String node, Instant createdAt,
+                                         long bytes) {
+        TestDatabase.update("""
+                INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
+                    bytes, processed, created, claim, worker, heartbeat_at, created_at, started_at)
+                VALUES (?, ?, 'running', 'ndjson', 'draft', ?, ?, ?, 4, 4, ?, ?, now() - interval '1 hour', ?,
+                        now() - interval '1 hour')""",
+                id, group, spoolPath, node, bytes, UUID.randomUUID(), node,
+                java.sql.Timestamp.from(createdAt));
+    }
+
+    /** Lines {"type":"user","name":"item i","properties":{"n":i}} for i from 0. */
+    private static String users(int lines) {
+        return IntStream.range(0, lines).mapToObj(i -> "{\"type\":\"user\",\"name\":\"item " + i
+                + "\",\"properties\":{\"n\":" + i + "}}\n").collect(Collectors.joining());
+    }
+
+    /** Items 0 to lines - 1 of {@link #users}, each exactly once. */
+    private static void assertEveryItemWrittenOnce(UUID group, int lines) {
+        assertThat(things(group)).isEqualTo(lines);
+        assertThat(TestDatabase.scalar("SELECT count(DISTINCT id) FROM ingest.things WHERE group_id = ?", group))
+                .isEqualTo(lines);
+        assertThat(TestDatabase.scalar("SELECT count(DISTINCT (properties->>'n')::int) FROM ingest.things"
+                + " WHERE group_id = ? AND name = 'item ' || (properties->>'n')", group)).isEqualTo(lines);
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.things WHERE group_id = ?"
+                + " AND (properties->>'n')::int BETWEEN 0 AND ?", group, lines - 1)).isEqualTo(lines);
+    }
+
+    private static ExtractableResponse<Response> job(UUID group, String id) {
+        return given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
+                .statusCode(200).extract();
+    }
+
+    private static long attempts(String id) {
+        return TestDatabase.scalar("SELECT attempts FROM ingest.import_jobs WHERE id = ?", UUID.fromString(id));
+    }
+
+    private static long batchImports(UUID group, String id) {
+        return TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?"
+                + " AND metadata->>'importJobId' = ?", group, EventType.BATCH_IMPORT, id);
     }
 
     private static long jobs(UUID group) {

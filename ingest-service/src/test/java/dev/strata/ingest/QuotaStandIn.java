@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for quota-service's reservation API inside ingest's tests (quota-service's own tests cover the real
@@ -36,6 +37,13 @@ public class QuotaStandIn {
     static final List<String> RELEASED = new CopyOnWriteArrayList<>();
     static final List<Confirmed> CONFIRMED = new CopyOnWriteArrayList<>();
     static volatile boolean down;
+    /**
+     * Per group: how many more reservations are granted before quota-service goes away for that group, answering
+     * 503 to each call (as while it restarts or catches up) until the test removes the entry.
+     */
+    static final Map<UUID, AtomicInteger> OUTAGES = new ConcurrentHashMap<>();
+    /** The reservation calls answered 503 during an outage. */
+    static final List<Call> UNAVAILABLE = new CopyOnWriteArrayList<>();
     static volatile boolean confirmationsDown;
     /** While set, a grant is held back until the latch opens (the write's transaction waits for it). */
     static volatile CountDownLatch holdGrants;
@@ -63,6 +71,11 @@ public class QuotaStandIn {
     public Response reserve(@RestPath String groupId, Request request) throws InterruptedException {
         if (down) {
             return Response.serverError().build();
+        }
+        AtomicInteger grantsLeft = OUTAGES.get(UUID.fromString(groupId));
+        if (grantsLeft != null && grantsLeft.getAndDecrement() <= 0) {
+            UNAVAILABLE.add(new Call(UUID.fromString(groupId), request.metric(), request.amount(), request.reference()));
+            return Response.status(503).build();
         }
         String key = groupId + "/" + request.metric();
         long limit = LIMITS.getOrDefault(key, Long.MAX_VALUE);

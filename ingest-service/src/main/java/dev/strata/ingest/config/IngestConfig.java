@@ -128,9 +128,21 @@ public interface IngestConfig {
         @WithDefault("5m")
         Duration leaseTimeout();
 
-        /** Claims of one job before it is failed for good (a job that keeps failing on infrastructure). */
+        /**
+         * Failures of unknown kind after which a job is failed for good (each hands the job back to the queue once).
+         * Transient failures (quota-service or the database away, a lock conflict, a chunk timeout) and takeovers
+         * after a replica died do not count: they are waited out.
+         */
         @WithDefault("3")
         int maxAttempts();
+
+        /** The first wait before a job retries after a transient failure; it doubles up to {@link #retryMaxBackoff}. */
+        @WithDefault("1s")
+        Duration retryBackoff();
+
+        /** The longest wait between two retries of a job held up by a transient failure. */
+        @WithDefault("30s")
+        Duration retryMaxBackoff();
 
         /** Whether this replica runs an import worker. */
         @WithDefault("true")

@@ -105,9 +105,14 @@ public class ImportService {
         return id;
     }
 
-    private Path spoolFile(UUID id, String format) {
-        Path directory = config.spoolDirectory()
+    /** Where this replica spools import bodies. */
+    static Path spoolDirectory(IngestConfig.Imports config) {
+        return config.spoolDirectory()
                 .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "strata-imports"));
+    }
+
+    private Path spoolFile(UUID id, String format) {
+        Path directory = spoolDirectory(config);
         try {
             Files.createDirectories(directory);
             return Files.createFile(directory.resolve("import-" + id + "." + format));

@@ -51,24 +51,45 @@ public class ImportJobStore {
     /**
      * Takes the oldest job this replica may run: a queued one, or a running one whose worker fell silent for
      * longer than {@code leaseTimeout}. {@code SKIP LOCKED} lets replicas claim side by side without ever taking
-     * the same job.
+     * the same job. A claim is not an attempt: {@code attempts} counts failures of unknown kind only
+     * ({@link #release}), so a job taken over from a replica that died loses nothing.
      *
      * @param anyNode whether the spool directory is shared, so this replica can read every job's file
+     * @param spooledHere the spool files this replica holds: their jobs are its own whatever node name received
+     *                    them (a replica that comes back under another name still finds the files it spooled)
      */
-    public Uni<ImportJob> claim(SqlClient client, String node, boolean anyNode, Duration leaseTimeout) {
+    public Uni<ImportJob> claim(SqlClient client, String node, boolean anyNode, Duration leaseTimeout,
+                                List<String> spooledHere) {
         return client.preparedQuery("""
                         UPDATE import_jobs
-                        SET status = 'running', claim = $1, worker = $2, attempts = attempts + 1,
+                        SET status = 'running', claim = $1, worker = $2,
                             started_at = coalesce(started_at, now()), heartbeat_at = now()
                         WHERE id = (SELECT id FROM import_jobs
                                     WHERE (status = 'queued'
                                            OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => $4)))
-                                      AND ($3 OR spool_node = $2)
+                                      AND ($3 OR spool_node = $2 OR spool_path = ANY($5))
                                     ORDER BY created_at
                                     FOR UPDATE SKIP LOCKED
                                     LIMIT 1)
                         RETURNING\s""" + COLUMNS)
-                .execute(Tuple.of(UUID.randomUUID(), node, anyNode, leaseTimeout.toMillis() / 1000.0))
+                .execute(Tuple.of(UUID.randomUUID(), node, anyNode, leaseTimeout.toMillis() / 1000.0,
+                        spooledHere.toArray(String[]::new)))
+                .map(ImportJobStore::first);
+    }
+
+    /**
+     * After a transient failure, while the worker keeps the job: takes a fresh claim token, so a chunk of the
+     * failed try still in flight can no longer commit (its progress update names the old token; should it hold
+     * the row already, this waits for it and reads what it committed), records why the job waits and renews the
+     * lease. Answers the job as it now stands, or null if this worker no longer holds it. The new token comes
+     * from the caller, so a renewal whose answer was lost can be sent again.
+     */
+    public Uni<ImportJob> renewClaim(SqlClient client, UUID id, UUID claim, UUID newClaim, String waitingFor) {
+        return client.preparedQuery("""
+                        UPDATE import_jobs SET claim = $3, error = $4, heartbeat_at = now()
+                        WHERE id = $1 AND claim IN ($2, $3) AND status = 'running'
+                        RETURNING\s""" + COLUMNS)
+                .execute(Tuple.of(id, claim, newClaim, waitingFor))
                 .map(ImportJobStore::first);
     }
 
@@ -82,7 +103,8 @@ public class ImportJobStore {
 
     /**
      * Records one chunk's progress within the chunk's transaction, and so locks the job row until it commits.
-     * Answers false if the claim is no longer this worker's, in which case the caller must roll back.
+     * Answers false if the claim is no longer this worker's, in which case the caller must roll back. Clears
+     * {@code error}: the job moves again, whatever held it up before.
      *
      * @param newErrorsJson the chunk's errors to keep, a JSON array (empty once the reported maximum is reached)
      */
@@ -91,7 +113,7 @@ public class ImportJobStore {
         return tx.preparedQuery("""
                         UPDATE import_jobs
                         SET processed = processed + $3, created = created + $4, failed = failed + $5,
-                            errors = errors || $6::text::jsonb, bytes_read = $7, heartbeat_at = now()
+                            errors = errors || $6::text::jsonb, bytes_read = $7, heartbeat_at = now(), error = NULL
                         WHERE id = $1 AND claim = $2 AND status = 'running'""")
                 .execute(Tuple.from(List.of(id, claim, processed, created, failed, newErrorsJson, bytesRead)))
                 .map(rows -> rows.rowCount() == 1);
@@ -114,12 +136,17 @@ public class ImportJobStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
-    /** Hands the job back to the queue (this replica stops, or the database failed), keeping why. */
-    public Uni<Boolean> release(SqlClient client, UUID id, UUID claim, String error) {
+    /**
+     * Hands the job back to the queue (this replica stops, or the job failed), keeping why.
+     *
+     * @param countsAsAttempt whether the failure was of unknown kind, which counts towards max-attempts
+     */
+    public Uni<Boolean> release(SqlClient client, UUID id, UUID claim, String error, boolean countsAsAttempt) {
         return client.preparedQuery("""
-                        UPDATE import_jobs SET status = 'queued', error = $3, claim = NULL
+                        UPDATE import_jobs SET status = 'queued', error = $3, claim = NULL,
+                                               attempts = attempts + $4
                         WHERE id = $1 AND claim = $2""")
-                .execute(Tuple.of(id, claim, error))
+                .execute(Tuple.of(id, claim, error, countsAsAttempt ? 1 : 0))
                 .map(rows -> rows.rowCount() == 1);
     }
 

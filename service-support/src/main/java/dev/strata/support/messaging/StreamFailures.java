@@ -33,6 +33,11 @@ public final class StreamFailures {
     public record Verdict(boolean isTransient, String kind) {
     }
 
+    /** Whether trying the same work again may succeed once the server, connection or conflict has gone. */
+    public static boolean isTransient(Throwable failure) {
+        return of(failure).isTransient();
+    }
+
     public static Verdict of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String state = t instanceof PgException pg ? pg.getSqlState()

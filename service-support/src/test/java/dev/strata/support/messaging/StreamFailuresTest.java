@@ -26,8 +26,10 @@ class StreamFailuresTest {
                 pg("55P03"), new SQLException("gone", "08001"), new ConnectException("refused"),
                 ClosedConnectionException.INSTANCE, new VertxException("Pool closed"),
                 new NotEnoughReplicasException("isr"), new java.util.concurrent.TimeoutException(),
-                new IllegalStateException(new org.apache.kafka.common.errors.TimeoutException("metadata"))}) {
-            assertThat(StreamFailures.of(failure).isTransient()).as("%s", failure).isTrue();
+                new IllegalStateException(new org.apache.kafka.common.errors.TimeoutException("metadata")),
+                new java.util.concurrent.CompletionException(pg("57P03")),
+                new IllegalStateException("a chunk did not commit in time", new java.util.concurrent.TimeoutException())}) {
+            assertThat(StreamFailures.isTransient(failure)).as("%s", failure).isTrue();
         }
     }
 
