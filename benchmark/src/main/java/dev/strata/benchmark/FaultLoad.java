@@ -100,9 +100,19 @@ final class FaultLoad implements AutoCloseable {
         if (writer.isAlive()) {
             throw new IllegalStateException("the load on " + label + " did not stop");
         }
+        FaultSuite.say(String.format(java.util.Locale.ROOT, "load %s: %,d batches accepted, %,d unavailable answers"
+                + " retried", label, batchesAccepted.get(), unavailableAnswers.get()));
         if (failure != null) {
             throw failure;
         }
+    }
+
+    /** Waits (at most two minutes) until the load has had {@code batches} more batches accepted: it is flowing. */
+    FaultLoad awaitFlowing(int batches) {
+        long target = batchesAccepted.get() + batches;
+        FaultSuite.awaitTrue("the load on " + label + " flowing", Duration.ofMinutes(2),
+                () -> batchesAccepted.get() >= target || failure != null);
+        return this;
     }
 
     long writesAccepted() {
