@@ -56,6 +56,18 @@ final class FaultCheck {
     record Result(long writesAccepted, long onTopic, long topicDuplicates, long appliedByQuota,
                   long appliedByMetrics, long lost, long doubled, boolean countersEqual, boolean metricsEqual,
                   boolean orderKept, Duration settled, List<String> findings) {
+
+        /** Two groups' results as one line: counts added, every invariant required of both. */
+        Result plus(Result other) {
+            List<String> both = new ArrayList<>(findings);
+            both.addAll(other.findings);
+            return new Result(writesAccepted + other.writesAccepted, onTopic + other.onTopic,
+                    topicDuplicates + other.topicDuplicates, appliedByQuota + other.appliedByQuota,
+                    appliedByMetrics + other.appliedByMetrics, lost + other.lost, doubled + other.doubled,
+                    countersEqual && other.countersEqual, metricsEqual && other.metricsEqual,
+                    orderKept && other.orderKept, settled.compareTo(other.settled) >= 0 ? settled : other.settled,
+                    both);
+        }
     }
 
     private final Stack stack;

@@ -46,6 +46,7 @@ final class FaultLoad implements AutoCloseable {
     private final Duration eventAge;
     private final Thread writer;
     private volatile boolean running = true;
+    private int maxRounds = Integer.MAX_VALUE;
     private volatile RuntimeException failure;
 
     final Set<String> thingNames = Collections.synchronizedSet(new LinkedHashSet<>());
@@ -88,6 +89,12 @@ final class FaultLoad implements AutoCloseable {
         return eventsPerRound * 1_000_000_000L / periodNanos;
     }
 
+    /** At most this many rounds (a group whose plan allows only so many users), then the writer idles. */
+    FaultLoad limitRounds(int rounds) {
+        this.maxRounds = rounds;
+        return this;
+    }
+
     FaultLoad start() {
         writer.start();
         return this;
@@ -122,7 +129,7 @@ final class FaultLoad implements AutoCloseable {
     private void write() {
         long next = System.nanoTime();
         try {
-            for (int round = 0; running; round++) {
+            for (int round = 0; running && round < maxRounds; round++) {
                 round(round);
                 next += periodNanos;
                 long wait = next - System.nanoTime();

@@ -231,26 +231,43 @@ public final class FaultSuite {
         }
         say("broker" + (down.length > 1 ? "s " : " ") + java.util.Arrays.toString(down) + " killed for "
                 + profile.brokerOutage.toSeconds() + " s");
+        // A group created while Kafka is away: quota-service never saw its group_created, yet its writes are
+        // accepted (quota learns the group from ingest).
+        UUID fresh = stack.createGroup("faults created while Kafka is down", "pro");
+        // pro allows 50 users; while Kafka is away none of them is applied, so each stays reserved: 20 rounds of one
+        FaultLoad freshLoad = new FaultLoad(stack, fresh, "created-while-down", 1, 40, Duration.ZERO).limitRounds(20)
+                .start();
         sleep(profile.brokerOutage.toMillis());
         long during = load.writesAccepted() - before;
+        long freshDuring = freshLoad.writesAccepted();
+        freshLoad.stop();
         long backlog = maxOutboxPosition();
+        long held = outboxRowsUpTo(backlog);
+        long back = System.nanoTime();
         for (int node : down) {
             faults.startBroker(node);
         }
-        long back = System.nanoTime();
         awaitTrue("the outbox's backlog published", Duration.ofMinutes(5), () -> outboxRowsUpTo(backlog) == 0);
         Duration recovery = Duration.ofNanos(System.nanoTime() - back);
         if (during == 0) {
             findings.add("no write was accepted while Kafka was down");
         }
-        say(String.format(Locale.ROOT, "%,d writes accepted while Kafka was down; backlog published %.1f s after"
-                + " its return", during, recovery.toMillis() / 1000.0));
+        if (held == 0) {
+            findings.add("the outbox held nothing when Kafka came back: Kafka was not down for the relay");
+        }
+        if (freshDuring == 0) {
+            findings.add("no write to the group created while Kafka was down was accepted while it was down");
+        }
+        say(String.format(Locale.ROOT, "%,d writes accepted while Kafka was down; the outbox held %,d events; all"
+                + " published %.1f s after the brokers were started again", during, held, recovery.toMillis() / 1000.0));
         job.awaitEnd(findings);
         load.stop();
+        FaultCheck.Result freshResult = check.check(fresh, freshLoad, List.of(), Set.of());
         finish("Kafka killed " + profile.brokerOutage.toSeconds() + " s" + (faults.brokers() > 1
                         ? " (" + down.length + " of " + faults.brokers() + " brokers)" : ""),
-                describe(load) + " + import " + count(job.items) + "; " + count(during) + " accepted while down",
-                down.length, group, load, job.names(), Set.of(), recovery, findings);
+                describe(load) + " + import " + count(job.items) + "; " + count(during) + " accepted while down (+"
+                        + count(freshDuring) + " to a group created while down), outbox " + count(held) + " events",
+                down.length, group, load, job.names(), Set.of(), recovery, findings, freshResult);
     }
 
     /** The S3 server killed during an archival run: nothing leaves the hot store unverified; the next run ends it. */
@@ -362,10 +379,14 @@ public final class FaultSuite {
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private void finish(String scenario, String loadDescription, int faultsInjected, UUID group, FaultLoad load,
-                        List<String> imported, Set<UUID> archived, Duration recovery, List<String> findings)
+                        List<String> imported, Set<UUID> archived, Duration recovery, List<String> findings,
+                        FaultCheck.Result... others)
             throws Exception {
         say("checking the invariants");
         FaultCheck.Result result = check.check(group, load, imported, archived);
+        for (FaultCheck.Result other : others) {
+            result = result.plus(other);
+        }
         List<String> all = new ArrayList<>(findings);
         all.addAll(result.findings());
         if (!result.orderKept()) {

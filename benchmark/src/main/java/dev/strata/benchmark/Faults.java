@@ -79,7 +79,7 @@ public final class Faults {
                 ingest's tables (or from hot store + archive), events of ingest's tables missing from the topic, \
                 events on the topic a consumer did not apply. doubled: items written twice, events in both the hot \
                 store and the archive or in two archive objects. recovery: the longest time from a fault's end to \
-                the service ready again (Kafka: to the outbox's backlog published; PostgreSQL: to all four ready).
+                the service ready again (Kafka: from the brokers' restart to the outbox's backlog published; PostgreSQL: to all four ready).
                 """);
         return out.toString();
     }
