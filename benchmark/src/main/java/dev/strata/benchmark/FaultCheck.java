@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -91,6 +92,11 @@ final class FaultCheck {
         String countersDiff = "";
         String metricsDiff = "";
         try (Connection sql = stack.jdbc()) {
+            // Fresh statistics for the ground truth: planned on the row counts of before the load, its joins over a
+            // group's hundreds of thousands of events take minutes instead of a second.
+            try (Statement analyze = sql.createStatement()) {
+                analyze.execute("ANALYZE ingest.things, ingest.connections, ingest.events, ingest.knowledge");
+            }
             while (true) {
                 long pending = count(sql, "SELECT count(*) FROM ingest.outbox WHERE group_id = ?", group);
                 String counters = counters(sql, group);

@@ -103,6 +103,8 @@ final class FaultStack implements AutoCloseable {
                 environment.put("STRATA_SERVICE_TOKEN", serviceToken);
             }
             case "archival" -> {
+                properties.put("quarkus.rest-client.quota.url", base("quota"));
+                environment.put("STRATA_SERVICE_TOKEN", serviceToken);
                 properties.put("strata.s3.endpoint", s3Endpoint());
                 properties.put("strata.s3.access-key", S3Server.DEFAULT_ACCESS_KEY);
                 properties.put("strata.s3.secret-key", S3Server.DEFAULT_SECRET_KEY);
@@ -111,9 +113,11 @@ final class FaultStack implements AutoCloseable {
                 properties.put("strata.archival.heartbeat-interval", "2s");
                 properties.put("strata.archival.heartbeat-timeout", "10s");
             }
-            default -> {
-                // metrics: nothing of its own
+            case "metrics" -> {
+                properties.put("quarkus.rest-client.quota.url", base("quota"));
+                environment.put("STRATA_SERVICE_TOKEN", serviceToken);
             }
+            default -> throw new IllegalArgumentException("unknown service " + name);
         }
         PackagedService service = PackagedService.start(name, jars.get(name), ports.get(name), endpoints(), HEAP,
                 properties, environment, work.resolve("logs"));

@@ -36,14 +36,20 @@ public final class Faults {
         int brokers = Integer.parseInt(Stack.env("STRATA_KAFKA_BROKERS", "3"));
         FaultSuite suite = new FaultSuite(root, work, profile, brokers);
         List<FaultSuite.Row> rows;
+        boolean broke = false;
         try {
             suite.run(scenarios);
+        } catch (Exception | Error e) {
+            // A scenario that cannot go on (a step that never came): the table so far, then exit, whatever threads
+            // of its load are still running.
+            e.printStackTrace();
+            broke = true;
         } finally {
             rows = suite.rows();
             suite.close();
             System.out.println(table(rows, brokers));
         }
-        System.exit(rows.stream().allMatch(FaultSuite.Row::passed) ? 0 : 1);
+        System.exit(broke ? 2 : rows.stream().allMatch(FaultSuite.Row::passed) ? 0 : 1);
     }
 
     /** The table, in Markdown, then each failed scenario's findings. */

@@ -94,15 +94,19 @@ final class ServiceStack implements AutoCloseable {
                 environment.put("STRATA_SERVICE_TOKEN", serviceToken);
             }
             case "archival" -> {
+                properties.put("quarkus.rest-client.quota.url", base("quota"));
+                environment.put("STRATA_SERVICE_TOKEN", serviceToken);
                 properties.put("strata.s3.endpoint", servers.s3Endpoint());
                 properties.put("strata.s3.access-key", servers.s3AccessKey());
                 properties.put("strata.s3.secret-key", servers.s3SecretKey());
                 // No run at 02:30 in the middle of the corpus: its rows would count as written.
                 properties.put("strata.archival.schedule.enabled", "false");
             }
-            default -> {
-                // metrics: nothing of its own
+            case "metrics" -> {
+                properties.put("quarkus.rest-client.quota.url", base("quota"));
+                environment.put("STRATA_SERVICE_TOKEN", serviceToken);
             }
+            default -> throw new IllegalArgumentException("unknown service " + name);
         }
         PackagedService service = PackagedService.start(name, jars.get(name), ports.get(name), servers, HEAP,
                 properties, environment, logs);

@@ -39,6 +39,7 @@ import static dev.strata.ingest.IngestClient.things;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
@@ -297,7 +298,16 @@ class HostileBatchTest {
     void shouldBoundApiCallCountsAndRevenueAmounts() {
         UUID group = newGroup("pro");
         String user = newThings(group, "user").get(0);
+        // api_call events count against the API-call limit: a tenant may not post them, a service may.
         post(group, "events:batch", """
+                {"items": [{"type": "api_call", "actorId": "%1$s", "metadata": {"count": 5}},
+                           {"type": "user_login", "actorId": "%1$s"}]}""".formatted(user))
+                .statusCode(200)
+                .body("errors.index", contains(0))
+                .body("errors[0].field", equalTo("type"))
+                .body("errors[0].error", containsString("service token"));
+        assertThat(IngestClient.activity(group, "api_call")).isZero();
+        given().auth().oauth2(TestTokens.service()).contentType("application/json").body("""
                 {"items": [
                   {"type": "api_call", "actorId": "%1$s", "metadata": {"count": 9223372036854775807}},
                   {"type": "api_call", "actorId": "%1$s", "metadata": {"count": 1000001}},
@@ -306,6 +316,7 @@ class HostileBatchTest {
                   {"type": "revenue_generated", "actorId": "%1$s", "metadata": {"amount": 0.123456789, "currency": "EUR"}},
                   {"type": "api_call", "actorId": "%1$s", "metadata": {"count": 1000000}}
                 ]}""".formatted(user))
+                .post("/groups/{g}/events:batch", group).then()
                 .statusCode(200)
                 .body("errors.index", contains(0, 1, 2, 3, 4))
                 .body("errors.field", contains("metadata.count", "metadata.count", "metadata.amount",

@@ -28,11 +28,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
@@ -203,6 +208,77 @@ class ImportJobTest {
         assertThat(atomic.<String>path("errors[0].field")).isEqualTo("atomic");
         assertThat(upload(group, "application/x-ndjson", "", "").statusCode()).isEqualTo(400);
         assertThat(jobs(group)).isZero();
+    }
+
+    @Test
+    void shouldAnswerARepeatedUploadWithItsFirstJobAndImportNothingTwice() throws Exception {
+        UUID group = newGroup("enterprise");
+        UUID other = newGroup("enterprise");
+        String body = users(5_000);
+        ExtractableResponse<Response> first = keyed(group, "upload-1", body, "?defaultStatus=active");
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(first.header("Idempotent-Replayed")).isNull();
+        String id = first.path("id");
+        awaitFinished(group, id);
+        Set<Path> spooledBefore = spooled();
+
+        // The client lost the answer and sends the same upload again: the same job, finished, nothing imported twice.
+        ExtractableResponse<Response> again = keyed(group, "upload-1", body, "?defaultStatus=active");
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(again.<String>path("id")).isEqualTo(id);
+        assertThat(again.<String>path("status")).isEqualTo("succeeded");
+        assertThat(again.header("Location")).endsWith("/imports/" + id);
+        assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(jobs(group)).isEqualTo(1);
+        assertEveryItemWrittenOnce(group, 5_000);
+        assertThat(spooled()).isEqualTo(spooledBefore);
+
+        // The same key for another file, or the same file with other options: 409, nothing queued.
+        for (ExtractableResponse<Response> reused : List.of(keyed(group, "upload-1", users(4_999), ""),
+                keyed(group, "upload-1", body, "?defaultStatus=draft"))) {
+            assertThat(reused.statusCode()).isEqualTo(409);
+            assertThat(reused.contentType()).startsWith("application/problem+json");
+            assertThat(reused.<String>path("detail")).contains(id);
+        }
+        assertThat(jobs(group)).isEqualTo(1);
+
+        // Keys are per group: another group's upload with the same key is its own job.
+        ExtractableResponse<Response> elsewhere = keyed(other, "upload-1", body, "?defaultStatus=active");
+        assertThat(elsewhere.statusCode()).isEqualTo(202);
+        assertThat(elsewhere.<String>path("id")).isNotEqualTo(id);
+        awaitFinished(other, elsewhere.path("id"));
+        assertEveryItemWrittenOnce(other, 5_000);
+
+        // Eight clients racing with one key: one job, every answer names it.
+        UUID raced = newGroup("enterprise");
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<ExtractableResponse<Response>>> answers = new ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                answers.add(clients.submit(() -> keyed(raced, "raced", body, "")));
+            }
+            Set<String> ids = new HashSet<>();
+            for (Future<ExtractableResponse<Response>> answer : answers) {
+                assertThat(answer.get().statusCode()).isEqualTo(202);
+                ids.add(answer.get().path("id"));
+            }
+            assertThat(ids).hasSize(1);
+            awaitFinished(raced, ids.iterator().next());
+        } finally {
+            clients.shutdownNow();
+        }
+        assertThat(jobs(raced)).isEqualTo(1);
+        assertEveryItemWrittenOnce(raced, 5_000);
+
+        ExtractableResponse<Response> control = keyed(group, "x".repeat(256), body, "");
+        assertThat(control.statusCode()).isEqualTo(400);
+        assertThat(jobs(group)).isEqualTo(1);
+    }
+
+    private static ExtractableResponse<Response> keyed(UUID group, String key, String body, String query) {
+        return given().auth().oauth2(TestTokens.forTenants(group)).header("Idempotency-Key", key)
+                .contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/groups/{g}/imports" + query, group).then().extract();
     }
 
     @Test

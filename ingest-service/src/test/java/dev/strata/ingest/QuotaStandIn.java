@@ -2,13 +2,17 @@ package dev.strata.ingest;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestPath;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A stand-in for quota-service's reservation API inside ingest's tests (quota-service's own tests cover the real
+ * A stand-in for quota-service's reservation and API-call allowance API inside ingest's tests (quota-service's own tests cover the real
  * thing): fixed limits per group and metric, every call recorded. Only the service role may call it, so it also
  * checks that ingest sends its service token.
  */
@@ -64,6 +68,29 @@ public class QuotaStandIn {
     }
 
     public record CommitRequest(String reference) {
+    }
+
+    /** Groups whose api-calls answer is 503, as while quota-service is away. */
+    static final Set<UUID> API_CALLS_DOWN = ConcurrentHashMap.newKeySet();
+    /** How many times each group's api-calls allowance was asked for. */
+    static final Map<UUID, AtomicInteger> API_CALLS_ASKED = new ConcurrentHashMap<>();
+
+    /**
+     * The API-call allowance ({@code ApiCallLimiter} reads it): the limit a test set for api_calls_per_month (none:
+     * unlimited) and USED under the same key.
+     */
+    @GET
+    @Path("/api-calls")
+    public Response apiCalls(@RestPath UUID groupId) {
+        API_CALLS_ASKED.computeIfAbsent(groupId, g -> new AtomicInteger()).incrementAndGet();
+        if (API_CALLS_DOWN.contains(groupId)) {
+            return Response.status(503).build();
+        }
+        String key = groupId + "/api_calls_per_month";
+        Map<String, Object> body = new HashMap<>();
+        body.put("limit", LIMITS.get(key));
+        body.put("used", USED.getOrDefault(key, 0L));
+        return Response.ok(body).type(MediaType.APPLICATION_JSON).build();
     }
 
     @POST

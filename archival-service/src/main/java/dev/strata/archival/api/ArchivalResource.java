@@ -23,6 +23,7 @@ import jakarta.ws.rs.core.Response;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -72,10 +73,20 @@ public class ArchivalResource {
         return archival.run(PathIds.uuid(id, "id")).map(RunView::of);
     }
 
+    /**
+     * {@code retention}: the group's (with {@code groupId}; otherwise the default) in days, where it comes from
+     * ({@code override}, {@code plan} or {@code default}) and the plan; {@code cutoff}: events before it are
+     * eligible; {@code groupsByRetention}: without {@code groupId}, how many groups have each retention (days).
+     */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record StatusView(UUID groupId, long eligibleForArchival, long alreadyArchived, long archivedObjects,
-                             long archivedBytes, Config config, Estimates estimates, RunSummary activeRun,
+                             long archivedBytes, Config config, RetentionView retention, Instant cutoff,
+                             Map<Integer, Long> groupsByRetention, Estimates estimates, RunSummary activeRun,
                              RunSummary lastRun) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RetentionView(int days, String source, String plan) {
     }
 
     public record Config(int ageThresholdDays, int batchSize, int retentionDays) {
@@ -101,7 +112,9 @@ public class ArchivalResource {
         UUID group = PathIds.optionalUuid(groupId, "groupId");
         return archival.status(group).map(status -> new StatusView(status.groupId(), status.eligible(),
                 status.archived().events(), status.archived().objects(), status.archived().bytes(),
-                new Config(status.ageThresholdDays(), config.batchSize(), config.retentionDays()),
+                new Config(status.retention().days(), config.batchSize(), config.retentionDays()),
+                new RetentionView(status.retention().days(), status.retention().source(), status.retention().plan()),
+                status.cutoff(), status.groupsByRetention(),
                 new Estimates(status.storageSaved(), status.hoursToArchiveAll()),
                 RunSummary.of(status.activeRun()), RunSummary.of(status.lastRun())));
     }
@@ -116,9 +129,10 @@ public class ArchivalResource {
         }
     }
 
+    /** {@code cutoffs}: the cut-off of each group whose events are listed. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EligibleView(UUID groupId, Instant before, int limit, int count, boolean hasMore,
-                               List<EventView> events) {
+    public record EligibleView(UUID groupId, Instant before, Map<UUID, Instant> cutoffs, int limit, int count,
+                               boolean hasMore, List<EventView> events) {
     }
 
     @GET
@@ -129,7 +143,7 @@ public class ArchivalResource {
         Instant beforeTime = PathIds.optionalInstant(before, "before");
         int max = (int) PathIds.wholeNumber(limit, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
         return archival.eligible(group, beforeTime, max).map(eligible -> new EligibleView(group, eligible.before(),
-                max, eligible.events().size(), eligible.hasMore(),
+                eligible.cutoffs(), max, eligible.events().size(), eligible.hasMore(),
                 eligible.events().stream().map(EventView::of).toList()));
     }
 }

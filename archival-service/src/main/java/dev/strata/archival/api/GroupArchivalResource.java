@@ -39,12 +39,13 @@ public class GroupArchivalResource {
         this.restores = restores;
     }
 
-    /** 202 with the run; {@code daysCutoff} defaults to the group's configured threshold. */
+    /** 202 with the run; {@code daysCutoff} defaults to the group's retention (its override, plan or default). */
     @POST
     public Uni<Response> archive(@PathParam("groupId") String groupId, @QueryParam("daysCutoff") String daysCutoff) {
         UUID group = PathIds.uuid(groupId, "groupId");
-        int days = daysCutoff(daysCutoff, group);
-        return archival.startGroupArchive(group, days).map(ArchivalResource.Accepted::response);
+        return daysCutoff(daysCutoff, group)
+                .chain(days -> archival.startGroupArchive(group, days))
+                .map(ArchivalResource.Accepted::response);
     }
 
     /** {@code [from, to)}: events with {@code from <= timestamp < to}. */
@@ -82,13 +83,13 @@ public class GroupArchivalResource {
     }
 
     /**
-     * The group's configured threshold when none is given; at most {@value #MAX_DAYS_CUTOFF} days (about 274
-     * years), so the cut-off is a time the event log can hold.
+     * The group's retention when none is given; at most {@value #MAX_DAYS_CUTOFF} days (about 274 years), so the
+     * cut-off is a time the event log can hold.
      */
-    private int daysCutoff(String value, UUID group) {
+    private Uni<Integer> daysCutoff(String value, UUID group) {
         if (value == null || value.isEmpty()) {
-            return archival.defaultDays(group);
+            return archival.retentionDays(group);
         }
-        return (int) PathIds.wholeNumber(value, "daysCutoff", 1, MAX_DAYS_CUTOFF);
+        return Uni.createFrom().item((int) PathIds.wholeNumber(value, "daysCutoff", 1, MAX_DAYS_CUTOFF));
     }
 }

@@ -10,15 +10,31 @@ import java.util.Map;
 @ConfigMapping(prefix = "strata.archival")
 public interface ArchivalConfig {
 
-    /** Events older than this many days leave the hot store (SPEC: 365). */
+    /**
+     * Events older than this many days leave the hot store (SPEC: 365) in groups whose plan does not say otherwise:
+     * unlimited retention (enterprise), groups quota-service does not know, or plan retention turned off.
+     */
     @WithDefault("365")
     int ageThresholdDays();
 
     /**
-     * Per-group exceptions to {@link #ageThresholdDays()}, keyed by group id, e.g.
-     * {@code strata.archival.group-age-threshold-days."<uuid>"=90}.
+     * Per-group exceptions, keyed by group id, e.g. {@code strata.archival.group-age-threshold-days."<uuid>"=90}:
+     * they win over the plan's retention.
      */
     Map<String, Integer> groupAgeThresholdDays();
+
+    PlanRetention planRetention();
+
+    /** A group's cut-off from its plan's {@code events_retention_days}, read from quota-service at each run. */
+    interface PlanRetention {
+        /** Off: every group has {@link #ageThresholdDays()} or its override (no call to quota-service). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** How long a run (or a status read) waits for quota-service before it fails; the next run tries again. */
+        @WithDefault("2m")
+        Duration lookupTimeout();
+    }
 
     /** Events one selection page takes; each (group, day) slice of a page becomes one object. */
     @WithDefault("1000")

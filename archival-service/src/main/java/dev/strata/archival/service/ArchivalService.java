@@ -1,7 +1,7 @@
 package dev.strata.archival.service;
 
 import dev.strata.archival.config.ArchivalConfig;
-import dev.strata.archival.config.Thresholds;
+import dev.strata.archival.service.RetentionPolicy.Retention;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.Totals;
 import dev.strata.archival.store.EventLogStore;
@@ -20,11 +20,11 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Starting runs and reading their state. Starting takes the one run lease in a transaction that first reports
@@ -40,11 +40,12 @@ public class ArchivalService {
     private final EventLogStore eventLog;
     private final ArchiveRunner runner;
     private final RunLeases leases;
+    private final RetentionPolicy retention;
     private final ArchivalConfig config;
 
     public ArchivalService(Pool pool, @ReactiveDataSource("events") Pool eventsPool, RunStore runs,
                            ArchivedObjectStore objects, EventLogStore eventLog, ArchiveRunner runner,
-                           RunLeases leases, ArchivalConfig config) {
+                           RunLeases leases, RetentionPolicy retention, ArchivalConfig config) {
         this.pool = pool;
         this.eventsPool = eventsPool;
         this.runs = runs;
@@ -52,6 +53,7 @@ public class ArchivalService {
         this.eventLog = eventLog;
         this.runner = runner;
         this.leases = leases;
+        this.retention = retention;
         this.config = config;
     }
 
@@ -135,65 +137,73 @@ public class ArchivalService {
         });
     }
 
-    /** What {@code GET /archival/status} reports. */
-    public record Status(UUID groupId, long eligible, Totals archived, int ageThresholdDays, long storageSaved,
-                         double hoursToArchiveAll, RunRow activeRun, RunRow lastRun) {
+    /**
+     * What {@code GET /archival/status} reports. {@code retention}: the group's (with {@code groupId}), or the
+     * default's; {@code cutoff}: the time before which its events are eligible; {@code groupsByRetention}: without
+     * {@code groupId}, how many known groups have each retention (days).
+     */
+    public record Status(UUID groupId, long eligible, Totals archived, Retention retention, Instant cutoff,
+                         Map<Integer, Long> groupsByRetention, long storageSaved, double hoursToArchiveAll,
+                         RunRow activeRun, RunRow lastRun) {
     }
 
     public Uni<Status> status(UUID groupId) {
-        Instant now = Instant.now();
-        Uni<Long> eligible = groupId != null
-                ? eventLog.countBefore(eventsPool, groupId, cutoff(groupId, now))
-                : eventLog.countEligible(eventsPool, now.minus(config.ageThresholdDays(), ChronoUnit.DAYS),
-                        overrides(now));
-        int threshold = groupId == null ? config.ageThresholdDays() : Thresholds.days(config, groupId);
-        return Uni.combine().all().unis(eligible, objects.totals(pool, groupId),
-                        eventLog.averageRowBytes(eventsPool, groupId), runs.recentThroughput(pool),
-                        runs.findRunning(pool), runs.latest(pool, RunStore.ARCHIVE))
-                .with((count, totals, rowBytes, throughput, active, last) -> {
-                    double perSecond = throughput[1] > 0 && throughput[0] > 0 ? throughput[0] / throughput[1]
-                            : config.estimatedEventsPerSecond();
-                    double hours = Math.round(count / perSecond / 3600.0 * 100.0) / 100.0;
-                    return new Status(groupId, count, totals, threshold, Math.round(count * rowBytes), hours,
-                            active, last);
-                });
+        return retention.cutoffs(Instant.now()).chain(cutoffs -> {
+            Retention shown = groupId == null
+                    ? new Retention(cutoffs.defaultDays(), RetentionPolicy.DEFAULT, null) : cutoffs.of(groupId);
+            Instant cutoff = groupId == null ? cutoffs.defaultCutoff() : cutoffs.cutoff(groupId);
+            Uni<Long> eligible = groupId != null
+                    ? eventLog.countBefore(eventsPool, groupId, cutoff)
+                    : eventLog.countEligible(eventsPool, cutoff, cutoffs.nonDefault());
+            Map<Integer, Long> byRetention = groupId != null ? null : cutoffs.groups().values().stream()
+                    .collect(Collectors.groupingBy(Retention::days, TreeMap::new, Collectors.counting()));
+            return Uni.combine().all().unis(eligible, objects.totals(pool, groupId),
+                            eventLog.averageRowBytes(eventsPool, groupId), runs.recentThroughput(pool),
+                            runs.findRunning(pool), runs.latest(pool, RunStore.ARCHIVE))
+                    .with((count, totals, rowBytes, throughput, active, last) -> {
+                        double perSecond = throughput[1] > 0 && throughput[0] > 0 ? throughput[0] / throughput[1]
+                                : config.estimatedEventsPerSecond();
+                        double hours = Math.round(count / perSecond / 3600.0 * 100.0) / 100.0;
+                        return new Status(groupId, count, totals, shown, cutoff, byRetention,
+                                Math.round(count * rowBytes), hours, active, last);
+                    });
+        });
     }
 
-    /** The events a run would take: older than {@code before}, or than each group's cut-off when absent. */
-    public record Eligible(Instant before, List<EventRow> events, boolean hasMore) {
+    /**
+     * The events a run would take: older than {@code before}, or than each group's cut-off when absent;
+     * {@code cutoffs}: the cut-off of each group among {@code events} (the one {@code before} sets, if given).
+     */
+    public record Eligible(Instant before, Map<UUID, Instant> cutoffs, List<EventRow> events, boolean hasMore) {
     }
 
     public Uni<Eligible> eligible(UUID groupId, Instant before, int limit) {
-        Instant now = Instant.now();
-        Uni<List<EventRow>> events;
-        Instant shownBefore;
-        if (groupId != null) {
-            shownBefore = before != null ? before : cutoff(groupId, now);
-            events = eventLog.page(eventsPool, groupId, shownBefore, null, null, limit + 1);
-        } else if (before != null) {
-            shownBefore = before;
-            events = eventLog.eligible(eventsPool, before, Map.of(), limit + 1);
-        } else {
-            shownBefore = now.minus(config.ageThresholdDays(), ChronoUnit.DAYS);
-            events = eventLog.eligible(eventsPool, shownBefore, overrides(now), limit + 1);
-        }
-        return events.map(rows -> new Eligible(shownBefore, rows.size() > limit ? rows.subList(0, limit) : rows,
-                rows.size() > limit));
+        return retention.cutoffs(Instant.now()).chain(cutoffs -> {
+            Uni<List<EventRow>> events;
+            Instant shownBefore;
+            if (groupId != null) {
+                shownBefore = before != null ? before : cutoffs.cutoff(groupId);
+                events = eventLog.page(eventsPool, groupId, shownBefore, null, null, limit + 1);
+            } else if (before != null) {
+                shownBefore = before;
+                events = eventLog.eligible(eventsPool, before, Map.of(), limit + 1);
+            } else {
+                shownBefore = cutoffs.defaultCutoff();
+                events = eventLog.eligible(eventsPool, shownBefore, cutoffs.nonDefault(), limit + 1);
+            }
+            return events.map(rows -> {
+                List<EventRow> shown = rows.size() > limit ? rows.subList(0, limit) : rows;
+                Map<UUID, Instant> groupCutoffs = new TreeMap<>();
+                for (EventRow row : shown) {
+                    groupCutoffs.put(row.groupId(), before != null ? before : cutoffs.cutoff(row.groupId()));
+                }
+                return new Eligible(shownBefore, groupCutoffs, shown, rows.size() > limit);
+            });
+        });
     }
 
-    /** The age threshold of a group, from configuration. */
-    public int defaultDays(UUID groupId) {
-        return Thresholds.days(config, groupId);
-    }
-
-    private Instant cutoff(UUID groupId, Instant now) {
-        return now.minus(Thresholds.days(config, groupId), ChronoUnit.DAYS);
-    }
-
-    private Map<UUID, Instant> overrides(Instant now) {
-        Map<UUID, Instant> cutoffs = new HashMap<>();
-        config.groupAgeThresholdDays().forEach((group, days) ->
-                cutoffs.put(UUID.fromString(group), now.minus(days, ChronoUnit.DAYS)));
-        return cutoffs;
+    /** The days of a group's retention, as a run would apply them now. */
+    public Uni<Integer> retentionDays(UUID groupId) {
+        return retention.of(groupId).map(Retention::days);
     }
 }

@@ -1,7 +1,7 @@
 package dev.strata.archival.service;
 
 import dev.strata.archival.config.ArchivalConfig;
-import dev.strata.archival.config.Thresholds;
+import dev.strata.archival.service.RetentionPolicy.Cutoffs;
 import dev.strata.archival.service.CrashPoints.SimulatedCrash;
 import dev.strata.archival.store.ArchiveBucket;
 import dev.strata.archival.store.ArchiveStorageException;
@@ -59,6 +59,7 @@ public class ArchiveRunner {
     private final ManifestWriter manifests;
     private final RunLeases leases;
     private final CrashPoints crashPoints;
+    private final RetentionPolicy retention;
     private final ArchivalConfig config;
     private final ExecutorService executor = Executors.newSingleThreadExecutor(task -> {
         Thread thread = new Thread(task, "archival-run");
@@ -69,7 +70,7 @@ public class ArchiveRunner {
     public ArchiveRunner(Pool pool, @ReactiveDataSource("events") Pool eventsPool, RunStore runs,
                          ArchivedObjectStore objects, EventLogStore eventLog, ArchiveBucket bucket,
                          ArchiveFormat format, ObjectArchiver archiver, ManifestWriter manifests, RunLeases leases,
-                         CrashPoints crashPoints, ArchivalConfig config) {
+                         CrashPoints crashPoints, RetentionPolicy retention, ArchivalConfig config) {
         this.pool = pool;
         this.eventsPool = eventsPool;
         this.runs = runs;
@@ -81,6 +82,7 @@ public class ArchiveRunner {
         this.manifests = manifests;
         this.leases = leases;
         this.crashPoints = crashPoints;
+        this.retention = retention;
         this.config = config;
     }
 
@@ -149,12 +151,10 @@ public class ArchiveRunner {
             long eligible = Db.await(eventLog.countBefore(eventsPool, run.groupId(), cutoff));
             return List.of(new Target(run.groupId(), cutoff, eligible));
         }
-        int shortest = config.groupAgeThresholdDays().values().stream()
-                .mapToInt(Integer::intValue).min().orElse(config.ageThresholdDays());
-        Instant latestCutoff = now.minus(Math.min(shortest, config.ageThresholdDays()), ChronoUnit.DAYS);
+        Cutoffs cutoffs = Db.await(retention.cutoffs(now));
         List<Target> targets = new ArrayList<>();
-        for (UUID group : Db.await(eventLog.groupsWithEventsBefore(eventsPool, latestCutoff))) {
-            Instant cutoff = now.minus(Thresholds.days(config, group), ChronoUnit.DAYS);
+        for (UUID group : Db.await(eventLog.groupsWithEventsBefore(eventsPool, cutoffs.latestCutoff()))) {
+            Instant cutoff = cutoffs.cutoff(group);
             long eligible = Db.await(eventLog.countBefore(eventsPool, group, cutoff));
             if (eligible > 0) {
                 targets.add(new Target(group, cutoff, eligible));

@@ -109,7 +109,7 @@ public class BatchIntake {
     }
 
     /** The key is data (it is stored and compared): 1 to 255 visible characters, nothing else. */
-    private static void checkKey(String key) {
+    static void checkKey(String key) {
         if (key == null) {
             return;
         }

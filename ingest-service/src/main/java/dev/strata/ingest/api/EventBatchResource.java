@@ -2,6 +2,7 @@ package dev.strata.ingest.api;
 
 import dev.strata.ingest.service.BatchParser;
 import dev.strata.ingest.service.EventBatchService;
+import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -43,10 +44,12 @@ public class EventBatchResource {
 
     private final EventBatchService service;
     private final BatchIntake intake;
+    private final TenantAccess access;
 
-    public EventBatchResource(EventBatchService service, BatchIntake intake) {
+    public EventBatchResource(EventBatchService service, BatchIntake intake, TenantAccess access) {
         this.service = service;
         this.intake = intake;
+        this.access = access;
     }
 
     @POST
@@ -55,7 +58,7 @@ public class EventBatchResource {
     @Operation(summary = "Log 1 to 10,000 events; idempotent by client-supplied id")
     public Uni<Response> recordJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                     @RestQuery String atomic, InputStream body) {
-        return intake.json(groupId, idempotencyKey, atomic, null, body, BatchParser.ATOMIC_ONLY, service.validator(),
+        return intake.json(groupId, idempotencyKey, atomic, null, body, BatchParser.ATOMIC_ONLY, service.validator(access.isService()),
                 service::record);
     }
 
@@ -65,7 +68,7 @@ public class EventBatchResource {
     @Operation(summary = "Log events from NDJSON, one event per line")
     public Uni<Response> recordNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
                                       @RestQuery String atomic, InputStream body) {
-        return intake.ndjson(groupId, idempotencyKey, atomic, null, body, service.validator(), service::record);
+        return intake.ndjson(groupId, idempotencyKey, atomic, null, body, service.validator(access.isService()), service::record);
     }
 
 }

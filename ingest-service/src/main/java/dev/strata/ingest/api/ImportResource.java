@@ -3,6 +3,7 @@ package dev.strata.ingest.api;
 import dev.strata.ingest.service.BatchOptions;
 import dev.strata.ingest.service.BatchParser;
 import dev.strata.ingest.service.ImportService;
+import dev.strata.ingest.service.ImportService.Submitted;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.common.annotation.Blocking;
@@ -13,6 +14,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
@@ -29,6 +31,11 @@ import java.util.UUID;
  * created, failed, percent, errors: [{index, field, error}], error, createdAt, startedAt, finishedAt}}, where an
  * error's {@code index} is the item's place in the whole file (from 0: NDJSON non-blank lines, CSV data rows) and
  * {@code error} says why a failed job stopped (see {@link ImportJobResource}).
+ *
+ * <p>With an {@code Idempotency-Key}, an upload repeated with the same key (after a timeout or a lost answer) is
+ * answered 202 with the first upload's job, its current status and {@code Idempotent-Replayed: true}, and imports
+ * nothing again; the same key with another body, format or default status answers 409. Keys are per group and kept
+ * as long as the job.
  */
 @Path("/groups/{groupId}/imports")
 @Produces(MediaType.APPLICATION_JSON)
@@ -51,28 +58,33 @@ public class ImportResource {
     @Consumes(BatchParser.NDJSON)
     @Blocking
     @Operation(summary = "Import things from NDJSON (one per line) as a job; answers 202 with the job's location")
-    public Response importNdjson(@RestPath String groupId, @RestQuery String atomic, @RestQuery String defaultStatus,
-                                 InputStream body) {
-        return submit(groupId, "ndjson", atomic, defaultStatus, body);
+    public Response importNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
+                                 @RestQuery String atomic, @RestQuery String defaultStatus, InputStream body) {
+        return submit(groupId, idempotencyKey, "ndjson", atomic, defaultStatus, body);
     }
 
     @POST
     @Consumes({BatchParser.CSV, "application/csv"})
     @Blocking
     @Operation(summary = "Import things from CSV (type,name,status,properties.<key>) as a job; answers 202")
-    public Response importCsv(@RestPath String groupId, @RestQuery String atomic, @RestQuery String defaultStatus,
-                              InputStream body) {
-        return submit(groupId, "csv", atomic, defaultStatus, body);
+    public Response importCsv(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
+                              @RestQuery String atomic, @RestQuery String defaultStatus, InputStream body) {
+        return submit(groupId, idempotencyKey, "csv", atomic, defaultStatus, body);
     }
 
-    private Response submit(String groupId, String format, String atomic, String defaultStatus, InputStream body) {
+    private Response submit(String groupId, String idempotencyKey, String format, String atomic,
+                            String defaultStatus, InputStream body) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
+        BatchIntake.checkKey(idempotencyKey);
         BatchOptions options = parser.queryOptions(atomic, defaultStatus);
-        UUID id = imports.submit(group, format, options, body);
-        String location = "/imports/" + id;
-        return Response.accepted(new Accepted(id, "queued", location))
-                .location(URI.create(location))
-                .build();
+        Submitted job = imports.submit(group, format, options, body, idempotencyKey);
+        String location = "/imports/" + job.id();
+        Response.ResponseBuilder response = Response.accepted(new Accepted(job.id(), job.status(), location))
+                .location(URI.create(location));
+        if (job.replayed()) {
+            response.header(BatchResponses.REPLAYED, "true");
+        }
+        return response.build();
     }
 }

@@ -97,9 +97,12 @@ public class EventBatchService {
                             JsonNode metadata, String metadataJson) {
     }
 
-    /** Checks one event item as it is parsed. */
-    public ItemValidator<Candidate> validator() {
-        return this::validate;
+    /**
+     * Checks one event item as it is parsed. {@code api_call} events count against the group's monthly API-call
+     * limit: only a Strata service ({@code service} role) may post them, {@code byService}.
+     */
+    public ItemValidator<Candidate> validator(boolean byService) {
+        return (item, index, errors) -> validate(item, index, errors, byService);
     }
 
     public Uni<Answer> record(UUID groupId, ParsedBatch<Candidate> batch, String idempotencyKey, String requestHash) {
@@ -226,7 +229,7 @@ public class EventBatchService {
         return logged.replaceWith(new Outcome(200, result));
     }
 
-    private Candidate validate(JsonNode item, int index, List<FieldError> errors) {
+    private Candidate validate(JsonNode item, int index, List<FieldError> errors, boolean byService) {
         if (!ItemErrors.requireObject(item, index, errors)) {
             return null;
         }
@@ -239,6 +242,9 @@ public class EventBatchService {
                 errors.add(FieldError.at(index, "type", "unknown event type '" + type + "'"));
             } else if (SYSTEM_TYPES.contains(type)) {
                 errors.add(FieldError.at(index, "type", "'" + type + "' is written by Strata itself, not by clients"));
+            } else if (EventType.API_CALL.equals(type) && !byService) {
+                errors.add(FieldError.at(index, "type", "'api_call' counts against the group's API-call limit and"
+                        + " is written by Strata's metering; only a service token may post it"));
             }
         }
         UUID actorId = ItemErrors.uuid(item, "actorId", true, index, errors);

@@ -3,7 +3,9 @@ package dev.strata.ingest.service;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.ImportJobStore;
+import dev.strata.ingest.store.ImportJobStore.KeyedJob;
 import dev.strata.model.ids.UuidV7;
+import dev.strata.model.problem.ProblemType;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -16,11 +18,16 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.DigestOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
 import java.util.UUID;
 
 /**
@@ -67,22 +74,42 @@ public class ImportService {
         });
     }
 
+    /** The job an upload created, or the one an earlier upload with the same Idempotency-Key did. */
+    public record Submitted(UUID id, String status, boolean replayed) {
+    }
+
     /**
-     * Spools the body and queues the job; returns its id.
+     * Spools the body and queues the job. With an Idempotency-Key that an earlier upload to the group used, nothing
+     * is spooled or queued: the same request (format, options and body, compared by SHA-256 once the body is read)
+     * is answered with that upload's job, another one with 409.
      *
-     * @param format {@code ndjson} or {@code csv}
+     * @param format         {@code ndjson} or {@code csv}
+     * @param idempotencyKey the client's key for this upload; null for none
      */
-    public UUID submit(UUID groupId, String format, BatchOptions options, InputStream body) {
+    public Submitted submit(UUID groupId, String format, BatchOptions options, InputStream body,
+                            String idempotencyKey) {
         if (options.atomic()) {
             throw PathIds.invalid("atomic", "is not available for imports: each chunk commits on its own");
         }
         if (groups.find(pool, groupId).await().atMost(DATABASE_TIMEOUT) == null) {
             throw ProblemException.notFound("No group " + groupId + ".");
         }
+        MessageDigest digest = requestDigest(format, options);
+        if (idempotencyKey != null) {
+            KeyedJob earlier = jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT);
+            if (earlier != null) {
+                try (OutputStream discard = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
+                    body.transferTo(discard);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read the body of a repeated import", e);
+                }
+                return replay(earlier, hex(digest));
+            }
+        }
         UUID id = UuidV7.next();
         Path file = spoolFile(id, format);
         try {
-            long bytes = copy(body, file);
+            long bytes = copy(body, file, digest);
             if (bytes == 0) {
                 throw ProblemException.badRequest("The body is empty.");
             }
@@ -92,8 +119,19 @@ public class ImportService {
                     LOG.debugf("Import %s: CSV header accepted", id);
                 }
             }
-            jobs.insert(pool, id, groupId, format, options.defaultStatus(), file.toString(), node, bytes,
-                    Instant.now().truncatedTo(ChronoUnit.MICROS)).await().atMost(DATABASE_TIMEOUT);
+            String hash = idempotencyKey == null ? null : hex(digest);
+            try {
+                jobs.insert(pool, id, groupId, format, options.defaultStatus(), file.toString(), node, bytes,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS), idempotencyKey, hash)
+                        .await().atMost(DATABASE_TIMEOUT);
+            } catch (RuntimeException e) {
+                if (!ImportJobStore.isKeyTaken(e)) {
+                    throw e;
+                }
+                // Another upload with the same key was queued meanwhile: this one is its repeat.
+                delete(file);
+                return replay(jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT), hash);
+            }
         } catch (IOException e) {
             delete(file);
             throw new UncheckedIOException("cannot spool import " + id, e);
@@ -102,7 +140,31 @@ public class ImportService {
             throw e;
         }
         worker.wake();
-        return id;
+        return new Submitted(id, "queued", false);
+    }
+
+    private static Submitted replay(KeyedJob earlier, String hash) {
+        if (!earlier.requestSha256().equals(hash)) {
+            throw ProblemException.of(ProblemType.CONFLICT,
+                    "This Idempotency-Key was already used for a different import (another body, format or"
+                            + " options); job " + earlier.id() + " holds it.");
+        }
+        return new Submitted(earlier.id(), earlier.status(), true);
+    }
+
+    /** SHA-256 of the request: the format and default status, then the body as it is read. */
+    private static MessageDigest requestDigest(String format, BatchOptions options) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update((format + "\n" + options.defaultStatus() + "\n").getBytes(StandardCharsets.UTF_8));
+            return digest;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static String hex(MessageDigest digest) {
+        return HexFormat.of().formatHex(digest.digest());
     }
 
     /** Where this replica spools import bodies. */
@@ -126,8 +188,8 @@ public class ImportService {
      * {@code strata.ingest.imports.max-body-bytes}) refuses it as soon as it passes the limit; the caller then
      * deletes the file.
      */
-    private static long copy(InputStream body, Path file) throws IOException {
-        try (OutputStream out = Files.newOutputStream(file)) {
+    private static long copy(InputStream body, Path file, MessageDigest digest) throws IOException {
+        try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), digest)) {
             return body.transferTo(out);
         }
     }

@@ -1,6 +1,7 @@
 package dev.strata.ingest.store;
 
 import io.smallrye.mutiny.Uni;
+import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -31,15 +32,47 @@ public class ImportJobStore {
                             Instant createdAt, Instant startedAt, Instant finishedAt) {
     }
 
+    /** A new queued job; {@code idempotencyKey} and {@code requestSha256} are null for an upload without a key. */
     public Uni<Void> insert(SqlClient client, UUID id, UUID groupId, String format, String defaultStatus,
-                            String spoolPath, String spoolNode, long bytes, Instant createdAt) {
+                            String spoolPath, String spoolNode, long bytes, Instant createdAt, String idempotencyKey,
+                            String requestSha256) {
         return client.preparedQuery("""
                         INSERT INTO import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
-                                                 bytes, created_at)
-                        VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8)""")
-                .execute(Tuple.from(List.of(id, groupId, format, defaultStatus, spoolPath, spoolNode, bytes,
-                        createdAt.atOffset(ZoneOffset.UTC))))
+                                                 bytes, created_at, idempotency_key, request_sha256)
+                        VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)""")
+                .execute(Tuple.tuple().addUUID(id).addUUID(groupId).addString(format).addString(defaultStatus)
+                        .addString(spoolPath).addString(spoolNode).addLong(bytes)
+                        .addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC)).addString(idempotencyKey)
+                        .addString(requestSha256))
                 .replaceWithVoid();
+    }
+
+    /** Whether a failed {@link #insert} lost the race for its Idempotency-Key to another upload. */
+    public static boolean isKeyTaken(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof PgException pg) {
+                return "23505".equals(pg.getSqlState()) && "import_jobs_idempotency_key".equals(pg.getConstraint());
+            }
+        }
+        return false;
+    }
+
+    /** The job an upload with this Idempotency-Key created, and the hash of that upload; null if none did. */
+    public record KeyedJob(UUID id, String status, String requestSha256) {
+    }
+
+    public Uni<KeyedJob> findByKey(SqlClient client, UUID groupId, String idempotencyKey) {
+        return client.preparedQuery("SELECT id, status, request_sha256 FROM import_jobs"
+                        + " WHERE group_id = $1 AND idempotency_key = $2")
+                .execute(Tuple.of(groupId, idempotencyKey))
+                .map(rows -> {
+                    var it = rows.iterator();
+                    if (!it.hasNext()) {
+                        return null;
+                    }
+                    Row row = it.next();
+                    return new KeyedJob(row.getUUID(0), row.getString(1), row.getString(2));
+                });
     }
 
     public Uni<ImportJob> find(SqlClient client, UUID id) {

@@ -7,6 +7,7 @@ import dev.strata.quota.service.QuotaService;
 import dev.strata.quota.service.QuotaService.HistoryDay;
 import dev.strata.quota.service.UsageApplier;
 import dev.strata.support.api.PathIds;
+import dev.strata.support.metering.ApiCallAllowance;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
@@ -46,6 +47,17 @@ public class QuotaResource {
     @Operation(summary = "Usage, limits and status of every metric of the group")
     public Uni<QuotaViews.Quotas> get(@RestPath String groupId) {
         return quotas.usage(group(groupId)).map(QuotaViews::quotas);
+    }
+
+    /**
+     * {@code {limit, used}}: the month's {@code api_calls_per_month} limit (null: unlimited) and the calls counted
+     * this UTC month, which every service's API-call limit reads ({@code ApiCallLimiter}).
+     */
+    @GET
+    @Path("/api-calls")
+    @Operation(summary = "The group's API calls this UTC month and its monthly limit (null: unlimited)")
+    public Uni<ApiCallAllowance.Allowance> apiCalls(@RestPath String groupId) {
+        return quotas.usage(group(groupId)).map(QuotaViews::apiCalls);
     }
 
     @GET

@@ -6,6 +6,7 @@ import dev.strata.quota.service.Plan;
 import dev.strata.quota.service.PlanCatalog;
 import dev.strata.quota.service.QuotaStatus;
 import dev.strata.quota.service.UsageApplier;
+import dev.strata.support.metering.ApiCallAllowance;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -184,5 +185,11 @@ final class QuotaViews {
 
     private static String capital(String text) {
         return Character.toUpperCase(text.charAt(0)) + text.substring(1);
+    }
+
+    /** The month's API calls and their limit, as {@code ApiCallLimiter} reads them. */
+    static ApiCallAllowance.Allowance apiCalls(GroupUsage usage) {
+        return new ApiCallAllowance.Allowance(usage.limits().limit(Metric.API_CALLS_PER_MONTH),
+                usage.current(Metric.API_CALLS_PER_MONTH));
     }
 }

@@ -100,6 +100,28 @@ public class QuotaService {
                 });
     }
 
+    /** A group's hot retention: its plan's {@code events_retention_days} with its override; null is unlimited. */
+    public record Retention(UUID groupId, String plan, Long days) {
+    }
+
+    /**
+     * The retention of every group quota-service knows, a page at a time in group id order (archival-service reads
+     * them all before a run): up to {@code limit} groups after {@code after}, null for the first page.
+     */
+    public Uni<List<Retention>> retention(UUID after, int limit) {
+        return pool.withConnection(connection -> groups.page(connection, after, limit).chain(page -> {
+            List<UUID> ids = page.stream().map(GroupPlanStore.GroupPlan::groupId).toList();
+            return overrides.forGroups(connection, ids).map(all -> page.stream()
+                    .map(group -> {
+                        GroupLimits limits = GroupLimits.of(catalog.planOrDefault(group.plan()),
+                                all.getOrDefault(group.groupId(), Map.of()));
+                        return new Retention(group.groupId(), group.plan(),
+                                limits.limit(Metric.EVENTS_RETENTION_DAYS));
+                    })
+                    .toList());
+        }));
+    }
+
     /** Asks ingest about a group not in {@code groups} and records it; true when it now is. */
     public Uni<Boolean> learn(UUID groupId) {
         return learner.learn(groupId);

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -58,6 +59,20 @@ public class GroupPlanStore {
                 .map(rows -> {
                     RowIterator<Row> it = rows.iterator();
                     return it.hasNext() ? row(it.next()) : null;
+                });
+    }
+
+    /** Up to {@code limit} groups in id order, those after {@code after} (null: from the first). */
+    public Uni<List<GroupPlan>> page(SqlClient client, UUID after, int limit) {
+        return client.preparedQuery("SELECT group_id, name, plan, plan_at FROM groups"
+                        + " WHERE $1::uuid IS NULL OR group_id > $1 ORDER BY group_id LIMIT $2")
+                .execute(Tuple.of(after, limit))
+                .map(rows -> {
+                    List<GroupPlan> page = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        page.add(row(row));
+                    }
+                    return page;
                 });
     }
 

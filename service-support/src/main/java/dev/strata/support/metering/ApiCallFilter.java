@@ -12,7 +12,8 @@ import java.util.UUID;
 
 /**
  * Feeds {@link ApiCallMeter} with every authenticated call on a group's resources ({@code /groups/{groupId}/...}),
- * answered or refused alike, except calls refused for lack of access to that group (401/403) and calls one
+ * answered or refused alike, except calls refused for lack of access to that group (401/403), calls refused as
+ * too many (429: over the month's API-call limit, or a busy service, neither of which did any work) and calls one
  * Strata service makes to another (role {@code service}) — those are not the group's usage.
  *
  * <p>The identity is read through the deferred (non-blocking) identity: with lazy authentication, a request that
@@ -32,7 +33,7 @@ public class ApiCallFilter {
     @ServerResponseFilter
     public Uni<Void> count(ContainerRequestContext request, ContainerResponseContext response) {
         int status = response.getStatus();
-        if (status == 401 || status == 403) {
+        if (status == 401 || status == 403 || status == 429) {
             return Uni.createFrom().voidItem();
         }
         // From the path, not the matched resource's parameters: a request refused while being matched (415, 405)

@@ -16,4 +16,21 @@ public interface MeteringConfig {
     /** Calls are summed per group over this window, then written as one {@code api_call} event per group. */
     @WithDefault("5s")
     Duration window();
+
+    Limit limit();
+
+    /** Refusing calls over the month's {@code api_calls_per_month} ({@link ApiCallLimiter}). */
+    interface Limit {
+        /** Whether tenants' calls over their limit are refused with 429 (needs quota-service's answers). */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** How long a group's allowance is used before it is read again from quota-service. */
+        @WithDefault("5s")
+        Duration refresh();
+
+        /** How long a call waits for quota-service's answer before it goes through unchecked. */
+        @WithDefault("2s")
+        Duration timeout();
+    }
 }

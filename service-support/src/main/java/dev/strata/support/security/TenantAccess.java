@@ -56,6 +56,11 @@ public class TenantAccess {
         return identity.hasRole(ADMIN);
     }
 
+    /** Whether the caller is a Strata service (role {@code service}). */
+    public boolean isService() {
+        return identity.hasRole(SERVICE);
+    }
+
     public boolean isPrivileged() {
         return identity.hasRole(ADMIN) || identity.hasRole(SERVICE);
     }

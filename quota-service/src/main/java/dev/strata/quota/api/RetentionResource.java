@@ -1,0 +1,50 @@
+package dev.strata.quota.api;
+
+import dev.strata.quota.service.QuotaService;
+import dev.strata.quota.service.QuotaService.Retention;
+import dev.strata.support.api.PathIds;
+import dev.strata.support.security.TenantAccess;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestQuery;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Each group's hot retention, for archival-service: its plan's {@code events_retention_days} with the group's
+ * override, {@code days} null where it is unlimited. Pages in group id order: {@code next} is the {@code after} of
+ * the next page, null on the last one. Groups quota-service has not seen are absent (archival keeps its default
+ * for them).
+ */
+@Path("/quotas/retention")
+@Produces(MediaType.APPLICATION_JSON)
+@RolesAllowed({TenantAccess.SERVICE, TenantAccess.ADMIN})
+public class RetentionResource {
+
+    static final int MAX_PAGE = 1_000;
+
+    private final QuotaService quotas;
+
+    public RetentionResource(QuotaService quotas) {
+        this.quotas = quotas;
+    }
+
+    public record RetentionPage(List<Retention> groups, UUID next) {
+    }
+
+    @GET
+    @Operation(summary = "Every known group's events_retention_days (null: unlimited), a page at a time; service and"
+            + " admin tokens only")
+    public Uni<RetentionPage> retention(@RestQuery String after, @RestQuery String limit) {
+        UUID from = PathIds.optionalUuid(after, "after");
+        int size = (int) PathIds.wholeNumber(limit, "limit", 1, MAX_PAGE, MAX_PAGE);
+        return quotas.retention(from, size).map(page -> new RetentionPage(page,
+                page.size() < size ? null : page.get(page.size() - 1).groupId()));
+    }
+}

@@ -1,0 +1,22 @@
+package dev.strata.support.metering;
+
+import io.smallrye.mutiny.Uni;
+
+import java.util.UUID;
+
+/**
+ * Where a group's API-call allowance for the month comes from: quota-service, which counts the {@code api_call}
+ * events. Other services ask it over HTTP ({@link RemoteApiCallAllowance}); quota-service answers from its own
+ * counters.
+ */
+public interface ApiCallAllowance {
+
+    /**
+     * The group's {@code api_calls_per_month} limit ({@code null}: unlimited) and the calls counted this UTC month;
+     * {@code null} for a group quota-service does not know (nothing to enforce).
+     */
+    record Allowance(Long limit, long used) {
+    }
+
+    Uni<Allowance> of(UUID groupId);
+}
