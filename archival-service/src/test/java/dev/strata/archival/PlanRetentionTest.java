@@ -60,8 +60,8 @@ class PlanRetentionTest {
         FakeQuotaRetention.group(custom, "pro", 30L);
         // The override of application.properties (30 days) wins over the plan quota reports for it (starter, 90).
         FakeQuotaRetention.group(ArchivalRunTest.SHORT_RETENTION_GROUP, "starter", 90L);
-        // 150 groups more, so the service reads several pages (it asks for 1000 at a time; the fake pages the same)
-        for (int i = 0; i < 150; i++) {
+        // 1,100 groups more, so the service reads two pages (it asks for 1,000 at a time; the fake pages the same)
+        for (int i = 0; i < 1_100; i++) {
             FakeQuotaRetention.group(UUID.randomUUID(), "starter", 90L);
         }
 
@@ -106,7 +106,7 @@ class PlanRetentionTest {
                 .body("retention.source", equalTo("default"));
         given().auth().oauth2(admin).get("/archival/status").then().statusCode(200)
                 .body("retention.days", equalTo(365))
-                .body("groupsByRetention.'90'", equalTo(151))
+                .body("groupsByRetention.'90'", equalTo(1_101))
                 .body("groupsByRetention.'30'", equalTo(2));
         JsonPath eligible = given().auth().oauth2(admin).get("/archival/eligible?groupId=" + starter).then()
                 .statusCode(200).extract().jsonPath();
@@ -114,9 +114,11 @@ class PlanRetentionTest {
         assertThat(Instant.parse(eligible.getString("cutoffs." + starter)))
                 .isEqualTo(Instant.parse(eligible.getString("before")));
 
+        int pagesBefore = FakeQuotaRetention.PAGES_SERVED.get();
         String first = given().auth().oauth2(admin).post("/archival/runs").then().statusCode(202)
                 .extract().path("id");
         awaitRun(first, "succeeded");
+        assertThat(FakeQuotaRetention.PAGES_SERVED.get() - pagesBefore).as("pages read for the run").isEqualTo(2);
         assertThat(archivedIds(starter)).containsExactlyInAnyOrderElementsOf(ids(olderThan(all, starter, 90)));
         assertThat(hotIds(starter)).isEqualTo(ids(youngerThan(all, starter, 90)));
         assertThat(archivedIds(pro)).containsExactlyInAnyOrderElementsOf(ids(olderThan(all, pro, 365)));

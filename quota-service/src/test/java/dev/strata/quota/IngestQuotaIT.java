@@ -19,6 +19,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
@@ -83,7 +88,12 @@ class IngestQuotaIT {
                             "mp.messaging.incoming.events-in.session.timeout.ms", "6000",
                             "mp.messaging.incoming.events-in.heartbeat.interval.ms", "1000",
                             "strata.quota.reservations.ttl", "PT" + TTL_SECONDS + "S",
-                            "strata.quota.reservations.resolve-every", "1s"),
+                            "strata.quota.reservations.resolve-every", "1s",
+                            // a plan of this deployment's own, which ingest has never heard of
+                            "strata.quota.plan-order", "starter,pro,team,enterprise",
+                            "strata.quota.plans.team.monthly-price", "99",
+                            "strata.quota.plans.team.limits.entities_total", "250",
+                            "strata.quota.plans.team.limits.users", "20"),
                     Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);
             ingest = PackagedService.start("ingest", INGEST_APP, ingestPort, servers, "256m", Map.of(
                             "quarkus.rest-client.quota.url", quota.base()),
@@ -103,6 +113,8 @@ class IngestQuotaIT {
             holdsAnUnconfirmedReservationWhoseWriteCommitted();
             endsAReservationWhoseWriteNeverCommitsOnceIngestHasFencedIt();
             writesToGroupsWhoseEventsQuotaHasNotConsumed();
+            refusesApiCallsOverTheMonthsLimitAndMeasuresTheOvershoot();
+            assignsAPlanAddedToQuotaServicesConfiguration();
         } catch (Throwable failure) {
             for (PackagedService service : new PackagedService[] {quota, ingest, unconfirmed}) {
                 if (service != null) {
@@ -337,6 +349,88 @@ class IngestQuotaIT {
     }
 
     /** quota's counters equal ingest's inventory, which holds the numbers of things written here. */
+    /**
+     * api_calls_per_month at ingest's edge under a concurrent burst, with the production settings (metering window
+     * 5 s, allowance refresh 5 s): eight clients call a group whose limit is 300 until each is refused. No call is
+     * refused before the limit (quota-service's count only trails the calls); the calls let through past it are
+     * the overshoot the README reports; every call let through, and none refused, is counted.
+     */
+    private void refusesApiCallsOverTheMonthsLimitAndMeasuresTheOvershoot() throws Exception {
+        int limit = 300;
+        UUID group = createGroup("api calls", "pro");
+        await("quota-service knows group " + group, () -> RestAssured.given().baseUri(quota.base())
+                .auth().oauth2(TestTokens.service()).get("/groups/{g}/quotas/api-calls", group).then()
+                .statusCode(200));
+        // one admin call on the group, metered by quota-service like any call that is not a service's
+        RestAssured.given().baseUri(quota.base()).auth().oauth2(TestTokens.admin()).contentType("application/json")
+                .body("{\"api_calls_per_month\": " + limit + "}")
+                .put("/groups/{g}/quotas/overrides", group).then().statusCode(200);
+        String tenant = TestTokens.forTenants(group);
+        AtomicInteger accepted = new AtomicInteger();
+        AtomicInteger refused = new AtomicInteger();
+        AtomicReference<String> retryAfter = new AtomicReference<>();
+        ExecutorService clients = Executors.newFixedThreadPool(8);
+        long started = System.nanoTime();
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int c = 0; c < 8; c++) {
+                done.add(clients.submit(() -> {
+                    // each client stops at its first refusal; 1,000 calls each at most
+                    for (int i = 0; i < 1_000; i++) {
+                        var answer = RestAssured.given().baseUri(ingest.base()).auth().oauth2(tenant)
+                                .get("/groups/{g}/things?limit=1", group).then().extract();
+                        if (answer.statusCode() == 429) {
+                            refused.incrementAndGet();
+                            retryAfter.set(answer.header("Retry-After"));
+                            return;
+                        }
+                        assertThat(answer.statusCode()).isEqualTo(200);
+                        accepted.incrementAndGet();
+                    }
+                }));
+            }
+            for (Future<?> client : done) {
+                client.get();
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        double seconds = (System.nanoTime() - started) / 1e9;
+        assertThat(refused.get()).as("clients refused").isEqualTo(8);
+        assertThat(Long.parseLong(retryAfter.get())).isPositive();
+        assertThat(accepted.get()).as("calls let through").isGreaterThanOrEqualTo(limit - 1);
+        // quota-service's count settles on every call let through, plus the admin's override call, and no refusal
+        int expected = accepted.get() + 1;
+        await("quota-service counted " + expected + " calls", () -> RestAssured.given().baseUri(quota.base())
+                .auth().oauth2(TestTokens.service()).get("/groups/{g}/quotas/api-calls", group).then()
+                .statusCode(200).body("used", equalTo(expected)));
+        System.out.printf("API-call limit %d under 8 concurrent clients: %d calls let through in %.1f s (%.0f/s),"
+                        + " overshoot %d (%.1f %% of the limit)%n", limit, accepted.get(), seconds,
+                accepted.get() / seconds, expected - limit, 100.0 * (expected - limit) / limit);
+        assertThat(RestAssured.given().baseUri(ingest.base()).auth().oauth2(tenant)
+                .get("/groups/{g}/things?limit=1", group).then().extract().statusCode()).isEqualTo(429);
+    }
+
+    /**
+     * Plans are quota-service's configuration (issue 16): a plan only quota-service's properties define is assigned
+     * through ingest at creation and by {@code PUT /groups/{g}/plan}, and quota-service applies its limits.
+     */
+    private void assignsAPlanAddedToQuotaServicesConfiguration() {
+        UUID group = createGroup("team plan", "team");
+        await("quota-service applies the team plan", () -> quotas(group).body("plan", equalTo("team"))
+                .body("quotas.entities_total.limit", equalTo(250)));
+        refused(postThings(group, things("video", 251)), "entities_total").body("limit", equalTo(250));
+        UUID moved = createGroup("moved to team", "starter");
+        RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin()).contentType("application/json")
+                .body("{\"plan\": \"team\"}").put("/groups/{g}/plan", moved).then().statusCode(200)
+                .body("plan", equalTo("team"));
+        await("quota-service sees the plan change", () -> quotas(moved).body("plan", equalTo("team"))
+                .body("quotas.users.limit", equalTo(20)));
+        RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin()).contentType("application/json")
+                .body("{\"plan\": \"platinum\"}").put("/groups/{g}/plan", moved).then().statusCode(422)
+                .body("errors[0].error", equalTo("must be one of starter, pro, team, enterprise"));
+    }
+
     private void assertCountersEqualInventory(UUID group, int things, int peopleLike) {
         ValidatableResponse inventory = RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin())
                 .get("/groups/{g}/inventory", group).then().statusCode(200)

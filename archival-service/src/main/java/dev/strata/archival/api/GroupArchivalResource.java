@@ -1,7 +1,9 @@
 package dev.strata.archival.api;
 
 import dev.strata.archival.service.ArchivalService;
+import dev.strata.archival.service.LegalHolds;
 import dev.strata.archival.service.RestoreService;
+import dev.strata.archival.store.LegalHoldStore.Hold;
 import dev.strata.model.problem.FieldError;
 import dev.strata.model.time.TimeRange;
 import dev.strata.support.api.PathIds;
@@ -10,20 +12,27 @@ import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-/** Archival of one group on demand, and restore of a time range of its archived events. Admin only. */
+/**
+ * Archival of one group on demand, restore of a time range of its archived events, and its legal hold. Admin only.
+ */
 @Path("/groups/{groupId}/archival")
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(TenantAccess.ADMIN)
@@ -33,10 +42,56 @@ public class GroupArchivalResource {
 
     private final ArchivalService archival;
     private final RestoreService restores;
+    private final LegalHolds holds;
+    private final JsonWebToken caller;
 
-    public GroupArchivalResource(ArchivalService archival, RestoreService restores) {
+    public GroupArchivalResource(ArchivalService archival, RestoreService restores, LegalHolds holds,
+                                 JsonWebToken caller) {
         this.archival = archival;
         this.restores = restores;
+        this.holds = holds;
+        this.caller = caller;
+    }
+
+    /** {@code reason}: why the group's archive must be kept (a case, a request), 1 to 1,000 characters. */
+    public record HoldRequest(String reason) {
+    }
+
+    @GET
+    @Path("/legal-hold")
+    @Operation(summary = "The group's legal hold; 404 when it has none")
+    public Uni<Hold> legalHold(@PathParam("groupId") String groupId) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        return holds.find(group).onItem().ifNull()
+                .failWith(() -> ProblemException.notFound("Group " + group + " has no legal hold."));
+    }
+
+    @PUT
+    @Path("/legal-hold")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Place a legal hold: no archived object of the group is removed for the archive's"
+            + " retention until it is lifted")
+    public Uni<Hold> placeLegalHold(@PathParam("groupId") String groupId, HoldRequest request) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        String reason = request == null ? null : request.reason();
+        if (reason == null || reason.isBlank() || reason.length() > 1_000) {
+            throw ProblemException.validation("A legal hold needs its reason.",
+                    List.of(FieldError.of("reason", "required, 1 to 1000 characters, not blank")));
+        }
+        return holds.place(group, reason, caller.getName());
+    }
+
+    @DELETE
+    @Path("/legal-hold")
+    @Operation(summary = "Lift the group's legal hold; the next run expires what the archive's retention allows")
+    public Uni<Response> liftLegalHold(@PathParam("groupId") String groupId) {
+        UUID group = PathIds.uuid(groupId, "groupId");
+        return holds.lift(group).map(lifted -> {
+            if (!lifted) {
+                throw ProblemException.notFound("Group " + group + " has no legal hold.");
+            }
+            return Response.noContent().build();
+        });
     }
 
     /** 202 with the run; {@code daysCutoff} defaults to the group's retention (its override, plan or default). */

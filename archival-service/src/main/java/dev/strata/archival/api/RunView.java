@@ -14,13 +14,14 @@ import java.util.UUID;
 /**
  * {@code GET /archival/runs/{id}}. Durations are milliseconds; {@code successRate} and {@code progress} are
  * percentages. {@code progress} compares what the run moved with what was eligible when it started.
+ * {@code expiredObjects}: archived objects the run removed from S3 for the archive's retention.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(UUID id, String kind, String trigger, UUID groupId, Integer daysCutoff, String status,
                       String error, boolean stale, Instant startedAt, Instant finishedAt, Instant heartbeatAt,
                       int groupsTotal, int groupsProcessed, long eligibleAtStart, long totalArchived, long totalFailed,
                       long totalTime, double successRate, double progress, List<Batch> batches, String manifestKey,
-                      Restore restore) {
+                      Restore restore, int expiredObjects) {
 
     /** One object of the run: the events of a group and day it moved (or failed to). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -52,7 +53,7 @@ public record RunView(UUID id, String kind, String trigger, UUID groupId, Intege
                 run.error(), details.stale(), run.startedAt(), run.finishedAt(), run.heartbeatAt(), run.groupsTotal(),
                 run.groupsProcessed(), run.eligibleAtStart(), run.totalArchived(), run.totalFailed(),
                 Duration.between(run.startedAt(), end).toMillis(), successRate, progress, batches, run.manifestKey(),
-                restore);
+                restore, run.expiredObjects());
     }
 
     private static double percent(long done, long of) {

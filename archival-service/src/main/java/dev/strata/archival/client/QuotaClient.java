@@ -1,5 +1,6 @@
 package dev.strata.archival.client;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.strata.support.security.ServiceToken;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -24,10 +25,12 @@ import java.util.UUID;
 public interface QuotaClient {
 
     /** A group's plan and its events_retention_days with the group's override; {@code days} null is unlimited. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record GroupRetention(UUID groupId, String plan, Long days) {
     }
 
     /** {@code next}: the {@code after} of the next page, null on the last. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record RetentionPage(List<GroupRetention> groups, UUID next) {
     }
 

@@ -116,6 +116,10 @@ public class ArchiveRunner {
                 window.then(() -> Db.await(runs.groupDone(pool, run.id())));
             }
             window.drain();
+            if (run.groupId() == null) {
+                // the archive's own retention, on the runs over every group (a group's run only archives)
+                archiver.expire(lease, run.startedAt().minus(config.retentionDays(), ChronoUnit.DAYS));
+            }
             String manifest = manifests.write(lease);
             Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
                     .chain(() -> runs.succeed(tx, run.id()))));

@@ -99,7 +99,8 @@ public class ManifestWriter {
         Manifest manifest = new Manifest(run.id(), run.kind(), run.trigger(), run.groupId(), run.startedAt(),
                 run.manifestClaimedAt(), bucket.name(), FORMAT,
                 added.stream().map(o -> entry(o, null)).toList(),
-                removed.stream().map(o -> entry(o, o.restoreRunId())).toList(),
+                // removed by the restore that superseded it, or, expired past the archive's retention, by this run
+                removed.stream().map(o -> entry(o, o.restoreRunId() != null ? o.restoreRunId() : run.id())).toList(),
                 new Totals(added.size(), events, bytes, removed.size()));
         byte[] json = toJson(manifest);
         String key = key(run.id());

@@ -10,6 +10,7 @@ import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.ArchivedObjectStore.Proof;
 import dev.strata.archival.store.EventLogStore;
 import dev.strata.archival.store.EventRow;
+import dev.strata.archival.store.LegalHoldStore;
 import dev.strata.archival.store.RunStore;
 import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.model.events.EventEnvelope;
@@ -22,6 +23,8 @@ import dev.strata.support.outbox.OutboxStore;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Transaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -37,6 +40,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import static dev.strata.archival.store.ArchivedObjectStore.ARCHIVED;
+import static dev.strata.archival.store.ArchivedObjectStore.EXPIRED;
 import static dev.strata.archival.store.ArchivedObjectStore.PLANNED;
 import static dev.strata.archival.store.ArchivedObjectStore.REMOVED;
 import static dev.strata.archival.store.ArchivedObjectStore.RESTORING;
@@ -61,6 +65,8 @@ import static dev.strata.archival.store.ArchivedObjectStore.VERIFIED;
 public class ObjectArchiver {
 
     private static final Logger LOG = Logger.getLogger(ObjectArchiver.class);
+    /** Objects expired per transaction of {@link #expire}. */
+    static final int EXPIRY_PAGE = 100;
 
     private final Pool pool;
     private final Pool eventsPool;
@@ -73,12 +79,13 @@ public class ObjectArchiver {
     private final OutboxRelay relay;
     private final EventFactory eventFactory;
     private final CrashPoints crashPoints;
+    private final LegalHoldStore holds;
     private final ArchivalConfig config;
 
     public ObjectArchiver(Pool pool, @ReactiveDataSource("events") Pool eventsPool, ArchivedObjectStore objects,
                           RunStore runs, EventLogStore eventLog, ArchiveBucket bucket, ArchiveFormat format,
                           OutboxStore outbox, OutboxRelay relay, EventFactory eventFactory, CrashPoints crashPoints,
-                          ArchivalConfig config) {
+                          LegalHoldStore holds, ArchivalConfig config) {
         this.pool = pool;
         this.eventsPool = eventsPool;
         this.objects = objects;
@@ -90,6 +97,7 @@ public class ObjectArchiver {
         this.relay = relay;
         this.eventFactory = eventFactory;
         this.crashPoints = crashPoints;
+        this.holds = holds;
         this.config = config;
     }
 
@@ -240,6 +248,7 @@ public class ObjectArchiver {
                 case PLANNED, VERIFIED -> finishArchive(lease, object);
                 case RESTORING -> finishRestore(lease, object, null);
                 case SUPERSEDED -> removeSuperseded(lease, object);
+                case EXPIRED -> removeExpired(lease, object);
                 default -> throw new IllegalStateException("unexpected state " + object.state());
             }
             finished++;
@@ -403,6 +412,57 @@ public class ObjectArchiver {
         bucket.delete(object.key());
         Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
                 .chain(() -> objects.move(tx, object.id(), SUPERSEDED, REMOVED))));
+    }
+
+    /**
+     * The archive's own retention: archived objects whose newest event is older than {@code before} are recorded
+     * {@code expired} (not those of a group on legal hold), deleted from S3 and recorded {@code removed}, the next
+     * manifest listing their removal; a page of {@value #EXPIRY_PAGE} at a time. Answers how many left S3.
+     */
+    public int expire(Lease lease, Instant before) {
+        int removed = 0;
+        while (true) {
+            List<ObjectRow> page = Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
+                    .chain(() -> objects.expire(tx, before, EXPIRY_PAGE))));
+            for (ObjectRow object : page) {
+                if (removeExpired(lease, object)) {
+                    removed++;
+                }
+            }
+            if (page.size() < EXPIRY_PAGE) {
+                Db.await(runs.expired(pool, lease.runId(), removed));
+                return removed;
+            }
+        }
+    }
+
+
+    /**
+     * expired → removed, the S3 delete made while the group's hold lock is held: a hold placed meanwhile sends the
+     * object back to {@code archived} instead. False when it stays.
+     */
+    private boolean removeExpired(Lease lease, ObjectRow object) {
+        SqlConnection connection = Db.await(pool.getConnection());
+        try {
+            Transaction tx = Db.await(connection.begin());
+            Db.await(runs.fence(connection, lease.runId(), lease.owner()));
+            Db.await(holds.lock(connection, object.groupId()));
+            boolean held = Db.await(holds.find(connection, object.groupId())) != null;
+            if (held) {
+                Db.await(objects.move(connection, object.id(), EXPIRED, ARCHIVED));
+            } else {
+                bucket.delete(object.key());
+                Db.await(objects.move(connection, object.id(), EXPIRED, REMOVED));
+            }
+            Db.await(tx.commit());
+            if (!held) {
+                LOG.infof("Run %s removed %s: its newest event (%s) is older than the archive's retention of %d"
+                        + " days", lease.runId(), object.key(), object.maxTime(), config.retentionDays());
+            }
+            return !held;
+        } finally {
+            connection.closeAndAwait();
+        }
     }
 
     /** An archived object's bytes, refused unless they match the checksum recorded when it was verified. */

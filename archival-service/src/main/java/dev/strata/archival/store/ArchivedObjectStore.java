@@ -30,6 +30,7 @@ public class ArchivedObjectStore {
     public static final String ARCHIVED = "archived";
     public static final String RESTORING = "restoring";
     public static final String SUPERSEDED = "superseded";
+    public static final String EXPIRED = "expired";
     public static final String REMOVED = "removed";
 
     private static final String COLUMNS = """
@@ -119,6 +120,22 @@ public class ArchivedObjectStore {
                 .map(rows -> rows.rowCount() == 1);
     }
 
+    /**
+     * archived → expired, in the caller's transaction, for up to {@code limit} objects whose newest event is older
+     * than {@code before}, of groups without a legal hold; answers them.
+     */
+    public Uni<List<ObjectRow>> expire(SqlClient tx, Instant before, int limit) {
+        return tx.preparedQuery("""
+                        UPDATE archived_objects SET state = 'expired', updated_at = now()
+                        WHERE id IN (SELECT o.id FROM archived_objects o
+                                     WHERE o.state = 'archived' AND o.max_time < $1
+                                       AND NOT EXISTS (SELECT 1 FROM legal_holds h WHERE h.group_id = o.group_id)
+                                     ORDER BY o.max_time LIMIT $2)
+                        RETURNING\s""" + COLUMNS)
+                .execute(Tuple.of(utc(before), limit))
+                .map(ArchivedObjectStore::all);
+    }
+
     /** archived → restoring, remembering the range so a crashed restore can be finished the same way. */
     public Uni<Boolean> markRestoring(SqlClient tx, UUID id, UUID restoreRunId, Instant from, Instant to) {
         return tx.preparedQuery("""
@@ -134,7 +151,7 @@ public class ArchivedObjectStore {
     public Uni<List<ObjectRow>> unfinished(SqlClient client) {
         return client.query("SELECT " + COLUMNS + """
                          FROM archived_objects
-                        WHERE state IN ('planned', 'verified', 'restoring', 'superseded')
+                        WHERE state IN ('planned', 'verified', 'restoring', 'superseded', 'expired')
                         ORDER BY created_at, key""")
                 .execute()
                 .map(ArchivedObjectStore::all);
@@ -168,7 +185,7 @@ public class ArchivedObjectStore {
         return tx.preparedQuery("""
                         UPDATE archived_objects SET manifest_run_id = $1
                         WHERE manifest_run_id IS NULL
-                          AND state IN ('archived', 'restoring', 'superseded', 'removed')""")
+                          AND state IN ('archived', 'restoring', 'superseded', 'expired', 'removed')""")
                 .execute(Tuple.of(runId))
                 .chain(() -> tx.preparedQuery("""
                                 UPDATE archived_objects SET removal_manifest_run_id = $1

@@ -35,13 +35,14 @@ public class RunStore {
     private static final String COLUMNS = """
             id, kind, trigger, status, group_id, days_cutoff, started_at, finished_at, heartbeat_at, owner, error,
             groups_total, groups_processed, eligible_at_start, total_archived, total_failed, restore_from, restore_to,
-            restored, already_present, refused, objects_read, manifest_key, manifest_claimed_at""";
+            restored, already_present, refused, objects_read, manifest_key, manifest_claimed_at, expired_objects""";
 
     public record RunRow(UUID id, String kind, String trigger, String status, UUID groupId, Integer daysCutoff,
                          Instant startedAt, Instant finishedAt, Instant heartbeatAt, String owner, String error,
                          int groupsTotal, int groupsProcessed, long eligibleAtStart, long totalArchived,
                          long totalFailed, Instant restoreFrom, Instant restoreTo, Long restored, Long alreadyPresent,
-                         Long refused, Integer objectsRead, String manifestKey, Instant manifestClaimedAt) {
+                         Long refused, Integer objectsRead, String manifestKey, Instant manifestClaimedAt,
+                         int expiredObjects) {
 
         public boolean running() {
             return RUNNING.equals(status);
@@ -160,6 +161,13 @@ public class RunStore {
         return client.preparedQuery("""
                         UPDATE archive_runs SET groups_total = $2, eligible_at_start = $3 WHERE id = $1""")
                 .execute(Tuple.of(id, groupsTotal, eligible))
+                .replaceWithVoid();
+    }
+
+    /** Adds objects the run expired (the archive's retention) to its count. */
+    public Uni<Void> expired(SqlClient tx, UUID id, int objects) {
+        return tx.preparedQuery("UPDATE archive_runs SET expired_objects = expired_objects + $2 WHERE id = $1")
+                .execute(Tuple.of(id, objects))
                 .replaceWithVoid();
     }
 
@@ -293,7 +301,7 @@ public class RunStore {
                     instant(row.getOffsetDateTime("restore_from")), instant(row.getOffsetDateTime("restore_to")),
                     row.getLong("restored"), row.getLong("already_present"), row.getLong("refused"),
                     row.getInteger("objects_read"), row.getString("manifest_key"),
-                    instant(row.getOffsetDateTime("manifest_claimed_at"))));
+                    instant(row.getOffsetDateTime("manifest_claimed_at")), row.getInteger("expired_objects")));
         }
         return runs;
     }

@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
 import java.time.Duration;
+import java.util.List;
 
 /** How ingest reserves quota before it writes (quota-service's address: quarkus.rest-client.quota.url). */
 @ConfigMapping(prefix = "strata.ingest.quota")
@@ -32,6 +33,17 @@ public interface QuotaConfig {
     /** How long to wait for quota-service to learn of a group that was just created. */
     @WithDefault("3s")
     Duration unknownGroupWait();
+
+    /**
+     * The plans a group may have while the quota gate is off (no quota-service to ask); with it on, the plans are
+     * quota-service's ({@code GET /plans}).
+     */
+    @WithDefault("starter,pro,enterprise")
+    List<String> plans();
+
+    /** How long the plans quota-service listed are used before they are asked for again. */
+    @WithDefault("60s")
+    Duration plansRefresh();
 
     enum Policy {
         REJECT, ALLOW

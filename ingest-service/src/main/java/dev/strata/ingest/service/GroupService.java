@@ -2,6 +2,7 @@ package dev.strata.ingest.service;
 
 import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxRelay;
+import dev.strata.ingest.quota.PlanNames;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
 import dev.strata.support.outbox.OutboxStore;
@@ -25,20 +26,24 @@ import java.util.UUID;
 @ApplicationScoped
 public class GroupService {
 
-    public static final Set<String> PLANS = Set.of("starter", "pro", "enterprise");
+    /** A group created without a plan gets this one (SPEC). */
+    public static final String DEFAULT_PLAN = "starter";
 
     private final Pool pool;
     private final GroupStore groups;
     private final OutboxStore outbox;
     private final EventFactory events;
     private final OutboxRelay relay;
+    private final PlanNames plans;
 
-    public GroupService(Pool pool, GroupStore groups, OutboxStore outbox, EventFactory events, OutboxRelay relay) {
+    public GroupService(Pool pool, GroupStore groups, OutboxStore outbox, EventFactory events, OutboxRelay relay,
+                        PlanNames plans) {
         this.pool = pool;
         this.groups = groups;
         this.outbox = outbox;
         this.events = events;
         this.relay = relay;
+        this.plans = plans;
     }
 
     public Uni<GroupRow> create(String name, String plan) {
@@ -48,20 +53,27 @@ public class GroupService {
         } else if (name.length() > 256) {
             errors.add(FieldError.of("name", "longer than 256 characters"));
         }
-        String chosen = plan == null ? "starter" : plan;
-        if (!PLANS.contains(chosen)) {
-            errors.add(FieldError.of("plan", "must be one of starter, pro, enterprise"));
-        }
-        if (!errors.isEmpty()) {
-            throw ProblemException.validation("The group is not valid.", errors);
-        }
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        GroupRow group = new GroupRow(UuidV7.next(), name, chosen, now, now);
-        return pool.withTransaction(tx -> groups.insert(tx, group)
-                        .chain(() -> outbox.append(tx, group.id(), List.of(events.create(EventType.GROUP_CREATED,
-                                group.id(), now, group.id(), new GroupChanged(group.id(), name, chosen, null, now))))))
-                .invoke(relay::wake)
-                .replaceWith(group);
+        String chosen = plan == null ? DEFAULT_PLAN : plan;
+        return plans.known().chain(known -> {
+            if (!known.contains(chosen)) {
+                errors.add(unknownPlan(known));
+            }
+            if (!errors.isEmpty()) {
+                return Uni.createFrom().failure(ProblemException.validation("The group is not valid.", errors));
+            }
+            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            GroupRow group = new GroupRow(UuidV7.next(), name, chosen, now, now);
+            return pool.withTransaction(tx -> groups.insert(tx, group)
+                            .chain(() -> outbox.append(tx, group.id(), List.of(events.create(EventType.GROUP_CREATED,
+                                    group.id(), now, group.id(), new GroupChanged(group.id(), name, chosen, null,
+                                            now))))))
+                    .invoke(relay::wake)
+                    .replaceWith(group);
+        });
+    }
+
+    private static FieldError unknownPlan(Set<String> known) {
+        return FieldError.of("plan", "must be one of " + String.join(", ", known));
     }
 
     public Uni<GroupRow> find(UUID id) {
@@ -71,10 +83,16 @@ public class GroupService {
 
     /** Changes the plan; the same plan again changes nothing and writes no event. */
     public Uni<GroupRow> changePlan(UUID id, String plan) {
-        if (plan == null || !PLANS.contains(plan)) {
-            throw ProblemException.validation("Unknown plan.",
-                    List.of(FieldError.of("plan", "must be one of starter, pro, enterprise")));
-        }
+        return plans.known().chain(known -> {
+            if (plan == null || !known.contains(plan)) {
+                return Uni.createFrom().failure(ProblemException.validation("Unknown plan.",
+                        List.of(unknownPlan(known))));
+            }
+            return applyPlan(id, plan);
+        });
+    }
+
+    private Uni<GroupRow> applyPlan(UUID id, String plan) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return pool.withTransaction(tx -> groups.findForUpdate(tx, id)
                         .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + id + "."))

@@ -1,5 +1,6 @@
 package dev.strata.support.metering;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.smallrye.mutiny.Uni;
 
 import java.util.UUID;
@@ -15,6 +16,7 @@ public interface ApiCallAllowance {
      * The group's {@code api_calls_per_month} limit ({@code null}: unlimited) and the calls counted this UTC month;
      * {@code null} for a group quota-service does not know (nothing to enforce).
      */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Allowance(Long limit, long used) {
     }
 

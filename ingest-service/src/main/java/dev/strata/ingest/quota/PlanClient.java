@@ -1,0 +1,29 @@
+package dev.strata.ingest.quota;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.strata.support.security.ServiceToken;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
+import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
+
+import java.util.List;
+
+/** quota-service's plan catalogue ({@code GET /plans}), called with the service token. */
+@RegisterRestClient(configKey = "quota")
+@RegisterClientHeaders(ServiceToken.class)
+@Path("/plans")
+@Produces(MediaType.APPLICATION_JSON)
+public interface PlanClient {
+
+    /** A plan as quota-service lists it; only its name is read here. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record PlanName(String name) {
+    }
+
+    @GET
+    Uni<List<PlanName>> plans();
+}
