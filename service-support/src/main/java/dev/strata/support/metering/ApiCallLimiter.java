@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Whether a group may make one more API call this month. Each group's allowance (limit and calls counted by
@@ -37,8 +36,11 @@ public class ApiCallLimiter {
     private static final Logger LOG = Logger.getLogger(ApiCallLimiter.class);
 
     /** One group's allowance as last read, and this replica's calls since. */
-    private record Entry(Allowance allowance, long readAtNanos, LongAdder since) {
+    private record Entry(Allowance allowance, long readAtNanos, AtomicLong since) {
     }
+
+    /** Past this many groups, allowances too old to be used are dropped when one is read. */
+    private static final int KEPT_GROUPS = 10_000;
 
     /** Refused: the limit, the calls counted, and the seconds until the next UTC month. */
     public record Refusal(long limit, long used, long retryAfterSeconds) {
@@ -49,7 +51,7 @@ public class ApiCallLimiter {
     private final Clock clock;
     private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
     private final Map<UUID, Uni<Entry>> reading = new ConcurrentHashMap<>();
-    private final AtomicLong lastWarning = new AtomicLong();
+    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - Duration.ofMinutes(2).toNanos());
 
     @Inject
     public ApiCallLimiter(ApiCallAllowance source, MeteringConfig config) {
@@ -74,12 +76,17 @@ public class ApiCallLimiter {
         if (allowance == null || allowance.limit() == null) {
             return null;
         }
-        long used = allowance.used() + entry.since().sum();
-        if (used >= allowance.limit()) {
-            return new Refusal(allowance.limit(), used, secondsToNextMonth());
+        // Check and count as one step, so that concurrent calls at the edge cannot both take the last one.
+        while (true) {
+            long since = entry.since().get();
+            long used = allowance.used() + since;
+            if (used >= allowance.limit()) {
+                return new Refusal(allowance.limit(), used, secondsToNextMonth());
+            }
+            if (entry.since().compareAndSet(since, since + 1)) {
+                return null;
+            }
         }
-        entry.since().increment();
-        return null;
     }
 
     private boolean fresh(Entry entry) {
@@ -95,7 +102,10 @@ public class ApiCallLimiter {
                             return null;
                         })
                         .map(allowance -> {
-                            Entry fresh = new Entry(allowance, System.nanoTime(), new LongAdder());
+                            if (entries.size() > KEPT_GROUPS) {
+                                entries.values().removeIf(old -> !fresh(old));
+                            }
+                            Entry fresh = new Entry(allowance, System.nanoTime(), new AtomicLong());
                             entries.put(id, fresh);
                             return fresh;
                         })
