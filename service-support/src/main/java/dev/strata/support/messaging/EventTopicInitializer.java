@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -36,6 +37,13 @@ public class EventTopicInitializer {
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (spec.retentionMs() >= 0) {
+            // Rebuilds replay the topic from its first offset; there is no stream archive yet to read first.
+            LOG.warnf("Topic %s keeps events for %s only (strata.events.topic.retention-ms=%d) and no stream archive"
+                            + " holds the older ones: a rebuild of quota-service's or metrics-service's state after"
+                            + " that would miss them. Keep everything (-1) unless that is what you want.",
+                    Topics.EVENTS, Duration.ofMillis(spec.retentionMs()), spec.retentionMs());
+        }
         if (config.create()) {
             ensureTopic();
         }
