@@ -1,6 +1,5 @@
 package dev.strata.ingest;
 
-import dev.strata.local.FreePorts;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
@@ -41,11 +40,8 @@ class ApiCallLimitTest {
     public static class LimitOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            int port = FreePorts.next();
-            return Map.of("strata.metering.limit.enabled", "true",
-                    "strata.metering.limit.refresh", "2s",
-                    "quarkus.http.test-port", Integer.toString(port),
-                    "quarkus.rest-client.quota.url", "http://127.0.0.1:" + port);
+            return QuotaStandIn.servedHere(Map.of("strata.metering.limit.enabled", "true",
+                    "strata.metering.limit.refresh", "2s"));
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.strata.ingest;
 
-import dev.strata.local.FreePorts;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
 import dev.strata.testing.EventStreamProbe;
@@ -38,11 +37,8 @@ class GroupPlanTest {
     public static class GateOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            int port = FreePorts.next();
-            return Map.of("strata.ingest.quota.enabled", "true",
-                    "strata.ingest.quota.plans-refresh", "300ms",
-                    "quarkus.http.test-port", Integer.toString(port),
-                    "quarkus.rest-client.quota.url", "http://127.0.0.1:" + port);
+            return QuotaStandIn.servedHere(Map.of("strata.ingest.quota.enabled", "true",
+                    "strata.ingest.quota.plans-refresh", "300ms"));
         }
     }
 

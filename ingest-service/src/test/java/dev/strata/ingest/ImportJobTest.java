@@ -1,6 +1,5 @@
 package dev.strata.ingest;
 
-import dev.strata.local.FreePorts;
 import dev.strata.model.events.EventType;
 import dev.strata.testing.EventStreamProbe;
 import dev.strata.testing.StrataTestStack;
@@ -69,14 +68,11 @@ class ImportJobTest {
     public static class QuotaAndQuickRetries implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            int port = FreePorts.next();
-            return Map.of("strata.ingest.quota.enabled", "true",
-                    "quarkus.http.test-port", Integer.toString(port),
-                    "quarkus.rest-client.quota.url", "http://127.0.0.1:" + port,
+            return QuotaStandIn.servedHere(Map.of("strata.ingest.quota.enabled", "true",
                     "strata.ingest.quota.unknown-group-wait", "200ms",
                     "strata.ingest.imports.max-attempts", Integer.toString(MAX_ATTEMPTS),
                     "strata.ingest.imports.retry-backoff", "100ms",
-                    "strata.ingest.imports.retry-max-backoff", "400ms");
+                    "strata.ingest.imports.retry-max-backoff", "400ms"));
         }
     }
 

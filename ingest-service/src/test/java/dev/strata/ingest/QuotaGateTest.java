@@ -1,6 +1,5 @@
 package dev.strata.ingest;
 
-import dev.strata.local.FreePorts;
 import dev.strata.model.events.EventType;
 import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor;
@@ -52,11 +51,8 @@ class QuotaGateTest {
     public static class GateOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            int port = FreePorts.next();
-            return Map.of("strata.ingest.quota.enabled", "true",
-                    "quarkus.http.test-port", Integer.toString(port),
-                    "quarkus.rest-client.quota.url", "http://127.0.0.1:" + port,
-                    "strata.ingest.quota.unknown-group-wait", "200ms");
+            return QuotaStandIn.servedHere(Map.of("strata.ingest.quota.enabled", "true",
+                    "strata.ingest.quota.unknown-group-wait", "200ms"));
         }
     }
 

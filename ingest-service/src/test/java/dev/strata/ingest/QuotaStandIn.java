@@ -1,5 +1,6 @@
 package dev.strata.ingest;
 
+import dev.strata.local.FreePorts;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -51,6 +52,18 @@ public class QuotaStandIn {
     static volatile boolean confirmationsDown;
     /** While set, a grant is held back until the latch opens (the write's transaction waits for it). */
     static volatile CountDownLatch holdGrants;
+
+    /**
+     * A test profile's configuration that points ingest's quota client at the application under test, which serves
+     * this stand-in: a free port for the tests' HTTP server and the client's URL on it, plus {@code more}.
+     */
+    static Map<String, String> servedHere(Map<String, String> more) {
+        int port = FreePorts.next();
+        Map<String, String> config = new HashMap<>(more);
+        config.put("quarkus.http.test-port", Integer.toString(port));
+        config.put("quarkus.rest-client.quota.url", "http://127.0.0.1:" + port);
+        return config;
+    }
 
     static void limit(UUID group, String metric, long limit) {
         LIMITS.put(group + "/" + metric, limit);

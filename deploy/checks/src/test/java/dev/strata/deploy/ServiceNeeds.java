@@ -47,16 +47,17 @@ final class ServiceNeeds {
             EventTopicSettings.MAX_EVENT_BYTES);
 
     /**
-     * Per service: COMMON plus the addresses of the services it calls with the service token (ingest reserves quota,
-     * quota reconciles against ingest's inventory) and archival's S3 store, with its in-process schedule off because
-     * a CronJob (or compose's archival-cron) starts the daily run.
+     * Per service: COMMON plus the addresses of the services it calls with the service token (ingest reserves quota
+     * and reads the plans, quota reconciles against ingest's inventory, metrics reads API-call allowances, archival
+     * reads each group's retention) and archival's S3 store, with its in-process schedule off because a CronJob (or
+     * compose's archival-cron) starts the daily run.
      */
     static final Map<String, List<String>> NEEDS = Map.of(
             "ingest-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL"),
             "quota-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_INGEST_URL"),
-            "metrics-service", with(),
-            "archival-service", with("STRATA_S3_ENDPOINT", "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY",
-                    "STRATA_ARCHIVAL_SCHEDULE_ENABLED"));
+            "metrics-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL"),
+            "archival-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL", "STRATA_S3_ENDPOINT",
+                    "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY", "STRATA_ARCHIVAL_SCHEDULE_ENABLED"));
 
     /** Read by the image's run-java.sh (deploy/docker/Dockerfile.jvm's base image), not by the application. */
     static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_MAX_MEM_RATIO");
@@ -82,9 +83,14 @@ final class ServiceNeeds {
         return propertiesRead(service).stream().filter(p -> envName(p).equals(variable)).findFirst();
     }
 
-    /** Whether the service's code presents the service token (a REST client with ServiceToken as headers factory). */
+    /**
+     * Whether the service presents the service token: a REST client of its own with ServiceToken as headers factory,
+     * or service-support's API-call limit turned on in its configuration (it reads allowances from quota-service).
+     */
     static boolean callsOtherServices(String service) {
-        return javaSources(service + "/src/main/java").anyMatch(source -> source.contains("ServiceToken"));
+        return javaSources(service + "/src/main/java").anyMatch(source -> source.contains("ServiceToken"))
+                || "true".equals(properties(service + "/src/main/resources/application.properties")
+                .get("strata.metering.limit.enabled"));
     }
 
     /**
