@@ -12,13 +12,13 @@ import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.quota.QuotaGate;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.support.problem.DatabaseProblems;
 import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.CompositeException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
@@ -150,8 +150,7 @@ public class BatchExecutor {
     }
 
     private static boolean isKeyConflict(Throwable failure) {
-        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && "idempotency_keys_pkey".equals(pg.getConstraint());
+        return DatabaseProblems.violates(failure, "idempotency_keys_pkey");
     }
 
     private String toJson(Object body) {

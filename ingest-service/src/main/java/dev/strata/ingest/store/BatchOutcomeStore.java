@@ -1,12 +1,12 @@
 package dev.strata.ingest.store;
 
+import dev.strata.support.problem.DatabaseProblems;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.UUID;
@@ -55,7 +55,6 @@ public class BatchOutcomeStore {
 
     /** The failure of a write whose batch id had been abandoned before it could record itself. */
     public static boolean isFenced(Throwable failure) {
-        return failure instanceof PgException pg && "23505".equals(pg.getSqlState())
-                && "batch_outcomes_pkey".equals(pg.getConstraint());
+        return DatabaseProblems.violates(failure, "batch_outcomes_pkey");
     }
 }

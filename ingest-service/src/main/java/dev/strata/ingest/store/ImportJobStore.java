@@ -1,7 +1,7 @@
 package dev.strata.ingest.store;
 
+import dev.strata.support.problem.DatabaseProblems;
 import io.smallrye.mutiny.Uni;
-import io.vertx.pgclient.PgException;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -49,12 +49,7 @@ public class ImportJobStore {
 
     /** Whether a failed {@link #insert} lost the race for its Idempotency-Key to another upload. */
     public static boolean isKeyTaken(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof PgException pg) {
-                return "23505".equals(pg.getSqlState()) && "import_jobs_idempotency_key".equals(pg.getConstraint());
-            }
-        }
-        return false;
+        return DatabaseProblems.violates(failure, "import_jobs_idempotency_key");
     }
 
     /** The job an upload with this Idempotency-Key created, and the hash of that upload; null if none did. */

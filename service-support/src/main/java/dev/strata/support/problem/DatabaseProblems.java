@@ -5,10 +5,11 @@ import io.vertx.pgclient.PgException;
 import java.sql.SQLException;
 
 /**
- * Recognizes database errors that the request's input caused: SQLSTATE class 22, "data exception" (a NUL or
- * other untranslatable character, a number or time out of range, a malformed value). Each one is a validation
- * that should have refused the input earlier, so it is answered as the caller's mistake (400) and logged as a
- * bug to fix; every other database error stays a 500.
+ * Recognizes database errors by their SQLSTATE. Those the request's input caused: class 22, "data exception" (a NUL
+ * or other untranslatable character, a number or time out of range, a malformed value). Each one is a validation
+ * that should have refused the input earlier, so it is answered as the caller's mistake (400) and logged as a bug
+ * to fix; every other database error stays a 500. And a unique constraint that a concurrent write won, which
+ * callers turn into the winner's answer.
  */
 public final class DatabaseProblems {
 
@@ -29,5 +30,15 @@ public final class DatabaseProblems {
             }
         }
         return null;
+    }
+
+    /** Whether a unique violation (23505) of this constraint is somewhere in the cause chain. */
+    public static boolean violates(Throwable e, String uniqueConstraint) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof PgException pg) {
+                return "23505".equals(pg.getSqlState()) && uniqueConstraint.equals(pg.getConstraint());
+            }
+        }
+        return false;
     }
 }
