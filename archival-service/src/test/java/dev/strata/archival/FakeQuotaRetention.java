@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * quota-service's {@code GET /quotas/retention} as the tests set it, served by the application under test (its REST
  * client points at the test port): the groups a test declared with their plan and retention (null: unlimited), in
- * group id order, pages of {@code limit} as quota-service pages them; 503 while made unavailable. Role
+ * group id order, pages of {@code limit} as quota-service pages them, or the one group asked for; 503 while made
+ * unavailable. Role
  * {@code service} only, as the real one takes it.
  */
 @Path("/quotas/retention")
@@ -51,7 +52,7 @@ public class FakeQuotaRetention {
     }
 
     @GET
-    public Response retention(@RestQuery String after, @RestQuery int limit) {
+    public Response retention(@RestQuery String groupId, @RestQuery String after, @RestQuery int limit) {
         if (UNAVAILABLE.get()) {
             return Response.status(503).type("application/problem+json")
                     .entity(Map.of("type", "https://strata.dev/problems/service-unavailable", "status", 503)).build();
@@ -59,6 +60,9 @@ public class FakeQuotaRetention {
         PAGES_SERVED.incrementAndGet();
         List<Map<String, Object>> page = new ArrayList<>();
         for (Map.Entry<String, Map.Entry<UUID, Declared>> entry : GROUPS.entrySet()) {
+            if (groupId != null && !entry.getKey().equals(groupId)) {
+                continue;
+            }
             if (after != null && entry.getKey().compareTo(after) <= 0) {
                 continue;
             }
@@ -73,7 +77,7 @@ public class FakeQuotaRetention {
         }
         Map<String, Object> body = new HashMap<>();
         body.put("groups", page);
-        body.put("next", page.size() < limit ? null : page.get(page.size() - 1).get("groupId"));
+        body.put("next", groupId != null || page.size() < limit ? null : page.get(page.size() - 1).get("groupId"));
         return Response.ok(body).build();
     }
 }

@@ -20,7 +20,10 @@ import static dev.strata.quota.QuotaEvents.planChanged;
 import static dev.strata.quota.QuotaEvents.send;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.nullValue;
 
 /**
  * {@code GET /quotas/retention}, which archival-service reads before each run: every known group's
@@ -67,6 +70,18 @@ class RetentionListTest {
             }
         }
         assertThat(paged).doesNotHaveDuplicates().isSorted().hasSize(listed.size());
+
+        // One group alone, as archival asks about one group; an unknown one is absent.
+        given().auth().oauth2(TestTokens.service()).get("/quotas/retention?groupId=" + overridden).then()
+                .statusCode(200)
+                .body("groups.groupId", contains(overridden.toString()))
+                .body("groups[0].plan", equalTo("enterprise"))
+                .body("groups[0].days", equalTo(30))
+                .body("next", nullValue());
+        given().auth().oauth2(TestTokens.service()).get("/quotas/retention?groupId=" + UUID.randomUUID()).then()
+                .statusCode(200).body("groups", empty());
+        given().auth().oauth2(TestTokens.admin()).get("/quotas/retention?groupId=nope").then().statusCode(400)
+                .body("errors[0].field", equalTo("groupId"));
 
         given().auth().oauth2(TestTokens.forTenants(starter)).get("/quotas/retention").then().statusCode(403);
         given().get("/quotas/retention").then().statusCode(401);

@@ -34,7 +34,8 @@ public interface QuotaClient {
     record RetentionPage(List<GroupRetention> groups, UUID next) {
     }
 
-    /** Every group quota-service knows, a page at a time in group id order. */
+    /** Every group quota-service knows, a page at a time in group id order; with {@code groupId}, that group alone. */
     @GET
-    Uni<RetentionPage> retention(@QueryParam("after") UUID after, @QueryParam("limit") int limit);
+    Uni<RetentionPage> retention(@QueryParam("groupId") UUID groupId, @QueryParam("after") UUID after,
+                                 @QueryParam("limit") int limit);
 }

@@ -1,6 +1,7 @@
 package dev.strata.archival.service;
 
 import dev.strata.archival.config.ArchivalConfig;
+import dev.strata.archival.service.RetentionPolicy.Cutoffs;
 import dev.strata.archival.service.RetentionPolicy.Retention;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.Totals;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
@@ -148,7 +150,9 @@ public class ArchivalService {
     }
 
     public Uni<Status> status(UUID groupId) {
-        return retention.cutoffs(Instant.now()).chain(cutoffs -> {
+        Instant now = Instant.now();
+        Uni<Cutoffs> lookup = groupId == null ? retention.cutoffs(now) : retention.cutoffs(now, groupId);
+        return lookup.chain(cutoffs -> {
             Retention shown = groupId == null
                     ? new Retention(cutoffs.defaultDays(), RetentionPolicy.DEFAULT, null) : cutoffs.of(groupId);
             Instant cutoff = groupId == null ? cutoffs.defaultCutoff() : cutoffs.cutoff(groupId);
@@ -178,28 +182,31 @@ public class ArchivalService {
     }
 
     public Uni<Eligible> eligible(UUID groupId, Instant before, int limit) {
-        return retention.cutoffs(Instant.now()).chain(cutoffs -> {
-            Uni<List<EventRow>> events;
-            Instant shownBefore;
-            if (groupId != null) {
-                shownBefore = before != null ? before : cutoffs.cutoff(groupId);
-                events = eventLog.page(eventsPool, groupId, shownBefore, null, null, limit + 1);
-            } else if (before != null) {
-                shownBefore = before;
-                events = eventLog.eligible(eventsPool, before, Map.of(), limit + 1);
-            } else {
-                shownBefore = cutoffs.defaultCutoff();
-                events = eventLog.eligible(eventsPool, shownBefore, cutoffs.nonDefault(), limit + 1);
-            }
-            return events.map(rows -> {
-                List<EventRow> shown = rows.size() > limit ? rows.subList(0, limit) : rows;
-                Map<UUID, Instant> groupCutoffs = new TreeMap<>();
-                for (EventRow row : shown) {
-                    groupCutoffs.put(row.groupId(), before != null ? before : cutoffs.cutoff(row.groupId()));
-                }
-                return new Eligible(shownBefore, groupCutoffs, shown, rows.size() > limit);
-            });
+        if (before != null) { // a cut-off of the caller's: no group's retention is needed
+            Uni<List<EventRow>> events = groupId != null
+                    ? eventLog.page(eventsPool, groupId, before, null, null, limit + 1)
+                    : eventLog.eligible(eventsPool, before, Map.of(), limit + 1);
+            return events.map(rows -> eligible(before, rows, limit, group -> before));
+        }
+        Instant now = Instant.now();
+        Uni<Cutoffs> lookup = groupId == null ? retention.cutoffs(now) : retention.cutoffs(now, groupId);
+        return lookup.chain(cutoffs -> {
+            Instant shownBefore = groupId != null ? cutoffs.cutoff(groupId) : cutoffs.defaultCutoff();
+            Uni<List<EventRow>> events = groupId != null
+                    ? eventLog.page(eventsPool, groupId, shownBefore, null, null, limit + 1)
+                    : eventLog.eligible(eventsPool, shownBefore, cutoffs.nonDefault(), limit + 1);
+            return events.map(rows -> eligible(shownBefore, rows, limit, cutoffs::cutoff));
         });
+    }
+
+    /** The first {@code limit} rows, with the cut-off of each group among them. */
+    private static Eligible eligible(Instant before, List<EventRow> rows, int limit, Function<UUID, Instant> cutoff) {
+        List<EventRow> shown = rows.size() > limit ? rows.subList(0, limit) : rows;
+        Map<UUID, Instant> groupCutoffs = new TreeMap<>();
+        for (EventRow row : shown) {
+            groupCutoffs.computeIfAbsent(row.groupId(), cutoff);
+        }
+        return new Eligible(before, groupCutoffs, shown, rows.size() > limit);
     }
 
     /** The days of a group's retention, as a run would apply them now. */

@@ -2,6 +2,7 @@ package dev.strata.archival.service;
 
 import dev.strata.archival.client.QuotaClient;
 import dev.strata.archival.client.QuotaClient.GroupRetention;
+import dev.strata.archival.client.QuotaClient.RetentionPage;
 import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
@@ -86,11 +87,20 @@ public class RetentionPolicy {
         }
     }
 
+    /** The retention of every group as of {@code now}, for a run over every group. */
     public Uni<Cutoffs> cutoffs(Instant now) {
+        return cutoffs(now, planRetention(null, new HashMap<>()));
+    }
+
+    /** The same for a question about one group: quota-service is asked about that group alone. */
+    public Uni<Cutoffs> cutoffs(Instant now, UUID groupId) {
+        return cutoffs(now, quota.retention(groupId, null, 1).map(page -> collect(page, new HashMap<>())));
+    }
+
+    private Uni<Cutoffs> cutoffs(Instant now, Uni<Map<UUID, Retention>> lookup) {
         int defaultDays = config.ageThresholdDays();
         Uni<Map<UUID, Retention>> fromPlans = config.planRetention().enabled()
-                ? planRetention(null, new HashMap<>())
-                        .onFailure(RetentionPolicy::isTransient).retry()
+                ? lookup.onFailure(RetentionPolicy::isTransient).retry()
                         .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10))
                         .expireIn(config.planRetention().lookupTimeout().toMillis())
                         .onFailure().transform(RetentionPolicy::unavailable)
@@ -104,19 +114,22 @@ public class RetentionPolicy {
 
     /** The retention of one group as of now. */
     public Uni<Retention> of(UUID groupId) {
-        return cutoffs(Instant.now()).map(cutoffs -> cutoffs.of(groupId));
+        return cutoffs(Instant.now(), groupId).map(cutoffs -> cutoffs.of(groupId));
     }
 
     private Uni<Map<UUID, Retention>> planRetention(UUID after, Map<UUID, Retention> found) {
-        return quota.retention(after, PAGE).chain(page -> {
-            for (GroupRetention group : page.groups()) {
-                int days = group.days() == null ? config.ageThresholdDays() : (int) Math.min(group.days(),
-                        Integer.MAX_VALUE);
-                found.put(group.groupId(), new Retention(days, group.days() == null ? DEFAULT : PLAN,
-                        group.plan()));
-            }
-            return page.next() == null ? Uni.createFrom().item(found) : planRetention(page.next(), found);
-        });
+        return quota.retention(null, after, PAGE).chain(page -> page.next() == null
+                ? Uni.createFrom().item(collect(page, found))
+                : planRetention(page.next(), collect(page, found)));
+    }
+
+    private Map<UUID, Retention> collect(RetentionPage page, Map<UUID, Retention> found) {
+        for (GroupRetention group : page.groups()) {
+            int days = group.days() == null ? config.ageThresholdDays() : (int) Math.min(group.days(),
+                    Integer.MAX_VALUE);
+            found.put(group.groupId(), new Retention(days, group.days() == null ? DEFAULT : PLAN, group.plan()));
+        }
+        return found;
     }
 
     /** Connection failures and 5xx pass; a 4xx (a wrong service token, an older quota-service) does not. */

@@ -20,7 +20,7 @@ import java.util.UUID;
  * Each group's hot retention, for archival-service: its plan's {@code events_retention_days} with the group's
  * override, {@code days} null where it is unlimited. Pages in group id order: {@code next} is the {@code after} of
  * the next page, null on the last one. Groups quota-service has not seen are absent (archival keeps its default
- * for them).
+ * for them). {@code ?groupId=} answers that group alone, for a question about one group.
  */
 @Path("/quotas/retention")
 @Produces(MediaType.APPLICATION_JSON)
@@ -41,9 +41,14 @@ public class RetentionResource {
     @GET
     @Operation(summary = "Every known group's events_retention_days (null: unlimited), a page at a time; service and"
             + " admin tokens only")
-    public Uni<RetentionPage> retention(@RestQuery String after, @RestQuery String limit) {
+    public Uni<RetentionPage> retention(@RestQuery String groupId, @RestQuery String after,
+                                       @RestQuery String limit) {
+        UUID group = PathIds.optionalUuid(groupId, "groupId");
         UUID from = PathIds.optionalUuid(after, "after");
         int size = (int) PathIds.wholeNumber(limit, "limit", 1, MAX_PAGE, MAX_PAGE);
+        if (group != null) {
+            return quotas.retention(group).map(one -> new RetentionPage(one == null ? List.of() : List.of(one), null));
+        }
         return quotas.retention(from, size).map(page -> new RetentionPage(page,
                 page.size() < size ? null : page.get(page.size() - 1).groupId()));
     }

@@ -112,14 +112,21 @@ public class QuotaService {
         return pool.withConnection(connection -> groups.page(connection, after, limit).chain(page -> {
             List<UUID> ids = page.stream().map(GroupPlanStore.GroupPlan::groupId).toList();
             return overrides.forGroups(connection, ids).map(all -> page.stream()
-                    .map(group -> {
-                        GroupLimits limits = GroupLimits.of(catalog.planOrDefault(group.plan()),
-                                all.getOrDefault(group.groupId(), Map.of()));
-                        return new Retention(group.groupId(), group.plan(),
-                                limits.limit(Metric.EVENTS_RETENTION_DAYS));
-                    })
+                    .map(group -> retention(group, all.getOrDefault(group.groupId(), Map.of())))
                     .toList());
         }));
+    }
+
+    /** One group's retention; null for a group quota-service does not know. */
+    public Uni<Retention> retention(UUID groupId) {
+        return pool.withConnection(connection -> Uni.combine().all()
+                .unis(groups.find(connection, groupId), overrides.find(connection, groupId)).asTuple()
+                .map(read -> read.getItem1() == null ? null : retention(read.getItem1(), read.getItem2())));
+    }
+
+    private Retention retention(GroupPlanStore.GroupPlan group, Map<String, Long> groupOverrides) {
+        GroupLimits limits = GroupLimits.of(catalog.planOrDefault(group.plan()), groupOverrides);
+        return new Retention(group.groupId(), group.plan(), limits.limit(Metric.EVENTS_RETENTION_DAYS));
     }
 
     /** Asks ingest about a group not in {@code groups} and records it; true when it now is. */

@@ -7,8 +7,8 @@ import java.util.UUID;
 
 /**
  * Where a group's API-call allowance for the month comes from: quota-service, which counts the {@code api_call}
- * events. Other services ask it over HTTP ({@link RemoteApiCallAllowance}); quota-service answers from its own
- * counters.
+ * events, asked over HTTP ({@link RemoteApiCallAllowance}). quota-service itself has no limit to apply: its group
+ * endpoints are all the group's quota reads, which stay open.
  */
 public interface ApiCallAllowance {
 
