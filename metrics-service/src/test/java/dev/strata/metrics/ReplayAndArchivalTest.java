@@ -8,6 +8,7 @@ import dev.strata.model.events.EventType;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
+import dev.strata.testing.TopicArchive;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -119,6 +120,27 @@ class ReplayAndArchivalTest {
         String marker = s.planChanged(NOW);
         StreamWriter.send(List.of(s.envelopes.get(s.envelopes.size() - 1)));
         Api.awaitApplied(s.group, marker);
+        assertSameAnswers(before, snapshot(s));
+    }
+
+    @Test
+    void shouldRebuildFromTheStreamArchiveAfterTheTopicDeletedItsOldSegments() {
+        Scenario s = CreatorScenario.main();
+        Map<String, JsonNode> before = snapshot(s);
+        // What retention does to a topic: its old segments go. The scenario's events are only in the archive now.
+        TopicArchive.Archived archived = TopicArchive.archiveTopic();
+        TopicArchive.deleteFromTopic(archived.to());
+        TestDatabase.update("UPDATE metrics.group_totals SET revenue = 0, events = 0 WHERE group_id = ?", s.group);
+        TestDatabase.update("DELETE FROM metrics.thing_connections WHERE group_id = ?", s.group);
+
+        given().auth().oauth2(TestTokens.admin()).post("/admin/projections/rebuild").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
+                assertThat(Api.json(given().auth().oauth2(TestTokens.admin()).get("/admin/projections/rebuild")
+                        .then().statusCode(200).extract().asString()).path("status").asText()).isEqualTo("completed"));
+
+        JsonNode status = Api.json(given().auth().oauth2(TestTokens.admin()).get("/admin/projections/rebuild")
+                .then().statusCode(200).extract().asString());
+        assertThat(status.path("eventsFromArchive").asLong()).isEqualTo(archived.total());
         assertSameAnswers(before, snapshot(s));
     }
 

@@ -7,6 +7,7 @@ import dev.strata.archival.service.ArchivalService;
 import dev.strata.archival.service.ArchivalService.Started;
 import dev.strata.archival.store.EventRow;
 import dev.strata.archival.store.RunStore.RunRow;
+import dev.strata.archival.stream.StreamArchiveStatus;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
@@ -40,10 +41,22 @@ public class ArchivalResource {
 
     private final ArchivalService archival;
     private final ArchivalConfig config;
+    private final StreamArchiveStatus stream;
 
-    public ArchivalResource(ArchivalService archival, ArchivalConfig config) {
+    public ArchivalResource(ArchivalService archival, ArchivalConfig config, StreamArchiveStatus stream) {
         this.archival = archival;
         this.config = config;
+        this.stream = stream;
+    }
+
+    /**
+     * The stream archive (every record of the event topic, in S3 by partition and offset range): per partition,
+     * what it holds against the topic, its lag, and whether a rebuild could read everything from offset 0.
+     */
+    @GET
+    @Path("/stream")
+    public Uni<StreamArchiveStatus.View> stream() {
+        return stream.view();
     }
 
     /** What a trigger answers (202): the run it started, or the one already running ({@code created=false}). */

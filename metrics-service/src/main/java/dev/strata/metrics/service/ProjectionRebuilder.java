@@ -13,6 +13,7 @@ import dev.strata.model.problem.ProblemType;
 import dev.strata.support.messaging.ConsumerLog;
 import dev.strata.support.messaging.StreamRecord;
 import dev.strata.support.problem.ProblemException;
+import dev.strata.streamarchive.ArchivedStream;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -52,9 +53,10 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <ol>
  * <li>Fresh shadow tables ({@code shadow_*}, same DDL as the live ones).</li>
- * <li>Replay: a consumer of its own (no consumer group) reads every partition from the beginning up to the end
- *     offsets seen at the start, and applies each poll to the shadow tables with the live code path. Reads and
- *     the live consumer go on meanwhile.</li>
+ * <li>Replay: what the topic no longer holds comes from the stream archive ({@link ArchivedStream}); then a
+ *     consumer of its own (no consumer group) reads every partition from there up to the end offsets seen at the
+ *     start. Each chunk is applied to the shadow tables with the live code path. Reads and the live consumer go
+ *     on meanwhile. Records neither on the topic nor archived fail the rebuild before anything is replayed.</li>
  * <li>Catch-up: take the swap lock exclusively. Live batches (on every replica) hold it shared for their
  *     transaction, so once it is granted no live batch is in flight and none starts; every event any of them
  *     applied is below the end offsets read now. Replay up to those.</li>
@@ -80,9 +82,13 @@ public class ProjectionRebuilder {
     public record PartitionProgress(int partition, long position, long target) {
     }
 
-    /** Progress of a rebuild; {@code partitions} is known only on the instance that runs it. */
+    /**
+     * Progress of a rebuild; {@code partitions} is known only on the instance that runs it, as is
+     * {@code eventsFromArchive} (how many of {@code eventsRead} came from the stream archive).
+     */
     public record RebuildStatus(UUID id, String status, Instant startedAt, Instant finishedAt, Long durationMs,
-                                long eventsRead, long eventsApplied, long eventsRejected, Double percent,
+                                long eventsRead, long eventsFromArchive, long eventsApplied, long eventsRejected,
+                                Double percent,
                                 List<PartitionProgress> partitions, String error) {
     }
 
@@ -93,6 +99,7 @@ public class ProjectionRebuilder {
     private final MetricsConfig config;
     private final Clock clock;
     private final ConsumerLog consumerLog;
+    private final ArchivedStream archive;
     private final AtomicReference<Run> current = new AtomicReference<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
         Thread thread = new Thread(runnable, "projection-rebuild");
@@ -102,8 +109,9 @@ public class ProjectionRebuilder {
 
     public ProjectionRebuilder(Pool pool, ProjectionApplier applier, RebuildStore store,
                                @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                               MetricsConfig config, Clock clock, ConsumerLog consumerLog) {
+                               MetricsConfig config, Clock clock, ConsumerLog consumerLog, ArchivedStream archive) {
         this.consumerLog = consumerLog;
+        this.archive = archive;
         this.pool = pool;
         this.applier = applier;
         this.store = store;
@@ -166,7 +174,7 @@ public class ProjectionRebuilder {
             return Uni.createFrom().item(run.view());
         }
         return store.latestRun().map(row -> row == null ? null : new RebuildStatus(row.id(), row.status(),
-                row.startedAt(), row.finishedAt(), null, row.eventsRead(), row.eventsApplied(), 0,
+                row.startedAt(), row.finishedAt(), null, row.eventsRead(), 0, row.eventsApplied(), 0,
                 COMPLETED.equals(row.status()) ? 100.0 : null, List.of(), row.error()));
     }
 
@@ -180,9 +188,12 @@ public class ProjectionRebuilder {
                     partitions.add(new TopicPartition(info.topic(), info.partition()));
                 }
                 consumer.assign(partitions);
-                consumer.seekToBeginning(partitions);
-                run.start(consumer.beginningOffsets(partitions), consumer.endOffsets(partitions));
+                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+                ArchivedStream.Plan plan = archive.plan(Topics.EVENTS, consumer.beginningOffsets(partitions));
+                run.start(plan.firstOffsets(), end);
                 persist(run);
+                replayArchive(plan, end, run);
+                plan.seek(consumer);
                 replay(consumer, run);
 
                 run.phase(CATCHING_UP);
@@ -217,6 +228,19 @@ public class ProjectionRebuilder {
             }
             session.closeAndAwait();
         }
+    }
+
+    private void replayArchive(ArchivedStream.Plan plan, Map<TopicPartition, Long> end, Run run) {
+        if (!plan.readsArchive()) {
+            return;
+        }
+        Set<String> setAside = consumerLog.setAside(pool).await().atMost(Duration.ofSeconds(30));
+        run.fromArchive = archive.replay(plan, end, config.rebuild().batchSize(), records -> {
+            List<StreamRecord> batch = setAside.isEmpty() ? records
+                    : records.stream().filter(record -> !setAside.contains(record.position())).toList();
+            run.count(applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5)));
+        });
+        LOG.infof("Projection rebuild %s: %d records from the stream archive", run.id, run.fromArchive);
     }
 
     private void replay(KafkaConsumer<String, byte[]> consumer, Run run) {
@@ -287,6 +311,7 @@ public class ProjectionRebuilder {
         volatile Instant finishedAt;
         volatile Long durationMs;
         volatile long read;
+        volatile long fromArchive;
         volatile long applied;
         volatile long rejected;
         volatile String error;
@@ -362,8 +387,8 @@ public class ProjectionRebuilder {
             partitions.sort(Comparator.comparingInt(PartitionProgress::partition));
             Double percent = COMPLETED.equals(status) ? Double.valueOf(100.0)
                     : total == 0 ? null : Math.floor(1000.0 * done / total) / 10.0;
-            return new RebuildStatus(id, status, startedAt, finishedAt, durationMs, read, applied, rejected, percent,
-                    partitions, error);
+            return new RebuildStatus(id, status, startedAt, finishedAt, durationMs, read, fromArchive, applied,
+                    rejected, percent, partitions, error);
         }
     }
 }

@@ -3,6 +3,7 @@ package dev.strata.quota.messaging;
 import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.model.events.Topics;
 import dev.strata.support.messaging.StreamRecord;
+import dev.strata.streamarchive.ArchivedStream;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -23,25 +24,31 @@ import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
- * Reads the event topic from the beginning up to the end offsets found when it starts, with a short-lived
- * consumer of its own (assigned partitions, nothing committed), so the live consumer group is untouched.
- * Blocking: call it from a worker thread.
+ * Reads the whole event stream up to the end offsets found when it starts: what the topic no longer holds from the
+ * stream archive ({@link ArchivedStream}), then the topic, with a short-lived consumer of its own (assigned
+ * partitions, nothing committed), so the live consumer group is untouched. Blocking: call it from a worker thread.
  */
 @ApplicationScoped
 public class TopicReplayer {
 
-    private final Map<String, Object> kafkaConfig;
+    private static final int CHUNK = 5000;
 
-    public TopicReplayer(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    private final Map<String, Object> kafkaConfig;
+    private final ArchivedStream archive;
+
+    public TopicReplayer(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, ArchivedStream archive) {
         this.kafkaConfig = kafkaConfig;
+        this.archive = archive;
     }
 
-    public record Replayed(int partitions, long records) {
+    /** {@code fromArchive}: how many of the {@code records} came from the stream archive. */
+    public record Replayed(int partitions, long records, long fromArchive) {
     }
 
     /**
      * @param chunk receives the records in chunks, in offset order per partition
      * @param limit how long the whole replay may take
+     * @throws dev.strata.streamarchive.StreamGapException when records are neither on the topic nor archived
      */
     public Replayed replay(Consumer<List<StreamRecord>> chunk, Duration limit) {
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
@@ -49,17 +56,20 @@ public class TopicReplayer {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
+            long deadline = System.nanoTime() + limit.toNanos();
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
+            ArchivedStream.Plan plan = archive.plan(Topics.EVENTS,
+                    consumer.beginningOffsets(partitions, Duration.ofSeconds(30)));
+            long fromArchive = archive.replay(plan, end, CHUNK, chunk);
+            plan.seek(consumer);
             Set<TopicPartition> remaining = new HashSet<>();
             for (TopicPartition partition : partitions) {
                 if (consumer.position(partition, Duration.ofSeconds(30)) < end.get(partition)) {
                     remaining.add(partition);
                 }
             }
-            long deadline = System.nanoTime() + limit.toNanos();
-            long total = 0;
+            long total = fromArchive;
             while (!remaining.isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("replay did not reach the end offsets within " + limit);
@@ -78,7 +88,7 @@ public class TopicReplayer {
                 }
                 remaining.removeIf(partition -> consumer.position(partition) >= end.get(partition));
             }
-            return new Replayed(partitions.size(), total);
+            return new Replayed(partitions.size(), total, fromArchive);
         }
     }
 
@@ -87,7 +97,7 @@ public class TopicReplayer {
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "quota-service-rebuild-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, CHUNK);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "quota-service-rebuild");
         props.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
         props.remove(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG);

@@ -8,6 +8,9 @@ import dev.strata.quota.service.UsageEvents.Decoded;
 import dev.strata.quota.store.CounterStore;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.messaging.ConsumerLog;
+import dev.strata.support.messaging.StreamRecord;
+import dev.strata.streamarchive.StreamArchiveException;
+import dev.strata.streamarchive.StreamGapException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -18,12 +21,15 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
- * Rebuilds counters, daily history and plans from the topic, so they equal the event log again.
+ * Rebuilds counters, daily history and plans from the event stream (the stream archive where the topic's retention
+ * deleted records, then the topic: {@link TopicReplayer}), so they equal the event log again.
  *
  * <p>How it stays correct while the service runs: it takes the apply gate exclusively (a session advisory lock
  * every live apply transaction takes shared), which waits for in-flight batches and then holds every consumer
@@ -58,8 +64,9 @@ public class RebuildService {
         this.consumerLog = consumerLog;
     }
 
-    public record RebuildReport(long recordsRead, long eventsApplied, long duplicates, long rejected,
-                                int partitions, Instant startedAt, Instant finishedAt, long durationMs) {
+    /** {@code recordsFromArchive}: how many of {@code recordsRead} came from the stream archive. */
+    public record RebuildReport(long recordsRead, long recordsFromArchive, long eventsApplied, long duplicates,
+                                long rejected, int partitions, Instant startedAt, Instant finishedAt, long durationMs) {
     }
 
     public Uni<RebuildReport> rebuild(Duration limit) {
@@ -100,7 +107,7 @@ public class RebuildService {
         AtomicLong applied = new AtomicLong();
         AtomicLong duplicates = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
-        Replayed replayed = replayer.replay(records -> {
+        Replayed replayed = replay(records -> {
             Decoded decoded = UsageEvents.decode(setAside.isEmpty() ? records : records.stream()
                     .filter(record -> !setAside.contains(record.position())).toList());
             Applied result = inTransaction(connection, tx -> applier.applyStaging(tx, decoded))
@@ -114,8 +121,20 @@ public class RebuildService {
         LOG.infof("Rebuild: %d records from %d partitions, %d events applied, %d duplicates, %d rejected, in %s",
                 replayed.records(), replayed.partitions(), applied.get(), duplicates.get(), rejected.get(),
                 Duration.between(started, finished));
-        return new RebuildReport(replayed.records(), applied.get(), duplicates.get(), rejected.get(),
+        return new RebuildReport(replayed.records(), replayed.fromArchive(), applied.get(), duplicates.get(), rejected.get(),
                 replayed.partitions(), started, finished, Duration.between(started, finished).toMillis());
+    }
+
+    /** The replay; what is neither on the topic nor archived refuses the rebuild (409), an archive away is 503. */
+    private Replayed replay(Consumer<List<StreamRecord>> chunk,
+                            Duration limit) {
+        try {
+            return replayer.replay(chunk, limit);
+        } catch (StreamGapException e) {
+            throw ProblemException.of(ProblemType.CONFLICT, e.getMessage());
+        } catch (StreamArchiveException e) {
+            throw ProblemException.of(ProblemType.SERVICE_UNAVAILABLE, e.getMessage());
+        }
     }
 
     private static <T> Uni<T> inTransaction(SqlConnection connection, Function<SqlConnection, Uni<T>> work) {

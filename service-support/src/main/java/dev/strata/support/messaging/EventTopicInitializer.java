@@ -7,7 +7,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
@@ -17,7 +16,8 @@ import java.util.concurrent.TimeoutException;
  * Every service does it, so whichever starts first wins and start order does not matter; brokers have topic
  * auto-creation off. Partitions, replication factor, {@code min.insync.replicas} and {@code retention.ms} come from
  * {@code strata.events.topic.*}, {@code max.message.bytes} from {@code strata.events.max-event-bytes}
- * ({@link EventRecordLimits}).
+ * ({@link EventRecordLimits}). Whether a finite retention is covered by the stream archive is said at start by the
+ * services that rebuild from the stream (stream-archive's StreamArchiveCoverage).
  */
 @ApplicationScoped
 public class EventTopicInitializer {
@@ -37,13 +37,6 @@ public class EventTopicInitializer {
     }
 
     void onStart(@Observes StartupEvent event) {
-        if (spec.retentionMs() >= 0) {
-            // Rebuilds replay the topic from its first offset; there is no stream archive yet to read first.
-            LOG.warnf("Topic %s keeps events for %s only (strata.events.topic.retention-ms=%d) and no stream archive"
-                            + " holds the older ones: a rebuild of quota-service's or metrics-service's state after"
-                            + " that would miss them. Keep everything (-1) unless that is what you want.",
-                    Topics.EVENTS, Duration.ofMillis(spec.retentionMs()), spec.retentionMs());
-        }
         if (config.create()) {
             ensureTopic();
         }

@@ -1,4 +1,4 @@
-package dev.strata.archival.config;
+package dev.strata.streamarchive;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;

@@ -1,4 +1,4 @@
-package dev.strata.archival.config;
+package dev.strata.streamarchive;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
