@@ -28,11 +28,15 @@ import static dev.strata.archival.ArchiveFixtures.ids;
 import static dev.strata.archival.ArchiveFixtures.insert;
 import static dev.strata.archival.ArchiveFixtures.startGroupRun;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-/** The S3 store does not answer (the client points at a closed local port): runs fail, say why, remove nothing. */
+/**
+ * The S3 store does not answer (the client points at a closed local port): runs fail, say why, remove nothing; the
+ * stream archiver retries and says why.
+ */
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
 @TestProfile(ArchivalS3DownTest.S3Down.class)
@@ -92,5 +96,17 @@ class ArchivalS3DownTest {
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://strata.dev/problems/service-unavailable"))
                 .body("detail", containsString("S3"));
+    }
+
+    @Test
+    void shouldKeepTheStreamArchiverRetryingAndSayWhy() {
+        long segments = TestDatabase.scalar("SELECT count(*) FROM archival.stream_segments");
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                given().auth().oauth2(TestTokens.admin()).get("/archival/stream").then()
+                        .statusCode(200)
+                        .body("archiver", equalTo("retrying"))
+                        .body("lastError", containsString("bucket strata-archive")));
+        // Nothing is recorded as archived while the store is away: the archiver goes on from there when it is back.
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.stream_segments")).isEqualTo(segments);
     }
 }

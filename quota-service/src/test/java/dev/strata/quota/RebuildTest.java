@@ -1,5 +1,6 @@
 package dev.strata.quota;
 
+import dev.strata.streamarchive.StreamArchiveCoverage;
 import dev.strata.testing.StrataTestStack;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.testing.TestDatabase;
@@ -32,6 +33,9 @@ class RebuildTest {
 
     @Inject
     TestClock clock;
+
+    @Inject
+    StreamArchiveCoverage coverage;
 
     @AfterEach
     void resetClock() {
@@ -115,6 +119,7 @@ class RebuildTest {
         eventually(() -> quotas(group).statusCode(200).body("quotas.users.current", equalTo(1)));
         TopicArchive.Archived archived = TopicArchive.archiveTopic();
         TopicArchive.deleteFromTopic(archived.to());
+        assertThat(coverage.gap()).isNull();
 
         // The archive as if its archiver had stopped early: it ends before the topic now begins.
         S3Client s3 = TestS3.client();
@@ -125,6 +130,8 @@ class RebuildTest {
         partition.put("to", to - 1);
         TopicArchive.writeManifest(s3, lagging);
         try {
+            // What a service says at start when the topic's retention is finite.
+            assertThat(coverage.gap()).contains("offsets [" + (to - 1) + ", " + to + ")");
             asAdmin().post("/admin/quotas/rebuild").then()
                     .statusCode(409)
                     .contentType("application/problem+json")

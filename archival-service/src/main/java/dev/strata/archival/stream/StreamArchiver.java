@@ -290,7 +290,8 @@ public class StreamArchiver {
         props.putAll(new EventRecordLimits(events.maxEventBytes()).consumerConfig());
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "archival-service-stream-archiver");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Never jump silently: records deleted under the archiver fail the poll, and the next start says so.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
         return new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }

@@ -32,6 +32,13 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -124,6 +131,43 @@ class StreamArchiveTest {
             assertThat(partition.path("covered").asBoolean()).isTrue();
         }
         assertThat(status.path("covered").asBoolean()).isTrue();
+        assertReadableByDuckDb(archive, sent.size());
+    }
+
+    /** DuckDB reads the segments as they are: one row per record, the events' JSON in {@code value}. */
+    private static void assertReadableByDuckDb(Map<Integer, TreeMap<Long, Line>> archive, int cloudEventsAtLeast) {
+        long records = archive.values().stream().mapToLong(TreeMap::size).sum();
+        long cloudEvents = archive.values().stream().flatMap(lines -> lines.values().stream())
+                .filter(line -> line.value() != null && new String(line.value(), StandardCharsets.UTF_8)
+                        .startsWith("{\"specversion\":\"1.0\""))
+                .count();
+        try {
+            Path dir = Files.createTempDirectory("stream-archive");
+            S3Client s3 = TestS3.client();
+            for (S3Object object : s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(PREFIX)).contents()) {
+                if (SEGMENT.matcher(object.key()).matches()) {
+                    Path file = dir.resolve(object.key());
+                    Files.createDirectories(file.getParent());
+                    Files.write(file, s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(object.key())).asByteArray());
+                }
+            }
+            String files = dir.resolve(PREFIX).toString().replace('\\', '/') + "/*/*.ndjson.gz";
+            Class.forName("org.duckdb.DuckDBDriver");
+            try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
+                 Statement sql = duck.createStatement();
+                 ResultSet rs = sql.executeQuery("SELECT count(*), count(DISTINCT (\"partition\", \"offset\")),"
+                         + " count(*) FILTER (WHERE json_extract_string(\"value\", '$.specversion') = '1.0')"
+                         + " FROM read_json_auto('" + files + "', format = 'newline_delimited')")) {
+                rs.next();
+                assertThat(rs.getLong(1)).isGreaterThanOrEqualTo(records);
+                assertThat(rs.getLong(2)).isEqualTo(rs.getLong(1));
+                assertThat(rs.getLong(3)).isGreaterThanOrEqualTo(cloudEvents).isGreaterThanOrEqualTo(cloudEventsAtLeast - 2);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ClassNotFoundException | SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test

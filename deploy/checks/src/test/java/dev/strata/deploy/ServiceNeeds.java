@@ -49,13 +49,16 @@ final class ServiceNeeds {
     /**
      * Per service: COMMON plus the addresses of the services it calls with the service token (ingest reserves quota
      * and reads the plans, quota reconciles against ingest's inventory, metrics reads API-call allowances, archival
-     * reads each group's retention) and archival's S3 store, with its in-process schedule off because a CronJob (or
+     * reads each group's retention), the S3 store of archival (which writes the archives) and of quota and metrics
+     * (whose rebuilds read the stream archive), and archival's in-process schedule off because a CronJob (or
      * compose's archival-cron) starts the daily run.
      */
     static final Map<String, List<String>> NEEDS = Map.of(
             "ingest-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL"),
-            "quota-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_INGEST_URL"),
-            "metrics-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL"),
+            "quota-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_INGEST_URL", "STRATA_S3_ENDPOINT",
+                    "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY"),
+            "metrics-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL", "STRATA_S3_ENDPOINT",
+                    "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY"),
             "archival-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL", "STRATA_S3_ENDPOINT",
                     "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY", "STRATA_ARCHIVAL_SCHEDULE_ENABLED"));
 
@@ -95,7 +98,7 @@ final class ServiceNeeds {
 
     /**
      * Every property the service reads: keys of its application.properties and of the shared defaults, and the
-     * properties of @ConfigMapping interfaces and @ConfigProperty injections in its code and service-support's.
+     * properties of @ConfigMapping interfaces and @ConfigProperty injections in its code and its libraries'.
      */
     static Set<String> propertiesRead(String service) {
         return READ.computeIfAbsent(service, ServiceNeeds::scanPropertiesRead);
@@ -105,9 +108,17 @@ final class ServiceNeeds {
         Set<String> names = new TreeSet<>();
         names.addAll(properties(service + "/src/main/resources/application.properties").keySet());
         names.addAll(properties(SHARED_DEFAULTS).keySet());
-        Stream.concat(javaSources(service + "/src/main/java"), javaSources("service-support/src/main/java"))
+        Stream.concat(javaSources(service + "/src/main/java"), libraries(service).stream()
+                        .flatMap(library -> javaSources(library + "/src/main/java")))
                 .forEach(source -> names.addAll(declaredProperties(source)));
         return names;
+    }
+
+    /** The project's library modules the service depends on: service-support always, stream-archive when its pom says so. */
+    private static List<String> libraries(String service) {
+        String pom = Repo.read(service + "/pom.xml");
+        return pom.contains("<artifactId>stream-archive</artifactId>") ? List.of("service-support", "stream-archive")
+                : List.of("service-support");
     }
 
     /**
