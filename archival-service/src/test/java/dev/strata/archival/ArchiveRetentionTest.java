@@ -2,6 +2,7 @@ package dev.strata.archival;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.archival.ArchiveFixtures.Event;
+import dev.strata.archival.service.CrashPoints;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
@@ -9,10 +10,15 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeAll;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.UUID;
 
@@ -24,21 +30,28 @@ import static dev.strata.archival.ArchiveFixtures.exists;
 import static dev.strata.archival.ArchiveFixtures.ids;
 import static dev.strata.archival.ArchiveFixtures.insert;
 import static dev.strata.archival.ArchiveFixtures.json;
+import static dev.strata.archival.ArchiveFixtures.manifests;
 import static dev.strata.archival.ArchiveFixtures.objectKeys;
 import static dev.strata.archival.ArchiveFixtures.recordedIds;
+import static dev.strata.archival.ArchiveFixtures.run;
 import static dev.strata.archival.ArchiveFixtures.startGroupRun;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 /**
  * The archive's own retention (retention-days, 2555 by default): a run over every group removes from S3 the
  * objects whose newest event is older than that, records them removed and lists them in its manifest, and keeps
- * every object of a group on legal hold until the hold is lifted. Event ids stay recorded as used.
+ * every object of a group on legal hold until the hold is lifted. Event ids stay recorded as used. A run that dies
+ * between expiring and removing is finished by the next one.
  */
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
 class ArchiveRetentionTest {
+
+    @Inject
+    CrashPoints crashPoints;
 
     @BeforeAll
     static void setUp() {
@@ -111,6 +124,55 @@ class ArchiveRetentionTest {
         awaitRun(second, "succeeded");
         heldOld.forEach(key -> assertThat(exists(key)).as(key).isFalse());
         assertThat(objectKeys(held)).hasSize(2);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {CrashPoints.AFTER_EXPIRE, CrashPoints.AFTER_EXPIRED_DELETE})
+    void shouldFinishAnExpiryWhoseRunDiedBetweenItsSteps(String point) {
+        UUID group = UUID.randomUUID();
+        List<Event> old = new ArrayList<>();
+        for (int days : new int[] {2700, 2650}) {
+            old.addAll(events(group, daysAgo(days, Duration.ZERO), 3, Duration.ofMinutes(1), "user_login"));
+        }
+        insert(old);
+        awaitRun(startGroupRun(group, 365), "succeeded");
+        List<String> keys = objectKeys(group);
+        assertThat(keys).hasSize(2);
+
+        crashPoints.crashAt(point);
+        String admin = TestTokens.admin();
+        String crashed = given().auth().oauth2(admin).post("/archival/runs").then().statusCode(202)
+                .extract().path("id");
+        // The dead replica's run is reported failed once its heartbeat is older than the timeout.
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> "failed".equals(run(crashed).getString("status")));
+        assertThat(run(crashed).getString("error")).contains("no heartbeat");
+        // Recorded expired before anything left S3; a delete not yet recorded leaves its row expired.
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.archived_objects WHERE group_id = ?"
+                + " AND state = 'expired'", group)).isEqualTo(2);
+        if (point.equals(CrashPoints.AFTER_EXPIRE)) {
+            keys.forEach(key -> assertThat(exists(key)).as(key).isTrue());
+        }
+
+        String rerun = given().auth().oauth2(admin).post("/archival/runs").then().statusCode(202)
+                .extract().path("id");
+        awaitRun(rerun, "succeeded");
+        keys.forEach(key -> assertThat(exists(key)).as(key).isFalse());
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.archived_objects WHERE group_id = ?"
+                + " AND state = 'removed'", group)).isEqualTo(2);
+        // Each removal is listed once, by the run that finished it.
+        Map<String, List<String>> removedBy = new HashMap<>();
+        for (JsonNode manifest : manifests()) {
+            manifest.path("removed").forEach(entry -> {
+                if (keys.contains(entry.path("key").asText())) {
+                    removedBy.computeIfAbsent(entry.path("key").asText(), k -> new ArrayList<>())
+                            .add(entry.path("removedBy").asText());
+                }
+            });
+        }
+        assertThat(removedBy).containsOnlyKeys(keys);
+        removedBy.values().forEach(runs -> assertThat(runs).containsExactly(rerun));
+        assertThat(recordedIds(group)).isEqualTo(ids(old));
     }
 
     /** The group's object keys whose date partition is more than {@code days} days ago. */

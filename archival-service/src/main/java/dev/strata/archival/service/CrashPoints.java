@@ -31,6 +31,10 @@ public class CrashPoints {
     public static final String AFTER_DELETE = "afterDelete";
     /** The run claimed its objects for the manifest but did not write it. */
     public static final String BEFORE_MANIFEST = "beforeManifest";
+    /** A page of objects past the archive's retention is recorded expired; none is deleted from S3 yet. */
+    public static final String AFTER_EXPIRE = "afterExpire";
+    /** An expired object is deleted from S3; its row is not yet recorded removed. */
+    public static final String AFTER_EXPIRED_DELETE = "afterExpiredDelete";
     /** A restore put events back into the hot store; the object still holds them. */
     public static final String RESTORE_AFTER_INSERT = "restoreAfterInsert";
 

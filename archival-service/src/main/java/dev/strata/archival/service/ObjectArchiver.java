@@ -424,6 +424,9 @@ public class ObjectArchiver {
         while (true) {
             List<ObjectRow> page = Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
                     .chain(() -> objects.expire(tx, before, EXPIRY_PAGE))));
+            if (!page.isEmpty()) {
+                crashPoints.reached(CrashPoints.AFTER_EXPIRE);
+            }
             for (ObjectRow object : page) {
                 if (removeExpired(lease, object)) {
                     removed++;
@@ -452,6 +455,7 @@ public class ObjectArchiver {
                 Db.await(objects.move(connection, object.id(), EXPIRED, ARCHIVED));
             } else {
                 bucket.delete(object.key());
+                crashPoints.reached(CrashPoints.AFTER_EXPIRED_DELETE);
                 Db.await(objects.move(connection, object.id(), EXPIRED, REMOVED));
             }
             Db.await(tx.commit());
