@@ -1,7 +1,7 @@
 package dev.strata.archival.store;
 
 import dev.strata.archival.config.ArchivalConfig;
-import dev.strata.streamarchive.S3Config;
+import dev.strata.support.s3.S3Config;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;

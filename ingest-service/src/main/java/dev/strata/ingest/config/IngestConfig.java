@@ -109,10 +109,23 @@ public interface IngestConfig {
 
         /**
          * Whether every replica sees the same spool directory (a shared volume). If not (the default), a job is
-         * run only by the replica that received its body, the one that holds its spool file.
+         * run only by the replica that received its body, the one that holds its spool file, unless the body is
+         * kept in S3 ({@link #spoolStore()}).
          */
         @WithDefault("false")
         boolean sharedSpool();
+
+        /**
+         * Where a job's body is kept until the job ends: {@code local}, the spool file only; {@code s3}, also in
+         * {@link #spoolBucket()} (uploaded before the job is queued), so any replica can run or take over any job
+         * without a shared volume.
+         */
+        @WithDefault("local")
+        SpoolStore spoolStore();
+
+        /** The bucket of {@code spool-store=s3} (S3 settings: {@code strata.s3.*}); created if missing. */
+        @WithDefault("strata-imports")
+        String spoolBucket();
 
         /** This replica's name in the job table; default: the host name (the pod name on Kubernetes). */
         Optional<String> node();
@@ -147,5 +160,10 @@ public interface IngestConfig {
         /** Whether this replica runs an import worker. */
         @WithDefault("true")
         boolean enabled();
+    }
+
+    /** Where import bodies are kept (strata.ingest.imports.spool-store). */
+    enum SpoolStore {
+        LOCAL, S3
     }
 }

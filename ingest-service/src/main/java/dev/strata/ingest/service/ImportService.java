@@ -32,7 +32,8 @@ import java.util.UUID;
 
 /**
  * Accepts import jobs: the body is streamed to a spool file (never held in memory, cut off at the configured
- * maximum) and a queued job row points at it; {@link ImportWorker} does the rest. Runs on a worker thread.
+ * maximum), kept where the job will be read from ({@link ImportSpool}: the file, or S3), and a queued job row points
+ * at it; {@link ImportWorker} does the rest. Runs on a worker thread.
  */
 @ApplicationScoped
 public class ImportService {
@@ -46,16 +47,18 @@ public class ImportService {
     private final ImportWorker worker;
     private final IngestConfig.Imports config;
     private final BatchParser parser;
+    private final ImportSpool spool;
     private final String node;
 
     public ImportService(Pool pool, GroupStore groups, ImportJobStore jobs, ImportWorker worker, IngestConfig config,
-                         BatchParser parser) {
+                         BatchParser parser, ImportSpool spool) {
         this.pool = pool;
         this.groups = groups;
         this.jobs = jobs;
         this.worker = worker;
         this.config = config.imports();
         this.parser = parser;
+        this.spool = spool;
         this.node = nodeName(this.config);
     }
 
@@ -107,7 +110,8 @@ public class ImportService {
             }
         }
         UUID id = UuidV7.next();
-        Path file = spoolFile(id, format);
+        Path file = spool.newFile(id, format);
+        String kept = null;
         try {
             long bytes = copy(body, file, digest);
             if (bytes == 0) {
@@ -121,7 +125,13 @@ public class ImportService {
             }
             String hash = idempotencyKey == null ? null : hex(digest);
             try {
-                jobs.insert(pool, id, groupId, format, options.defaultStatus(), file.toString(), node, bytes,
+                kept = spool.keep(id, format, file);
+            } catch (ImportSpool.StoreUnavailable e) {
+                throw ProblemException.of(ProblemType.SERVICE_UNAVAILABLE, e.getMessage()
+                        + " Nothing was queued; try again.");
+            }
+            try {
+                jobs.insert(pool, id, groupId, format, options.defaultStatus(), kept, node, bytes,
                         Instant.now().truncatedTo(ChronoUnit.MICROS), idempotencyKey, hash)
                         .await().atMost(DATABASE_TIMEOUT);
             } catch (RuntimeException e) {
@@ -129,14 +139,14 @@ public class ImportService {
                     throw e;
                 }
                 // Another upload with the same key was queued meanwhile: this one is its repeat.
-                delete(file);
+                spool.discard(kept, file);
                 return replay(jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT), hash);
             }
         } catch (IOException e) {
-            delete(file);
+            spool.discard(kept, file);
             throw new UncheckedIOException("cannot spool import " + id, e);
         } catch (RuntimeException e) {
-            delete(file);
+            spool.discard(kept, file);
             throw e;
         }
         worker.wake();
@@ -167,22 +177,6 @@ public class ImportService {
         return HexFormat.of().formatHex(digest.digest());
     }
 
-    /** Where this replica spools import bodies. */
-    static Path spoolDirectory(IngestConfig.Imports config) {
-        return config.spoolDirectory()
-                .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "strata-imports"));
-    }
-
-    private Path spoolFile(UUID id, String format) {
-        Path directory = spoolDirectory(config);
-        try {
-            Files.createDirectories(directory);
-            return Files.createFile(directory.resolve("import-" + id + "." + format));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a spool file in " + directory, e);
-        }
-    }
-
     /**
      * Copies the body to the file. The platform's limit for the import path ({@code LimitedInputStream},
      * {@code strata.ingest.imports.max-body-bytes}) refuses it as soon as it passes the limit; the caller then
@@ -191,14 +185,6 @@ public class ImportService {
     private static long copy(InputStream body, Path file, MessageDigest digest) throws IOException {
         try (OutputStream out = new DigestOutputStream(Files.newOutputStream(file), digest)) {
             return body.transferTo(out);
-        }
-    }
-
-    static void delete(Path file) {
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            LOG.warnf("Could not delete the spool file %s: %s", file, e.getMessage());
         }
     }
 }

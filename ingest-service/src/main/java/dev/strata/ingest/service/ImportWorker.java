@@ -70,6 +70,7 @@ public class ImportWorker {
     private final OutboxRelay relay;
     private final IngestConfig.Imports config;
     private final ObjectMapper mapper;
+    private final ImportSpool spool;
     private final String node;
     private final Semaphore wakeUp = new Semaphore(0);
 
@@ -78,8 +79,10 @@ public class ImportWorker {
     private ExecutorService executor;
 
     public ImportWorker(Pool pool, ImportJobStore jobs, ThingBatchService things, BatchParser parser,
-                        OutboxRelay relay, IngestConfig config, ObjectMapper mapper, QuotaGate quota) {
+                        OutboxRelay relay, IngestConfig config, ObjectMapper mapper, QuotaGate quota,
+                        ImportSpool spool) {
         this.pool = pool;
+        this.spool = spool;
         this.quota = quota;
         this.jobs = jobs;
         this.things = things;
@@ -188,7 +191,7 @@ public class ImportWorker {
         if (config.sharedSpool()) {
             return List.of(); // every job is claimable anyway
         }
-        Path directory = ImportService.spoolDirectory(config);
+        Path directory = spool.directory();
         if (!Files.isDirectory(directory)) {
             return List.of();
         }
@@ -208,23 +211,27 @@ public class ImportWorker {
      * any other failure hands it back to the queue and counts towards {@code max-attempts}.
      */
     private void run(ImportJob claimed) {
-        Path file = Path.of(claimed.spoolPath());
-        if (!Files.isReadable(file)) {
-            finishFailed(claimed, file, "The uploaded body is no longer available; please upload it again.");
-            return;
-        }
         ImportJob job = claimed;
+        Path file = null;
         Backoff backoff = new Backoff();
         while (true) {
             String reason;
             try {
+                if (file == null) {
+                    file = spool.open(job.id(), job.format(), job.spoolPath());
+                }
                 if (write(job, file)) {
                     if (jobs.succeed(pool, job.id(), job.claim()).await().atMost(DATABASE_TIMEOUT)) {
-                        ImportService.delete(file);
+                        spool.discard(job.spoolPath(), file);
                         LOG.infof("Import %s: done", job.id());
                     }
                 }
                 return;
+            } catch (ImportSpool.BodyGone e) {
+                finishFailed(job, null, e.getMessage());
+                return;
+            } catch (ImportSpool.StoreUnavailable e) {
+                reason = e.getMessage();
             } catch (LostClaim e) {
                 LOG.infof("Import %s: taken over by another worker; this one stops", job.id());
                 return;
@@ -393,7 +400,7 @@ public class ImportWorker {
     private void finishFailed(ImportJob job, Path file, String error) {
         LOG.infof("Import %s: failed: %s", job.id(), error);
         if (jobs.fail(pool, job.id(), job.claim(), error).await().atMost(DATABASE_TIMEOUT)) {
-            ImportService.delete(file);
+            spool.discard(job.spoolPath(), file);
         }
     }
 

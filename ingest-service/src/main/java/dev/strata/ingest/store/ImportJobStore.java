@@ -82,7 +82,8 @@ public class ImportJobStore {
      * the same job. A claim is not an attempt: {@code attempts} counts failures of unknown kind only
      * ({@link #release}), so a job taken over from a replica that died loses nothing.
      *
-     * @param anyNode whether the spool directory is shared, so this replica can read every job's file
+     * @param anyNode whether the spool directory is shared, so this replica can read every job's file (a job whose
+     *                body is kept in S3 can be taken by any replica anyway)
      * @param spooledHere the spool files this replica holds: their jobs are its own whatever node name received
      *                    them (a replica that comes back under another name still finds the files it spooled)
      */
@@ -95,7 +96,8 @@ public class ImportJobStore {
                         WHERE id = (SELECT id FROM import_jobs
                                     WHERE (status = 'queued'
                                            OR (status = 'running' AND heartbeat_at < now() - make_interval(secs => $4)))
-                                      AND ($3 OR spool_node = $2 OR spool_path = ANY($5))
+                                      AND ($3 OR spool_node = $2 OR spool_path = ANY($5)
+                                           OR spool_path LIKE 's3://%')
                                     ORDER BY created_at
                                     FOR UPDATE SKIP LOCKED
                                     LIMIT 1)

@@ -1,4 +1,4 @@
-package dev.strata.streamarchive;
+package dev.strata.support.s3;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package dev.strata.streamarchive;
+package dev.strata.support.s3;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
