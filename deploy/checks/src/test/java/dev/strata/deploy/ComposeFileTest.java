@@ -45,12 +45,17 @@ class ComposeFileTest {
     }
 
     @Test
-    void shouldCreateTheBucketArchivalWritesToOnceMinioIsHealthy() {
-        String bucket = environment("archival-service").get("STRATA_ARCHIVAL_BUCKET");
+    void shouldCreateTheBucketsArchivalAndIngestWriteToOnceMinioIsHealthy() {
         assertThat(image("minio-bucket")).startsWith("minio/mc:");
         assertThat(dependsOn("minio-bucket")).containsEntry("minio", "service_healthy");
-        assertThat(String.join(" ", strings(service("minio-bucket").get("entrypoint"))))
-                .contains("http://minio:9000").containsPattern("mc mb --ignore-existing \\w+/" + bucket + "$");
+        String entrypoint = String.join(" ", strings(service("minio-bucket").get("entrypoint")));
+        assertThat(entrypoint).contains("http://minio:9000");
+        for (String bucket : List.of(environment("archival-service").get("STRATA_ARCHIVAL_BUCKET"),
+                environment("ingest-service").get("STRATA_INGEST_IMPORTS_SPOOL_BUCKET"))) {
+            assertThat(bucket).isNotBlank();
+            assertThat(entrypoint).containsPattern("mc mb --ignore-existing \\w+/" + bucket + "( |$)");
+        }
+        assertThat(dependsOn("ingest-service")).containsEntry("minio-bucket", "service_completed_successfully");
         assertThat(healthcheck("minio")).isNotBlank();
     }
 

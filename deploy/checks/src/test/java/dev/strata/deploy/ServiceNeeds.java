@@ -49,12 +49,15 @@ final class ServiceNeeds {
     /**
      * Per service: COMMON plus the addresses of the services it calls with the service token (ingest reserves quota
      * and reads the plans, quota reconciles against ingest's inventory, metrics reads API-call allowances, archival
-     * reads each group's retention), the S3 store of archival (which writes the archives) and of quota and metrics
-     * (whose rebuilds read the stream archive), and archival's in-process schedule off because a CronJob (or
+     * reads each group's retention), the S3 store of archival (which writes the archives), of quota and metrics
+     * (whose rebuilds read the stream archive) and of ingest (which keeps import bodies there, so any replica can run
+     * any job), and archival's in-process schedule off because a CronJob (or
      * compose's archival-cron) starts the daily run.
      */
     static final Map<String, List<String>> NEEDS = Map.of(
-            "ingest-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL"),
+            "ingest-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL",
+                    "STRATA_INGEST_IMPORTS_SPOOL_STORE", "STRATA_S3_ENDPOINT", "STRATA_S3_ACCESS_KEY",
+                    "STRATA_S3_SECRET_KEY"),
             "quota-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_INGEST_URL", "STRATA_S3_ENDPOINT",
                     "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY"),
             "metrics-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL", "STRATA_S3_ENDPOINT",
