@@ -4,6 +4,7 @@ import dev.strata.archival.ArchiveFixtures.Event;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
+import dev.strata.testing.Unreachable;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -12,9 +13,6 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -46,16 +44,8 @@ class ArchivalS3DownTest {
 
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("strata.s3.endpoint", "http://127.0.0.1:" + closedPort(),
+            return Map.of("strata.s3.endpoint", Unreachable.httpEndpoint(),
                     "strata.s3.connect-timeout", "1s");
-        }
-
-        private static int closedPort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 

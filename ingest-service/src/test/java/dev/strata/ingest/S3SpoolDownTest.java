@@ -3,6 +3,7 @@ package dev.strata.ingest;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
+import dev.strata.testing.Unreachable;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -10,8 +11,6 @@ import io.quarkus.test.junit.TestProfile;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,16 +36,8 @@ class S3SpoolDownTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("strata.ingest.imports.spool-store", "s3",
                     "strata.ingest.imports.spool-directory", SPOOL.toString(),
-                    "strata.s3.endpoint", "http://127.0.0.1:" + closedPort(),
+                    "strata.s3.endpoint", Unreachable.httpEndpoint(),
                     "strata.s3.connect-timeout", "1s");
-        }
-
-        private static int closedPort() {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
         }
     }
 
