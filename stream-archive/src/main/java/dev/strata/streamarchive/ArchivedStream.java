@@ -49,9 +49,14 @@ public class ArchivedStream {
             return first;
         }
 
-        /** Positions the consumer where the topic's part of each partition begins. */
-        public void seek(Consumer<?, ?> consumer) {
-            parts.forEach((partition, part) -> consumer.seek(partition, part.topicFrom()));
+        /**
+         * Positions the consumer where the topic's part of each partition begins: where the archive ends, or
+         * {@code end} if that comes first ({@link #replay} stops there too), so whatever lies between is read from
+         * the topic by a later catch-up and never skipped.
+         */
+        public void seek(Consumer<?, ?> consumer, Map<TopicPartition, Long> end) {
+            parts.forEach((partition, part) -> consumer.seek(partition,
+                    Math.min(part.topicFrom(), end.getOrDefault(partition, Long.MAX_VALUE))));
         }
 
         public boolean readsArchive() {

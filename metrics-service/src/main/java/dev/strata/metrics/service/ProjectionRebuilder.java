@@ -193,7 +193,7 @@ public class ProjectionRebuilder {
                 run.start(plan.firstOffsets(), end);
                 persist(run);
                 replayArchive(plan, end, run);
-                plan.seek(consumer);
+                plan.seek(consumer, end);
                 replay(consumer, run);
 
                 run.phase(CATCHING_UP);
@@ -297,7 +297,8 @@ public class ProjectionRebuilder {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG); // partitions are assigned, positions are not committed
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "metrics-service-rebuild");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Every position is sought explicitly: an offset the topic no longer holds fails the rebuild, never skips.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.rebuild().batchSize());
         return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }

@@ -62,7 +62,7 @@ public class TopicReplayer {
             ArchivedStream.Plan plan = archive.plan(Topics.EVENTS,
                     consumer.beginningOffsets(partitions, Duration.ofSeconds(30)));
             long fromArchive = archive.replay(plan, end, CHUNK, chunk);
-            plan.seek(consumer);
+            plan.seek(consumer, end);
             Set<TopicPartition> remaining = new HashSet<>();
             for (TopicPartition partition : partitions) {
                 if (consumer.position(partition, Duration.ofSeconds(30)) < end.get(partition)) {
@@ -96,7 +96,8 @@ public class TopicReplayer {
         Map<String, Object> props = KafkaClientConfig.consumer(kafkaConfig);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "quota-service-rebuild-" + UUID.randomUUID());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // Every position is sought explicitly: an offset the topic no longer holds fails the replay, never skips.
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, CHUNK);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "quota-service-rebuild");
         props.remove(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG);
