@@ -9,8 +9,10 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -28,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * The invariants after a scenario, worked out from what the client was told and from ingest's own tables, not from
@@ -35,7 +38,8 @@ import java.util.UUID;
  * <ul>
  *   <li>every write ingest answered 2xx is in ingest's tables once (thing names and event ids are the load's own);</li>
  *   <li>every event of the group in ingest's tables (one {@code thing_created} per thing, one
- *       {@code connection_created} per connection, the client's events by id) is on the topic;</li>
+ *       {@code connection_created} per connection, the client's events by id) is on the topic, or, below where the
+ *       topic now begins (records deleted), in the stream archive;</li>
  *   <li>every event on the topic of a type quota-service counts is in its {@code applied_events}, and every event of
  *       the group in metrics-service's;</li>
  *   <li>quota's counters equal ingest's inventory; metrics' group figures equal the same aggregates in raw SQL over
@@ -73,10 +77,12 @@ final class FaultCheck {
 
     private final Stack stack;
     private final String kafkaBootstrap;
+    private final Supplier<S3Client> s3;
 
-    FaultCheck(Stack stack, String kafkaBootstrap) {
+    FaultCheck(Stack stack, String kafkaBootstrap, Supplier<S3Client> s3) {
         this.stack = stack;
         this.kafkaBootstrap = kafkaBootstrap;
+        this.s3 = s3;
     }
 
     /**
@@ -173,8 +179,9 @@ final class FaultCheck {
             lost += eventsLost;
             doubled += eventsDoubled;
 
-            // 2. the topic holds every event of ingest's tables for the group
-            Topic topic = readTopic(group);
+            // 2. the stream (the topic, and the archive where the topic no longer holds it) holds every event of
+            // ingest's tables for the group
+            Topic topic = readTopic(group, findings);
             long thingCreated = topic.distinctOf("thing_created");
             long connectionCreated = topic.distinctOf("connection_created");
             long missingOnTopic = Math.max(0, thingRows - thingCreated) + Math.max(0, connectionRows - connectionCreated);
@@ -245,11 +252,14 @@ final class FaultCheck {
         return RawMetrics.groupLine(answer.path("_computed"));
     }
 
-    /** The group's records on the topic, from the first offset to the end as it is now. */
-    private Topic readTopic(UUID group) {
+    /**
+     * The group's records of the stream, from offset 0 to the topic's end as it is now: below where a partition of
+     * the topic now begins (records deleted), from the stream archive in S3; from there, from the topic.
+     */
+    private Topic readTopic(UUID group, List<String> findings) throws IOException {
         Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000,
-                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
         Topic topic = new Topic();
         String key = group.toString();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
@@ -259,7 +269,9 @@ final class FaultCheck {
                 partitions.add(new TopicPartition(info.topic(), info.partition()));
             }
             consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
+            readArchived(key, start, topic, findings);
+            start.forEach(consumer::seek);
             Map<TopicPartition, Long> end = new HashMap<>(consumer.endOffsets(partitions, Duration.ofSeconds(30)));
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             while (!end.isEmpty() && System.nanoTime() < deadline) {
@@ -277,7 +289,32 @@ final class FaultCheck {
         return topic;
     }
 
-    /** One group's events on the topic: type by id, first occurrence order, repeats. */
+    /** The group's records below each partition's log start, from the stream archive; a gap in it is a finding. */
+    private void readArchived(String key, Map<TopicPartition, Long> start, Topic topic, List<String> findings)
+            throws IOException {
+        if (start.values().stream().allMatch(offset -> offset == 0)) {
+            return;
+        }
+        try (S3Client client = s3.get()) {
+            StreamArchiveReader archive = new StreamArchiveReader(client);
+            Map<Integer, List<StreamArchiveReader.Segment>> segments = archive.segments();
+            for (Map.Entry<TopicPartition, Long> partition : start.entrySet()) {
+                long until = partition.getValue();
+                long reached = archive.follow(segments.getOrDefault(partition.getKey().partition(), List.of()), until,
+                        record -> {
+                            if (key.equals(record.keyText()) && record.value() != null) {
+                                topic.add(new String(record.value(), StandardCharsets.UTF_8));
+                            }
+                        });
+                if (reached < until) {
+                    findings.add("partition " + partition.getKey().partition() + ": offsets [" + reached + ", "
+                            + until + ") were deleted from the topic and are not in the stream archive");
+                }
+            }
+        }
+    }
+
+    /** One group's events on the stream: type by id, first occurrence order, repeats. */
     private static final class Topic {
         final Map<String, String> types = new LinkedHashMap<>();
         long duplicates;

@@ -10,18 +10,24 @@ import dev.strata.testing.TestEndpoints;
 import dev.strata.testing.TestS3;
 import software.amazon.awssdk.services.s3.S3Client;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * The whole Strata the fault suite breaks: a fresh PostgreSQL database, Kafka, S3Proxy and the four PACKAGED
  * services, each in a process of its own on a free port of 127.0.0.1, all owned by this JVM so that any of them can
  * be killed with SIGKILL and started again on the same port and data. Nothing here talks to anything but
- * 127.0.0.1; the database is dropped at the end.
+ * 127.0.0.1; the database is dropped at the end. Kafka and S3Proxy start from empty data directories too: the stream
+ * and its archive must begin at offset 0 with the database, not hold an earlier run's records (its retention
+ * scenario leaves the topic truncated).
  */
 final class FaultStack implements AutoCloseable {
 
@@ -47,8 +53,8 @@ final class FaultStack implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(stopOnExit);
         postgres = Postgres.fromEnvironment().ensureRunning();
         database = postgres.createFreshDatabase("strata_faults");
-        kafka = KafkaCluster.start(work.resolve("kafka"), brokers, FreePorts.consecutive(2 * brokers), 6);
-        s3Dir = work.resolve("s3");
+        kafka = KafkaCluster.start(emptied(work.resolve("kafka")), brokers, FreePorts.consecutive(2 * brokers), 6);
+        s3Dir = emptied(work.resolve("s3"));
         s3Port = FreePorts.next();
         s3 = S3Server.start(s3Dir, s3Port);
         keys = work.resolve("keys");
@@ -101,21 +107,23 @@ final class FaultStack implements AutoCloseable {
             case "quota" -> {
                 properties.put("quarkus.rest-client.ingest.url", base("ingest"));
                 environment.put("STRATA_SERVICE_TOKEN", serviceToken);
+                s3(properties); // its rebuild reads the stream archive
             }
             case "archival" -> {
                 properties.put("quarkus.rest-client.quota.url", base("quota"));
                 environment.put("STRATA_SERVICE_TOKEN", serviceToken);
-                properties.put("strata.s3.endpoint", s3Endpoint());
-                properties.put("strata.s3.access-key", S3Server.DEFAULT_ACCESS_KEY);
-                properties.put("strata.s3.secret-key", S3Server.DEFAULT_SECRET_KEY);
+                s3(properties);
                 properties.put("strata.archival.schedule.enabled", "false");
                 // A run whose owner died is taken over after this long without a heartbeat (60 s by default).
                 properties.put("strata.archival.heartbeat-interval", "2s");
                 properties.put("strata.archival.heartbeat-timeout", "10s");
+                // The stream archive trails the topic by at most this (60 s by default), which each check waits for.
+                properties.put("strata.stream-archive.segment.max-age", "2s");
             }
             case "metrics" -> {
                 properties.put("quarkus.rest-client.quota.url", base("quota"));
                 environment.put("STRATA_SERVICE_TOKEN", serviceToken);
+                s3(properties); // its rebuild reads the stream archive
             }
             default -> throw new IllegalArgumentException("unknown service " + name);
         }
@@ -123,6 +131,26 @@ final class FaultStack implements AutoCloseable {
                 properties, environment, work.resolve("logs"));
         running.put(name, service);
         return service;
+    }
+
+    /** The directory, with whatever an earlier run left in it deleted. */
+    private static Path emptied(Path dir) {
+        if (Files.exists(dir)) {
+            try (Stream<Path> tree = Files.walk(dir)) {
+                for (Path path : tree.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not empty " + dir, e);
+            }
+        }
+        return dir;
+    }
+
+    private void s3(Map<String, String> properties) {
+        properties.put("strata.s3.endpoint", s3Endpoint());
+        properties.put("strata.s3.access-key", S3Server.DEFAULT_ACCESS_KEY);
+        properties.put("strata.s3.secret-key", S3Server.DEFAULT_SECRET_KEY);
     }
 
     /** A client of the stack's S3 server, to read the archive as an outside tool would. */

@@ -4,6 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.events.Topics;
 import org.apache.kafka.clients.admin.AdminClient;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DeletedRecords;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
@@ -23,6 +30,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -38,9 +46,10 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * The fault suite: drives a stack of its own ({@link FaultStack}) under a sustained write load, injects faults
- * (kill -9 of a service, a broker or the S3 server, a PostgreSQL restart, a consumer group's offsets deleted) and
- * then checks every invariant ({@link FaultCheck}). {@link Profile#FULL} is the README's suite;
- * {@link Profile#SHORT} (one kill per service, one broker down) runs in {@code mvn verify} (FaultsIT).
+ * (kill -9 of a service, a broker or the S3 server, a PostgreSQL restart, a consumer group's offsets deleted, the
+ * topic's archived records deleted) and then checks every invariant ({@link FaultCheck}, {@link StreamArchiveCheck}).
+ * {@link Profile#FULL} is the README's suite; {@link Profile#SHORT} (one kill per service, one broker down, retention)
+ * runs in {@code mvn verify} (FaultsIT).
  */
 public final class FaultSuite {
 
@@ -82,6 +91,7 @@ public final class FaultSuite {
     private final FaultStack faults;
     private final Stack stack;
     private final FaultCheck check;
+    private final StreamArchiveCheck streamArchive;
     private final Profile profile;
     private final Path work;
     private final List<Row> rows = new ArrayList<>();
@@ -93,7 +103,8 @@ public final class FaultSuite {
         this.faults = FaultStack.start(root, work, brokers);
         this.stack = new Stack(faults.base("ingest"), faults.base("quota"), faults.base("metrics"),
                 faults.base("archival"), faults.jdbcUrl(), faults.dbUser(), faults.dbPassword(), faults.keys());
-        this.check = new FaultCheck(stack, faults.kafkaBootstrap());
+        this.check = new FaultCheck(stack, faults.kafkaBootstrap(), faults::s3Client);
+        this.streamArchive = new StreamArchiveCheck(stack, faults.kafkaBootstrap(), faults::s3Client);
     }
 
     public List<Row> rows() {
@@ -102,10 +113,11 @@ public final class FaultSuite {
 
     /** Scenario names in the order they run; {@code all} of them unless some are named. */
     public static final List<String> SCENARIOS = List.of("ingest", "quota", "metrics", "archival", "broker", "s3",
-            "postgres", "offsets", "failover");
+            "postgres", "offsets", "failover", "retention");
 
     /** The scenarios the short profile runs in {@code mvn verify}. */
-    public static final List<String> SHORT_SCENARIOS = List.of("ingest", "quota", "metrics", "archival", "broker");
+    public static final List<String> SHORT_SCENARIOS = List.of("ingest", "quota", "metrics", "archival", "broker",
+            "retention");
 
     public void run(List<String> scenarios) throws Exception {
         warmUp();
@@ -120,6 +132,7 @@ public final class FaultSuite {
                 case "postgres" -> postgresRestart();
                 case "offsets" -> offsetsDeleted();
                 case "failover" -> brokerFailover();
+                case "retention" -> retention();
                 default -> throw new IllegalArgumentException("unknown scenario " + scenario + "; known: " + SCENARIOS);
             }
             Row row = rows.get(rows.size() - 1);
@@ -129,11 +142,15 @@ public final class FaultSuite {
 
     /**
      * A minute-old JVM runs its first requests interpreted: the load would crawl through the first scenario. Thirty
-     * seconds of the same load on a group of its own first, not checked.
+     * seconds of the same load on a group of its own first, not checked. Its group is the stack's first request, and
+     * ingest's call to a cold quota-service may time out (503, nothing written): retried as the load's writes are.
      */
     private void warmUp() throws Exception {
         say("warming up");
-        UUID group = stack.createGroup("faults warm-up", "enterprise");
+        UUID group = UUID.fromString(Stack.JSON.readTree(FaultLoad.retrying(stack, () -> HttpRequest.newBuilder(
+                        URI.create(stack.ingest + "/groups")).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"faults warm-up\",\"plan\":\"enterprise\"}")),
+                201, new AtomicLong()).body()).path("id").asText());
         FaultLoad load = new FaultLoad(stack, group, "warm-up", 20, profile.eventsPerSecond, Duration.ZERO).start();
         sleep(profile == Profile.FULL ? 30_000 : 15_000);
         load.stop();
@@ -384,6 +401,43 @@ public final class FaultSuite {
                 findings);
     }
 
+    /**
+     * What the topic's retention does to old segments, under load: once the stream archive holds them (compared with
+     * the topic first), every partition's records below where its archive ends are deleted from the topic (Kafka's
+     * deleteRecords), after quota's and metrics' consumers have read past them. Then quota's counters and metrics'
+     * projections are rebuilt, which must read the deleted records from the archive; the invariants after it read
+     * them there too. Last in the list: later scenarios would only find a topic that no longer starts at 0.
+     */
+    private void retention() throws Exception {
+        UUID group = stack.createGroup("faults retention", "enterprise");
+        FaultLoad load = new FaultLoad(stack, group, "retention", 20, profile.eventsPerSecond, Duration.ZERO).start();
+        ImportJob job = ImportJob.start(this, group, "retention import", profile.importItems / 4);
+        List<String> findings = new ArrayList<>();
+        load.awaitFlowing(12);
+        StreamArchiveCheck.Result archived = streamArchive.check();
+        findings.addAll(archived.findings());
+        Map<Integer, Long> deleteBelow = archived.archivedTo();
+        awaitTrue("the stream archive's manifest naming every partition's archive up to " + deleteBelow,
+                Duration.ofMinutes(1), () -> manifestReaches(deleteBelow));
+        awaitTrue("quota's and metrics' consumers past " + deleteBelow, Duration.ofMinutes(2),
+                () -> committedPast("quota-service", deleteBelow) && committedPast("metrics-service", deleteBelow));
+        long deleted = deleteRecords(deleteBelow);
+        say("deleted " + count(deleted) + " records from the topic: each partition's below " + deleteBelow);
+        if (deleted == 0) {
+            findings.add("no record was deleted from the topic");
+        }
+        long start = System.nanoTime();
+        rebuildQuota(deleted, findings);
+        rebuildMetrics(deleted, findings);
+        Duration recovery = Duration.ofNanos(System.nanoTime() - start);
+        load.awaitFlowing(12);
+        job.awaitEnd(findings);
+        load.stop();
+        finish("records below the archive's end (" + count(deleted) + ") deleted from the topic; quota and metrics"
+                        + " rebuilt from archive + topic", describe(load) + " + import " + count(job.items), 1, group,
+                load, job.names(), Set.of(), recovery, findings);
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------------
 
     private void finish(String scenario, String loadDescription, int faultsInjected, UUID group, FaultLoad load,
@@ -400,6 +454,7 @@ public final class FaultSuite {
         if (!result.orderKept()) {
             all.add("order per group not kept");
         }
+        all.addAll(streamArchive.check().findings());
         rows.add(new Row(scenario, loadDescription, faultsInjected, result, recovery, all));
     }
 
@@ -535,10 +590,108 @@ public final class FaultSuite {
         return ids;
     }
 
+    /** Whether the manifest in S3, which rebuilds read, names each partition's archive up to {@code offsets}. */
+    private boolean manifestReaches(Map<Integer, Long> offsets) {
+        try (S3Client s3 = faults.s3Client()) {
+            Map<Integer, Long> ends = new StreamArchiveReader(s3).manifestEnds();
+            return offsets.entrySet().stream().allMatch(e -> ends.getOrDefault(e.getKey(), 0L) >= e.getValue());
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    /** Whether the consumer group committed, on every partition, an offset at or past {@code offsets}. */
+    private boolean committedPast(String consumerGroup, Map<Integer, Long> offsets) {
+        try (AdminClient admin = admin()) {
+            Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(consumerGroup)
+                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+            return offsets.entrySet().stream().allMatch(e -> {
+                OffsetAndMetadata offset = committed.get(new TopicPartition(Topics.EVENTS, e.getKey()));
+                return offset != null ? offset.offset() >= e.getValue() : e.getValue() == 0;
+            });
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+
+    /** Deletes each partition's records below {@code offsets}, as retention does; answers how many were deleted. */
+    private long deleteRecords(Map<Integer, Long> offsets) throws Exception {
+        try (AdminClient admin = admin()) {
+            Map<TopicPartition, RecordsToDelete> below = new HashMap<>();
+            Map<TopicPartition, OffsetSpec> earliest = new HashMap<>();
+            offsets.forEach((partition, offset) -> {
+                below.put(new TopicPartition(Topics.EVENTS, partition), RecordsToDelete.beforeOffset(offset));
+                earliest.put(new TopicPartition(Topics.EVENTS, partition), OffsetSpec.earliest());
+            });
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> before = admin.listOffsets(earliest).all()
+                    .get(30, TimeUnit.SECONDS);
+            long deleted = 0;
+            for (Map.Entry<TopicPartition, KafkaFuture<DeletedRecords>> result : admin.deleteRecords(below)
+                    .lowWatermarks().entrySet()) {
+                deleted += result.getValue().get(30, TimeUnit.SECONDS).lowWatermark()
+                        - before.get(result.getKey()).offset();
+            }
+            return deleted;
+        }
+    }
+
+    /**
+     * quota-service's rebuild (synchronous): it must answer 200 and have read at least the deleted records from the
+     * archive, since the topic no longer has them.
+     */
+    private void rebuildQuota(long deleted, List<String> findings) throws Exception {
+        try {
+            JsonNode report = Stack.JSON.readTree(stack.post(stack.quota + "/admin/quotas/rebuild", "", 200).body());
+            long fromArchive = report.path("recordsFromArchive").asLong();
+            say("quota rebuilt: " + count(report.path("recordsRead").asLong()) + " records, " + count(fromArchive)
+                    + " of them from the stream archive");
+            if (fromArchive == 0 || fromArchive < deleted) {
+                findings.add("quota's rebuild read " + fromArchive + " records from the stream archive; " + deleted
+                        + " were deleted from the topic");
+            }
+        } catch (IllegalStateException e) {
+            findings.add("quota's rebuild: " + e.getMessage());
+        }
+    }
+
+    /** metrics-service's rebuild (started, then followed until it ends): completed, the deleted records from the archive. */
+    private void rebuildMetrics(long deleted, List<String> findings) throws Exception {
+        String url = stack.metrics + "/admin/projections/rebuild";
+        String id;
+        try {
+            id = Stack.JSON.readTree(stack.post(url, "", 202).body()).path("id").asText();
+        } catch (IllegalStateException e) {
+            findings.add("metrics' rebuild: " + e.getMessage());
+            return;
+        }
+        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+        JsonNode run = stack.getJson(url);
+        while (!run.path("status").asText().matches("completed|failed") && System.nanoTime() < deadline) {
+            sleep(500);
+            run = stack.getJson(url);
+        }
+        long fromArchive = run.path("eventsFromArchive").asLong();
+        say("metrics rebuild " + id + " " + run.path("status").asText() + ": " + count(run.path("eventsRead").asLong())
+                + " events, " + count(fromArchive) + " of them from the stream archive");
+        if (!id.equals(run.path("id").asText()) || !"completed".equals(run.path("status").asText())) {
+            findings.add("metrics' rebuild " + id + " ended " + run.path("status").asText() + " "
+                    + run.path("error").asText(""));
+        } else if (fromArchive == 0 || fromArchive < deleted) {
+            findings.add("metrics' rebuild read " + fromArchive + " events from the stream archive; " + deleted
+                    + " were deleted from the topic");
+        }
+    }
+
+    private AdminClient admin() {
+        return AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, faults.kafkaBootstrap()));
+    }
+
     /** Each partition of the event topic with its leader and in-sync replicas, for a finding. */
     private String inSyncReplicas() {
-        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                faults.kafkaBootstrap()))) {
+        try (AdminClient admin = admin()) {
             return admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get(10, TimeUnit.SECONDS)
                     .get(Topics.EVENTS).partitions().stream()
                     .map(p -> p.partition() + ": leader " + (p.leader() == null ? "none" : p.leader().id()) + " isr "
@@ -568,8 +721,7 @@ public final class FaultSuite {
     }
 
     private void deleteConsumerGroup(String groupId) throws InterruptedException, ExecutionException {
-        try (AdminClient admin = AdminClient.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                faults.kafkaBootstrap()))) {
+        try (AdminClient admin = admin()) {
             long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
             while (true) {
                 try {

@@ -85,7 +85,10 @@ public final class Faults {
                 ingest's tables (or from hot store + archive), events of ingest's tables missing from the topic, \
                 events on the topic a consumer did not apply. doubled: items written twice, events in both the hot \
                 store and the archive or in two archive objects. recovery: the longest time from a fault's end to \
-                the service ready again (Kafka: from the brokers' restart to the outbox's backlog published; PostgreSQL: to all four ready).
+                the service ready again (Kafka: from the brokers' restart to the outbox's backlog published; PostgreSQL: to all four ready; \
+                retention: both rebuilds). After each scenario the stream archive in S3 must also equal the topic (each \
+                partition's segments chained from offset 0, every record once with the same bytes): a difference is a \
+                finding, and the scenario fails.
                 """);
         return out.toString();
     }

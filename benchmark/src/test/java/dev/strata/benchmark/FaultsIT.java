@@ -12,9 +12,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * The fault suite's short version on the packaged services: one kill -9 of each service under load (ingest's during
- * an import job, archival's during a run) and the broker down for 15 s. After each, the suite's invariants must hold:
- * nothing lost, nothing doubled, quota's counters equal to ingest's inventory, metrics' figures equal to raw SQL over
- * ingest's tables. The full suite (five kills per service, S3, PostgreSQL, offsets, a three-broker cluster) is
+ * an import job, archival's during a run), the broker down for 15 s, and the topic's archived records deleted before
+ * quota and metrics are rebuilt. After each, the suite's invariants must hold: nothing lost, nothing doubled, quota's
+ * counters equal to ingest's inventory, metrics' figures equal to raw SQL over ingest's tables, the stream archive
+ * equal to the topic. The full suite (five kills per service, S3, PostgreSQL, offsets, a three-broker cluster) is
  * {@code benchmark/run.sh faults}.
  */
 class FaultsIT {
