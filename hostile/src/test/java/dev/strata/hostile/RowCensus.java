@@ -33,6 +33,8 @@ import java.util.TreeSet;
  *   <li>{@code quota.stream_positions} and {@code metrics.stream_positions}: the consumers' next offset per
  *       partition, moved by every record (a record quarantined would show in {@code rejected_events}, which is
  *       counted).</li>
+ *   <li>{@code archival.stream_segments}: the stream archive's segments, copies of whatever reached the topic (the
+ *       metering events; any other event is reported by {@link StreamWatch}).</li>
  * </ul>
  * {@code ingest.events} rows of type {@code api_call} are NOT left out: the meter never writes the event log, so
  * such a row can only come from a client's {@code events:batch}.
@@ -50,7 +52,7 @@ final class RowCensus {
 
     static final List<String> SCHEMAS = List.of("ingest", "quota", "metrics", "archival");
     static final Set<String> METERED_ONLY = Set.of("metrics.api_calls_monthly", "metrics.group_positions",
-            "quota.stream_positions", "metrics.stream_positions");
+            "quota.stream_positions", "metrics.stream_positions", "archival.stream_segments");
     static final Set<String> BY_METRIC = Set.of("quota.counters", "quota.usage_daily", "quota.threshold_crossings");
     static final Set<String> APPLIED = Set.of("quota.applied_events", "metrics.applied_events");
     static final String API_CALLS = "api_calls_per_month";
