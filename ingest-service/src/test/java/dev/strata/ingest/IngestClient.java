@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import static io.restassured.RestAssured.given;
 
@@ -63,5 +64,11 @@ final class IngestClient {
     static long rows(String table, UUID group) {
         return dev.strata.testing.TestDatabase.scalar(
                 "SELECT count(*) FROM ingest." + table + " WHERE group_id = ?", group);
+    }
+
+    /** NDJSON lines of users named {@code item <n>} for n from {@code first}, one per line: an import body. */
+    static String users(int first, int lines) {
+        return IntStream.range(first, first + lines).mapToObj(i -> "{\"type\":\"user\",\"name\":\"item " + i
+                + "\",\"properties\":{\"n\":" + i + "}}\n").collect(Collectors.joining());
     }
 }

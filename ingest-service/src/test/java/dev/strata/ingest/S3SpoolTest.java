@@ -22,10 +22,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.users;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -155,10 +155,5 @@ class S3SpoolTest {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
-    }
-
-    private static String users(int first, int lines) {
-        return IntStream.range(first, first + lines).mapToObj(i -> "{\"type\":\"user\",\"name\":\"item " + i
-                + "\",\"properties\":{\"n\":" + i + "}}\n").collect(Collectors.joining());
     }
 }

@@ -16,10 +16,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.users;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -83,10 +83,5 @@ class SharedSpoolTest {
                 .stream().map(row -> (String) row.get(0)).toList()).isEqualTo(expected);
         assertThat(runningFile).doesNotExist();
         assertThat(queuedFile).doesNotExist();
-    }
-
-    private static String users(int first, int lines) {
-        return IntStream.range(first, first + lines).mapToObj(i -> "{\"type\":\"user\",\"name\":\"item " + i
-                + "\",\"properties\":{\"n\":" + i + "}}\n").collect(Collectors.joining());
     }
 }

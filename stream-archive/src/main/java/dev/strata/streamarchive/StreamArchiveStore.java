@@ -2,22 +2,19 @@ package dev.strata.streamarchive;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.support.s3.S3Objects;
 import jakarta.enterprise.context.ApplicationScoped;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -49,23 +46,15 @@ public class StreamArchiveStore {
 
     public void ensureBucket() {
         try {
-            s3.headBucket(b -> b.bucket(config.bucket()));
-        } catch (NoSuchBucketException e) {
-            try {
-                s3.createBucket(b -> b.bucket(config.bucket()));
-            } catch (BucketAlreadyOwnedByYouException raced) {
-                // another replica created it meanwhile
-            } catch (SdkException failed) {
-                throw failure("creating the bucket", null, failed);
-            }
+            S3Objects.ensureBucket(s3, config.bucket());
         } catch (SdkException e) {
-            throw failure("checking the bucket", null, e);
+            throw failure("checking or creating the bucket", null, e);
         }
     }
 
     /** Stores a segment (replacing an earlier attempt of the same range) and returns its SHA-256. */
     public String putSegment(String key, byte[] bytes, int records) {
-        String sha256 = sha256(bytes);
+        String sha256 = S3Objects.sha256(bytes);
         try {
             s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType(SegmentFormat.CONTENT_TYPE)
                     .metadata(Map.of(SHA256, sha256, RECORDS, Integer.toString(records))), RequestBody.fromBytes(bytes));
@@ -85,7 +74,7 @@ public class StreamArchiveStore {
         }
         byte[] bytes = object.asByteArray();
         String expected = object.response().metadata().get(SHA256);
-        if (expected != null && !expected.equals(sha256(bytes))) {
+        if (expected != null && !expected.equals(S3Objects.sha256(bytes))) {
             throw new StreamArchiveException("Segment " + key + " in bucket " + config.bucket()
                     + " does not match its SHA-256: it was changed or damaged after it was written");
         }
@@ -149,14 +138,6 @@ public class StreamArchiveStore {
                     RequestBody.fromBytes(bytes));
         } catch (SdkException e) {
             throw failure("uploading", layout.manifestKey(), e);
-        }
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -6,11 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strata.archival.store.ArchiveBucket;
 import dev.strata.archival.store.ArchiveStorageException;
-import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
-import dev.strata.archival.store.RunStore;
+import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.RunStore.RunRow;
+import dev.strata.archival.store.RunStore;
 import dev.strata.model.events.EventEnvelopeCodec;
+import dev.strata.support.s3.S3Objects;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -104,7 +105,7 @@ public class ManifestWriter {
                 new Totals(added.size(), events, bytes, removed.size()));
         byte[] json = toJson(manifest);
         String key = key(run.id());
-        String sha = ArchiveBucket.sha256(json);
+        String sha = S3Objects.sha256(json);
         bucket.put(key, json, "application/json", Map.of("sha256", sha));
         ArchiveBucket.Verification verification = bucket.verify(key, sha, json.length);
         if (!verification.ok()) {

@@ -2,17 +2,17 @@ package dev.strata.archival.service;
 
 import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.archival.messaging.EventsArchived;
-import dev.strata.archival.store.ArchiveBucket;
 import dev.strata.archival.store.ArchiveBucket.Verification;
+import dev.strata.archival.store.ArchiveBucket;
 import dev.strata.archival.store.ArchiveStorageException;
-import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.ArchivedObjectStore.Proof;
+import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.EventLogStore;
 import dev.strata.archival.store.EventRow;
 import dev.strata.archival.store.LegalHoldStore;
-import dev.strata.archival.store.RunStore;
 import dev.strata.archival.store.RunStore.BatchRow;
+import dev.strata.archival.store.RunStore;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
@@ -20,6 +20,7 @@ import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxEvent;
 import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.support.outbox.OutboxStore;
+import dev.strata.support.s3.S3Objects;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -123,7 +124,7 @@ public class ObjectArchiver {
      * objects can be uploaded at once; {@link #commitArchive} records what it proved.
      */
     public Stored uploadAndVerify(Lease lease, ObjectRow object, byte[] bytes) {
-        String sha = ArchiveBucket.sha256(bytes);
+        String sha = S3Objects.sha256(bytes);
         Map<String, String> metadata = Map.of(
                 "sha256", sha,
                 "event-count", Integer.toString(object.eventCount()),
@@ -472,7 +473,7 @@ public class ObjectArchiver {
     /** An archived object's bytes, refused unless they match the checksum recorded when it was verified. */
     public byte[] readVerified(ObjectRow object) {
         byte[] bytes = bucket.get(object.key());
-        String sha = ArchiveBucket.sha256(bytes);
+        String sha = S3Objects.sha256(bytes);
         if (!sha.equals(object.sha256())) {
             throw new ArchiveStorageException("S3 bucket " + bucket.name() + ": object " + object.key()
                     + " does not match its recorded SHA-256 (" + sha + " instead of " + object.sha256() + ")");

@@ -2,6 +2,7 @@ package dev.strata.archival.store;
 
 import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.support.s3.S3Config;
+import dev.strata.support.s3.S3Objects;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -13,15 +14,11 @@ import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.CompletedMultipartUpload;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -62,18 +59,14 @@ public class ArchiveBucket {
 
     /** Checks the bucket answers, creating it when missing and allowed. */
     public void ensureBucket() {
+        boolean exists;
         try {
-            s3.headBucket(b -> b.bucket(config.bucket()));
-        } catch (NoSuchBucketException e) {
-            create();
-        } catch (S3Exception e) {
-            if (e.statusCode() == 404) {
-                create();
-            } else {
-                throw failure("checking", null, e);
-            }
+            exists = S3Objects.bucketExists(s3, config.bucket());
         } catch (SdkException e) {
             throw failure("checking", null, e);
+        }
+        if (!exists) {
+            create();
         }
     }
 
@@ -147,7 +140,7 @@ public class ArchiveBucket {
             if (stored.length != expectedBytes) {
                 return new Verification(stored.length, null, "size " + stored.length + " instead of " + expectedBytes);
             }
-            String sha = sha256(stored);
+            String sha = S3Objects.sha256(stored);
             return new Verification(expectedBytes, sha,
                     sha.equals(expectedSha256) ? null : "SHA-256 " + sha + " instead of " + expectedSha256);
         } catch (NoSuchKeyException e) {
@@ -177,14 +170,6 @@ public class ArchiveBucket {
             s3.deleteObject(b -> b.bucket(config.bucket()).key(key));
         } catch (SdkException e) {
             throw failure("deleting", key, e);
-        }
-    }
-
-    public static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,13 +1,13 @@
 package dev.strata.ingest.service;
 
 import dev.strata.ingest.config.IngestConfig;
+import dev.strata.support.s3.S3Objects;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
@@ -159,20 +159,10 @@ public class ImportSpool {
     }
 
     private void ensureBucket() {
-        if (bucketChecked) {
-            return;
+        if (!bucketChecked) {
+            S3Objects.ensureBucket(s3.get(), config.spoolBucket());
+            bucketChecked = true;
         }
-        String bucket = config.spoolBucket();
-        try {
-            s3.get().headBucket(b -> b.bucket(bucket));
-        } catch (NoSuchBucketException e) {
-            try {
-                s3.get().createBucket(b -> b.bucket(bucket));
-            } catch (BucketAlreadyOwnedByYouException raced) {
-                // another replica created it meanwhile
-            }
-        }
-        bucketChecked = true;
     }
 
     /** {@code s3://bucket/key} as bucket and key. */

@@ -5,9 +5,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.model.events.Topics;
 import dev.strata.streamarchive.SegmentFormat;
-import dev.strata.streamarchive.StreamArchiveStore;
 import dev.strata.streamarchive.StreamLayout;
 import dev.strata.streamarchive.StreamManifest;
+import dev.strata.support.s3.S3Objects;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.RecordsToDelete;
@@ -18,7 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 import java.io.IOException;
@@ -57,11 +56,7 @@ public final class TopicArchive {
 
     public static Archived archiveTopic() {
         S3Client s3 = TestS3.client();
-        try {
-            s3.headBucket(b -> b.bucket(BUCKET));
-        } catch (NoSuchBucketException e) {
-            s3.createBucket(b -> b.bucket(BUCKET));
-        }
+        S3Objects.ensureBucket(s3, BUCKET);
         ObjectNode manifest = manifest(s3);
         Map<Integer, ObjectNode> entries = new HashMap<>();
         manifest.withArray("partitions").forEach(p -> entries.put(p.get("partition").asInt(), (ObjectNode) p));
@@ -99,7 +94,7 @@ public final class TopicArchive {
                 long segmentTo = records.get(records.size() - 1).offset() + 1;
                 byte[] bytes = SegmentFormat.write(records);
                 s3.putObject(b -> b.bucket(BUCKET).key(LAYOUT.segmentKey(partition.partition(), from, segmentTo))
-                                .metadata(Map.of("sha256", StreamArchiveStore.sha256(bytes))),
+                                .metadata(Map.of("sha256", S3Objects.sha256(bytes))),
                         RequestBody.fromBytes(bytes));
                 if (entry == null) {
                     entry = manifest.withArray("partitions").addObject();
