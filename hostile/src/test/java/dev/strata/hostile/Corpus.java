@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 final class Corpus {
 
     static final String RESOURCE = "/hostile-corpus.json";
-    static final List<String> SERVICES = List.of("ingest", "quota", "metrics", "archival");
+    static final List<String> SERVICES = dev.strata.testing.PackagedStack.SERVICES;
     static final Set<String> TOKENS = Set.of("own", "other", "admin", "service", "none", "expired", "forged");
     /** Bodies at least this long make a case large: heap sampled while it runs, health checked after. */
     static final long LARGE = 1 << 20;

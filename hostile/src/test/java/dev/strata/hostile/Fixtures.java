@@ -1,5 +1,6 @@
 package dev.strata.hostile;
 
+import dev.strata.testing.PackagedStack;
 import dev.strata.testing.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.response.ExtractableResponse;
@@ -35,7 +36,7 @@ final class Fixtures {
     private Fixtures() {
     }
 
-    static Placeholders create(ServiceStack stack) {
+    static Placeholders create(PackagedStack stack) {
         Map<String, String> values = new HashMap<>();
         UUID own = group(stack, "hostile-attacker", "enterprise");
         UUID other = group(stack, "hostile-victim", "pro");
@@ -63,7 +64,7 @@ final class Fixtures {
         return new Placeholders(values);
     }
 
-    private static UUID group(ServiceStack stack, String name, String plan) {
+    private static UUID group(PackagedStack stack, String name, String plan) {
         String id = given(stack, "ingest", TestTokens.admin())
                 .body(Map.of("name", name, "plan", plan))
                 .post("/groups").then().statusCode(201).extract().path("id");
@@ -71,7 +72,7 @@ final class Fixtures {
     }
 
     /** Things, connections, events, knowledge, an import job and a reservation in {@code group}. */
-    private static void populate(ServiceStack stack, UUID group, String prefix, Map<String, String> values) {
+    private static void populate(PackagedStack stack, UUID group, String prefix, Map<String, String> values) {
         String token = TestTokens.forTenants(group);
         List<String> things = batch(stack, token, group, "things",
                 "{\"items\":[{\"type\":\"creator\",\"name\":\"creator\"},{\"type\":\"user\",\"name\":\"user\"},"
@@ -120,7 +121,7 @@ final class Fixtures {
      * answer ingest's reservation in time (503, nothing written): the batch is sent again with the same
      * Idempotency-Key until it is written.
      */
-    private static List<String> batch(ServiceStack stack, String token, UUID group, String kind, String body) {
+    private static List<String> batch(PackagedStack stack, String token, UUID group, String kind, String body) {
         String key = UUID.randomUUID().toString();
         AtomicReference<List<String>> created = new AtomicReference<>();
         await(kind + " batch written in group " + group, () -> {
@@ -132,7 +133,7 @@ final class Fixtures {
         return created.get();
     }
 
-    private static RequestSpecification given(ServiceStack stack, String service, String token) {
+    private static RequestSpecification given(PackagedStack stack, String service, String token) {
         return RestAssured.given().baseUri(stack.base(service)).auth().oauth2(token).contentType("application/json");
     }
 

@@ -1,13 +1,10 @@
-package dev.strata.hostile;
-
-import dev.strata.testing.RawHttp;
+package dev.strata.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.local.FreePorts;
-import dev.strata.testing.PackagedService;
-import dev.strata.testing.TestEndpoints;
-import dev.strata.testing.TestTokens;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,113 +20,144 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The four PACKAGED services, each a process of its own with the local run's heap ({@code -Xmx384m}), on the test
- * JVM's PostgreSQL database, Kafka broker and S3Proxy: ingest reserving quota at quota, quota reconciling against
- * ingest, as deployed. A service found dead or unhealthy after a case is restarted on the same port, so the rest of
- * the corpus still runs against it.
+ * The four PACKAGED services ({@code <service>-service/target/quarkus-app}), each a process of its own with a
+ * bounded heap, on the test JVM's PostgreSQL database, Kafka broker and S3 server, wired to each other as deployed:
+ * ingest reserving quota at quota, quota reconciling against ingest, metrics and archival asking quota. Modules that
+ * test what is shipped across services (the hostile corpus, the console, the CLI, deploy checks) share it; one more
+ * packaged app of the build (the console) can join with {@link #launchExtra}. A service found dead or unhealthy can
+ * be restarted on the same port.
+ *
+ * <p>The jars are found through the system properties {@code <service>.app} (set by failsafe) or, failing that,
+ * relative to the module's directory.
  */
-final class ServiceStack implements AutoCloseable {
+public final class PackagedStack implements AutoCloseable {
 
-    static final String HEAP = "384m";
-    static final long HEAP_BYTES = 384L << 20;
-    /**
-     * Import bodies are capped at 4 GiB in production; the corpus lowers the cap to 32 MiB so that an oversize
-     * chunked import needs 40 MB, not 4 GB. The behaviour under test (refused as the bytes arrive) is the same.
-     */
-    static final long IMPORT_CAP = 32L << 20;
+    public static final List<String> SERVICES = List.of("ingest", "quota", "metrics", "archival");
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final TestEndpoints servers;
     private final Path logs;
+    private final String heap;
+    private final String serviceToken = TestTokens.service();
     private final Map<String, Path> jars = new LinkedHashMap<>();
     private final Map<String, Integer> ports = new LinkedHashMap<>();
+    private final Map<String, Map<String, String>> extraProperties = new LinkedHashMap<>();
     private final Map<String, PackagedService> running = new LinkedHashMap<>();
-    private final String serviceToken = TestTokens.service();
-    private final Thread stopOnExit = new Thread(this::close, "hostile-stop-services");
+    private final Thread stopOnExit = new Thread(this::close, "stop-packaged-stack");
 
-    ServiceStack(TestEndpoints servers, Path logs) {
+    /** {@code heap} in {@code -Xmx} syntax ({@code 384m}); logs go to {@code logs/<service>-<port>.log}. */
+    public PackagedStack(TestEndpoints servers, Path logs, String heap) {
         this.servers = servers;
         this.logs = logs;
-        for (String name : Corpus.SERVICES) {
-            jars.put(name, Path.of(System.getProperty(name + ".app",
-                    "../" + name + "-service/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize());
-            int port = FreePorts.next();
-            while (ports.containsValue(port)) {
-                port = FreePorts.next();
-            }
-            ports.put(name, port);
+        this.heap = heap;
+        for (String name : SERVICES) {
+            jars.put(name, jar(name));
+            ports.put(name, freePort());
+            extraProperties.put(name, new LinkedHashMap<>());
         }
-        // A killed failsafe JVM must not leave four services behind.
+        // A killed failsafe JVM must not leave the services behind.
         Runtime.getRuntime().addShutdownHook(stopOnExit);
     }
 
+    /** A packaged app of this build: {@code -D<name>.app}, else {@code ../<name>-service/...} or {@code ../<name>/...}. */
+    public static Path jar(String name) {
+        String configured = System.getProperty(name + ".app");
+        if (configured != null) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        Path service = Path.of("..", name + "-service", "target", "quarkus-app", "quarkus-run.jar");
+        Path module = Path.of("..", name, "target", "quarkus-app", "quarkus-run.jar");
+        return (Files.exists(service) || !Files.exists(module) ? service : module).toAbsolutePath().normalize();
+    }
+
+    /** One more system property for {@code service} (set before {@link #start()} or a restart). */
+    public PackagedStack with(String service, String property, String value) {
+        extraProperties.get(service).put(property, value);
+        return this;
+    }
+
     /** The jars that are missing, to skip with a clear message rather than fail on a partial build. */
-    List<Path> missingJars() {
+    public List<Path> missingJars() {
         return jars.values().stream().filter(jar -> !Files.isRegularFile(jar)).toList();
     }
 
     /** ingest first (archival reads its event table), then the other three together. */
-    void start() {
+    public PackagedStack start() {
         launch("ingest").awaitReady();
         List.of("quota", "metrics", "archival").forEach(this::launch);
         List.of("quota", "metrics", "archival").forEach(name -> running.get(name).awaitReady());
+        return this;
+    }
+
+    /**
+     * Starts one more packaged app of the build on a free port with {@code properties} and the test servers'
+     * addresses, and waits until it is ready.
+     */
+    public PackagedService launchExtra(String name, Path jar, Map<String, String> properties) {
+        int port = freePort();
+        ports.put(name, port);
+        PackagedService service = PackagedService.start(name, jar, port, servers, heap, properties, Map.of(), logs)
+                .awaitReady();
+        running.put(name, service);
+        return service;
     }
 
     private PackagedService launch(String name) {
         Map<String, String> properties = new LinkedHashMap<>();
         Map<String, String> environment = new LinkedHashMap<>();
-        // Metering writes api_call events every window; 1 s instead of 5 s lets the run settle sooner.
+        // Metering writes api_call events every window; 1 s instead of 5 s lets a run settle sooner.
         properties.put("strata.metering.window", "1s");
+        properties.put("strata.s3.endpoint", servers.s3Endpoint());
+        properties.put("strata.s3.access-key", servers.s3AccessKey());
+        properties.put("strata.s3.secret-key", servers.s3SecretKey());
+        environment.put("STRATA_SERVICE_TOKEN", serviceToken);
         switch (name) {
             case "ingest" -> {
                 properties.put("quarkus.rest-client.quota.url", base("quota"));
-                properties.put("strata.ingest.imports.max-body-bytes", Long.toString(IMPORT_CAP));
-                properties.put("strata.ingest.imports.spool-directory", logs.resolve("spool").toAbsolutePath()
-                        .toString());
-                environment.put("STRATA_SERVICE_TOKEN", serviceToken);
+                properties.put("strata.ingest.imports.spool-directory",
+                        logs.resolve("spool").toAbsolutePath().toString());
             }
-            case "quota" -> {
-                properties.put("quarkus.rest-client.ingest.url", base("ingest"));
-                environment.put("STRATA_SERVICE_TOKEN", serviceToken);
-            }
-            case "archival" -> {
-                properties.put("quarkus.rest-client.quota.url", base("quota"));
-                environment.put("STRATA_SERVICE_TOKEN", serviceToken);
-                properties.put("strata.s3.endpoint", servers.s3Endpoint());
-                properties.put("strata.s3.access-key", servers.s3AccessKey());
-                properties.put("strata.s3.secret-key", servers.s3SecretKey());
-                // No run at 02:30 in the middle of the corpus: its rows would count as written.
-                properties.put("strata.archival.schedule.enabled", "false");
-            }
-            case "metrics" -> {
-                properties.put("quarkus.rest-client.quota.url", base("quota"));
-                environment.put("STRATA_SERVICE_TOKEN", serviceToken);
-            }
+            case "quota" -> properties.put("quarkus.rest-client.ingest.url", base("ingest"));
+            case "metrics", "archival" -> properties.put("quarkus.rest-client.quota.url", base("quota"));
             default -> throw new IllegalArgumentException("unknown service " + name);
         }
-        PackagedService service = PackagedService.start(name, jars.get(name), ports.get(name), servers, HEAP,
+        properties.putAll(extraProperties.get(name));
+        PackagedService service = PackagedService.start(name, jars.get(name), ports.get(name), servers, heap,
                 properties, environment, logs);
         running.put(name, service);
         return service;
     }
 
-    String base(String name) {
+    private int freePort() {
+        int port = FreePorts.next();
+        while (ports.containsValue(port)) {
+            port = FreePorts.next();
+        }
+        return port;
+    }
+
+    public String base(String name) {
         return "http://127.0.0.1:" + ports.get(name);
     }
 
-    int port(String name) {
+    public int port(String name) {
         return ports.get(name);
     }
 
-    PackagedService service(String name) {
+    public PackagedService service(String name) {
         return running.get(name);
     }
 
+    public TestEndpoints servers() {
+        return servers;
+    }
+
     /** The services that are not both live and ready now, each with what is wrong. */
-    Map<String, String> unhealthy() {
+    public Map<String, String> unhealthy() {
         Map<String, String> wrong = new LinkedHashMap<>();
-        for (String name : Corpus.SERVICES) {
+        for (String name : SERVICES) {
             PackagedService service = running.get(name);
             if (service == null || !service.isAlive()) {
                 wrong.put(name, "the process is gone");
@@ -153,7 +181,7 @@ final class ServiceStack implements AutoCloseable {
                     .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().contains("\"UP\"") ? null
                     : response.statusCode() + " " + downChecks(response.body());
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -164,7 +192,7 @@ final class ServiceStack implements AutoCloseable {
     /** The checks a health answer reports DOWN, with their data, on one line. */
     static String downChecks(String health) {
         try {
-            JsonNode checks = Corpus.MAPPER.readTree(health).path("checks");
+            JsonNode checks = MAPPER.readTree(health).path("checks");
             List<String> down = new ArrayList<>();
             for (JsonNode check : checks) {
                 if (!"UP".equals(check.path("status").asText())) {
@@ -172,13 +200,13 @@ final class ServiceStack implements AutoCloseable {
                 }
             }
             return RawHttp.abbreviate(down.isEmpty() ? health : String.join("; ", down), 300);
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             return RawHttp.abbreviate(health, 300);
         }
     }
 
     /** Services that logged an OutOfMemoryError in this run of their process. */
-    Set<String> outOfMemory() {
+    public Set<String> outOfMemory() {
         Set<String> names = new HashSet<>();
         running.forEach((name, service) -> {
             if (service.logContains("OutOfMemoryError")) {
@@ -189,7 +217,7 @@ final class ServiceStack implements AutoCloseable {
     }
 
     /** Kills the service (it is broken anyway) and starts it again on the same port. */
-    void restart(String name) {
+    public void restart(String name) {
         PackagedService old = running.get(name);
         if (old != null) {
             old.kill();
