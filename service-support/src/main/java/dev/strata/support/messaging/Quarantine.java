@@ -1,5 +1,7 @@
 package dev.strata.support.messaging;
 
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
 import dev.strata.support.messaging.StreamFailures.Verdict;
 import dev.strata.support.messaging.StreamHandler.Decoding;
 import dev.strata.support.problem.ProblemException;
@@ -34,6 +36,11 @@ public class Quarantine {
     }
 
     /** One quarantined record, without its bytes ({@code excerpt}: its first characters). */
+    @Schema(description = "A record the consumer set aside, with why", example = """
+            {"topic": "strata.events", "partition": 3, "offset": 18211, "eventId": "5f0c6a53-8f2e-4a55-9d3e-1b7f0f1c2a10",
+             "kind": "unreadable", "reason": "payload of thing_created has no field 'thingId'", "bytes": 412,
+             "rejectedAt": "2026-12-03T10:15:30Z", "reappliedAt": null,
+             "excerpt": "{\\"specversion\\":\\"1.0\\",\\"type\\":\\"thing_created\\"..."}""")
     public record Entry(String topic, int partition, long offset, String eventId, String kind, String reason,
                         Integer bytes, Instant rejectedAt, Instant reappliedAt, String excerpt) {
     }

@@ -17,6 +17,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
 
 import java.util.List;
@@ -49,11 +51,15 @@ public class StreamConsumerResource {
         this.quarantine = quarantine;
     }
 
+    @Schema(description = "Whether this replica's event-stream consumer reads", example = """
+            {"channel": "events-in", "paused": false}""")
     public record State(String channel, boolean paused) {
     }
 
     @GET
     @Operation(summary = "Whether this replica's event-stream consumer is paused")
+    @APIResponse(responseCode = "200", description = "the consumer's state")
+    @APIResponse(responseCode = "404", description = "not-found: this service has no pausable event-stream consumer")
     public State state() {
         return new State(CHANNEL, channel().isPaused());
     }
@@ -61,6 +67,8 @@ public class StreamConsumerResource {
     @POST
     @Path("/pause")
     @Operation(summary = "Stop reading the event stream on this replica (events wait in the topic)")
+    @APIResponse(responseCode = "200", description = "paused (or already paused)")
+    @APIResponse(responseCode = "404", description = "not-found: this service has no pausable event-stream consumer")
     public State pause() {
         PausableChannel channel = channel();
         if (!channel.isPaused()) {
@@ -73,6 +81,8 @@ public class StreamConsumerResource {
     @POST
     @Path("/resume")
     @Operation(summary = "Read the event stream again from where this replica stopped")
+    @APIResponse(responseCode = "200", description = "reading (or already reading)")
+    @APIResponse(responseCode = "404", description = "not-found: this service has no pausable event-stream consumer")
     public State resume() {
         PausableChannel channel = channel();
         if (channel.isPaused()) {
@@ -86,6 +96,8 @@ public class StreamConsumerResource {
     @Path("/quarantine")
     @Operation(summary = "The records the consumer set aside (rejected_events), newest first; all=true includes"
             + " those re-applied since")
+    @APIResponse(responseCode = "200", description = "the quarantined records, without their bytes")
+    @APIResponse(responseCode = "404", description = "not-found: this service consumes no event stream")
     public Uni<List<Entry>> quarantined(@QueryParam("all") String all, @QueryParam("limit") String limit) {
         requireConsumer();
         return quarantine.list(PathIds.flag(all, "all", false),
@@ -96,6 +108,10 @@ public class StreamConsumerResource {
     @Path("/quarantine/{topic}/{partition}/{offset}/reapply")
     @Operation(summary = "Apply a quarantined record now that its cause is fixed (exactly once: 409 if it was"
             + " re-applied already, 422 with the reason if it still cannot be applied)")
+    @APIResponse(responseCode = "200", description = "re-applied: the record as it stands now")
+    @APIResponse(responseCode = "404", description = "not-found: no such quarantined record, or no consumer here")
+    @APIResponse(responseCode = "409", description = "conflict: the record was re-applied already")
+    @APIResponse(responseCode = "422", description = "validation-failed: it still cannot be applied; the reason")
     public Uni<Entry> reapply(@PathParam("topic") String topic, @PathParam("partition") String partition,
                               @PathParam("offset") String offset) {
         requireConsumer();

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -22,6 +23,8 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public interface QuotaAllowanceClient {
 
+    /** Hidden: a client, not an operation of the service that holds it (quota-service documents its own). */
     @GET
+    @Operation(hidden = true)
     Uni<ApiCallAllowance.Allowance> allowance(@PathParam("groupId") UUID groupId);
 }

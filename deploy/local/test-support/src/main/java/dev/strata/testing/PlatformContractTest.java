@@ -1,6 +1,7 @@
 package dev.strata.testing;
 
 import dev.strata.local.DevTokens;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import static io.restassured.RestAssured.given;
@@ -107,6 +109,28 @@ public abstract class PlatformContractTest {
                 .body("paths", hasKey("/me"))
                 .body("components.securitySchemes.SecurityScheme.scheme", equalTo("bearer"));
         given().get("/q/swagger-ui/").then().statusCode(200);
+    }
+
+    /** The writes of service-support's resources, in every service, that take no body. */
+    private static final Set<String> SHARED_BODILESS = Set.of("POST /admin/stream-consumer/pause",
+            "POST /admin/stream-consumer/resume", "POST /admin/stream-consumer/quarantine/{topic}/{partition}/{offset}/reapply");
+
+    /** The writes of this service that take no body ({@code "POST /archival/runs"}): they need no request schema. */
+    protected Set<String> bodilessWrites() {
+        return Set.of();
+    }
+
+    @Test
+    void shouldDescribeEveryOperationWithSchemasExamplesAndProblems() throws Exception {
+        String json = given().accept(ContentType.JSON).get("/q/openapi?format=json").then()
+                .statusCode(200).extract().asString();
+
+        Set<String> bodiless = new java.util.HashSet<>(SHARED_BODILESS);
+        bodiless.addAll(bodilessWrites());
+        List<String> gaps = OpenApiCompleteness.gaps(new ObjectMapper().readTree(json), bodiless,
+                path -> path.startsWith("/q/") || path.startsWith(PlatformProbe.PATH));
+
+        assertThat(gaps).as("operations a client cannot learn from the OpenAPI document").isEmpty();
     }
 
     @Test
