@@ -17,14 +17,15 @@ import java.util.Map;
  */
 public final class StrataLocal {
 
-    /** Service module, HTTP port. */
+    /** Module, HTTP port: the four services and the console (whose gateway defaults to these ports). */
     private static final Map<String, Integer> SERVICES = Map.of(
             "ingest-service", 8081,
             "quota-service", 8082,
             "metrics-service", 8083,
-            "archival-service", 8084);
+            "archival-service", 8084,
+            "console", 8080);
     private static final List<String> START_ORDER =
-            List.of("ingest-service", "quota-service", "metrics-service", "archival-service");
+            List.of("ingest-service", "quota-service", "metrics-service", "archival-service", "console");
 
     private final Path root;
     private final Path home;
@@ -121,7 +122,9 @@ public final class StrataLocal {
         say("");
         for (String service : selected) {
             int port = SERVICES.get(service);
-            say(String.format("%-17s http://127.0.0.1:%d   (Swagger UI: http://127.0.0.1:%d/q/swagger-ui)",
+            say(service.equals("console")
+                    ? String.format("%-17s http://127.0.0.1:%d   (sign in with the development JWT below)", service, port)
+                    : String.format("%-17s http://127.0.0.1:%d   (Swagger UI: http://127.0.0.1:%d/q/swagger-ui)",
                     service, port, port));
         }
         say("Logs:             " + home.resolve("logs"));
@@ -148,7 +151,8 @@ public final class StrataLocal {
         }
         List<String> selected = new ArrayList<>();
         for (String name : wanted.split(",")) {
-            String service = name.trim().endsWith("-service") ? name.trim() : name.trim() + "-service";
+            String service = SERVICES.containsKey(name.trim()) || name.trim().endsWith("-service") ? name.trim()
+                    : name.trim() + "-service";
             if (!SERVICES.containsKey(service)) {
                 throw new IllegalStateException("STRATA_SERVICES names an unknown service '" + name.trim()
                         + "' (known: " + String.join(", ", START_ORDER) + ")");
