@@ -33,11 +33,16 @@ import java.util.concurrent.Callable;
         subcommands = {ImportCommand.class, GroupsCommand.class, QuotasCommand.class, MetricsCommand.class,
                 ArchivalCommand.class},
         footerHeading = "%nToken:%n",
-        footer = {"STRATA_TOKEN or --token; failing that, a development admin token is minted with the local run's",
-                "private key $STRATA_HOME/keys/jwt-private.pem (STRATA_HOME defaults to .strata).",
+        footer = {"  STRATA_TOKEN or --token; failing that, a development admin token minted with",
+                "  the local run's key $STRATA_HOME/keys/jwt-private.pem (STRATA_HOME: .strata).",
                 "",
-                "Exit codes: 0 done (a job or run: succeeded, no failed item); 1 the job or run ended with failures;",
-                "2 usage error; 3 a service answered an error; 4 a service could not be reached; 5 no token."})
+                "Exit codes:",
+                "  0  done (a job or run: succeeded with no failed item)",
+                "  1  the import job or archive run failed, or some of its items did",
+                "  2  usage error, or FILE cannot be read",
+                "  3  a service answered with an error (its problem is printed)",
+                "  4  a service could not be reached",
+                "  5  no token, and no local key to mint one"})
 public class StrataCommand implements Callable<Integer> {
 
     @Spec

@@ -138,8 +138,11 @@ public final class StrataClient {
         HttpResponse<String> response;
         try {
             response = exchange.run();
-        } catch (HttpConnectTimeoutException | ConnectException e) {
-            throw unreachable(service, request.uri(), "nothing answers there (" + describe(e) + ")");
+        } catch (HttpConnectTimeoutException e) {
+            throw unreachable(service, request.uri(), "no connection within " + CONNECT_TIMEOUT.toSeconds() + " s");
+        } catch (ConnectException e) {
+            // The JDK's client says nothing more for a refused connection than a closed channel.
+            throw unreachable(service, request.uri(), e.getMessage() != null ? e.getMessage() : "connection refused");
         } catch (HttpTimeoutException e) {
             throw unreachable(service, request.uri(), "no answer within " + REQUEST_TIMEOUT.toSeconds() + " s");
         } catch (IOException e) {

@@ -34,9 +34,9 @@ public class ArchivalCommand implements Callable<Integer> {
      * {@code strata archival run [--wait]}: starts a run over every group (or joins the one already running, as the
      * service does) and, with {@code --wait}, follows it to its end.
      */
-    @Command(name = "run", description = {"Start an archive run over every group (POST /archival/runs); prints its id.",
-            "With --wait, follow it (GET /archival/runs/{id}) and print its summary:",
-            "exit 0 when it succeeded with no failed event, 1 otherwise."})
+    @Command(name = "run", description = {"Start an archive run over every group and print its id.",
+            "POST /archival/runs; with --wait, polls GET /archival/runs/{id} with a progress bar on stderr, then",
+            "prints the run's summary: exit 0 when it succeeded with no failed event, else 1."})
     public static class Run extends StrataSubcommand {
 
         /** Batches listed in the summary; the rest are counted. */

@@ -31,9 +31,9 @@ import java.util.UUID;
  * and prints what it did, item errors included. The file is streamed, never held; the job runs on the server, so a
  * CLI that is stopped or loses the connection leaves it running.
  */
-@Command(name = "import", description = {"Import things from an NDJSON or CSV file as a job (POST /groups/{g}/imports),",
-        "follow it (GET /imports/{id}) and print its summary and errors.",
-        "Exit 0 when the job succeeded with no failed item, 1 when it failed or items failed."})
+@Command(name = "import", description = {"Import things from an NDJSON or CSV file and follow the job to its end.",
+        "Uploads FILE (POST /groups/{g}/imports), polls the job (GET /imports/{id}) with a progress bar on stderr,",
+        "then prints its summary and item errors. Exit 0 when the job succeeded with no failed item, else 1."})
 public class ImportCommand extends StrataSubcommand {
 
     /** The body formats ingest-service takes for an import. */
