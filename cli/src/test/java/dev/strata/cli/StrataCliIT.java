@@ -49,6 +49,8 @@ class StrataCliIT {
     static final String HEAP = "384m";
     static final Duration CLI_TIMEOUT = Duration.ofMinutes(3);
     static final Duration SETTLE = Duration.ofSeconds(60);
+    /** Users are few: the pro plan allows 50 (SPEC section 3), and 4000 lines hold 40 of them. */
+    static final int USER_EVERY = 100;
     static final Pattern UUID_LINE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** A progress line as printed to a log: {@code import running 45.2%  1234 items  560 items/s  ETA 12s}. */
     static final Pattern IMPORT_PROGRESS_LINE =
@@ -176,7 +178,8 @@ class StrataCliIT {
     void shouldShowQuotasWhoseEntitiesTotalIsTheInventory() throws Exception {
         UUID group = createGroup("pro");
         Path file = things("import-quotas.ndjson", 250, Set.of());
-        assertThat(cli(adminEnv(), "import", file.toString(), "--group", group.toString()).exit()).isZero();
+        Run imported = cli(adminEnv(), "import", file.toString(), "--group", group.toString());
+        assertThat(imported.exit()).as(imported.toString()).isZero();
         long things = get(stack.base("ingest") + "/groups/" + group + "/inventory").path("things").asLong();
         assertThat(things).isEqualTo(nonBlankLines(file));
 
@@ -202,7 +205,8 @@ class StrataCliIT {
         UUID group = createGroup("pro");
         Path file = things("import-metrics.ndjson", 240, Set.of());
         long users = Files.readAllLines(file).stream().filter(line -> line.contains("\"type\":\"user\"")).count();
-        assertThat(cli(adminEnv(), "import", file.toString(), "--group", group.toString()).exit()).isZero();
+        Run imported = cli(adminEnv(), "import", file.toString(), "--group", group.toString());
+        assertThat(imported.exit()).as(imported.toString()).isZero();
 
         await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Run run = cli(adminEnv(), "metrics", group.toString());
@@ -266,8 +270,8 @@ class StrataCliIT {
     }
 
     /**
-     * {@code count} lines of things, every third a user (people-like), the others documents; the lines at
-     * {@code bad} are wrong each in its own way (unknown type, blank name, broken JSON, unknown status).
+     * {@code count} lines of things, one in {@link #USER_EVERY} a user (people-like), the others documents; the
+     * lines at {@code bad} are wrong each in its own way (unknown type, blank name, broken JSON, unknown status).
      */
     private static Path things(String name, int count, Set<Integer> bad) throws IOException {
         Path file = Files.createTempFile(WORK, name.replace(".ndjson", "-"), ".ndjson");
@@ -282,7 +286,7 @@ class StrataCliIT {
                     default -> "{\"type\":\"document\",\"name\":\"bad " + i + "\",\"status\":\"lost\"}";
                 });
             } else {
-                String type = i % 3 == 0 ? "user" : "document";
+                String type = i % USER_EVERY == 0 ? "user" : "document";
                 body.append("{\"type\":\"").append(type).append("\",\"name\":\"thing ").append(i)
                         .append("\",\"properties\":{\"n\":").append(i).append("}}");
             }
