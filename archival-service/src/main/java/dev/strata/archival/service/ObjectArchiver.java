@@ -82,11 +82,12 @@ public class ObjectArchiver {
     private final CrashPoints crashPoints;
     private final LegalHoldStore holds;
     private final ArchivalConfig config;
+    private final ArchivalMeters meters;
 
     public ObjectArchiver(Pool pool, @ReactiveDataSource("events") Pool eventsPool, ArchivedObjectStore objects,
                           RunStore runs, EventLogStore eventLog, ArchiveBucket bucket, ArchiveFormat format,
                           OutboxStore outbox, OutboxRelay relay, EventFactory eventFactory, CrashPoints crashPoints,
-                          LegalHoldStore holds, ArchivalConfig config) {
+                          LegalHoldStore holds, ArchivalConfig config, ArchivalMeters meters) {
         this.pool = pool;
         this.eventsPool = eventsPool;
         this.objects = objects;
@@ -100,6 +101,7 @@ public class ObjectArchiver {
         this.crashPoints = crashPoints;
         this.holds = holds;
         this.config = config;
+        this.meters = meters;
     }
 
     /** The S3 key of part {@code part} of a run: {@code events/group=<g>/date=<d>/part-<run>-<n>.ndjson.gz}. */
@@ -203,6 +205,8 @@ public class ObjectArchiver {
                     });
         }));
         relay.wake();
+        meters.archived(batch.size(), batch.stream().mapToLong(verified -> verified.stored().bytes()).sum(),
+                batch.stream().mapToLong(verified -> verified.object().eventCount()).sum());
         for (int i = 0; i < deleted.size(); i++) {
             ObjectRow object = batch.get(i).object();
             if (deleted.get(i) != object.eventCount()) {

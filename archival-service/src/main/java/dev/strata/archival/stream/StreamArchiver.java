@@ -1,5 +1,6 @@
 package dev.strata.archival.stream;
 
+import dev.strata.archival.service.ArchivalMeters;
 import dev.strata.archival.stream.StreamSegmentStore.Segment;
 import dev.strata.model.events.Topics;
 import dev.strata.streamarchive.SegmentFormat;
@@ -75,18 +76,21 @@ public class StreamArchiver {
     private final Map<String, Object> kafkaConfig;
     private final EventStreamConfig events;
     private final StreamLayout layout;
+    private final ArchivalMeters meters;
     private volatile boolean stopping;
     private volatile Thread thread;
     private volatile State state;
 
     public StreamArchiver(Pool pool, StreamSegmentStore segments, StreamArchiveStore store, StreamArchiveConfig config,
-                          @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, EventStreamConfig events) {
+                          @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, EventStreamConfig events,
+                          ArchivalMeters meters) {
         this.pool = pool;
         this.segments = segments;
         this.store = store;
         this.config = config;
         this.kafkaConfig = kafkaConfig;
         this.events = events;
+        this.meters = meters;
         this.layout = StreamLayout.of(config, Topics.EVENTS);
         this.state = new State("off", Instant.now(), null, null);
     }
@@ -266,6 +270,7 @@ public class StreamArchiver {
             throw new IllegalStateException("partition " + partition + "'s archive no longer ends at offset " + from
                     + ": another archiver wrote it");
         }
+        meters.segment(bytes.length);
         return segment.closed(to);
     }
 

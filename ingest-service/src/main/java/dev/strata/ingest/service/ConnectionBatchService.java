@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Creates connections in bulk. Both ends must be things of the group (an end in another group is answered
@@ -59,10 +60,11 @@ public class ConnectionBatchService {
     private final Ontology ontology;
     private final IngestConfig config;
     private final String longestThingType;
+    private final IngestMeters meters;
 
     public ConnectionBatchService(ThingStore things, ConnectionStore connections, ActivityStore activity,
                                   OutboxStore outbox, EventFactory events, BatchExecutor executor, BatchLimits limits,
-                                  Ontology ontology, IngestConfig config) {
+                                  Ontology ontology, IngestConfig config, IngestMeters meters) {
         this.things = things;
         this.connections = connections;
         this.activity = activity;
@@ -72,6 +74,7 @@ public class ConnectionBatchService {
         this.limits = limits;
         this.ontology = ontology;
         this.config = config;
+        this.meters = meters;
         this.longestThingType = ontology.thingTypes().stream().max(Comparator.comparingInt(String::length))
                 .orElse("");
     }
@@ -107,13 +110,17 @@ public class ConnectionBatchService {
         UUID batchId = UuidV7.next();
         // Reserve for every well-formed item: an upper bound, since ends and duplicates are checked in the write.
         QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.CONNECTIONS, candidates.size());
-        return executor.execute(groupId, idempotencyKey, requestHash, batchId, demand, (tx, group) ->
-                things.typesOf(tx, groupId, endIds).chain(types ->
-                        write(tx, groupId, batchId, batch.size(), candidates, types, errors, batch.options())));
+        AtomicInteger written = new AtomicInteger();
+        return meters.counting(IngestMeters.CONNECTIONS, written::get, executor.execute(groupId, idempotencyKey,
+                requestHash, batchId, demand, (tx, group) -> things.typesOf(tx, groupId, endIds).chain(types ->
+                        write(tx, groupId, batchId, batch.size(), candidates, types, errors, batch.options(),
+                                written))));
     }
 
+    /** {@code written}: set to the rows inserted (duplicates of stored ones are not), counted once committed. */
     private Uni<Outcome> write(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Candidate> candidates,
-                               Map<UUID, String> types, List<FieldError> errors, BatchOptions options) {
+                               Map<UUID, String> types, List<FieldError> errors, BatchOptions options,
+                               AtomicInteger written) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Map<Key, Integer> firstIndex = new HashMap<>();
         List<Candidate> accepted = new ArrayList<>(candidates.size());
@@ -167,6 +174,7 @@ public class ConnectionBatchService {
             // A stored duplicate only shows at insert: in atomic mode it still rejects the batch, rolling back.
             limits.rejectIfAtomic(options, errors);
             limits.rejectIfNoneValid(inserted.size(), errors);
+            written.set(inserted.size());
             BatchEntry entry = BatchEntry.of(events, groupId, now, batchId, "connections", created, errors, null);
             facts.add(entry.event());
             return Uni.combine().all().unis(activity.insertNew(tx, groupId, List.of(entry.logEntry())),

@@ -36,6 +36,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
 /**
@@ -67,9 +68,11 @@ public class EventBatchService {
     private final BatchLimits limits;
     private final Ontology ontology;
     private final IngestConfig config;
+    private final IngestMeters meters;
 
     public EventBatchService(ThingStore things, ActivityStore activity, OutboxStore outbox, EventFactory events,
-                             BatchExecutor executor, BatchLimits limits, Ontology ontology, IngestConfig config) {
+                             BatchExecutor executor, BatchLimits limits, Ontology ontology, IngestConfig config,
+                             IngestMeters meters) {
         this.things = things;
         this.activity = activity;
         this.outbox = outbox;
@@ -78,6 +81,7 @@ public class EventBatchService {
         this.limits = limits;
         this.ontology = ontology;
         this.config = config;
+        this.meters = meters;
     }
 
     /**
@@ -119,13 +123,17 @@ public class EventBatchService {
         limits.rejectIfAtomic(batch.options(), errors);
         limits.rejectIfNoneValid(candidates.size(), errors);
         UUID[] ids = thingIds.toArray(UUID[]::new);
-        return executor.execute(groupId, idempotencyKey, requestHash, (tx, group) ->
-                things.typesOf(tx, groupId, ids).chain(known ->
-                        write(tx, groupId, batch.size(), candidates, known.keySet(), errors, batch.options(), now)));
+        AtomicInteger written = new AtomicInteger();
+        return meters.counting(IngestMeters.EVENTS, written::get, executor.execute(groupId, idempotencyKey,
+                requestHash, (tx, group) -> things.typesOf(tx, groupId, ids).chain(known ->
+                        write(tx, groupId, batch.size(), candidates, known.keySet(), errors, batch.options(), now,
+                                written))));
     }
 
+    /** {@code written}: set to the events inserted (duplicates are not), counted once the transaction commits. */
     private Uni<Outcome> write(SqlConnection tx, UUID groupId, int total, List<Candidate> candidates,
-                               Set<UUID> knownThings, List<FieldError> errors, BatchOptions options, Instant now) {
+                               Set<UUID> knownThings, List<FieldError> errors, BatchOptions options, Instant now,
+                               AtomicInteger written) {
         UUID[] created = new UUID[total];
         Set<Integer> duplicates = new TreeSet<>();
         Map<UUID, String> seen = new HashMap<>();
@@ -169,6 +177,7 @@ public class EventBatchService {
         limits.rejectIfAtomic(options, errors);
         limits.rejectIfNoneValid(rows.size(), errors);
         return activity.insertNew(tx, groupId, rows, clientIds.toArray(UUID[]::new)).chain(inserted -> {
+            written.set(inserted.size());
             UUID[] taken = rows.stream().map(ActivityRow::id).filter(id -> !inserted.contains(id)).toArray(UUID[]::new);
             return activity.holders(tx, taken).chain(holders ->
                     answer(tx, groupId, total, fresh, rows, inserted, holders, created, duplicates, errors, options,

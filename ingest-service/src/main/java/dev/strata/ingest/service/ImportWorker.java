@@ -71,6 +71,7 @@ public class ImportWorker {
     private final IngestConfig.Imports config;
     private final ObjectMapper mapper;
     private final ImportSpool spool;
+    private final IngestMeters meters;
     private final String node;
     private final Semaphore wakeUp = new Semaphore(0);
 
@@ -80,9 +81,10 @@ public class ImportWorker {
 
     public ImportWorker(Pool pool, ImportJobStore jobs, ThingBatchService things, BatchParser parser,
                         OutboxRelay relay, IngestConfig config, ObjectMapper mapper, QuotaGate quota,
-                        ImportSpool spool) {
+                        ImportSpool spool, IngestMeters meters) {
         this.pool = pool;
         this.spool = spool;
+        this.meters = meters;
         this.quota = quota;
         this.jobs = jobs;
         this.things = things;
@@ -344,6 +346,7 @@ public class ImportWorker {
                                 .call(recorded -> recorded.getItem1() ? things.write(tx, job.groupId(), prepared)
                                         : Uni.createFrom().failure(new LostClaim())), () -> granted))
                 .invoke(relay::wake)
+                .invoke(() -> meters.written(IngestMeters.THINGS, prepared.rows().size()))
                 .replaceWith(new Written(kept.size(), created))
                 .subscribeAsCompletionStage();
     }

@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stores knowledge about things: labels and chunks of text, each with an optional embedding. Storage counts text
@@ -50,10 +51,11 @@ public class KnowledgeBatchService {
     private final BatchExecutor executor;
     private final BatchLimits limits;
     private final IngestConfig config;
+    private final IngestMeters meters;
 
     public KnowledgeBatchService(ThingStore things, KnowledgeStore knowledge, ActivityStore activity,
                                  OutboxStore outbox, EventFactory events, BatchExecutor executor, BatchLimits limits,
-                                 IngestConfig config) {
+                                 IngestConfig config, IngestMeters meters) {
         this.things = things;
         this.knowledge = knowledge;
         this.activity = activity;
@@ -62,6 +64,7 @@ public class KnowledgeBatchService {
         this.executor = executor;
         this.limits = limits;
         this.config = config;
+        this.meters = meters;
     }
 
     /** One item that passed the checks that need no database. */
@@ -87,14 +90,17 @@ public class KnowledgeBatchService {
         UUID batchId = UuidV7.next();
         QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.STORAGE,
                 candidates.stream().mapToLong(c -> c.textBytes() + 4L * c.dimensions()).sum());
-        return executor.execute(groupId, idempotencyKey, requestHash, batchId, demand, (tx, group) ->
-                things.typesOf(tx, groupId, ids).chain(known ->
+        AtomicInteger written = new AtomicInteger();
+        return meters.counting(IngestMeters.KNOWLEDGE, written::get, executor.execute(groupId, idempotencyKey,
+                requestHash, batchId, demand, (tx, group) -> things.typesOf(tx, groupId, ids).chain(known ->
                         write(tx, groupId, batchId, batch.size(), candidates, known.keySet(), errors,
-                                batch.options())));
+                                batch.options(), written))));
     }
 
+    /** {@code written}: set to the rows inserted, counted once the transaction commits. */
     private Uni<Outcome> write(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Candidate> candidates,
-                               Set<UUID> knownThings, List<FieldError> errors, BatchOptions options) {
+                               Set<UUID> knownThings, List<FieldError> errors, BatchOptions options,
+                               AtomicInteger written) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID[] created = new UUID[total];
         List<KnowledgeRow> rows = new ArrayList<>(candidates.size());
@@ -115,6 +121,7 @@ public class KnowledgeBatchService {
         limits.rejectIfNoneValid(rows.size(), errors);
         BatchEntry entry = BatchEntry.of(events, groupId, now, batchId, "knowledge", created, errors, null);
         facts.add(entry.event());
+        written.set(rows.size());
         return Uni.combine().all().unis(knowledge.insert(tx, groupId, rows, now),
                         activity.insertNew(tx, groupId, List.of(entry.logEntry())),
                         outbox.appendEvents(tx, groupId, facts))

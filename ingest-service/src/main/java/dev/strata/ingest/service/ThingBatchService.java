@@ -47,9 +47,11 @@ public class ThingBatchService {
     private final BatchExecutor executor;
     private final BatchLimits limits;
     private final Ontology ontology;
+    private final IngestMeters meters;
 
     public ThingBatchService(ThingRules rules, ThingStore things, ActivityStore activity, OutboxStore outbox,
-                             EventFactory events, BatchExecutor executor, BatchLimits limits, Ontology ontology) {
+                             EventFactory events, BatchExecutor executor, BatchLimits limits, Ontology ontology,
+                             IngestMeters meters) {
         this.rules = rules;
         this.things = things;
         this.activity = activity;
@@ -58,6 +60,7 @@ public class ThingBatchService {
         this.executor = executor;
         this.limits = limits;
         this.ontology = ontology;
+        this.meters = meters;
     }
 
     /** Checks one thing item as it is parsed. */
@@ -67,8 +70,9 @@ public class ThingBatchService {
 
     public Uni<Answer> create(UUID groupId, ParsedBatch<NewThing> batch, String idempotencyKey, String requestHash) {
         Prepared prepared = prepare(groupId, batch, UuidV7.next());
-        return executor.execute(groupId, idempotencyKey, requestHash, prepared.result().batchId(), demand(prepared),
-                (tx, group) -> write(tx, groupId, prepared).replaceWith(new Outcome(200, prepared.result())));
+        return meters.counting(IngestMeters.THINGS, prepared.rows()::size, executor.execute(groupId, idempotencyKey,
+                requestHash, prepared.result().batchId(), demand(prepared),
+                (tx, group) -> write(tx, groupId, prepared).replaceWith(new Outcome(200, prepared.result()))));
     }
 
     /** What the batch adds to the group's metered usage: things, people among them, properties bytes. */

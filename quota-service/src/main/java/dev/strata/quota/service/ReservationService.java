@@ -41,9 +41,10 @@ public class ReservationService {
     private final PlanCatalog catalog;
     private final QuotaConfig.Reservations config;
     private final Clock clock;
+    private final ReservationMeters meters;
 
     public ReservationService(Pool pool, QuotaService quotas, CounterStore counters, ReservationStore reservations,
-                              PlanCatalog catalog, QuotaConfig config, Clock clock) {
+                              PlanCatalog catalog, QuotaConfig config, Clock clock, ReservationMeters meters) {
         this.pool = pool;
         this.quotas = quotas;
         this.counters = counters;
@@ -51,6 +52,7 @@ public class ReservationService {
         this.catalog = catalog;
         this.config = config.reservations();
         this.clock = clock;
+        this.meters = meters;
     }
 
     /**
@@ -67,7 +69,9 @@ public class ReservationService {
         return attempt(groupId, metric, amount, row)
                 .onItem().ifNull().switchTo(() -> quotas.learn(groupId).chain(learned -> learned
                         ? attempt(groupId, metric, amount, row) : Uni.createFrom().<ReservationRow>nullItem()))
-                .onItem().ifNull().failWith(() -> QuotaService.unknownGroup(groupId));
+                .onItem().ifNull().failWith(() -> QuotaService.unknownGroup(groupId))
+                .invoke(granted -> meters.granted(metric))
+                .onFailure(QuotaExceededException.class).invoke(refused -> meters.refused(metric));
     }
 
     /** The reservation granted, or null (nothing written) for a group not in {@code groups}. */

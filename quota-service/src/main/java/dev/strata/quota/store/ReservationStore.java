@@ -11,7 +11,9 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -55,6 +57,25 @@ public class ReservationStore {
                           AND (reference IS NOT NULL OR expires_at > $3)""")
                 .execute(Tuple.of(groupId, metric, utc(now)))
                 .map(rows -> rows.iterator().next().getLong(0));
+    }
+
+    /**
+     * How many reservations hold quota at {@code now} (as {@link #held} counts them), by status ({@code open},
+     * {@code committed}); a status none has is missing. Reads the partial index of holding reservations only.
+     */
+    public Uni<Map<String, Long>> holding(SqlClient client, Instant now) {
+        return client.preparedQuery("""
+                        SELECT status, count(*) FROM reservations
+                        WHERE status IN ('open', 'committed') AND (reference IS NOT NULL OR expires_at > $1)
+                        GROUP BY status""")
+                .execute(Tuple.of(utc(now)))
+                .map(rows -> {
+                    Map<String, Long> counts = new HashMap<>();
+                    for (Row row : rows) {
+                        counts.put(row.getString(0), row.getLong(1));
+                    }
+                    return counts;
+                });
     }
 
     public Uni<ReservationRow> find(SqlClient client, UUID groupId, UUID id) {

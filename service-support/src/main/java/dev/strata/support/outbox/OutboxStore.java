@@ -177,6 +177,51 @@ public class OutboxStore {
                 .map(rows -> rows.iterator().next().getLong(0));
     }
 
+    /**
+     * What an operator watches of the outbox ({@link OutboxMeters}).
+     *
+     * @param pending       rows waiting: exact up to {@link #EXACT_BACKLOG_UP_TO}, beyond that PostgreSQL's own count
+     *                      of the table's live rows (at least the cap)
+     * @param oldestSeconds how long the oldest waiting row has waited (0 when none waits)
+     * @param setAside      rows in {@code outbox_dead}
+     */
+    public record Backlog(long pending, double oldestSeconds, long setAside) {
+    }
+
+    /** Beyond this many waiting rows the backlog is PostgreSQL's estimate: counting a million rows every few seconds
+     * would cost more than the figure is worth. */
+    public static final int EXACT_BACKLOG_UP_TO = 100_000;
+
+    /**
+     * The backlog in one statement that reads no more than {@link #EXACT_BACKLOG_UP_TO} rows: the count stops at the
+     * cap, and the oldest row is the first of each shard (one probe of the (shard, position) index per shard, as in
+     * {@link #pendingShards}). Ages are measured on the database's clock, which stamped {@code created_at}.
+     */
+    public Uni<Backlog> backlog(SqlClient client) {
+        return client.preparedQuery("""
+                        SELECT (SELECT count(*) FROM (SELECT 1 FROM outbox LIMIT $2) capped),
+                               (SELECT n_live_tup FROM pg_stat_user_tables WHERE relid = 'outbox'::regclass),
+                               (SELECT coalesce(extract(epoch FROM now() - min(head.created_at)), 0)::float8
+                                FROM generate_series(0, $1 - 1) AS s
+                                CROSS JOIN LATERAL (SELECT created_at FROM outbox WHERE shard = s
+                                                    ORDER BY position LIMIT 1) head),
+                               (SELECT count(*) FROM outbox_dead)""")
+                .execute(Tuple.of(SHARDS, EXACT_BACKLOG_UP_TO))
+                .map(rows -> {
+                    Row row = rows.iterator().next();
+                    return new Backlog(pending(row.getLong(0), row.getLong(1)), Math.max(0, row.getDouble(2)),
+                            row.getLong(3));
+                });
+    }
+
+    /**
+     * The backlog from a count capped at {@link #EXACT_BACKLOG_UP_TO} and PostgreSQL's live-row count (null where
+     * the statistics are off): the count below the cap, else the larger of the two.
+     */
+    static long pending(long counted, Long live) {
+        return counted < EXACT_BACKLOG_UP_TO || live == null ? counted : Math.max(counted, live);
+    }
+
     public Uni<Long> countPending(SqlClient client) {
         return client.query("SELECT count(*) FROM outbox")
                 .execute()
