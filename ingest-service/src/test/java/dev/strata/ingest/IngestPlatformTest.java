@@ -6,6 +6,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.eclipse.microprofile.config.ConfigProvider;
 
+import java.util.Set;
+
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
 class IngestPlatformTest extends PlatformContractTest {
@@ -18,6 +20,12 @@ class IngestPlatformTest extends PlatformContractTest {
     @Override
     protected String ownedTable() {
         return "groups";
+    }
+
+    /** The question about a batch's outcome is a POST (answering may write the fence) with nothing to send. */
+    @Override
+    protected Set<String> bodilessWrites() {
+        return Set.of("POST /groups/{groupId}/batches/{batchId}:resolve");
     }
 
     @Override

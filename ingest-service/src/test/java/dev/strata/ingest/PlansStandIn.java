@@ -6,6 +6,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import java.util.List;
 import java.util.Map;
@@ -26,7 +27,9 @@ public class PlansStandIn {
     static final AtomicBoolean DOWN = new AtomicBoolean();
     static final AtomicInteger ASKED = new AtomicInteger();
 
+    /** Hidden: quota-service's operation, served here for the tests only. */
     @GET
+    @Operation(hidden = true)
     public Response plans() {
         ASKED.incrementAndGet();
         if (DOWN.get()) {

@@ -8,6 +8,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 
 import java.util.HashMap;
@@ -24,7 +25,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * A stand-in for quota-service's reservation and API-call allowance API inside ingest's tests (quota-service's own tests cover the real
  * thing): fixed limits per group and metric, every call recorded. Only the service role may call it, so it also
- * checks that ingest sends its service token.
+ * checks that ingest sends its service token. Its operations are hidden from ingest's OpenAPI document: they are
+ * quota-service's.
  */
 @Path("/groups/{groupId}/quotas")
 @RolesAllowed("service")
@@ -93,6 +95,7 @@ public class QuotaStandIn {
      * unlimited) and USED under the same key.
      */
     @GET
+    @Operation(hidden = true)
     @Path("/api-calls")
     public Response apiCalls(@RestPath UUID groupId) {
         API_CALLS_ASKED.computeIfAbsent(groupId, g -> new AtomicInteger()).incrementAndGet();
@@ -107,6 +110,7 @@ public class QuotaStandIn {
     }
 
     @POST
+    @Operation(hidden = true)
     @Path("/reservations")
     public Response reserve(@RestPath String groupId, Request request) throws InterruptedException {
         if (down) {
@@ -138,6 +142,7 @@ public class QuotaStandIn {
     }
 
     @DELETE
+    @Operation(hidden = true)
     @Path("/reservations/{reservationId}")
     public Response release(@RestPath String groupId, @RestPath String reservationId) {
         RELEASED.add(reservationId);
@@ -145,6 +150,7 @@ public class QuotaStandIn {
     }
 
     @POST
+    @Operation(hidden = true)
     @Path("/reservations:commit")
     public Response commit(@RestPath String groupId, CommitRequest request) {
         if (confirmationsDown) {

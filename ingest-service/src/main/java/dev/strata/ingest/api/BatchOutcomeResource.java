@@ -11,6 +11,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 
 import java.util.Locale;
@@ -38,11 +40,21 @@ public class BatchOutcomeResource {
     }
 
     /** @param outcome {@code committed} or {@code abandoned} */
-    public record BatchOutcomeView(UUID batchId, String outcome) {
+    @Schema(description = "Whether the write with this batch id committed; final", example = """
+            {"batchId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e600", "outcome": "committed"}""")
+    public record BatchOutcomeView(
+            UUID batchId,
+            @Schema(enumeration = {"committed", "abandoned"}, description = "abandoned: it did not commit and now "
+                    + "never will") String outcome) {
     }
 
     @POST
-    @Operation(summary = "Whether the write with this batch id committed; if not, make sure it never does")
+    @Operation(summary = "Whether the write with this batch id committed; if not, make sure it never does "
+            + "(service and admin roles)")
+    @APIResponse(responseCode = "200", description = "the outcome; a write still in flight is waited for")
+    @APIResponse(responseCode = "401", description = "unauthorized: no bearer token, or one that is expired, unsigned "
+            + "or from another issuer")
+    @APIResponse(responseCode = "403", description = "forbidden: the token has neither the service nor the admin role")
     public Uni<BatchOutcomeView> resolve(@RestPath String groupId, @RestPath String batchId) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);

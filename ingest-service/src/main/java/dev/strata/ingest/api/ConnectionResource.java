@@ -15,12 +15,16 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /** The group's connections in creation order with a cursor, optionally those of one thing and of one type. */
@@ -38,20 +42,47 @@ public class ConnectionResource {
         this.access = access;
     }
 
-    public record ConnectionView(UUID id, UUID groupId, UUID fromThingId, UUID toThingId, String relationshipType,
-                                 JsonNode metadata, Double strength, Instant validFrom, Instant validTo,
-                                 Instant createdAt) {
+    @Schema(description = "A connection between two things of the group")
+    public record ConnectionView(
+            UUID id,
+            UUID groupId,
+            UUID fromThingId,
+            UUID toThingId,
+            String relationshipType,
+            @Schema(implementation = Map.class, description = "free-form JSON object, as stored") JsonNode metadata,
+            @Schema(description = "0 to 1, or null") Double strength,
+            Instant validFrom,
+            Instant validTo,
+            Instant createdAt) {
     }
 
-    public record ConnectionPage(List<ConnectionView> connections, int count, int limit, boolean hasMore,
-                                 String nextCursor) {
+    @Schema(description = "A page of connections in creation order", example = """
+            {"connections": [{"id": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e700",
+                              "groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c",
+                              "fromThingId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f6",
+                              "toThingId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f8", "relationshipType": "authored",
+                              "metadata": {"role": "lead author"}, "strength": 0.9,
+                              "validFrom": "2026-01-01T00:00:00Z", "validTo": null,
+                              "createdAt": "2026-12-01T09:05:00Z"}],
+             "count": 1, "limit": 20, "hasMore": false, "nextCursor": null}""")
+    public record ConnectionPage(
+            List<ConnectionView> connections,
+            @Schema(description = "connections on this page") int count,
+            int limit,
+            boolean hasMore,
+            @Schema(description = "pass as cursor for the next page; null on the last") String nextCursor) {
     }
 
     @GET
     @Operation(summary = "List connections in creation order; thingId with direction (outbound, inbound, both)"
             + " narrows to one thing's; pass nextCursor back as cursor for the next page")
-    public Uni<ConnectionPage> list(@RestPath String groupId, @RestQuery String thingId, @RestQuery String direction,
-                                    @RestQuery String type, @RestQuery String cursor, @RestQuery String limit) {
+    @APIResponse(responseCode = "200", description = "a page of connections")
+    public Uni<ConnectionPage> list(@RestPath String groupId, @RestQuery String thingId,
+                                    @Parameter(description = "outbound, inbound or both (default); with thingId only")
+                                    @RestQuery String direction,
+                                    @RestQuery String type, @RestQuery String cursor,
+                                    @Parameter(description = "page size, 1 to 1000 (default 50)")
+                                    @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.optionalUuid(thingId, "thingId");

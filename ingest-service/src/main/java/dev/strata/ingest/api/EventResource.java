@@ -14,11 +14,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -39,17 +43,39 @@ public class EventResource {
         this.access = access;
     }
 
-    public record EventView(UUID id, UUID groupId, String type, UUID actorId, UUID targetId, Instant timestamp,
-                            JsonNode metadata, Instant recordedAt) {
+    @Schema(description = "An entry of the activity log")
+    public record EventView(
+            UUID id,
+            UUID groupId,
+            String type,
+            UUID actorId,
+            UUID targetId,
+            @Schema(description = "when it happened") Instant timestamp,
+            @Schema(implementation = Map.class, description = "free-form JSON object, as stored") JsonNode metadata,
+            @Schema(description = "when Strata logged it") Instant recordedAt) {
     }
 
-    public record EventPage(List<EventView> events, int count, int limit, boolean hasMore, String nextCursor) {
+    @Schema(description = "A page of the activity log, newest first", example = """
+            {"events": [{"id": "5f0c2a9e-1b7d-4c3e-8a6f-2d9b4e7c1a30",
+                         "groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c", "type": "revenue_generated",
+                         "actorId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f6", "targetId": null,
+                         "timestamp": "2026-12-01T09:30:00Z", "metadata": {"amount": 49.00, "currency": "EUR"},
+                         "recordedAt": "2026-12-01T09:30:02Z"}],
+             "count": 1, "limit": 1, "hasMore": true,
+             "nextCursor": "MjAyNi0xMi0wMVQwOTozMDowMFp8NWYwYzJhOWUtMWI3ZC00YzNlLThhNmYtMmQ5YjRlN2MxYTMw"}""")
+    public record EventPage(
+            List<EventView> events,
+            @Schema(description = "events on this page") int count,
+            int limit,
+            boolean hasMore,
+            @Schema(description = "pass as cursor for the next page; null on the last") String nextCursor) {
     }
 
     @GET
     @Operation(summary = "List the activity log newest first, optionally of one type; pass nextCursor back as cursor")
+    @APIResponse(responseCode = "200", description = "a page of events")
     public Uni<EventPage> list(@RestPath String groupId, @RestQuery String type, @RestQuery String cursor,
-                               @RestQuery String limit) {
+                               @Parameter(description = "page size, 1 to 1000 (default 50)") @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         int size = PageCursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);

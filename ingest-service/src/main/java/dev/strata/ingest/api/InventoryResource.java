@@ -13,6 +13,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 
 import java.time.Instant;
@@ -42,12 +44,26 @@ public class InventoryResource {
         this.access = access;
     }
 
-    public record InventoryView(UUID groupId, long things, long peopleLike, long connections, long knowledge,
-                                long storageBytes, long events, Instant asOf) {
+    @Schema(description = "A group's source-of-truth counts, read in one snapshot", example = """
+            {"groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c", "things": 1250, "peopleLike": 40,
+             "connections": 3100, "knowledge": 820, "storageBytes": 5242880, "events": 48211,
+             "asOf": "2026-12-03T10:00:00Z"}""")
+    public record InventoryView(
+            UUID groupId,
+            long things,
+            @Schema(description = "things of the ontology's person category (user, creator)") long peopleLike,
+            long connections,
+            long knowledge,
+            @Schema(description = "properties bytes of things + knowledge text bytes + 4 per embedding dimension")
+            long storageBytes,
+            @Schema(description = "rows of the hot activity log, batch_import entries included") long events,
+            Instant asOf) {
     }
 
     @GET
     @Operation(summary = "Count the group's things, people-like things, connections, knowledge, storage and events")
+    @APIResponse(responseCode = "200", description = "the counts")
+    @APIResponse(responseCode = "404", description = "not-found: no such group")
     public Uni<InventoryView> get(@RestPath String groupId) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);

@@ -15,11 +15,15 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Reads of the group's things: one by id, or all in creation order with a cursor. */
@@ -40,16 +44,41 @@ public class ThingResource {
         this.access = access;
     }
 
-    public record ThingView(UUID id, UUID groupId, String type, String name, JsonNode properties, String status,
-                            Instant createdAt, Instant updatedAt) {
+    @Schema(description = "A thing", example = """
+            {"id": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f6", "groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c",
+             "type": "creator", "name": "Ada Lovelace", "properties": {"handle": "@ada", "followers": 1200},
+             "status": "active", "createdAt": "2026-12-01T09:00:00Z", "updatedAt": "2026-12-02T10:30:00Z"}""")
+    public record ThingView(
+            UUID id,
+            UUID groupId,
+            String type,
+            String name,
+            @Schema(implementation = Map.class, description = "free-form JSON object, as stored (numbers exactly as "
+                    + "sent)") JsonNode properties,
+            @Schema(enumeration = {"draft", "active", "published", "archived"}) String status,
+            Instant createdAt,
+            Instant updatedAt) {
     }
 
-    public record ThingPage(List<ThingView> things, int count, int limit, boolean hasMore, String nextCursor) {
+    @Schema(description = "A page of things in creation order", example = """
+            {"things": [{"id": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f6",
+                         "groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c", "type": "creator",
+                         "name": "Ada Lovelace", "properties": {"handle": "@ada"}, "status": "active",
+                         "createdAt": "2026-12-01T09:00:00Z", "updatedAt": "2026-12-01T09:00:00Z"}],
+             "count": 1, "limit": 1, "hasMore": true, "nextCursor": "MDE5MGMxZjItN2EzYi03YzRkLTllNWYtYTFiMmMzZDRlNWY2"}""")
+    public record ThingPage(
+            List<ThingView> things,
+            @Schema(description = "things on this page") int count,
+            int limit,
+            boolean hasMore,
+            @Schema(description = "pass as cursor for the next page; null on the last") String nextCursor) {
     }
 
     @GET
     @Path("/{thingId}")
     @Operation(summary = "Read one thing")
+    @APIResponse(responseCode = "200", description = "the thing")
+    @APIResponse(responseCode = "404", description = "not-found: no such thing in this group")
     public Uni<ThingView> get(@RestPath String groupId, @RestPath String thingId) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
@@ -60,9 +89,12 @@ public class ThingResource {
     }
 
     @GET
-    @Operation(summary = "List things in creation order; pass nextCursor back as cursor for the next page")
+    @Operation(summary = "List things in creation order, optionally of one type and status; pass nextCursor back as"
+            + " cursor for the next page")
+    @APIResponse(responseCode = "200", description = "a page of things")
     public Uni<ThingPage> list(@RestPath String groupId, @RestQuery String type, @RestQuery String status,
-                               @RestQuery String cursor, @RestQuery String limit) {
+                               @RestQuery String cursor,
+                               @Parameter(description = "page size, 1 to 1000 (default 50)") @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         int size = PageCursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);

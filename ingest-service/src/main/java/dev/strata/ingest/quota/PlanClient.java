@@ -7,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -24,6 +25,8 @@ public interface PlanClient {
     record PlanName(String name) {
     }
 
+    /** Hidden: a client, not an operation of ingest's (quota-service documents its own). */
     @GET
+    @Operation(hidden = true)
     Uni<List<PlanName>> plans();
 }

@@ -11,10 +11,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
-/** quota-service's reservation API, called with the service token. Answers are read raw (status + body). */
+/**
+ * quota-service's reservation API, called with the service token. Answers are read raw (status + body). Its methods
+ * are hidden: a client, not an operation of ingest's (quota-service documents its own).
+ */
 @RegisterRestClient(configKey = "quota")
 @RegisterClientHeaders(ServiceToken.class)
 @Path("/groups/{groupId}/quotas")
@@ -27,17 +31,20 @@ public interface QuotaClient {
     }
 
     @POST
+    @Operation(hidden = true)
     @Path("/reservations")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     Uni<Response> reserve(@PathParam("groupId") String groupId, ReserveRequest request);
 
     @DELETE
+    @Operation(hidden = true)
     @Path("/reservations/{reservationId}")
     Uni<Response> release(@PathParam("groupId") String groupId, @PathParam("reservationId") String reservationId);
 
     /** The write with this reference committed: its reservations hold until its events are applied. */
     @POST
+    @Operation(hidden = true)
     @Path("/reservations:commit")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)

@@ -19,6 +19,7 @@ import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.problem.FieldError;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -89,8 +90,23 @@ public class EventBatchService {
      * the one already stored) and null where the item failed; {@code duplicates} lists the indexes of items that
      * were already logged. {@code batchId} and {@code position} are null when nothing new was written.
      */
-    public record EventBatchResult(List<UUID> created, List<Integer> duplicates, int failed, List<FieldError> errors,
-                                   BatchResult.Summary summary, UUID batchId, String position) {
+    @Schema(description = "The answer to a batch of events", example = """
+            {"created": ["0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f6", "5f0c2a9e-1b7d-4c3e-8a6f-2d9b4e7c1a30", null],
+             "duplicates": [1], "failed": 1,
+             "errors": [{"index": 2, "field": "metadata.currency", "error": "required, a three-letter code such as EUR"}],
+             "summary": {"total": 3, "success": 2, "failed": 1, "successRate": 66.67},
+             "batchId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e600", "position": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e601"}""")
+    public record EventBatchResult(
+            @Schema(description = "each item's event id in input order (a duplicate's is the stored one); null "
+                    + "where the item failed") List<UUID> created,
+            @Schema(description = "indexes of items this group had logged already: successes, written nowhere again")
+            List<Integer> duplicates,
+            int failed,
+            @Schema(description = "the failures, by item index (from 0) and field") List<FieldError> errors,
+            BatchResult.Summary summary,
+            @Schema(description = "null when nothing new was written") UUID batchId,
+            @Schema(description = "the id of the batch's last event; null when nothing new was written")
+            String position) {
     }
 
     /**

@@ -17,6 +17,7 @@ import dev.strata.model.events.payload.ThingUpdated;
 import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.FieldError;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -77,8 +78,22 @@ public class ThingUpdateService {
     }
 
     /** The answer: ids in input order (null where the item failed) and how many really changed. */
-    public record UpdateResult(List<UUID> updated, int changed, int unchanged, int failed, List<FieldError> errors,
-                               BatchResult.Summary summary, UUID batchId, String position) {
+    @Schema(description = "The answer to a batch of updates", example = """
+            {"updated": ["0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f6", null, "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f7"],
+             "changed": 1, "unchanged": 1, "failed": 1,
+             "errors": [{"index": 1, "field": "id", "error": "no such thing in this group"}],
+             "summary": {"total": 3, "success": 2, "failed": 1, "successRate": 66.67},
+             "batchId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e600", "position": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e601"}""")
+    public record UpdateResult(
+            @Schema(description = "each item's thing id in input order; null where the item failed")
+            List<UUID> updated,
+            @Schema(description = "things that changed, each with one thing_updated event") int changed,
+            @Schema(description = "things the update left as they were (no event)") int unchanged,
+            int failed,
+            @Schema(description = "the failures, by item index (from 0) and field") List<FieldError> errors,
+            BatchResult.Summary summary,
+            UUID batchId,
+            @Schema(description = "the id of the batch's last event") String position) {
     }
 
     /** Checks one update item as it is parsed. */

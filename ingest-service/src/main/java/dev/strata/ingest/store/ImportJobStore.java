@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,9 +23,14 @@ import java.util.UUID;
 @ApplicationScoped
 public class ImportJobStore {
 
-    private static final String COLUMNS = "id, group_id, status, format, default_status, spool_path, bytes,"
-            + " bytes_read, processed, created, failed, errors::text, jsonb_array_length(errors), error, attempts,"
-            + " claim, created_at, started_at, finished_at";
+    private static final String COLUMNS = columns("errors::text, jsonb_array_length(errors)");
+    /** For lists: the item errors (up to 1,000 per job) are neither read nor sent. */
+    private static final String COLUMNS_WITHOUT_ERRORS = columns("NULL::text, 0");
+
+    private static String columns(String errors) {
+        return "id, group_id, status, format, default_status, spool_path, bytes, bytes_read, processed, created,"
+                + " failed, " + errors + ", error, attempts, claim, created_at, started_at, finished_at";
+    }
 
     public record ImportJob(UUID id, UUID groupId, String status, String format, String defaultStatus,
                             String spoolPath, long bytes, long bytesRead, long processed, long created, long failed,
@@ -74,6 +80,21 @@ public class ImportJobStore {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM import_jobs WHERE id = $1")
                 .execute(Tuple.of(id))
                 .map(ImportJobStore::first);
+    }
+
+    /**
+     * The group's newest {@code limit} jobs, newest first (index {@code import_jobs_group}, read backwards). Their
+     * item errors are left out ({@code errorsJson} is null): a list shows progress, one job's read shows errors.
+     */
+    public Uni<List<ImportJob>> newest(SqlClient client, UUID groupId, int limit) {
+        return client.preparedQuery("SELECT " + COLUMNS_WITHOUT_ERRORS
+                        + " FROM import_jobs WHERE group_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2")
+                .execute(Tuple.of(groupId, limit))
+                .map(rows -> {
+                    List<ImportJob> jobs = new ArrayList<>(rows.size());
+                    rows.forEach(row -> jobs.add(job(row)));
+                    return jobs;
+                });
     }
 
     /**
@@ -185,7 +206,10 @@ public class ImportJobStore {
         if (!it.hasNext()) {
             return null;
         }
-        Row row = it.next();
+        return job(it.next());
+    }
+
+    private static ImportJob job(Row row) {
         return new ImportJob(row.getUUID(0), row.getUUID(1), row.getString(2), row.getString(3), row.getString(4),
                 row.getString(5), row.getLong(6), row.getLong(7), row.getLong(8), row.getLong(9), row.getLong(10),
                 row.getString(11), row.getInteger(12), row.getString(13), row.getInteger(14), row.getUUID(15),
