@@ -5,6 +5,8 @@ import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import java.util.Set;
+
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
 class ArchivalPlatformTest extends PlatformContractTest {
@@ -19,14 +21,18 @@ class ArchivalPlatformTest extends PlatformContractTest {
         return "archive_runs";
     }
 
-    /** The group's only path answers POST; GET reaches the edge's checks all the same (then 405). */
     @Override
     protected String groupReadPath() {
-        return "/groups/%s/archival";
+        return "/groups/%s/archival/runs";
     }
 
     @Override
     protected JsonEndpoint jsonEndpoint() {
         return new JsonEndpoint("POST", "/groups/%s/archival/restore");
+    }
+
+    @Override
+    protected Set<String> bodilessWrites() {
+        return Set.of("POST /archival/runs", "POST /groups/{groupId}/archival");
     }
 }

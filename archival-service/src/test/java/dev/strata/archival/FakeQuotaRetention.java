@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestQuery;
 
 import java.util.ArrayList;
@@ -52,6 +53,7 @@ public class FakeQuotaRetention {
     }
 
     @GET
+    @Operation(hidden = true) // quota-service's operation, played here: not one of archival-service's
     public Response retention(@RestQuery String groupId, @RestQuery String after, @RestQuery int limit) {
         if (UNAVAILABLE.get()) {
             return Response.status(503).type("application/problem+json")

@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 
 import java.util.List;
@@ -56,6 +57,7 @@ public class FakeIngestBatches {
     }
 
     @POST
+    @Operation(hidden = true) // ingest-service's operation, played here: not one of quota-service's
     public Response resolve(@RestPath String groupId, @RestPath String batchId) {
         UUID batch = UUID.fromString(batchId);
         ASKED.add(new Asked(UUID.fromString(groupId), batch));

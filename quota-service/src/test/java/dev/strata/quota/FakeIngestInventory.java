@@ -7,6 +7,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.jboss.resteasy.reactive.RestPath;
 
 import java.util.ArrayDeque;
@@ -45,6 +46,7 @@ public class FakeIngestInventory {
     }
 
     @GET
+    @Operation(hidden = true) // ingest-service's operation, played here: not one of quota-service's
     public Response get(@RestPath String groupId) {
         Deque<Answer> answers = ANSWERS.get(UUID.fromString(groupId));
         if (answers == null) {

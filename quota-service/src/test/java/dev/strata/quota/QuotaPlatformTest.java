@@ -5,6 +5,8 @@ import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import java.util.Set;
+
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
 class QuotaPlatformTest extends PlatformContractTest {
@@ -27,5 +29,11 @@ class QuotaPlatformTest extends PlatformContractTest {
     @Override
     protected JsonEndpoint jsonEndpoint() {
         return new JsonEndpoint("POST", "/groups/%s/quotas/reservations");
+    }
+
+    @Override
+    protected Set<String> bodilessWrites() {
+        return Set.of("POST /admin/quotas/rebuild", "POST /admin/quotas/reconcile/{group}/fix",
+                "POST /admin/quotas/lag/window");
     }
 }

@@ -1,6 +1,7 @@
 package dev.strata.archival.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.strata.archival.service.ArchivalService.RunDetails;
 import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.archival.store.RunStore.RunRow;
@@ -16,6 +17,20 @@ import java.util.UUID;
  * percentages. {@code progress} compares what the run moved with what was eligible when it started.
  * {@code expiredObjects}: archived objects the run removed from S3 for the archive's retention.
  */
+@Schema(description = "An archive or restore run: its state, totals, and one batch per object it committed (or"
+        + " could not); absent fields are null (groupId of a run over every group, error of a run that did not fail,"
+        + " restore of an archive run)", example = """
+        {"id": "0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f", "kind": "archive", "trigger": "api", "daysCutoff": 365, "status": "succeeded",
+         "stale": false, "startedAt": "2026-12-03T02:30:00.104Z", "finishedAt": "2026-12-03T02:31:12.480Z",
+         "heartbeatAt": "2026-12-03T02:31:10.002Z", "groupsTotal": 2, "groupsProcessed": 2, "eligibleAtStart": 75,
+         "totalArchived": 75, "totalFailed": 0, "totalTime": 72376, "successRate": 100.0, "progress": 100.0,
+         "batches": [{"groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c", "date": "2025-07-21",
+                      "objectKey": "events/group=0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c/date=2025-07-21/part-0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f-00000.ndjson.gz",
+                      "archived": 45, "failed": 0, "duration": 812, "recovered": false},
+                     {"groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c", "date": "2025-07-22",
+                      "objectKey": "events/group=0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c/date=2025-07-22/part-0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f-00001.ndjson.gz",
+                      "archived": 30, "failed": 0, "duration": 640, "recovered": false}],
+         "manifestKey": "manifests/run=0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f.json", "expiredObjects": 0}""")
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RunView(UUID id, String kind, String trigger, UUID groupId, Integer daysCutoff, String status,
                       String error, boolean stale, Instant startedAt, Instant finishedAt, Instant heartbeatAt,
@@ -38,12 +53,7 @@ public record RunView(UUID id, String kind, String trigger, UUID groupId, Intege
         Instant end = run.finishedAt() != null ? run.finishedAt() : Instant.now();
         long attempted = run.totalArchived() + run.totalFailed();
         double successRate = attempted == 0 ? 100.0 : Math.round(run.totalArchived() * 10000.0 / attempted) / 100.0;
-        double progress;
-        if (!run.running()) {
-            progress = "succeeded".equals(run.status()) ? 100.0 : percent(attempted, run.eligibleAtStart());
-        } else {
-            progress = Math.min(99.9, percent(attempted, run.eligibleAtStart()));
-        }
+        double progress = progress(run);
         List<Batch> batches = details.batches().stream().map(RunView::batch).toList();
         Restore restore = "restore".equals(run.kind())
                 ? new Restore(run.restoreFrom(), run.restoreTo(), run.restored(), run.alreadyPresent(),
@@ -54,6 +64,15 @@ public record RunView(UUID id, String kind, String trigger, UUID groupId, Intege
                 run.groupsProcessed(), run.eligibleAtStart(), run.totalArchived(), run.totalFailed(),
                 Duration.between(run.startedAt(), end).toMillis(), successRate, progress, batches, run.manifestKey(),
                 restore, run.expiredObjects());
+    }
+
+    /** What the run moved (or failed to) against what was eligible at its start, in percent; 100 once it succeeded. */
+    static double progress(RunRow run) {
+        long attempted = run.totalArchived() + run.totalFailed();
+        if (!run.running()) {
+            return "succeeded".equals(run.status()) ? 100.0 : percent(attempted, run.eligibleAtStart());
+        }
+        return Math.min(99.9, percent(attempted, run.eligibleAtStart()));
     }
 
     private static double percent(long done, long of) {

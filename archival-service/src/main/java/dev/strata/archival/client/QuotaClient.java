@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -35,7 +36,9 @@ public interface QuotaClient {
     }
 
     /** Every group quota-service knows, a page at a time in group id order; with {@code groupId}, that group alone. */
+    /** Hidden: quota-service's operation, which its own OpenAPI describes, not one of archival-service's. */
     @GET
+    @Operation(hidden = true)
     Uni<RetentionPage> retention(@QueryParam("groupId") UUID groupId, @QueryParam("after") UUID after,
                                  @QueryParam("limit") int limit);
 }

@@ -9,6 +9,8 @@ import dev.strata.archival.store.EventLogStore;
 import dev.strata.archival.store.EventRow;
 import dev.strata.archival.store.RunStore;
 import dev.strata.archival.store.RunStore.BatchRow;
+import dev.strata.archival.store.RunStore.GroupRunRow;
+import dev.strata.archival.store.RunStore.ListedRun;
 import dev.strata.archival.store.RunStore.NewRun;
 import dev.strata.archival.store.RunStore.RunRow;
 import dev.strata.model.ids.UuidV7;
@@ -207,6 +209,16 @@ public class ArchivalService {
             groupCutoffs.computeIfAbsent(row.groupId(), cutoff);
         }
         return new Eligible(before, groupCutoffs, shown, rows.size() > limit);
+    }
+
+    /** The latest {@code limit} archive runs, newest first, with what each put in the archive. */
+    public Uni<List<ListedRun>> latestRuns(int limit) {
+        return runs.latestArchiveRuns(pool, limit);
+    }
+
+    /** The latest {@code limit} archive runs that archived events of the group, with its part of each. */
+    public Uni<List<GroupRunRow>> runsOfGroup(UUID groupId, int limit) {
+        return runs.archiveRunsOfGroup(pool, groupId, limit);
     }
 
     /** The days of a group's retention, as a run would apply them now. */

@@ -276,6 +276,82 @@ public class RunStore {
                 });
     }
 
+    /** An archive run with what it put in the archive (see {@link #LISTED}). */
+    public record ListedRun(RunRow run, long objects, long bytes) {
+    }
+
+    /** One archive run's part for a group: the group's events it archived or failed, and objects as above. */
+    public record GroupRunRow(UUID runId, String status, Instant startedAt, Instant finishedAt, long archived,
+                              long failed, long objects, long bytes) {
+    }
+
+    /**
+     * The objects (and bytes) a run {@code r} put in the archive, of the group {@code $2} or all ({@code $2} null):
+     * those its manifest lists as added once it has claimed them, or, before that (a run still working, or one that
+     * died first), those it committed that no manifest lists yet; so an object counts for exactly one run.
+     */
+    private static final String LISTED = """
+            CROSS JOIN LATERAL (
+                SELECT count(*) AS objects, coalesce(sum(x.bytes), 0)::bigint AS bytes
+                FROM (SELECT o.bytes FROM archived_objects o
+                      WHERE r.manifest_claimed_at IS NOT NULL AND o.manifest_run_id = r.id
+                        AND ($2::uuid IS NULL OR o.group_id = $2)
+                      UNION ALL
+                      SELECT o.bytes FROM archive_run_batches b JOIN archived_objects o ON o.key = b.object_key
+                      WHERE r.manifest_claimed_at IS NULL AND b.run_id = r.id AND b.archived > 0
+                        AND o.manifest_run_id IS NULL AND ($2::uuid IS NULL OR o.group_id = $2)) x) listed""";
+
+    /** The latest {@code limit} archive runs (all groups' and single groups'), newest first. */
+    public Uni<List<ListedRun>> latestArchiveRuns(SqlClient client, int limit) {
+        return client.preparedQuery("SELECT r.*, listed.objects, listed.bytes FROM (SELECT " + COLUMNS
+                        + " FROM archive_runs WHERE kind = 'archive' ORDER BY started_at DESC, id DESC LIMIT $1) r\n"
+                        + LISTED + "\nORDER BY r.started_at DESC, r.id DESC")
+                .execute(Tuple.from(Arrays.asList(limit, null)))
+                .map(rows -> {
+                    List<RunRow> runs = all(rows);
+                    List<ListedRun> listed = new ArrayList<>(runs.size());
+                    int i = 0;
+                    for (Row row : rows) {
+                        listed.add(new ListedRun(runs.get(i++), row.getLong("objects"), row.getLong("bytes")));
+                    }
+                    return listed;
+                });
+    }
+
+    /**
+     * The latest {@code limit} archive runs that archived, or tried to archive, events of the group (its batches)
+     * or whose manifest lists objects of it, newest first, each with the group's part.
+     */
+    public Uni<List<GroupRunRow>> archiveRunsOfGroup(SqlClient client, UUID groupId, int limit) {
+        return client.preparedQuery("""
+                        WITH of_group AS (
+                            SELECT run_id AS id FROM archive_run_batches WHERE group_id = $2
+                            UNION
+                            SELECT manifest_run_id FROM archived_objects
+                            WHERE group_id = $2 AND manifest_run_id IS NOT NULL)
+                        SELECT r.id, r.status, r.started_at, r.finished_at, part.archived, part.failed,
+                               listed.objects, listed.bytes
+                        FROM (SELECT a.id, a.status, a.started_at, a.finished_at, a.manifest_claimed_at
+                              FROM archive_runs a JOIN of_group g ON g.id = a.id
+                              WHERE a.kind = 'archive'
+                              ORDER BY a.started_at DESC, a.id DESC LIMIT $1) r
+                        CROSS JOIN LATERAL (
+                            SELECT coalesce(sum(b.archived), 0)::bigint AS archived,
+                                   coalesce(sum(b.failed), 0)::bigint AS failed
+                            FROM archive_run_batches b WHERE b.run_id = r.id AND b.group_id = $2) part
+                        """ + LISTED + "\nORDER BY r.started_at DESC, r.id DESC")
+                .execute(Tuple.of(limit, groupId))
+                .map(rows -> {
+                    List<GroupRunRow> runs = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        runs.add(new GroupRunRow(row.getUUID(0), row.getString(1),
+                                instant(row.getOffsetDateTime(2)), instant(row.getOffsetDateTime(3)),
+                                row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7)));
+                    }
+                    return runs;
+                });
+    }
+
     private static List<UUID> ids(RowSet<Row> rows) {
         List<UUID> ids = new ArrayList<>(rows.size());
         for (Row row : rows) {

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 
 import java.util.List;
@@ -25,6 +26,7 @@ public class PlanResource {
 
     @GET
     @Operation(summary = "Every plan, cheapest first (quotas: limit per metric, null = unlimited)")
+    @APIResponse(responseCode = "200", description = "the plans as configured")
     public List<QuotaViews.PlanView> plans() {
         return catalog.ordered().stream().map(plan -> QuotaViews.plan(plan, catalog.currency())).toList();
     }
@@ -32,6 +34,8 @@ public class PlanResource {
     @GET
     @Path("/{plan}/upgrades")
     @Operation(summary = "The plan's prices and quotas and each upgrade with its monthly and annual difference")
+    @APIResponse(responseCode = "200", description = "the plan and its upgrades")
+    @APIResponse(responseCode = "404", description = "not-found: no plan of that name")
     public QuotaViews.Upgrades upgrades(@RestPath String plan) {
         Plan current = catalog.find(plan)
                 .orElseThrow(() -> ProblemException.notFound("No plan '" + plan + "'."));

@@ -8,6 +8,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
@@ -15,7 +16,8 @@ import java.util.UUID;
 
 /**
  * ingest-service, as quota-service calls it: with the service token ({@code strata.service-token}, role
- * {@code service}), at {@code quarkus.rest-client.ingest.url}.
+ * {@code service}), at {@code quarkus.rest-client.ingest.url}. Its methods are hidden from quota-service's OpenAPI:
+ * they are ingest-service's operations, which its own document describes.
  */
 @RegisterRestClient(configKey = "ingest")
 @RegisterClientHeaders(ServiceToken.class)
@@ -25,10 +27,12 @@ public interface IngestClient {
 
     /** The group: its plan and when the plan was set. A group ingest does not know answers 404. */
     @GET
+    @Operation(hidden = true)
     Uni<IngestGroup> group(@PathParam("groupId") UUID groupId);
 
     /** The group's source-of-truth counts (SPEC section 2). A group ingest does not know answers 404. */
     @GET
+    @Operation(hidden = true)
     @Path("/inventory")
     Uni<Inventory> inventory(@PathParam("groupId") UUID groupId);
 
@@ -37,6 +41,7 @@ public interface IngestClient {
      * longer commit) before it answers. The answer never changes once given.
      */
     @POST
+    @Operation(hidden = true)
     @Path("/batches/{batchId}:resolve")
     Uni<BatchOutcome> resolveBatch(@PathParam("groupId") UUID groupId, @PathParam("batchId") UUID batchId);
 }

@@ -71,19 +71,39 @@ public class QuotaService {
                 .unis(groups.find(connection, groupId), overrides.find(connection, groupId),
                         counters.snapshot(connection, groupId, month))
                 .asTuple()
+                .map(read -> read.getItem1() == null ? null
+                        : usage(read.getItem1(), read.getItem2(), read.getItem3(), month)));
+    }
+
+    /**
+     * The usage of every group quota-service knows, in no particular order, for the console's overview: three
+     * set-based queries (plans, overrides, counters of the totals and the current month) pipelined on one
+     * connection, whatever the number of groups, each group's usage then made as {@link #usage(UUID)} makes it.
+     */
+    public Uni<List<GroupUsage>> usageOfAll() {
+        String month = UsageDeltas.month(clock.instant());
+        return pool.withConnection(connection -> Uni.combine().all()
+                .unis(groups.all(connection), overrides.all(connection), counters.snapshots(connection, month))
+                .asTuple()
                 .map(read -> {
-                    if (read.getItem1() == null) {
-                        return null;
+                    List<GroupUsage> all = new ArrayList<>(read.getItem1().size());
+                    for (GroupPlanStore.GroupPlan group : read.getItem1()) {
+                        all.add(usage(group, read.getItem2().getOrDefault(group.groupId(), Map.of()),
+                                read.getItem3().getOrDefault(group.groupId(), CounterStore.Snapshot.NONE), month));
                     }
-                    GroupLimits limits = GroupLimits.of(catalog.planOrDefault(read.getItem1().plan()), read.getItem2());
-                    Snapshot snapshot = read.getItem3();
-                    Map<Metric, Long> current = new EnumMap<>(Metric.class);
-                    for (Metric metric : Metric.meteredMetrics()) {
-                        Map<String, Long> source = metric.monthly() ? snapshot.month() : snapshot.totals();
-                        current.put(metric, source.getOrDefault(metric.key(), 0L));
-                    }
-                    return new GroupUsage(groupId, limits, current, month, snapshot.lastUpdated());
+                    return all;
                 }));
+    }
+
+    private GroupUsage usage(GroupPlanStore.GroupPlan group, Map<String, Long> groupOverrides, Snapshot snapshot,
+                             String month) {
+        GroupLimits limits = GroupLimits.of(catalog.planOrDefault(group.plan()), groupOverrides);
+        Map<Metric, Long> current = new EnumMap<>(Metric.class);
+        for (Metric metric : Metric.meteredMetrics()) {
+            Map<String, Long> source = metric.monthly() ? snapshot.month() : snapshot.totals();
+            current.put(metric, source.getOrDefault(metric.key(), 0L));
+        }
+        return new GroupUsage(group.groupId(), limits, current, month, snapshot.lastUpdated());
     }
 
     /**

@@ -109,6 +109,9 @@ public class CounterStore {
 
     /** A group's counters of the running totals and of one month, and when any of them last changed. */
     public record Snapshot(Map<String, Long> totals, Map<String, Long> month, Instant lastUpdated) {
+
+        /** A group without any counter yet. */
+        public static final Snapshot NONE = new Snapshot(Map.of(), Map.of(), null);
     }
 
     public Uni<Snapshot> snapshot(SqlClient client, UUID groupId, String month) {
@@ -116,16 +119,46 @@ public class CounterStore {
                         + " WHERE group_id = $1 AND (period = 'total' OR period = $2)")
                 .execute(Tuple.of(groupId, month))
                 .map(rows -> {
-                    Map<String, Long> totals = new HashMap<>();
-                    Map<String, Long> monthly = new HashMap<>();
-                    Instant last = null;
+                    SnapshotBuilder snapshot = new SnapshotBuilder();
                     for (Row row : rows) {
-                        (row.getString(1).equals("total") ? totals : monthly).put(row.getString(0), row.getLong(2));
-                        Instant at = row.getOffsetDateTime(3).toInstant();
-                        last = last == null || at.isAfter(last) ? at : last;
+                        snapshot.add(row, 0);
                     }
-                    return new Snapshot(totals, monthly, last);
+                    return snapshot.build();
                 });
+    }
+
+    /** Every group's {@link #snapshot} in one query; groups without counters are absent. */
+    public Uni<Map<UUID, Snapshot>> snapshots(SqlClient client, String month) {
+        return client.preparedQuery("SELECT group_id, metric, period, value, updated_at FROM counters"
+                        + " WHERE period = 'total' OR period = $1")
+                .execute(Tuple.of(month))
+                .map(rows -> {
+                    Map<UUID, SnapshotBuilder> groups = new HashMap<>();
+                    for (Row row : rows) {
+                        groups.computeIfAbsent(row.getUUID(0), group -> new SnapshotBuilder()).add(row, 1);
+                    }
+                    Map<UUID, Snapshot> snapshots = new HashMap<>(groups.size() * 2);
+                    groups.forEach((group, snapshot) -> snapshots.put(group, snapshot.build()));
+                    return snapshots;
+                });
+    }
+
+    /** A snapshot from counter rows (metric, period, value, updated_at from column {@code at} on), in any order. */
+    private static final class SnapshotBuilder {
+
+        private final Map<String, Long> totals = new HashMap<>();
+        private final Map<String, Long> month = new HashMap<>();
+        private Instant lastUpdated;
+
+        void add(Row row, int at) {
+            (row.getString(at + 1).equals("total") ? totals : month).put(row.getString(at), row.getLong(at + 2));
+            Instant updated = row.getOffsetDateTime(at + 3).toInstant();
+            lastUpdated = lastUpdated == null || updated.isAfter(lastUpdated) ? updated : lastUpdated;
+        }
+
+        Snapshot build() {
+            return new Snapshot(totals, month, lastUpdated);
+        }
     }
 
     public record DailyDelta(LocalDate day, long delta) {

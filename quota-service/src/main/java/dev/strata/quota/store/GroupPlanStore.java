@@ -62,6 +62,19 @@ public class GroupPlanStore {
                 });
     }
 
+    /** Every group, in no particular order (one query, for reads across all groups). */
+    public Uni<List<GroupPlan>> all(SqlClient client) {
+        return client.query("SELECT group_id, name, plan, plan_at FROM groups")
+                .execute()
+                .map(rows -> {
+                    List<GroupPlan> all = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        all.add(row(row));
+                    }
+                    return all;
+                });
+    }
+
     /** Up to {@code limit} groups in id order, those after {@code after} (null: from the first). */
     public Uni<List<GroupPlan>> page(SqlClient client, UUID after, int limit) {
         return client.preparedQuery("SELECT group_id, name, plan, plan_at FROM groups"

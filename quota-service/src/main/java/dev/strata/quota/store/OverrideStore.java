@@ -2,6 +2,7 @@ package dev.strata.quota.store;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,17 +30,25 @@ public class OverrideStore {
                 });
     }
 
+    /** Every group's overrides, in one query; groups without any are absent. */
+    public Uni<Map<UUID, Map<String, Long>>> all(SqlClient client) {
+        return client.query("SELECT group_id, metric, limit_value FROM overrides")
+                .execute()
+                .map(OverrideStore::byGroup);
+    }
+
     public Uni<Map<UUID, Map<String, Long>>> forGroups(SqlClient client, List<UUID> groupIds) {
         return client.preparedQuery("SELECT group_id, metric, limit_value FROM overrides WHERE group_id = ANY($1)")
                 .execute(Tuple.of(groupIds.toArray(UUID[]::new)))
-                .map(rows -> {
-                    Map<UUID, Map<String, Long>> overrides = new HashMap<>();
-                    for (Row row : rows) {
-                        overrides.computeIfAbsent(row.getUUID(0), g -> new HashMap<>())
-                                .put(row.getString(1), row.getLong(2));
-                    }
-                    return overrides;
-                });
+                .map(OverrideStore::byGroup);
+    }
+
+    private static Map<UUID, Map<String, Long>> byGroup(RowSet<Row> rows) {
+        Map<UUID, Map<String, Long>> overrides = new HashMap<>();
+        for (Row row : rows) {
+            overrides.computeIfAbsent(row.getUUID(0), g -> new HashMap<>()).put(row.getString(1), row.getLong(2));
+        }
+        return overrides;
     }
 
     /** Sets the given limits and removes the overrides mapped to null, in the caller's transaction. */
