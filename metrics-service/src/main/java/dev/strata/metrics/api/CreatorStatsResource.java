@@ -11,6 +11,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -34,6 +35,10 @@ public class CreatorStatsResource {
 
     @GET
     @Operation(summary = "A creator with _computed statistics; ?position=<event id> waits until that event is applied")
+    @APIResponse(responseCode = "200", description = "the creator and its statistics; Strata-Position and, when the "
+            + "wait gave up, Strata-Stale: true")
+    @APIResponse(responseCode = "404", description = "not-found: no such thing in this group, or it is not a "
+            + "people-like thing (user, creator)")
     public Uni<RestResponse<CreatorStatsResponse>> stats(@RestPath String groupId, @RestPath String creatorId,
                                                          @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");

@@ -10,6 +10,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /** This replica's publication-to-projection lag; role {@code admin} only, since it spans every group. */
@@ -28,6 +29,7 @@ public class ProjectionLagResource {
     @Operation(summary = "Lag (p50/p95/p99/max in ms) from each record's Kafka publication to the commit that"
             + " applied it, over this replica's last batches; ?since=<RFC 3339 time> keeps the batches committed"
             + " from then on")
+    @APIResponse(responseCode = "200", description = "this replica's lag; percentiles null when no batch qualifies")
     public Snapshot lag(@RestQuery String since) {
         return lag.snapshot(PathIds.optionalInstant(since == null || since.isBlank() ? null : since, "since"));
     }

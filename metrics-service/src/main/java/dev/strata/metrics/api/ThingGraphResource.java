@@ -17,6 +17,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -44,6 +45,8 @@ public class ThingGraphResource {
 
     @GET
     @Operation(summary = "A thing; relationships=true adds _relationships, knowledge=true adds _knowledge")
+    @APIResponse(responseCode = "200", description = "the thing, with what was asked for")
+    @APIResponse(responseCode = "404", description = "not-found: no such thing in this group")
     public Uni<RestResponse<ThingResponse>> thing(@RestPath String groupId, @RestPath String thingId,
                                                   @RestQuery String relationships, @RestQuery String knowledge,
                                                   @RestQuery String position) {
@@ -62,6 +65,8 @@ public class ThingGraphResource {
     @GET
     @Path("/relationships")
     @Operation(summary = "A page of the thing's relationships, newest first; pass nextCursor back as cursor")
+    @APIResponse(responseCode = "200", description = "a page of at most limit relationships (1 to 100, default 20)")
+    @APIResponse(responseCode = "404", description = "not-found: no such thing in this group")
     public Uni<RestResponse<RelationshipsResponse>> relationships(@RestPath String groupId, @RestPath String thingId,
                                                                   @RestQuery String direction, @RestQuery String type,
                                                                   @RestQuery String limit, @RestQuery String cursor,
@@ -83,6 +88,9 @@ public class ThingGraphResource {
     @GET
     @Path("/activity")
     @Operation(summary = "The thing's recent activity (as actor or target), newest first, with _actor and _target")
+    @APIResponse(responseCode = "200", description = "at most limit events (1 to 100, default 20) of the recent "
+            + "window; totalEvents counts all time")
+    @APIResponse(responseCode = "404", description = "not-found: no such thing in this group")
     public Uni<RestResponse<ActivityResponse>> activity(@RestPath String groupId, @RestPath String thingId,
                                                         @RestQuery String limit, @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");

@@ -1,6 +1,7 @@
 package dev.strata.metrics.service;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -23,8 +24,21 @@ import java.util.Map;
  * @param lastComputed      when this was computed (the service clock)
  * @param computationTime   milliseconds spent computing it
  */
-public record CreatorStats(BigDecimal totalRevenue, long totalFollowers, Instant lastActive, long contentCount,
-                           BigDecimal averageEngagement, long totalEvents, Map<String, Long> eventsByType,
-                           @JsonProperty("isActive") boolean isActive, long accountAge,
-                           BigDecimal revenuePerContent, Instant lastComputed, long computationTime) {
+@Schema(description = "A creator's statistics; all-time figures include archived events")
+public record CreatorStats(
+        @Schema(description = "sum of amount of its revenue_generated events as actor (currencies not converted)")
+        BigDecimal totalRevenue,
+        @Schema(description = "following connections to it") long totalFollowers,
+        @Schema(description = "time of its latest event as actor; null if none") Instant lastActive,
+        @Schema(description = "its outbound authored connections") long contentCount,
+        @Schema(description = "totalFollowers / contentCount, two decimals, 0 without content")
+        BigDecimal averageEngagement,
+        @Schema(description = "activity events with it as actor") long totalEvents,
+        @Schema(description = "totalEvents per event type") Map<String, Long> eventsByType,
+        @Schema(description = "an event as actor in the last 30 days") @JsonProperty("isActive") boolean isActive,
+        @Schema(description = "whole days since its creation") long accountAge,
+        @Schema(description = "totalRevenue / contentCount, two decimals, 0 without content")
+        BigDecimal revenuePerContent,
+        @Schema(description = "when this was computed") Instant lastComputed,
+        @Schema(description = "milliseconds spent computing it") long computationTime) {
 }

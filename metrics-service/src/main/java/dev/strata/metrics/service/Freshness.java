@@ -1,6 +1,7 @@
 package dev.strata.metrics.service;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 import java.time.Instant;
 
@@ -10,6 +11,13 @@ import java.time.Instant;
  * caller asked for {@code requestedPosition} and it was not applied within the wait, {@code stale} is true and the
  * answer is what was there.
  */
-public record Freshness(String position, Instant appliedAt, Long lagMs, boolean stale,
-                        @JsonInclude(JsonInclude.Include.NON_NULL) String requestedPosition) {
+@Schema(description = "How fresh the answer is: where the group's projections stand in the event stream")
+public record Freshness(
+        @Schema(description = "id of the last event applied for the group; null before the first") String position,
+        @Schema(description = "when that event was applied") Instant appliedAt,
+        @Schema(description = "milliseconds from its publication to its application") Long lagMs,
+        @Schema(description = "true when ?position= was not applied within the wait: the answer is what was there")
+        boolean stale,
+        @Schema(description = "the ?position= asked for, only when stale")
+        @JsonInclude(JsonInclude.Include.NON_NULL) String requestedPosition) {
 }

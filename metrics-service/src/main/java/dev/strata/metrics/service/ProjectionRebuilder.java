@@ -30,6 +30,7 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
@@ -79,6 +80,8 @@ public class ProjectionRebuilder {
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
 
+    @Schema(description = "How far the replay of one topic partition is: the next offset to read, and the offset "
+            + "it must reach")
     public record PartitionProgress(int partition, long position, long target) {
     }
 
@@ -86,7 +89,18 @@ public class ProjectionRebuilder {
      * Progress of a rebuild; {@code partitions} is known only on the instance that runs it, as is
      * {@code eventsFromArchive} (how many of {@code eventsRead} came from the stream archive).
      */
-    public record RebuildStatus(UUID id, String status, Instant startedAt, Instant finishedAt, Long durationMs,
+    @Schema(description = "Progress of a projection rebuild; partitions and eventsFromArchive are known only on the "
+            + "replica that runs it", example = """
+            {"id": "01977a20-1b2c-7d3e-8f40-5a6b7c8d9e0f", "status": "replaying",
+             "startedAt": "2026-06-17T12:00:00Z", "finishedAt": null, "durationMs": null,
+             "eventsRead": 412000, "eventsFromArchive": 150000, "eventsApplied": 411870, "eventsRejected": 2,
+             "percent": 41.2,
+             "partitions": [{"partition": 0, "position": 206000, "target": 500000},
+                            {"partition": 1, "position": 206000, "target": 500000}],
+             "error": null}""")
+    public record RebuildStatus(UUID id,
+                                @Schema(enumeration = {PREPARING, REPLAYING, CATCHING_UP, SWITCHING, COMPLETED,
+                                        FAILED}) String status, Instant startedAt, Instant finishedAt, Long durationMs,
                                 long eventsRead, long eventsFromArchive, long eventsApplied, long eventsRejected,
                                 Double percent,
                                 List<PartitionProgress> partitions, String error) {
