@@ -15,6 +15,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
@@ -71,7 +73,8 @@ public class GroupMetricsResource {
             + "oldest first")
     public Uni<RestResponse<EventTimelineResponse>> events(
             @RestPath String groupId,
-            @Parameter(description = "days to cover, today included: 1 to 366 (default 30)") @RestQuery String days,
+            @Parameter(description = "days to cover, today included", schema = @Schema(type = SchemaType.INTEGER,
+                    minimum = "1", maximum = "366", defaultValue = "30")) @RestQuery String days,
             @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
@@ -88,7 +91,8 @@ public class GroupMetricsResource {
             + "totalEvents desc, then creatorId")
     public Uni<RestResponse<TopCreatorsResponse>> creators(
             @RestPath String groupId,
-            @Parameter(description = "creators to list: 1 to 100 (default 10)") @RestQuery String limit,
+            @Parameter(description = "creators to list", schema = @Schema(type = SchemaType.INTEGER, minimum = "1",
+                    maximum = "100", defaultValue = "10")) @RestQuery String limit,
             @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
