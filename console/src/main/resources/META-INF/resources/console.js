@@ -209,6 +209,8 @@ async function showGroup(groupId) {
     return;
   }
   view.hidden = false;
+  // Charts drawn while the view was hidden had no size: draw them again at the size they have now.
+  state.charts.forEach((c) => c.resize());
   await Promise.all([
     part('history', () => loadHistory(groupId)),
     part('events', () => loadEvents(groupId)),
@@ -391,6 +393,7 @@ async function showAdmin() {
     return;
   }
   view.hidden = false;
+  state.charts.forEach((c) => c.resize());
   await Promise.all([part('lag', loadLag), part('quarantine', loadQuarantine)]);
   $('#admin-refreshed-at').textContent = formatTime(new Date().toISOString());
   view.dataset.loaded = 'true';

@@ -92,6 +92,16 @@ final class Browser implements AutoCloseable {
         });
     }
 
+    /**
+     * The data attributes of the first element {@code css} matches, read in one script call (the page redraws
+     * live parts every second, so an element found in one call may be gone by the next); null when none matches.
+     */
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, String> data(String css) {
+        return (java.util.Map<String, String>) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
+                "const e = document.querySelector(arguments[0]); return e ? Object.assign({}, e.dataset) : null;", css);
+    }
+
     /** Saves the page as {@code <name>.png} in the screenshots directory (a build artifact). */
     Path screenshot(String name) {
         try {

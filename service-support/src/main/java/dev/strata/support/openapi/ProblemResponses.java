@@ -8,11 +8,13 @@ import org.eclipse.microprofile.openapi.models.OpenAPI;
 import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
+import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
 
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * Completes every operation of a service's OpenAPI with the problems every Strata endpoint can answer, so that a
@@ -20,7 +22,8 @@ import java.util.Map;
  * <ul>
  *   <li>one {@code Problem} schema (RFC 9457, with an example) in the components;</li>
  *   <li>401, 403, 406 and 503 on every operation; 400 where it takes parameters or a body; 413 and 415 where it
- *       takes a body;</li>
+ *       takes a body; 429 on a group's operations (the monthly API-call limit); the framework's own wording of
+ *       400, 401 and 403 ("Not Authorized") replaced by the problem's;</li>
  *   <li>{@code application/problem+json} content on every 4xx and 5xx response that declares none.</li>
  * </ul>
  * The descriptions start with the problem type's slug (the last part of its {@code type} URI), which is what
@@ -41,6 +44,10 @@ public class ProblemResponses implements OASFilter {
             + "what the operation reads: not a UUID, out of range, unknown fields, malformed JSON";
     private static final String TOO_LARGE = "payload-too-large: the body passed the operation's limit (refused as "
             + "the bytes arrive, chunked or not)";
+    private static final String API_CALLS = "quota-exceeded: the group has used this month's api_calls_per_month "
+            + "(tenants' calls; the problem names the limit, Retry-After when the month turns)";
+    /** A description that starts with a problem type's slug, as this filter and the resources write them. */
+    private static final Pattern SLUG = Pattern.compile("[a-z]+(-[a-z]+)*: ");
     private static final String MEDIA_TYPE = "unsupported-media-type: the Content-Type is not one the operation reads";
 
     @Override
@@ -54,12 +61,12 @@ public class ProblemResponses implements OASFilter {
         }
         openAPI.getPaths().getPathItems().forEach((path, item) -> {
             if (!path.startsWith("/q/")) {
-                item.getOperations().forEach((method, operation) -> complete(operation));
+                item.getOperations().forEach((method, operation) -> complete(path, operation));
             }
         });
     }
 
-    private static void complete(Operation operation) {
+    private static void complete(String path, Operation operation) {
         if (operation.getResponses() == null) {
             operation.setResponses(OASFactory.createAPIResponses());
         }
@@ -74,9 +81,16 @@ public class ProblemResponses implements OASFilter {
             add.put("413", TOO_LARGE);
             add.put("415", MEDIA_TYPE);
         }
+        if (path.startsWith("/groups/{")) {
+            add.put("429", API_CALLS);
+        }
         add.forEach((status, description) -> {
-            if (responses.getAPIResponse(status) == null) {
+            APIResponse declared = responses.getAPIResponse(status);
+            if (declared == null) {
                 responses.addAPIResponse(status, OASFactory.createAPIResponse().description(description));
+            } else if (declared.getDescription() == null || !SLUG.matcher(declared.getDescription()).lookingAt()) {
+                // The framework's own words ("Not Authorized", "Bad Request") name no problem type: ours do.
+                declared.setDescription(description);
             }
         });
         responses.getAPIResponses().forEach((status, response) -> {
