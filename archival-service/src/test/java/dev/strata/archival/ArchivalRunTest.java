@@ -11,6 +11,7 @@ import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -63,6 +64,9 @@ class ArchivalRunTest {
     @Inject
     CrashPoints crashPoints;
 
+    @Inject
+    MeterRegistry registry;
+
     @BeforeAll
     static void setUp() {
         ArchiveFixtures.ingestSchema();
@@ -96,6 +100,9 @@ class ArchivalRunTest {
         old.addAll(day400);
         insert(old);
         insert(young);
+        double objectsBefore = meter("strata.archival.objects");
+        double bytesBefore = meter("strata.archival.written");
+        double eventsBefore = registry.get("strata.archival.events.archived").counter().count();
 
         String runId = startGroupRun(group, 365);
         JsonPath run = awaitRun(runId, "succeeded");
@@ -114,6 +121,11 @@ class ArchivalRunTest {
         assertThat(keys).hasSize(4).allMatch(key -> key.matches("events/group=" + group
                 + "/date=\\d{4}-\\d{2}-\\d{2}/part-" + runId + "-\\d{5}\\.ndjson\\.gz"));
         assertThat(archivedIds(group)).hasSize(75).containsExactlyInAnyOrderElementsOf(ids(old));
+        // The operator's meters: what this run wrote and archived.
+        assertThat(meter("strata.archival.objects") - objectsBefore).isEqualTo(4);
+        assertThat(meter("strata.archival.written") - bytesBefore)
+                .isEqualTo(keys.stream().mapToLong(key -> bytes(key).length).sum());
+        assertThat(registry.get("strata.archival.events.archived").counter().count() - eventsBefore).isEqualTo(75);
 
         Map<UUID, Event> byId = old.stream().collect(Collectors.toMap(Event::id, e -> e));
         for (String key : keys) {
@@ -446,5 +458,9 @@ class ArchivalRunTest {
                 .body("{\"from\": \"soon\", \"to\": \"2021-01-01T00:00:00Z\"}")
                 .post("/groups/" + group + "/archival/restore").then()
                 .statusCode(400).body("errors[0].field", equalTo("from"));
+    }
+
+    private double meter(String name) {
+        return registry.get(name).tag("kind", "events").counter().count();
     }
 }

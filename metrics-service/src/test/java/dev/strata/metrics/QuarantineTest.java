@@ -10,8 +10,11 @@ import dev.strata.testing.DeadLetterProbe;
 import dev.strata.testing.DeadLetterProbe.DeadLetter;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
 class QuarantineTest {
+
+    @Inject
+    MeterRegistry registry;
 
     private static final int MAX_RECORD_BYTES = 262_144;
 
@@ -97,5 +103,14 @@ class QuarantineTest {
                     Long.toString(first), Long.toString(first + 1), Long.toString(first + 2),
                     Long.toString(first + 3));
         }
+
+        // The operator's gauges (read every few seconds): the records still set aside, and no record left behind.
+        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            long open = TestDatabase.scalar("SELECT count(*) FROM metrics.rejected_events WHERE reapplied_at IS NULL");
+            assertThat(open).isGreaterThanOrEqualTo(4);
+            assertThat(registry.get("strata.stream.quarantine.open").gauge().value()).isEqualTo(open);
+            assertThat(registry.get("strata.stream.lag").tag("consumer", "metrics-service").gauge().value())
+                    .isZero();
+        });
     }
 }

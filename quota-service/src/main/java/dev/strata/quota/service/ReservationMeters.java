@@ -75,7 +75,9 @@ public class ReservationMeters {
         answers.get(REFUSED + "/" + metric.key()).increment();
     }
 
-    @Scheduled(every = "${strata.meters.refresh-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // The first reading one interval after start, not amid the start-up of everything else.
+    @Scheduled(every = "${strata.meters.refresh-every:5s}", delayed = "${strata.meters.refresh-every:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         return reservations.holding(pool, clock.instant())
                 .invoke(counts -> holding.forEach((status, value) -> value.set(counts.getOrDefault(status, 0L))))

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -56,12 +57,17 @@ public class StreamMeters {
         }
     }
 
-    @Scheduled(every = "${strata.meters.refresh-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // The first reading one interval after start, not amid the start-up of everything else.
+    @Scheduled(every = "${strata.meters.refresh-every:5s}", delayed = "${strata.meters.refresh-every:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         if (!active) {
             return Uni.createFrom().voidItem();
         }
-        Uni<Void> records = lag.total().ifNoItem().after(TIMEOUT).fail()
+        // On a worker thread: the first call creates the Kafka admin client, which blocks for a while.
+        Uni<Void> records = Uni.createFrom().deferred(lag::total)
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .ifNoItem().after(TIMEOUT).fail()
                 .invoke(behind::set)
                 .onFailure().invoke(e -> LOG.debugf("Reading the stream consumer's lag failed: %s", e.getMessage()))
                 .onFailure().recoverWithNull()

@@ -51,7 +51,9 @@ public class OutboxMeters {
                 .register(registry);
     }
 
-    @Scheduled(every = "${strata.meters.refresh-every:5s}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    // The first reading one interval after start, not amid the start-up of everything else.
+    @Scheduled(every = "${strata.meters.refresh-every:5s}", delayed = "${strata.meters.refresh-every:5s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         return outbox.backlog(pool)
                 .invoke(backlog -> {

@@ -188,8 +188,10 @@ public class OutboxStore {
     public record Backlog(long pending, double oldestSeconds, long setAside) {
     }
 
-    /** Beyond this many waiting rows the backlog is PostgreSQL's estimate: counting a million rows every few seconds
-     * would cost more than the figure is worth. */
+    /**
+     * Beyond this many waiting rows the backlog is PostgreSQL's count of live rows: counting a million rows every few
+     * seconds would cost more than the figure is worth.
+     */
     public static final int EXACT_BACKLOG_UP_TO = 100_000;
 
     /**
