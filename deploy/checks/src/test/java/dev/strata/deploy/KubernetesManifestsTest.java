@@ -46,6 +46,8 @@ class KubernetesManifestsTest {
 
     static final List<String> SERVICES = ServiceNeeds.SERVICES;
     static final String NAMESPACE = "strata";
+    /** The console: a Deployment of its own beside the four services, checked by ConsoleDeploymentTest. */
+    static final String CONSOLE = "console";
     static final String DIR = "deploy/k8s";
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     static final Map<String, List<HasMetadata>> BY_FILE = parseManifests();
@@ -82,7 +84,8 @@ class KubernetesManifestsTest {
 
     @Test
     void shouldRunOnlyImagesTheImageBuildMakes() {
-        assertThat(all(Deployment.class)).extracting(d -> d.getMetadata().getName()).containsExactlyInAnyOrderElementsOf(SERVICES);
+        assertThat(all(Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(Stream.concat(SERVICES.stream(), Stream.of(CONSOLE)).toList());
         assertThat(all(Deployment.class)).flatExtracting(d -> d.getSpec().getTemplate().getSpec().getContainers())
                 .extracting(Container::getImage).allSatisfy(image -> assertThat(Repo.images()).containsValue(image));
     }
