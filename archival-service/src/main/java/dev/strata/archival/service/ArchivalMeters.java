@@ -2,6 +2,7 @@ package dev.strata.archival.service;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.List;
@@ -17,6 +18,7 @@ import java.util.stream.Collectors;
  * that is retried or never recorded (a lost lease, a crash) is counted once, by the step that records it. Every
  * series is registered at start, so that rates exist from zero.
  */
+@Startup // the series exist from start, not from the first write
 @ApplicationScoped
 public class ArchivalMeters {
 

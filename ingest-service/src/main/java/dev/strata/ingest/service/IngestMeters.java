@@ -4,6 +4,7 @@ import dev.strata.ingest.service.BatchExecutor.Answer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.function.IntSupplier;
  * once their transaction committed: a batch rolled back (refused by quota, atomic with an invalid item) or answered
  * from its Idempotency-Key counts nothing. Every kind is registered at start, so that rates exist from zero.
  */
+@Startup // the series exist from start, not from the first write
 @ApplicationScoped
 public class IngestMeters {
 
