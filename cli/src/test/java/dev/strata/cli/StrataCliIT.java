@@ -175,6 +175,28 @@ class StrataCliIT {
     }
 
     @Test
+    void shouldImportACsvFileByItsExtensionFromTheIngestUrlOption() throws Exception {
+        UUID group = createGroup("pro");
+        Path file = Files.createTempFile(WORK, "import-", ".csv");
+        StringBuilder csv = new StringBuilder("type,name,status,properties.n\n");
+        for (int i = 0; i < 30; i++) {
+            csv.append("document,\"csv, thing ").append(i).append("\",active,").append(i).append('\n');
+        }
+        Files.writeString(file, csv, StandardCharsets.UTF_8);
+        long rows = nonBlankLines(file) - 1;
+        Map<String, String> env = adminEnv();
+        env.remove("STRATA_INGEST_URL");
+
+        Run run = cli(env, "import", file.toString(), "--group", group.toString(), "--ingest-url",
+                stack.base("ingest"));
+
+        assertThat(run.exit()).as(run.toString()).isZero();
+        assertThat(run.out()).as(run.toString()).contains(rows + " processed, " + rows + " created, 0 failed");
+        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory").path("things").asLong())
+                .isEqualTo(rows);
+    }
+
+    @Test
     void shouldShowQuotasWhoseEntitiesTotalIsTheInventory() throws Exception {
         UUID group = createGroup("pro");
         Path file = things("import-quotas.ndjson", 250, Set.of());
