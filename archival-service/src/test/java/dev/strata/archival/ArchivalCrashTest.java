@@ -1,5 +1,20 @@
 package dev.strata.archival;
 
+import static dev.strata.archival.ArchiveFixtures.archivedIds;
+import static dev.strata.archival.ArchiveFixtures.awaitRun;
+import static dev.strata.archival.ArchiveFixtures.daysAgo;
+import static dev.strata.archival.ArchiveFixtures.events;
+import static dev.strata.archival.ArchiveFixtures.hotIds;
+import static dev.strata.archival.ArchiveFixtures.ids;
+import static dev.strata.archival.ArchiveFixtures.insert;
+import static dev.strata.archival.ArchiveFixtures.manifests;
+import static dev.strata.archival.ArchiveFixtures.objectKeys;
+import static dev.strata.archival.ArchiveFixtures.recordedIds;
+import static dev.strata.archival.ArchiveFixtures.run;
+import static dev.strata.archival.ArchiveFixtures.startGroupRun;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.archival.ArchiveFixtures.Event;
 import dev.strata.archival.service.CrashPoints;
@@ -11,12 +26,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,21 +33,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static dev.strata.archival.ArchiveFixtures.archivedIds;
-import static dev.strata.archival.ArchiveFixtures.awaitRun;
-import static dev.strata.archival.ArchiveFixtures.daysAgo;
-import static dev.strata.archival.ArchiveFixtures.events;
-import static dev.strata.archival.ArchiveFixtures.hotIds;
-import static dev.strata.archival.ArchiveFixtures.recordedIds;
-import static dev.strata.archival.ArchiveFixtures.ids;
-import static dev.strata.archival.ArchiveFixtures.insert;
-import static dev.strata.archival.ArchiveFixtures.manifests;
-import static dev.strata.archival.ArchiveFixtures.objectKeys;
-import static dev.strata.archival.ArchiveFixtures.run;
-import static dev.strata.archival.ArchiveFixtures.startGroupRun;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * A replica "dies" at each step of a run (the run is left running, its heartbeat stops), the run is reported
@@ -76,14 +75,23 @@ class ArchivalCrashTest {
      * committed).
      */
     @ParameterizedTest
-    @CsvSource({"afterPlan, 0", "afterUpload, 0", "afterVerify, 0", "afterDelete, 0", "beforeManifest, 0",
-            "afterPlan, 2", "afterUpload, 2", "afterVerify, 3", "afterDelete, 2"})
+    @CsvSource({
+        "afterPlan, 0",
+        "afterUpload, 0",
+        "afterVerify, 0",
+        "afterDelete, 0",
+        "beforeManifest, 0",
+        "afterPlan, 2",
+        "afterUpload, 2",
+        "afterVerify, 3",
+        "afterDelete, 2"
+    })
     void shouldLoseAndDuplicateNothingWhenTheReplicaDiesAndTheNextRunFinishes(String point, int passes) {
         UUID group = UUID.randomUUID();
         // 120 old events over three days: pages of 50 make objects of 30+20, 30+20 and 20 (five objects).
         List<Event> old = new ArrayList<>();
-        old.addAll(events(group, daysAgo(402, Duration.ZERO), 30, Duration.ofMinutes(5), "user_login",
-                "content_event"));
+        old.addAll(
+                events(group, daysAgo(402, Duration.ZERO), 30, Duration.ofMinutes(5), "user_login", "content_event"));
         old.addAll(events(group, daysAgo(401, Duration.ZERO), 50, Duration.ofMinutes(5), "revenue_generated"));
         old.addAll(events(group, daysAgo(400, Duration.ZERO), 40, Duration.ofMinutes(5), "content_event"));
         List<Event> young = events(group, daysAgo(30, Duration.ZERO), 10, Duration.ofMinutes(5), "user_login");
@@ -95,14 +103,16 @@ class ArchivalCrashTest {
         crashPoints.crashAt(point, passes);
         String crashed = startGroupRun(group, 365);
         // The dead replica's run is reported failed once its heartbeat is older than the timeout.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> "failed".equals(run(crashed).getString("status")));
         JsonPath failed = run(crashed);
         assertThat(failed.getString("error")).contains("no heartbeat");
         assertThat(failed.getBoolean("stale")).isFalse();
         assertEveryEventInExactlyOnePlace(group, all);
         if (passes == 0 && !point.equals(CrashPoints.AFTER_DELETE) && !point.equals(CrashPoints.BEFORE_MANIFEST)) {
-            assertThat(hotIds(group)).as("nothing leaves the hot store before its object is verified")
+            assertThat(hotIds(group))
+                    .as("nothing leaves the hot store before its object is verified")
                     .isEqualTo(all);
         }
 
@@ -122,7 +132,8 @@ class ArchivalCrashTest {
         long committed = TestDatabase.scalar(
                 "SELECT count(*) FROM archival.archived_objects WHERE group_id = ? AND state = 'archived'", group);
         assertThat(committed).isEqualTo(5);
-        assertThat(finished.getLong("totalArchived") + failed.getLong("totalArchived")).isEqualTo(120);
+        assertThat(finished.getLong("totalArchived") + failed.getLong("totalArchived"))
+                .isEqualTo(120);
 
         // Every object is listed by exactly one manifest, and both runs' manifests exist.
         Map<String, Integer> listings = new HashMap<>();
@@ -136,16 +147,22 @@ class ArchivalCrashTest {
         }
         assertThat(manifestRuns).contains(rerun);
         if (point.equals(CrashPoints.BEFORE_MANIFEST)) {
-            assertThat(manifestRuns).as("the dead run's claimed manifest, written by the next run")
+            assertThat(manifestRuns)
+                    .as("the dead run's claimed manifest, written by the next run")
                     .contains(crashed);
         }
 
         // One events_archived per object, never two (delivery is at least once: a redelivery repeats an id).
         Map<String, EventEnvelope> distinct = ArchiveFixtures.archivedEvents(stream, group, 5);
         assertThat(distinct).hasSize(5);
-        assertThat(distinct.values().stream().map(e -> e.data().get("objectKey").asText()).toList())
+        assertThat(distinct.values().stream()
+                        .map(e -> e.data().get("objectKey").asText())
+                        .toList())
                 .containsExactlyInAnyOrderElementsOf(keys);
-        assertThat(distinct.values().stream().mapToLong(e -> e.data().get("count").asLong()).sum()).isEqualTo(120);
+        assertThat(distinct.values().stream()
+                        .mapToLong(e -> e.data().get("count").asLong())
+                        .sum())
+                .isEqualTo(120);
     }
 
     /**
@@ -161,7 +178,9 @@ class ArchivalCrashTest {
         assertThat(committed).doesNotHaveDuplicates();
         // ingest's record of archived ids changes in the transaction that commits the object: exactly these.
         assertThat(recordedIds(group)).containsExactlyInAnyOrderElementsOf(committed);
-        assertThat(java.util.Collections.disjoint(hot, committed)).as("hot and archived overlap").isTrue();
+        assertThat(java.util.Collections.disjoint(hot, committed))
+                .as("hot and archived overlap")
+                .isTrue();
         Set<UUID> union = new java.util.HashSet<>(hot);
         union.addAll(committed);
         assertThat(union).isEqualTo(all);

@@ -1,5 +1,23 @@
 package dev.strata.archival;
 
+import static dev.strata.archival.ArchiveFixtures.archivedIds;
+import static dev.strata.archival.ArchiveFixtures.awaitRun;
+import static dev.strata.archival.ArchiveFixtures.bytes;
+import static dev.strata.archival.ArchiveFixtures.daysAgo;
+import static dev.strata.archival.ArchiveFixtures.download;
+import static dev.strata.archival.ArchiveFixtures.events;
+import static dev.strata.archival.ArchiveFixtures.exists;
+import static dev.strata.archival.ArchiveFixtures.hotIds;
+import static dev.strata.archival.ArchiveFixtures.ids;
+import static dev.strata.archival.ArchiveFixtures.insert;
+import static dev.strata.archival.ArchiveFixtures.lines;
+import static dev.strata.archival.ArchiveFixtures.objectKeys;
+import static dev.strata.archival.ArchiveFixtures.recordedIds;
+import static dev.strata.archival.ArchiveFixtures.startGroupRun;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.archival.ArchiveFixtures.Event;
 import dev.strata.archival.service.CrashPoints;
@@ -11,10 +29,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -33,24 +47,9 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import static dev.strata.archival.ArchiveFixtures.archivedIds;
-import static dev.strata.archival.ArchiveFixtures.awaitRun;
-import static dev.strata.archival.ArchiveFixtures.bytes;
-import static dev.strata.archival.ArchiveFixtures.daysAgo;
-import static dev.strata.archival.ArchiveFixtures.download;
-import static dev.strata.archival.ArchiveFixtures.events;
-import static dev.strata.archival.ArchiveFixtures.exists;
-import static dev.strata.archival.ArchiveFixtures.hotIds;
-import static dev.strata.archival.ArchiveFixtures.ids;
-import static dev.strata.archival.ArchiveFixtures.insert;
-import static dev.strata.archival.ArchiveFixtures.lines;
-import static dev.strata.archival.ArchiveFixtures.objectKeys;
-import static dev.strata.archival.ArchiveFixtures.recordedIds;
-import static dev.strata.archival.ArchiveFixtures.startGroupRun;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -73,10 +72,15 @@ class ArchivalRestoreTest {
     }
 
     private static JsonPath restore(UUID group, Instant from, Instant to) {
-        return given().auth().oauth2(TestTokens.admin()).contentType("application/json")
+        return given().auth()
+                .oauth2(TestTokens.admin())
+                .contentType("application/json")
                 .body("{\"from\": \"" + from + "\", \"to\": \"" + to + "\"}")
                 .post("/groups/" + group + "/archival/restore")
-                .then().statusCode(200).extract().jsonPath();
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     /** Objects of the group whose [first, last] event time meets [from, to). */
@@ -85,7 +89,8 @@ class ArchivalRestoreTest {
         for (String key : objectKeys(group)) {
             List<JsonNode> lines = lines(bytes(key));
             Instant first = Instant.parse(lines.get(0).get("timestamp").asText());
-            Instant last = Instant.parse(lines.get(lines.size() - 1).get("timestamp").asText());
+            Instant last =
+                    Instant.parse(lines.get(lines.size() - 1).get("timestamp").asText());
             if (first.isBefore(to) && !last.isBefore(from)) {
                 count++;
             }
@@ -110,8 +115,10 @@ class ArchivalRestoreTest {
         // From 14:00 on the middle day to 13:00 on the last: cuts through two objects, misses the others.
         Instant from = daysAgo(451, Duration.ofHours(2));
         Instant to = daysAgo(450, Duration.ofHours(1));
-        Set<UUID> inRange = old.stream().filter(e -> !e.timestamp().isBefore(from) && e.timestamp().isBefore(to))
-                .map(Event::id).collect(Collectors.toSet());
+        Set<UUID> inRange = old.stream()
+                .filter(e -> !e.timestamp().isBefore(from) && e.timestamp().isBefore(to))
+                .map(Event::id)
+                .collect(Collectors.toSet());
         assertThat(inRange).hasSize(8 + 6);
         int overlapping = objectsOverlapping(group, from, to);
 
@@ -122,11 +129,18 @@ class ArchivalRestoreTest {
 
         assertThat(hotIds(group)).isEqualTo(inRange);
         List<UUID> archived = archivedIds(group);
-        assertThat(archived).doesNotHaveDuplicates().doesNotContainAnyElementsOf(inRange)
+        assertThat(archived)
+                .doesNotHaveDuplicates()
+                .doesNotContainAnyElementsOf(inRange)
                 .hasSize(old.size() - inRange.size());
         assertThat(recordedIds(group)).containsExactlyInAnyOrderElementsOf(archived);
-        assertThat(before.stream().filter(key -> !exists(key)).count()).as("objects replaced").isEqualTo(2);
-        given().auth().oauth2(TestTokens.admin()).get("/archival/status?groupId=" + group).then()
+        assertThat(before.stream().filter(key -> !exists(key)).count())
+                .as("objects replaced")
+                .isEqualTo(2);
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/archival/status?groupId=" + group)
+                .then()
                 .statusCode(200)
                 .body("alreadyArchived", org.hamcrest.Matchers.equalTo(old.size() - inRange.size()));
         JsonPath restoreRun = ArchiveFixtures.run(restored.getString("runId"));
@@ -156,18 +170,27 @@ class ArchivalRestoreTest {
         awaitRun(startGroupRun(group, 365), "succeeded");
         Instant from = daysAgo(480, Duration.ofHours(1));
         Instant to = daysAgo(480, Duration.ofHours(2));
-        Set<UUID> inRange = old.stream().filter(e -> !e.timestamp().isBefore(from) && e.timestamp().isBefore(to))
-                .map(Event::id).collect(Collectors.toSet());
+        Set<UUID> inRange = old.stream()
+                .filter(e -> !e.timestamp().isBefore(from) && e.timestamp().isBefore(to))
+                .map(Event::id)
+                .collect(Collectors.toSet());
         assertThat(inRange).hasSize(6);
 
         crashPoints.crashAt(CrashPoints.RESTORE_AFTER_INSERT);
-        given().auth().oauth2(TestTokens.admin()).contentType("application/json")
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .contentType("application/json")
                 .body("{\"from\": \"" + from + "\", \"to\": \"" + to + "\"}")
-                .post("/groups/" + group + "/archival/restore").then()
+                .post("/groups/" + group + "/archival/restore")
+                .then()
                 .statusCode(500);
-        String dead = TestDatabase.rows("SELECT id FROM archival.archive_runs WHERE kind = 'restore' "
-                + "AND group_id = ?", group).get(0).get(0).toString();
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        String dead = TestDatabase.rows(
+                        "SELECT id FROM archival.archive_runs WHERE kind = 'restore' " + "AND group_id = ?", group)
+                .get(0)
+                .get(0)
+                .toString();
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> "failed".equals(ArchiveFixtures.run(dead).getString("status")));
         // Dead half-way: the range is hot again while its object still holds it; its ids left the archived
         // record with the insert (one transaction), so ingest sees each id in one place.
@@ -180,7 +203,9 @@ class ArchivalRestoreTest {
         JsonPath next = restore(group, daysAgo(2000, Duration.ZERO), daysAgo(1999, Duration.ZERO));
         assertThat(next.getLong("restored")).isZero();
         assertThat(hotIds(group)).isEqualTo(inRange);
-        assertThat(archivedIds(group)).doesNotHaveDuplicates().doesNotContainAnyElementsOf(inRange)
+        assertThat(archivedIds(group))
+                .doesNotHaveDuplicates()
+                .doesNotContainAnyElementsOf(inRange)
                 .hasSize(old.size() - inRange.size());
         assertThat(recordedIds(group)).isEqualTo(outside);
     }
@@ -215,8 +240,14 @@ class ArchivalRestoreTest {
     }
 
     private static List<Object> row(Event event) {
-        return Arrays.asList(event.groupId(), event.type(), event.actorId(), event.targetId(),
-                Timestamp.from(event.timestamp()), json(event.metadata()), Timestamp.from(event.recordedAt()));
+        return Arrays.asList(
+                event.groupId(),
+                event.type(),
+                event.actorId(),
+                event.targetId(),
+                Timestamp.from(event.timestamp()),
+                json(event.metadata()),
+                Timestamp.from(event.recordedAt()));
     }
 
     private static JsonNode json(String text) {
@@ -247,13 +278,24 @@ class ArchivalRestoreTest {
         awaitRun(startGroupRun(a, 365), "succeeded");
         List<String> keys = objectKeys(a);
         assertThat(keys).hasSize(2);
-        String day = daysAgo(520, Duration.ZERO).atZone(ZoneOffset.UTC).toLocalDate().toString();
-        String refusedKey = keys.stream().filter(key -> key.contains("/date=" + day + "/")).findFirst().orElseThrow();
+        String day =
+                daysAgo(520, Duration.ZERO).atZone(ZoneOffset.UTC).toLocalDate().toString();
+        String refusedKey = keys.stream()
+                .filter(key -> key.contains("/date=" + day + "/"))
+                .findFirst()
+                .orElseThrow();
         byte[] refusedBytes = bytes(refusedKey);
         assertThat(recordedIds(a)).isEqualTo(ids(old));
         Event reused = old.get(0);
-        Event theirs = new Event(reused.id(), b, "user_login", UUID.randomUUID(), null,
-                daysAgo(1, Duration.ZERO), "{}", daysAgo(1, Duration.ZERO));
+        Event theirs = new Event(
+                reused.id(),
+                b,
+                "user_login",
+                UUID.randomUUID(),
+                null,
+                daysAgo(1, Duration.ZERO),
+                "{}",
+                daysAgo(1, Duration.ZERO));
         insert(List.of(theirs));
         double refusedBefore = refusedObjects();
 
@@ -265,13 +307,15 @@ class ArchivalRestoreTest {
         assertThat(first.getInt("objectsRemoved")).isEqualTo(1);
         assertThat(first.getInt("objectsReplaced")).isZero();
         assertThat(first.getInt("objectsRefused")).isEqualTo(1);
-        assertThat(ArchiveFixtures.run(first.getString("runId")).getLong("restore.refused")).isEqualTo(3);
+        assertThat(ArchiveFixtures.run(first.getString("runId")).getLong("restore.refused"))
+                .isEqualTo(3);
         assertThat(refusedObjects() - refusedBefore).isEqualTo(1.0);
         // The refused object is untouched, its events still recorded as archived; B's row is as it was.
         assertThat(objectKeys(a)).containsExactly(refusedKey);
         assertThat(bytes(refusedKey)).isEqualTo(refusedBytes);
         assertThat(TestDatabase.scalar(
-                "SELECT count(*) FROM archival.archived_objects WHERE key = ? AND state = 'archived'", refusedKey))
+                        "SELECT count(*) FROM archival.archived_objects WHERE key = ? AND state = 'archived'",
+                        refusedKey))
                 .isEqualTo(1);
         assertThat(recordedIds(a)).isEqualTo(ids(old.subList(0, 3)));
         assertThat(hotIds(a)).isEqualTo(ids(old.subList(3, 5)));
@@ -290,7 +334,8 @@ class ArchivalRestoreTest {
         assertThat(objectKeys(a)).isEmpty();
         assertThat(exists(refusedKey)).isFalse();
         assertThat(recordedIds(a)).isEmpty();
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE id = ?", reused.id())).isEqualTo(1);
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE id = ?", reused.id()))
+                .isEqualTo(1);
     }
 
     /**
@@ -300,7 +345,8 @@ class ArchivalRestoreTest {
     @Test
     void shouldRestoreAnArchivedEventWithItsOwnDataInOnePlace() {
         UUID a = UUID.randomUUID();
-        Event event = events(a, daysAgo(530, Duration.ZERO), 1, Duration.ofMinutes(1), "revenue_generated").get(0);
+        Event event = events(a, daysAgo(530, Duration.ZERO), 1, Duration.ofMinutes(1), "revenue_generated")
+                .get(0);
         insert(List.of(event));
         awaitRun(startGroupRun(a, 365), "succeeded");
         assertThat(hotIds(a)).isEmpty();
@@ -328,10 +374,17 @@ class ArchivalRestoreTest {
     void shouldBeReadableAsIsByDuckDb() throws Exception {
         UUID group = UUID.randomUUID();
         List<Event> old = new ArrayList<>();
-        old.addAll(events(group, daysAgo(600, Duration.ZERO), 40, Duration.ofMinutes(3), "revenue_generated",
-                "content_event", "user_login", "content_event"));
-        old.addAll(events(group, daysAgo(599, Duration.ZERO), 35, Duration.ofMinutes(3), "content_event",
-                "revenue_generated"));
+        old.addAll(events(
+                group,
+                daysAgo(600, Duration.ZERO),
+                40,
+                Duration.ofMinutes(3),
+                "revenue_generated",
+                "content_event",
+                "user_login",
+                "content_event"));
+        old.addAll(events(
+                group, daysAgo(599, Duration.ZERO), 35, Duration.ofMinutes(3), "content_event", "revenue_generated"));
         insert(old);
         awaitRun(startGroupRun(group, 365), "succeeded");
 
@@ -341,7 +394,9 @@ class ArchivalRestoreTest {
             expectedByType.merge(event.type(), 1L, Long::sum);
             if (event.type().equals("revenue_generated")) {
                 JsonNode metadata = ArchiveFixtures.JSON.readTree(event.metadata());
-                expectedRevenue.merge(metadata.get("currency").asText(), metadata.get("amount").decimalValue(),
+                expectedRevenue.merge(
+                        metadata.get("currency").asText(),
+                        metadata.get("amount").decimalValue(),
                         BigDecimal::add);
             }
         }
@@ -350,9 +405,9 @@ class ArchivalRestoreTest {
         String files = dir.resolve("events").toString().replace('\\', '/') + "/*/*/*.ndjson.gz";
         Class.forName("org.duckdb.DuckDBDriver");
         try (Connection duck = DriverManager.getConnection("jdbc:duckdb:");
-             Statement sql = duck.createStatement()) {
-            sql.execute("CREATE VIEW archive AS SELECT * FROM read_json_auto('" + files
-                    + "', hive_partitioning = true)");
+                Statement sql = duck.createStatement()) {
+            sql.execute(
+                    "CREATE VIEW archive AS SELECT * FROM read_json_auto('" + files + "', hive_partitioning = true)");
             try (ResultSet rs = sql.executeQuery("SELECT count(*), count(DISTINCT id) FROM archive")) {
                 rs.next();
                 assertThat(rs.getLong(1)).isEqualTo(old.size());
@@ -374,7 +429,8 @@ class ArchivalRestoreTest {
                 }
             }
             assertThat(revenue.keySet()).isEqualTo(expectedRevenue.keySet());
-            expectedRevenue.forEach((currency, sum) -> assertThat(revenue.get(currency)).isEqualByComparingTo(sum));
+            expectedRevenue.forEach(
+                    (currency, sum) -> assertThat(revenue.get(currency)).isEqualByComparingTo(sum));
             try (ResultSet rs = sql.executeQuery("SELECT DISTINCT CAST(\"group\" AS VARCHAR) FROM archive")) {
                 rs.next();
                 assertThat(rs.getString(1)).isEqualTo(group.toString());

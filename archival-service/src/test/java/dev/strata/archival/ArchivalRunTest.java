@@ -1,41 +1,7 @@
 package dev.strata.archival;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.strata.archival.ArchiveFixtures.Event;
-import dev.strata.archival.service.CrashPoints;
-import dev.strata.model.events.EventEnvelope;
-import dev.strata.testing.EventStreamProbe;
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestDatabase;
-import dev.strata.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import io.micrometer.core.instrument.MeterRegistry;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.math.BigDecimal;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.CountDownLatch;
-import java.util.stream.Collectors;
-
 import static dev.strata.archival.ArchiveFixtures.archivedIds;
 import static dev.strata.archival.ArchiveFixtures.awaitRun;
-import static org.awaitility.Awaitility.await;
 import static dev.strata.archival.ArchiveFixtures.bytes;
 import static dev.strata.archival.ArchiveFixtures.daysAgo;
 import static dev.strata.archival.ArchiveFixtures.events;
@@ -50,7 +16,40 @@ import static dev.strata.archival.ArchiveFixtures.sha256;
 import static dev.strata.archival.ArchiveFixtures.startGroupRun;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.archival.ArchiveFixtures.Event;
+import dev.strata.archival.service.CrashPoints;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.testing.EventStreamProbe;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import dev.strata.testing.TestTokens;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.math.BigDecimal;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -92,8 +91,8 @@ class ArchivalRunTest {
         List<Event> day500 = events(group, daysAgo(500, Duration.ZERO), 5, Duration.ofMinutes(7), types);
         List<Event> day401 = events(group, daysAgo(401, Duration.ZERO), 40, Duration.ofMinutes(3), types);
         List<Event> day400 = events(group, daysAgo(400, Duration.ZERO), 30, Duration.ofMinutes(2), types);
-        List<Event> young = new ArrayList<>(events(group, daysAgo(364, Duration.ZERO), 3, Duration.ofMinutes(1),
-                types));
+        List<Event> young =
+                new ArrayList<>(events(group, daysAgo(364, Duration.ZERO), 3, Duration.ofMinutes(1), types));
         young.addAll(events(group, daysAgo(100, Duration.ZERO), 20, Duration.ofMinutes(1), types));
         List<Event> old = new ArrayList<>(day500);
         old.addAll(day401);
@@ -102,7 +101,8 @@ class ArchivalRunTest {
         insert(young);
         double objectsBefore = meter("strata.archival.objects");
         double bytesBefore = meter("strata.archival.written");
-        double eventsBefore = registry.get("strata.archival.events.archived").counter().count();
+        double eventsBefore =
+                registry.get("strata.archival.events.archived").counter().count();
 
         String runId = startGroupRun(group, 365);
         JsonPath run = awaitRun(runId, "succeeded");
@@ -118,14 +118,17 @@ class ArchivalRunTest {
         assertThat(hotIds(group)).isEqualTo(ids(young));
 
         List<String> keys = objectKeys(group);
-        assertThat(keys).hasSize(4).allMatch(key -> key.matches("events/group=" + group
-                + "/date=\\d{4}-\\d{2}-\\d{2}/part-" + runId + "-\\d{5}\\.ndjson\\.gz"));
+        assertThat(keys)
+                .hasSize(4)
+                .allMatch(key -> key.matches("events/group=" + group + "/date=\\d{4}-\\d{2}-\\d{2}/part-" + runId
+                        + "-\\d{5}\\.ndjson\\.gz"));
         assertThat(archivedIds(group)).hasSize(75).containsExactlyInAnyOrderElementsOf(ids(old));
         // The operator's meters: what this run wrote and archived.
         assertThat(meter("strata.archival.objects") - objectsBefore).isEqualTo(4);
         assertThat(meter("strata.archival.written") - bytesBefore)
                 .isEqualTo(keys.stream().mapToLong(key -> bytes(key).length).sum());
-        assertThat(registry.get("strata.archival.events.archived").counter().count() - eventsBefore).isEqualTo(75);
+        assertThat(registry.get("strata.archival.events.archived").counter().count() - eventsBefore)
+                .isEqualTo(75);
 
         Map<UUID, Event> byId = old.stream().collect(Collectors.toMap(Event::id, e -> e));
         for (String key : keys) {
@@ -136,8 +139,12 @@ class ArchivalRunTest {
                 Event event = byId.get(UUID.fromString(line.get("id").asText()));
                 assertThat(line.get("groupId").asText()).isEqualTo(group.toString());
                 assertThat(line.get("type").asText()).isEqualTo(event.type());
-                assertThat(line.get("actorId").asText()).isEqualTo(event.actorId().toString());
-                assertThat(line.get("targetId").isNull() ? null : UUID.fromString(line.get("targetId").asText()))
+                assertThat(line.get("actorId").asText())
+                        .isEqualTo(event.actorId().toString());
+                assertThat(
+                                line.get("targetId").isNull()
+                                        ? null
+                                        : UUID.fromString(line.get("targetId").asText()))
                         .isEqualTo(event.targetId());
                 Instant at = Instant.parse(line.get("timestamp").asText());
                 assertThat(at).isEqualTo(event.timestamp());
@@ -166,13 +173,17 @@ class ArchivalRunTest {
             assertThat(Instant.parse(entry.get("minTime").asText()))
                     .isEqualTo(Instant.parse(lines.get(0).get("timestamp").asText()));
             assertThat(Instant.parse(entry.get("maxTime").asText()))
-                    .isEqualTo(Instant.parse(lines.get(lines.size() - 1).get("timestamp").asText()));
+                    .isEqualTo(Instant.parse(
+                            lines.get(lines.size() - 1).get("timestamp").asText()));
         }
 
         // One events_archived per object, with what that object holds.
-        List<EventEnvelope> archived = List.copyOf(ArchiveFixtures.archivedEvents(stream, group, 4).values());
+        List<EventEnvelope> archived =
+                List.copyOf(ArchiveFixtures.archivedEvents(stream, group, 4).values());
         assertThat(archived).hasSize(4);
-        assertThat(archived.stream().map(e -> e.data().get("objectKey").asText()).toList())
+        assertThat(archived.stream()
+                        .map(e -> e.data().get("objectKey").asText())
+                        .toList())
                 .containsExactlyInAnyOrderElementsOf(keys);
         for (EventEnvelope event : archived) {
             List<JsonNode> lines = lines(bytes(event.data().get("objectKey").asText()));
@@ -181,27 +192,37 @@ class ArchivalRunTest {
             for (JsonNode line : lines) {
                 countsByType.merge(line.get("type").asText(), 1L, Long::sum);
                 if (line.get("type").asText().equals("revenue_generated")) {
-                    revenue.merge(line.get("metadata").get("currency").asText(),
-                            line.get("metadata").get("amount").decimalValue(), BigDecimal::add);
+                    revenue.merge(
+                            line.get("metadata").get("currency").asText(),
+                            line.get("metadata").get("amount").decimalValue(),
+                            BigDecimal::add);
                 }
             }
             assertThat(event.groupid()).isEqualTo(group.toString());
             assertThat(event.data().get("count").asLong()).isEqualTo(lines.size());
             Map<String, Long> published = new TreeMap<>();
-            event.data().get("countsByType").fields()
-                    .forEachRemaining(f -> published.put(f.getKey(), f.getValue().asLong()));
+            event.data()
+                    .get("countsByType")
+                    .fields()
+                    .forEachRemaining(
+                            f -> published.put(f.getKey(), f.getValue().asLong()));
             assertThat(published).isEqualTo(countsByType);
             Map<String, BigDecimal> publishedRevenue = new TreeMap<>();
             if (event.data().has("revenueByCurrency")) {
-                event.data().get("revenueByCurrency").fields()
-                        .forEachRemaining(f -> publishedRevenue.put(f.getKey(), f.getValue().decimalValue()));
+                event.data()
+                        .get("revenueByCurrency")
+                        .fields()
+                        .forEachRemaining(f ->
+                                publishedRevenue.put(f.getKey(), f.getValue().decimalValue()));
             }
             assertThat(publishedRevenue).hasSameSizeAs(revenue);
-            revenue.forEach((currency, sum) -> assertThat(publishedRevenue.get(currency)).isEqualByComparingTo(sum));
+            revenue.forEach((currency, sum) ->
+                    assertThat(publishedRevenue.get(currency)).isEqualByComparingTo(sum));
             assertThat(Instant.parse(event.data().get("minTime").asText()))
                     .isEqualTo(Instant.parse(lines.get(0).get("timestamp").asText()));
             assertThat(Instant.parse(event.data().get("maxTime").asText()))
-                    .isEqualTo(Instant.parse(lines.get(lines.size() - 1).get("timestamp").asText()));
+                    .isEqualTo(Instant.parse(
+                            lines.get(lines.size() - 1).get("timestamp").asText()));
         }
     }
 
@@ -214,7 +235,10 @@ class ArchivalRunTest {
         insert(young);
         String admin = TestTokens.admin();
 
-        given().auth().oauth2(admin).get("/archival/status?groupId=" + group).then()
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/status?groupId=" + group)
+                .then()
                 .statusCode(200)
                 .body("groupId", equalTo(group.toString()))
                 .body("eligibleForArchival", equalTo(12))
@@ -222,45 +246,82 @@ class ArchivalRunTest {
                 .body("config.ageThresholdDays", equalTo(365))
                 .body("config.batchSize", equalTo(50))
                 .body("config.retentionDays", equalTo(2555));
-        JsonPath status = given().auth().oauth2(admin).get("/archival/status?groupId=" + group).then()
-                .extract().jsonPath();
+        JsonPath status = given().auth()
+                .oauth2(admin)
+                .get("/archival/status?groupId=" + group)
+                .then()
+                .extract()
+                .jsonPath();
         assertThat(status.getLong("estimates.storageSaved")).isPositive();
         assertThat(status.getDouble("estimates.hoursToArchiveAll")).isGreaterThanOrEqualTo(0.0);
 
-        List<Event> oldest = old.stream().sorted(Comparator.comparing(Event::timestamp)).toList();
-        JsonPath eligible = given().auth().oauth2(admin)
-                .get("/archival/eligible?groupId=" + group + "&limit=5").then().statusCode(200).extract().jsonPath();
+        List<Event> oldest =
+                old.stream().sorted(Comparator.comparing(Event::timestamp)).toList();
+        JsonPath eligible = given().auth()
+                .oauth2(admin)
+                .get("/archival/eligible?groupId=" + group + "&limit=5")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(eligible.getInt("count")).isEqualTo(5);
         assertThat(eligible.getBoolean("hasMore")).isTrue();
         assertThat(eligible.getList("events.id", String.class))
-                .containsExactlyElementsOf(oldest.subList(0, 5).stream().map(e -> e.id().toString()).toList());
-        JsonPath before = given().auth().oauth2(admin).get("/archival/eligible?groupId=" + group + "&before="
-                + oldest.get(3).timestamp()).then().statusCode(200).extract().jsonPath();
+                .containsExactlyElementsOf(oldest.subList(0, 5).stream()
+                        .map(e -> e.id().toString())
+                        .toList());
+        JsonPath before = given().auth()
+                .oauth2(admin)
+                .get("/archival/eligible?groupId=" + group + "&before="
+                        + oldest.get(3).timestamp())
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         assertThat(before.getList("events.id", String.class))
-                .containsExactlyElementsOf(oldest.subList(0, 3).stream().map(e -> e.id().toString()).toList());
+                .containsExactlyElementsOf(oldest.subList(0, 3).stream()
+                        .map(e -> e.id().toString())
+                        .toList());
         assertThat(before.getBoolean("hasMore")).isFalse();
 
         // Over every group, with per-group thresholds: answers, whatever other tests left.
-        given().auth().oauth2(admin).get("/archival/status").then().statusCode(200)
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/status")
+                .then()
+                .statusCode(200)
                 .body("config.ageThresholdDays", equalTo(365));
-        given().auth().oauth2(admin).get("/archival/eligible?limit=3").then().statusCode(200)
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/eligible?limit=3")
+                .then()
+                .statusCode(200)
                 .body("limit", equalTo(3));
-        given().auth().oauth2(admin).get("/archival/eligible?before=" + oldest.get(0).timestamp()).then()
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/eligible?before=" + oldest.get(0).timestamp())
+                .then()
                 .statusCode(200);
 
-        String vacuums = "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = 'ingest'"
-                + " AND relname = 'events'";
+        String vacuums =
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE schemaname = 'ingest'" + " AND relname = 'events'";
         long vacuumsBefore = TestDatabase.scalar(vacuums);
         awaitRun(startGroupRun(group, 365), "succeeded");
 
-        given().auth().oauth2(admin).get("/archival/status?groupId=" + group).then()
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/status?groupId=" + group)
+                .then()
                 .statusCode(200)
                 .body("eligibleForArchival", equalTo(0))
                 .body("alreadyArchived", equalTo(12));
         // the run reclaims the space of what it deleted (autovacuum is counted apart, and may be off)
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(TestDatabase.scalar(vacuums)).isGreaterThan(vacuumsBefore));
-        given().auth().oauth2(admin).get("/archival/eligible?groupId=" + group).then()
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(TestDatabase.scalar(vacuums)).isGreaterThan(vacuumsBefore));
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/eligible?groupId=" + group)
+                .then()
                 .statusCode(200)
                 .body("count", equalTo(0));
     }
@@ -273,18 +334,27 @@ class ArchivalRunTest {
         CountDownLatch release = crashPoints.holdAt(CrashPoints.AFTER_VERIFY);
         try {
             String runId = startGroupRun(group, 365);
-            await().atMost(Duration.ofSeconds(20)).until(() -> TestDatabase.scalar(
-                    "SELECT count(*) FROM archival.archived_objects WHERE run_id = ?::uuid", runId) > 0);
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> TestDatabase.scalar(
+                                    "SELECT count(*) FROM archival.archived_objects WHERE run_id = ?::uuid", runId)
+                            > 0);
             // What the heartbeat check does to a replica that stopped renewing its lease, done to a live one.
-            assertThat(TestDatabase.update("UPDATE archival.archive_runs SET status = 'failed', finished_at = now(),"
-                    + " error = 'given up for dead by the test' WHERE id = ?::uuid", runId)).isEqualTo(1);
+            assertThat(TestDatabase.update(
+                            "UPDATE archival.archive_runs SET status = 'failed', finished_at = now(),"
+                                    + " error = 'given up for dead by the test' WHERE id = ?::uuid",
+                            runId))
+                    .isEqualTo(1);
             release.countDown();
 
             // Its uploads were verified, but none of its commits may go through any more.
-            await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5))
+            await().during(Duration.ofSeconds(2))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> hotIds(group).size() == old.size());
-            assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.archived_objects WHERE run_id = ?::uuid"
-                    + " AND state = 'archived'", runId)).isZero();
+            assertThat(TestDatabase.scalar(
+                            "SELECT count(*) FROM archival.archived_objects WHERE run_id = ?::uuid"
+                                    + " AND state = 'archived'",
+                            runId))
+                    .isZero();
             assertThat(run(runId).getString("error")).isEqualTo("given up for dead by the test");
 
             // The next run finishes what it left: every event archived once, none left hot.
@@ -305,21 +375,33 @@ class ArchivalRunTest {
         try {
             String runId = startGroupRun(group, 365);
 
-            given().auth().oauth2(TestTokens.admin()).post("/archival/runs").then()
+            given().auth()
+                    .oauth2(TestTokens.admin())
+                    .post("/archival/runs")
+                    .then()
                     .statusCode(202)
                     .body("id", equalTo(runId))
                     .body("created", equalTo(false))
                     .body("status", equalTo("running"));
-            given().auth().oauth2(TestTokens.admin()).post("/groups/" + group + "/archival?daysCutoff=365").then()
+            given().auth()
+                    .oauth2(TestTokens.admin())
+                    .post("/groups/" + group + "/archival?daysCutoff=365")
+                    .then()
                     .statusCode(202)
                     .body("id", equalTo(runId));
-            given().auth().oauth2(TestTokens.admin()).post("/groups/" + UUID.randomUUID() + "/archival").then()
+            given().auth()
+                    .oauth2(TestTokens.admin())
+                    .post("/groups/" + UUID.randomUUID() + "/archival")
+                    .then()
                     .statusCode(409)
                     .contentType("application/problem+json")
                     .body("activeRunId", equalTo(runId));
-            given().auth().oauth2(TestTokens.admin()).contentType("application/json")
+            given().auth()
+                    .oauth2(TestTokens.admin())
+                    .contentType("application/json")
                     .body("{\"from\": \"2020-01-01T00:00:00Z\", \"to\": \"2021-01-01T00:00:00Z\"}")
-                    .post("/groups/" + group + "/archival/restore").then()
+                    .post("/groups/" + group + "/archival/restore")
+                    .then()
                     .statusCode(409);
             JsonPath running = run(runId);
             assertThat(running.getString("status")).isEqualTo("running");
@@ -339,30 +421,36 @@ class ArchivalRunTest {
     void shouldArchiveEveryGroupWithItsOwnThresholdOnTheGlobalRun() {
         UUID plain = UUID.randomUUID();
         List<Event> plainOld = events(plain, daysAgo(380, Duration.ZERO), 7, Duration.ofMinutes(5), "user_login");
-        List<Event> plainMonthOld = events(plain, daysAgo(40, Duration.ZERO), 4, Duration.ofMinutes(5),
-                "user_login");
+        List<Event> plainMonthOld = events(plain, daysAgo(40, Duration.ZERO), 4, Duration.ofMinutes(5), "user_login");
         // A fixed group (its threshold is configuration): only what this test inserts is checked.
-        List<Event> shortMonthOld = events(SHORT_RETENTION_GROUP, daysAgo(40, Duration.ZERO), 6,
-                Duration.ofMinutes(5), "content_event");
-        List<Event> shortRecent = events(SHORT_RETENTION_GROUP, daysAgo(20, Duration.ZERO), 2,
-                Duration.ofMinutes(5), "content_event");
+        List<Event> shortMonthOld =
+                events(SHORT_RETENTION_GROUP, daysAgo(40, Duration.ZERO), 6, Duration.ofMinutes(5), "content_event");
+        List<Event> shortRecent =
+                events(SHORT_RETENTION_GROUP, daysAgo(20, Duration.ZERO), 2, Duration.ofMinutes(5), "content_event");
         insert(plainOld);
         insert(plainMonthOld);
         insert(shortMonthOld);
         insert(shortRecent);
 
-        JsonPath accepted = given().auth().oauth2(TestTokens.admin()).post("/archival/runs").then()
+        JsonPath accepted = given().auth()
+                .oauth2(TestTokens.admin())
+                .post("/archival/runs")
+                .then()
                 .statusCode(202)
                 .body("created", equalTo(true))
-                .extract().jsonPath();
+                .extract()
+                .jsonPath();
         assertThat(accepted.getString("href")).isEqualTo("/archival/runs/" + accepted.getString("id"));
         awaitRun(accepted.getString("id"), "succeeded");
 
         assertThat(hotIds(plain)).isEqualTo(ids(plainMonthOld));
         assertThat(archivedIds(plain)).containsExactlyInAnyOrderElementsOf(ids(plainOld));
-        assertThat(hotIds(SHORT_RETENTION_GROUP)).containsAll(ids(shortRecent)).doesNotContainAnyElementsOf(
-                ids(shortMonthOld));
-        assertThat(archivedIds(SHORT_RETENTION_GROUP)).containsAll(ids(shortMonthOld)).doesNotHaveDuplicates();
+        assertThat(hotIds(SHORT_RETENTION_GROUP))
+                .containsAll(ids(shortRecent))
+                .doesNotContainAnyElementsOf(ids(shortMonthOld));
+        assertThat(archivedIds(SHORT_RETENTION_GROUP))
+                .containsAll(ids(shortMonthOld))
+                .doesNotHaveDuplicates();
     }
 
     @Test
@@ -371,14 +459,23 @@ class ArchivalRunTest {
         // Incompressible metadata: 45 events of ~170 KB make one object of about 5.8 MB, above the test threshold
         // (64 KiB): two parts of at most 5 MiB (S3's minimum part size).
         java.util.Random random = new java.util.Random(42);
-        List<Event> big = events(group, daysAgo(700, Duration.ZERO), 45, Duration.ofMinutes(1), "content_event")
-                .stream().map(e -> {
-                    byte[] noise = new byte[128 * 1024];
-                    random.nextBytes(noise);
-                    String blob = java.util.Base64.getEncoder().encodeToString(noise);
-                    return new Event(e.id(), e.groupId(), e.type(), e.actorId(), e.targetId(), e.timestamp(),
-                            "{\"blob\": \"" + blob + "\"}", e.recordedAt());
-                }).toList();
+        List<Event> big =
+                events(group, daysAgo(700, Duration.ZERO), 45, Duration.ofMinutes(1), "content_event").stream()
+                        .map(e -> {
+                            byte[] noise = new byte[128 * 1024];
+                            random.nextBytes(noise);
+                            String blob = java.util.Base64.getEncoder().encodeToString(noise);
+                            return new Event(
+                                    e.id(),
+                                    e.groupId(),
+                                    e.type(),
+                                    e.actorId(),
+                                    e.targetId(),
+                                    e.timestamp(),
+                                    "{\"blob\": \"" + blob + "\"}",
+                                    e.recordedAt());
+                        })
+                        .toList();
         insert(big);
 
         JsonPath run = awaitRun(startGroupRun(group, 365), "succeeded");
@@ -389,15 +486,17 @@ class ArchivalRunTest {
         assertThat(object.length).isGreaterThan(5 * 1024 * 1024);
         String etag;
         try (var s3 = ArchiveFixtures.s3()) {
-            etag = s3.headObject(b -> b.bucket(ArchiveFixtures.BUCKET).key(keys.get(0))).eTag();
+            etag = s3.headObject(b -> b.bucket(ArchiveFixtures.BUCKET).key(keys.get(0)))
+                    .eTag();
         }
         assertThat(etag).as("a multipart object's ETag counts its parts").endsWith("-2\"");
         Map<UUID, Event> byId = big.stream().collect(Collectors.toMap(Event::id, e -> e));
         List<JsonNode> lines = lines(object);
         assertThat(lines).hasSize(45);
         for (JsonNode line : lines) {
-            assertThat(line.get("metadata")).isEqualTo(ArchiveFixtures.JSON.readTree(
-                    byId.get(UUID.fromString(line.get("id").asText())).metadata()));
+            assertThat(line.get("metadata"))
+                    .isEqualTo(ArchiveFixtures.JSON.readTree(
+                            byId.get(UUID.fromString(line.get("id").asText())).metadata()));
         }
         JsonNode manifest = json(run.getString("manifestKey"));
         JsonNode entry = null;
@@ -415,15 +514,39 @@ class ArchivalRunTest {
     void shouldLetOnlyAdminsIn() {
         UUID group = UUID.randomUUID();
         for (String token : List.of(TestTokens.forTenants(group), TestTokens.service())) {
-            given().auth().oauth2(token).post("/archival/runs").then().statusCode(403)
+            given().auth()
+                    .oauth2(token)
+                    .post("/archival/runs")
+                    .then()
+                    .statusCode(403)
                     .contentType("application/problem+json");
-            given().auth().oauth2(token).get("/archival/status?groupId=" + group).then().statusCode(403);
-            given().auth().oauth2(token).get("/archival/eligible?groupId=" + group).then().statusCode(403);
-            given().auth().oauth2(token).get("/archival/runs/" + UUID.randomUUID()).then().statusCode(403);
-            given().auth().oauth2(token).post("/groups/" + group + "/archival").then().statusCode(403);
-            given().auth().oauth2(token).contentType("application/json")
+            given().auth()
+                    .oauth2(token)
+                    .get("/archival/status?groupId=" + group)
+                    .then()
+                    .statusCode(403);
+            given().auth()
+                    .oauth2(token)
+                    .get("/archival/eligible?groupId=" + group)
+                    .then()
+                    .statusCode(403);
+            given().auth()
+                    .oauth2(token)
+                    .get("/archival/runs/" + UUID.randomUUID())
+                    .then()
+                    .statusCode(403);
+            given().auth()
+                    .oauth2(token)
+                    .post("/groups/" + group + "/archival")
+                    .then()
+                    .statusCode(403);
+            given().auth()
+                    .oauth2(token)
+                    .contentType("application/json")
                     .body("{\"from\": \"2020-01-01T00:00:00Z\", \"to\": \"2021-01-01T00:00:00Z\"}")
-                    .post("/groups/" + group + "/archival/restore").then().statusCode(403);
+                    .post("/groups/" + group + "/archival/restore")
+                    .then()
+                    .statusCode(403);
         }
         given().post("/archival/runs").then().statusCode(401);
         given().get("/archival/status").then().statusCode(401);
@@ -433,31 +556,67 @@ class ArchivalRunTest {
     void shouldRejectMalformedParametersWithProblems() {
         String admin = TestTokens.admin();
         UUID group = UUID.randomUUID();
-        given().auth().oauth2(admin).post("/groups/" + group + "/archival?daysCutoff=0").then()
-                .statusCode(400).contentType("application/problem+json")
+        given().auth()
+                .oauth2(admin)
+                .post("/groups/" + group + "/archival?daysCutoff=0")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
                 .body("errors[0].field", equalTo("daysCutoff"));
-        given().auth().oauth2(admin).post("/groups/not-a-uuid/archival").then()
-                .statusCode(400).body("errors[0].field", equalTo("groupId"));
-        given().auth().oauth2(admin).get("/archival/eligible?limit=0").then()
-                .statusCode(400).body("errors[0].field", equalTo("limit"));
-        given().auth().oauth2(admin).get("/archival/eligible?before=yesterday").then()
-                .statusCode(400).body("errors[0].field", equalTo("before"));
-        given().auth().oauth2(admin).post("/groups/" + group + "/archival?daysCutoff=10000000").then()
-                .statusCode(400).body("errors[0].field", equalTo("daysCutoff"));
-        given().auth().oauth2(admin).get("/archival/runs/" + UUID.randomUUID()).then()
-                .statusCode(404).contentType("application/problem+json");
-        given().auth().oauth2(admin).contentType("application/json")
+        given().auth()
+                .oauth2(admin)
+                .post("/groups/not-a-uuid/archival")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("groupId"));
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/eligible?limit=0")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("limit"));
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/eligible?before=yesterday")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("before"));
+        given().auth()
+                .oauth2(admin)
+                .post("/groups/" + group + "/archival?daysCutoff=10000000")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("daysCutoff"));
+        given().auth()
+                .oauth2(admin)
+                .get("/archival/runs/" + UUID.randomUUID())
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
                 .body("{\"from\": \"2021-01-01T00:00:00Z\", \"to\": \"2020-01-01T00:00:00Z\"}")
-                .post("/groups/" + group + "/archival/restore").then()
-                .statusCode(422).body("errors[0].field", equalTo("to"));
-        given().auth().oauth2(admin).contentType("application/json")
+                .post("/groups/" + group + "/archival/restore")
+                .then()
+                .statusCode(422)
+                .body("errors[0].field", equalTo("to"));
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
                 .body("{\"from\": \"2020-01-01T00:00:00Z\", \"to\": \"2021-01-01T00:00:00Z\", \"x\": 1}")
-                .post("/groups/" + group + "/archival/restore").then()
-                .statusCode(400).contentType("application/problem+json");
-        given().auth().oauth2(admin).contentType("application/json")
+                .post("/groups/" + group + "/archival/restore")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json");
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
                 .body("{\"from\": \"soon\", \"to\": \"2021-01-01T00:00:00Z\"}")
-                .post("/groups/" + group + "/archival/restore").then()
-                .statusCode(400).body("errors[0].field", equalTo("from"));
+                .post("/groups/" + group + "/archival/restore")
+                .then()
+                .statusCode(400)
+                .body("errors[0].field", equalTo("from"));
     }
 
     private double meter(String name) {

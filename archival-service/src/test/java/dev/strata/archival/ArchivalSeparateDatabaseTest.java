@@ -1,24 +1,5 @@
 package dev.strata.archival;
 
-import dev.strata.archival.ArchiveFixtures.Event;
-import dev.strata.archival.service.CrashPoints;
-import dev.strata.model.events.EventEnvelope;
-import dev.strata.testing.EventStreamProbe;
-import dev.strata.testing.StrataTestStack;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.strata.archival.ArchiveFixtures.archivedIds;
 import static dev.strata.archival.ArchiveFixtures.awaitRun;
 import static dev.strata.archival.ArchiveFixtures.daysAgo;
@@ -31,6 +12,24 @@ import static dev.strata.archival.ArchiveFixtures.run;
 import static dev.strata.archival.ArchiveFixtures.startGroupRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import dev.strata.archival.ArchiveFixtures.Event;
+import dev.strata.archival.service.CrashPoints;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.testing.EventStreamProbe;
+import dev.strata.testing.StrataTestStack;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The event log in another database than the service's (here: the same one, reached only through the events
@@ -69,7 +68,8 @@ class ArchivalSeparateDatabaseTest {
 
         crashPoints.crashAt(CrashPoints.AFTER_EVENTS_DELETE);
         String crashed = startGroupRun(group, 365);
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> "failed".equals(run(crashed).getString("status")));
         // The object is verified and its hot copies are gone, but it is not committed yet: it is in S3 only. Their
         // ids went on ingest's archived record in the statement that deleted them, so none can be reused meanwhile.
@@ -84,7 +84,8 @@ class ArchivalSeparateDatabaseTest {
             assertThat(recordedIds(group)).isEqualTo(ids(old));
             Map<String, EventEnvelope> published = ArchiveFixtures.archivedEvents(stream, group, 1);
             assertThat(published).hasSize(1);
-            assertThat(published.values().iterator().next().data().get("count").asLong()).isEqualTo(35);
+            assertThat(published.values().iterator().next().data().get("count").asLong())
+                    .isEqualTo(35);
         }
     }
 }

@@ -1,5 +1,8 @@
 package dev.strata.archival;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,11 +17,6 @@ import dev.strata.testing.TestS3;
 import dev.strata.testing.TestServers;
 import dev.strata.testing.TestTokens;
 import io.restassured.path.json.JsonPath;
-import org.flywaydb.core.Flyway;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -45,9 +43,10 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
-
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
+import org.flywaydb.core.Flyway;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Test data straight into ingest.events (JDBC), and an outside look at the results: the hot table, the objects
@@ -61,16 +60,17 @@ final class ArchiveFixtures {
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
 
-    private ArchiveFixtures() {
-    }
+    private ArchiveFixtures() {}
 
     /** ingest-service's own migrations (from its module, not a copy) applied to the test database, once. */
     static synchronized void ingestSchema() {
         if (Boolean.getBoolean("strata.test.ingest-schema")) {
             return;
         }
-        String location = System.getProperty("strata.ingest.migrations",
-                Path.of("..", "ingest-service", "src", "main", "resources", "db", "ingest").toString());
+        String location = System.getProperty(
+                "strata.ingest.migrations",
+                Path.of("..", "ingest-service", "src", "main", "resources", "db", "ingest")
+                        .toString());
         TestEndpoints db = TestServers.ensureStarted();
         Flyway.configure()
                 .dataSource(db.jdbcUrl(), db.dbUser(), db.dbPassword())
@@ -83,13 +83,23 @@ final class ArchiveFixtures {
     }
 
     /** An event as ingest-service stores it. */
-    record Event(UUID id, UUID groupId, String type, UUID actorId, UUID targetId, Instant timestamp,
-                 String metadata, Instant recordedAt) {
-    }
+    record Event(
+            UUID id,
+            UUID groupId,
+            String type,
+            UUID actorId,
+            UUID targetId,
+            Instant timestamp,
+            String metadata,
+            Instant recordedAt) {}
 
     /** Noon (UTC) of the day {@code daysAgo} before today, plus {@code offset}. */
     static Instant daysAgo(int daysAgo, Duration offset) {
-        return LocalDate.now(ZoneOffset.UTC).minusDays(daysAgo).atTime(12, 0).toInstant(ZoneOffset.UTC).plus(offset);
+        return LocalDate.now(ZoneOffset.UTC)
+                .minusDays(daysAgo)
+                .atTime(12, 0)
+                .toInstant(ZoneOffset.UTC)
+                .plus(offset);
     }
 
     /** {@code count} events of one group, one every {@code step} from {@code first}, types taking turns. */
@@ -99,20 +109,29 @@ final class ArchiveFixtures {
         for (int i = 0; i < count; i++) {
             String type = types[i % types.length];
             String metadata = switch (type) {
-                case "revenue_generated" -> "{\"amount\": " + (i % 2 == 0 ? "9.99" : "20.005") + ", \"currency\": \""
-                        + (i % 3 == 0 ? "USD" : "EUR") + "\"}";
+                case "revenue_generated" ->
+                    "{\"amount\": " + (i % 2 == 0 ? "9.99" : "20.005") + ", \"currency\": \""
+                            + (i % 3 == 0 ? "USD" : "EUR") + "\"}";
                 case "content_event" -> "{\"action\": \"viewed\", \"n\": " + i + "}";
                 default -> "{}";
             };
             Instant at = first.plus(step.multipliedBy(i)).plus(i * 123L, ChronoUnit.MICROS);
-            events.add(new Event(UUID.randomUUID(), group, type, actor, i % 2 == 0 ? UUID.randomUUID() : null, at,
-                    metadata, at.plusSeconds(1).plus(7, ChronoUnit.MICROS)));
+            events.add(new Event(
+                    UUID.randomUUID(),
+                    group,
+                    type,
+                    actor,
+                    i % 2 == 0 ? UUID.randomUUID() : null,
+                    at,
+                    metadata,
+                    at.plusSeconds(1).plus(7, ChronoUnit.MICROS)));
         }
         return events;
     }
 
     static void insert(List<Event> events) {
-        try (Connection connection = TestDatabase.connect(); PreparedStatement insert = connection.prepareStatement("""
+        try (Connection connection = TestDatabase.connect();
+                PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO ingest.events (id, group_id, type, actor_id, target_id, "timestamp", metadata, recorded_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?::jsonb, ?)""")) {
             for (Event event : events) {
@@ -134,13 +153,15 @@ final class ArchiveFixtures {
 
     static Set<UUID> hotIds(UUID group) {
         return TestDatabase.rows("SELECT id FROM ingest.events WHERE group_id = ?", group).stream()
-                .map(row -> (UUID) row.get(0)).collect(Collectors.toSet());
+                .map(row -> (UUID) row.get(0))
+                .collect(Collectors.toSet());
     }
 
     /** The group's ids in ingest's record of archived events: the ids ingest lets no one use again. */
     static Set<UUID> recordedIds(UUID group) {
         return TestDatabase.rows("SELECT id FROM ingest.archived_event_ids WHERE group_id = ?", group).stream()
-                .map(row -> (UUID) row.get(0)).collect(Collectors.toSet());
+                .map(row -> (UUID) row.get(0))
+                .collect(Collectors.toSet());
     }
 
     static Set<UUID> ids(List<Event> events) {
@@ -150,18 +171,28 @@ final class ArchiveFixtures {
     // --- runs over HTTP ---
 
     static String startGroupRun(UUID group, int daysCutoff) {
-        return given().auth().oauth2(TestTokens.admin())
+        return given().auth()
+                .oauth2(TestTokens.admin())
                 .post("/groups/" + group + "/archival?daysCutoff=" + daysCutoff)
-                .then().statusCode(202).extract().path("id");
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     static JsonPath run(String id) {
-        return given().auth().oauth2(TestTokens.admin()).get("/archival/runs/" + id)
-                .then().statusCode(200).extract().jsonPath();
+        return given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/archival/runs/" + id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
     }
 
     static JsonPath awaitRun(String id, String status) {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> !"running".equals(run(id).getString("status")));
         JsonPath run = run(id);
         if (!status.equals(run.getString("status"))) {
@@ -180,7 +211,10 @@ final class ArchiveFixtures {
     static List<String> keys(String prefix) {
         try (S3Client s3 = s3()) {
             return s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
-                    .map(S3Object::key).filter(key -> !key.endsWith("/")).sorted().toList();
+                    .map(S3Object::key)
+                    .filter(key -> !key.endsWith("/"))
+                    .sorted()
+                    .toList();
         }
     }
 
@@ -255,7 +289,8 @@ final class ArchiveFixtures {
     static Map<String, EventEnvelope> archivedEvents(EventStreamProbe stream, UUID group, int expected) {
         Map<String, EventEnvelope> distinct = new LinkedHashMap<>();
         Runnable collect = () -> stream.all(group, Duration.ofMillis(200)).stream()
-                .filter(EventStreamProbe.ofType(EventType.EVENTS_ARCHIVED)).forEach(e -> distinct.put(e.id(), e));
+                .filter(EventStreamProbe.ofType(EventType.EVENTS_ARCHIVED))
+                .forEach(e -> distinct.put(e.id(), e));
         await().atMost(Duration.ofSeconds(30)).until(() -> {
             collect.run();
             return distinct.size() >= expected;

@@ -1,27 +1,5 @@
 package dev.strata.archival;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import dev.strata.archival.ArchiveFixtures.Event;
-import dev.strata.archival.service.CrashPoints;
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestDatabase;
-import dev.strata.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.BeforeAll;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Map;
-import java.util.List;
-import java.util.UUID;
-
 import static dev.strata.archival.ArchiveFixtures.archivedIds;
 import static dev.strata.archival.ArchiveFixtures.awaitRun;
 import static dev.strata.archival.ArchiveFixtures.daysAgo;
@@ -39,6 +17,27 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.archival.ArchiveFixtures.Event;
+import dev.strata.archival.service.CrashPoints;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import dev.strata.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The archive's own retention (retention-days, 2555 by default): a run over every group removes from S3 the
@@ -80,30 +79,63 @@ class ArchiveRetentionTest {
         assertThat(heldOld).hasSize(2);
 
         String admin = TestTokens.admin();
-        given().auth().oauth2(admin).contentType("application/json").body("{\"reason\": \"  \"}")
-                .put("/groups/{g}/archival/legal-hold", held).then().statusCode(422)
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"reason\": \"  \"}")
+                .put("/groups/{g}/archival/legal-hold", held)
+                .then()
+                .statusCode(422)
                 .body("errors[0].field", equalTo("reason"));
-        given().auth().oauth2(TestTokens.forTenants(held)).contentType("application/json")
-                .body("{\"reason\": \"mine\"}").put("/groups/{g}/archival/legal-hold", held).then().statusCode(403);
-        given().auth().oauth2(admin).get("/groups/{g}/archival/legal-hold", held).then().statusCode(404);
-        given().auth().oauth2(admin).contentType("application/json").body("{\"reason\": \"case 2026-114\"}")
-                .put("/groups/{g}/archival/legal-hold", held).then().statusCode(200)
+        given().auth()
+                .oauth2(TestTokens.forTenants(held))
+                .contentType("application/json")
+                .body("{\"reason\": \"mine\"}")
+                .put("/groups/{g}/archival/legal-hold", held)
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(admin)
+                .get("/groups/{g}/archival/legal-hold", held)
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(admin)
+                .contentType("application/json")
+                .body("{\"reason\": \"case 2026-114\"}")
+                .put("/groups/{g}/archival/legal-hold", held)
+                .then()
+                .statusCode(200)
                 .body("groupId", equalTo(held.toString()))
                 .body("reason", equalTo("case 2026-114"));
-        given().auth().oauth2(admin).get("/groups/{g}/archival/legal-hold", held).then().statusCode(200)
+        given().auth()
+                .oauth2(admin)
+                .get("/groups/{g}/archival/legal-hold", held)
+                .then()
+                .statusCode(200)
                 .body("reason", equalTo("case 2026-114"));
 
-        String first = given().auth().oauth2(admin).post("/archival/runs").then().statusCode(202).extract().path("id");
+        String first = given().auth()
+                .oauth2(admin)
+                .post("/archival/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         JsonPath run = awaitRun(first, "succeeded");
         assertThat(run.getInt("expiredObjects")).isGreaterThanOrEqualTo(2);
         freeOld.forEach(key -> assertThat(exists(key)).as(key).isFalse());
         assertThat(objectKeys(free)).hasSize(2);
         heldOld.forEach(key -> assertThat(exists(key)).as(key).isTrue());
         assertThat(objectKeys(held)).hasSize(4);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.archived_objects WHERE group_id = ?"
-                + " AND state = 'removed'", free)).isEqualTo(2);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.archived_objects WHERE group_id = ?"
-                + " AND state = 'archived'", held)).isEqualTo(4);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM archival.archived_objects WHERE group_id = ?" + " AND state = 'removed'",
+                        free))
+                .isEqualTo(2);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM archival.archived_objects WHERE group_id = ?" + " AND state = 'archived'",
+                        held))
+                .isEqualTo(4);
         JsonNode manifest = json(run.getString("manifestKey"));
         List<String> removed = new ArrayList<>();
         manifest.path("removed").forEach(entry -> {
@@ -114,13 +146,28 @@ class ArchiveRetentionTest {
         });
         assertThat(removed).containsExactlyInAnyOrderElementsOf(freeOld);
         // the ids stay recorded as used: ingest never takes them again
-        assertThat(recordedIds(free)).isEqualTo(ids(all.stream().filter(e -> e.groupId().equals(free)).toList()));
+        assertThat(recordedIds(free))
+                .isEqualTo(
+                        ids(all.stream().filter(e -> e.groupId().equals(free)).toList()));
         assertThat(archivedIds(free)).hasSize(6);
 
-        given().auth().oauth2(admin).delete("/groups/{g}/archival/legal-hold", held).then().statusCode(204);
-        given().auth().oauth2(admin).delete("/groups/{g}/archival/legal-hold", held).then().statusCode(404);
-        String second = given().auth().oauth2(admin).post("/archival/runs").then().statusCode(202)
-                .extract().path("id");
+        given().auth()
+                .oauth2(admin)
+                .delete("/groups/{g}/archival/legal-hold", held)
+                .then()
+                .statusCode(204);
+        given().auth()
+                .oauth2(admin)
+                .delete("/groups/{g}/archival/legal-hold", held)
+                .then()
+                .statusCode(404);
+        String second = given().auth()
+                .oauth2(admin)
+                .post("/archival/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         awaitRun(second, "succeeded");
         heldOld.forEach(key -> assertThat(exists(key)).as(key).isFalse());
         assertThat(objectKeys(held)).hasSize(2);
@@ -141,31 +188,47 @@ class ArchiveRetentionTest {
 
         crashPoints.crashAt(point);
         String admin = TestTokens.admin();
-        String crashed = given().auth().oauth2(admin).post("/archival/runs").then().statusCode(202)
-                .extract().path("id");
+        String crashed = given().auth()
+                .oauth2(admin)
+                .post("/archival/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         // The dead replica's run is reported failed once its heartbeat is older than the timeout.
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        await().atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(200))
                 .until(() -> "failed".equals(run(crashed).getString("status")));
         assertThat(run(crashed).getString("error")).contains("no heartbeat");
         // Recorded expired before anything left S3; a delete not yet recorded leaves its row expired.
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.archived_objects WHERE group_id = ?"
-                + " AND state = 'expired'", group)).isEqualTo(2);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM archival.archived_objects WHERE group_id = ?" + " AND state = 'expired'",
+                        group))
+                .isEqualTo(2);
         if (point.equals(CrashPoints.AFTER_EXPIRE)) {
             keys.forEach(key -> assertThat(exists(key)).as(key).isTrue());
         }
 
-        String rerun = given().auth().oauth2(admin).post("/archival/runs").then().statusCode(202)
-                .extract().path("id");
+        String rerun = given().auth()
+                .oauth2(admin)
+                .post("/archival/runs")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         awaitRun(rerun, "succeeded");
         keys.forEach(key -> assertThat(exists(key)).as(key).isFalse());
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM archival.archived_objects WHERE group_id = ?"
-                + " AND state = 'removed'", group)).isEqualTo(2);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM archival.archived_objects WHERE group_id = ?" + " AND state = 'removed'",
+                        group))
+                .isEqualTo(2);
         // Each removal is listed once, by the run that finished it.
         Map<String, List<String>> removedBy = new HashMap<>();
         for (JsonNode manifest : manifests()) {
             manifest.path("removed").forEach(entry -> {
                 if (keys.contains(entry.path("key").asText())) {
-                    removedBy.computeIfAbsent(entry.path("key").asText(), k -> new ArrayList<>())
+                    removedBy
+                            .computeIfAbsent(entry.path("key").asText(), k -> new ArrayList<>())
                             .add(entry.path("removedBy").asText());
                 }
             });
@@ -177,8 +240,11 @@ class ArchiveRetentionTest {
 
     /** The group's object keys whose date partition is more than {@code days} days ago. */
     private static List<String> keysOlderThan(UUID group, int days) {
-        String before = java.time.LocalDate.now(java.time.ZoneOffset.UTC).minusDays(days).toString();
+        String before = java.time.LocalDate.now(java.time.ZoneOffset.UTC)
+                .minusDays(days)
+                .toString();
         return objectKeys(group).stream()
-                .filter(key -> key.replaceAll(".*/date=([^/]+)/.*", "$1").compareTo(before) < 0).toList();
+                .filter(key -> key.replaceAll(".*/date=([^/]+)/.*", "$1").compareTo(before) < 0)
+                .toList();
     }
 }

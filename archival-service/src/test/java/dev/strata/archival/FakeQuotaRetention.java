@@ -7,9 +7,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.RestQuery;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +15,8 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestQuery;
 
 /**
  * quota-service's {@code GET /quotas/retention} as the tests set it, served by the application under test (its REST
@@ -31,11 +30,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 @RolesAllowed(TenantAccess.SERVICE)
 public class FakeQuotaRetention {
 
-    private record Declared(String plan, Long days) {
-    }
+    private record Declared(String plan, Long days) {}
 
     /** Ordered as quota-service orders them: by the uuid's value, as PostgreSQL compares uuids (unsigned bytes). */
     private static final Map<String, Map.Entry<UUID, Declared>> GROUPS = new ConcurrentSkipListMap<>();
+
     private static final AtomicBoolean UNAVAILABLE = new AtomicBoolean();
     static final AtomicInteger PAGES_SERVED = new AtomicInteger();
 
@@ -56,8 +55,10 @@ public class FakeQuotaRetention {
     @Operation(hidden = true) // quota-service's operation, played here: not one of archival-service's
     public Response retention(@RestQuery String groupId, @RestQuery String after, @RestQuery int limit) {
         if (UNAVAILABLE.get()) {
-            return Response.status(503).type("application/problem+json")
-                    .entity(Map.of("type", "https://strata.dev/problems/service-unavailable", "status", 503)).build();
+            return Response.status(503)
+                    .type("application/problem+json")
+                    .entity(Map.of("type", "https://strata.dev/problems/service-unavailable", "status", 503))
+                    .build();
         }
         PAGES_SERVED.incrementAndGet();
         List<Map<String, Object>> page = new ArrayList<>();
@@ -79,7 +80,11 @@ public class FakeQuotaRetention {
         }
         Map<String, Object> body = new HashMap<>();
         body.put("groups", page);
-        body.put("next", groupId != null || page.size() < limit ? null : page.get(page.size() - 1).get("groupId"));
+        body.put(
+                "next",
+                groupId != null || page.size() < limit
+                        ? null
+                        : page.get(page.size() - 1).get("groupId"));
         return Response.ok(body).build();
     }
 }

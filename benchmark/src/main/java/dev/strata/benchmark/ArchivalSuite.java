@@ -3,7 +3,6 @@ package dev.strata.benchmark;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.sql.Connection;
@@ -49,10 +48,15 @@ final class ArchivalSuite implements Benchmark.Suite {
         Settle pace = new Settle(stack);
         UUID group = stack.createGroup("benchmark archival", "enterprise");
         Benchmark.say("archival benchmark group " + group);
-        String actor = Stack.createdIds(stack.postRetrying(stack.ingest + "/groups/" + group + "/things:batch",
-                "{\"items\":[{\"type\":\"user\",\"name\":\"archival benchmark actor\"}]}", null)).get(0);
+        String actor = Stack.createdIds(stack.postRetrying(
+                        stack.ingest + "/groups/" + group + "/things:batch",
+                        "{\"items\":[{\"type\":\"user\",\"name\":\"archival benchmark actor\"}]}",
+                        null))
+                .get(0);
         int batchSize = stack.getJson(stack.archival + "/archival/status?groupId=" + group)
-                .path("config").path("batchSize").asInt(1000);
+                .path("config")
+                .path("batchSize")
+                .asInt(1000);
 
         Stats strata = new Stats();
         Stats raw = new Stats();
@@ -82,25 +86,46 @@ final class ArchivalSuite implements Benchmark.Suite {
                 if (count(db, SCRATCH, group, cutoff) != 0) {
                     throw new IllegalStateException("the raw baseline left rows behind");
                 }
-                Benchmark.say(String.format(Locale.ROOT, "archival run %d%s: %,.0f ms (service: %,d ms, %d objects),"
-                                + " raw %,.0f ms", run, run < warmUps ? " (warm-up)" : "", elapsed / 1e6,
-                        finished.path("totalTime").asLong(), finished.path("batches").size(), rawElapsed / 1e6));
+                Benchmark.say(String.format(
+                        Locale.ROOT,
+                        "archival run %d%s: %,.0f ms (service: %,d ms, %d objects)," + " raw %,.0f ms",
+                        run,
+                        run < warmUps ? " (warm-up)" : "",
+                        elapsed / 1e6,
+                        finished.path("totalTime").asLong(),
+                        finished.path("batches").size(),
+                        rawElapsed / 1e6));
             }
         } finally {
-            try (Connection db = stack.jdbc(); Statement sql = db.createStatement()) {
+            try (Connection db = stack.jdbc();
+                    Statement sql = db.createStatement()) {
                 sql.execute("DROP SCHEMA IF EXISTS strata_bench_archival CASCADE");
             }
         }
         double ratio = strata.median() / raw.median();
-        report.timed("archive " + String.format(Locale.ROOT, "%,d", events) + " events", events, strata, raw,
-                "< 5 s and <= 2x raw", strata.median() < 5000 && ratio <= 2.0);
-        report.note(String.format(Locale.ROOT, "archival: %,d events over %d UTC days per run, pages of %d, %.0f"
+        report.timed(
+                "archive " + String.format(Locale.ROOT, "%,d", events) + " events",
+                events,
+                strata,
+                raw,
+                "< 5 s and <= 2x raw",
+                strata.median() < 5000 && ratio <= 2.0);
+        report.note(String.format(
+                Locale.ROOT,
+                "archival: %,d events over %d UTC days per run, pages of %d, %.0f"
                         + " objects per run on average; %d timed runs after %d untimed ones; timed from POST"
                         + " /groups/{g}/archival until GET /archival/runs/{id} reports it succeeded (polled every"
                         + " 50 ms; the service's own totalTime averaged %,.0f ms). Checked: totalArchived = %,d and"
                         + " no event older than the cut-off left hot. Raw: keyset SELECT + gzip NDJSON in memory"
-                        + " + DELETE per page (autocommit), same rows and batch size, no S3.", events, days, batchSize,
-                (double) objects / runs, runs, warmUps, (double) serverMillis / runs, events));
+                        + " + DELETE per page (autocommit), same rows and batch size, no S3.",
+                events,
+                days,
+                batchSize,
+                (double) objects / runs,
+                runs,
+                warmUps,
+                (double) serverMillis / runs,
+                events));
     }
 
     /** Logs {@code events} events of the group spread over {@code days} UTC days well before the cut-off. */
@@ -118,17 +143,28 @@ final class ArchivalSuite implements Benchmark.Suite {
                 Instant at = first.plusMillis(i * spacingMillis + run); // distinct times in every run
                 body.append(i == from ? "" : ",").append("{\"type\":\"");
                 switch (i % 3) {
-                    case 0 -> body.append("user_login\",\"metadata\":{\"device\":\"web\",\"n\":").append(i)
-                            .append('}');
-                    case 1 -> body.append("content_event\",\"metadata\":{\"action\":\"view\",\"n\":").append(i)
-                            .append('}');
-                    default -> body.append("revenue_generated\",\"metadata\":{\"amount\":")
-                            .append(i % 100).append(".99,\"currency\":\"EUR\"}");
+                    case 0 ->
+                        body.append("user_login\",\"metadata\":{\"device\":\"web\",\"n\":")
+                                .append(i)
+                                .append('}');
+                    case 1 ->
+                        body.append("content_event\",\"metadata\":{\"action\":\"view\",\"n\":")
+                                .append(i)
+                                .append('}');
+                    default ->
+                        body.append("revenue_generated\",\"metadata\":{\"amount\":")
+                                .append(i % 100)
+                                .append(".99,\"currency\":\"EUR\"}");
                 }
-                body.append(",\"actorId\":\"").append(actor).append("\",\"timestamp\":\"").append(at).append("\"}");
+                body.append(",\"actorId\":\"")
+                        .append(actor)
+                        .append("\",\"timestamp\":\"")
+                        .append(at)
+                        .append("\"}");
             }
             body.append("]}");
-            JsonNode answer = Stack.JSON.readTree(stack.postRetrying(url, body.toString(), null).body());
+            JsonNode answer = Stack.JSON.readTree(
+                    stack.postRetrying(url, body.toString(), null).body());
             if (answer.path("summary").path("success").asInt() != to - from) {
                 throw new IllegalStateException("ingest did not log every event: " + answer.path("summary"));
             }
@@ -144,8 +180,14 @@ final class ArchivalSuite implements Benchmark.Suite {
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (id == null) {
             try {
-                id = Stack.JSON.readTree(stack.post(stack.archival + "/groups/" + group + "/archival?daysCutoff="
-                        + DAYS_CUTOFF, "", 202).body()).get("id").asText();
+                id = Stack.JSON
+                        .readTree(stack.post(
+                                        stack.archival + "/groups/" + group + "/archival?daysCutoff=" + DAYS_CUTOFF,
+                                        "",
+                                        202)
+                                .body())
+                        .get("id")
+                        .asText();
             } catch (IllegalStateException busy) {
                 if (!busy.getMessage().contains(" 409") || System.nanoTime() > deadline) {
                     throw busy;
@@ -169,9 +211,9 @@ final class ArchivalSuite implements Benchmark.Suite {
         }
     }
 
-    private static void check(Connection db, UUID group, Instant cutoff, int events, JsonNode run)
-            throws SQLException {
-        if (run.path("totalArchived").asLong() != events || run.path("totalFailed").asLong() != 0) {
+    private static void check(Connection db, UUID group, Instant cutoff, int events, JsonNode run) throws SQLException {
+        if (run.path("totalArchived").asLong() != events
+                || run.path("totalFailed").asLong() != 0) {
             throw new IllegalStateException("archival run archived " + run.path("totalArchived") + " and failed "
                     + run.path("totalFailed") + " instead of " + events);
         }
@@ -191,8 +233,8 @@ final class ArchivalSuite implements Benchmark.Suite {
 
     /** Untimed: the same rows as the hot store holds, for the raw baseline. */
     private static void copyToScratch(Connection db, UUID group, Instant cutoff, int events) throws SQLException {
-        try (PreparedStatement copy = db.prepareStatement("INSERT INTO " + SCRATCH
-                + " SELECT * FROM ingest.events WHERE group_id = ? AND \"timestamp\" < ?")) {
+        try (PreparedStatement copy = db.prepareStatement(
+                "INSERT INTO " + SCRATCH + " SELECT * FROM ingest.events WHERE group_id = ? AND \"timestamp\" < ?")) {
             copy.setObject(1, group);
             copy.setTimestamp(2, Timestamp.from(cutoff));
             if (copy.executeUpdate() != events) {
@@ -211,9 +253,9 @@ final class ArchivalSuite implements Benchmark.Suite {
                 + " FROM " + SCRATCH + " WHERE group_id = ? AND \"timestamp\" < ?";
         long start = System.nanoTime();
         try (PreparedStatement first = db.prepareStatement(columns + " ORDER BY \"timestamp\", id LIMIT ?");
-             PreparedStatement next = db.prepareStatement(columns + " AND (\"timestamp\", id) > (?, ?)"
-                     + " ORDER BY \"timestamp\", id LIMIT ?");
-             PreparedStatement delete = db.prepareStatement("DELETE FROM " + SCRATCH + " WHERE id = ANY(?)")) {
+                PreparedStatement next = db.prepareStatement(
+                        columns + " AND (\"timestamp\", id) > (?, ?)" + " ORDER BY \"timestamp\", id LIMIT ?");
+                PreparedStatement delete = db.prepareStatement("DELETE FROM " + SCRATCH + " WHERE id = ANY(?)")) {
             first.setObject(1, group);
             first.setTimestamp(2, Timestamp.from(cutoff));
             first.setInt(3, batchSize);
@@ -223,7 +265,7 @@ final class ArchivalSuite implements Benchmark.Suite {
                 Timestamp lastTime = null;
                 ByteArrayOutputStream bytes = new ByteArrayOutputStream();
                 try (ResultSet rows = page.executeQuery();
-                     GZIPOutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
+                        GZIPOutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024)) {
                     while (rows.next()) {
                         ids.add((UUID) rows.getObject(1));
                         lastTime = rows.getTimestamp(6);
@@ -270,8 +312,8 @@ final class ArchivalSuite implements Benchmark.Suite {
     }
 
     private static long count(Connection db, String table, UUID group, Instant cutoff) throws SQLException {
-        try (PreparedStatement count = db.prepareStatement("SELECT count(*) FROM " + table
-                + " WHERE group_id = ? AND \"timestamp\" < ?")) {
+        try (PreparedStatement count =
+                db.prepareStatement("SELECT count(*) FROM " + table + " WHERE group_id = ? AND \"timestamp\" < ?")) {
             count.setObject(1, group);
             count.setTimestamp(2, Timestamp.from(cutoff));
             try (ResultSet rows = count.executeQuery()) {

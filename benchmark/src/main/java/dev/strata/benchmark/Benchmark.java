@@ -50,15 +50,16 @@ public final class Benchmark {
      */
     static void quiesce(Stack stack) throws Exception {
         long start = System.nanoTime();
-        try (Connection db = stack.jdbc(); Statement sql = db.createStatement()) {
+        try (Connection db = stack.jdbc();
+                Statement sql = db.createStatement()) {
             sql.execute("CHECKPOINT");
         }
         double idle;
         do {
             idle = idleFraction();
         } while (idle < 0.85 && System.nanoTime() - start < 60_000_000_000L);
-        say(String.format(Locale.ROOT, "quiet after %.1f s (CPU %.0f%% idle)", (System.nanoTime() - start) / 1e9,
-                idle * 100));
+        say(String.format(
+                Locale.ROOT, "quiet after %.1f s (CPU %.0f%% idle)", (System.nanoTime() - start) / 1e9, idle * 100));
     }
 
     /** The share of the machine's CPU time that was idle over the next second (/proc/stat; 1 where unreadable). */
@@ -75,7 +76,8 @@ public final class Benchmark {
     /** Total and idle (idle + iowait) jiffies of all CPUs, or null. */
     private static long[] cpuTimes() {
         try {
-            String[] fields = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            String[] fields =
+                    Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
             long total = 0;
             for (int i = 1; i < fields.length; i++) {
                 total += Long.parseLong(fields[i]);

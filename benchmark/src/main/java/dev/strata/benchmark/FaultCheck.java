@@ -3,14 +3,6 @@ package dev.strata.benchmark;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Array;
@@ -31,6 +23,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The invariants after a scenario, worked out from what the client was told and from ingest's own tables, not from
@@ -51,26 +50,51 @@ import java.util.function.Supplier;
 final class FaultCheck {
 
     /** What quota-service counts (its README): the other types are none of its business and never recorded. */
-    static final Set<String> QUOTA_TYPES = Set.of("thing_created", "thing_updated", "connection_created",
-            "knowledge_created", "api_call", "batch_import", "group_created", "group_plan_changed");
+    static final Set<String> QUOTA_TYPES = Set.of(
+            "thing_created",
+            "thing_updated",
+            "connection_created",
+            "knowledge_created",
+            "api_call",
+            "batch_import",
+            "group_created",
+            "group_plan_changed");
+
     static final Duration SETTLE_BUDGET = Duration.ofMinutes(5);
-    private static final ObjectReader EXACT = Stack.JSON.reader()
-            .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+    private static final ObjectReader EXACT =
+            Stack.JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
     /** What the check found for one group. */
-    record Result(long writesAccepted, long onTopic, long topicDuplicates, long appliedByQuota,
-                  long appliedByMetrics, long lost, long doubled, boolean countersEqual, boolean metricsEqual,
-                  boolean orderKept, Duration settled, List<String> findings) {
+    record Result(
+            long writesAccepted,
+            long onTopic,
+            long topicDuplicates,
+            long appliedByQuota,
+            long appliedByMetrics,
+            long lost,
+            long doubled,
+            boolean countersEqual,
+            boolean metricsEqual,
+            boolean orderKept,
+            Duration settled,
+            List<String> findings) {
 
         /** Two groups' results as one line: counts added, every invariant required of both. */
         Result plus(Result other) {
             List<String> both = new ArrayList<>(findings);
             both.addAll(other.findings);
-            return new Result(writesAccepted + other.writesAccepted, onTopic + other.onTopic,
-                    topicDuplicates + other.topicDuplicates, appliedByQuota + other.appliedByQuota,
-                    appliedByMetrics + other.appliedByMetrics, lost + other.lost, doubled + other.doubled,
-                    countersEqual && other.countersEqual, metricsEqual && other.metricsEqual,
-                    orderKept && other.orderKept, settled.compareTo(other.settled) >= 0 ? settled : other.settled,
+            return new Result(
+                    writesAccepted + other.writesAccepted,
+                    onTopic + other.onTopic,
+                    topicDuplicates + other.topicDuplicates,
+                    appliedByQuota + other.appliedByQuota,
+                    appliedByMetrics + other.appliedByMetrics,
+                    lost + other.lost,
+                    doubled + other.doubled,
+                    countersEqual && other.countersEqual,
+                    metricsEqual && other.metricsEqual,
+                    orderKept && other.orderKept,
+                    settled.compareTo(other.settled) >= 0 ? settled : other.settled,
                     both);
         }
     }
@@ -120,8 +144,8 @@ final class FaultCheck {
                     break;
                 }
                 if (System.nanoTime() - start > SETTLE_BUDGET.toNanos()) {
-                    findings.add("not settled after " + SETTLE_BUDGET + ": outbox " + pending + " rows; "
-                            + countersDiff + "; " + metricsDiff);
+                    findings.add("not settled after " + SETTLE_BUDGET + ": outbox " + pending + " rows; " + countersDiff
+                            + "; " + metricsDiff);
                     break;
                 }
                 Thread.sleep(500);
@@ -137,8 +161,8 @@ final class FaultCheck {
             long lost = 0;
             long doubled = 0;
             // 1. what the client was told was written is in ingest's tables, once
-            Map<String, Long> names = counts(sql, "SELECT name, count(*) FROM ingest.things WHERE group_id = ?"
-                    + " GROUP BY name", group);
+            Map<String, Long> names = counts(
+                    sql, "SELECT name, count(*) FROM ingest.things WHERE group_id = ?" + " GROUP BY name", group);
             Set<String> expectedNames = new HashSet<>(load == null ? Set.of() : load.thingNames);
             expectedNames.addAll(imported);
             for (String name : expectedNames) {
@@ -184,7 +208,8 @@ final class FaultCheck {
             Topic topic = readTopic(group, findings);
             long thingCreated = topic.distinctOf("thing_created");
             long connectionCreated = topic.distinctOf("connection_created");
-            long missingOnTopic = Math.max(0, thingRows - thingCreated) + Math.max(0, connectionRows - connectionCreated);
+            long missingOnTopic =
+                    Math.max(0, thingRows - thingCreated) + Math.max(0, connectionRows - connectionCreated);
             for (UUID id : accepted) {
                 if (!topic.types.containsKey(id.toString())) {
                     missingOnTopic++;
@@ -204,18 +229,19 @@ final class FaultCheck {
 
             // 3. the consumers applied every event on the topic they read
             List<String> quotaIds = topic.idsOf(QUOTA_TYPES);
-            long appliedByQuota = countIn(sql, "SELECT count(*) FROM quota.applied_events WHERE event_id = ANY(?)",
-                    quotaIds);
+            long appliedByQuota =
+                    countIn(sql, "SELECT count(*) FROM quota.applied_events WHERE event_id = ANY(?)", quotaIds);
             List<String> allIds = new ArrayList<>(topic.types.keySet());
-            long appliedByMetrics = countIn(sql, "SELECT count(*) FROM metrics.applied_events WHERE event_id = ANY(?)",
-                    allIds);
+            long appliedByMetrics =
+                    countIn(sql, "SELECT count(*) FROM metrics.applied_events WHERE event_id = ANY(?)", allIds);
             if (appliedByQuota != quotaIds.size()) {
                 findings.add("quota applied " + appliedByQuota + " of the " + quotaIds.size()
                         + " events of its types on the topic");
                 lost += quotaIds.size() - appliedByQuota;
             }
             if (appliedByMetrics != allIds.size()) {
-                findings.add("metrics applied " + appliedByMetrics + " of the " + allIds.size() + " events on the topic");
+                findings.add(
+                        "metrics applied " + appliedByMetrics + " of the " + allIds.size() + " events on the topic");
                 lost += allIds.size() - appliedByMetrics;
             }
 
@@ -226,29 +252,47 @@ final class FaultCheck {
                         + " earlier");
             }
             long writes = (load == null ? 0 : load.writesAccepted()) + imported.size();
-            return new Result(writes, topic.types.size(), topic.duplicates, appliedByQuota, appliedByMetrics, lost,
-                    doubled, countersEqual, metricsEqual, inversions == 0, settled, findings);
+            return new Result(
+                    writes,
+                    topic.types.size(),
+                    topic.duplicates,
+                    appliedByQuota,
+                    appliedByMetrics,
+                    lost,
+                    doubled,
+                    countersEqual,
+                    metricsEqual,
+                    inversions == 0,
+                    settled,
+                    findings);
         }
     }
 
     /** quota's running totals in base units, in the inventory's words. */
     private static String counters(Connection sql, UUID group) throws SQLException {
-        Map<String, Long> totals = counts(sql, "SELECT metric, value FROM quota.counters WHERE group_id = ?"
-                + " AND period = 'total'", group);
-        return String.format("things=%d people=%d connections=%d storage=%d", totals.getOrDefault("entities_total", 0L),
-                totals.getOrDefault("users", 0L), totals.getOrDefault("connections_total", 0L),
+        Map<String, Long> totals = counts(
+                sql, "SELECT metric, value FROM quota.counters WHERE group_id = ?" + " AND period = 'total'", group);
+        return String.format(
+                "things=%d people=%d connections=%d storage=%d",
+                totals.getOrDefault("entities_total", 0L),
+                totals.getOrDefault("users", 0L),
+                totals.getOrDefault("connections_total", 0L),
                 totals.getOrDefault("storage_gb", 0L));
     }
 
     private String inventory(UUID group) throws IOException, InterruptedException {
         JsonNode inventory = stack.getJson(stack.ingest + "/groups/" + group + "/inventory");
-        return String.format("things=%d people=%d connections=%d storage=%d", inventory.path("things").asLong(),
-                inventory.path("peopleLike").asLong(), inventory.path("connections").asLong(),
+        return String.format(
+                "things=%d people=%d connections=%d storage=%d",
+                inventory.path("things").asLong(),
+                inventory.path("peopleLike").asLong(),
+                inventory.path("connections").asLong(),
                 inventory.path("storageBytes").asLong());
     }
 
     private String metricsLine(UUID group) throws IOException, InterruptedException {
-        JsonNode answer = EXACT.readTree(stack.get(stack.metrics + "/groups/" + group + "/metrics", 200).body());
+        JsonNode answer = EXACT.readTree(
+                stack.get(stack.metrics + "/groups/" + group + "/metrics", 200).body());
         return RawMetrics.groupLine(answer.path("_computed"));
     }
 
@@ -257,13 +301,21 @@ final class FaultCheck {
      * the topic now begins (records deleted), from the stream archive in S3; from there, from the topic.
      */
     private Topic readTopic(UUID group, List<String> findings) throws IOException {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafkaBootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "none",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                4 << 20);
         Topic topic = new Topic();
         String key = group.toString();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             List<TopicPartition> partitions = new ArrayList<>();
             for (PartitionInfo info : consumer.partitionsFor("strata.events", Duration.ofSeconds(30))) {
                 partitions.add(new TopicPartition(info.topic(), info.partition()));
@@ -300,15 +352,15 @@ final class FaultCheck {
             Map<Integer, List<StreamArchiveReader.Segment>> segments = archive.segments();
             for (Map.Entry<TopicPartition, Long> partition : start.entrySet()) {
                 long until = partition.getValue();
-                long reached = archive.follow(segments.getOrDefault(partition.getKey().partition(), List.of()), until,
-                        record -> {
+                long reached = archive.follow(
+                        segments.getOrDefault(partition.getKey().partition(), List.of()), until, record -> {
                             if (key.equals(record.keyText()) && record.value() != null) {
                                 topic.add(new String(record.value(), StandardCharsets.UTF_8));
                             }
                         });
                 if (reached < until) {
-                    findings.add("partition " + partition.getKey().partition() + ": offsets [" + reached + ", "
-                            + until + ") were deleted from the topic and are not in the stream archive");
+                    findings.add("partition " + partition.getKey().partition() + ": offsets [" + reached + ", " + until
+                            + ") were deleted from the topic and are not in the stream archive");
                 }
             }
         }
@@ -322,7 +374,9 @@ final class FaultCheck {
         void add(String value) {
             try {
                 JsonNode event = Stack.JSON.readTree(value);
-                if (types.putIfAbsent(event.path("id").asText(), event.path("type").asText()) != null) {
+                if (types.putIfAbsent(
+                                event.path("id").asText(), event.path("type").asText())
+                        != null) {
                     duplicates++;
                 }
             } catch (IOException e) {
@@ -335,7 +389,10 @@ final class FaultCheck {
         }
 
         List<String> idsOf(Set<String> wanted) {
-            return types.entrySet().stream().filter(e -> wanted.contains(e.getValue())).map(Map.Entry::getKey).toList();
+            return types.entrySet().stream()
+                    .filter(e -> wanted.contains(e.getValue()))
+                    .map(Map.Entry::getKey)
+                    .toList();
         }
 
         /** Accepted events found on the topic before one that was accepted earlier (one partition per group). */
@@ -363,8 +420,8 @@ final class FaultCheck {
 
     private static Set<UUID> eventIds(Connection sql, UUID group, List<UUID> ids) throws SQLException {
         Set<UUID> found = new HashSet<>();
-        try (PreparedStatement query = sql.prepareStatement("SELECT id FROM ingest.events WHERE group_id = ?"
-                + " AND id = ANY(?)")) {
+        try (PreparedStatement query =
+                sql.prepareStatement("SELECT id FROM ingest.events WHERE group_id = ?" + " AND id = ANY(?)")) {
             query.setObject(1, group);
             query.setArray(2, sql.createArrayOf("uuid", ids.toArray()));
             try (ResultSet rows = query.executeQuery()) {

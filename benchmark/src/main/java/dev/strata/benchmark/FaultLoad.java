@@ -2,7 +2,6 @@ package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.ids.UuidV7;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,8 +33,11 @@ final class FaultLoad implements AutoCloseable {
 
     /** How long one batch is retried before the suite gives up on the stack: bounded, like every loop here. */
     static final Duration RETRY_BUDGET = Duration.ofMinutes(4);
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     private final Stack stack;
     private final UUID group;
@@ -73,8 +75,8 @@ final class FaultLoad implements AutoCloseable {
 
     /** The ledger of two loads on one group, one after the other (e.g. a backlog of old events, then today's). */
     static FaultLoad merged(FaultLoad first, FaultLoad second) {
-        FaultLoad both = new FaultLoad(first.stack, first.group, first.label + "+" + second.label,
-                first.peoplePerRound, 4, Duration.ZERO);
+        FaultLoad both = new FaultLoad(
+                first.stack, first.group, first.label + "+" + second.label, first.peoplePerRound, 4, Duration.ZERO);
         both.running = false;
         both.thingNames.addAll(first.thingNames);
         both.thingNames.addAll(second.thingNames);
@@ -107,8 +109,12 @@ final class FaultLoad implements AutoCloseable {
         if (writer.isAlive()) {
             throw new IllegalStateException("the load on " + label + " did not stop");
         }
-        FaultSuite.say(String.format(java.util.Locale.ROOT, "load %s: %,d batches accepted, %,d unavailable answers"
-                + " retried", label, batchesAccepted.get(), unavailableAnswers.get()));
+        FaultSuite.say(String.format(
+                java.util.Locale.ROOT,
+                "load %s: %,d batches accepted, %,d unavailable answers" + " retried",
+                label,
+                batchesAccepted.get(),
+                unavailableAnswers.get()));
         if (failure != null) {
             throw failure;
         }
@@ -117,7 +123,9 @@ final class FaultLoad implements AutoCloseable {
     /** Waits (at most two minutes) until the load has had {@code batches} more batches accepted: it is flowing. */
     FaultLoad awaitFlowing(int batches) {
         long target = batchesAccepted.get() + batches;
-        FaultSuite.awaitTrue("the load on " + label + " flowing", Duration.ofMinutes(2),
+        FaultSuite.awaitTrue(
+                "the load on " + label + " flowing",
+                Duration.ofMinutes(2),
                 () -> batchesAccepted.get() >= target || failure != null);
         return this;
     }
@@ -154,9 +162,14 @@ final class FaultLoad implements AutoCloseable {
             String video = label + " v" + round + "-" + i;
             names.add(user);
             names.add(video);
-            things.append(i == 0 ? "" : ",").append("{\"type\":\"user\",\"name\":\"").append(user)
-                    .append("\"},{\"type\":\"video\",\"name\":\"").append(video)
-                    .append("\",\"properties\":{\"round\":").append(round).append("}}");
+            things.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"user\",\"name\":\"")
+                    .append(user)
+                    .append("\"},{\"type\":\"video\",\"name\":\"")
+                    .append(video)
+                    .append("\",\"properties\":{\"round\":")
+                    .append(round)
+                    .append("}}");
         }
         JsonNode created = post("/things:batch", things.append("]}").toString());
         List<String> ids = new ArrayList<>();
@@ -170,8 +183,11 @@ final class FaultLoad implements AutoCloseable {
 
         StringBuilder links = new StringBuilder("{\"items\":[");
         for (int i = 0; i < peoplePerRound; i++) {
-            links.append(i == 0 ? "" : ",").append("{\"fromThingId\":\"").append(ids.get(2 * i))
-                    .append("\",\"toThingId\":\"").append(ids.get(2 * i + 1))
+            links.append(i == 0 ? "" : ",")
+                    .append("{\"fromThingId\":\"")
+                    .append(ids.get(2 * i))
+                    .append("\",\"toThingId\":\"")
+                    .append(ids.get(2 * i + 1))
                     .append("\",\"relationshipType\":\"authored\"}");
         }
         JsonNode linked = post("/connections:batch", links.append("]}").toString());
@@ -186,9 +202,14 @@ final class FaultLoad implements AutoCloseable {
         for (int i = 0; i < eventsPerRound; i++) {
             UUID id = UuidV7.next();
             eventIdsOfRound.add(id);
-            events.append(i == 0 ? "" : ",").append("{\"id\":\"").append(id)
-                    .append("\",\"type\":\"revenue_generated\",\"actorId\":\"").append(ids.get(2 * (i % peoplePerRound)))
-                    .append("\",\"timestamp\":\"").append(time.minusMillis(i)).append("\",\"metadata\":{\"amount\":1.25,\"currency\":\"EUR\"}}");
+            events.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(id)
+                    .append("\",\"type\":\"revenue_generated\",\"actorId\":\"")
+                    .append(ids.get(2 * (i % peoplePerRound)))
+                    .append("\",\"timestamp\":\"")
+                    .append(time.minusMillis(i))
+                    .append("\",\"metadata\":{\"amount\":1.25,\"currency\":\"EUR\"}}");
         }
         JsonNode logged = post("/events:batch", events.append("]}").toString());
         if (logged.path("failed").asLong() != 0) {
@@ -200,10 +221,13 @@ final class FaultLoad implements AutoCloseable {
     /** POSTs one batch until it is answered 200, with one idempotency key for all attempts. */
     private JsonNode post(String path, String body) throws IOException, InterruptedException {
         String key = UUID.randomUUID().toString();
-        HttpResponse<String> answer = retrying(() -> HttpRequest.newBuilder(
-                        URI.create(stack.ingest + "/groups/" + group + path))
-                .header("Content-Type", "application/json").header("Idempotency-Key", key)
-                .POST(HttpRequest.BodyPublishers.ofString(body)), 200, unavailableAnswers);
+        HttpResponse<String> answer = retrying(
+                () -> HttpRequest.newBuilder(URI.create(stack.ingest + "/groups/" + group + path))
+                        .header("Content-Type", "application/json")
+                        .header("Idempotency-Key", key)
+                        .POST(HttpRequest.BodyPublishers.ofString(body)),
+                200,
+                unavailableAnswers);
         batchesAccepted.incrementAndGet();
         return Stack.JSON.readTree(answer.body());
     }
@@ -222,10 +246,12 @@ final class FaultLoad implements AutoCloseable {
         while (true) {
             String why;
             try {
-                HttpRequest request = factory.request().header("Authorization", "Bearer " + stack.token)
-                        .timeout(Duration.ofSeconds(60)).build();
-                HttpResponse<String> response = HTTP.send(request,
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                HttpRequest request = factory.request()
+                        .header("Authorization", "Bearer " + stack.token)
+                        .timeout(Duration.ofSeconds(60))
+                        .build();
+                HttpResponse<String> response =
+                        HTTP.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
                 if (response.statusCode() == expected) {
                     return response;
                 }
@@ -260,7 +286,11 @@ final class FaultLoad implements AutoCloseable {
         Path file = dir.resolve(label.replace(' ', '-') + ".ndjson");
         StringBuilder lines = new StringBuilder(items * 48);
         for (int i = 0; i < items; i++) {
-            lines.append("{\"type\":\"video\",\"name\":\"").append(label).append(" i").append(i).append("\"}\n");
+            lines.append("{\"type\":\"video\",\"name\":\"")
+                    .append(label)
+                    .append(" i")
+                    .append(i)
+                    .append("\"}\n");
         }
         Files.writeString(file, lines);
         return file;

@@ -8,8 +8,6 @@ import dev.strata.local.S3Server;
 import dev.strata.testing.PackagedService;
 import dev.strata.testing.TestEndpoints;
 import dev.strata.testing.TestS3;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -20,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The whole Strata the fault suite breaks: a fresh PostgreSQL database, Kafka, S3Proxy and the four PACKAGED
@@ -82,7 +81,8 @@ final class FaultStack implements AutoCloseable {
             }
             stack.launch("ingest").awaitReady();
             List.of("quota", "metrics", "archival").forEach(stack::launch);
-            List.of("quota", "metrics", "archival").forEach(name -> stack.running.get(name).awaitReady());
+            List.of("quota", "metrics", "archival")
+                    .forEach(name -> stack.running.get(name).awaitReady());
             return stack;
         } catch (RuntimeException e) {
             stack.close();
@@ -100,7 +100,9 @@ final class FaultStack implements AutoCloseable {
         switch (name) {
             case "ingest" -> {
                 properties.put("quarkus.rest-client.quota.url", base("quota"));
-                properties.put("strata.ingest.imports.spool-directory", work.resolve("spool").toString());
+                properties.put(
+                        "strata.ingest.imports.spool-directory",
+                        work.resolve("spool").toString());
                 properties.put("strata.ingest.imports.node", "faults-ingest");
                 environment.put("STRATA_SERVICE_TOKEN", serviceToken);
             }
@@ -127,8 +129,15 @@ final class FaultStack implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException("unknown service " + name);
         }
-        PackagedService service = PackagedService.start(name, jars.get(name), ports.get(name), endpoints(), HEAP,
-                properties, environment, work.resolve("logs"));
+        PackagedService service = PackagedService.start(
+                name,
+                jars.get(name),
+                ports.get(name),
+                endpoints(),
+                HEAP,
+                properties,
+                environment,
+                work.resolve("logs"));
         running.put(name, service);
         return service;
     }
@@ -159,9 +168,16 @@ final class FaultStack implements AutoCloseable {
     }
 
     private TestEndpoints endpoints() {
-        return new TestEndpoints(kafka.bootstrapServers(), s3Endpoint(), S3Server.DEFAULT_ACCESS_KEY,
-                S3Server.DEFAULT_SECRET_KEY, postgres.jdbcUrl(database), postgres.reactiveUrl(database),
-                postgres.user(), postgres.password(), keys);
+        return new TestEndpoints(
+                kafka.bootstrapServers(),
+                s3Endpoint(),
+                S3Server.DEFAULT_ACCESS_KEY,
+                S3Server.DEFAULT_SECRET_KEY,
+                postgres.jdbcUrl(database),
+                postgres.reactiveUrl(database),
+                postgres.user(),
+                postgres.password(),
+                keys);
     }
 
     String base(String service) {

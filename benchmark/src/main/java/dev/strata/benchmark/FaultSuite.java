@@ -2,22 +2,6 @@ package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.events.Topics;
-import org.apache.kafka.clients.admin.AdminClient;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.DeletedRecords;
-import org.apache.kafka.clients.admin.ListOffsetsResult;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.RecordsToDelete;
-import org.apache.kafka.clients.consumer.OffsetAndMetadata;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.TopicPartition;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.S3Object;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -43,6 +27,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import java.util.zip.GZIPInputStream;
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DeletedRecords;
+import org.apache.kafka.clients.admin.ListOffsetsResult;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.RecordsToDelete;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * The fault suite: drives a stack of its own ({@link FaultStack}) under a sustained write load, injects faults
@@ -65,7 +64,12 @@ public final class FaultSuite {
         final int importItems;
         final int eventsPerSecond;
 
-        Profile(int serviceKills, int ingestKills, int archivalKills, Duration brokerOutage, int importItems,
+        Profile(
+                int serviceKills,
+                int ingestKills,
+                int archivalKills,
+                Duration brokerOutage,
+                int importItems,
                 int eventsPerSecond) {
             this.serviceKills = serviceKills;
             this.ingestKills = ingestKills;
@@ -77,11 +81,19 @@ public final class FaultSuite {
     }
 
     /** One line of the table. */
-    public record Row(String scenario, String load, int faults, FaultCheck.Result result, Duration recovery,
-                      List<String> findings) {
+    public record Row(
+            String scenario,
+            String load,
+            int faults,
+            FaultCheck.Result result,
+            Duration recovery,
+            List<String> findings) {
 
         public boolean passed() {
-            return findings.isEmpty() && result.lost() == 0 && result.doubled() == 0 && result.countersEqual()
+            return findings.isEmpty()
+                    && result.lost() == 0
+                    && result.doubled() == 0
+                    && result.countersEqual()
                     && result.metricsEqual();
         }
     }
@@ -101,8 +113,15 @@ public final class FaultSuite {
         this.work = work;
         say("starting the fault suite's stack (" + brokers + " broker" + (brokers == 1 ? "" : "s") + ") in " + work);
         this.faults = FaultStack.start(root, work, brokers);
-        this.stack = new Stack(faults.base("ingest"), faults.base("quota"), faults.base("metrics"),
-                faults.base("archival"), faults.jdbcUrl(), faults.dbUser(), faults.dbPassword(), faults.keys());
+        this.stack = new Stack(
+                faults.base("ingest"),
+                faults.base("quota"),
+                faults.base("metrics"),
+                faults.base("archival"),
+                faults.jdbcUrl(),
+                faults.dbUser(),
+                faults.dbPassword(),
+                faults.keys());
         this.check = new FaultCheck(stack, faults.kafkaBootstrap(), faults::s3Client);
         this.streamArchive = new StreamArchiveCheck(stack, faults.kafkaBootstrap(), faults::s3Client);
     }
@@ -112,12 +131,12 @@ public final class FaultSuite {
     }
 
     /** Scenario names in the order they run; {@code all} of them unless some are named. */
-    public static final List<String> SCENARIOS = List.of("ingest", "quota", "metrics", "archival", "broker", "s3",
-            "postgres", "offsets", "failover", "retention");
+    public static final List<String> SCENARIOS = List.of(
+            "ingest", "quota", "metrics", "archival", "broker", "s3", "postgres", "offsets", "failover", "retention");
 
     /** The scenarios the short profile runs in {@code mvn verify}. */
-    public static final List<String> SHORT_SCENARIOS = List.of("ingest", "quota", "metrics", "archival", "broker",
-            "retention");
+    public static final List<String> SHORT_SCENARIOS =
+            List.of("ingest", "quota", "metrics", "archival", "broker", "retention");
 
     public void run(List<String> scenarios) throws Exception {
         warmUp();
@@ -147,10 +166,18 @@ public final class FaultSuite {
      */
     private void warmUp() throws Exception {
         say("warming up");
-        UUID group = UUID.fromString(Stack.JSON.readTree(FaultLoad.retrying(stack, () -> HttpRequest.newBuilder(
-                        URI.create(stack.ingest + "/groups")).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"faults warm-up\",\"plan\":\"enterprise\"}")),
-                201, new AtomicLong()).body()).path("id").asText());
+        UUID group = UUID.fromString(Stack.JSON
+                .readTree(FaultLoad.retrying(
+                                stack,
+                                () -> HttpRequest.newBuilder(URI.create(stack.ingest + "/groups"))
+                                        .header("Content-Type", "application/json")
+                                        .POST(HttpRequest.BodyPublishers.ofString(
+                                                "{\"name\":\"faults warm-up\",\"plan\":\"enterprise\"}")),
+                                201,
+                                new AtomicLong())
+                        .body())
+                .path("id")
+                .asText());
         FaultLoad load = new FaultLoad(stack, group, "warm-up", 20, profile.eventsPerSecond, Duration.ZERO).start();
         sleep(profile == Profile.FULL ? 30_000 : 15_000);
         load.stop();
@@ -175,15 +202,23 @@ public final class FaultSuite {
         }
         job.awaitEnd(findings);
         load.stop();
-        finish("kill -9 ingest-service mid-import", describe(load) + " + import " + count(job.items), kills, group,
-                load, job.names(), Set.of(), recovery, findings);
+        finish(
+                "kill -9 ingest-service mid-import",
+                describe(load) + " + import " + count(job.items),
+                kills,
+                group,
+                load,
+                job.names(),
+                Set.of(),
+                recovery,
+                findings);
     }
 
     /** kill -9 of quota-service or metrics-service while the stream flows. */
     private void killConsumer(String service) throws Exception {
         UUID group = stack.createGroup("faults " + service, "enterprise");
-        FaultLoad load = new FaultLoad(stack, group, service + "-kill", 20, profile.eventsPerSecond, Duration.ZERO)
-                .start();
+        FaultLoad load =
+                new FaultLoad(stack, group, service + "-kill", 20, profile.eventsPerSecond, Duration.ZERO).start();
         ImportJob job = ImportJob.start(this, group, service + "-kill import", profile.importItems / 2);
         List<String> findings = new ArrayList<>();
         Duration recovery = Duration.ZERO;
@@ -195,8 +230,16 @@ public final class FaultSuite {
         }
         job.awaitEnd(findings);
         load.stop();
-        finish("kill -9 " + service + "-service mid-stream", describe(load) + " + import " + count(job.items), kills,
-                group, load, job.names(), Set.of(), recovery, findings);
+        finish(
+                "kill -9 " + service + "-service mid-stream",
+                describe(load) + " + import " + count(job.items),
+                kills,
+                group,
+                load,
+                job.names(),
+                Set.of(),
+                recovery,
+                findings);
     }
 
     /**
@@ -208,8 +251,8 @@ public final class FaultSuite {
         FaultLoad old = new FaultLoad(stack, group, "archival-old", 20, 4_000, Duration.ofDays(400)).start();
         sleep(profile == Profile.FULL ? 15_000 : 6_000);
         old.stop();
-        FaultLoad load = new FaultLoad(stack, group, "archival-kill", 20, profile.eventsPerSecond, Duration.ZERO)
-                .start();
+        FaultLoad load =
+                new FaultLoad(stack, group, "archival-kill", 20, profile.eventsPerSecond, Duration.ZERO).start();
         List<String> findings = new ArrayList<>();
         Duration recovery = Duration.ZERO;
         int kills = 0;
@@ -230,8 +273,17 @@ public final class FaultSuite {
         if (hotEligible(group) > 0) {
             findings.add(hotEligible(group) + " events older than the cut-off are still hot after a finished run");
         }
-        finish("kill -9 archival-service mid-run", "year-old backlog " + count(old.eventIds.size())
-                + " events (" + count(archived.size()) + " archived); " + describe(load), kills, group, both, List.of(), archived, recovery, findings);
+        finish(
+                "kill -9 archival-service mid-run",
+                "year-old backlog " + count(old.eventIds.size()) + " events (" + count(archived.size()) + " archived); "
+                        + describe(load),
+                kills,
+                group,
+                both,
+                List.of(),
+                archived,
+                recovery,
+                findings);
     }
 
     /** Kafka away for a while under load: writes keep being accepted (the outbox grows), then all is published. */
@@ -242,7 +294,8 @@ public final class FaultSuite {
         ImportJob job = ImportJob.start(this, group, "broker-down import", profile.importItems / 4);
         load.awaitFlowing(12);
         List<String> findings = new ArrayList<>();
-        int[] down = IntStream.range(faults.brokers() == 1 ? 0 : 1, faults.brokers()).toArray();
+        int[] down =
+                IntStream.range(faults.brokers() == 1 ? 0 : 1, faults.brokers()).toArray();
         long before = load.writesAccepted();
         String replicas = inSyncReplicas();
         for (int node : down) {
@@ -254,7 +307,8 @@ public final class FaultSuite {
         // accepted (quota learns the group from ingest).
         UUID fresh = stack.createGroup("faults created while Kafka is down", "pro");
         // pro allows 50 users; while Kafka is away none of them is applied, so each stays reserved: 20 rounds of one
-        FaultLoad freshLoad = new FaultLoad(stack, fresh, "created-while-down", 1, 40, Duration.ZERO).limitRounds(20)
+        FaultLoad freshLoad = new FaultLoad(stack, fresh, "created-while-down", 1, 40, Duration.ZERO)
+                .limitRounds(20)
                 .start();
         long held = 0;
         long outageEnds = System.nanoTime() + profile.brokerOutage.toNanos();
@@ -283,16 +337,29 @@ public final class FaultSuite {
         if (freshDuring == 0) {
             findings.add("no write to the group created while Kafka was down was accepted while it was down");
         }
-        say(String.format(Locale.ROOT, "%,d writes accepted while Kafka was down; the outbox held %,d events; all"
-                + " published %.1f s after the brokers were started again", during, held, recovery.toMillis() / 1000.0));
+        say(String.format(
+                Locale.ROOT,
+                "%,d writes accepted while Kafka was down; the outbox held %,d events; all"
+                        + " published %.1f s after the brokers were started again",
+                during,
+                held,
+                recovery.toMillis() / 1000.0));
         job.awaitEnd(findings);
         load.stop();
         FaultCheck.Result freshResult = check.check(fresh, freshLoad, List.of(), Set.of());
-        finish("Kafka killed " + profile.brokerOutage.toSeconds() + " s" + (faults.brokers() > 1
-                        ? " (" + down.length + " of " + faults.brokers() + " brokers)" : ""),
+        finish(
+                "Kafka killed " + profile.brokerOutage.toSeconds() + " s"
+                        + (faults.brokers() > 1 ? " (" + down.length + " of " + faults.brokers() + " brokers)" : ""),
                 describe(load) + " + import " + count(job.items) + "; " + count(during) + " accepted while down (+"
                         + count(freshDuring) + " to a group created while down), outbox " + count(held) + " events",
-                down.length, group, load, job.names(), Set.of(), recovery, findings, freshResult);
+                down.length,
+                group,
+                load,
+                job.names(),
+                Set.of(),
+                recovery,
+                findings,
+                freshResult);
     }
 
     /** The S3 server killed during an archival run: nothing leaves the hot store unverified; the next run ends it. */
@@ -313,7 +380,9 @@ public final class FaultSuite {
         // while S3 was away: every event that left the hot store is in an object that is there now
         Set<UUID> archivedEarly = archivedIds(group, findings);
         Set<UUID> hot = hotIds(group);
-        long unverified = old.eventIds.stream().filter(id -> !hot.contains(id) && !archivedEarly.contains(id)).count();
+        long unverified = old.eventIds.stream()
+                .filter(id -> !hot.contains(id) && !archivedEarly.contains(id))
+                .count();
         if (unverified > 0) {
             findings.add(unverified + " events left the hot store without being in the archive");
         }
@@ -324,8 +393,17 @@ public final class FaultSuite {
         }
         load.stop();
         Set<UUID> archived = archivedIds(group, findings);
-        finish("S3 killed during an archival run", "year-old backlog " + count(old.eventIds.size()) + " events ("
-                + count(archived.size()) + " archived); " + describe(load), 1, group, FaultLoad.merged(old, load), List.of(), archived, recovery, findings);
+        finish(
+                "S3 killed during an archival run",
+                "year-old backlog " + count(old.eventIds.size()) + " events (" + count(archived.size()) + " archived); "
+                        + describe(load),
+                1,
+                group,
+                FaultLoad.merged(old, load),
+                List.of(),
+                archived,
+                recovery,
+                findings);
     }
 
     /** PostgreSQL restarted under load: the services recover without a restart of their own. */
@@ -339,7 +417,9 @@ public final class FaultSuite {
         long start = System.nanoTime();
         faults.restartPostgres();
         say("PostgreSQL restarted");
-        awaitTrue("all four services ready again", Duration.ofMinutes(3),
+        awaitTrue(
+                "all four services ready again",
+                Duration.ofMinutes(3),
                 () -> FaultStack.SERVICES.stream().allMatch(service -> ready(faults.base(service))));
         Duration recovery = Duration.ofNanos(System.nanoTime() - start);
         List<String> findings = new ArrayList<>();
@@ -351,8 +431,16 @@ public final class FaultSuite {
         sleep(3_000);
         job.awaitEnd(findings);
         load.stop();
-        finish("PostgreSQL restarted", describe(load) + " + import " + count(job.items), 1, group, load, job.names(),
-                Set.of(), recovery, findings);
+        finish(
+                "PostgreSQL restarted",
+                describe(load) + " + import " + count(job.items),
+                1,
+                group,
+                load,
+                job.names(),
+                Set.of(),
+                recovery,
+                findings);
     }
 
     /** A consumer group's committed offsets deleted while its service is stopped: nothing applied twice. */
@@ -372,8 +460,16 @@ public final class FaultSuite {
         }
         sleep(3_000);
         load.stop();
-        finish("consumer groups' offsets deleted while stopped (quota, metrics)", describe(load), 2, group, load,
-                List.of(), Set.of(), recovery, findings);
+        finish(
+                "consumer groups' offsets deleted while stopped (quota, metrics)",
+                describe(load),
+                2,
+                group,
+                load,
+                List.of(),
+                Set.of(),
+                recovery,
+                findings);
     }
 
     /** One broker of three killed mid-load, later another: nothing lost, each group's order kept. */
@@ -397,7 +493,15 @@ public final class FaultSuite {
         }
         sleep(5_000);
         load.stop();
-        finish("one broker of 3 killed, later another", describe(load), 2, group, load, List.of(), Set.of(), recovery,
+        finish(
+                "one broker of 3 killed, later another",
+                describe(load),
+                2,
+                group,
+                load,
+                List.of(),
+                Set.of(),
+                recovery,
                 findings);
     }
 
@@ -417,9 +521,13 @@ public final class FaultSuite {
         StreamArchiveCheck.Result archived = streamArchive.check();
         findings.addAll(archived.findings());
         Map<Integer, Long> deleteBelow = archived.archivedTo();
-        awaitTrue("the stream archive's manifest naming every partition's archive up to " + deleteBelow,
-                Duration.ofMinutes(1), () -> manifestReaches(deleteBelow));
-        awaitTrue("quota's and metrics' consumers past " + deleteBelow, Duration.ofMinutes(2),
+        awaitTrue(
+                "the stream archive's manifest naming every partition's archive up to " + deleteBelow,
+                Duration.ofMinutes(1),
+                () -> manifestReaches(deleteBelow));
+        awaitTrue(
+                "quota's and metrics' consumers past " + deleteBelow,
+                Duration.ofMinutes(2),
                 () -> committedPast("quota-service", deleteBelow) && committedPast("metrics-service", deleteBelow));
         long deleted = deleteRecords(deleteBelow);
         say("deleted " + count(deleted) + " records from the topic: each partition's below " + deleteBelow);
@@ -433,16 +541,32 @@ public final class FaultSuite {
         load.awaitFlowing(12);
         job.awaitEnd(findings);
         load.stop();
-        finish("records below the archive's end (" + count(deleted) + ") deleted from the topic; quota and metrics"
-                        + " rebuilt from archive + topic", describe(load) + " + import " + count(job.items), 1, group,
-                load, job.names(), Set.of(), recovery, findings);
+        finish(
+                "records below the archive's end (" + count(deleted) + ") deleted from the topic; quota and metrics"
+                        + " rebuilt from archive + topic",
+                describe(load) + " + import " + count(job.items),
+                1,
+                group,
+                load,
+                job.names(),
+                Set.of(),
+                recovery,
+                findings);
     }
 
     // ---- helpers -----------------------------------------------------------------------------------------
 
-    private void finish(String scenario, String loadDescription, int faultsInjected, UUID group, FaultLoad load,
-                        List<String> imported, Set<UUID> archived, Duration recovery, List<String> findings,
-                        FaultCheck.Result... others)
+    private void finish(
+            String scenario,
+            String loadDescription,
+            int faultsInjected,
+            UUID group,
+            FaultLoad load,
+            List<String> imported,
+            Set<UUID> archived,
+            Duration recovery,
+            List<String> findings,
+            FaultCheck.Result... others)
             throws Exception {
         say("checking the invariants");
         FaultCheck.Result result = check.check(group, load, imported, archived);
@@ -477,9 +601,14 @@ public final class FaultSuite {
     private void startArchivalRun(UUID group) throws Exception {
         long deadline = System.nanoTime() + Duration.ofMinutes(1).toNanos();
         while (true) {
-            JsonNode answer = Stack.JSON.readTree(FaultLoad.retrying(stack, () -> HttpRequest.newBuilder(
-                    URI.create(stack.archival + "/groups/" + group + "/archival?daysCutoff=" + ARCHIVE_DAYS_CUTOFF))
-                    .POST(HttpRequest.BodyPublishers.noBody()), 202, new AtomicLong()).body());
+            JsonNode answer = Stack.JSON.readTree(FaultLoad.retrying(
+                            stack,
+                            () -> HttpRequest.newBuilder(URI.create(stack.archival + "/groups/" + group
+                                            + "/archival?daysCutoff=" + ARCHIVE_DAYS_CUTOFF))
+                                    .POST(HttpRequest.BodyPublishers.noBody()),
+                            202,
+                            new AtomicLong())
+                    .body());
             if (answer.path("created").asBoolean()) {
                 return;
             }
@@ -498,8 +627,10 @@ public final class FaultSuite {
 
     private long archivedCount(UUID group) {
         try (Connection sql = stack.jdbc()) {
-            return FaultCheck.count(sql, "SELECT coalesce(sum(archived), 0) FROM archival.archive_run_batches"
-                    + " WHERE group_id = ?", group);
+            return FaultCheck.count(
+                    sql,
+                    "SELECT coalesce(sum(archived), 0) FROM archival.archive_run_batches" + " WHERE group_id = ?",
+                    group);
         } catch (Exception e) {
             return 0;
         }
@@ -512,8 +643,11 @@ public final class FaultSuite {
         while (System.nanoTime() < deadline) {
             JsonNode started;
             try {
-                started = Stack.JSON.readTree(stack.post(stack.archival + "/groups/" + group + "/archival?daysCutoff="
-                        + ARCHIVE_DAYS_CUTOFF, "", 202).body());
+                started = Stack.JSON.readTree(stack.post(
+                                stack.archival + "/groups/" + group + "/archival?daysCutoff=" + ARCHIVE_DAYS_CUTOFF,
+                                "",
+                                202)
+                        .body());
             } catch (IllegalStateException | IOException e) {
                 last = e.getMessage();
                 sleep(1_000);
@@ -525,7 +659,8 @@ public final class FaultSuite {
                 sleep(500);
                 run = stack.getJson(stack.archival + "/archival/runs/" + id);
             } while ("running".equals(run.path("status").asText()) && System.nanoTime() < deadline);
-            last = "run " + id + " " + run.path("status").asText() + " " + run.path("error").asText("");
+            last = "run " + id + " " + run.path("status").asText() + " "
+                    + run.path("error").asText("");
             if ("succeeded".equals(run.path("status").asText()) && hotEligible(group) == 0) {
                 return null;
             }
@@ -536,15 +671,20 @@ public final class FaultSuite {
 
     private long hotEligible(UUID group) throws Exception {
         try (Connection sql = stack.jdbc()) {
-            return FaultCheck.count(sql, "SELECT count(*) FROM ingest.events WHERE group_id = ? AND \"timestamp\""
-                    + " < now() - interval '" + ARCHIVE_DAYS_CUTOFF + " days'", group);
+            return FaultCheck.count(
+                    sql,
+                    "SELECT count(*) FROM ingest.events WHERE group_id = ? AND \"timestamp\"" + " < now() - interval '"
+                            + ARCHIVE_DAYS_CUTOFF + " days'",
+                    group);
         }
     }
 
     private Set<UUID> hotIds(UUID group) throws Exception {
         Set<UUID> ids = new HashSet<>();
-        try (Connection sql = stack.jdbc(); Statement statement = sql.createStatement();
-             ResultSet rows = statement.executeQuery("SELECT id FROM ingest.events WHERE group_id = '" + group + "'")) {
+        try (Connection sql = stack.jdbc();
+                Statement statement = sql.createStatement();
+                ResultSet rows =
+                        statement.executeQuery("SELECT id FROM ingest.events WHERE group_id = '" + group + "'")) {
             while (rows.next()) {
                 ids.add(rows.getObject(1, UUID.class));
             }
@@ -562,8 +702,14 @@ public final class FaultSuite {
         try (S3Client s3 = faults.s3Client()) {
             List<S3Object> objects;
             try {
-                objects = s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket("strata-archive")
-                        .prefix("events/group=" + group + "/").build()).contents().stream().toList();
+                objects = s3
+                        .listObjectsV2Paginator(ListObjectsV2Request.builder()
+                                .bucket("strata-archive")
+                                .prefix("events/group=" + group + "/")
+                                .build())
+                        .contents()
+                        .stream()
+                        .toList();
             } catch (NoSuchBucketException e) {
                 return ids;
             }
@@ -571,13 +717,15 @@ public final class FaultSuite {
                 if (!object.key().endsWith(".ndjson.gz")) {
                     continue;
                 }
-                try (ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket("strata-archive")
-                        .key(object.key()));
-                     BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(body),
-                             StandardCharsets.UTF_8))) {
+                try (ResponseInputStream<GetObjectResponse> body =
+                                s3.getObject(b -> b.bucket("strata-archive").key(object.key()));
+                        BufferedReader lines = new BufferedReader(
+                                new InputStreamReader(new GZIPInputStream(body), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = lines.readLine()) != null) {
-                        if (!line.isBlank() && !ids.add(UUID.fromString(Stack.JSON.readTree(line).path("id").asText()))) {
+                        if (!line.isBlank()
+                                && !ids.add(UUID.fromString(
+                                        Stack.JSON.readTree(line).path("id").asText()))) {
                             repeated++;
                         }
                     }
@@ -604,7 +752,8 @@ public final class FaultSuite {
     private boolean committedPast(String consumerGroup, Map<Integer, Long> offsets) {
         try (AdminClient admin = admin()) {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(consumerGroup)
-                    .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                    .partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS);
             return offsets.entrySet().stream().allMatch(e -> {
                 OffsetAndMetadata offset = committed.get(new TopicPartition(Topics.EVENTS, e.getKey()));
                 return offset != null ? offset.offset() >= e.getValue() : e.getValue() == 0;
@@ -626,11 +775,11 @@ public final class FaultSuite {
                 below.put(new TopicPartition(Topics.EVENTS, partition), RecordsToDelete.beforeOffset(offset));
                 earliest.put(new TopicPartition(Topics.EVENTS, partition), OffsetSpec.earliest());
             });
-            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> before = admin.listOffsets(earliest).all()
-                    .get(30, TimeUnit.SECONDS);
+            Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> before =
+                    admin.listOffsets(earliest).all().get(30, TimeUnit.SECONDS);
             long deleted = 0;
-            for (Map.Entry<TopicPartition, KafkaFuture<DeletedRecords>> result : admin.deleteRecords(below)
-                    .lowWatermarks().entrySet()) {
+            for (Map.Entry<TopicPartition, KafkaFuture<DeletedRecords>> result :
+                    admin.deleteRecords(below).lowWatermarks().entrySet()) {
                 deleted += result.getValue().get(30, TimeUnit.SECONDS).lowWatermark()
                         - before.get(result.getKey()).offset();
             }
@@ -644,7 +793,8 @@ public final class FaultSuite {
      */
     private void rebuildQuota(long deleted, List<String> findings) throws Exception {
         try {
-            JsonNode report = Stack.JSON.readTree(stack.post(stack.quota + "/admin/quotas/rebuild", "", 200).body());
+            JsonNode report = Stack.JSON.readTree(
+                    stack.post(stack.quota + "/admin/quotas/rebuild", "", 200).body());
             long fromArchive = report.path("recordsFromArchive").asLong();
             say("quota rebuilt: " + count(report.path("recordsRead").asLong()) + " records, " + count(fromArchive)
                     + " of them from the stream archive");
@@ -674,11 +824,13 @@ public final class FaultSuite {
             run = stack.getJson(url);
         }
         long fromArchive = run.path("eventsFromArchive").asLong();
-        say("metrics rebuild " + id + " " + run.path("status").asText() + ": " + count(run.path("eventsRead").asLong())
-                + " events, " + count(fromArchive) + " of them from the stream archive");
-        if (!id.equals(run.path("id").asText()) || !"completed".equals(run.path("status").asText())) {
-            findings.add("metrics' rebuild " + id + " ended " + run.path("status").asText() + " "
-                    + run.path("error").asText(""));
+        say("metrics rebuild " + id + " " + run.path("status").asText() + ": "
+                + count(run.path("eventsRead").asLong()) + " events, " + count(fromArchive)
+                + " of them from the stream archive");
+        if (!id.equals(run.path("id").asText())
+                || !"completed".equals(run.path("status").asText())) {
+            findings.add("metrics' rebuild " + id + " ended "
+                    + run.path("status").asText() + " " + run.path("error").asText(""));
         } else if (fromArchive == 0 || fromArchive < deleted) {
             findings.add("metrics' rebuild read " + fromArchive + " events from the stream archive; " + deleted
                     + " were deleted from the topic");
@@ -692,10 +844,18 @@ public final class FaultSuite {
     /** Each partition of the event topic with its leader and in-sync replicas, for a finding. */
     private String inSyncReplicas() {
         try (AdminClient admin = admin()) {
-            return admin.describeTopics(List.of(Topics.EVENTS)).allTopicNames().get(10, TimeUnit.SECONDS)
-                    .get(Topics.EVENTS).partitions().stream()
-                    .map(p -> p.partition() + ": leader " + (p.leader() == null ? "none" : p.leader().id()) + " isr "
-                            + p.isr().stream().map(n -> Integer.toString(n.id())).toList())
+            return admin
+                    .describeTopics(List.of(Topics.EVENTS))
+                    .allTopicNames()
+                    .get(10, TimeUnit.SECONDS)
+                    .get(Topics.EVENTS)
+                    .partitions()
+                    .stream()
+                    .map(p -> p.partition() + ": leader "
+                            + (p.leader() == null ? "none" : p.leader().id()) + " isr "
+                            + p.isr().stream()
+                                    .map(n -> Integer.toString(n.id()))
+                                    .toList())
                     .collect(java.util.stream.Collectors.joining("; "));
         } catch (Exception e) {
             return "unknown (" + e + ")";
@@ -703,16 +863,19 @@ public final class FaultSuite {
     }
 
     private long maxOutboxPosition() throws Exception {
-        try (Connection sql = stack.jdbc(); Statement statement = sql.createStatement();
-             ResultSet row = statement.executeQuery("SELECT coalesce(max(position), 0) FROM ingest.outbox")) {
+        try (Connection sql = stack.jdbc();
+                Statement statement = sql.createStatement();
+                ResultSet row = statement.executeQuery("SELECT coalesce(max(position), 0) FROM ingest.outbox")) {
             row.next();
             return row.getLong(1);
         }
     }
 
     private long outboxRowsUpTo(long position) {
-        try (Connection sql = stack.jdbc(); Statement statement = sql.createStatement();
-             ResultSet row = statement.executeQuery("SELECT count(*) FROM ingest.outbox WHERE position <= " + position)) {
+        try (Connection sql = stack.jdbc();
+                Statement statement = sql.createStatement();
+                ResultSet row =
+                        statement.executeQuery("SELECT count(*) FROM ingest.outbox WHERE position <= " + position)) {
             row.next();
             return row.getLong(1);
         } catch (Exception e) {
@@ -798,9 +961,17 @@ public final class FaultSuite {
 
         static ImportJob start(FaultSuite suite, UUID group, String label, int items) throws Exception {
             Path file = FaultLoad.importFile(suite.work.resolve("imports"), label, items);
-            String id = Stack.JSON.readTree(suite.stack.send(HttpRequest.newBuilder(URI.create(suite.stack.ingest
-                            + "/groups/" + group + "/imports")).header("Content-Type", "application/x-ndjson")
-                    .POST(HttpRequest.BodyPublishers.ofFile(file)), 202).body()).path("id").asText();
+            String id = Stack.JSON
+                    .readTree(suite.stack
+                            .send(
+                                    HttpRequest.newBuilder(
+                                                    URI.create(suite.stack.ingest + "/groups/" + group + "/imports"))
+                                            .header("Content-Type", "application/x-ndjson")
+                                            .POST(HttpRequest.BodyPublishers.ofFile(file)),
+                                    202)
+                            .body())
+                    .path("id")
+                    .asText();
             say("import " + id + " of " + count(items) + " items started");
             return new ImportJob(suite, label, items, id);
         }
@@ -814,8 +985,13 @@ public final class FaultSuite {
         }
 
         private JsonNode status() throws Exception {
-            return Stack.JSON.readTree(FaultLoad.retrying(suite.stack, () -> HttpRequest.newBuilder(
-                    URI.create(suite.stack.ingest + "/imports/" + id)).GET(), 200, new AtomicLong()).body());
+            return Stack.JSON.readTree(FaultLoad.retrying(
+                            suite.stack,
+                            () -> HttpRequest.newBuilder(URI.create(suite.stack.ingest + "/imports/" + id))
+                                    .GET(),
+                            200,
+                            new AtomicLong())
+                    .body());
         }
 
         /** Until the job has written something since the last call (so a kill falls mid-import), at most 60 s. */
@@ -840,9 +1016,11 @@ public final class FaultSuite {
                 sleep(500);
                 job = status();
             }
-            if (!"succeeded".equals(job.path("status").asText()) || job.path("created").asLong() != items) {
+            if (!"succeeded".equals(job.path("status").asText())
+                    || job.path("created").asLong() != items) {
                 findings.add("import " + id + " ended " + job.path("status").asText() + " with "
-                        + job.path("created").asLong() + " of " + items + " created: " + job.path("error").asText(""));
+                        + job.path("created").asLong() + " of " + items + " created: "
+                        + job.path("error").asText(""));
             }
         }
     }

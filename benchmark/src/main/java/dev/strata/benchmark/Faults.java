@@ -12,8 +12,7 @@ import java.util.Locale;
  */
 public final class Faults {
 
-    private Faults() {
-    }
+    private Faults() {}
 
     public static void main(String[] args) throws Exception {
         FaultSuite.Profile profile = FaultSuite.Profile.FULL;
@@ -31,8 +30,10 @@ public final class Faults {
         if (scenarios.isEmpty()) {
             scenarios.addAll(profile == FaultSuite.Profile.SHORT ? FaultSuite.SHORT_SCENARIOS : FaultSuite.SCENARIOS);
         }
-        Path root = Path.of(System.getProperty("strata.root", ".")).toAbsolutePath().normalize();
-        Path work = Path.of(Stack.env("STRATA_FAULTS_HOME", root.resolve("benchmark/target/faults").toString()));
+        Path root =
+                Path.of(System.getProperty("strata.root", ".")).toAbsolutePath().normalize();
+        Path work = Path.of(Stack.env(
+                "STRATA_FAULTS_HOME", root.resolve("benchmark/target/faults").toString()));
         int brokers = Integer.parseInt(Stack.env("STRATA_KAFKA_BROKERS", "3"));
         FaultSuite suite = new FaultSuite(root, work, profile, brokers);
         List<FaultSuite.Row> rows;
@@ -55,7 +56,10 @@ public final class Faults {
     /** The table, in Markdown, then each failed scenario's findings. */
     static String table(List<FaultSuite.Row> rows, int brokers) {
         StringBuilder out = new StringBuilder();
-        out.append("\nStrata fault suite (").append(brokers).append(" Kafka broker").append(brokers == 1 ? "" : "s")
+        out.append("\nStrata fault suite (")
+                .append(brokers)
+                .append(" Kafka broker")
+                .append(brokers == 1 ? "" : "s")
                 .append(")\n\n");
         out.append("| scenario | load | faults injected | writes accepted | events on the topic | applied by quota"
                 + " | applied by metrics | lost | doubled | counters vs ingest inventory | metrics vs raw SQL"
@@ -63,17 +67,31 @@ public final class Faults {
         out.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|---|---:|---|\n");
         for (FaultSuite.Row row : rows) {
             FaultCheck.Result r = row.result();
-            out.append(String.format(Locale.ROOT, "| %s | %s | %d | %,d | %,d%s | %,d | %,d | %d | %d | %s | %s"
-                            + " | %.1f s | %s |\n", row.scenario(), row.load(), row.faults(), r.writesAccepted(),
-                    r.onTopic(), r.topicDuplicates() == 0 ? "" : String.format(Locale.ROOT, " (+%,d redelivered)",
-                            r.topicDuplicates()), r.appliedByQuota(), r.appliedByMetrics(), r.lost(), r.doubled(),
-                    r.countersEqual() ? "equal" : "DIFFERENT", r.metricsEqual() ? "equal" : "DIFFERENT",
-                    row.recovery().toMillis() / 1000.0, row.passed() ? "pass" : "FAIL"));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "| %s | %s | %d | %,d | %,d%s | %,d | %,d | %d | %d | %s | %s" + " | %.1f s | %s |\n",
+                    row.scenario(),
+                    row.load(),
+                    row.faults(),
+                    r.writesAccepted(),
+                    r.onTopic(),
+                    r.topicDuplicates() == 0
+                            ? ""
+                            : String.format(Locale.ROOT, " (+%,d redelivered)", r.topicDuplicates()),
+                    r.appliedByQuota(),
+                    r.appliedByMetrics(),
+                    r.lost(),
+                    r.doubled(),
+                    r.countersEqual() ? "equal" : "DIFFERENT",
+                    r.metricsEqual() ? "equal" : "DIFFERENT",
+                    row.recovery().toMillis() / 1000.0,
+                    row.passed() ? "pass" : "FAIL"));
         }
         for (FaultSuite.Row row : rows) {
             if (!row.passed()) {
                 out.append("\n").append(row.scenario()).append(":\n");
-                row.findings().forEach(finding -> out.append("  - ").append(finding).append("\n"));
+                row.findings()
+                        .forEach(finding -> out.append("  - ").append(finding).append("\n"));
             }
         }
         out.append("""

@@ -1,7 +1,6 @@
 package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.BufferedWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -68,7 +67,8 @@ final class IngestSuite implements Benchmark.Suite {
                 limit.add(raw.copyThings(n));
             }
             String goal = n == 100 ? "median < 20 ms" : n == 10_000 ? "ratio <= 1.5" : "";
-            Boolean met = n == 100 ? Boolean.valueOf(strata.median() < 20)
+            Boolean met = n == 100
+                    ? Boolean.valueOf(strata.median() < 20)
                     : n == 10_000 ? Boolean.valueOf(strata.median() / limit.median() <= 1.5) : null;
             report.timed("things:batch " + n, n, strata, limit, goal, met);
         }
@@ -79,21 +79,37 @@ final class IngestSuite implements Benchmark.Suite {
         List<String> people = Stack.createdIds(peopleAnswer);
         Stats connections = new Stats();
         Stats connectionsLimit = new Stats();
-        timedRuns(pace, group, connections, connectionsLimit, run -> connectionsBody(people, run),
+        timedRuns(
+                pace,
+                group,
+                connections,
+                connectionsLimit,
+                run -> connectionsBody(people, run),
                 body -> stack.post(stack.ingest + "/groups/" + group + "/connections:batch", body, 200),
                 () -> raw.copyConnections(1000));
-        report.timed("connections:batch 1000", 1000, connections, connectionsLimit, "median < 60 ms",
+        report.timed(
+                "connections:batch 1000",
+                1000,
+                connections,
+                connectionsLimit,
+                "median < 60 ms",
                 connections.median() < 60);
 
         Stats updates = new Stats();
         Stats updatesLimit = new Stats();
-        timedRuns(pace, group, updates, updatesLimit, run -> updatesBody(people, run),
-                body -> stack.send(HttpRequest.newBuilder(URI.create(things))
-                        .header("Content-Type", "application/json")
-                        .method("PATCH", HttpRequest.BodyPublishers.ofString(body)), 200),
+        timedRuns(
+                pace,
+                group,
+                updates,
+                updatesLimit,
+                run -> updatesBody(people, run),
+                body -> stack.send(
+                        HttpRequest.newBuilder(URI.create(things))
+                                .header("Content-Type", "application/json")
+                                .method("PATCH", HttpRequest.BodyPublishers.ofString(body)),
+                        200),
                 () -> raw.copyUpdates(1000));
-        report.timed("PATCH things:batch 1000", 1000, updates, updatesLimit, "median < 100 ms",
-                updates.median() < 100);
+        report.timed("PATCH things:batch 1000", 1000, updates, updatesLimit, "median < 100 ms", updates.median() < 100);
         raw.truncate();
     }
 
@@ -106,8 +122,15 @@ final class IngestSuite implements Benchmark.Suite {
      * {@code WARM_UP} untimed then 15 timed runs of a scenario: the body is built before the clock starts, the
      * consumers settle after each write (as paced), and the raw equivalent is timed after it.
      */
-    private static void timedRuns(Settle pace, UUID group, Stats strata, Stats limit, IntFunction<String> body,
-                                  Write write, Callable<Long> raw) throws Exception {
+    private static void timedRuns(
+            Settle pace,
+            UUID group,
+            Stats strata,
+            Stats limit,
+            IntFunction<String> body,
+            Write write,
+            Callable<Long> raw)
+            throws Exception {
         for (int run = 0; run < WARM_UP + 15; run++) {
             String request = body.apply(run);
             long start = System.nanoTime();
@@ -126,8 +149,11 @@ final class IngestSuite implements Benchmark.Suite {
     private static String connectionsBody(List<String> people, int run) {
         StringBuilder body = new StringBuilder("{\"items\":[");
         for (int i = 0; i < 1000; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"fromThingId\":\"").append(people.get(i))
-                    .append("\",\"toThingId\":\"").append(people.get(1000 + (i + run * 7) % 1000))
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"fromThingId\":\"")
+                    .append(people.get(i))
+                    .append("\",\"toThingId\":\"")
+                    .append(people.get(1000 + (i + run * 7) % 1000))
                     .append("\",\"relationshipType\":\"following\"}");
         }
         return body.append("]}").toString();
@@ -137,9 +163,16 @@ final class IngestSuite implements Benchmark.Suite {
     private static String updatesBody(List<String> people, int run) {
         StringBuilder body = new StringBuilder("{\"items\":[");
         for (int i = 0; i < 1000; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"id\":\"").append(people.get(i))
-                    .append("\",\"name\":\"renamed ").append(run).append('-').append(i)
-                    .append("\",\"status\":\"").append(run % 2 == 0 ? "active" : "published").append("\"}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"id\":\"")
+                    .append(people.get(i))
+                    .append("\",\"name\":\"renamed ")
+                    .append(run)
+                    .append('-')
+                    .append(i)
+                    .append("\",\"status\":\"")
+                    .append(run % 2 == 0 ? "active" : "published")
+                    .append("\"}");
         }
         return body.append("]}").toString();
     }
@@ -188,12 +221,24 @@ final class IngestSuite implements Benchmark.Suite {
             long rawNanos = raw.copyThings(items);
             report.add(importRow("import job " + items + ", consumers live", live, items, rawNanos, false));
             report.add(importRow("import job " + items + ", write path", alone, items, rawNanos, true));
-            report.add(new Report.Row("consumers apply the paused import", 1, caughtUp / 1e6, Double.NaN,
-                    Double.NaN, String.format(Locale.ROOT, "%,.0f events/s", items / (caughtUp / 1e9)), Double.NaN,
-                    "", "", null));
-            report.note(String.format(Locale.ROOT, "import job heap (ingest-service): %.0f MB before, %.0f MB peak"
-                    + " (consumers live), %.0f MB peak (write path); sampled every 0.5 s", live.heapBefore(),
-                    live.heapPeak(), alone.heapPeak()));
+            report.add(new Report.Row(
+                    "consumers apply the paused import",
+                    1,
+                    caughtUp / 1e6,
+                    Double.NaN,
+                    Double.NaN,
+                    String.format(Locale.ROOT, "%,.0f events/s", items / (caughtUp / 1e9)),
+                    Double.NaN,
+                    "",
+                    "",
+                    null));
+            report.note(String.format(
+                    Locale.ROOT,
+                    "import job heap (ingest-service): %.0f MB before, %.0f MB peak"
+                            + " (consumers live), %.0f MB peak (write path); sampled every 0.5 s",
+                    live.heapBefore(),
+                    live.heapPeak(),
+                    alone.heapPeak()));
             report.note("import job, write path: quota-service and metrics-service had paused their stream"
                     + " consumers (the job still reserves its quota at quota-service); they then applied the"
                     + " import's events in the time of the next row. Consumers live: all of it at once on this"
@@ -203,16 +248,16 @@ final class IngestSuite implements Benchmark.Suite {
         }
     }
 
-    private record Imported(long nanos, double heapBefore, double heapPeak) {
-    }
+    private record Imported(long nanos, double heapBefore, double heapPeak) {}
 
     private static Imported importJob(Stack stack, UUID group, Path file, int items) throws Exception {
         double heapBefore = stack.heapUsedMb(stack.ingest);
         long start = System.nanoTime();
-        HttpResponse<String> accepted = stack.send(HttpRequest.newBuilder(
-                        URI.create(stack.ingest + "/groups/" + group + "/imports"))
-                .header("Content-Type", "application/x-ndjson")
-                .POST(HttpRequest.BodyPublishers.ofFile(file)), 202);
+        HttpResponse<String> accepted = stack.send(
+                HttpRequest.newBuilder(URI.create(stack.ingest + "/groups/" + group + "/imports"))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofFile(file)),
+                202);
         String id = Stack.JSON.readTree(accepted.body()).get("id").asText();
         double heapPeak = heapBefore;
         JsonNode job;
@@ -222,7 +267,8 @@ final class IngestSuite implements Benchmark.Suite {
             job = stack.getJson(stack.ingest + "/imports/" + id);
         } while (job.get("status").asText().matches("queued|running"));
         long elapsed = System.nanoTime() - start;
-        if (!"succeeded".equals(job.get("status").asText()) || job.get("created").asLong() != items) {
+        if (!"succeeded".equals(job.get("status").asText())
+                || job.get("created").asLong() != items) {
             throw new IllegalStateException("import job did not create every item: " + job);
         }
         return new Imported(elapsed, heapBefore, heapPeak);
@@ -230,16 +276,26 @@ final class IngestSuite implements Benchmark.Suite {
 
     private static Report.Row importRow(String name, Imported job, int items, long rawNanos, boolean goal) {
         double ratio = (double) rawNanos / job.nanos(); // rate ratio: Strata's rows/s over raw rows/s
-        return new Report.Row(name, 1, job.nanos() / 1e6, Double.NaN, Double.NaN,
-                String.format(Locale.ROOT, "%,.0f rows/s", items / (job.nanos() / 1e9)), rawNanos / 1e6,
-                String.format(Locale.ROOT, "rate %.2fx raw", ratio), goal ? "rate >= 0.6x raw" : "",
+        return new Report.Row(
+                name,
+                1,
+                job.nanos() / 1e6,
+                Double.NaN,
+                Double.NaN,
+                String.format(Locale.ROOT, "%,.0f rows/s", items / (job.nanos() / 1e9)),
+                rawNanos / 1e6,
+                String.format(Locale.ROOT, "rate %.2fx raw", ratio),
+                goal ? "rate >= 0.6x raw" : "",
                 goal ? ratio >= 0.6 : null);
     }
 
     private static String peopleBody(int n) {
         StringBuilder body = new StringBuilder(n * 60).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"user\",\"name\":\"person ").append(i).append("\"}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"user\",\"name\":\"person ")
+                    .append(i)
+                    .append("\"}");
         }
         return body.append("]}").toString();
     }
@@ -247,9 +303,16 @@ final class IngestSuite implements Benchmark.Suite {
     private static String thingsBody(int n, String label) {
         StringBuilder body = new StringBuilder(n * 80).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(i % 3 == 0 ? "user" : "video")
-                    .append("\",\"name\":\"").append(label).append(' ').append(i)
-                    .append("\",\"properties\":{\"n\":").append(i).append(",\"plan\":\"gold\"}}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"")
+                    .append(i % 3 == 0 ? "user" : "video")
+                    .append("\",\"name\":\"")
+                    .append(label)
+                    .append(' ')
+                    .append(i)
+                    .append("\",\"properties\":{\"n\":")
+                    .append(i)
+                    .append(",\"plan\":\"gold\"}}");
         }
         return body.append("]}").toString();
     }

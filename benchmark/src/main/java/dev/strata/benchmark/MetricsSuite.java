@@ -3,26 +3,20 @@ package dev.strata.benchmark;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Random;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
@@ -30,8 +24,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * metrics-service on a group of 1,000,000 events: creator stats and group metrics latency over HTTP beside the
@@ -51,6 +43,7 @@ final class MetricsSuite implements Benchmark.Suite {
 
     /** Name prefix of the groups this suite loads; the number of events follows. */
     private static final String GROUP_NAME = "benchmark metrics ";
+
     private static final String STAR = "star creator";
     private static final int BATCH = 10_000;
     private static final int CREATORS = 100;
@@ -59,15 +52,23 @@ final class MetricsSuite implements Benchmark.Suite {
     private static final String[] CONTENT_TYPES = {"blog_post", "video", "podcast", "course"};
     private static final String[] ACTIONS = {"viewed", "viewed", "viewed", "liked", "shared"};
     static final String[] PEOPLE = {"user", "creator"};
-    static final String[] CONTENT_LIKE = {"blog_post", "article", "newsletter", "video", "podcast", "image",
-            "course", "lesson", "document"};
+    static final String[] CONTENT_LIKE = {
+        "blog_post", "article", "newsletter", "video", "podcast", "image", "course", "lesson", "document"
+    };
     /** metrics-service's {@code strata.metrics.non-activity-types}: stream facts that are not activity events. */
-    static final String[] NON_ACTIVITY = {"thing_created", "connection_created", "knowledge_created",
-            "group_created", "group_plan_changed", "api_call", "quota_threshold_crossed", "events_archived"};
+    static final String[] NON_ACTIVITY = {
+        "thing_created",
+        "connection_created",
+        "knowledge_created",
+        "group_created",
+        "group_plan_changed",
+        "api_call",
+        "quota_threshold_crossed",
+        "events_archived"
+    };
 
     /** The loaded group and the creator whose stats are read. */
-    private record Scenario(UUID group, UUID creator) {
-    }
+    private record Scenario(UUID group, UUID creator) {}
 
     @Override
     public void run(Stack stack, Report report) throws Exception {
@@ -94,14 +95,19 @@ final class MetricsSuite implements Benchmark.Suite {
                 stack.postRetrying(things, thingsBody("creator", CREATORS, "creator", 0), group + "-c"));
         List<String> users = new ArrayList<>(USERS);
         for (int from = 0; from < USERS; from += BATCH) {
-            users.addAll(Stack.createdIds(stack.postRetrying(things,
-                    thingsBody("user", Math.min(BATCH, USERS - from), "user", from), group + "-u" + from)));
+            users.addAll(Stack.createdIds(stack.postRetrying(
+                    things, thingsBody("user", Math.min(BATCH, USERS - from), "user", from), group + "-u" + from)));
         }
         List<String> content = Stack.createdIds(stack.postRetrying(things, contentBody(CONTENT), group + "-k"));
         // The creator whose stats are read is creators[0], renamed so a later run can find it.
-        stack.send(HttpRequest.newBuilder(URI.create(things)).header("Content-Type", "application/json")
-                .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"items\":[{\"id\":\"" + creators.get(0)
-                        + "\",\"name\":\"" + STAR + "\"}]}")), 200);
+        stack.send(
+                HttpRequest.newBuilder(URI.create(things))
+                        .header("Content-Type", "application/json")
+                        .method(
+                                "PATCH",
+                                HttpRequest.BodyPublishers.ofString("{\"items\":[{\"id\":\"" + creators.get(0)
+                                        + "\",\"name\":\"" + STAR + "\"}]}")),
+                200);
         int connections = connect(stack, group, creators, users, content);
         long thingsDone = System.nanoTime();
 
@@ -110,8 +116,7 @@ final class MetricsSuite implements Benchmark.Suite {
         String position = null;
         String url = stack.ingest + "/groups/" + group + "/events:batch";
         for (int b = 0; b * BATCH < events; b++) {
-            String body = eventsBody(new Random(b), Math.min(BATCH, events - b * BATCH), now, creators, users,
-                    content);
+            String body = eventsBody(new Random(b), Math.min(BATCH, events - b * BATCH), now, creators, users, content);
             long t = System.nanoTime();
             HttpResponse<String> answer = stack.postRetrying(url, body, group + "-e" + b);
             batches.add(System.nanoTime() - t);
@@ -124,14 +129,31 @@ final class MetricsSuite implements Benchmark.Suite {
         awaitApplied(stack, group, position, Duration.ofMinutes(30));
         long applied = System.nanoTime();
         double eventSeconds = (eventsDone - thingsDone) / 1e9;
-        report.add(new Report.Row("load: events:batch 10000", batches.runs(), batches.median(), batches.p95(),
-                batches.p99(), String.format(Locale.ROOT, "%,.0f rows/s", events / eventSeconds), Double.NaN, "",
-                "", null));
-        report.note(String.format(Locale.ROOT, "metrics load: %,d things and %,d connections in %.1f s; %,d events"
+        report.add(new Report.Row(
+                "load: events:batch 10000",
+                batches.runs(),
+                batches.median(),
+                batches.p95(),
+                batches.p99(),
+                String.format(Locale.ROOT, "%,.0f rows/s", events / eventSeconds),
+                Double.NaN,
+                "",
+                "",
+                null));
+        report.note(String.format(
+                Locale.ROOT,
+                "metrics load: %,d things and %,d connections in %.1f s; %,d events"
                         + " in %.1f s (%,.0f events/s through ingest); metrics-service had applied everything %.1f s"
-                        + " after the first event batch (%,.0f events/s end to end); total %.0f s", CREATORS + USERS
-                        + CONTENT, connections, (thingsDone - start) / 1e9, events, eventSeconds, events / eventSeconds,
-                (applied - thingsDone) / 1e9, events / ((applied - thingsDone) / 1e9), (applied - start) / 1e9));
+                        + " after the first event batch (%,.0f events/s end to end); total %.0f s",
+                CREATORS + USERS + CONTENT,
+                connections,
+                (thingsDone - start) / 1e9,
+                events,
+                eventSeconds,
+                events / eventSeconds,
+                (applied - thingsDone) / 1e9,
+                events / ((applied - thingsDone) / 1e9),
+                (applied - start) / 1e9));
         return new Scenario(group, UUID.fromString(creators.get(0)));
     }
 
@@ -164,12 +186,18 @@ final class MetricsSuite implements Benchmark.Suite {
             StringBuilder body = new StringBuilder("{\"items\":[");
             for (int i = from; i < Math.min(edges.size(), from + BATCH); i++) {
                 String[] e = edges.get(i);
-                body.append(i == from ? "" : ",").append("{\"fromThingId\":\"").append(e[0])
-                        .append("\",\"toThingId\":\"").append(e[1]).append("\",\"relationshipType\":\"").append(e[2])
+                body.append(i == from ? "" : ",")
+                        .append("{\"fromThingId\":\"")
+                        .append(e[0])
+                        .append("\",\"toThingId\":\"")
+                        .append(e[1])
+                        .append("\",\"relationshipType\":\"")
+                        .append(e[2])
                         .append("\"}");
             }
-            JsonNode answer = Stack.JSON.readTree(stack.postRetrying(url, body.append("]}").toString(),
-                    group + "-n" + from).body());
+            JsonNode answer = Stack.JSON.readTree(
+                    stack.postRetrying(url, body.append("]}").toString(), group + "-n" + from)
+                            .body());
             created += answer.path("summary").path("success").asInt();
         }
         return created;
@@ -179,37 +207,53 @@ final class MetricsSuite implements Benchmark.Suite {
      * Events of the last 180 days (a tenth in the last 7 days, a little less in the 7 before, so the group trends
      * up): content views by people, logins, revenue of creators (a quarter of it the star's) and payments.
      */
-    private static String eventsBody(Random random, int n, Instant now, List<String> creators, List<String> users,
-                                     List<String> content) {
+    private static String eventsBody(
+            Random random, int n, Instant now, List<String> creators, List<String> users, List<String> content) {
         StringBuilder body = new StringBuilder(n * 240).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
             double window = random.nextDouble();
-            long secondsAgo = window < 0.10 ? random.nextInt(7 * 86_400) + 60
-                    : window < 0.17 ? 7 * 86_400 + random.nextInt(7 * 86_400)
-                    : random.nextInt(180 * 86_400) + 60;
-            String at = now.minusSeconds(secondsAgo).truncatedTo(ChronoUnit.MILLIS).toString();
+            long secondsAgo = window < 0.10
+                    ? random.nextInt(7 * 86_400) + 60
+                    : window < 0.17 ? 7 * 86_400 + random.nextInt(7 * 86_400) : random.nextInt(180 * 86_400) + 60;
+            String at =
+                    now.minusSeconds(secondsAgo).truncatedTo(ChronoUnit.MILLIS).toString();
             String user = users.get(random.nextInt(users.size()));
             int kind = random.nextInt(100);
             body.append(i == 0 ? "" : ",");
             if (kind < 60) {
-                body.append("{\"type\":\"content_event\",\"actorId\":\"").append(user).append("\",\"targetId\":\"")
-                        .append(content.get(skewed(random, content.size()))).append("\",\"metadata\":{\"action\":\"")
-                        .append(ACTIONS[random.nextInt(ACTIONS.length)]).append("\"}");
+                body.append("{\"type\":\"content_event\",\"actorId\":\"")
+                        .append(user)
+                        .append("\",\"targetId\":\"")
+                        .append(content.get(skewed(random, content.size())))
+                        .append("\",\"metadata\":{\"action\":\"")
+                        .append(ACTIONS[random.nextInt(ACTIONS.length)])
+                        .append("\"}");
             } else if (kind < 80) {
-                body.append("{\"type\":\"user_login\",\"actorId\":\"").append(user).append('"');
+                body.append("{\"type\":\"user_login\",\"actorId\":\"")
+                        .append(user)
+                        .append('"');
             } else if (kind < 92) {
                 String creator = creators.get(random.nextInt(4) == 0 ? 0 : random.nextInt(creators.size()));
-                body.append("{\"type\":\"revenue_generated\",\"actorId\":\"").append(creator)
-                        .append("\",\"targetId\":\"").append(content.get(random.nextInt(content.size())))
-                        .append("\",\"metadata\":{\"amount\":").append(random.nextInt(10_000) / 100.0)
+                body.append("{\"type\":\"revenue_generated\",\"actorId\":\"")
+                        .append(creator)
+                        .append("\",\"targetId\":\"")
+                        .append(content.get(random.nextInt(content.size())))
+                        .append("\",\"metadata\":{\"amount\":")
+                        .append(random.nextInt(10_000) / 100.0)
                         .append(",\"currency\":\"USD\"}");
             } else if (kind < 97) {
-                body.append("{\"type\":\"payment_event\",\"actorId\":\"").append(user).append("\",\"targetId\":\"")
-                        .append(creators.get(random.nextInt(creators.size()))).append("\",\"metadata\":{\"amount\":")
-                        .append(random.nextInt(5_000) / 100.0).append('}');
+                body.append("{\"type\":\"payment_event\",\"actorId\":\"")
+                        .append(user)
+                        .append("\",\"targetId\":\"")
+                        .append(creators.get(random.nextInt(creators.size())))
+                        .append("\",\"metadata\":{\"amount\":")
+                        .append(random.nextInt(5_000) / 100.0)
+                        .append('}');
             } else {
-                body.append("{\"type\":\"content_event\",\"actorId\":\"").append(creators.get(0))
-                        .append("\",\"targetId\":\"").append(content.get(random.nextInt(content.size())))
+                body.append("{\"type\":\"content_event\",\"actorId\":\"")
+                        .append(creators.get(0))
+                        .append("\",\"targetId\":\"")
+                        .append(content.get(random.nextInt(content.size())))
                         .append("\",\"metadata\":{\"action\":\"shared\"}");
             }
             body.append(",\"timestamp\":\"").append(at).append("\"}");
@@ -225,10 +269,16 @@ final class MetricsSuite implements Benchmark.Suite {
     private static String thingsBody(String type, int n, String label, int from) {
         StringBuilder body = new StringBuilder(n * 90).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"name\":\"")
-                    .append(label).append(' ').append(from + i)
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"")
+                    .append(type)
+                    .append("\",\"name\":\"")
+                    .append(label)
+                    .append(' ')
+                    .append(from + i)
                     .append("\",\"status\":\"active\",\"properties\":{\"n\":")
-                    .append(from + i).append("}}");
+                    .append(from + i)
+                    .append("}}");
         }
         return body.append("]}").toString();
     }
@@ -236,9 +286,17 @@ final class MetricsSuite implements Benchmark.Suite {
     private static String contentBody(int n) {
         StringBuilder body = new StringBuilder(n * 110).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(CONTENT_TYPES[i % CONTENT_TYPES.length])
-                    .append("\",\"name\":\"piece ").append(i).append("\",\"status\":\"published\",\"properties\":")
-                    .append("{\"minutes\":").append(3 + i % 40).append(",\"tags\":[\"t").append(i % 17).append("\"]}}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"")
+                    .append(CONTENT_TYPES[i % CONTENT_TYPES.length])
+                    .append("\",\"name\":\"piece ")
+                    .append(i)
+                    .append("\",\"status\":\"published\",\"properties\":")
+                    .append("{\"minutes\":")
+                    .append(3 + i % 40)
+                    .append(",\"tags\":[\"t")
+                    .append(i % 17)
+                    .append("\"]}}");
         }
         return body.append("]}").toString();
     }
@@ -268,8 +326,8 @@ final class MetricsSuite implements Benchmark.Suite {
         } else {
             group = UUID.fromString(reuse);
         }
-        try (PreparedStatement find = sql.prepareStatement("SELECT id FROM ingest.things WHERE group_id = ?"
-                + " AND type = 'creator' AND name = ?")) {
+        try (PreparedStatement find = sql.prepareStatement(
+                "SELECT id FROM ingest.things WHERE group_id = ?" + " AND type = 'creator' AND name = ?")) {
             find.setObject(1, group);
             find.setString(2, STAR);
             try (ResultSet rows = find.executeQuery()) {
@@ -287,15 +345,23 @@ final class MetricsSuite implements Benchmark.Suite {
     private void compare(Stack stack, Connection sql, Scenario s, Report report) throws Exception {
         // Sums of money are compared as decimals, as both sides compute them.
         ObjectReader exact = Stack.JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
-        JsonNode creator = exact.readTree(stack.get(creatorUrl(stack, s), 200).body()).path("_computed");
-        JsonNode group = exact.readTree(stack.get(metricsUrl(stack, s), 200).body()).path("_computed");
+        JsonNode creator =
+                exact.readTree(stack.get(creatorUrl(stack, s), 200).body()).path("_computed");
+        JsonNode group =
+                exact.readTree(stack.get(metricsUrl(stack, s), 200).body()).path("_computed");
         try (RawMetrics raw = new RawMetrics(sql)) {
             String creatorRaw = raw.creator(s.group(), s.creator());
             String groupRaw = raw.group(s.group(), Instant.now());
-            String creatorStrata = String.format(Locale.ROOT, "revenue=%s followers=%d content=%d events=%d"
-                            + " byType=%s", creator.path("totalRevenue").decimalValue().stripTrailingZeros()
-                            .toPlainString(), creator.path("totalFollowers").asLong(),
-                    creator.path("contentCount").asLong(), creator.path("totalEvents").asLong(),
+            String creatorStrata = String.format(
+                    Locale.ROOT,
+                    "revenue=%s followers=%d content=%d events=%d" + " byType=%s",
+                    creator.path("totalRevenue")
+                            .decimalValue()
+                            .stripTrailingZeros()
+                            .toPlainString(),
+                    creator.path("totalFollowers").asLong(),
+                    creator.path("contentCount").asLong(),
+                    creator.path("totalEvents").asLong(),
                     Stack.JSON.writeValueAsString(creator.path("eventsByType")));
             String groupStrata = RawMetrics.groupLine(group);
             boolean same = creatorRaw.equals(creatorStrata) && groupRaw.equals(groupStrata);
@@ -342,8 +408,17 @@ final class MetricsSuite implements Benchmark.Suite {
     /** A row beside its raw baseline, like {@link Report#timed}, with the ratio's digits shown when it is tiny. */
     private static void beside(Report report, String scenario, Stats strata, Stats raw, String goal, boolean met) {
         double ratio = strata.median() / raw.median();
-        report.add(new Report.Row(scenario, strata.runs(), strata.median(), strata.p95(), strata.p99(), "",
-                raw.median(), String.format(Locale.ROOT, ratio < 0.01 ? "%.4f" : "%.2f", ratio), goal, met));
+        report.add(new Report.Row(
+                scenario,
+                strata.runs(),
+                strata.median(),
+                strata.p95(),
+                strata.p99(),
+                "",
+                raw.median(),
+                String.format(Locale.ROOT, ratio < 0.01 ? "%.4f" : "%.2f", ratio),
+                goal,
+                met));
     }
 
     private static Stats timeHttp(Stack stack, String url, int runs) throws IOException, InterruptedException {
@@ -380,7 +455,8 @@ final class MetricsSuite implements Benchmark.Suite {
         int thingBatch = 100;
         UUID group = stack.createGroup("benchmark metrics lag", "enterprise");
         String things = stack.ingest + "/groups/" + group + "/things:batch";
-        List<String> creators = Stack.createdIds(stack.postRetrying(things, thingsBody("creator", 10, "creator", 0), null));
+        List<String> creators =
+                Stack.createdIds(stack.postRetrying(things, thingsBody("creator", 10, "creator", 0), null));
         List<String> users = Stack.createdIds(stack.postRetrying(things, thingsBody("user", 1000, "user", 0), null));
         List<String> content = Stack.createdIds(stack.postRetrying(things, contentBody(1000), null));
         String metrics = stack.metrics + "/groups/" + group + "/metrics";
@@ -398,13 +474,18 @@ final class MetricsSuite implements Benchmark.Suite {
         });
         Thread eventLoad = paced("lag-events", end, 1e9 * eventBatch / eventsPerSecond, failed, n -> {
             String body = eventsBody(new Random(n), eventBatch, Instant.now(), creators, users, content);
-            String position = Stack.JSON.readTree(stack.postRetrying(stack.ingest + "/groups/" + group + "/events:batch",
-                    body, null).body()).path("position").asText();
+            String position = Stack.JSON
+                    .readTree(stack.postRetrying(stack.ingest + "/groups/" + group + "/events:batch", body, null)
+                            .body())
+                    .path("position")
+                    .asText();
             eventsSent.addAndGet(eventBatch);
             long answered = System.nanoTime();
             readers.execute(() -> {
                 try {
-                    if (!stack.getJson(metrics + "?position=" + position).path("_freshness").path("stale")
+                    if (!stack.getJson(metrics + "?position=" + position)
+                            .path("_freshness")
+                            .path("stale")
                             .asBoolean()) {
                         visible.add(System.nanoTime() - answered);
                     }
@@ -426,21 +507,46 @@ final class MetricsSuite implements Benchmark.Suite {
         }
         JsonNode lag = stack.getJson(stack.metrics + "/admin/projections/lag?since=" + since);
         double p99 = lag.path("p99Ms").asDouble(Double.NaN);
-        report.add(new Report.Row("projection lag under batch load", lag.path("events").asInt(),
-                lag.path("p50Ms").asDouble(Double.NaN), lag.path("p95Ms").asDouble(Double.NaN), p99,
+        report.add(new Report.Row(
+                "projection lag under batch load",
+                lag.path("events").asInt(),
+                lag.path("p50Ms").asDouble(Double.NaN),
+                lag.path("p95Ms").asDouble(Double.NaN),
+                p99,
                 String.format(Locale.ROOT, "%,.0f rows/s", (eventsSent.get() + thingsSent.get()) / elapsed),
-                Double.NaN, "", "p99 < 1 s", p99 < 1000));
-        report.add(new Report.Row("write -> visible (?position=)", visible.runs(), visible.median(), visible.p95(),
-                visible.p99(), "", Double.NaN, "", "", null));
-        report.note(String.format(Locale.ROOT, "metrics lag load: %.0f s of paced batches into a group of its own"
+                Double.NaN,
+                "",
+                "p99 < 1 s",
+                p99 < 1000));
+        report.add(new Report.Row(
+                "write -> visible (?position=)",
+                visible.runs(),
+                visible.median(),
+                visible.p95(),
+                visible.p99(),
+                "",
+                Double.NaN,
+                "",
+                "",
+                null));
+        report.note(String.format(
+                Locale.ROOT,
+                "metrics lag load: %.0f s of paced batches into a group of its own"
                         + " (events:batch of %d at %,d events/s, things:batch of %d at %,d things/s; sent %,d events"
                         + " and %,d things); lag = metrics-service's own measure (GET /admin/projections/lag?since=):"
                         + " for each event it applied from the start of the load on (any group's: it is the consumer's"
                         + " lag), from its Kafka publication to the commit of its projection batch (max %s ms);"
                         + " write -> visible = from ingest's answer to an events batch until GET"
                         + " metrics?position=<its position> answers fresh (includes ingest's outbox relay and up to"
-                        + " 50 ms of the read's polling)", elapsed, eventBatch, eventsPerSecond,
-                thingBatch, thingsPerSecond, eventsSent.get(), thingsSent.get(), lag.path("maxMs").asText()));
+                        + " 50 ms of the read's polling)",
+                elapsed,
+                eventBatch,
+                eventsPerSecond,
+                thingBatch,
+                thingsPerSecond,
+                eventsSent.get(),
+                thingsSent.get(),
+                lag.path("maxMs").asText()));
     }
 
     private interface Step {
@@ -449,25 +555,27 @@ final class MetricsSuite implements Benchmark.Suite {
 
     /** A thread that runs {@code step} every {@code periodNanos} until {@code end}, catching up if it falls behind. */
     private static Thread paced(String name, long end, double periodNanos, AtomicBoolean failed, Step step) {
-        return new Thread(() -> {
-            long start = System.nanoTime();
-            try {
-                for (long n = 0; ; n++) {
-                    long due = start + (long) (n * periodNanos);
-                    if (due >= end || failed.get()) {
-                        return;
+        return new Thread(
+                () -> {
+                    long start = System.nanoTime();
+                    try {
+                        for (long n = 0; ; n++) {
+                            long due = start + (long) (n * periodNanos);
+                            if (due >= end || failed.get()) {
+                                return;
+                            }
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                            }
+                            step.run(n);
+                        }
+                    } catch (Exception e) {
+                        failed.set(true);
+                        Benchmark.say(name + " failed: " + e);
                     }
-                    long wait = due - System.nanoTime();
-                    if (wait > 0) {
-                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
-                    }
-                    step.run(n);
-                }
-            } catch (Exception e) {
-                failed.set(true);
-                Benchmark.say(name + " failed: " + e);
-            }
-        }, name);
+                },
+                name);
     }
 
     // ---- helpers ------------------------------------------------------------------------------------------

@@ -1,7 +1,6 @@
 package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
@@ -37,6 +36,7 @@ final class QuotaSuite implements Benchmark.Suite {
     static final int LAG_TICK_MS = 100;
     /** Reservations ask for room under a limit, so the locked check-and-reserve path is what is timed. */
     static final String METRIC = "entities_total";
+
     static final long LIMIT = 1_000_000_000L;
 
     private Stack stack;
@@ -50,9 +50,11 @@ final class QuotaSuite implements Benchmark.Suite {
 
         UUID group = stack.createGroup("benchmark quota", "enterprise");
         Benchmark.say("quota benchmark group " + group);
-        stack.send(HttpRequest.newBuilder(URI.create(stack.quota + "/groups/" + group + "/quotas/overrides"))
-                .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"" + METRIC + "\":" + LIMIT + "}")), 200);
+        stack.send(
+                HttpRequest.newBuilder(URI.create(stack.quota + "/groups/" + group + "/quotas/overrides"))
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"" + METRIC + "\":" + LIMIT + "}")),
+                200);
         writeThings(group, 100, "seed");
         awaitEntities(group, 100);
 
@@ -72,12 +74,12 @@ final class QuotaSuite implements Benchmark.Suite {
         String url = stack.quota + "/groups/" + group + "/quotas";
         String month = YearMonth.now(ZoneOffset.UTC).toString();
         try (Connection db = stack.jdbc();
-             PreparedStatement plan = db.prepareStatement(
-                     "SELECT group_id, name, plan, plan_at FROM quota.groups WHERE group_id = ?");
-             PreparedStatement overrides = db.prepareStatement(
-                     "SELECT metric, limit_value FROM quota.overrides WHERE group_id = ?");
-             PreparedStatement counters = db.prepareStatement("SELECT metric, period, value, updated_at"
-                     + " FROM quota.counters WHERE group_id = ? AND (period = 'total' OR period = ?)")) {
+                PreparedStatement plan = db.prepareStatement(
+                        "SELECT group_id, name, plan, plan_at FROM quota.groups WHERE group_id = ?");
+                PreparedStatement overrides =
+                        db.prepareStatement("SELECT metric, limit_value FROM quota.overrides WHERE group_id = ?");
+                PreparedStatement counters = db.prepareStatement("SELECT metric, period, value, updated_at"
+                        + " FROM quota.counters WHERE group_id = ? AND (period = 'total' OR period = ?)")) {
             plan.setObject(1, group);
             overrides.setObject(1, group);
             counters.setObject(1, group);
@@ -129,15 +131,31 @@ final class QuotaSuite implements Benchmark.Suite {
         long rawNanos = concurrently(seconds, (client, i) -> raw.reserveAndRelease(client, limit));
         double rawRate = limit.runs() / (rawNanos / 1e9);
 
-        report.add(new Report.Row("reservations, " + CLIENTS + " clients", strata.runs(), strata.median(),
-                strata.p95(), strata.p99(), String.format(Locale.ROOT, "%,.0f res/s", strataRate), limit.median(),
-                String.format(Locale.ROOT, "rate %.2fx raw", strataRate / rawRate), "", null));
-        report.note(String.format(Locale.ROOT, "reservations: %d clients for %d s each, every client in a loop"
-                + " POST a reservation of 1 %s (a group whose limit is %,d, so the counter is locked and the open"
-                + " reservations summed) and DELETE it; figures are the POST alone, the rate is granted"
-                + " reservations/s. raw = the same transaction over JDBC (plan, overrides, counter row FOR UPDATE,"
-                + " sum of open reservations, insert) and the release, into scratch copies of quota's tables:"
-                + " %,.0f res/s, p99 %.1f ms.", CLIENTS, seconds, METRIC, LIMIT, rawRate, limit.p99()));
+        report.add(new Report.Row(
+                "reservations, " + CLIENTS + " clients",
+                strata.runs(),
+                strata.median(),
+                strata.p95(),
+                strata.p99(),
+                String.format(Locale.ROOT, "%,.0f res/s", strataRate),
+                limit.median(),
+                String.format(Locale.ROOT, "rate %.2fx raw", strataRate / rawRate),
+                "",
+                null));
+        report.note(String.format(
+                Locale.ROOT,
+                "reservations: %d clients for %d s each, every client in a loop"
+                        + " POST a reservation of 1 %s (a group whose limit is %,d, so the counter is locked and the open"
+                        + " reservations summed) and DELETE it; figures are the POST alone, the rate is granted"
+                        + " reservations/s. raw = the same transaction over JDBC (plan, overrides, counter row FOR UPDATE,"
+                        + " sum of open reservations, insert) and the release, into scratch copies of quota's tables:"
+                        + " %,.0f res/s, p99 %.1f ms.",
+                CLIENTS,
+                seconds,
+                METRIC,
+                LIMIT,
+                rawRate,
+                limit.p99()));
     }
 
     private void reserveAndRelease(String url, int client, long i, Stats stats) throws Exception {
@@ -190,8 +208,9 @@ final class QuotaSuite implements Benchmark.Suite {
         }
         awaitEntities(group, written);
         Thread.sleep(1000); // let the consumer's last commit and the relay go quiet
-        JsonNode opened = Stack.JSON.readTree(stack.post(stack.quota + "/admin/quotas/lag/window?groupId=" + group,
-                "", 200).body());
+        JsonNode opened =
+                Stack.JSON.readTree(stack.post(stack.quota + "/admin/quotas/lag/window?groupId=" + group, "", 200)
+                        .body());
 
         int ticks = seconds * 1000 / LAG_TICK_MS;
         AtomicLong things = new AtomicLong();
@@ -226,39 +245,71 @@ final class QuotaSuite implements Benchmark.Suite {
         awaitEntities(group, written + things.get());
 
         JsonNode window = stack.getJson(stack.quota + "/admin/quotas/lag").path("window");
-        if (window.path("events").asLong() == 0 || !opened.path("openedAt").asText()
-                .equals(window.path("openedAt").asText())) {
+        if (window.path("events").asLong() == 0
+                || !opened.path("openedAt")
+                        .asText()
+                        .equals(window.path("openedAt").asText())) {
             throw new IllegalStateException("quota-service reports no lag for the window: " + window);
         }
         double p50 = window.path("p50Ms").asDouble();
         double p99 = window.path("p99Ms").asDouble();
-        report.add(new Report.Row("event-to-counter lag, 5K ev/s", window.path("events").asInt(), p50, Double.NaN,
-                p99, String.format(Locale.ROOT, "%,.0f ev/s", rate), Double.NaN, "",
-                "p99 < 500 ms at 5K ev/s", p99 < 500 && rate >= 4750));
-        report.note(String.format(Locale.ROOT, "event-to-counter lag: ingest-service received %d things:batch of %d"
-                + " every %d ms (a new batch starts on schedule even if earlier ones are still running; batch"
-                + " median %.0f ms, p99 %.0f ms), %.1f s in all, %,.0f events/s (%d things + %d batch_import);"
-                + " lag per event = quota-service's commit of the batch that counted it - the event's time (stamped"
-                + " by ingest when it writes, so it includes ingest's outbox relay and Kafka), over every event"
-                + " of the benchmark's group timed after the window opened (%,d events in %,d batches, max %,d ms,"
-                + " this quota replica only). Of it, after the topic (record's Kafka timestamp, i.e. the relay's"
-                + " send, to quota's commit): p50 %d ms, p99 %d ms. No raw baseline: it spans three systems."
-                + " met = p99 < 500 ms and >= 4,750 ev/s achieved.",
-                ticks, LAG_BATCH, LAG_TICK_MS, batches.median(), batches.p99(), elapsed, rate, things.get(), ticks,
-                window.path("events").asLong(), window.path("batches").asLong(), window.path("maxMs").asLong(),
-                window.path("fromTopicP50Ms").asLong(), window.path("fromTopicP99Ms").asLong()));
+        report.add(new Report.Row(
+                "event-to-counter lag, 5K ev/s",
+                window.path("events").asInt(),
+                p50,
+                Double.NaN,
+                p99,
+                String.format(Locale.ROOT, "%,.0f ev/s", rate),
+                Double.NaN,
+                "",
+                "p99 < 500 ms at 5K ev/s",
+                p99 < 500 && rate >= 4750));
+        report.note(String.format(
+                Locale.ROOT,
+                "event-to-counter lag: ingest-service received %d things:batch of %d"
+                        + " every %d ms (a new batch starts on schedule even if earlier ones are still running; batch"
+                        + " median %.0f ms, p99 %.0f ms), %.1f s in all, %,.0f events/s (%d things + %d batch_import);"
+                        + " lag per event = quota-service's commit of the batch that counted it - the event's time (stamped"
+                        + " by ingest when it writes, so it includes ingest's outbox relay and Kafka), over every event"
+                        + " of the benchmark's group timed after the window opened (%,d events in %,d batches, max %,d ms,"
+                        + " this quota replica only). Of it, after the topic (record's Kafka timestamp, i.e. the relay's"
+                        + " send, to quota's commit): p50 %d ms, p99 %d ms. No raw baseline: it spans three systems."
+                        + " met = p99 < 500 ms and >= 4,750 ev/s achieved.",
+                ticks,
+                LAG_BATCH,
+                LAG_TICK_MS,
+                batches.median(),
+                batches.p99(),
+                elapsed,
+                rate,
+                things.get(),
+                ticks,
+                window.path("events").asLong(),
+                window.path("batches").asLong(),
+                window.path("maxMs").asLong(),
+                window.path("fromTopicP50Ms").asLong(),
+                window.path("fromTopicP99Ms").asLong()));
     }
 
     /** Writes {@code n} things to the group through ingest; answers how many were created. */
     private long writeThings(UUID group, int n, String label) throws Exception {
         StringBuilder body = new StringBuilder(n * 60).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(i % 3 == 0 ? "user" : "video")
-                    .append("\",\"name\":\"").append(label).append(' ').append(i).append("\"}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"")
+                    .append(i % 3 == 0 ? "user" : "video")
+                    .append("\",\"name\":\"")
+                    .append(label)
+                    .append(' ')
+                    .append(i)
+                    .append("\"}");
         }
         String json = body.append("]}").toString();
         String url = stack.ingest + "/groups/" + group + "/things:batch";
-        return Stack.JSON.readTree(stack.postRetrying(url, json, null).body()).path("summary").path("success")
+        return Stack.JSON
+                .readTree(stack.postRetrying(url, json, null).body())
+                .path("summary")
+                .path("success")
                 .asLong();
     }
 
@@ -269,7 +320,11 @@ final class QuotaSuite implements Benchmark.Suite {
         long current = -1;
         while (System.nanoTime() < deadline) {
             try {
-                current = stack.getJson(url).path("quotas").path(METRIC).path("current").asLong();
+                current = stack.getJson(url)
+                        .path("quotas")
+                        .path(METRIC)
+                        .path("current")
+                        .asLong();
                 if (current >= expected) {
                     return;
                 }
@@ -280,8 +335,8 @@ final class QuotaSuite implements Benchmark.Suite {
             }
             Thread.sleep(20);
         }
-        throw new IllegalStateException("quota-service counts " + current + " entities for " + group + ", not "
-                + expected);
+        throw new IllegalStateException(
+                "quota-service counts " + current + " entities for " + group + ", not " + expected);
     }
 
     /**
@@ -301,8 +356,8 @@ final class QuotaSuite implements Benchmark.Suite {
                 sql.execute("CREATE SCHEMA IF NOT EXISTS strata_bench");
                 for (String table : new String[] {"groups", "overrides", "counters", "reservations"}) {
                     sql.execute("DROP TABLE IF EXISTS strata_bench.quota_" + table);
-                    sql.execute("CREATE TABLE strata_bench.quota_" + table + " (LIKE quota." + table
-                            + " INCLUDING ALL)");
+                    sql.execute(
+                            "CREATE TABLE strata_bench.quota_" + table + " (LIKE quota." + table + " INCLUDING ALL)");
                 }
             }
             try (PreparedStatement seed = admin.prepareStatement("INSERT INTO strata_bench.quota_groups"
@@ -310,8 +365,8 @@ final class QuotaSuite implements Benchmark.Suite {
                 seed.setObject(1, group);
                 seed.execute();
             }
-            try (PreparedStatement seed = admin.prepareStatement("INSERT INTO strata_bench.quota_overrides"
-                    + " (group_id, metric, limit_value) VALUES (?, ?, ?)")) {
+            try (PreparedStatement seed = admin.prepareStatement(
+                    "INSERT INTO strata_bench.quota_overrides" + " (group_id, metric, limit_value) VALUES (?, ?, ?)")) {
                 seed.setObject(1, group);
                 seed.setString(2, METRIC);
                 seed.setLong(3, LIMIT);
@@ -341,11 +396,17 @@ final class QuotaSuite implements Benchmark.Suite {
                 insert.setString(2, METRIC);
                 insert.execute();
             }
-            long current = scalar(db, "SELECT value FROM strata_bench.quota_counters"
-                    + " WHERE group_id = ? AND metric = ? AND period = 'total' FOR UPDATE", null);
-            long held = scalar(db, "SELECT coalesce(sum(amount), 0) FROM strata_bench.quota_reservations"
-                    + " WHERE group_id = ? AND metric = ? AND status IN ('open', 'committed')"
-                    + " AND (reference IS NOT NULL OR expires_at > ?)", now);
+            long current = scalar(
+                    db,
+                    "SELECT value FROM strata_bench.quota_counters"
+                            + " WHERE group_id = ? AND metric = ? AND period = 'total' FOR UPDATE",
+                    null);
+            long held = scalar(
+                    db,
+                    "SELECT coalesce(sum(amount), 0) FROM strata_bench.quota_reservations"
+                            + " WHERE group_id = ? AND metric = ? AND status IN ('open', 'committed')"
+                            + " AND (reference IS NOT NULL OR expires_at > ?)",
+                    now);
             if (current + held + 1 > LIMIT) {
                 throw new IllegalStateException("the raw baseline ran out of room");
             }

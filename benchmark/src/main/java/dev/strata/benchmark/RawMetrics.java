@@ -1,7 +1,6 @@
 package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.sql.Array;
 import java.sql.Connection;
@@ -113,9 +112,14 @@ final class RawMetrics implements AutoCloseable {
             if (!row.next()) {
                 throw new IllegalStateException("creator " + creatorId + " is not in ingest's things");
             }
-            return String.format(Locale.ROOT, "revenue=%s followers=%d content=%d events=%d byType=%s",
-                    row.getBigDecimal(3).stripTrailingZeros().toPlainString(), row.getLong(4), row.getLong(5),
-                    row.getLong(6), row.getString(8).replace(" ", ""));
+            return String.format(
+                    Locale.ROOT,
+                    "revenue=%s followers=%d content=%d events=%d byType=%s",
+                    row.getBigDecimal(3).stripTrailingZeros().toPlainString(),
+                    row.getLong(4),
+                    row.getLong(5),
+                    row.getLong(6),
+                    row.getString(8).replace(" ", ""));
         }
     }
 
@@ -124,20 +128,39 @@ final class RawMetrics implements AutoCloseable {
         Timestamp month = day(today.withDayOfMonth(1));
         Timestamp week = day(today.minusDays(6));
         Timestamp weekBefore = day(today.minusDays(13));
-        Map<String, Object> values = Map.of("group", groupId, "nonActivity", nonActivity, "people", people,
-                "content", content, "month", month, "week", week, "weekBefore", weekBefore);
+        Map<String, Object> values = Map.of(
+                "group",
+                groupId,
+                "nonActivity",
+                nonActivity,
+                "people",
+                people,
+                "content",
+                content,
+                "month",
+                month,
+                "week",
+                week,
+                "weekBefore",
+                weekBefore);
         for (int i = 0; i < groupParameters.size(); i++) {
             group.setObject(i + 1, values.get(groupParameters.get(i)));
         }
         try (ResultSet row = group.executeQuery()) {
             row.next();
-            JsonNode top = row.getString("top") == null ? Stack.JSON.createArrayNode()
-                    : readTree(row.getString("top"));
-            return String.format(Locale.ROOT, "users=%d active=%d entities=%d storage=%d revenueMonth=%s"
-                            + " eventsMonth=%d eventsWeek=%d top=%d", row.getLong("users"),
-                    row.getLong("active_users"), row.getLong("entities"), row.getLong("storage"),
+            JsonNode top = row.getString("top") == null ? Stack.JSON.createArrayNode() : readTree(row.getString("top"));
+            return String.format(
+                    Locale.ROOT,
+                    "users=%d active=%d entities=%d storage=%d revenueMonth=%s"
+                            + " eventsMonth=%d eventsWeek=%d top=%d",
+                    row.getLong("users"),
+                    row.getLong("active_users"),
+                    row.getLong("entities"),
+                    row.getLong("storage"),
                     row.getBigDecimal("revenue_month").stripTrailingZeros().toPlainString(),
-                    row.getLong("events_month"), row.getLong("events_week"), top.path(0).path("n").asLong());
+                    row.getLong("events_month"),
+                    row.getLong("events_week"),
+                    top.path(0).path("n").asLong());
         }
     }
 
@@ -161,12 +184,22 @@ final class RawMetrics implements AutoCloseable {
 
     /** metrics-service's group metrics ({@code _computed}) as the line {@link #group} answers from raw SQL. */
     static String groupLine(JsonNode computed) {
-        return String.format(Locale.ROOT, "users=%d active=%d entities=%d storage=%d revenueMonth=%s eventsMonth=%d"
-                        + " eventsWeek=%d top=%s", computed.path("userCount").asLong(),
-                computed.path("activeUsers").asLong(), computed.path("totalEntities").asLong(),
-                computed.path("storageUsed").asLong(), computed.path("revenueThisMonth").decimalValue()
-                        .stripTrailingZeros().toPlainString(), computed.path("eventsThisMonth").asLong(),
+        return String.format(
+                Locale.ROOT,
+                "users=%d active=%d entities=%d storage=%d revenueMonth=%s eventsMonth=%d" + " eventsWeek=%d top=%s",
+                computed.path("userCount").asLong(),
+                computed.path("activeUsers").asLong(),
+                computed.path("totalEntities").asLong(),
+                computed.path("storageUsed").asLong(),
+                computed.path("revenueThisMonth")
+                        .decimalValue()
+                        .stripTrailingZeros()
+                        .toPlainString(),
+                computed.path("eventsThisMonth").asLong(),
                 computed.path("eventsThisWeek").asLong(),
-                computed.path("topContentByEngagement").path(0).path("connectionCount").asLong());
+                computed.path("topContentByEngagement")
+                        .path(0)
+                        .path("connectionCount")
+                        .asLong());
     }
 }

@@ -1,8 +1,5 @@
 package dev.strata.benchmark;
 
-import org.postgresql.PGConnection;
-import org.postgresql.copy.CopyManager;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.sql.Connection;
@@ -10,6 +7,8 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.UUID;
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyManager;
 
 /**
  * The physical limit: the same rows Strata writes (things or connections, plus one event row each), sent with
@@ -47,7 +46,8 @@ final class RawPostgres implements AutoCloseable {
         UUID group = UUID.randomUUID();
         long start = System.nanoTime();
         copy.copyIn("COPY strata_bench.things FROM STDIN", rows(n, i -> thingLine(group, i)));
-        copy.copyIn("COPY strata_bench.outbox (shard, group_id, event_id, payload) FROM STDIN",
+        copy.copyIn(
+                "COPY strata_bench.outbox (shard, group_id, event_id, payload) FROM STDIN",
                 rows(n, i -> eventLine(group, i)));
         connection.commit();
         return System.nanoTime() - start;
@@ -57,9 +57,14 @@ final class RawPostgres implements AutoCloseable {
     long copyConnections(int n) throws SQLException, IOException {
         UUID group = UUID.randomUUID();
         long start = System.nanoTime();
-        copy.copyIn("COPY strata_bench.connections FROM STDIN", rows(n, i -> UUID.randomUUID() + "\t" + group + "\t"
-                + UUID.randomUUID() + "\t" + UUID.randomUUID() + "\tfollowing\t{}\t2026-01-01 00:00:00+00\n"));
-        copy.copyIn("COPY strata_bench.outbox (shard, group_id, event_id, payload) FROM STDIN",
+        copy.copyIn(
+                "COPY strata_bench.connections FROM STDIN",
+                rows(
+                        n,
+                        i -> UUID.randomUUID() + "\t" + group + "\t" + UUID.randomUUID() + "\t" + UUID.randomUUID()
+                                + "\tfollowing\t{}\t2026-01-01 00:00:00+00\n"));
+        copy.copyIn(
+                "COPY strata_bench.outbox (shard, group_id, event_id, payload) FROM STDIN",
                 rows(n, i -> eventLine(group, i)));
         connection.commit();
         return System.nanoTime() - start;
@@ -81,7 +86,8 @@ final class RawPostgres implements AutoCloseable {
             sql.execute("UPDATE strata_bench.things t SET name = c.name, status = c.status, updated_at = now()"
                     + " FROM changes c WHERE t.id = c.id");
         }
-        copy.copyIn("COPY strata_bench.outbox (shard, group_id, event_id, payload) FROM STDIN",
+        copy.copyIn(
+                "COPY strata_bench.outbox (shard, group_id, event_id, payload) FROM STDIN",
                 rows(n, i -> eventLine(group, i)));
         connection.commit();
         return System.nanoTime() - start;
@@ -139,8 +145,7 @@ final class RawPostgres implements AutoCloseable {
             }
 
             @Override
-            public void close() {
-            }
+            public void close() {}
         };
     }
 

@@ -12,17 +12,35 @@ import java.util.Locale;
 final class Report {
 
     /** One line of the table; {@code rawMs}/{@code ratio} may be NaN/blank when a scenario has no baseline. */
-    record Row(String scenario, int runs, double medianMs, double p95Ms, double p99Ms, String rate, double rawMs,
-               String ratio, String goal, Boolean met) {
-    }
+    record Row(
+            String scenario,
+            int runs,
+            double medianMs,
+            double p95Ms,
+            double p99Ms,
+            String rate,
+            double rawMs,
+            String ratio,
+            String goal,
+            Boolean met) {}
 
     private final List<String> lines = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
 
     void add(Row row) {
-        String line = String.format(Locale.ROOT, "| %-34s | %5d | %9s | %9s | %9s | %12s | %9s | %-14s | %-24s | %-3s |",
-                row.scenario(), row.runs(), ms(row.medianMs()), ms(row.p95Ms()), ms(row.p99Ms()), row.rate(),
-                ms(row.rawMs()), row.ratio(), row.goal(), row.met() == null ? "" : row.met() ? "yes" : "NO");
+        String line = String.format(
+                Locale.ROOT,
+                "| %-34s | %5d | %9s | %9s | %9s | %12s | %9s | %-14s | %-24s | %-3s |",
+                row.scenario(),
+                row.runs(),
+                ms(row.medianMs()),
+                ms(row.p95Ms()),
+                ms(row.p99Ms()),
+                row.rate(),
+                ms(row.rawMs()),
+                row.ratio(),
+                row.goal(),
+                row.met() == null ? "" : row.met() ? "yes" : "NO");
         lines.add(line);
         Benchmark.say(line);
     }
@@ -30,10 +48,17 @@ final class Report {
     /** A row timed against a raw baseline: ratio = Strata median / raw median. */
     void timed(String scenario, long rows, Stats strata, Stats raw, String goal, Boolean met) {
         double ratio = raw == null ? Double.NaN : strata.median() / raw.median();
-        add(new Row(scenario, strata.runs(), strata.median(), strata.p95(), strata.p99(),
+        add(new Row(
+                scenario,
+                strata.runs(),
+                strata.median(),
+                strata.p95(),
+                strata.p99(),
                 rows <= 0 ? "" : String.format(Locale.ROOT, "%,.0f rows/s", rows / (strata.median() / 1000.0)),
                 raw == null ? Double.NaN : raw.median(),
-                raw == null ? "" : String.format(Locale.ROOT, "%.2f", ratio), goal, met));
+                raw == null ? "" : String.format(Locale.ROOT, "%.2f", ratio),
+                goal,
+                met));
     }
 
     void note(String note) {

@@ -1,7 +1,6 @@
 package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
@@ -29,7 +28,8 @@ final class Settle {
     }
 
     String describe() {
-        return settle ? "settle (each timed write starts once quota-service and metrics-service applied the previous)"
+        return settle
+                ? "settle (each timed write starts once quota-service and metrics-service applied the previous)"
                 : "back-to-back (no wait for the consumers between timed writes)";
     }
 
@@ -69,7 +69,10 @@ final class Settle {
     private void quotaCaughtUp(long deadline) throws InterruptedException {
         try {
             while (System.nanoTime() < deadline) {
-                if (stack.getJson(stack.quota + "/admin/quotas/lag").path("totalAppliedLag").asLong() == 0) {
+                if (stack.getJson(stack.quota + "/admin/quotas/lag")
+                                .path("totalAppliedLag")
+                                .asLong()
+                        == 0) {
                     return;
                 }
                 Thread.sleep(5);

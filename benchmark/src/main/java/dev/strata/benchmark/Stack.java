@@ -3,7 +3,6 @@ package dev.strata.benchmark;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.local.DevTokens;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -37,19 +36,33 @@ final class Stack {
     final String pgUser;
     final String pgPassword;
     final String token;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** The stack of {@code deploy/local/run.sh}, or wherever the environment points. */
     Stack() {
-        this(env("STRATA_INGEST_URL", "http://127.0.0.1:8081"), env("STRATA_QUOTA_URL", "http://127.0.0.1:8082"),
-                env("STRATA_METRICS_URL", "http://127.0.0.1:8083"), env("STRATA_ARCHIVAL_URL", "http://127.0.0.1:8084"),
-                env("STRATA_PG_URL", "jdbc:postgresql://127.0.0.1:5432/strata"), env("STRATA_PG_USER", "postgres"),
-                env("STRATA_PG_PASSWORD", ""), Path.of(env("STRATA_HOME", ".strata")).resolve("keys"));
+        this(
+                env("STRATA_INGEST_URL", "http://127.0.0.1:8081"),
+                env("STRATA_QUOTA_URL", "http://127.0.0.1:8082"),
+                env("STRATA_METRICS_URL", "http://127.0.0.1:8083"),
+                env("STRATA_ARCHIVAL_URL", "http://127.0.0.1:8084"),
+                env("STRATA_PG_URL", "jdbc:postgresql://127.0.0.1:5432/strata"),
+                env("STRATA_PG_USER", "postgres"),
+                env("STRATA_PG_PASSWORD", ""),
+                Path.of(env("STRATA_HOME", ".strata")).resolve("keys"));
     }
 
-    Stack(String ingest, String quota, String metrics, String archival, String pgUrl, String pgUser,
-          String pgPassword, Path keys) {
+    Stack(
+            String ingest,
+            String quota,
+            String metrics,
+            String archival,
+            String pgUrl,
+            String pgUser,
+            String pgPassword,
+            Path keys) {
         this.ingest = ingest;
         this.quota = quota;
         this.metrics = metrics;
@@ -57,8 +70,8 @@ final class Stack {
         this.pgUrl = pgUrl;
         this.pgUser = pgUser;
         this.pgPassword = pgPassword;
-        this.token = DevTokens.inDirectory(keys).mint("benchmark", List.of(), List.of("admin", "service"),
-                Duration.ofHours(4));
+        this.token = DevTokens.inDirectory(keys)
+                .mint("benchmark", List.of(), List.of("admin", "service"), Duration.ofHours(4));
     }
 
     Connection jdbc() throws SQLException {
@@ -67,16 +80,21 @@ final class Stack {
 
     /** A new group on {@code plan}, created through ingest-service. */
     UUID createGroup(String name, String plan) throws IOException, InterruptedException {
-        HttpResponse<String> created = send(HttpRequest.newBuilder(URI.create(ingest + "/groups"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"" + name + "\",\"plan\":\"" + plan + "\"}")),
+        HttpResponse<String> created = send(
+                HttpRequest.newBuilder(URI.create(ingest + "/groups"))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(
+                                "{\"name\":\"" + name + "\",\"plan\":\"" + plan + "\"}")),
                 201);
         return UUID.fromString(JSON.readTree(created.body()).get("id").asText());
     }
 
     HttpResponse<String> post(String url, String json, int expected) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)), expected);
+        return send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json)),
+                expected);
     }
 
     /**
@@ -88,18 +106,21 @@ final class Stack {
             throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(json));
             if (idempotencyKey != null) {
                 request.header("Idempotency-Key", idempotencyKey);
             }
             try {
                 return send(request, 200);
             } catch (ConnectException | IllegalStateException e) {
-                boolean unavailable = e instanceof ConnectException || e.getMessage().contains(" answered 503:");
+                boolean unavailable =
+                        e instanceof ConnectException || e.getMessage().contains(" answered 503:");
                 if (!unavailable || attempt == 60) {
                     throw e;
                 }
-                Benchmark.say("unavailable, retrying: " + e.getMessage().lines().findFirst().orElse(""));
+                Benchmark.say("unavailable, retrying: "
+                        + e.getMessage().lines().findFirst().orElse(""));
                 Thread.sleep(1000);
             }
         }
@@ -133,7 +154,9 @@ final class Stack {
 
     /** Sends with the benchmark's token; any other status than {@code expected} stops the benchmark. */
     HttpResponse<String> send(HttpRequest.Builder request, int expected) throws IOException, InterruptedException {
-        HttpRequest built = request.header("Authorization", "Bearer " + token).timeout(Duration.ofMinutes(30)).build();
+        HttpRequest built = request.header("Authorization", "Bearer " + token)
+                .timeout(Duration.ofMinutes(30))
+                .build();
         HttpResponse<String> response = http.send(built, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         if (response.statusCode() != expected) {
             String body = response.body();
@@ -146,8 +169,12 @@ final class Stack {
     /** Heap used by a service, from its Prometheus endpoint, in MB (-1 when it cannot be read). */
     double heapUsedMb(String service) {
         try {
-            String metrics = send(HttpRequest.newBuilder(URI.create(service + "/q/metrics"))
-                    .header("Accept", "text/plain").GET(), 200).body();
+            String metrics = send(
+                            HttpRequest.newBuilder(URI.create(service + "/q/metrics"))
+                                    .header("Accept", "text/plain")
+                                    .GET(),
+                            200)
+                    .body();
             double bytes = 0;
             for (String line : metrics.split("\n")) {
                 if (line.startsWith("jvm_memory_used_bytes{") && line.contains("area=\"heap\"")) {

@@ -4,13 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.benchmark.StreamArchiveReader.ArchivedRecord;
 import dev.strata.benchmark.StreamArchiveReader.Segment;
 import dev.strata.model.events.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import software.amazon.awssdk.services.s3.S3Client;
-
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
@@ -23,6 +16,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Supplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * The stream archive against the topic, after every scenario: archival-service's archiver must have copied every
@@ -58,8 +57,7 @@ final class StreamArchiveCheck {
     }
 
     /** One partition's archive as archival-service reports it: offsets {@code [from, to)}. */
-    private record Archived(long from, long to) {
-    }
+    private record Archived(long from, long to) {}
 
     private final Stack stack;
     private final String kafkaBootstrap;
@@ -79,9 +77,11 @@ final class StreamArchiveCheck {
         Map<Integer, Long> archivedTo = new TreeMap<>();
         long segmentCount = 0;
         long compared = 0;
-        try (KafkaConsumer<byte[], byte[]> consumer = consumer(); S3Client client = s3.get()) {
+        try (KafkaConsumer<byte[], byte[]> consumer = consumer();
+                S3Client client = s3.get()) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+                    .map(info -> new TopicPartition(info.topic(), info.partition()))
+                    .toList();
             Map<TopicPartition, Long> start = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
             Map<Integer, Archived> archived = awaitArchived(start, end, findings);
@@ -95,8 +95,13 @@ final class StreamArchiveCheck {
                 segmentCount += chain.size();
                 long from = comparedTo.getOrDefault(p, 0L);
                 if (from < start.get(partition)) {
-                    findings.add(String.format(Locale.ROOT, "partition %d: offsets [%d, %d) left the topic before"
-                            + " they were compared with the stream archive", p, from, start.get(partition)));
+                    findings.add(String.format(
+                            Locale.ROOT,
+                            "partition %d: offsets [%d, %d) left the topic before"
+                                    + " they were compared with the stream archive",
+                            p,
+                            from,
+                            start.get(partition)));
                     from = start.get(partition);
                 }
                 if (from < range.to()) {
@@ -106,8 +111,12 @@ final class StreamArchiveCheck {
                 archivedTo.put(p, range.to());
             }
         }
-        FaultSuite.say(String.format(Locale.ROOT, "stream archive: %,d segments chained, %,d records compared with the"
-                + " topic in %.1f s%s", segmentCount, compared, (System.nanoTime() - started) / 1e9,
+        FaultSuite.say(String.format(
+                Locale.ROOT,
+                "stream archive: %,d segments chained, %,d records compared with the" + " topic in %.1f s%s",
+                segmentCount,
+                compared,
+                (System.nanoTime() - started) / 1e9,
                 findings.isEmpty() ? "" : "; " + findings.size() + " findings"));
         return new Result(archivedTo, segmentCount, compared, findings);
     }
@@ -116,8 +125,9 @@ final class StreamArchiveCheck {
      * Polls {@code GET /archival/stream} until every partition is archived up to {@code end}; a finding if that takes
      * longer than {@link #CATCH_UP_BUDGET}. Answers what it last reported.
      */
-    private Map<Integer, Archived> awaitArchived(Map<TopicPartition, Long> start, Map<TopicPartition, Long> end,
-                                                 List<String> findings) throws InterruptedException {
+    private Map<Integer, Archived> awaitArchived(
+            Map<TopicPartition, Long> start, Map<TopicPartition, Long> end, List<String> findings)
+            throws InterruptedException {
         long deadline = System.nanoTime() + CATCH_UP_BUDGET.toNanos();
         Map<Integer, Archived> archived = Map.of();
         while (true) {
@@ -130,14 +140,16 @@ final class StreamArchiveCheck {
                     return archived;
                 }
                 behind += " (archiver " + status.path("archiver").asText()
-                        + (status.hasNonNull("lastError") ? ", last error: " + status.path("lastError").asText() : "")
+                        + (status.hasNonNull("lastError")
+                                ? ", last error: " + status.path("lastError").asText()
+                                : "")
                         + ")";
             } catch (IOException | IllegalStateException e) {
                 behind = "GET /archival/stream: " + e.getMessage();
             }
             if (System.nanoTime() > deadline) {
-                findings.add("the stream archive did not reach the topic's end within " + CATCH_UP_BUDGET + ": "
-                        + behind);
+                findings.add(
+                        "the stream archive did not reach the topic's end within " + CATCH_UP_BUDGET + ": " + behind);
                 return archived;
             }
             Thread.sleep(500);
@@ -148,16 +160,19 @@ final class StreamArchiveCheck {
         Map<Integer, Archived> archived = new TreeMap<>();
         for (JsonNode partition : status.path("partitions")) {
             if (partition.hasNonNull("archivedTo")) {
-                archived.put(partition.path("partition").asInt(), new Archived(partition.path("archivedFrom").asLong(),
-                        partition.path("archivedTo").asLong()));
+                archived.put(
+                        partition.path("partition").asInt(),
+                        new Archived(
+                                partition.path("archivedFrom").asLong(),
+                                partition.path("archivedTo").asLong()));
             }
         }
         return archived;
     }
 
     /** The partitions whose archive ends before {@code end}; one without any archive can reach only its start. */
-    private static String behind(Map<Integer, Archived> archived, Map<TopicPartition, Long> start,
-                                 Map<TopicPartition, Long> end) {
+    private static String behind(
+            Map<Integer, Archived> archived, Map<TopicPartition, Long> start, Map<TopicPartition, Long> end) {
         List<String> behind = new ArrayList<>();
         end.forEach((partition, offset) -> {
             Archived range = archived.get(partition.partition());
@@ -198,7 +213,8 @@ final class StreamArchiveCheck {
             cursor = segment.to();
         }
         if (cursor < archived.to()) {
-            breaks.add("no segment holds offsets [" + cursor + ", " + archived.to() + "), below where the archive ends");
+            breaks.add(
+                    "no segment holds offsets [" + cursor + ", " + archived.to() + "), below where the archive ends");
         } else if (cursor > archived.to()) {
             breaks.add("its segments end at " + cursor + ", after where the archive ends (" + archived.to() + ")");
         }
@@ -214,8 +230,15 @@ final class StreamArchiveCheck {
      * Compares the partition's records in {@code [from, to)} on the topic with the chain's, offset by offset; any
      * difference is a finding. Returns how many records were compared.
      */
-    private static long compare(KafkaConsumer<byte[], byte[]> consumer, TopicPartition partition, List<Segment> chain,
-                                long from, long to, StreamArchiveReader archive, long deadline, List<String> findings)
+    private static long compare(
+            KafkaConsumer<byte[], byte[]> consumer,
+            TopicPartition partition,
+            List<Segment> chain,
+            long from,
+            long to,
+            StreamArchiveReader archive,
+            long deadline,
+            List<String> findings)
             throws IOException {
         consumer.assign(List.of(partition));
         consumer.seek(partition, from);
@@ -230,7 +253,8 @@ final class StreamArchiveCheck {
             List<ArchivedRecord> inWindow = new ArrayList<>();
             long previous = -1;
             for (ArchivedRecord line : archive.read(segment)) {
-                if (line.partition() != partition.partition() || line.offset() < segment.from()
+                if (line.partition() != partition.partition()
+                        || line.offset() < segment.from()
                         || line.offset() >= segment.to()) {
                     differences.outside(line.offset(), segment);
                 } else if (line.offset() <= previous) {
@@ -251,9 +275,17 @@ final class StreamArchiveCheck {
     }
 
     private KafkaConsumer<byte[], byte[]> consumer() {
-        Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafkaBootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none",
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000, ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 4 << 20);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafkaBootstrap,
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "none",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                5000,
+                ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG,
+                4 << 20);
         return new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
@@ -281,8 +313,8 @@ final class StreamArchiveCheck {
                     return records;
                 }
                 if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("could not read " + partition + " to offset " + until + " within "
-                            + READ_BUDGET);
+                    throw new IllegalStateException(
+                            "could not read " + partition + " to offset " + until + " within " + READ_BUDGET);
                 }
                 buffered.addAll(consumer.poll(Duration.ofMillis(500)).records(partition));
             }
@@ -308,7 +340,8 @@ final class StreamArchiveCheck {
                 ConsumerRecord<byte[], byte[]> record = t < onTopic.size() ? onTopic.get(t) : null;
                 if (line != null && record != null && line.offset() == record.offset()) {
                     compared++;
-                    if (!Arrays.equals(line.key(), record.key()) || !Arrays.equals(line.value(), record.value())
+                    if (!Arrays.equals(line.key(), record.key())
+                            || !Arrays.equals(line.value(), record.value())
                             || line.timestamp() != record.timestamp()) {
                         different++;
                         example("offset " + record.offset() + " differs from the topic's record");
@@ -349,10 +382,18 @@ final class StreamArchiveCheck {
 
         @Override
         public String toString() {
-            return String.format(Locale.ROOT, "%d records of the topic not archived, %d archived and not on the topic,"
+            return String.format(
+                    Locale.ROOT,
+                    "%d records of the topic not archived, %d archived and not on the topic,"
                             + " %d with another key, timestamp or value, %d offsets archived twice, %d outside their"
-                            + " segment (%d compared equal); e.g. %s", missing, extra, different, twice, outside,
-                    compared - different, String.join("; ", examples));
+                            + " segment (%d compared equal); e.g. %s",
+                    missing,
+                    extra,
+                    different,
+                    twice,
+                    outside,
+                    compared - different,
+                    String.join("; ", examples));
         }
     }
 }

@@ -2,12 +2,6 @@ package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.events.Topics;
-import software.amazon.awssdk.core.ResponseInputStream;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.GetObjectResponse;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -23,6 +17,11 @@ import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.zip.GZIPInputStream;
+import software.amazon.awssdk.core.ResponseInputStream;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.GetObjectResponse;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * The stream archive read from S3 as an outside tool would, without the stream-archive module's code the suite
@@ -35,12 +34,11 @@ final class StreamArchiveReader {
 
     static final String BUCKET = "strata-archive";
     static final String PREFIX = "stream/" + Topics.EVENTS + "/";
-    private static final Pattern SEGMENT = Pattern.compile(Pattern.quote(PREFIX)
-            + "partition=(\\d+)/(\\d{20})-(\\d{20})\\.ndjson\\.gz");
+    private static final Pattern SEGMENT =
+            Pattern.compile(Pattern.quote(PREFIX) + "partition=(\\d+)/(\\d{20})-(\\d{20})\\.ndjson\\.gz");
 
     /** A segment object: offsets {@code [from, to)} of a partition, as its key names them. */
-    record Segment(String key, int partition, long from, long to) {
-    }
+    record Segment(String key, int partition, long from, long to) {}
 
     /** One line of a segment; {@code timestamp} in epoch milliseconds (-1 when the line has none). */
     record ArchivedRecord(int partition, long offset, long timestamp, byte[] key, byte[] value) {
@@ -60,28 +58,36 @@ final class StreamArchiveReader {
     Map<Integer, List<Segment>> segments() {
         Map<Integer, List<Segment>> segments = new TreeMap<>();
         try {
-            s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(PREFIX)).contents().forEach(object -> {
-                Matcher name = SEGMENT.matcher(object.key());
-                if (name.matches()) {
-                    int partition = Integer.parseInt(name.group(1));
-                    segments.computeIfAbsent(partition, p -> new ArrayList<>()).add(new Segment(object.key(),
-                            partition, Long.parseLong(name.group(2)), Long.parseLong(name.group(3))));
-                }
-            });
+            s3.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(PREFIX))
+                    .contents()
+                    .forEach(object -> {
+                        Matcher name = SEGMENT.matcher(object.key());
+                        if (name.matches()) {
+                            int partition = Integer.parseInt(name.group(1));
+                            segments.computeIfAbsent(partition, p -> new ArrayList<>())
+                                    .add(new Segment(
+                                            object.key(),
+                                            partition,
+                                            Long.parseLong(name.group(2)),
+                                            Long.parseLong(name.group(3))));
+                        }
+                    });
         } catch (NoSuchBucketException e) {
             return segments;
         }
-        segments.values().forEach(list -> list.sort(Comparator.comparingLong(Segment::from)
-                .thenComparingLong(Segment::to)));
+        segments.values()
+                .forEach(list ->
+                        list.sort(Comparator.comparingLong(Segment::from).thenComparingLong(Segment::to)));
         return segments;
     }
 
     /** The segment's lines, in the order they were written. */
     List<ArchivedRecord> read(Segment segment) throws IOException {
         List<ArchivedRecord> records = new ArrayList<>();
-        try (ResponseInputStream<GetObjectResponse> body = s3.getObject(b -> b.bucket(BUCKET).key(segment.key()));
-             BufferedReader lines = new BufferedReader(new InputStreamReader(new GZIPInputStream(body, 64 * 1024),
-                     StandardCharsets.UTF_8))) {
+        try (ResponseInputStream<GetObjectResponse> body =
+                        s3.getObject(b -> b.bucket(BUCKET).key(segment.key()));
+                BufferedReader lines = new BufferedReader(
+                        new InputStreamReader(new GZIPInputStream(body, 64 * 1024), StandardCharsets.UTF_8))) {
             String line;
             while ((line = lines.readLine()) != null) {
                 if (line.isEmpty()) {
@@ -89,9 +95,14 @@ final class StreamArchiveReader {
                 }
                 JsonNode record = Stack.JSON.readTree(line);
                 JsonNode timestamp = record.path("timestamp");
-                records.add(new ArchivedRecord(record.path("partition").asInt(-1), record.path("offset").asLong(-1),
-                        timestamp.isTextual() ? Instant.parse(timestamp.asText()).toEpochMilli() : -1,
-                        bytes(record, "key"), bytes(record, "value")));
+                records.add(new ArchivedRecord(
+                        record.path("partition").asInt(-1),
+                        record.path("offset").asLong(-1),
+                        timestamp.isTextual()
+                                ? Instant.parse(timestamp.asText()).toEpochMilli()
+                                : -1,
+                        bytes(record, "key"),
+                        bytes(record, "value")));
             }
         }
         return records;
@@ -126,7 +137,8 @@ final class StreamArchiveReader {
         Map<Integer, Long> ends = new TreeMap<>();
         byte[] manifest;
         try {
-            manifest = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(PREFIX + "manifest.json")).asByteArray();
+            manifest = s3.getObjectAsBytes(b -> b.bucket(BUCKET).key(PREFIX + "manifest.json"))
+                    .asByteArray();
         } catch (NoSuchKeyException | NoSuchBucketException e) {
             return ends;
         }

@@ -1,14 +1,13 @@
 package dev.strata.benchmark;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * The fault suite's short version on the packaged services: one kill -9 of each service under load (ingest's during
@@ -24,7 +23,9 @@ class FaultsIT {
 
     @BeforeAll
     static void start() {
-        Path root = Path.of(System.getProperty("strata.root", "..")).toAbsolutePath().normalize();
+        Path root = Path.of(System.getProperty("strata.root", ".."))
+                .toAbsolutePath()
+                .normalize();
         suite = new FaultSuite(root, Path.of("target", "faults-it").toAbsolutePath(), FaultSuite.Profile.SHORT, 1);
     }
 

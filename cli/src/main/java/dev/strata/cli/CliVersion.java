@@ -8,7 +8,8 @@ public class CliVersion implements IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        String version = ConfigProvider.getConfig().getOptionalValue("quarkus.application.version", String.class)
+        String version = ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.application.version", String.class)
                 .orElse("unknown");
         return new String[] {"strata " + version};
     }

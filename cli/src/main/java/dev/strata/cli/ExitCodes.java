@@ -22,6 +22,5 @@ public final class ExitCodes {
     /** A bug in the CLI itself. */
     public static final int INTERNAL = 70;
 
-    private ExitCodes() {
-    }
+    private ExitCodes() {}
 }

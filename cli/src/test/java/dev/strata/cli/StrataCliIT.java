@@ -1,5 +1,9 @@
 package dev.strata.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.local.DevTokens;
@@ -7,11 +11,6 @@ import dev.strata.testing.PackagedStack;
 import dev.strata.testing.TestEndpoints;
 import dev.strata.testing.TestServers;
 import dev.strata.testing.TestTokens;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -32,10 +31,10 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * The PACKAGED CLI ({@code java -jar strata-cli-*-runner.jar}, a process of its own) against the four PACKAGED
@@ -51,12 +50,14 @@ class StrataCliIT {
     static final Duration SETTLE = Duration.ofSeconds(60);
     /** Users are few: the pro plan allows 50 (SPEC section 3), and 4000 lines hold 40 of them. */
     static final int USER_EVERY = 100;
+
     static final Pattern UUID_LINE = Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
     /** A progress line as printed to a log: {@code import running 45.2%  1234 items  560 items/s  ETA 12s}. */
     static final Pattern IMPORT_PROGRESS_LINE =
             Pattern.compile("(?m)^import \\w+ \\d{1,3}\\.\\d%  \\d+ items  [0-9.]+ items/s  (ETA \\S+|in \\S+)$");
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private PackagedStack stack;
@@ -68,8 +69,11 @@ class StrataCliIT {
 
         /** The cells of the table row whose first cell is {@code first}. */
         Optional<List<String>> row(String first) {
-            return out.lines().map(String::strip).map(line -> Arrays.asList(line.split("\\s{2,}")))
-                    .filter(cells -> cells.get(0).equals(first)).findFirst();
+            return out.lines()
+                    .map(String::strip)
+                    .map(line -> Arrays.asList(line.split("\\s{2,}")))
+                    .filter(cells -> cells.get(0).equals(first))
+                    .findFirst();
         }
 
         @Override
@@ -81,14 +85,18 @@ class StrataCliIT {
     @BeforeAll
     void startStack() throws IOException {
         cliJar = Path.of(System.getProperty("cli.jar", "target/strata-cli-0.1.0-SNAPSHOT-runner.jar"))
-                .toAbsolutePath().normalize();
+                .toAbsolutePath()
+                .normalize();
         TestEndpoints servers = TestServers.ensureStarted();
         stack = new PackagedStack(servers, WORK, HEAP)
                 // A run at 02:30 would be none of this test's doing.
                 .with("archival", "strata.archival.schedule.enabled", "false");
-        assumeTrue(stack.missingJars().isEmpty() && Files.isRegularFile(cliJar), () -> "StrataCliIT needs the "
-                + "packaged CLI and the four packaged services, and " + missing() + " is missing: run it through the "
-                + "reactor (mvn -B verify, or mvn -B -pl cli -am verify), which packages them first");
+        assumeTrue(
+                stack.missingJars().isEmpty() && Files.isRegularFile(cliJar),
+                () -> "StrataCliIT needs the "
+                        + "packaged CLI and the four packaged services, and " + missing()
+                        + " is missing: run it through the "
+                        + "reactor (mvn -B verify, or mvn -B -pl cli -am verify), which packages them first");
         Files.createDirectories(WORK);
         stack.start();
         adminToken = TestTokens.admin();
@@ -127,7 +135,8 @@ class StrataCliIT {
     void shouldMintADevelopmentAdminTokenFromTheLocalRunsKeyWhenNoTokenIsGiven() throws Exception {
         Path home = Files.createTempDirectory(WORK, "home-");
         Files.createDirectories(home.resolve("keys"));
-        Files.copy(TestServers.ensureStarted().keyDir().resolve(DevTokens.PRIVATE_KEY_FILE),
+        Files.copy(
+                TestServers.ensureStarted().keyDir().resolve(DevTokens.PRIVATE_KEY_FILE),
                 home.resolve("keys").resolve("jwt-private.pem"));
         Map<String, String> env = urls();
         env.put("STRATA_HOME", home.toString());
@@ -135,7 +144,9 @@ class StrataCliIT {
         Run run = cli(env, "groups", "create", "--name", "minted", "--plan", "starter");
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(get(stack.base("ingest") + "/groups/" + run.out().strip()).path("name").asText())
+        assertThat(get(stack.base("ingest") + "/groups/" + run.out().strip())
+                        .path("name")
+                        .asText())
                 .isEqualTo("minted");
     }
 
@@ -148,11 +159,17 @@ class StrataCliIT {
         Run run = cli(adminEnv(), "import", file.toString(), "--group", group.toString());
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(IMPORT_PROGRESS_LINE.matcher(run.err()).find()).as(run.toString()).isTrue();
+        assertThat(IMPORT_PROGRESS_LINE.matcher(run.err()).find())
+                .as(run.toString())
+                .isTrue();
         assertThat(run.err()).as("no terminal: no redrawing").doesNotContain("\r");
-        assertThat(run.out()).as(run.toString()).containsPattern("Import " + UUID_LINE + " succeeded( in \\S+)?: "
-                + expected + " processed, " + expected + " created, 0 failed");
-        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory").path("things").asLong())
+        assertThat(run.out())
+                .as(run.toString())
+                .containsPattern("Import " + UUID_LINE + " succeeded( in \\S+)?: " + expected + " processed, "
+                        + expected + " created, 0 failed");
+        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory")
+                        .path("things")
+                        .asLong())
                 .isEqualTo(expected);
     }
 
@@ -170,7 +187,9 @@ class StrataCliIT {
         for (int index : bad) {
             assertThat(run.out()).as(run.toString()).containsPattern("(?m)^  item " + index + "\\b.*: .+$");
         }
-        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory").path("things").asLong())
+        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory")
+                        .path("things")
+                        .asLong())
                 .isEqualTo(valid);
     }
 
@@ -180,19 +199,25 @@ class StrataCliIT {
         Path file = Files.createTempFile(WORK, "import-", ".csv");
         StringBuilder csv = new StringBuilder("type,name,status,properties.n\n");
         for (int i = 0; i < 30; i++) {
-            csv.append("document,\"csv, thing ").append(i).append("\",active,").append(i).append('\n');
+            csv.append("document,\"csv, thing ")
+                    .append(i)
+                    .append("\",active,")
+                    .append(i)
+                    .append('\n');
         }
         Files.writeString(file, csv, StandardCharsets.UTF_8);
         long rows = nonBlankLines(file) - 1;
         Map<String, String> env = adminEnv();
         env.remove("STRATA_INGEST_URL");
 
-        Run run = cli(env, "import", file.toString(), "--group", group.toString(), "--ingest-url",
-                stack.base("ingest"));
+        Run run =
+                cli(env, "import", file.toString(), "--group", group.toString(), "--ingest-url", stack.base("ingest"));
 
         assertThat(run.exit()).as(run.toString()).isZero();
         assertThat(run.out()).as(run.toString()).contains(rows + " processed, " + rows + " created, 0 failed");
-        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory").path("things").asLong())
+        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory")
+                        .path("things")
+                        .asLong())
                 .isEqualTo(rows);
     }
 
@@ -202,31 +227,39 @@ class StrataCliIT {
         Path file = things("import-quotas.ndjson", 250, Set.of());
         Run imported = cli(adminEnv(), "import", file.toString(), "--group", group.toString());
         assertThat(imported.exit()).as(imported.toString()).isZero();
-        long things = get(stack.base("ingest") + "/groups/" + group + "/inventory").path("things").asLong();
+        long things = get(stack.base("ingest") + "/groups/" + group + "/inventory")
+                .path("things")
+                .asLong();
         assertThat(things).isEqualTo(nonBlankLines(file));
 
         await().atMost(SETTLE).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             Run run = cli(adminEnv(), "quotas", group.toString());
             assertThat(run.exit()).as(run.toString()).isZero();
-            assertThat(run.row("entities_total")).as(run.toString())
+            assertThat(run.row("entities_total"))
+                    .as(run.toString())
                     .hasValueSatisfying(cells -> assertThat(cells.subList(1, cells.size()))
                             .containsExactly(Long.toString(things), "10000", "2.5 %", "ok"));
         });
         Run run = cli(adminEnv(), "quotas", group.toString());
-        assertThat(run.out()).startsWith("Group " + group + ", plan pro\nMETRIC").contains("No warnings.");
+        assertThat(run.out())
+                .startsWith("Group " + group + ", plan pro\nMETRIC")
+                .contains("No warnings.");
 
         Run json = cli(adminEnv(), "--json", "quotas", group.toString());
         assertThat(json.exit()).as(json.toString()).isZero();
         JsonNode answer = MAPPER.readTree(json.out());
         assertThat(answer.path("groupId").asText()).isEqualTo(group.toString());
-        assertThat(answer.path("quotas").path("entities_total").path("current").asLong()).isEqualTo(things);
+        assertThat(answer.path("quotas").path("entities_total").path("current").asLong())
+                .isEqualTo(things);
     }
 
     @Test
     void shouldPrintTheGroupsFiguresFromMetrics() throws Exception {
         UUID group = createGroup("pro");
         Path file = things("import-metrics.ndjson", 240, Set.of());
-        long users = Files.readAllLines(file).stream().filter(line -> line.contains("\"type\":\"user\"")).count();
+        long users = Files.readAllLines(file).stream()
+                .filter(line -> line.contains("\"type\":\"user\""))
+                .count();
         Run imported = cli(adminEnv(), "import", file.toString(), "--group", group.toString());
         assertThat(imported.exit()).as(imported.toString()).isZero();
 
@@ -235,8 +268,7 @@ class StrataCliIT {
             assertThat(run.exit()).as(run.toString()).isZero();
             assertThat(run.out()).as(run.toString()).startsWith("Group " + group);
             assertThat(run.row("totalEntities")).as(run.toString()).contains(List.of("totalEntities", "240"));
-            assertThat(run.row("userCount")).as(run.toString())
-                    .contains(List.of("userCount", Long.toString(users)));
+            assertThat(run.row("userCount")).as(run.toString()).contains(List.of("userCount", Long.toString(users)));
         });
     }
 
@@ -245,10 +277,14 @@ class StrataCliIT {
         Run run = cli(adminEnv(), "archival", "run", "--wait");
 
         assertThat(run.exit()).as(run.toString()).isZero();
-        assertThat(run.err()).as(run.toString()).containsPattern("Archive run " + UUID_LINE)
+        assertThat(run.err())
+                .as(run.toString())
+                .containsPattern("Archive run " + UUID_LINE)
                 .containsPattern("(?m)^archive succeeded 100\\.0%");
-        assertThat(run.out()).as(run.toString())
-                .containsPattern("(?m)^Archive run " + UUID_LINE + " succeeded in \\S+: \\d+ events archived, 0 failed");
+        assertThat(run.out())
+                .as(run.toString())
+                .containsPattern(
+                        "(?m)^Archive run " + UUID_LINE + " succeeded in \\S+: \\d+ events archived, 0 failed");
     }
 
     @Test
@@ -260,7 +296,10 @@ class StrataCliIT {
         Run run = cli(env, "quotas", UUID.randomUUID().toString());
 
         assertThat(run.exit()).as(run.toString()).isEqualTo(ExitCodes.NO_CREDENTIALS);
-        assertThat(run.err()).as(run.toString()).contains("No token").contains("STRATA_TOKEN")
+        assertThat(run.err())
+                .as(run.toString())
+                .contains("No token")
+                .contains("STRATA_TOKEN")
                 .contains(home.resolve("keys").resolve("jwt-private.pem").toString());
         assertThat(run.out()).isEmpty();
     }
@@ -280,7 +319,10 @@ class StrataCliIT {
             assertThat(run.err()).as(run.toString()).containsPattern("(?m)^403 Forbidden: \\S.*$");
             assertThat(run.out()).as(run.toString()).isEmpty();
         }
-        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory").path("things").asLong()).isZero();
+        assertThat(get(stack.base("ingest") + "/groups/" + group + "/inventory")
+                        .path("things")
+                        .asLong())
+                .isZero();
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -301,16 +343,22 @@ class StrataCliIT {
         int fault = 0;
         for (int i = 0; i < count; i++) {
             if (bad.contains(i)) {
-                body.append(switch (fault++ % 4) {
-                    case 0 -> "{\"type\":\"spaceship\",\"name\":\"bad " + i + "\"}";
-                    case 1 -> "{\"type\":\"document\",\"name\":\"   \"}";
-                    case 2 -> "{\"type\":\"document\",\"name\":";
-                    default -> "{\"type\":\"document\",\"name\":\"bad " + i + "\",\"status\":\"lost\"}";
-                });
+                body.append(
+                        switch (fault++ % 4) {
+                            case 0 -> "{\"type\":\"spaceship\",\"name\":\"bad " + i + "\"}";
+                            case 1 -> "{\"type\":\"document\",\"name\":\"   \"}";
+                            case 2 -> "{\"type\":\"document\",\"name\":";
+                            default -> "{\"type\":\"document\",\"name\":\"bad " + i + "\",\"status\":\"lost\"}";
+                        });
             } else {
                 String type = i % USER_EVERY == 0 ? "user" : "document";
-                body.append("{\"type\":\"").append(type).append("\",\"name\":\"thing ").append(i)
-                        .append("\",\"properties\":{\"n\":").append(i).append("}}");
+                body.append("{\"type\":\"")
+                        .append(type)
+                        .append("\",\"name\":\"thing ")
+                        .append(i)
+                        .append("\",\"properties\":{\"n\":")
+                        .append(i)
+                        .append("}}");
             }
             body.append('\n');
         }
@@ -345,12 +393,17 @@ class StrataCliIT {
         try {
             Path dir = Files.createTempDirectory(WORK, "run-");
             List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m", "-jar",
+                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-Xmx128m",
+                    "-jar",
                     cliJar.toString()));
             command.addAll(List.of(args));
-            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                    .redirectOutput(dir.resolve("stdout").toFile()).redirectError(dir.resolve("stderr").toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectOutput(dir.resolve("stdout").toFile())
+                    .redirectError(dir.resolve("stderr").toFile())
+                    .redirectInput(
+                            ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
             builder.environment().keySet().removeIf(key -> key.startsWith("STRATA_"));
             builder.environment().putAll(env);
             Process process = builder.start();
@@ -359,7 +412,9 @@ class StrataCliIT {
                 throw new AssertionError("strata " + String.join(" ", args) + " did not end within " + CLI_TIMEOUT
                         + "\n" + Files.readString(dir.resolve("stderr")));
             }
-            return new Run(process.exitValue(), Files.readString(dir.resolve("stdout")),
+            return new Run(
+                    process.exitValue(),
+                    Files.readString(dir.resolve("stdout")),
                     Files.readString(dir.resolve("stderr")));
         } catch (IOException e) {
             throw new IllegalStateException(e);
@@ -370,8 +425,11 @@ class StrataCliIT {
     }
 
     private JsonNode get(String url) throws IOException, InterruptedException {
-        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url))
-                .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(30)).build(),
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("Authorization", "Bearer " + adminToken)
+                        .timeout(Duration.ofSeconds(30))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url + ": " + response.body()).isEqualTo(200);
         return MAPPER.readTree(response.body());

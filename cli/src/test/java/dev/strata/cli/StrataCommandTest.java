@@ -1,14 +1,13 @@
 package dev.strata.cli;
 
-import dev.strata.cli.output.ProgressDisplay;
-import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.strata.cli.output.ProgressDisplay;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The command line as picocli parses and runs it, without Quarkus and without services. */
 class StrataCommandTest {
@@ -26,8 +25,15 @@ class StrataCommandTest {
     @Test
     void shouldTakeTheSharedOptionsBeforeOrAfterTheCommand() {
         StrataCommand root = new StrataCommand();
-        CliConfiguration.configure(new CommandLine(root)).parseArgs("--quota-url",
-                "http://quota:9", "quotas", "6b1e0c1a-0000-4000-8000-000000000001", "--json", "--progress", "lines");
+        CliConfiguration.configure(new CommandLine(root))
+                .parseArgs(
+                        "--quota-url",
+                        "http://quota:9",
+                        "quotas",
+                        "6b1e0c1a-0000-4000-8000-000000000001",
+                        "--json",
+                        "--progress",
+                        "lines");
 
         assertThat(root.quota().base()).isEqualTo(URI.create("http://quota:9"));
         assertThat(root.json()).isTrue();
@@ -50,11 +56,18 @@ class StrataCommandTest {
 
     @Test
     void shouldNameTheOptionToFixWhenAServiceCannotBeReached() {
-        int code = run(new StrataCommand(), "--token", "t", "--quota-url", "http://127.0.0.1:1",
-                "quotas", "6b1e0c1a-0000-4000-8000-000000000001");
+        int code = run(
+                new StrataCommand(),
+                "--token",
+                "t",
+                "--quota-url",
+                "http://127.0.0.1:1",
+                "quotas",
+                "6b1e0c1a-0000-4000-8000-000000000001");
 
         assertThat(code).isEqualTo(ExitCodes.UNREACHABLE);
-        assertThat(err.toString()).contains("Cannot reach quota-service at http://127.0.0.1:1/groups/")
+        assertThat(err.toString())
+                .contains("Cannot reach quota-service at http://127.0.0.1:1/groups/")
                 .contains("--quota-url or STRATA_QUOTA_URL");
         assertThat(out.toString()).isEmpty();
     }
@@ -69,7 +82,13 @@ class StrataCommandTest {
 
     @Test
     void shouldRefuseAFileThatCannotBeRead() {
-        int code = run(new StrataCommand(), "--token", "t", "import", "no/such/file.ndjson", "--group",
+        int code = run(
+                new StrataCommand(),
+                "--token",
+                "t",
+                "import",
+                "no/such/file.ndjson",
+                "--group",
                 "6b1e0c1a-0000-4000-8000-000000000001");
 
         assertThat(code).isEqualTo(ExitCodes.USAGE);

@@ -14,11 +14,10 @@ import io.vertx.httpproxy.ProxyInterceptor;
 import io.vertx.httpproxy.ProxyResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.net.URI;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jboss.logging.Logger;
 
 /**
  * The console's same-origin gateway: {@code /api/<service>/<path>} goes to {@code <service>}'s {@code /<path>}
@@ -37,7 +36,8 @@ public class Gateway {
 
     void routes(@Observes Router router, Vertx vertx, ConsoleConfig config) {
         HttpClient client = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()))
+                .setConnectTimeout(
+                        (int) Math.min(Integer.MAX_VALUE, config.timeout().toMillis()))
                 .setIdleTimeout((int) Math.max(1, config.timeout().toSeconds()))
                 .setKeepAlive(true));
         config.services().forEach((name, base) -> proxies.put(name, proxy(client, name, base)));
@@ -58,8 +58,9 @@ public class Gateway {
                 String uri = context.request().getURI();
                 context.request().setURI(uri.substring(strip.length()));
                 // A service away: a problem the page can show, not the proxy's bare 502.
-                return context.sendRequest().recover(failure -> Future.succeededFuture(Problems.unavailable(
-                        context.request().response(), name, failure)));
+                return context.sendRequest()
+                        .recover(failure -> Future.succeededFuture(
+                                Problems.unavailable(context.request().response(), name, failure)));
             }
         });
         return proxy;
@@ -79,8 +80,9 @@ public class Gateway {
         String target = slash < 0 ? "/" : rest.substring(slash);
         HttpProxy proxy = proxies.get(service);
         if (proxy == null || target.startsWith("/q/") || target.equals("/q")) {
-            Problems.notFound(ctx, "The console's gateway reaches " + proxies.keySet()
-                    + " under /api/<service>/, not " + path + ".");
+            Problems.notFound(
+                    ctx,
+                    "The console's gateway reaches " + proxies.keySet() + " under /api/<service>/, not " + path + ".");
             return;
         }
         proxy.handle(request);

@@ -1,5 +1,12 @@
 package dev.strata.console;
 
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -10,14 +17,6 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-
 /**
  * Headless Chromium from the machine's own packages (Debian's {@code chromium} and {@code chromium-driver}, which
  * {@code .ci/run} installs), driven through the system chromedriver: Selenium is told both paths, so it never
@@ -26,8 +25,8 @@ import java.util.List;
 final class Browser implements AutoCloseable {
 
     static final Path CHROMIUM = Path.of(System.getenv().getOrDefault("STRATA_CHROMIUM", "/usr/bin/chromium"));
-    static final Path CHROMEDRIVER = Path.of(System.getenv().getOrDefault("STRATA_CHROMEDRIVER",
-            "/usr/bin/chromedriver"));
+    static final Path CHROMEDRIVER =
+            Path.of(System.getenv().getOrDefault("STRATA_CHROMEDRIVER", "/usr/bin/chromedriver"));
 
     private final ChromeDriverService service;
     private final WebDriver driver;
@@ -52,12 +51,23 @@ final class Browser implements AutoCloseable {
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
             // As root in CI: no sandbox. The network flags keep Chromium from calling home on a closed network.
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-quic", "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-extensions",
-                    "--window-size=1400,2600", "--user-data-dir=" + profile);
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-gpu",
+                    "--disable-dev-shm-usage",
+                    "--disable-quic",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-extensions",
+                    "--window-size=1400,2600",
+                    "--user-data-dir=" + profile);
             ChromeDriverService service = new ChromeDriverService.Builder()
-                    .usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .build();
             service.start();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
@@ -98,8 +108,10 @@ final class Browser implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     java.util.Map<String, String> data(String css) {
-        return (java.util.Map<String, String>) ((org.openqa.selenium.JavascriptExecutor) driver).executeScript(
-                "const e = document.querySelector(arguments[0]); return e ? Object.assign({}, e.dataset) : null;", css);
+        return (java.util.Map<String, String>) ((org.openqa.selenium.JavascriptExecutor) driver)
+                .executeScript(
+                        "const e = document.querySelector(arguments[0]); return e ? Object.assign({}, e.dataset) : null;",
+                        css);
     }
 
     /** Saves the page as {@code <name>.png} in the screenshots directory (a build artifact). */
@@ -126,7 +138,8 @@ final class Browser implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try (var files = Files.walk(dir)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            files.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temporary profile: the OS cleans it eventually
         }

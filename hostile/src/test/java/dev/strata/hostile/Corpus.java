@@ -1,15 +1,13 @@
 package dev.strata.hostile;
 
-import dev.strata.testing.RawHttp;
-import dev.strata.testing.RequestBody;
-
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.strata.model.problem.ProblemType;
-
+import dev.strata.testing.RawHttp;
+import dev.strata.testing.RequestBody;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -38,8 +36,22 @@ final class Corpus {
     /** Bodies at least this long make a case large: heap sampled while it runs, health checked after. */
     static final long LARGE = 1 << 20;
 
-    private static final Set<String> FIELDS = Set.of("id", "why", "service", "method", "path", "query", "headers",
-            "token", "body", "json", "generate", "chunked", "declaredLength", "large", "expect");
+    private static final Set<String> FIELDS = Set.of(
+            "id",
+            "why",
+            "service",
+            "method",
+            "path",
+            "query",
+            "headers",
+            "token",
+            "body",
+            "json",
+            "generate",
+            "chunked",
+            "declaredLength",
+            "large",
+            "expect");
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
     private static final Pattern METHOD = Pattern.compile("[A-Z]+");
     private static final Pattern LEFT_OVER = Pattern.compile("\\{[a-zA-Z][a-zA-Z0-9]*(:[^{}]*)?}");
@@ -51,12 +63,14 @@ final class Corpus {
             .build();
 
     static {
-        MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
-                .maxNumberLength(1_000_000).maxStringLength(50_000_000).build());
+        MAPPER.getFactory()
+                .setStreamReadConstraints(StreamReadConstraints.builder()
+                        .maxNumberLength(1_000_000)
+                        .maxStringLength(50_000_000)
+                        .build());
     }
 
-    private Corpus() {
-    }
+    private Corpus() {}
 
     static List<HostileCase> load() {
         try (InputStream in = Corpus.class.getResourceAsStream(RESOURCE)) {
@@ -92,8 +106,8 @@ final class Corpus {
             }
         }
         if (!problems.isEmpty()) {
-            throw new IllegalStateException(RESOURCE + " has " + problems.size() + " mistake(s):\n  "
-                    + String.join("\n  ", problems));
+            throw new IllegalStateException(
+                    RESOURCE + " has " + problems.size() + " mistake(s):\n  " + String.join("\n  ", problems));
         }
         return cases;
     }
@@ -109,17 +123,28 @@ final class Corpus {
             }
         }
         Map<String, String> headers = new LinkedHashMap<>();
-        node.path("headers").properties().forEach(e ->
-                headers.put(e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
+        node.path("headers")
+                .properties()
+                .forEach(e -> headers.put(
+                        e.getKey(), e.getValue().isNull() ? null : e.getValue().asText()));
         JsonNode expect = node.path("expect");
-        return new HostileCase(text(node, "id"), text(node, "why"), text(node, "service"), text(node, "method"),
-                text(node, "path"), node.hasNonNull("query") ? node.get("query").asText() : null, headers,
-                text(node, "token"), node.hasNonNull("body") ? node.get("body").asText() : null,
-                node.has("json") ? node.get("json") : null, node.hasNonNull("generate") ? node.get("generate") : null,
+        return new HostileCase(
+                text(node, "id"),
+                text(node, "why"),
+                text(node, "service"),
+                text(node, "method"),
+                text(node, "path"),
+                node.hasNonNull("query") ? node.get("query").asText() : null,
+                headers,
+                text(node, "token"),
+                node.hasNonNull("body") ? node.get("body").asText() : null,
+                node.has("json") ? node.get("json") : null,
+                node.hasNonNull("generate") ? node.get("generate") : null,
                 node.path("chunked").asBoolean(false),
                 node.hasNonNull("declaredLength") ? node.get("declaredLength").asLong() : null,
                 node.hasNonNull("large") ? node.get("large").asBoolean() : null,
-                new HostileCase.Expect(expect.path("status").asInt(-1), expect.path("type").asText(null)));
+                new HostileCase.Expect(
+                        expect.path("status").asInt(-1), expect.path("type").asText(null)));
     }
 
     private static String text(JsonNode node, String field) {
@@ -184,8 +209,8 @@ final class Corpus {
         for (String text : texts) {
             Matcher left = LEFT_OVER.matcher(values.apply(text));
             if (left.find()) {
-                problems.add("unknown placeholder " + left.group() + " (known: " + Placeholders.NAMES
-                        + ", b64:, repeat:)");
+                problems.add(
+                        "unknown placeholder " + left.group() + " (known: " + Placeholders.NAMES + ", b64:, repeat:)");
             }
         }
         try {
@@ -242,16 +267,21 @@ final class Corpus {
                 if (part.isTextual()) {
                     segments.add(new RequestBody.Segment(bytes(values.apply(part.asText())), 1));
                 } else if (part.has("repeat") && part.has("times")) {
-                    segments.add(new RequestBody.Segment(bytes(values.apply(part.get("repeat").asText())),
+                    segments.add(new RequestBody.Segment(
+                            bytes(values.apply(part.get("repeat").asText())),
                             part.get("times").asLong()));
                 } else {
                     throw new IllegalArgumentException("a generate part is a string or {repeat, times}");
                 }
             }
         } else if (g.has("repeat") && g.has("times")) {
-            segments.add(new RequestBody.Segment(bytes(values.apply(g.path("prefix").asText(""))), 1));
-            segments.add(new RequestBody.Segment(bytes(values.apply(g.get("repeat").asText())), g.get("times").asLong()));
-            segments.add(new RequestBody.Segment(bytes(values.apply(g.path("suffix").asText(""))), 1));
+            segments.add(
+                    new RequestBody.Segment(bytes(values.apply(g.path("prefix").asText(""))), 1));
+            segments.add(new RequestBody.Segment(
+                    bytes(values.apply(g.get("repeat").asText())),
+                    g.get("times").asLong()));
+            segments.add(
+                    new RequestBody.Segment(bytes(values.apply(g.path("suffix").asText(""))), 1));
         } else {
             throw new IllegalArgumentException("generate needs bytes/fill, parts, or prefix/repeat/times/suffix");
         }
@@ -286,7 +316,7 @@ final class Corpus {
                 headers.put(name, values.apply(value));
             }
         });
-        return new RawHttp.Request(c.method(), c.target(values), RawHttp.headers(headers), body, c.chunked(),
-                c.declaredLength());
+        return new RawHttp.Request(
+                c.method(), c.target(values), RawHttp.headers(headers), body, c.chunked(), c.declaredLength());
     }
 }

@@ -1,11 +1,11 @@
 package dev.strata.hostile;
 
-import dev.strata.testing.RawHttp;
-import dev.strata.testing.RequestBody;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
-
+import dev.strata.testing.RawHttp;
+import dev.strata.testing.RequestBody;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /**
  * The corpus file and the harness's pure parts, in seconds and without a service: the file reads and checks (the
@@ -29,8 +27,8 @@ class CorpusFileTest {
         List<HostileCase> cases = Corpus.load();
 
         assertThat(cases).hasSizeGreaterThanOrEqualTo(300);
-        Map<String, Long> perService = cases.stream()
-                .collect(Collectors.groupingBy(HostileCase::service, Collectors.counting()));
+        Map<String, Long> perService =
+                cases.stream().collect(Collectors.groupingBy(HostileCase::service, Collectors.counting()));
         assertThat(perService).containsOnlyKeys(Corpus.SERVICES);
         assertThat(cases).allSatisfy(c -> assertThat(c.why()).isNotBlank());
     }
@@ -55,7 +53,8 @@ class CorpusFileTest {
 
     @Test
     void shouldGenerateExactlyTheAnnouncedBytesWithoutHoldingThem() throws IOException {
-        RequestBody body = RequestBody.generated(List.of(new RequestBody.Segment("[".getBytes(StandardCharsets.UTF_8), 1),
+        RequestBody body = RequestBody.generated(List.of(
+                new RequestBody.Segment("[".getBytes(StandardCharsets.UTF_8), 1),
                 new RequestBody.Segment("{},".getBytes(StandardCharsets.UTF_8), 100_003),
                 new RequestBody.Segment("{}]".getBytes(StandardCharsets.UTF_8), 1)));
 
@@ -76,10 +75,14 @@ class CorpusFileTest {
         String own = values.value("own");
 
         assertThat(values.apply("/groups/{own}/x?cursor={b64:{own}|a}&n={repeat:3:ab}"))
-                .isEqualTo("/groups/" + own + "/x?cursor=" + java.util.Base64.getUrlEncoder().withoutPadding()
-                        .encodeToString((own + "|a").getBytes(StandardCharsets.UTF_8)) + "&n=ababab");
+                .isEqualTo("/groups/" + own + "/x?cursor="
+                        + java.util.Base64.getUrlEncoder()
+                                .withoutPadding()
+                                .encodeToString((own + "|a").getBytes(StandardCharsets.UTF_8))
+                        + "&n=ababab");
         assertThat(values.apply("{\"items\":[{}]}")).isEqualTo("{\"items\":[{}]}");
-        assertThat(values.forCase().value("randomUuid")).isNotEqualTo(values.forCase().value("randomUuid"));
+        assertThat(values.forCase().value("randomUuid"))
+                .isNotEqualTo(values.forCase().value("randomUuid"));
     }
 
     @Test
@@ -87,8 +90,8 @@ class CorpusFileTest {
         String chunked = "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 413 Request Entity Too Large\r\n"
                 + "Content-Type: application/problem+json\r\nTransfer-Encoding: chunked\r\n\r\n"
                 + "5\r\n{\"a\":\r\n3\r\n1}\n\r\n0\r\n\r\n";
-        RawHttp.Response response = RawHttp.read(new ByteArrayInputStream(chunked.getBytes(StandardCharsets.UTF_8)),
-                System.nanoTime());
+        RawHttp.Response response =
+                RawHttp.read(new ByteArrayInputStream(chunked.getBytes(StandardCharsets.UTF_8)), System.nanoTime());
 
         assertThat(response.status()).isEqualTo(413);
         assertThat(response.header("Content-Type")).isEqualTo("application/problem+json");
@@ -96,7 +99,8 @@ class CorpusFileTest {
 
         String sized = "HTTP/1.1 400 Bad Request\r\ncontent-length: 4\r\n\r\nnopeEXTRA";
         assertThat(RawHttp.read(new ByteArrayInputStream(sized.getBytes(StandardCharsets.UTF_8)), System.nanoTime())
-                .bodyText()).isEqualTo("nope");
+                        .bodyText())
+                .isEqualTo("nope");
     }
 
     @Test

@@ -19,10 +19,11 @@ import java.util.regex.Pattern;
 final class HeapWatch {
 
     static final Duration EVERY = Duration.ofMillis(100);
-    private static final Pattern USED = Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)}\\s+(\\S+)",
-            Pattern.MULTILINE);
+    private static final Pattern USED =
+            Pattern.compile("^jvm_memory_used_bytes\\{([^}]*)}\\s+(\\S+)", Pattern.MULTILINE);
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final Function<String, String> bases;
     private final Map<String, Long> peaks = new ConcurrentHashMap<>();
     private final Map<String, Integer> missed = new ConcurrentHashMap<>();
@@ -35,27 +36,29 @@ final class HeapWatch {
 
     /** Starts sampling every service until {@link #stop()}. */
     void start() {
-        Thread thread = new Thread(() -> {
-            while (sampler == Thread.currentThread()) {
-                long next = System.nanoTime() + EVERY.toNanos();
-                for (String service : Corpus.SERVICES) {
-                    Long used = used(service);
-                    if (used == null) {
-                        missed.merge(service, 1, Integer::sum);
-                    } else {
-                        peaks.merge(service, used, Math::max);
+        Thread thread = new Thread(
+                () -> {
+                    while (sampler == Thread.currentThread()) {
+                        long next = System.nanoTime() + EVERY.toNanos();
+                        for (String service : Corpus.SERVICES) {
+                            Long used = used(service);
+                            if (used == null) {
+                                missed.merge(service, 1, Integer::sum);
+                            } else {
+                                peaks.merge(service, used, Math::max);
+                            }
+                        }
+                        long wait = (next - System.nanoTime()) / 1_000_000;
+                        if (wait > 0) {
+                            try {
+                                Thread.sleep(wait); // the sampling period itself, not a wait for a condition
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
                     }
-                }
-                long wait = (next - System.nanoTime()) / 1_000_000;
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(wait); // the sampling period itself, not a wait for a condition
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }
-        }, "hostile-heap-watch");
+                },
+                "hostile-heap-watch");
         thread.setDaemon(true);
         sampler = thread;
         thread.start();
@@ -77,8 +80,11 @@ final class HeapWatch {
     /** Used heap in bytes now, or null if the service did not answer within a second. */
     Long used(String service) {
         try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(bases.apply(service)
-                            + "/q/metrics")).header("Accept", "text/plain").timeout(Duration.ofSeconds(1)).build(),
+            HttpResponse<String> response = http.send(
+                    HttpRequest.newBuilder(URI.create(bases.apply(service) + "/q/metrics"))
+                            .header("Accept", "text/plain")
+                            .timeout(Duration.ofSeconds(1))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 return null;

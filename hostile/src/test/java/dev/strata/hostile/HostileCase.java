@@ -1,7 +1,6 @@
 package dev.strata.hostile;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.Map;
 
 /**
@@ -25,9 +24,22 @@ import java.util.Map;
  * @param large          heap is sampled while it runs, health checked after it; by default, bodies of 1 MiB or more
  * @param expect         the exact answer a correct service gives
  */
-record HostileCase(String id, String why, String service, String method, String path, String query,
-                   Map<String, String> headers, String token, String text, JsonNode json, JsonNode generate,
-                   boolean chunked, Long declaredLength, Boolean large, Expect expect) {
+record HostileCase(
+        String id,
+        String why,
+        String service,
+        String method,
+        String path,
+        String query,
+        Map<String, String> headers,
+        String token,
+        String text,
+        JsonNode json,
+        JsonNode generate,
+        boolean chunked,
+        Long declaredLength,
+        Boolean large,
+        Expect expect) {
 
     /**
      * A 4xx status and the slug of its problem type ({@code https://strata.dev/problems/<slug>}), or

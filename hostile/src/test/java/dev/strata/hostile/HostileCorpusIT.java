@@ -1,19 +1,17 @@
 package dev.strata.hostile;
 
-import dev.strata.testing.RawHttp;
+import static org.assertj.core.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.local.DevTokens;
 import dev.strata.model.problem.ProblemType;
-import dev.strata.testing.TestDatabase;
 import dev.strata.testing.PackagedStack;
+import dev.strata.testing.RawHttp;
+import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestEndpoints;
 import dev.strata.testing.TestServers;
 import dev.strata.testing.TestTokens;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ConditionTimeoutException;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,9 +34,9 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionTimeoutException;
+import org.junit.jupiter.api.Test;
 
 /**
  * The hostile corpus (issue 13) against the four PACKAGED services: every case must be answered with exactly its
@@ -58,6 +56,7 @@ class HostileCorpusIT {
     static final Duration SMALL_CASE_TIMEOUT = Duration.ofSeconds(30);
     /** A correct service answers any case in seconds; one that takes longer is thrashing on it. */
     static final Duration LARGE_CASE_TIMEOUT = Duration.ofSeconds(45);
+
     static final Duration SETTLE = Duration.ofSeconds(60);
     /**
      * An oversize body at least this long must be refused before it has all been sent (as the bytes arrive): more
@@ -66,11 +65,19 @@ class HostileCorpusIT {
     static final long CUT_OFF_FROM = 16L << 20;
     /** Three metering windows without a new record: every meter has flushed what it counted. */
     static final Duration QUIET = Duration.ofSeconds(3);
+
     static final Duration HEALTH = Duration.ofSeconds(30);
     static final String PROBLEM_JSON = "application/problem+json";
     /** The event types quota-service applies (its UsageEvents.TYPES); it ignores the rest without a trace. */
-    static final Set<String> QUOTA_TYPES = Set.of("thing_created", "thing_updated", "connection_created",
-            "knowledge_created", "api_call", "batch_import", "group_created", "group_plan_changed");
+    static final Set<String> QUOTA_TYPES = Set.of(
+            "thing_created",
+            "thing_updated",
+            "connection_created",
+            "knowledge_created",
+            "api_call",
+            "batch_import",
+            "group_created",
+            "group_plan_changed");
 
     /** What one case got, and what is wrong with it (nothing when it passed). */
     record Outcome(HostileCase c, RawHttp.Response response, String gotType, List<String> wrong) {
@@ -81,11 +88,15 @@ class HostileCorpusIT {
 
         /** The cause, for grouping: service, expected answer and actual answer. */
         String cause() {
-            String got = response.status() < 0 ? "no answer (" + response.error() + ")"
-                    : response.status() + " " + gotType;
-            String rows = wrong.stream().filter(w -> w.startsWith("wrote ")).findFirst().map(w -> ", wrote rows")
+            String got =
+                    response.status() < 0 ? "no answer (" + response.error() + ")" : response.status() + " " + gotType;
+            String rows = wrong.stream()
+                    .filter(w -> w.startsWith("wrote "))
+                    .findFirst()
+                    .map(w -> ", wrote rows")
                     .orElse("");
-            return c.service() + ": expected " + c.expect().status() + " " + c.expect().type() + ", got " + got + rows;
+            return c.service() + ": expected " + c.expect().status() + " "
+                    + c.expect().type() + ", got " + got + rows;
         }
 
         String line() {
@@ -102,6 +113,7 @@ class HostileCorpusIT {
 
     /** The services' heap, as in the local run. */
     static final String HEAP = "384m";
+
     static final long HEAP_BYTES = 384L << 20;
     /**
      * Import bodies are capped at 4 GiB in production; the corpus lowers the cap to 32 MiB so that an oversize
@@ -117,6 +129,7 @@ class HostileCorpusIT {
     private final List<String> runFailures = new ArrayList<>();
     /** Services found unhealthy (alive, not ready or not live) and left so: not waited for again. */
     private final Map<String, String> knownUnhealthy = new TreeMap<>();
+
     private boolean importsStuck;
 
     @Test
@@ -128,9 +141,11 @@ class HostileCorpusIT {
                 .with("ingest", "strata.ingest.imports.max-body-bytes", Long.toString(IMPORT_CAP))
                 // No run at 02:30 in the middle of the corpus: its rows would count as written.
                 .with("archival", "strata.archival.schedule.enabled", "false");
-        assumeTrue(stack.missingJars().isEmpty(), () -> "HostileCorpusIT needs the four packaged services, and "
-                + stack.missingJars() + " is missing: run it through the reactor (mvn -B verify, or "
-                + "mvn -B -pl hostile -am verify), which packages them first");
+        assumeTrue(
+                stack.missingJars().isEmpty(),
+                () -> "HostileCorpusIT needs the four packaged services, and "
+                        + stack.missingJars() + " is missing: run it through the reactor (mvn -B verify, or "
+                        + "mvn -B -pl hostile -am verify), which packages them first");
         try (PackagedStack services = stack) {
             services.start();
             values = Fixtures.create(services);
@@ -146,15 +161,26 @@ class HostileCorpusIT {
 
                 settle(stream, "after the corpus");
                 List<StreamWatch.Seen> published = stream.seen();
-                List<String> meteringIds = published.stream().filter(StreamWatch.Seen::metering)
-                        .map(StreamWatch.Seen::id).toList();
+                List<String> meteringIds = published.stream()
+                        .filter(StreamWatch.Seen::metering)
+                        .map(StreamWatch.Seen::id)
+                        .toList();
                 Map<String, Long> changes = RowCensus.changes(before, RowCensus.count(meteringIds));
                 long[] victimCallsAfter = victimCalls(victim);
                 Map<String, String> finalHealth = stack.unhealthy();
                 List<String> uncovered = uncovered(cases);
 
-                report(cases, outcomes, published, changes, victim, victimCallsBefore, victimCallsAfter,
-                        finalHealth, uncovered, begin);
+                report(
+                        cases,
+                        outcomes,
+                        published,
+                        changes,
+                        victim,
+                        victimCallsBefore,
+                        victimCallsAfter,
+                        finalHealth,
+                        uncovered,
+                        begin);
             }
         }
     }
@@ -168,8 +194,10 @@ class HostileCorpusIT {
         tokens.put("service", TestTokens.service());
         tokens.put("expired", TestTokens.expired(own));
         // Same issuer and claims, signed with a key pair of its own that no service trusts.
-        tokens.put("forged", DevTokens.inDirectory(WORK.resolve("forged-keys"))
-                .forTenants(List.of(own), List.of("user"), Duration.ofHours(1)));
+        tokens.put(
+                "forged",
+                DevTokens.inDirectory(WORK.resolve("forged-keys"))
+                        .forTenants(List.of(own), List.of("user"), Duration.ofHours(1)));
     }
 
     private List<Outcome> runAll(List<HostileCase> cases) throws SQLException {
@@ -200,9 +228,14 @@ class HostileCorpusIT {
                 wrote(outcome, direct, now);
                 direct = now;
                 outcomes.add(outcome);
-                System.out.printf("hostile corpus: large case %s: %d %s in %,d ms, %,d MiB sent%s%n", c.id(),
-                        outcome.response().status(), outcome.gotType(), outcome.response().millis(),
-                        mib(outcome.response().bytesSent()), outcome.passed() ? "" : " (failed)");
+                System.out.printf(
+                        "hostile corpus: large case %s: %d %s in %,d ms, %,d MiB sent%s%n",
+                        c.id(),
+                        outcome.response().status(),
+                        outcome.gotType(),
+                        outcome.response().millis(),
+                        mib(outcome.response().bytesSent()),
+                        outcome.passed() ? "" : " (failed)");
             }
         }
         return outcomes;
@@ -216,8 +249,8 @@ class HostileCorpusIT {
         }
         RawHttp.Response response;
         try {
-            response = RawHttp.send("127.0.0.1", stack.port(c.service()), request,
-                    large ? LARGE_CASE_TIMEOUT : SMALL_CASE_TIMEOUT);
+            response = RawHttp.send(
+                    "127.0.0.1", stack.port(c.service()), request, large ? LARGE_CASE_TIMEOUT : SMALL_CASE_TIMEOUT);
         } finally {
             if (large) {
                 heap.stop();
@@ -225,10 +258,13 @@ class HostileCorpusIT {
         }
         List<String> wrong = new ArrayList<>();
         String gotType = check(c, response, wrong);
-        if (c.expect().status() == 413 && request.body() != null && request.body().length() >= CUT_OFF_FROM
-                && response.status() > 0 && response.bytesSent() >= request.body().length()) {
-            wrong.add("answered only after the whole body (" + mib(request.body().length()) + " MiB) was read: not "
-                    + "refused as the bytes arrived");
+        if (c.expect().status() == 413
+                && request.body() != null
+                && request.body().length() >= CUT_OFF_FROM
+                && response.status() > 0
+                && response.bytesSent() >= request.body().length()) {
+            wrong.add("answered only after the whole body ("
+                    + mib(request.body().length()) + " MiB) was read: not " + "refused as the bytes arrived");
         }
         return new Outcome(c, response, gotType, wrong);
     }
@@ -241,10 +277,12 @@ class HostileCorpusIT {
     private Map<String, Long> directAfterImports(Connection db) {
         if (!importsStuck) {
             try {
-                Awaitility.await("import jobs done").atMost(Duration.ofSeconds(30))
+                Awaitility.await("import jobs done")
+                        .atMost(Duration.ofSeconds(30))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> TestDatabase.scalar("SELECT count(*) FROM ingest.import_jobs"
-                                + " WHERE status IN ('queued', 'running')") == 0);
+                                        + " WHERE status IN ('queued', 'running')")
+                                == 0);
             } catch (ConditionTimeoutException e) {
                 importsStuck = true;
             }
@@ -267,7 +305,8 @@ class HostileCorpusIT {
             return "-";
         }
         if (response.status() != c.expect().status()) {
-            wrong.add("status " + response.status() + " instead of " + c.expect().status());
+            wrong.add(
+                    "status " + response.status() + " instead of " + c.expect().status());
         }
         if (c.expect().byCodec()) {
             return HostileCase.Expect.HTTP_CODEC; // no problem body to check: see Expect
@@ -282,10 +321,13 @@ class HostileCorpusIT {
         } catch (IOException e) {
             problem = null;
         }
-        String type = problem != null && problem.isObject() ? problem.path("type").asText("") : "";
+        String type =
+                problem != null && problem.isObject() ? problem.path("type").asText("") : "";
         if (!type.startsWith(ProblemType.BASE_URI)) {
             wrong.add("the body is not a problem");
-            return contentType == null || contentType.isBlank() ? "(empty)" : "(" + contentType.split(";")[0] + ")";
+            return contentType == null || contentType.isBlank()
+                    ? "(empty)"
+                    : "(" + contentType.split(";")[0] + ")";
         }
         String slug = type.substring(ProblemType.BASE_URI.length());
         String expected = Corpus.type(c.expect().type()).uri();
@@ -307,9 +349,12 @@ class HostileCorpusIT {
     private void checkHealth(String after, Outcome outcome) {
         Map<String, String> wrong = new TreeMap<>();
         try {
-            Awaitility.await("every service healthy after " + after).atMost(HEALTH)
+            Awaitility.await("every service healthy after " + after)
+                    .atMost(HEALTH)
                     .pollInterval(Duration.ofMillis(500))
-                    .until(() -> knownUnhealthy.keySet().containsAll(stack.unhealthy().keySet()));
+                    .until(() -> knownUnhealthy
+                            .keySet()
+                            .containsAll(stack.unhealthy().keySet()));
         } catch (ConditionTimeoutException e) {
             stack.unhealthy().forEach((service, what) -> {
                 if (!knownUnhealthy.containsKey(service)) {
@@ -348,11 +393,13 @@ class HostileCorpusIT {
      */
     private void settle(StreamWatch stream, String when) {
         try {
-            Awaitility.await("the services settled " + when).atMost(SETTLE).pollInterval(Duration.ofMillis(250))
+            Awaitility.await("the services settled " + when)
+                    .atMost(SETTLE)
+                    .pollInterval(Duration.ofMillis(250))
                     .until(() -> pending(stream).isEmpty());
         } catch (ConditionTimeoutException e) {
-            String failure = "the services did not settle " + when + " within " + SETTLE.toSeconds() + " s: "
-                    + pending(stream);
+            String failure =
+                    "the services did not settle " + when + " within " + SETTLE.toSeconds() + " s: " + pending(stream);
             runFailures.add(failure);
             System.out.println("hostile corpus: " + failure);
         }
@@ -369,8 +416,8 @@ class HostileCorpusIT {
         if (outbox > 0) {
             pending.add(outbox + " outbox row(s)");
         }
-        long imports = TestDatabase.scalar(
-                "SELECT count(*) FROM ingest.import_jobs WHERE status IN ('queued', 'running')");
+        long imports =
+                TestDatabase.scalar("SELECT count(*) FROM ingest.import_jobs WHERE status IN ('queued', 'running')");
         if (imports > 0) {
             pending.add(imports + " import job(s)");
         }
@@ -378,13 +425,21 @@ class HostileCorpusIT {
             pending.add("the topic is not quiet");
         }
         List<StreamWatch.Seen> seen = stream.seen();
-        List<String> quota = RowCensus.notYetApplied("quota", seen.stream()
-                .filter(s -> s.id() != null && QUOTA_TYPES.contains(s.type())).map(StreamWatch.Seen::id).toList());
+        List<String> quota = RowCensus.notYetApplied(
+                "quota",
+                seen.stream()
+                        .filter(s -> s.id() != null && QUOTA_TYPES.contains(s.type()))
+                        .map(StreamWatch.Seen::id)
+                        .toList());
         if (!quota.isEmpty() && !knownUnhealthy.containsKey("quota")) {
             pending.add(quota.size() + " event(s) not applied by quota-service, e.g. " + quota.get(0));
         }
-        List<String> metrics = RowCensus.notYetApplied("metrics", seen.stream().filter(s -> s.id() != null)
-                .map(StreamWatch.Seen::id).toList());
+        List<String> metrics = RowCensus.notYetApplied(
+                "metrics",
+                seen.stream()
+                        .filter(s -> s.id() != null)
+                        .map(StreamWatch.Seen::id)
+                        .toList());
         if (!metrics.isEmpty() && !knownUnhealthy.containsKey("metrics")) {
             pending.add(metrics.size() + " event(s) not applied by metrics-service, e.g. " + metrics.get(0));
         }
@@ -394,10 +449,13 @@ class HostileCorpusIT {
     /** The victim's API calls as quota-service and metrics-service hold them (all months). */
     private static long[] victimCalls(UUID victim) {
         return new long[] {
-                TestDatabase.scalar("SELECT coalesce(sum(value), 0) FROM quota.counters WHERE group_id = ?"
-                        + " AND metric = 'api_calls_per_month'", victim),
-                TestDatabase.scalar("SELECT coalesce(sum(calls), 0) FROM metrics.api_calls_monthly"
-                        + " WHERE group_id = ?", victim)};
+            TestDatabase.scalar(
+                    "SELECT coalesce(sum(value), 0) FROM quota.counters WHERE group_id = ?"
+                            + " AND metric = 'api_calls_per_month'",
+                    victim),
+            TestDatabase.scalar(
+                    "SELECT coalesce(sum(calls), 0) FROM metrics.api_calls_monthly" + " WHERE group_id = ?", victim)
+        };
     }
 
     /** Endpoints a service publishes in its OpenAPI document that no case calls with their method. */
@@ -408,24 +466,28 @@ class HostileCorpusIT {
         for (String service : Corpus.SERVICES) {
             JsonNode paths;
             try {
-                HttpResponse<String> response = http.send(HttpRequest.newBuilder(
-                                URI.create(stack.base(service) + "/q/openapi?format=json"))
-                        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> response = http.send(
+                        HttpRequest.newBuilder(URI.create(stack.base(service) + "/q/openapi?format=json"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
                 paths = Corpus.MAPPER.readTree(response.body()).path("paths");
             } catch (IOException e) {
                 uncovered.add(service + ": its OpenAPI document could not be read (" + e.getMessage() + ")");
                 continue;
             }
             paths.properties().forEach(entry -> {
-                Pattern template = Pattern.compile(Pattern.quote(entry.getKey()).replaceAll("\\{[^}]+}",
-                        "\\\\E[^/]+\\\\Q"));
+                Pattern template =
+                        Pattern.compile(Pattern.quote(entry.getKey()).replaceAll("\\{[^}]+}", "\\\\E[^/]+\\\\Q"));
                 entry.getValue().fieldNames().forEachRemaining(method -> {
                     String verb = method.toUpperCase(Locale.ROOT);
                     if (!Set.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(verb)) {
                         return;
                     }
-                    boolean covered = cases.stream().anyMatch(c -> c.service().equals(service)
-                            && c.method().equals(verb) && template.matcher(dummies.apply(c.path())).matches());
+                    boolean covered = cases.stream()
+                            .anyMatch(c -> c.service().equals(service)
+                                    && c.method().equals(verb)
+                                    && template.matcher(dummies.apply(c.path())).matches());
                     if (!covered) {
                         uncovered.add(service + " " + verb + " " + entry.getKey());
                     }
@@ -435,28 +497,51 @@ class HostileCorpusIT {
         return uncovered;
     }
 
-    private void report(List<HostileCase> cases, List<Outcome> outcomes, List<StreamWatch.Seen> published,
-                        Map<String, Long> changes, UUID victim, long[] victimBefore, long[] victimAfter,
-                        Map<String, String> finalHealth, List<String> uncovered, long begin) throws IOException {
-        long fourXx = outcomes.stream().filter(o -> o.response().status() / 100 == 4).count();
+    private void report(
+            List<HostileCase> cases,
+            List<Outcome> outcomes,
+            List<StreamWatch.Seen> published,
+            Map<String, Long> changes,
+            UUID victim,
+            long[] victimBefore,
+            long[] victimAfter,
+            Map<String, String> finalHealth,
+            List<String> uncovered,
+            long begin)
+            throws IOException {
+        long fourXx =
+                outcomes.stream().filter(o -> o.response().status() / 100 == 4).count();
         long byCodec = outcomes.stream().filter(o -> o.c().expect().byCodec()).count();
-        long fiveXx = outcomes.stream().filter(o -> o.response().status() / 100 == 5).count();
-        Outcome slowest = outcomes.stream().max(Comparator.comparingLong(o -> o.response().millis())).orElseThrow();
+        long fiveXx =
+                outcomes.stream().filter(o -> o.response().status() / 100 == 5).count();
+        Outcome slowest = outcomes.stream()
+                .max(Comparator.comparingLong(o -> o.response().millis()))
+                .orElseThrow();
         Map<String, Long> peaks = heap.peaks();
-        String heapLine = Corpus.SERVICES.stream().map(s -> s + " " + (peaks.containsKey(s) ? mib(peaks.get(s)) + " MiB"
-                : "-")).collect(Collectors.joining(" / "));
+        String heapLine = Corpus.SERVICES.stream()
+                .map(s -> s + " " + (peaks.containsKey(s) ? mib(peaks.get(s)) + " MiB" : "-"))
+                .collect(Collectors.joining(" / "));
         long rows = RowCensus.written(changes);
-        String summary = String.format(Locale.ROOT, "hostile corpus: %,d cases, %,d 4xx (%,d of them the HTTP codec's"
+        String summary = String.format(
+                Locale.ROOT,
+                "hostile corpus: %,d cases, %,d 4xx (%,d of them the HTTP codec's"
                         + " bare 400), %,d 5xx, %,d rows written, slowest %s %,d ms, peak heap %s (of %d MiB)",
-                outcomes.size(), fourXx, byCodec, fiveXx, rows, slowest.c().id(), slowest.response().millis(),
-                heapLine, HEAP_BYTES >> 20);
+                outcomes.size(),
+                fourXx,
+                byCodec,
+                fiveXx,
+                rows,
+                slowest.c().id(),
+                slowest.response().millis(),
+                heapLine,
+                HEAP_BYTES >> 20);
 
         List<String> failures = new ArrayList<>();
         List<Outcome> failed = outcomes.stream().filter(o -> !o.passed()).toList();
         if (!failed.isEmpty()) {
             failures.add(failed.size() + " of " + outcomes.size() + " cases failed, by cause:");
-            Map<String, List<Outcome>> byCause = failed.stream().collect(Collectors.groupingBy(Outcome::cause,
-                    TreeMap::new, Collectors.toList()));
+            Map<String, List<Outcome>> byCause =
+                    failed.stream().collect(Collectors.groupingBy(Outcome::cause, TreeMap::new, Collectors.toList()));
             byCause.forEach((cause, list) -> {
                 failures.add("  " + cause + ": " + list.size() + " case(s)");
                 list.forEach(o -> failures.add("    " + o.line()));
@@ -465,13 +550,15 @@ class HostileCorpusIT {
         if (!changes.isEmpty()) {
             failures.add("rows written by hostile cases (metering trail left out): " + changes);
         }
-        List<StreamWatch.Seen> notMetering = published.stream().filter(s -> !s.metering()).toList();
+        List<StreamWatch.Seen> notMetering =
+                published.stream().filter(s -> !s.metering()).toList();
         if (!notMetering.isEmpty()) {
             failures.add(notMetering.size() + " event(s) other than metering published during the corpus:");
             notMetering.forEach(s -> failures.add("    " + s.type() + " " + s.id() + " group " + s.groupId() + " from "
                     + s.source() + ": " + s.summary()));
         }
-        long victimMetered = published.stream().filter(s -> s.metering() && victim.toString().equals(s.groupId()))
+        long victimMetered = published.stream()
+                .filter(s -> s.metering() && victim.toString().equals(s.groupId()))
                 .count();
         if (victimMetered > 0 || victimBefore[0] != victimAfter[0] || victimBefore[1] != victimAfter[1]) {
             failures.add("the victim group " + victim + " was metered: " + victimMetered + " api_call event(s);"
@@ -493,8 +580,8 @@ class HostileCorpusIT {
         }
 
         long seconds = (System.nanoTime() - begin) / 1_000_000_000;
-        String text = summary + "\n" + "(the IT took " + seconds + " s; heap samples missed: " + heap.missed()
-                + ")\n" + String.join("\n", failures) + "\n";
+        String text = summary + "\n" + "(the IT took " + seconds + " s; heap samples missed: " + heap.missed() + ")\n"
+                + String.join("\n", failures) + "\n";
         Files.createDirectories(WORK);
         Files.writeString(WORK.resolve("report.txt"), text);
         System.out.println(summary);

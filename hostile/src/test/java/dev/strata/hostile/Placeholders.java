@@ -23,20 +23,37 @@ final class Placeholders {
      * {@code other}: the victim's group (tenant B). Things: a creator ({@code ownThing}, {@code otherThing}), a user
      * and a video in each group.
      */
-    static final Set<String> NAMES = Set.of("own", "other", "ownThing", "ownUser", "ownVideo", "otherThing",
-            "otherUser", "otherVideo", "ownConnection", "otherConnection", "ownEvent", "otherEvent", "ownKnowledge",
-            "otherKnowledge", "ownImport", "otherImport", "ownReservation", "otherReservation", "archivalRun",
+    static final Set<String> NAMES = Set.of(
+            "own",
+            "other",
+            "ownThing",
+            "ownUser",
+            "ownVideo",
+            "otherThing",
+            "otherUser",
+            "otherVideo",
+            "ownConnection",
+            "otherConnection",
+            "ownEvent",
+            "otherEvent",
+            "ownKnowledge",
+            "otherKnowledge",
+            "ownImport",
+            "otherImport",
+            "ownReservation",
+            "otherReservation",
+            "archivalRun",
             "randomUuid");
 
-    private static final Pattern PLACEHOLDER = Pattern.compile(
-            "\\{(?:(" + String.join("|", NAMES) + ")|b64:([^{}]*)|repeat:(\\d{1,7}):([^{}]*))}");
+    private static final Pattern PLACEHOLDER =
+            Pattern.compile("\\{(?:(" + String.join("|", NAMES) + ")|b64:([^{}]*)|repeat:(\\d{1,7}):([^{}]*))}");
 
     private final Map<String, String> values;
 
     Placeholders(Map<String, String> values) {
         if (!values.keySet().containsAll(NAMES)) {
-            throw new IllegalArgumentException("missing placeholder values: " + NAMES.stream()
-                    .filter(name -> !values.containsKey(name)).toList());
+            throw new IllegalArgumentException("missing placeholder values: "
+                    + NAMES.stream().filter(name -> !values.containsKey(name)).toList());
         }
         this.values = Map.copyOf(values);
     }
@@ -45,7 +62,10 @@ final class Placeholders {
     static Placeholders dummies() {
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : NAMES) {
-            values.put(name, UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8)).toString());
+            values.put(
+                    name,
+                    UUID.nameUUIDFromBytes(name.getBytes(StandardCharsets.UTF_8))
+                            .toString());
         }
         return new Placeholders(values);
     }
@@ -75,7 +95,8 @@ final class Placeholders {
                 if (m.group(1) != null) {
                     replacement = values.get(m.group(1));
                 } else if (m.group(2) != null) {
-                    replacement = Base64.getUrlEncoder().withoutPadding()
+                    replacement = Base64.getUrlEncoder()
+                            .withoutPadding()
                             .encodeToString(m.group(2).getBytes(StandardCharsets.UTF_8));
                 } else {
                     replacement = m.group(4).repeat(Integer.parseInt(m.group(3)));

@@ -1,7 +1,6 @@
 package dev.strata.hostile;
 
 import dev.strata.testing.TestDatabase;
-
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -51,25 +50,36 @@ import java.util.TreeSet;
 final class RowCensus {
 
     static final List<String> SCHEMAS = List.of("ingest", "quota", "metrics", "archival");
-    static final Set<String> METERED_ONLY = Set.of("metrics.api_calls_monthly", "metrics.group_positions",
-            "quota.stream_positions", "metrics.stream_positions", "archival.stream_segments");
+    static final Set<String> METERED_ONLY = Set.of(
+            "metrics.api_calls_monthly",
+            "metrics.group_positions",
+            "quota.stream_positions",
+            "metrics.stream_positions",
+            "archival.stream_segments");
     static final Set<String> BY_METRIC = Set.of("quota.counters", "quota.usage_daily", "quota.threshold_crossings");
     static final Set<String> APPLIED = Set.of("quota.applied_events", "metrics.applied_events");
     static final String API_CALLS = "api_calls_per_month";
     /** Rows of a table that are bookkeeping, not data a request wrote (see the class comment). */
-    static final Map<String, String> KEPT = Map.of("quota.reservations", "status <> 'released'",
-            "ingest.batch_outcomes", "outcome <> 'abandoned'");
+    static final Map<String, String> KEPT =
+            Map.of("quota.reservations", "status <> 'released'", "ingest.batch_outcomes", "outcome <> 'abandoned'");
 
     /**
      * The tables a request writes synchronously, counted after every case to name the case that wrote (the
      * census before and after the whole corpus remains the measure).
      */
-    static final List<String> DIRECT = List.of("ingest.groups", "ingest.things", "ingest.connections",
-            "ingest.knowledge", "ingest.events", "ingest.import_jobs", "ingest.idempotency_keys", "quota.reservations",
-            "quota.overrides", "archival.archive_runs");
+    static final List<String> DIRECT = List.of(
+            "ingest.groups",
+            "ingest.things",
+            "ingest.connections",
+            "ingest.knowledge",
+            "ingest.events",
+            "ingest.import_jobs",
+            "ingest.idempotency_keys",
+            "quota.reservations",
+            "quota.overrides",
+            "archival.archive_runs");
 
-    private RowCensus() {
-    }
+    private RowCensus() {}
 
     /** Rows per table ({@code schema.table}), the metering trail of {@code meteringIds} left out. */
     static Map<String, Long> count(Collection<String> meteringIds) {
@@ -128,11 +138,14 @@ final class RowCensus {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < DIRECT.size(); i++) {
             String table = DIRECT.get(i);
-            sql.append(i == 0 ? "" : ", ").append("(SELECT count(*) FROM ").append(table)
-                    .append(KEPT.containsKey(table) ? " WHERE " + KEPT.get(table) : "").append(')');
+            sql.append(i == 0 ? "" : ", ")
+                    .append("(SELECT count(*) FROM ")
+                    .append(table)
+                    .append(KEPT.containsKey(table) ? " WHERE " + KEPT.get(table) : "")
+                    .append(')');
         }
         try (PreparedStatement statement = db.prepareStatement(sql.toString());
-             ResultSet rs = statement.executeQuery()) {
+                ResultSet rs = statement.executeQuery()) {
             rs.next();
             Map<String, Long> counts = new LinkedHashMap<>();
             for (int i = 0; i < DIRECT.size(); i++) {
@@ -148,7 +161,10 @@ final class RowCensus {
     static long outboxRows() {
         StringBuilder sql = new StringBuilder("SELECT ");
         for (int i = 0; i < SCHEMAS.size(); i++) {
-            sql.append(i == 0 ? "" : " + ").append("(SELECT count(*) FROM ").append(SCHEMAS.get(i)).append(".outbox)");
+            sql.append(i == 0 ? "" : " + ")
+                    .append("(SELECT count(*) FROM ")
+                    .append(SCHEMAS.get(i))
+                    .append(".outbox)");
         }
         return TestDatabase.scalar(sql.toString());
     }
@@ -162,9 +178,9 @@ final class RowCensus {
             return List.of();
         }
         try (Connection db = TestDatabase.connect();
-             PreparedStatement statement = db.prepareStatement("SELECT id FROM unnest(?::text[]) AS wanted(id)"
-                     + " WHERE NOT EXISTS (SELECT 1 FROM " + schema + ".applied_events a WHERE a.event_id = id)"
-                     + " AND NOT EXISTS (SELECT 1 FROM " + schema + ".rejected_events r WHERE r.event_id = id)")) {
+                PreparedStatement statement = db.prepareStatement("SELECT id FROM unnest(?::text[]) AS wanted(id)"
+                        + " WHERE NOT EXISTS (SELECT 1 FROM " + schema + ".applied_events a WHERE a.event_id = id)"
+                        + " AND NOT EXISTS (SELECT 1 FROM " + schema + ".rejected_events r WHERE r.event_id = id)")) {
             statement.setArray(1, db.createArrayOf("text", eventIds.toArray()));
             List<String> missing = new ArrayList<>();
             try (ResultSet rs = statement.executeQuery()) {

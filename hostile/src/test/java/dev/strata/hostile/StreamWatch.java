@@ -1,12 +1,15 @@
 package dev.strata.hostile;
 
-import dev.strata.testing.RawHttp;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.Topics;
+import dev.strata.testing.RawHttp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -14,11 +17,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Everything published on the event topic from a mark on, read by a consumer of the test's own (assigned to every
@@ -28,8 +26,7 @@ import java.util.Map;
 final class StreamWatch implements AutoCloseable {
 
     /** One record seen. {@code metering}: an api_call written by a service's meter (data.service, windowStart). */
-    record Seen(String id, String type, String groupId, boolean metering, String source, String summary) {
-    }
+    record Seen(String id, String type, String groupId, boolean metering, String source, String summary) {}
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<TopicPartition> partitions;
@@ -37,13 +34,19 @@ final class StreamWatch implements AutoCloseable {
     private long lastSeenNanos = System.nanoTime();
 
     StreamWatch(String bootstrap) {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        bootstrap,
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        5000),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         partitions = consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }
@@ -75,9 +78,16 @@ final class StreamWatch implements AutoCloseable {
         try {
             EventEnvelope event = EventEnvelopeCodec.fromBytes(value);
             JsonNode data = event.data();
-            boolean metering = EventType.API_CALL.equals(event.type()) && data != null && data.has("service")
+            boolean metering = EventType.API_CALL.equals(event.type())
+                    && data != null
+                    && data.has("service")
                     && data.has("windowStart");
-            return new Seen(event.id(), event.type(), event.groupid(), metering, event.source(),
+            return new Seen(
+                    event.id(),
+                    event.type(),
+                    event.groupid(),
+                    metering,
+                    event.source(),
                     RawHttp.abbreviate(String.valueOf(data), 160));
         } catch (IllegalArgumentException e) { // InvalidEventException among them
             return new Seen(null, "(unreadable)", null, false, null, e.getMessage());

@@ -1,5 +1,10 @@
 package dev.strata.ingest;
 
+import static dev.strata.ingest.IngestClient.newGroup;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
@@ -8,20 +13,14 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.UUID;
-
-import static dev.strata.ingest.IngestClient.newGroup;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The monthly API-call limit at ingest's edge, against {@link QuotaStandIn}'s allowance (the limit and the calls
@@ -40,8 +39,8 @@ class ApiCallLimitTest {
     public static class LimitOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return QuotaStandIn.servedHere(Map.of("strata.metering.limit.enabled", "true",
-                    "strata.metering.limit.refresh", "2s"));
+            return QuotaStandIn.servedHere(
+                    Map.of("strata.metering.limit.enabled", "true", "strata.metering.limit.refresh", "2s"));
         }
     }
 
@@ -51,7 +50,11 @@ class ApiCallLimitTest {
     }
 
     private static ExtractableResponse<Response> list(UUID group, String token) {
-        return given().auth().oauth2(token).get("/groups/{g}/things?limit=1", group).then().extract();
+        return given().auth()
+                .oauth2(token)
+                .get("/groups/{g}/things?limit=1", group)
+                .then()
+                .extract();
     }
 
     @Test
@@ -74,24 +77,37 @@ class ApiCallLimitTest {
         assertThat(refused.<String>path("metric")).isEqualTo(METRIC);
         assertThat(refused.<Integer>path("limit")).isEqualTo(10);
         assertThat(refused.<Integer>path("current")).isEqualTo(10);
-        long expected = Duration.between(Instant.now(), LocalDate.now(ZoneOffset.UTC).withDayOfMonth(1).plusMonths(1)
-                .atStartOfDay(ZoneOffset.UTC).toInstant()).toSeconds();
+        long expected = Duration.between(
+                        Instant.now(),
+                        LocalDate.now(ZoneOffset.UTC)
+                                .withDayOfMonth(1)
+                                .plusMonths(1)
+                                .atStartOfDay(ZoneOffset.UTC)
+                                .toInstant())
+                .toSeconds();
         assertThat(Long.parseLong(refused.header("Retry-After"))).isBetween(expected - 5, expected + 5);
         // A write is refused as well, before its body is read: nothing written.
-        given().auth().oauth2(tenant).contentType("application/json").body("not even json")
-                .post("/groups/{g}/things:batch", group).then().statusCode(429);
+        given().auth()
+                .oauth2(tenant)
+                .contentType("application/json")
+                .body("not even json")
+                .post("/groups/{g}/things:batch", group)
+                .then()
+                .statusCode(429);
         assertThat(IngestClient.things(group)).isZero();
 
         // Another tenant still learns nothing but 403; service and admin callers and the neighbour go on.
         assertThat(list(group, TestTokens.forTenants(neighbour)).statusCode()).isEqualTo(403);
         assertThat(list(group, TestTokens.service()).statusCode()).isEqualTo(200);
         assertThat(list(group, TestTokens.admin()).statusCode()).isEqualTo(200);
-        assertThat(list(neighbour, TestTokens.forTenants(neighbour)).statusCode()).isEqualTo(200);
+        assertThat(list(neighbour, TestTokens.forTenants(neighbour)).statusCode())
+                .isEqualTo(200);
 
         // An upgrade (quota-service now reports 100, with the 10 counted): seen after a refresh.
         QuotaStandIn.limit(group, METRIC, 100);
         QuotaStandIn.USED.put(group + "/" + METRIC, 10L);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> list(group, tenant).statusCode() == 200);
     }
 
@@ -115,7 +131,8 @@ class ApiCallLimitTest {
             assertThat(list(group, tenant).statusCode()).isEqualTo(200);
         }
         QuotaStandIn.API_CALLS_DOWN.remove(group);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> list(group, tenant).statusCode() == 429);
     }
 }

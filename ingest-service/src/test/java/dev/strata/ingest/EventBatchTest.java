@@ -1,5 +1,18 @@
 package dev.strata.ingest;
 
+import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.newThings;
+import static dev.strata.ingest.IngestClient.post;
+import static dev.strata.ingest.IngestClient.rows;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
+
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
 import dev.strata.testing.EventStreamProbe;
@@ -10,10 +23,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -29,19 +38,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-
-import static dev.strata.ingest.IngestClient.newGroup;
-import static dev.strata.ingest.IngestClient.newThings;
-import static dev.strata.ingest.IngestClient.post;
-import static dev.strata.ingest.IngestClient.rows;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.contains;
-import static org.hamcrest.Matchers.empty;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.notNullValue;
-import static org.hamcrest.Matchers.nullValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -86,7 +85,8 @@ class EventBatchTest {
                   {"type": "user_login", "actorId": "%2$s"}
                 ]}""".formatted(revenueId, user, video);
         Instant before = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        var response = post(group, "events:batch", body).statusCode(200)
+        var response = post(group, "events:batch", body)
+                .statusCode(200)
                 .body("created[0]", equalTo(revenueId.toString()))
                 .body("created[1]", notNullValue())
                 .body("created[2]", notNullValue())
@@ -98,29 +98,38 @@ class EventBatchTest {
         Instant after = Instant.now();
         String viewId = response.path("created[1]");
 
-        assertThat(TestDatabase.rows("SELECT type, actor_id::text, target_id::text, \"timestamp\" = ?::timestamptz,"
-                        + " metadata::text FROM ingest.events WHERE id = ?",
-                "2023-03-01T10:15:30.123456Z", revenueId))
-                .containsExactly(List.of("revenue_generated", user, video, true,
-                        "{\"amount\": 9.99, \"currency\": \"EUR\"}"));
-        Instant viewedAt = ((java.sql.Timestamp) TestDatabase.single(
-                "SELECT \"timestamp\" FROM ingest.events WHERE id = ?::uuid", viewId).get(0)).toInstant();
+        assertThat(TestDatabase.rows(
+                        "SELECT type, actor_id::text, target_id::text, \"timestamp\" = ?::timestamptz,"
+                                + " metadata::text FROM ingest.events WHERE id = ?",
+                        "2023-03-01T10:15:30.123456Z",
+                        revenueId))
+                .containsExactly(
+                        List.of("revenue_generated", user, video, true, "{\"amount\": 9.99, \"currency\": \"EUR\"}"));
+        Instant viewedAt = ((java.sql.Timestamp)
+                        TestDatabase.single("SELECT \"timestamp\" FROM ingest.events WHERE id = ?::uuid", viewId)
+                                .get(0))
+                .toInstant();
         assertThat(viewedAt).isBetween(before, after);
 
-        List<EventEnvelope> revenue = stream.await(group, EventStreamProbe.ofType(EventType.REVENUE_GENERATED), 1,
-                Duration.ofSeconds(30));
+        List<EventEnvelope> revenue =
+                stream.await(group, EventStreamProbe.ofType(EventType.REVENUE_GENERATED), 1, Duration.ofSeconds(30));
         EventEnvelope event = revenue.get(0);
         assertThat(event.id()).isEqualTo(revenueId.toString());
         assertThat(event.time()).isEqualTo(Instant.parse("2023-03-01T10:15:30.123456Z"));
         assertThat(event.subject()).isEqualTo(user);
         assertThat(event.data().get("targetId").asText()).isEqualTo(video);
         assertThat(event.data().get("metadata").get("amount").decimalValue()).isEqualByComparingTo("9.99");
-        List<EventEnvelope> batch = stream.await(group, e -> e.type().equals(EventType.BATCH_IMPORT)
-                && e.data().get("kind").asText().equals("events"), 1, Duration.ofSeconds(10));
+        List<EventEnvelope> batch = stream.await(
+                group,
+                e -> e.type().equals(EventType.BATCH_IMPORT)
+                        && e.data().get("kind").asText().equals("events"),
+                1,
+                Duration.ofSeconds(10));
         assertThat(batch.get(0).id()).isEqualTo(response.<String>path("position"));
         assertThat(batch.get(0).data().get("success").asInt()).isEqualTo(3);
         assertThat(stream.await(group, EventStreamProbe.ofType(EventType.USER_LOGIN), 1, Duration.ofSeconds(5)))
-                .extracting(EventEnvelope::id).containsExactly(response.<String>path("created[2]"));
+                .extracting(EventEnvelope::id)
+                .containsExactly(response.<String>path("created[2]"));
     }
 
     @Test
@@ -136,7 +145,8 @@ class EventBatchTest {
         long logged = rows("events", group);
         long queued = outbox(group);
 
-        post(group, "events:batch", body).statusCode(200)
+        post(group, "events:batch", body)
+                .statusCode(200)
                 .body("created", contains(a.toString(), b.toString()))
                 .body("duplicates", contains(0, 1))
                 .body("failed", equalTo(0))
@@ -146,17 +156,20 @@ class EventBatchTest {
         assertThat(rows("events", group)).isEqualTo(logged);
         assertThat(outbox(group)).isEqualTo(queued);
         assertThat(stream.all(group, Duration.ofSeconds(1)).stream()
-                .filter(e -> !e.type().equals(EventType.API_CALL))).hasSize(6); // api_call: metering
+                        .filter(e -> !e.type().equals(EventType.API_CALL)))
+                .hasSize(6); // api_call: metering
 
         // A partial re-send writes only what is new, with its batch entry; a repeat inside one batch counts once.
         UUID c = UUID.randomUUID();
-        post(group, "events:batch", items(List.of(login(a, user), login(c, user), login(c, user)))).statusCode(200)
+        post(group, "events:batch", items(List.of(login(a, user), login(c, user), login(c, user))))
+                .statusCode(200)
                 .body("created", contains(a.toString(), c.toString(), c.toString()))
                 .body("duplicates", contains(0, 2))
                 .body("summary.success", equalTo(3));
         assertThat(rows("events", group)).isEqualTo(logged + 2); // c and the batch entry
         assertThat(stream.await(group, EventStreamProbe.ofType(EventType.USER_LOGIN), 3, Duration.ofSeconds(30)))
-                .extracting(EventEnvelope::id).containsExactly(a.toString(), b.toString(), c.toString());
+                .extracting(EventEnvelope::id)
+                .containsExactly(a.toString(), b.toString(), c.toString());
     }
 
     @Test
@@ -171,7 +184,8 @@ class EventBatchTest {
                   {"type": "user_login", "actorId": "%1$s", "timestamp": "2001-09-09T01:46:40Z"},
                   {"type": "user_login", "actorId": "%1$s", "timestamp": "yesterday"}
                 ]}""".formatted(user, now.plus(Duration.ofMinutes(10)), now.plus(Duration.ofMinutes(2)));
-        post(group, "events:batch", body).statusCode(200)
+        post(group, "events:batch", body)
+                .statusCode(200)
                 .body("created[0]", nullValue())
                 .body("created[1]", notNullValue())
                 .body("created[2]", notNullValue())
@@ -205,7 +219,10 @@ class EventBatchTest {
         UUID group = newGroup("pro");
         String user = newThings(group, "user").get(0);
         // api_call events are Strata's metering, posted with a service token (a tenant's are refused).
-        given().auth().oauth2(TestTokens.service()).contentType("application/json").body("""
+        given().auth()
+                .oauth2(TestTokens.service())
+                .contentType("application/json")
+                .body("""
                 {"items": [
                   {"type": "revenue_generated", "actorId": "%1$s", "metadata": {"currency": "USD"}},
                   {"type": "revenue_generated", "actorId": "%1$s", "metadata": {"amount": -1, "currency": "usd"}},
@@ -215,13 +232,21 @@ class EventBatchTest {
                   {"type": "api_call", "actorId": "%1$s", "metadata": {"count": 2.5}},
                   {"type": "api_call", "actorId": "%1$s", "metadata": {"count": 3}}
                 ]}""".formatted(user))
-                .post("/groups/{g}/events:batch", group).then()
+                .post("/groups/{g}/events:batch", group)
+                .then()
                 .statusCode(200)
                 .body("created[4]", notNullValue())
                 .body("created[6]", notNullValue())
                 .body("errors.index", contains(0, 1, 1, 2, 3, 5))
-                .body("errors.field", contains("metadata.amount", "metadata.amount", "metadata.currency",
-                        "metadata.amount", "metadata.action", "metadata.count"));
+                .body(
+                        "errors.field",
+                        contains(
+                                "metadata.amount",
+                                "metadata.amount",
+                                "metadata.currency",
+                                "metadata.amount",
+                                "metadata.action",
+                                "metadata.count"));
         assertThat(IngestClient.activity(group, EventType.REVENUE_GENERATED)).isEqualTo(1);
         assertThat(IngestClient.activity(group, EventType.API_CALL)).isEqualTo(1);
     }
@@ -261,14 +286,15 @@ class EventBatchTest {
                 .body("errors.field", contains("id"))
                 .body("errors.error", contains("id already used"));
         assertThat(IngestClient.activity(mine, EventType.USER_LOGIN)).isEqualTo(1);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE id = ? AND group_id = ?",
-                shared, theirs)).isEqualTo(1);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM ingest.events WHERE id = ? AND group_id = ?", shared, theirs))
+                .isEqualTo(1);
     }
 
     /** What archival-service records when an event leaves the hot log for S3 (the hot row is gone by then). */
     private static void archived(UUID id, UUID group, String type) {
-        TestDatabase.update("INSERT INTO ingest.archived_event_ids (id, group_id, type) VALUES (?, ?, ?)", id, group,
-                type);
+        TestDatabase.update(
+                "INSERT INTO ingest.archived_event_ids (id, group_id, type) VALUES (?, ?, ?)", id, group, type);
     }
 
     private static long stored(UUID id) {
@@ -340,14 +366,17 @@ class EventBatchTest {
         UUID fresh = UUID.randomUUID();
         long before = rows("events", mine);
 
-        var answer = post(mine, "events:batch", items(List.of(
-                login(fresh, me),                                             // 0 new
-                login(hot, me),                                               // 1 mine, hot: duplicate
-                login(myArchived, me),                                        // 2 mine, archived: duplicate
-                login(theirArchived, me),                                     // 3 theirs, archived
-                "{\"type\":\"user_login\",\"actorId\":\"" + me + "\"}", // 4 new, id given by the server
-                login(theirArchived, me),                                     // 5 the same again
-                login(theirHot, me))))                                        // 6 theirs, hot
+        var answer = post(
+                        mine,
+                        "events:batch",
+                        items(List.of(
+                                login(fresh, me), // 0 new
+                                login(hot, me), // 1 mine, hot: duplicate
+                                login(myArchived, me), // 2 mine, archived: duplicate
+                                login(theirArchived, me), // 3 theirs, archived
+                                "{\"type\":\"user_login\",\"actorId\":\"" + me + "\"}", // 4 new, id given by the server
+                                login(theirArchived, me), // 5 the same again
+                                login(theirHot, me)))) // 6 theirs, hot
                 .statusCode(200)
                 .body("created[0]", equalTo(fresh.toString()))
                 .body("created[1]", equalTo(hot.toString()))
@@ -367,10 +396,12 @@ class EventBatchTest {
         assertThat(rows("events", mine)).isEqualTo(before + 3); // fresh, generated and the batch_import entry
         assertThat(stored(fresh) + stored(generated)).isEqualTo(2);
         assertThat(stored(myArchived) + stored(theirArchived)).isZero();
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE id = ? AND group_id = ?", theirHot,
-                theirs)).isEqualTo(1);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.archived_event_ids WHERE id IN (?, ?)",
-                myArchived, theirArchived)).isEqualTo(2);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM ingest.events WHERE id = ? AND group_id = ?", theirHot, theirs))
+                .isEqualTo(1);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM ingest.archived_event_ids WHERE id IN (?, ?)", myArchived, theirArchived))
+                .isEqualTo(2);
     }
 
     /**
@@ -397,7 +428,7 @@ class EventBatchTest {
             try (PreparedStatement archive = archival.prepareStatement("""
                     WITH gone AS (DELETE FROM ingest.events WHERE id = ? RETURNING id, group_id, type)
                     INSERT INTO ingest.archived_event_ids (id, group_id, type) SELECT id, group_id, type FROM gone""");
-                 PreparedStatement backend = archival.prepareStatement("SELECT pg_backend_pid()")) {
+                    PreparedStatement backend = archival.prepareStatement("SELECT pg_backend_pid()")) {
                 archive.setObject(1, id);
                 assertThat(archive.executeUpdate()).isEqualTo(1);
                 try (var rs = backend.executeQuery()) {
@@ -405,13 +436,16 @@ class EventBatchTest {
                     pid = rs.getInt(1);
                 }
             }
-            Future<ExtractableResponse<Response>> resent = clients.submit(() ->
-                    post(owner, "events:batch", items(List.of(login(id, ownerUser)))).extract());
-            Future<ExtractableResponse<Response>> reused = clients.submit(() ->
-                    post(other, "events:batch", items(List.of(login(id, otherUser), login(otherNew, otherUser))))
+            Future<ExtractableResponse<Response>> resent =
+                    clients.submit(() -> post(owner, "events:batch", items(List.of(login(id, ownerUser))))
                             .extract());
-            await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.scalar(
-                    "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", pid) == 2);
+            Future<ExtractableResponse<Response>> reused = clients.submit(() -> post(
+                            other, "events:batch", items(List.of(login(id, otherUser), login(otherNew, otherUser))))
+                    .extract());
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> TestDatabase.scalar(
+                                    "SELECT count(*) FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))", pid)
+                            == 2);
             archival.commit();
 
             ExtractableResponse<Response> owners = resent.get(30, TimeUnit.SECONDS);
@@ -440,15 +474,21 @@ class EventBatchTest {
         String user = newThings(group, "user").get(0);
         String ndjson = login(UUID.randomUUID(), user) + "\n" + "{\"type\":\"user_login\",\"actorId\":\"" + user
                 + "\",\"metadata\":[]}\n";
-        given().auth().oauth2(TestTokens.forTenants(group)).contentType("application/x-ndjson")
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType("application/x-ndjson")
                 .body(ndjson.getBytes(StandardCharsets.UTF_8))
-                .post("/groups/{g}/events:batch?atomic=true", group).then()
+                .post("/groups/{g}/events:batch?atomic=true", group)
+                .then()
                 .statusCode(422)
                 .body("errors[0].index", equalTo(1))
                 .body("errors[0].field", equalTo("metadata"));
-        given().auth().oauth2(TestTokens.forTenants(group)).contentType("application/x-ndjson")
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType("application/x-ndjson")
                 .body(ndjson.getBytes(StandardCharsets.UTF_8))
-                .post("/groups/{g}/events:batch", group).then()
+                .post("/groups/{g}/events:batch", group)
+                .then()
                 .statusCode(200)
                 .body("summary.success", equalTo(1));
         assertThat(IngestClient.activity(group, EventType.USER_LOGIN)).isEqualTo(1);
@@ -473,7 +513,8 @@ class EventBatchTest {
         post(group, "events:batch", items(items)).statusCode(200);
         List<String> expected = new ArrayList<>();
         List<Integer> order = new ArrayList<>(List.of(0, 1, 2, 3, 4, 5, 6, 7, 8));
-        order.sort(Comparator.<Integer, Instant>comparing(times::get).reversed()
+        order.sort(Comparator.<Integer, Instant>comparing(times::get)
+                .reversed()
                 // PostgreSQL orders uuids by their bytes, as their hex text sorts (UUID.compareTo is signed)
                 .thenComparing(i -> ids.get(i).toString(), Comparator.reverseOrder()));
         order.forEach(i -> expected.add(ids.get(i).toString()));
@@ -481,8 +522,12 @@ class EventBatchTest {
         assertThat(pages(group, "user_login", 4)).containsExactlyElementsOf(expected);
         List<String> everything = pages(group, null, 2);
         assertThat(everything).doesNotHaveDuplicates().hasSize(11); // + the two batch entries
-        given().auth().oauth2(TestTokens.forTenants(group)).queryParam("cursor", "bm90IGEgY3Vyc29y")
-                .get("/groups/{g}/events", group).then().statusCode(400)
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .queryParam("cursor", "bm90IGEgY3Vyc29y")
+                .get("/groups/{g}/events", group)
+                .then()
+                .statusCode(400)
                 .body("type", equalTo("https://strata.dev/problems/malformed-request"));
     }
 
@@ -490,12 +535,17 @@ class EventBatchTest {
         List<String> seen = new ArrayList<>();
         String cursor = null;
         do {
-            var request = given().auth().oauth2(TestTokens.forTenants(group)).queryParam("limit", limit)
+            var request = given().auth()
+                    .oauth2(TestTokens.forTenants(group))
+                    .queryParam("limit", limit)
                     .queryParam("cursor", cursor == null ? "" : cursor);
             if (type != null) {
                 request.queryParam("type", type);
             }
-            var page = request.get("/groups/{g}/events", group).then().statusCode(200).extract();
+            var page = request.get("/groups/{g}/events", group)
+                    .then()
+                    .statusCode(200)
+                    .extract();
             seen.addAll(page.path("events.id"));
             cursor = page.path("nextCursor");
         } while (cursor != null);

@@ -1,5 +1,8 @@
 package dev.strata.ingest;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
 import dev.strata.testing.EventStreamProbe;
@@ -11,17 +14,13 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Groups and their plans with the quota gate on: the plans are quota-service's ({@link PlansStandIn} here), so a
@@ -37,8 +36,8 @@ class GroupPlanTest {
     public static class GateOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return QuotaStandIn.servedHere(Map.of("strata.ingest.quota.enabled", "true",
-                    "strata.ingest.quota.plans-refresh", "300ms"));
+            return QuotaStandIn.servedHere(
+                    Map.of("strata.ingest.quota.enabled", "true", "strata.ingest.quota.plans-refresh", "300ms"));
         }
     }
 
@@ -49,13 +48,23 @@ class GroupPlanTest {
     }
 
     private static ExtractableResponse<Response> create(String body) {
-        return given().auth().oauth2(TestTokens.admin()).contentType("application/json").body(body)
-                .post("/groups").then().extract();
+        return given().auth()
+                .oauth2(TestTokens.admin())
+                .contentType("application/json")
+                .body(body)
+                .post("/groups")
+                .then()
+                .extract();
     }
 
     private static ExtractableResponse<Response> changePlan(UUID group, String token, String body) {
-        return given().auth().oauth2(token).contentType("application/json").body(body)
-                .put("/groups/{g}/plan", group).then().extract();
+        return given().auth()
+                .oauth2(token)
+                .contentType("application/json")
+                .body(body)
+                .put("/groups/{g}/plan", group)
+                .then()
+                .extract();
     }
 
     @Test
@@ -68,8 +77,11 @@ class GroupPlanTest {
 
         // quota-service's configuration gains a plan: assignable once the list is read again
         PlansStandIn.PLANS.add("team");
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
-                .until(() -> create("{\"name\": \"a team\", \"plan\": \"team\"}").statusCode() == 201);
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() ->
+                        create("{\"name\": \"a team\", \"plan\": \"team\"}").statusCode() == 201);
         ExtractableResponse<Response> defaulted = create("{\"name\": \"no plan given\"}");
         assertThat(defaulted.statusCode()).isEqualTo(201);
         assertThat(defaulted.<String>path("plan")).isEqualTo("starter");
@@ -86,33 +98,45 @@ class GroupPlanTest {
         ExtractableResponse<Response> wrong = changePlan(group, TestTokens.admin(), "{\"plan\": \"gold\"}");
         assertThat(wrong.statusCode()).isEqualTo(422);
         assertThat(wrong.<String>path("errors[0].error")).isEqualTo("must be one of starter, pro, enterprise, team");
-        assertThat(changePlan(group, TestTokens.forTenants(group), "{\"plan\": \"enterprise\"}").statusCode())
+        assertThat(changePlan(group, TestTokens.forTenants(group), "{\"plan\": \"enterprise\"}")
+                        .statusCode())
                 .isEqualTo(403);
-        assertThat(changePlan(UUID.randomUUID(), TestTokens.admin(), "{\"plan\": \"pro\"}").statusCode())
+        assertThat(changePlan(UUID.randomUUID(), TestTokens.admin(), "{\"plan\": \"pro\"}")
+                        .statusCode())
                 .isEqualTo(404);
-        assertThat(changePlan(group, TestTokens.admin(), "{\"plan\": 7").statusCode()).isEqualTo(400);
-        assertThat(given().auth().oauth2(TestTokens.forTenants(group)).get("/groups/{g}", group).then().extract()
-                .<String>path("plan")).isEqualTo("team");
+        assertThat(changePlan(group, TestTokens.admin(), "{\"plan\": 7").statusCode())
+                .isEqualTo(400);
+        assertThat(given().auth()
+                        .oauth2(TestTokens.forTenants(group))
+                        .get("/groups/{g}", group)
+                        .then()
+                        .extract()
+                        .<String>path("plan"))
+                .isEqualTo("team");
 
         try (EventStreamProbe stream = new EventStreamProbe()) {
-            List<EventEnvelope> changes = stream.await(group, EventStreamProbe.ofType(EventType.GROUP_PLAN_CHANGED),
-                    1, Duration.ofSeconds(30));
+            List<EventEnvelope> changes = stream.await(
+                    group, EventStreamProbe.ofType(EventType.GROUP_PLAN_CHANGED), 1, Duration.ofSeconds(30));
             assertThat(changes).hasSize(1);
             assertThat(changes.get(0).data().path("plan").asText()).isEqualTo("team");
             assertThat(changes.get(0).data().path("previousPlan").asText()).isEqualTo("starter");
             assertThat(stream.all(group, Duration.ofSeconds(2)).stream()
-                    .filter(e -> e.type().equals(EventType.GROUP_PLAN_CHANGED))).hasSize(1);
+                            .filter(e -> e.type().equals(EventType.GROUP_PLAN_CHANGED)))
+                    .hasSize(1);
         }
     }
 
     @Test
     void shouldKeepTheLastListWhileQuotaServiceIsAway() throws InterruptedException {
-        assertThat(create("{\"name\": \"before\", \"plan\": \"pro\"}").statusCode()).isEqualTo(201);
+        assertThat(create("{\"name\": \"before\", \"plan\": \"pro\"}").statusCode())
+                .isEqualTo(201);
         PlansStandIn.DOWN.set(true);
         Thread.sleep(400); // past the refresh: the next creation asks, and gets no answer
         int asked = PlansStandIn.ASKED.get();
-        assertThat(create("{\"name\": \"while away\", \"plan\": \"pro\"}").statusCode()).isEqualTo(201);
-        assertThat(create("{\"name\": \"while away\", \"plan\": \"gold\"}").statusCode()).isEqualTo(422);
+        assertThat(create("{\"name\": \"while away\", \"plan\": \"pro\"}").statusCode())
+                .isEqualTo(201);
+        assertThat(create("{\"name\": \"while away\", \"plan\": \"gold\"}").statusCode())
+                .isEqualTo(422);
         assertThat(PlansStandIn.ASKED.get()).isGreaterThan(asked);
     }
 }

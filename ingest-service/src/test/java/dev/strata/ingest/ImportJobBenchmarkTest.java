@@ -1,13 +1,16 @@
 package dev.strata.ingest;
 
+import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.things;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
-
 import java.io.BufferedWriter;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
@@ -19,12 +22,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
-
-import static dev.strata.ingest.IngestClient.newGroup;
-import static dev.strata.ingest.IngestClient.things;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * Imports one million things and prints how long it took and what the heap held (after a collection) while it
@@ -52,8 +51,8 @@ class ImportJobBenchmarkTest {
             }
         }
         long started = System.nanoTime();
-        HttpRequest upload = HttpRequest.newBuilder(URI.create(RestAssured.baseURI + ":" + RestAssured.port
-                        + "/groups/" + group + "/imports"))
+        HttpRequest upload = HttpRequest.newBuilder(
+                        URI.create(RestAssured.baseURI + ":" + RestAssured.port + "/groups/" + group + "/imports"))
                 .version(HttpClient.Version.HTTP_1_1)
                 .header("Authorization", "Bearer " + TestTokens.forTenants(group))
                 .header("Content-Type", "application/x-ndjson")
@@ -66,17 +65,29 @@ class ImportJobBenchmarkTest {
         System.out.printf("upload of %,d bytes: %.1f s%n", Files.size(file), uploadSeconds);
 
         String[] status = new String[1];
-        await().atMost(Duration.ofMinutes(30)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-            var job = given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
-                    .statusCode(200).extract();
-            status[0] = job.path("status");
-            System.gc();
-            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-            System.out.printf("%6.1f s  %-9s processed %,9d  percent %5.1f  heap after GC %,5d MiB%n",
-                    (System.nanoTime() - started) / 1e9, status[0], job.<Integer>path("processed"),
-                    job.<Float>path("percent"), heap >> 20);
-            return status[0].equals("succeeded") || status[0].equals("failed");
-        });
+        await().atMost(Duration.ofMinutes(30))
+                .pollInterval(Duration.ofSeconds(2))
+                .until(() -> {
+                    var job = given().auth()
+                            .oauth2(TestTokens.forTenants(group))
+                            .get("/imports/{id}", id)
+                            .then()
+                            .statusCode(200)
+                            .extract();
+                    status[0] = job.path("status");
+                    System.gc();
+                    long heap = ManagementFactory.getMemoryMXBean()
+                            .getHeapMemoryUsage()
+                            .getUsed();
+                    System.out.printf(
+                            "%6.1f s  %-9s processed %,9d  percent %5.1f  heap after GC %,5d MiB%n",
+                            (System.nanoTime() - started) / 1e9,
+                            status[0],
+                            job.<Integer>path("processed"),
+                            job.<Float>path("percent"),
+                            heap >> 20);
+                    return status[0].equals("succeeded") || status[0].equals("failed");
+                });
         double seconds = (System.nanoTime() - started) / 1e9;
         System.out.printf("%,d things in %.1f s (%,.0f a second)%n", ITEMS, seconds, ITEMS / seconds);
         assertThat(status[0]).isEqualTo("succeeded");

@@ -1,5 +1,12 @@
 package dev.strata.ingest;
 
+import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.things;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.strata.model.events.EventType;
 import dev.strata.testing.EventStreamProbe;
 import dev.strata.testing.StrataTestStack;
@@ -11,11 +18,6 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.ExtractableResponse;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
@@ -41,13 +43,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-
-import static dev.strata.ingest.IngestClient.newGroup;
-import static dev.strata.ingest.IngestClient.things;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -56,6 +55,7 @@ class ImportJobTest {
 
     /** The test profile's limits (application.properties). */
     private static final int CHUNK = 3000;
+
     private static final int MAX_BODY = 3_000_000;
     /** This class's profile: failures of unknown kind before a job is failed for good. */
     private static final int MAX_ATTEMPTS = 2;
@@ -68,11 +68,17 @@ class ImportJobTest {
     public static class QuotaAndQuickRetries implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return QuotaStandIn.servedHere(Map.of("strata.ingest.quota.enabled", "true",
-                    "strata.ingest.quota.unknown-group-wait", "200ms",
-                    "strata.ingest.imports.max-attempts", Integer.toString(MAX_ATTEMPTS),
-                    "strata.ingest.imports.retry-backoff", "100ms",
-                    "strata.ingest.imports.retry-max-backoff", "400ms"));
+            return QuotaStandIn.servedHere(Map.of(
+                    "strata.ingest.quota.enabled",
+                    "true",
+                    "strata.ingest.quota.unknown-group-wait",
+                    "200ms",
+                    "strata.ingest.imports.max-attempts",
+                    Integer.toString(MAX_ATTEMPTS),
+                    "strata.ingest.imports.retry-backoff",
+                    "100ms",
+                    "strata.ingest.imports.retry-max-backoff",
+                    "400ms"));
         }
     }
 
@@ -96,19 +102,34 @@ class ImportJobTest {
     }
 
     private static ExtractableResponse<Response> upload(UUID group, String contentType, String body, String query) {
-        return given().auth().oauth2(TestTokens.forTenants(group)).contentType(contentType)
+        return given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType(contentType)
                 .body(body.getBytes(StandardCharsets.UTF_8))
-                .post("/groups/{g}/imports" + query, group).then().extract();
+                .post("/groups/{g}/imports" + query, group)
+                .then()
+                .extract();
     }
 
     private static ExtractableResponse<Response> awaitFinished(UUID group, String id) {
-        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            String status = given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
-                    .statusCode(200).extract().path("status");
-            return status.equals("succeeded") || status.equals("failed");
-        });
-        return given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
-                .statusCode(200).extract();
+        await().atMost(Duration.ofMinutes(2))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    String status = given().auth()
+                            .oauth2(TestTokens.forTenants(group))
+                            .get("/imports/{id}", id)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .path("status");
+                    return status.equals("succeeded") || status.equals("failed");
+                });
+        return given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/imports/{id}", id)
+                .then()
+                .statusCode(200)
+                .extract();
     }
 
     @Test
@@ -120,19 +141,27 @@ class ImportJobTest {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < lines; i++) {
             if (!bad.contains(i)) {
-                body.append("{\"type\":\"user\",\"name\":\"item ").append(i).append("\",\"properties\":{\"n\":")
-                        .append(i).append("}}\n");
+                body.append("{\"type\":\"user\",\"name\":\"item ")
+                        .append(i)
+                        .append("\",\"properties\":{\"n\":")
+                        .append(i)
+                        .append("}}\n");
             } else if (i % 3 == 0) {
-                body.append("{\"type\":\"spaceship\",\"name\":\"item ").append(i).append("\"}\n");
+                body.append("{\"type\":\"spaceship\",\"name\":\"item ")
+                        .append(i)
+                        .append("\"}\n");
             } else if (i % 3 == 1) {
                 body.append("{\"type\":\"user\",\"name\":\n");
             } else {
                 body.append("{\"type\":\"user\",\"name\":\"  \"}\n");
             }
         }
-        ExtractableResponse<Response> accepted = given().auth().oauth2(TestTokens.forTenants(group))
-                .contentType("application/x-ndjson").body(body.toString().getBytes(StandardCharsets.UTF_8))
-                .post("/groups/{g}/imports?defaultStatus=active", group).then()
+        ExtractableResponse<Response> accepted = given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType("application/x-ndjson")
+                .body(body.toString().getBytes(StandardCharsets.UTF_8))
+                .post("/groups/{g}/imports?defaultStatus=active", group)
+                .then()
                 .statusCode(202)
                 .extract();
         String id = accepted.path("id");
@@ -157,14 +186,21 @@ class ImportJobTest {
         assertThat(job.<String>path("finishedAt")).isNotNull();
 
         assertThat(things(group)).isEqualTo(good);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.things WHERE group_id = ? AND status = 'active'"
-                + " AND name = 'item ' || (properties->>'n')", group)).isEqualTo(good);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?"
-                + " AND metadata->>'importJobId' = ?", group, EventType.BATCH_IMPORT, id))
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM ingest.things WHERE group_id = ? AND status = 'active'"
+                                + " AND name = 'item ' || (properties->>'n')",
+                        group))
+                .isEqualTo(good);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?"
+                                + " AND metadata->>'importJobId' = ?",
+                        group,
+                        EventType.BATCH_IMPORT,
+                        id))
                 .isEqualTo((lines + CHUNK - 1) / CHUNK);
         assertThat(SPOOL.resolve("import-" + id + ".ndjson")).doesNotExist();
-        assertThat(stream.await(group, EventStreamProbe.ofType(EventType.THING_CREATED), good,
-                Duration.ofSeconds(120))).hasSize(good);
+        assertThat(stream.await(group, EventStreamProbe.ofType(EventType.THING_CREATED), good, Duration.ofSeconds(120)))
+                .hasSize(good);
     }
 
     @Test
@@ -185,11 +221,13 @@ class ImportJobTest {
         assertThat(job.<Integer>path("created")).isEqualTo(3);
         assertThat(job.<List<Integer>>path("errors.index")).containsExactly(2, 3);
         assertThat(job.<List<String>>path("errors.field")).containsExactly("status", "type");
-        assertThat(TestDatabase.rows("SELECT name, status, properties::text FROM ingest.things WHERE group_id = ?"
-                + " ORDER BY id", group)).containsExactly(
-                List.of("Mug, large", "active", "{\"price\": 12.5}"),
-                List.of("Poster", "published", "{\"price\": 3}"),
-                List.of("Line\nbreak", "active", "{}"));
+        assertThat(TestDatabase.rows(
+                        "SELECT name, status, properties::text FROM ingest.things WHERE group_id = ?" + " ORDER BY id",
+                        group))
+                .containsExactly(
+                        List.of("Mug, large", "active", "{\"price\": 12.5}"),
+                        List.of("Poster", "published", "{\"price\": 3}"),
+                        List.of("Line\nbreak", "active", "{}"));
     }
 
     @Test
@@ -198,8 +236,8 @@ class ImportJobTest {
         ExtractableResponse<Response> header = upload(group, "text/csv", "kind,title\nuser,x\n", "");
         assertThat(header.statusCode()).isEqualTo(422);
         assertThat(header.contentType()).startsWith("application/problem+json");
-        ExtractableResponse<Response> atomic = upload(group, "application/x-ndjson",
-                "{\"type\":\"user\",\"name\":\"a\"}\n", "?atomic=true");
+        ExtractableResponse<Response> atomic =
+                upload(group, "application/x-ndjson", "{\"type\":\"user\",\"name\":\"a\"}\n", "?atomic=true");
         assertThat(atomic.statusCode()).isEqualTo(400); // a query parameter the endpoint does not take
         assertThat(atomic.<String>path("errors[0].field")).isEqualTo("atomic");
         assertThat(upload(group, "application/x-ndjson", "", "").statusCode()).isEqualTo(400);
@@ -230,8 +268,8 @@ class ImportJobTest {
         assertThat(spooled()).isEqualTo(spooledBefore);
 
         // The same key for another file, or the same file with other options: 409, nothing queued.
-        for (ExtractableResponse<Response> reused : List.of(keyed(group, "upload-1", users(4_999), ""),
-                keyed(group, "upload-1", body, "?defaultStatus=draft"))) {
+        for (ExtractableResponse<Response> reused : List.of(
+                keyed(group, "upload-1", users(4_999), ""), keyed(group, "upload-1", body, "?defaultStatus=draft"))) {
             assertThat(reused.statusCode()).isEqualTo(409);
             assertThat(reused.contentType()).startsWith("application/problem+json");
             assertThat(reused.<String>path("detail")).contains(id);
@@ -272,9 +310,14 @@ class ImportJobTest {
     }
 
     private static ExtractableResponse<Response> keyed(UUID group, String key, String body, String query) {
-        return given().auth().oauth2(TestTokens.forTenants(group)).header("Idempotency-Key", key)
-                .contentType("application/x-ndjson").body(body.getBytes(StandardCharsets.UTF_8))
-                .post("/groups/{g}/imports" + query, group).then().extract();
+        return given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .header("Idempotency-Key", key)
+                .contentType("application/x-ndjson")
+                .body(body.getBytes(StandardCharsets.UTF_8))
+                .post("/groups/{g}/imports" + query, group)
+                .then()
+                .extract();
     }
 
     @Test
@@ -284,19 +327,37 @@ class ImportJobTest {
         String id = upload(group, "application/x-ndjson", "{\"type\":\"user\",\"name\":\"a\"}\n", "")
                 .path("id");
         awaitFinished(group, id);
-        given().auth().oauth2(TestTokens.forTenants(other)).get("/imports/{id}", id).then()
+        given().auth()
+                .oauth2(TestTokens.forTenants(other))
+                .get("/imports/{id}", id)
+                .then()
                 .statusCode(403)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://strata.dev/problems/forbidden"));
-        given().auth().oauth2(TestTokens.admin()).get("/imports/{id}", id).then()
-                .statusCode(200).body("created", equalTo(1));
-        given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", UUID.randomUUID()).then()
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/imports/{id}", id)
+                .then()
+                .statusCode(200)
+                .body("created", equalTo(1));
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/imports/{id}", UUID.randomUUID())
+                .then()
                 .statusCode(404);
-        given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", "nope").then().statusCode(400);
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/imports/{id}", "nope")
+                .then()
+                .statusCode(400);
         given().get("/imports/{id}", id).then().statusCode(401);
-        given().auth().oauth2(TestTokens.forTenants(other)).contentType("application/x-ndjson")
+        given().auth()
+                .oauth2(TestTokens.forTenants(other))
+                .contentType("application/x-ndjson")
                 .body("{\"type\":\"user\",\"name\":\"a\"}\n".getBytes(StandardCharsets.UTF_8))
-                .post("/groups/{g}/imports", group).then().statusCode(403);
+                .post("/groups/{g}/imports", group)
+                .then()
+                .statusCode(403);
     }
 
     @Test
@@ -307,8 +368,12 @@ class ImportJobTest {
         assertThat(body.length).isGreaterThan(MAX_BODY);
         Set<Path> spooledBefore = spooled();
 
-        given().auth().oauth2(TestTokens.forTenants(group)).contentType("application/x-ndjson").body(body)
-                .post("/groups/{g}/imports", group).then()
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType("application/x-ndjson")
+                .body(body)
+                .post("/groups/{g}/imports", group)
+                .then()
                 .statusCode(413)
                 .contentType("application/problem+json")
                 .body("limit", equalTo("strata.ingest.imports.max-body-bytes"))
@@ -322,10 +387,10 @@ class ImportJobTest {
                 .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
                 .version(HttpClient.Version.HTTP_1_1)
                 .build();
-        HttpResponse<String> response = HttpClient.newHttpClient().send(chunked,
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = HttpClient.newHttpClient().send(chunked, HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.body()).contains("strata.ingest.imports.max-body-bytes")
+        assertThat(response.body())
+                .contains("strata.ingest.imports.max-body-bytes")
                 .contains("The body is larger than the limit of " + MAX_BODY + " bytes.");
 
         assertThat(jobs(group)).isZero();
@@ -337,24 +402,26 @@ class ImportJobTest {
     void shouldResumeAnOrphanedJobAfterItsLastCommittedChunk() throws IOException {
         UUID group = newGroup("pro");
         Path file = Files.createTempFile("orphan-", ".ndjson");
-        Files.writeString(file, IntStream.range(0, 10)
-                .mapToObj(i -> "{\"type\":\"user\",\"name\":\"n" + i + "\"}\n").collect(Collectors.joining()));
+        Files.writeString(
+                file,
+                IntStream.range(0, 10)
+                        .mapToObj(i -> "{\"type\":\"user\",\"name\":\"n" + i + "\"}\n")
+                        .collect(Collectors.joining()));
         UUID id = UUID.randomUUID();
         // As a replica that died after committing the first 4 items would have left it: running, lease expired.
         TestDatabase.update("""
                 INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
                     bytes, processed, created, attempts, claim, worker, heartbeat_at, created_at, started_at)
                 VALUES (?, ?, 'running', 'ndjson', 'draft', ?, 'test-node', ?, 4, 4, 1, ?, 'dead-replica',
-                        now() - interval '1 hour', now(), now() - interval '1 hour')""",
-                id, group, file.toString(), Files.size(file), UUID.randomUUID());
+                        now() - interval '1 hour', now(), now() - interval '1 hour')""", id, group, file.toString(), Files.size(file), UUID.randomUUID());
 
         ExtractableResponse<Response> job = awaitFinished(group, id.toString());
         assertThat(job.<String>path("status")).isEqualTo("succeeded");
         assertThat(job.<Integer>path("processed")).isEqualTo(10);
         assertThat(job.<Integer>path("created")).isEqualTo(10);
         assertThat(TestDatabase.rows("SELECT name FROM ingest.things WHERE group_id = ? ORDER BY id", group))
-                .containsExactly(List.of("n4"), List.of("n5"), List.of("n6"), List.of("n7"), List.of("n8"),
-                        List.of("n9"));
+                .containsExactly(
+                        List.of("n4"), List.of("n5"), List.of("n6"), List.of("n7"), List.of("n8"), List.of("n9"));
         assertThat(file).doesNotExist();
     }
 
@@ -368,14 +435,19 @@ class ImportJobTest {
         String id = upload(group, "application/x-ndjson", users(lines), "").path("id");
 
         // Each try of the stuck chunk asks under a batch id of its own: more tries than max-attempts.
-        await().atMost(Duration.ofSeconds(30)).until(() -> QuotaStandIn.UNAVAILABLE.stream()
-                .filter(call -> call.group().equals(group)).map(QuotaStandIn.Call::reference).distinct().count()
-                > MAX_ATTEMPTS + 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> QuotaStandIn.UNAVAILABLE.stream()
+                                .filter(call -> call.group().equals(group))
+                                .map(QuotaStandIn.Call::reference)
+                                .distinct()
+                                .count()
+                        > MAX_ATTEMPTS + 2);
         ExtractableResponse<Response> waiting = job(group, id);
         assertThat(waiting.<String>path("status")).isEqualTo("running");
         assertThat(waiting.<Integer>path("processed")).isEqualTo(CHUNK);
-        assertThat(waiting.<String>path("error")).startsWith("Waiting to retry after a transient failure: The quota"
-                + " for ").contains("could not be checked");
+        assertThat(waiting.<String>path("error"))
+                .startsWith("Waiting to retry after a transient failure: The quota" + " for ")
+                .contains("could not be checked");
         assertThat(attempts(id)).isZero();
 
         QuotaStandIn.OUTAGES.remove(group);
@@ -388,8 +460,9 @@ class ImportJobTest {
         assertThat(attempts(id)).isZero();
         assertEveryItemWrittenOnce(group, lines);
         assertThat(batchImports(group, id)).isEqualTo(4); // 3000 + 3000 + 3000 + 1000
-        assertThat(stream.await(group, EventStreamProbe.ofType(EventType.THING_CREATED), lines,
-                Duration.ofSeconds(120))).hasSize(lines);
+        assertThat(stream.await(
+                        group, EventStreamProbe.ofType(EventType.THING_CREATED), lines, Duration.ofSeconds(120)))
+                .hasSize(lines);
     }
 
     @Test
@@ -401,8 +474,13 @@ class ImportJobTest {
         // chunk 6000-8999 asks for 3000 more, over the limit of 7000.
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < lines; i++) {
-            body.append("{\"type\":\"").append(i == 10 || i == 4000 ? "spaceship" : "user")
-                    .append("\",\"name\":\"item ").append(i).append("\",\"properties\":{\"n\":").append(i).append("}}\n");
+            body.append("{\"type\":\"")
+                    .append(i == 10 || i == 4000 ? "spaceship" : "user")
+                    .append("\",\"name\":\"item ")
+                    .append(i)
+                    .append("\",\"properties\":{\"n\":")
+                    .append(i)
+                    .append("}}\n");
         }
         String id = upload(group, "application/x-ndjson", body.toString(), "").path("id");
 
@@ -412,14 +490,18 @@ class ImportJobTest {
         assertThat(job.<Integer>path("created")).isEqualTo(5998);
         assertThat(job.<Integer>path("failed")).isEqualTo(2);
         assertThat(job.<List<Integer>>path("errors.index")).containsExactly(10, 4000);
-        assertThat(job.<String>path("error")).startsWith("Quota refused the chunk of items 6000-8999 (numbered from"
+        assertThat(job.<String>path("error"))
+                .startsWith("Quota refused the chunk of items 6000-8999 (numbered from"
                         + " 0) for entities_total (limit 7000, current 5998, requested 3000): over the limit.")
                 .endsWith("5998 things were written from the 6000 items before it; nothing from item 6000 on was"
                         + " written.");
         assertThat(job.<String>path("finishedAt")).isNotNull();
         assertThat(things(group)).isEqualTo(5998);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.things WHERE group_id = ?"
-                + " AND (properties->>'n')::int < 6000 AND name = 'item ' || (properties->>'n')", group)).isEqualTo(5998);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM ingest.things WHERE group_id = ?"
+                                + " AND (properties->>'n')::int < 6000 AND name = 'item ' || (properties->>'n')",
+                        group))
+                .isEqualTo(5998);
         assertThat(batchImports(group, id)).isEqualTo(2);
         assertThat(SPOOL.resolve("import-" + id + ".ndjson")).doesNotExist();
     }
@@ -440,8 +522,9 @@ class ImportJobTest {
             String id = upload(group, "application/x-ndjson", users(10), "").path("id");
             ExtractableResponse<Response> job = awaitFinished(group, id);
             assertThat(job.<String>path("status")).isEqualTo("failed");
-            assertThat(job.<String>path("error")).startsWith("Gave up after " + MAX_ATTEMPTS + " failed attempts;"
-                    + " the last failure: ").contains("refused by the test");
+            assertThat(job.<String>path("error"))
+                    .startsWith("Gave up after " + MAX_ATTEMPTS + " failed attempts;" + " the last failure: ")
+                    .contains("refused by the test");
             assertThat(job.<Integer>path("processed")).isZero();
             assertThat(attempts(id)).isEqualTo(MAX_ATTEMPTS - 1); // handed back once, failed at the second
             assertThat(things(group)).isZero();
@@ -463,16 +546,26 @@ class ImportJobTest {
         insertRunningJob(id, group, file.toString(), "replica-before-restart", Instant.now(), Files.size(file));
         // An older job of a replica whose disk this one does not have: never this replica's to take.
         UUID elsewhere = UUID.randomUUID();
-        insertRunningJob(elsewhere, group, "/nowhere/import-" + elsewhere + ".ndjson", "another-replica",
-                Instant.now().minusSeconds(60), 100);
+        insertRunningJob(
+                elsewhere,
+                group,
+                "/nowhere/import-" + elsewhere + ".ndjson",
+                "another-replica",
+                Instant.now().minusSeconds(60),
+                100);
         try {
             ExtractableResponse<Response> job = awaitFinished(group, id.toString());
             assertThat(job.<String>path("status")).isEqualTo("succeeded");
             assertThat(job.<Integer>path("processed")).isEqualTo(10);
             assertThat(job.<Integer>path("created")).isEqualTo(10);
             assertThat(TestDatabase.rows("SELECT name FROM ingest.things WHERE group_id = ? ORDER BY id", group))
-                    .containsExactly(List.of("item 4"), List.of("item 5"), List.of("item 6"), List.of("item 7"),
-                            List.of("item 8"), List.of("item 9"));
+                    .containsExactly(
+                            List.of("item 4"),
+                            List.of("item 5"),
+                            List.of("item 6"),
+                            List.of("item 7"),
+                            List.of("item 8"),
+                            List.of("item 9"));
             assertThat(file).doesNotExist();
             assertThat(TestDatabase.rows("SELECT status, worker FROM ingest.import_jobs WHERE id = ?", elsewhere))
                     .containsExactly(List.of("running", "another-replica"));
@@ -482,21 +575,21 @@ class ImportJobTest {
     }
 
     /** A job as a replica that died after committing its first 4 items leaves it: running, lease long expired. */
-    private static void insertRunningJob(UUID id, UUID group, String spoolPath, String node, Instant createdAt,
-                                         long bytes) {
-        TestDatabase.update("""
+    private static void insertRunningJob(
+            UUID id, UUID group, String spoolPath, String node, Instant createdAt, long bytes) {
+        TestDatabase.update(
+                """
                 INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
                     bytes, processed, created, claim, worker, heartbeat_at, created_at, started_at)
                 VALUES (?, ?, 'running', 'ndjson', 'draft', ?, ?, ?, 4, 4, ?, ?, now() - interval '1 hour', ?,
-                        now() - interval '1 hour')""",
-                id, group, spoolPath, node, bytes, UUID.randomUUID(), node,
-                java.sql.Timestamp.from(createdAt));
+                        now() - interval '1 hour')""", id, group, spoolPath, node, bytes, UUID.randomUUID(), node, java.sql.Timestamp.from(createdAt));
     }
 
     /** Lines {"type":"user","name":"item i","properties":{"n":i}} for i from 0. */
     private static String users(int lines) {
-        return IntStream.range(0, lines).mapToObj(i -> "{\"type\":\"user\",\"name\":\"item " + i
-                + "\",\"properties\":{\"n\":" + i + "}}\n").collect(Collectors.joining());
+        return IntStream.range(0, lines)
+                .mapToObj(i -> "{\"type\":\"user\",\"name\":\"item " + i + "\",\"properties\":{\"n\":" + i + "}}\n")
+                .collect(Collectors.joining());
     }
 
     /** Items 0 to lines - 1 of {@link #users}, each exactly once. */
@@ -504,15 +597,26 @@ class ImportJobTest {
         assertThat(things(group)).isEqualTo(lines);
         assertThat(TestDatabase.scalar("SELECT count(DISTINCT id) FROM ingest.things WHERE group_id = ?", group))
                 .isEqualTo(lines);
-        assertThat(TestDatabase.scalar("SELECT count(DISTINCT (properties->>'n')::int) FROM ingest.things"
-                + " WHERE group_id = ? AND name = 'item ' || (properties->>'n')", group)).isEqualTo(lines);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.things WHERE group_id = ?"
-                + " AND (properties->>'n')::int BETWEEN 0 AND ?", group, lines - 1)).isEqualTo(lines);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(DISTINCT (properties->>'n')::int) FROM ingest.things"
+                                + " WHERE group_id = ? AND name = 'item ' || (properties->>'n')",
+                        group))
+                .isEqualTo(lines);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM ingest.things WHERE group_id = ?"
+                                + " AND (properties->>'n')::int BETWEEN 0 AND ?",
+                        group,
+                        lines - 1))
+                .isEqualTo(lines);
     }
 
     private static ExtractableResponse<Response> job(UUID group, String id) {
-        return given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
-                .statusCode(200).extract();
+        return given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/imports/{id}", id)
+                .then()
+                .statusCode(200)
+                .extract();
     }
 
     private static long attempts(String id) {
@@ -520,8 +624,12 @@ class ImportJobTest {
     }
 
     private static long batchImports(UUID group, String id) {
-        return TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?"
-                + " AND metadata->>'importJobId' = ?", group, EventType.BATCH_IMPORT, id);
+        return TestDatabase.scalar(
+                "SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?"
+                        + " AND metadata->>'importJobId' = ?",
+                group,
+                EventType.BATCH_IMPORT,
+                id);
     }
 
     private static long jobs(UUID group) {

@@ -4,9 +4,8 @@ import dev.strata.testing.PlatformContractTest;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.eclipse.microprofile.config.ConfigProvider;
-
 import java.util.Set;
+import org.eclipse.microprofile.config.ConfigProvider;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)

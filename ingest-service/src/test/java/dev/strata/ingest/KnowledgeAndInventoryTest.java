@@ -1,24 +1,5 @@
 package dev.strata.ingest;
 
-import dev.strata.model.events.EventEnvelope;
-import dev.strata.model.events.EventType;
-import dev.strata.testing.EventStreamProbe;
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestDatabase;
-import dev.strata.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.List;
-import java.util.UUID;
-import java.util.stream.Collectors;
-import java.util.stream.IntStream;
-
 import static dev.strata.ingest.IngestClient.newGroup;
 import static dev.strata.ingest.IngestClient.newThings;
 import static dev.strata.ingest.IngestClient.post;
@@ -31,6 +12,24 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.nullValue;
+
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventType;
+import dev.strata.testing.EventStreamProbe;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import dev.strata.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -71,13 +70,16 @@ class KnowledgeAndInventoryTest {
         String chunkId = response.path("created[1]");
         int chunkBytes = utf8(chunk); // 5 non-ASCII letters of 2 bytes, a dash and a check mark of 3
         assertThat(chunkBytes).isEqualTo(chunk.length() + 5 + 2 + 2);
-        assertThat(TestDatabase.rows("SELECT kind, text, text_bytes, array_length(embedding, 1), embedding::text"
-                + " FROM ingest.knowledge WHERE id = ?::uuid", chunkId))
+        assertThat(TestDatabase.rows(
+                        "SELECT kind, text, text_bytes, array_length(embedding, 1), embedding::text"
+                                + " FROM ingest.knowledge WHERE id = ?::uuid",
+                        chunkId))
                 .containsExactly(List.of("chunk", chunk, chunkBytes, 4, "{0.25,-1.5,0.003,7}"));
 
-        List<EventEnvelope> created = stream.await(group, EventStreamProbe.ofType(EventType.KNOWLEDGE_CREATED), 2,
-                Duration.ofSeconds(30));
-        assertThat(created).extracting(e -> e.data().get("textBytes").asInt()
+        List<EventEnvelope> created =
+                stream.await(group, EventStreamProbe.ofType(EventType.KNOWLEDGE_CREATED), 2, Duration.ofSeconds(30));
+        assertThat(created)
+                .extracting(e -> e.data().get("textBytes").asInt()
                         + 4 * e.data().get("embeddingDimensions").asInt())
                 .containsExactly(utf8(label), chunkBytes + 4 * 4);
         assertThat(created.get(1).subject()).isEqualTo(chunkId);
@@ -108,8 +110,9 @@ class KnowledgeAndInventoryTest {
                 .body("created[7]", notNullValue())
                 .body("created[5]", nullValue())
                 .body("errors.index", contains(0, 1, 2, 3, 4, 5, 6))
-                .body("errors.field", contains("kind", "text", "text", "embedding[1]", "embedding", "sourceThingId",
-                        "embedding[0]"))
+                .body(
+                        "errors.field",
+                        contains("kind", "text", "text", "embedding[1]", "embedding", "sourceThingId", "embedding[0]"))
                 .body("errors[2].error", equalTo("larger than the limit of 262144 bytes (262146)"));
         assertThat(rows("knowledge", group)).isEqualTo(1);
         assertThat(rows("knowledge", other)).isZero();
@@ -124,13 +127,12 @@ class KnowledgeAndInventoryTest {
                             "properties": {"k": "v\\u0000"}}, {"type": "user", "name": "fine"}]}""")
                 .statusCode(200)
                 .body("errors.field", contains("name", "properties.k"))
-                .body("errors.error", contains("must not contain the character U+0000",
-                        "must not contain the character U+0000"));
+                .body(
+                        "errors.error",
+                        contains("must not contain the character U+0000", "must not contain the character U+0000"));
         String doc = newThings(group, "document").get(0);
         post(group, "knowledge:batch", """
-                {"items": [{"sourceThingId": "%s", "kind": "chunk", "text": "x\\u0000y"}]}""".formatted(doc))
-                .statusCode(422)
-                .body("errors[0].field", equalTo("text"));
+                {"items": [{"sourceThingId": "%s", "kind": "chunk", "text": "x\\u0000y"}]}""".formatted(doc)).statusCode(422).body("errors[0].field", equalTo("text"));
         assertThat(rows("things", group)).isEqualTo(2);
     }
 
@@ -147,13 +149,17 @@ class KnowledgeAndInventoryTest {
                   {"type": "creator", "name": "Grace"},
                   {"type": "video", "name": "Clip", "properties": %s},
                   {"type": "organization", "name": "Org"}
-                ]}""".formatted(userProperties, videoProperties)).statusCode(200).extract().path("created");
+                ]}""".formatted(userProperties, videoProperties))
+                .statusCode(200)
+                .extract()
+                .path("created");
         long propertyBytes = utf8(userProperties) + 2 + utf8(videoProperties) + 2; // "{}" for the two without
         post(group, "connections:batch", """
                 {"items": [
                   {"fromThingId": "%1$s", "toThingId": "%2$s", "relationshipType": "following"},
                   {"fromThingId": "%2$s", "toThingId": "%3$s", "relationshipType": "authored"}
-                ]}""".formatted(ids.get(0), ids.get(1), ids.get(2))).statusCode(200);
+                ]}""".formatted(ids.get(0), ids.get(1), ids.get(2)))
+                .statusCode(200);
         post(group, "knowledge:batch", """
                 {"items": [
                   {"sourceThingId": "%1$s", "kind": "chunk", "text": "naïve", "embedding": [1, 2, 3]},
@@ -167,7 +173,10 @@ class KnowledgeAndInventoryTest {
                 ]}""".formatted(ids.get(0), ids.get(2))).statusCode(200);
         newThings(other, "user", "user"); // must not count
 
-        given().auth().oauth2(TestTokens.forTenants(group)).get("/groups/{g}/inventory", group).then()
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/groups/{g}/inventory", group)
+                .then()
                 .statusCode(200)
                 .body("groupId", equalTo(group.toString()))
                 .body("things", equalTo(4))
@@ -178,10 +187,17 @@ class KnowledgeAndInventoryTest {
                 // one batch entry for each of the four batches, and the two logged events
                 .body("events", equalTo(6));
 
-        given().auth().oauth2(TestTokens.forTenants(other)).get("/groups/{g}/inventory", group).then()
+        given().auth()
+                .oauth2(TestTokens.forTenants(other))
+                .get("/groups/{g}/inventory", group)
+                .then()
                 .statusCode(403);
-        given().auth().oauth2(TestTokens.admin()).get("/groups/{g}/inventory", UUID.randomUUID()).then()
-                .statusCode(404).contentType("application/problem+json");
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/groups/{g}/inventory", UUID.randomUUID())
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
     }
 
     /** strata.events.max-event-bytes, by default. */
@@ -230,29 +246,34 @@ class KnowledgeAndInventoryTest {
         // (1,000,000 bytes as sent): only the event's size tells them apart.
         assertThat(utf8(controlChunk(source, tooMany))).isLessThan(1_000_000);
 
-        String accepted = post(group, "knowledge:batch", "{\"items\":[" + controlChunk(source, tooMany) + ","
-                + controlChunk(source, fits) + "]}")
+        String accepted = post(
+                        group,
+                        "knowledge:batch",
+                        "{\"items\":[" + controlChunk(source, tooMany) + "," + controlChunk(source, fits) + "]}")
                 .statusCode(200)
                 .body("created[0]", nullValue())
                 .body("created[1]", notNullValue())
                 .body("errors.size()", equalTo(1))
                 .body("errors[0].index", equalTo(0))
                 .body("errors[0].field", equalTo("text"))
-                .body("errors[0].error", equalTo("makes an event of " + knowledgeEventBytes(tooMany)
-                        + " bytes, larger than the limit of 1000000 bytes (strata.events.max-event-bytes; JSON"
-                        + " writes a control character as 6 bytes)"))
-                .extract().path("created[1]");
+                .body(
+                        "errors[0].error",
+                        equalTo("makes an event of " + knowledgeEventBytes(tooMany)
+                                + " bytes, larger than the limit of 1000000 bytes (strata.events.max-event-bytes; JSON"
+                                + " writes a control character as 6 bytes)"))
+                .extract()
+                .path("created[1]");
 
         assertThat(TestDatabase.rows("SELECT id::text, text_bytes FROM ingest.knowledge WHERE group_id = ?", group))
                 .containsExactly(List.of(accepted, fits));
-        List<EventEnvelope> published = stream.await(group, EventStreamProbe.ofType(EventType.KNOWLEDGE_CREATED),
-                1, Duration.ofSeconds(30));
+        List<EventEnvelope> published =
+                stream.await(group, EventStreamProbe.ofType(EventType.KNOWLEDGE_CREATED), 1, Duration.ofSeconds(30));
         assertThat(published).singleElement().satisfies(event -> {
             assertThat(event.subject()).isEqualTo(accepted);
             assertThat(event.data().get("text").asText()).hasSize(fits);
         });
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertThat(rows("outbox", group)).isZero());
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(rows("outbox", group)).isZero());
         assertThat(rows("outbox_dead", group)).isZero();
     }
 
@@ -272,7 +293,10 @@ class KnowledgeAndInventoryTest {
                 .body("errors[0].error", equalTo("larger than the limit of 1000000 bytes"));
 
         assertThat(rows("knowledge", group)).isZero();
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?", group,
-                EventType.BATCH_IMPORT)).isEqualTo(1); // the thing's batch only
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = ?",
+                        group,
+                        EventType.BATCH_IMPORT))
+                .isEqualTo(1); // the thing's batch only
     }
 }

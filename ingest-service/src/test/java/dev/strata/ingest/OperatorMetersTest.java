@@ -1,5 +1,12 @@
 package dev.strata.ingest;
 
+import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.newThings;
+import static dev.strata.ingest.IngestClient.post;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
@@ -7,18 +14,10 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
-
-import static dev.strata.ingest.IngestClient.newGroup;
-import static dev.strata.ingest.IngestClient.newThings;
-import static dev.strata.ingest.IngestClient.post;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * The meters an operator's dashboard reads from ingest-service: rows written by kind, counted once committed and
@@ -42,11 +41,21 @@ class OperatorMetersTest {
         String body = "{\"items\":[{\"type\":\"creator\",\"name\":\"a\"},{\"type\":\"user\",\"name\":\"b\"},"
                 + "{\"type\":\"video\",\"name\":\"c\"}]}";
         for (int send = 0; send < 2; send++) { // the second is answered from its Idempotency-Key
-            given().auth().oauth2(token).contentType("application/json").header("Idempotency-Key", "meters-1")
-                    .body(body).post("/groups/{g}/things:batch", group).then().statusCode(200);
+            given().auth()
+                    .oauth2(token)
+                    .contentType("application/json")
+                    .header("Idempotency-Key", "meters-1")
+                    .body(body)
+                    .post("/groups/{g}/things:batch", group)
+                    .then()
+                    .statusCode(200);
         }
-        post(group, "things:batch", "{\"items\":[{\"type\":\"user\",\"name\":\"ok\"},{\"type\":\"nope\",\"name\":\"x\"}],"
-                + "\"options\":{\"atomic\":true}}").statusCode(422);
+        post(
+                        group,
+                        "things:batch",
+                        "{\"items\":[{\"type\":\"user\",\"name\":\"ok\"},{\"type\":\"nope\",\"name\":\"x\"}],"
+                                + "\"options\":{\"atomic\":true}}")
+                .statusCode(422);
         assertThat(rows("things") - things).isEqualTo(3);
 
         List<String> ids = newThings(group, "creator", "user", "video");
@@ -55,22 +64,33 @@ class OperatorMetersTest {
                 + "\",\"relationshipType\":\"following\"}";
         post(group, "connections:batch", "{\"items\":[" + connection + "]}").statusCode(200);
         // the same connection again: reported as a duplicate, not written
-        post(group, "connections:batch", "{\"items\":[" + connection + ",{\"fromThingId\":\"" + ids.get(0)
-                + "\",\"toThingId\":\"" + ids.get(2) + "\",\"relationshipType\":\"authored\"}]}").statusCode(200);
+        post(
+                        group,
+                        "connections:batch",
+                        "{\"items\":[" + connection + ",{\"fromThingId\":\"" + ids.get(0) + "\",\"toThingId\":\""
+                                + ids.get(2) + "\",\"relationshipType\":\"authored\"}]}")
+                .statusCode(200);
         assertThat(rows("connections") - connections).isEqualTo(2);
 
         double events = rows("events");
-        String event = "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"user_login\",\"actorId\":\"" + ids.get(1)
-                + "\"}";
-        post(group, "events:batch", "{\"items\":[" + event + ",{\"type\":\"user_login\",\"actorId\":\""
-                + ids.get(1) + "\"}]}").statusCode(200);
+        String event =
+                "{\"id\":\"" + UUID.randomUUID() + "\",\"type\":\"user_login\",\"actorId\":\"" + ids.get(1) + "\"}";
+        post(
+                        group,
+                        "events:batch",
+                        "{\"items\":[" + event + ",{\"type\":\"user_login\",\"actorId\":\"" + ids.get(1) + "\"}]}")
+                .statusCode(200);
         post(group, "events:batch", "{\"items\":[" + event + "]}").statusCode(200); // a re-send: a duplicate
         assertThat(rows("events") - events).isEqualTo(2);
 
         double knowledge = rows("knowledge");
-        post(group, "knowledge:batch", "{\"items\":[{\"sourceThingId\":\"" + ids.get(0)
-                + "\",\"kind\":\"label\",\"text\":\"bio\"},{\"sourceThingId\":\"" + UUID.randomUUID()
-                + "\",\"kind\":\"label\",\"text\":\"nobody's\"}]}").statusCode(200);
+        post(
+                        group,
+                        "knowledge:batch",
+                        "{\"items\":[{\"sourceThingId\":\"" + ids.get(0)
+                                + "\",\"kind\":\"label\",\"text\":\"bio\"},{\"sourceThingId\":\"" + UUID.randomUUID()
+                                + "\",\"kind\":\"label\",\"text\":\"nobody's\"}]}")
+                .statusCode(200);
         assertThat(rows("knowledge") - knowledge).isEqualTo(1);
     }
 

@@ -6,13 +6,12 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
  * quota-service's {@code GET /plans} inside ingest's tests, next to {@link QuotaStandIn}: the three plans of the
@@ -35,6 +34,9 @@ public class PlansStandIn {
         if (DOWN.get()) {
             return Response.status(503).build();
         }
-        return Response.ok(PLANS.stream().map(name -> Map.of("name", name, "custom", false)).toList()).build();
+        return Response.ok(PLANS.stream()
+                        .map(name -> Map.of("name", name, "custom", false))
+                        .toList())
+                .build();
     }
 }

@@ -1,8 +1,20 @@
 package dev.strata.ingest;
 
-import dev.strata.model.events.EventType;
+import static dev.strata.ingest.IngestClient.activity;
+import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.newThings;
+import static dev.strata.ingest.IngestClient.post;
+import static dev.strata.ingest.IngestClient.postThings;
+import static dev.strata.ingest.IngestClient.rows;
+import static dev.strata.ingest.IngestClient.things;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor;
+import dev.strata.model.events.EventType;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
@@ -16,10 +28,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -28,18 +36,9 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static dev.strata.ingest.IngestClient.activity;
-import static dev.strata.ingest.IngestClient.newGroup;
-import static dev.strata.ingest.IngestClient.newThings;
-import static dev.strata.ingest.IngestClient.post;
-import static dev.strata.ingest.IngestClient.postThings;
-import static dev.strata.ingest.IngestClient.rows;
-import static dev.strata.ingest.IngestClient.things;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.hamcrest.Matchers.equalTo;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
 
 /** ingest reserves quota before it writes, and a refused reservation writes nothing. */
 @QuarkusTest
@@ -51,8 +50,8 @@ class QuotaGateTest {
     public static class GateOn implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return QuotaStandIn.servedHere(Map.of("strata.ingest.quota.enabled", "true",
-                    "strata.ingest.quota.unknown-group-wait", "200ms"));
+            return QuotaStandIn.servedHere(
+                    Map.of("strata.ingest.quota.enabled", "true", "strata.ingest.quota.unknown-group-wait", "200ms"));
         }
     }
 
@@ -70,7 +69,8 @@ class QuotaGateTest {
     void shouldRefuseTheWholeBatchOverTheLimitAndWriteNothing() {
         UUID group = newGroup("starter");
         QuotaStandIn.limit(group, "entities_total", 5);
-        postThings(group, videos(6)).statusCode(409)
+        postThings(group, videos(6))
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://strata.dev/problems/quota-exceeded"))
                 .body("metric", equalTo("entities_total"))
@@ -88,9 +88,12 @@ class QuotaGateTest {
         String body = "{\"items\":[{\"type\":\"user\",\"name\":\"a\",\"properties\":{\"k\":\"v\"}},"
                 + "{\"type\":\"video\",\"name\":\"b\"}]}";
         String batchId = postThings(group, body).statusCode(200).extract().path("batchId");
-        List<QuotaStandIn.Call> calls = QuotaStandIn.RESERVED.stream().filter(c -> c.group().equals(group)).toList();
+        List<QuotaStandIn.Call> calls = QuotaStandIn.RESERVED.stream()
+                .filter(c -> c.group().equals(group))
+                .toList();
         // 2 things, 1 of them a person, properties {"k":"v"} (9 bytes) + {} (2 bytes)
-        assertThat(calls).extracting(QuotaStandIn.Call::metric, QuotaStandIn.Call::amount, QuotaStandIn.Call::reference)
+        assertThat(calls)
+                .extracting(QuotaStandIn.Call::metric, QuotaStandIn.Call::amount, QuotaStandIn.Call::reference)
                 .containsExactlyInAnyOrder(
                         org.assertj.core.groups.Tuple.tuple("entities_total", 2L, batchId),
                         org.assertj.core.groups.Tuple.tuple("users", 1L, batchId),
@@ -106,7 +109,8 @@ class QuotaGateTest {
         // entities_total (2) and storage_gb (2 x "{}" = 4 bytes) are granted, users is refused, so both grants
         // must be given back
         postThings(group, "{\"items\":[{\"type\":\"user\",\"name\":\"a\"},{\"type\":\"user\",\"name\":\"b\"}]}")
-                .statusCode(409).body("metric", equalTo("users"));
+                .statusCode(409)
+                .body("metric", equalTo("users"));
         assertThat(QuotaStandIn.RELEASED.size() - releasedBefore).isEqualTo(2);
         assertThat(things(group)).isZero();
     }
@@ -131,7 +135,8 @@ class QuotaGateTest {
     void shouldFailClosedWhenQuotaServiceCannotAnswer() {
         UUID group = newGroup("starter");
         QuotaStandIn.down = true;
-        postThings(group, videos(1)).statusCode(503)
+        postThings(group, videos(1))
+                .statusCode(503)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://strata.dev/problems/service-unavailable"));
         assertThat(things(group)).isZero();
@@ -142,9 +147,14 @@ class QuotaGateTest {
     void shouldAnswer404ForAnUnknownGroupWithoutAskingQuota() {
         UUID unknown = UUID.randomUUID();
         int before = QuotaStandIn.RESERVED.size();
-        given().auth().oauth2(TestTokens.admin()).contentType("application/json").body(videos(1))
-                .post("/groups/{g}/things:batch", unknown).then()
-                .statusCode(404).contentType("application/problem+json");
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .contentType("application/json")
+                .body(videos(1))
+                .post("/groups/{g}/things:batch", unknown)
+                .then()
+                .statusCode(404)
+                .contentType("application/problem+json");
         assertThat(QuotaStandIn.RESERVED.size()).isEqualTo(before);
     }
 
@@ -153,12 +163,18 @@ class QuotaGateTest {
         UUID group = newGroup("starter");
         String key = "k-" + UUID.randomUUID();
         for (int i = 0; i < 2; i++) {
-            given().auth().oauth2(TestTokens.forTenants(group)).header("Idempotency-Key", key)
-                    .contentType("application/json").body(videos(1))
-                    .post("/groups/{g}/things:batch", group).then().statusCode(200);
+            given().auth()
+                    .oauth2(TestTokens.forTenants(group))
+                    .header("Idempotency-Key", key)
+                    .contentType("application/json")
+                    .body(videos(1))
+                    .post("/groups/{g}/things:batch", group)
+                    .then()
+                    .statusCode(200);
         }
-        assertThat(QuotaStandIn.RESERVED.stream().filter(c -> c.group().equals(group)
-                && c.metric().equals("entities_total"))).hasSize(1);
+        assertThat(QuotaStandIn.RESERVED.stream()
+                        .filter(c -> c.group().equals(group) && c.metric().equals("entities_total")))
+                .hasSize(1);
     }
 
     @Test
@@ -168,7 +184,8 @@ class QuotaGateTest {
 
         assertThat(outcomes(group)).containsExactly(List.of(UUID.fromString(batchId), "committed"));
         // after the answer, in the background: one confirmation for the write, whatever the number of metrics
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(QuotaStandIn.confirmed(group)).containsExactly(batchId));
     }
 
@@ -181,7 +198,8 @@ class QuotaGateTest {
         assertThat(things(group)).isEqualTo(1);
 
         // quota-service, finding the reservation unconfirmed past its TTL, asks: the write committed
-        resolve(group, batchId).statusCode(200)
+        resolve(group, batchId)
+                .statusCode(200)
                 .body("batchId", equalTo(batchId))
                 .body("outcome", equalTo("committed"));
         resolve(group, batchId).statusCode(200).body("outcome", equalTo("committed"));
@@ -197,10 +215,17 @@ class QuotaGateTest {
 
         // the write turns up after all: it cannot commit, and asks for no quota
         int reservedBefore = QuotaStandIn.reserved(group).size();
-        assertThatThrownBy(() -> executor.execute(group, null, null, batchId,
-                        QuotaDemand.none().add(QuotaDemand.ENTITIES, 1), (tx, g) -> insertThing(tx, group))
-                .await().atMost(Duration.ofSeconds(30)))
-                .isInstanceOfSatisfying(ProblemException.class,
+        assertThatThrownBy(() -> executor.execute(
+                                group,
+                                null,
+                                null,
+                                batchId,
+                                QuotaDemand.none().add(QuotaDemand.ENTITIES, 1),
+                                (tx, g) -> insertThing(tx, group))
+                        .await()
+                        .atMost(Duration.ofSeconds(30)))
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
                         e -> assertThat(e.problem().status()).isEqualTo(503));
         assertThat(things(group)).isZero();
         assertThat(QuotaStandIn.reserved(group)).hasSize(reservedBefore);
@@ -209,7 +234,8 @@ class QuotaGateTest {
 
         // another group's committed batch id is not this group's write
         UUID other = newGroup("starter");
-        String committed = postThings(other, videos(1)).statusCode(200).extract().path("batchId");
+        String committed =
+                postThings(other, videos(1)).statusCode(200).extract().path("batchId");
         resolve(group, committed).statusCode(200).body("outcome", equalTo("abandoned"));
         resolve(other, committed).statusCode(200).body("outcome", equalTo("committed"));
     }
@@ -227,19 +253,25 @@ class QuotaGateTest {
     void shouldWaitForAWriteInFlightAndAnswerCommitted() throws Exception {
         UUID group = newGroup("starter");
         QuotaStandIn.holdGrants = new CountDownLatch(1);
-        CompletableFuture<io.restassured.response.Response> batch = CompletableFuture.supplyAsync(() ->
-                given().auth().oauth2(TestTokens.forTenants(group)).contentType("application/json").body(videos(1))
-                        .post("/groups/{g}/things:batch", group));
+        CompletableFuture<io.restassured.response.Response> batch = CompletableFuture.supplyAsync(() -> given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType("application/json")
+                .body(videos(1))
+                .post("/groups/{g}/things:batch", group));
         // the write's transaction is open, its batch id recorded in it, waiting for the grant
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .until(() -> !QuotaStandIn.reserved(group).isEmpty());
         String batchId = QuotaStandIn.reserved(group).get(0).reference();
         CompletableFuture<io.restassured.response.Response> asked = CompletableFuture.supplyAsync(() ->
                 given().auth().oauth2(TestTokens.service()).post("/groups/{g}/batches/{b}:resolve", group, batchId));
         // the question has reached the database and waits there for the write's transaction to end
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> TestDatabase.scalar("SELECT count(*)"
-                + " FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                + " AND query LIKE '%INSERT INTO batch_outcomes%abandoned%'") == 1);
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> TestDatabase.scalar("SELECT count(*)"
+                                + " FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                                + " AND query LIKE '%INSERT INTO batch_outcomes%abandoned%'")
+                        == 1);
         assertThat(asked).isNotDone();
 
         QuotaStandIn.holdGrants.countDown();
@@ -253,42 +285,65 @@ class QuotaGateTest {
     @Test
     void shouldRecordAndConfirmEachImportChunk() {
         UUID group = newGroup("starter");
-        String job = given().auth().oauth2(TestTokens.forTenants(group)).contentType("application/x-ndjson")
+        String job = given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType("application/x-ndjson")
                 .body("{\"type\":\"course\",\"name\":\"c\"}\n{\"type\":\"lesson\",\"name\":\"l\"}\n"
                         .getBytes(StandardCharsets.UTF_8))
-                .post("/groups/{g}/imports", group).then().statusCode(202).extract().path("id");
-        Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().auth()
-                .oauth2(TestTokens.forTenants(group)).get("/imports/{id}", job).then()
-                .body("status", equalTo("succeeded")).body("created", equalTo(2)));
+                .post("/groups/{g}/imports", group)
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> given().auth()
+                        .oauth2(TestTokens.forTenants(group))
+                        .get("/imports/{id}", job)
+                        .then()
+                        .body("status", equalTo("succeeded"))
+                        .body("created", equalTo(2)));
 
-        List<String> references = QuotaStandIn.reserved(group).stream().map(QuotaStandIn.Call::reference)
-                .distinct().toList();
+        List<String> references = QuotaStandIn.reserved(group).stream()
+                .map(QuotaStandIn.Call::reference)
+                .distinct()
+                .toList();
         assertThat(references).hasSize(1); // one chunk
         assertThat(outcomes(group)).containsExactly(List.of(UUID.fromString(references.get(0)), "committed"));
-        Awaitility.await().atMost(Duration.ofSeconds(30))
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(QuotaStandIn.confirmed(group)).containsExactlyElementsOf(references));
     }
 
     @Test
     void shouldLetOnlyServicesAskAboutAWrite() {
         UUID group = newGroup("starter");
-        given().auth().oauth2(TestTokens.forTenants(group))
-                .post("/groups/{g}/batches/{b}:resolve", group, UUID.randomUUID()).then().statusCode(403)
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .post("/groups/{g}/batches/{b}:resolve", group, UUID.randomUUID())
+                .then()
+                .statusCode(403)
                 .contentType("application/problem+json");
-        given().auth().oauth2(TestTokens.service())
-                .post("/groups/{g}/batches/{b}:resolve", group, "not-a-uuid").then().statusCode(400)
+        given().auth()
+                .oauth2(TestTokens.service())
+                .post("/groups/{g}/batches/{b}:resolve", group, "not-a-uuid")
+                .then()
+                .statusCode(400)
                 .contentType("application/problem+json");
         assertThat(outcomes(group)).isEmpty();
     }
 
     private static ValidatableResponse resolve(UUID group, String batchId) {
-        return given().auth().oauth2(TestTokens.service())
-                .post("/groups/{g}/batches/{b}:resolve", group, batchId).then();
+        return given().auth()
+                .oauth2(TestTokens.service())
+                .post("/groups/{g}/batches/{b}:resolve", group, batchId)
+                .then();
     }
 
     private static List<List<Object>> outcomes(UUID group) {
-        return TestDatabase.rows("SELECT batch_id, outcome FROM ingest.batch_outcomes WHERE group_id = ?"
-                + " ORDER BY recorded_at", group);
+        return TestDatabase.rows(
+                "SELECT batch_id, outcome FROM ingest.batch_outcomes WHERE group_id = ?" + " ORDER BY recorded_at",
+                group);
     }
 
     private static Uni<BatchExecutor.Outcome> insertThing(SqlConnection tx, UUID group) {
@@ -301,7 +356,10 @@ class QuotaGateTest {
     private static String videos(int n) {
         StringBuilder body = new StringBuilder("{\"items\":[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"video\",\"name\":\"v").append(i).append("\"}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"video\",\"name\":\"v")
+                    .append(i)
+                    .append("\"}");
         }
         return body.append("]}").toString();
     }

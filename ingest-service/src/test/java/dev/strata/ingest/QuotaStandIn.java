@@ -8,9 +8,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.RestPath;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
 
 /**
  * A stand-in for quota-service's reservation and API-call allowance API inside ingest's tests (quota-service's own tests cover the real
@@ -32,11 +31,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 @RolesAllowed("service")
 public class QuotaStandIn {
 
-    record Call(UUID group, String metric, long amount, String reference) {
-    }
+    record Call(UUID group, String metric, long amount, String reference) {}
 
-    record Confirmed(UUID group, String reference) {
-    }
+    record Confirmed(UUID group, String reference) {}
 
     static final Map<String, Long> LIMITS = new ConcurrentHashMap<>();
     static final Map<String, Long> USED = new ConcurrentHashMap<>();
@@ -51,6 +48,7 @@ public class QuotaStandIn {
     static final Map<UUID, AtomicInteger> OUTAGES = new ConcurrentHashMap<>();
     /** The reservation calls answered 503 during an outage. */
     static final List<Call> UNAVAILABLE = new CopyOnWriteArrayList<>();
+
     static volatile boolean confirmationsDown;
     /** While set, a grant is held back until the latch opens (the write's transaction waits for it). */
     static volatile CountDownLatch holdGrants;
@@ -76,14 +74,15 @@ public class QuotaStandIn {
     }
 
     static List<String> confirmed(UUID group) {
-        return CONFIRMED.stream().filter(call -> call.group().equals(group)).map(Confirmed::reference).toList();
+        return CONFIRMED.stream()
+                .filter(call -> call.group().equals(group))
+                .map(Confirmed::reference)
+                .toList();
     }
 
-    public record Request(String metric, long amount, String reference) {
-    }
+    public record Request(String metric, long amount, String reference) {}
 
-    public record CommitRequest(String reference) {
-    }
+    public record CommitRequest(String reference) {}
 
     /** Groups whose api-calls answer is 503, as while quota-service is away. */
     static final Set<UUID> API_CALLS_DOWN = ConcurrentHashMap.newKeySet();
@@ -118,17 +117,36 @@ public class QuotaStandIn {
         }
         AtomicInteger grantsLeft = OUTAGES.get(UUID.fromString(groupId));
         if (grantsLeft != null && grantsLeft.getAndDecrement() <= 0) {
-            UNAVAILABLE.add(new Call(UUID.fromString(groupId), request.metric(), request.amount(), request.reference()));
+            UNAVAILABLE.add(
+                    new Call(UUID.fromString(groupId), request.metric(), request.amount(), request.reference()));
             return Response.status(503).build();
         }
         String key = groupId + "/" + request.metric();
         long limit = LIMITS.getOrDefault(key, Long.MAX_VALUE);
         long used = USED.getOrDefault(key, 0L);
         if (used + request.amount() > limit) {
-            return Response.status(409).type("application/problem+json").entity(Map.of(
-                    "type", "https://strata.dev/problems/quota-exceeded", "title", "Quota exceeded", "status", 409,
-                    "detail", "over the limit", "metric", request.metric(), "current", used, "limit", limit,
-                    "requested", request.amount(), "upgrade", "pro")).build();
+            return Response.status(409)
+                    .type("application/problem+json")
+                    .entity(Map.of(
+                            "type",
+                            "https://strata.dev/problems/quota-exceeded",
+                            "title",
+                            "Quota exceeded",
+                            "status",
+                            409,
+                            "detail",
+                            "over the limit",
+                            "metric",
+                            request.metric(),
+                            "current",
+                            used,
+                            "limit",
+                            limit,
+                            "requested",
+                            request.amount(),
+                            "upgrade",
+                            "pro"))
+                    .build();
         }
         USED.merge(key, request.amount(), Long::sum);
         String id = UUID.randomUUID().toString();
@@ -137,7 +155,8 @@ public class QuotaStandIn {
         if (hold != null && !hold.await(30, TimeUnit.SECONDS)) {
             throw new IllegalStateException("the test never let the grant go");
         }
-        return Response.status(201).entity(Map.of("id", id, "metric", request.metric(), "amount", request.amount()))
+        return Response.status(201)
+                .entity(Map.of("id", id, "metric", request.metric(), "amount", request.amount()))
                 .build();
     }
 
@@ -157,6 +176,7 @@ public class QuotaStandIn {
             return Response.status(503).build();
         }
         CONFIRMED.add(new Confirmed(UUID.fromString(groupId), request.reference()));
-        return Response.ok(Map.of("reference", request.reference(), "reservations", List.of())).build();
+        return Response.ok(Map.of("reference", request.reference(), "reservations", List.of()))
+                .build();
     }
 }

@@ -1,5 +1,14 @@
 package dev.strata.ingest;
 
+import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.users;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestS3;
@@ -8,12 +17,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,15 +26,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
-import static dev.strata.ingest.IngestClient.newGroup;
-import static dev.strata.ingest.IngestClient.users;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * With {@code spool-store=s3} a job's body is kept in S3, so any replica runs or takes over any job without a shared
@@ -49,12 +48,16 @@ class S3SpoolTest {
     public static class InS3 implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("strata.ingest.imports.spool-store", "s3",
-                    "strata.ingest.imports.spool-bucket", BUCKET,
+            return Map.of(
+                    "strata.ingest.imports.spool-store",
+                    "s3",
+                    "strata.ingest.imports.spool-bucket",
+                    BUCKET,
                     "strata.ingest.imports.spool-directory",
                     Path.of(System.getProperty("java.io.tmpdir"), "strata-s3-spool-test-" + UUID.randomUUID())
                             .toString(),
-                    "strata.ingest.imports.node", "replica-b");
+                    "strata.ingest.imports.node",
+                    "replica-b");
         }
     }
 
@@ -79,13 +82,11 @@ class S3SpoolTest {
                 INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
                     bytes, processed, created, claim, worker, heartbeat_at, created_at, started_at)
                 VALUES (?, ?, 'running', 'ndjson', 'draft', ?, 'replica-a', 1, 4, 4, ?, 'replica-a',
-                        now() - interval '1 hour', now() - interval '2 hours', now() - interval '1 hour')""",
-                running, group, "s3://" + BUCKET + "/" + runningKey, UUID.randomUUID());
+                        now() - interval '1 hour', now() - interval '2 hours', now() - interval '1 hour')""", running, group, "s3://" + BUCKET + "/" + runningKey, UUID.randomUUID());
         TestDatabase.update("""
                 INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
                     bytes, created_at)
-                VALUES (?, ?, 'queued', 'ndjson', 'draft', ?, 'replica-a', 1, now() - interval '2 hours')""",
-                queued, group, "s3://" + BUCKET + "/" + queuedKey);
+                VALUES (?, ?, 'queued', 'ndjson', 'draft', ?, 'replica-a', 1, now() - interval '2 hours')""", queued, group, "s3://" + BUCKET + "/" + queuedKey);
 
         for (UUID id : List.of(running, queued)) {
             assertThat(awaitEnd(group, id)).isEqualTo("succeeded");
@@ -93,33 +94,51 @@ class S3SpoolTest {
         assertThat(TestDatabase.rows("SELECT worker FROM ingest.import_jobs WHERE id IN (?, ?)", running, queued))
                 .containsExactly(List.of("replica-b"), List.of("replica-b"));
         List<String> expected = IntStream.concat(IntStream.range(4, 10), IntStream.range(100, 107))
-                .mapToObj(i -> "item " + i).sorted().toList();
-        assertThat(TestDatabase.rows("SELECT name FROM ingest.things WHERE group_id = ? ORDER BY name", group)
-                .stream().map(row -> (String) row.get(0)).toList()).isEqualTo(expected);
+                .mapToObj(i -> "item " + i)
+                .sorted()
+                .toList();
+        assertThat(TestDatabase.rows("SELECT name FROM ingest.things WHERE group_id = ? ORDER BY name", group).stream()
+                        .map(row -> (String) row.get(0))
+                        .toList())
+                .isEqualTo(expected);
         for (String key : List.of(runningKey, queuedKey)) {
             assertThatThrownBy(() -> s3.headObject(b -> b.bucket(BUCKET).key(key)))
-                    .as("%s is deleted once its job ended", key).isInstanceOf(NoSuchKeyException.class);
+                    .as("%s is deleted once its job ended", key)
+                    .isInstanceOf(NoSuchKeyException.class);
         }
     }
 
     @Test
     void shouldKeepAnUploadInS3UntilItsJobEnds() throws IOException {
         UUID group = newGroup("enterprise");
-        String id = given().auth().oauth2(TestTokens.forTenants(group)).contentType("application/x-ndjson")
+        String id = given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType("application/x-ndjson")
                 .body(users(0, 25).getBytes(StandardCharsets.UTF_8))
-                .post("/groups/{g}/imports", group).then().statusCode(202).extract().path("id");
+                .post("/groups/{g}/imports", group)
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
 
-        String spoolPath = (String) TestDatabase.rows("SELECT spool_path FROM ingest.import_jobs WHERE id = ?::uuid",
-                id).get(0).get(0);
+        String spoolPath =
+                (String) TestDatabase.rows("SELECT spool_path FROM ingest.import_jobs WHERE id = ?::uuid", id)
+                        .get(0)
+                        .get(0);
         assertThat(spoolPath).isEqualTo("s3://" + BUCKET + "/imports/" + id + ".ndjson");
         assertThat(awaitEnd(group, UUID.fromString(id))).isEqualTo("succeeded");
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.things WHERE group_id = ?", group)).isEqualTo(25);
-        assertThatThrownBy(() -> TestS3.client().headObject(b -> b.bucket(BUCKET).key("imports/" + id + ".ndjson")))
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM ingest.things WHERE group_id = ?", group))
+                .isEqualTo(25);
+        assertThatThrownBy(
+                        () -> TestS3.client().headObject(b -> b.bucket(BUCKET).key("imports/" + id + ".ndjson")))
                 .isInstanceOf(NoSuchKeyException.class);
         try (var files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
             assertThat(files.filter(f -> f.getFileName().toString().startsWith("strata-s3-spool-test-"))
-                    .flatMap(S3SpoolTest::list).filter(f -> f.getFileName().toString().contains(id)).toList())
-                    .as("no local copy is left").isEmpty();
+                            .flatMap(S3SpoolTest::list)
+                            .filter(f -> f.getFileName().toString().contains(id))
+                            .toList())
+                    .as("no local copy is left")
+                    .isEmpty();
         }
     }
 
@@ -130,28 +149,39 @@ class S3SpoolTest {
         TestDatabase.update("""
                 INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
                     bytes, created_at)
-                VALUES (?, ?, 'queued', 'ndjson', 'draft', ?, 'replica-a', 1, now())""",
-                gone, group, "s3://" + BUCKET + "/imports/" + gone + ".ndjson");
+                VALUES (?, ?, 'queued', 'ndjson', 'draft', ?, 'replica-a', 1, now())""", gone, group, "s3://" + BUCKET + "/imports/" + gone + ".ndjson");
 
         assertThat(awaitEnd(group, gone)).isEqualTo("failed");
-        given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", gone).then()
+        given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/imports/{id}", gone)
+                .then()
                 .body("error", containsString("no longer in s3://" + BUCKET))
                 .body("processed", equalTo(0));
     }
 
     private static String awaitEnd(UUID group, UUID id) {
         String[] status = new String[1];
-        await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> {
-            status[0] = given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
-                    .statusCode(200).extract().path("status");
-            return status[0].equals("succeeded") || status[0].equals("failed");
-        });
+        await().atMost(Duration.ofMinutes(1))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    status[0] = given().auth()
+                            .oauth2(TestTokens.forTenants(group))
+                            .get("/imports/{id}", id)
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .path("status");
+                    return status[0].equals("succeeded") || status[0].equals("failed");
+                });
         return status[0];
     }
 
     private static java.util.stream.Stream<Path> list(Path directory) {
         try {
-            return Files.isDirectory(directory) ? Files.list(directory).toList().stream() : java.util.stream.Stream.empty();
+            return Files.isDirectory(directory)
+                    ? Files.list(directory).toList().stream()
+                    : java.util.stream.Stream.empty();
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,5 +1,11 @@
 package dev.strata.ingest;
 
+import static dev.strata.ingest.IngestClient.newGroup;
+import static dev.strata.ingest.IngestClient.users;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
@@ -7,8 +13,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,12 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.IntStream;
-
-import static dev.strata.ingest.IngestClient.newGroup;
-import static dev.strata.ingest.IngestClient.users;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import org.junit.jupiter.api.Test;
 
 /**
  * With the spool directory on a volume every replica mounts ({@code shared-spool=true}, as the README tells), a job
@@ -41,9 +40,13 @@ class SharedSpoolTest {
     public static class Shared implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("strata.ingest.imports.shared-spool", "true",
-                    "strata.ingest.imports.spool-directory", SHARED.toString(),
-                    "strata.ingest.imports.node", "replica-b");
+            return Map.of(
+                    "strata.ingest.imports.shared-spool",
+                    "true",
+                    "strata.ingest.imports.spool-directory",
+                    SHARED.toString(),
+                    "strata.ingest.imports.node",
+                    "replica-b");
         }
     }
 
@@ -62,25 +65,34 @@ class SharedSpoolTest {
                 INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
                     bytes, processed, created, claim, worker, heartbeat_at, created_at, started_at)
                 VALUES (?, ?, 'running', 'ndjson', 'draft', ?, 'replica-a', ?, 4, 4, ?, 'replica-a',
-                        now() - interval '1 hour', now() - interval '2 hours', now() - interval '1 hour')""",
-                running, group, runningFile.toString(), Files.size(runningFile), UUID.randomUUID());
+                        now() - interval '1 hour', now() - interval '2 hours', now() - interval '1 hour')""", running, group, runningFile.toString(), Files.size(runningFile), UUID.randomUUID());
         TestDatabase.update("""
                 INSERT INTO ingest.import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
                     bytes, created_at)
-                VALUES (?, ?, 'queued', 'ndjson', 'draft', ?, 'replica-a', ?, now() - interval '2 hours')""",
-                queued, group, queuedFile.toString(), Files.size(queuedFile));
+                VALUES (?, ?, 'queued', 'ndjson', 'draft', ?, 'replica-a', ?, now() - interval '2 hours')""", queued, group, queuedFile.toString(), Files.size(queuedFile));
         for (UUID id : List.of(running, queued)) {
-            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200)).until(() -> "succeeded"
-                    .equals(given().auth().oauth2(TestTokens.forTenants(group)).get("/imports/{id}", id).then()
-                            .statusCode(200).extract().path("status")));
+            await().atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(200))
+                    .until(() -> "succeeded"
+                            .equals(given().auth()
+                                    .oauth2(TestTokens.forTenants(group))
+                                    .get("/imports/{id}", id)
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .path("status")));
         }
         assertThat(TestDatabase.rows("SELECT worker FROM ingest.import_jobs WHERE id IN (?, ?)", running, queued))
                 .containsExactly(List.of("replica-b"), List.of("replica-b"));
         // items 4-9 of the first file (0-3 were written by replica-a before it died) and all 7 of the second
         List<String> expected = IntStream.concat(IntStream.range(4, 10), IntStream.range(100, 107))
-                .mapToObj(i -> "item " + i).sorted().toList();
-        assertThat(TestDatabase.rows("SELECT name FROM ingest.things WHERE group_id = ? ORDER BY name", group)
-                .stream().map(row -> (String) row.get(0)).toList()).isEqualTo(expected);
+                .mapToObj(i -> "item " + i)
+                .sorted()
+                .toList();
+        assertThat(TestDatabase.rows("SELECT name FROM ingest.things WHERE group_id = ? ORDER BY name", group).stream()
+                        .map(row -> (String) row.get(0))
+                        .toList())
+                .isEqualTo(expected);
         assertThat(runningFile).doesNotExist();
         assertThat(queuedFile).doesNotExist();
     }

@@ -1,10 +1,13 @@
 package dev.strata.metrics;
 
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.testing.TestTokens;
 import io.restassured.response.Response;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -12,24 +15,24 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.UUID;
 
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /** Calls the service as a tenant of the group and reads answers as JSON trees. */
 final class Api {
 
-    private Api() {
-    }
+    private Api() {}
 
     static Response call(UUID group, String path, Map<String, ?> query) {
-        return given().auth().oauth2(TestTokens.forTenants(group)).queryParams(query).get(path);
+        return given().auth()
+                .oauth2(TestTokens.forTenants(group))
+                .queryParams(query)
+                .get(path);
     }
 
     /** GET as the group's tenant; asserts 200 and returns the body. */
     static JsonNode get(UUID group, String path, Map<String, ?> query) {
         Response response = call(group, path, query);
-        assertThat(response.statusCode()).as("GET %s %s: %s", path, query, response.asString()).isEqualTo(200);
+        assertThat(response.statusCode())
+                .as("GET %s %s: %s", path, query, response.asString())
+                .isEqualTo(200);
         return json(response.asString());
     }
 
@@ -52,8 +55,12 @@ final class Api {
 
     /** Waits until the group's projections have applied {@code eventId} (their position is at or past it). */
     static void awaitApplied(UUID group, String eventId) {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(100)).untilAsserted(() ->
-                assertThat(get(group, "/groups/" + group + "/metrics").path("_freshness").path("position").asText())
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(get(group, "/groups/" + group + "/metrics")
+                                .path("_freshness")
+                                .path("position")
+                                .asText())
                         .isEqualTo(eventId));
     }
 

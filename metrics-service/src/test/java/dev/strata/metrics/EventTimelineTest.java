@@ -1,22 +1,5 @@
 package dev.strata.metrics;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.metrics.Scenario.LogEntry;
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.util.List;
-import java.util.Map;
-import java.util.TreeSet;
-
 import static dev.strata.metrics.CreatorScenario.ago;
 import static dev.strata.metrics.Expected.TODAY;
 import static dev.strata.metrics.Expected.day;
@@ -27,6 +10,22 @@ import static dev.strata.metrics.Scenario.revenue;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.metrics.Scenario.LogEntry;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -44,9 +43,22 @@ class EventTimelineTest {
         if (scenario == null) {
             Scenario s = new Scenario();
             s.groupCreated(ago(Duration.ofDays(40)));
-            s.things(ago(Duration.ofDays(40)), "C", "creator", "Ada", props("{}"), "U", "user", "Ben", props("{}"),
-                    "V", "video", "Clip", props("{}"));
-            s.events(ago(Duration.ofHours(1)),
+            s.things(
+                    ago(Duration.ofDays(40)),
+                    "C",
+                    "creator",
+                    "Ada",
+                    props("{}"),
+                    "U",
+                    "user",
+                    "Ben",
+                    props("{}"),
+                    "V",
+                    "video",
+                    "Clip",
+                    props("{}"));
+            s.events(
+                    ago(Duration.ofHours(1)),
                     login("U", TWO_DAYS_AGO),
                     content("U", "viewed", "V", TWO_DAYS_AGO.plusSeconds(60)),
                     content("U", "liked", "V", TWO_DAYS_AGO.plusSeconds(120)),
@@ -73,14 +85,18 @@ class EventTimelineTest {
         assertThat(answer.path("groupId").asText()).isEqualTo(s.group.toString());
         assertThat(answer.path("from").asText()).isEqualTo("2026-06-15");
         assertThat(answer.path("to").asText()).isEqualTo("2026-06-17");
-        assertThat(answer.path("types")).isEqualTo(array("batch_import", "content_event", "revenue_generated",
-                "thing_updated", "user_login"));
-        assertThat(answer.path("days")).isEqualTo(Api.normalized(array(
-                entry("2026-06-15", 4, Map.of("content_event", 2, "revenue_generated", 1, "user_login", 1)),
-                entry("2026-06-16", 0, Map.of()),
-                entry("2026-06-17", 5, Map.of("batch_import", 2, "content_event", 1, "thing_updated", 1,
-                        "user_login", 1)))));
-        assertThat(answer.path("days").get(1).path("byType")).as("every type of the window, 0 where none")
+        assertThat(answer.path("types"))
+                .isEqualTo(array("batch_import", "content_event", "revenue_generated", "thing_updated", "user_login"));
+        assertThat(answer.path("days"))
+                .isEqualTo(Api.normalized(array(
+                        entry("2026-06-15", 4, Map.of("content_event", 2, "revenue_generated", 1, "user_login", 1)),
+                        entry("2026-06-16", 0, Map.of()),
+                        entry(
+                                "2026-06-17",
+                                5,
+                                Map.of("batch_import", 2, "content_event", 1, "thing_updated", 1, "user_login", 1)))));
+        assertThat(answer.path("days").get(1).path("byType"))
+                .as("every type of the window, 0 where none")
                 .isEqualTo(Api.json("{\"batch_import\":0,\"content_event\":0,\"revenue_generated\":0,"
                         + "\"thing_updated\":0,\"user_login\":0}"));
         assertThat(answer.path("_freshness").path("position").asText()).isEqualTo(s.lastEventId());
@@ -98,7 +114,8 @@ class EventTimelineTest {
         }
         JsonNode month = Api.get(s.group, "/groups/" + s.group + "/metrics/events");
         assertThat(month.path("days").get(0).path("date").asText()).isEqualTo("2026-05-19");
-        assertThat(month.path("days").get(0).path("total").asLong()).as("the window's first second counts")
+        assertThat(month.path("days").get(0).path("total").asLong())
+                .as("the window's first second counts")
                 .isEqualTo(1);
     }
 
@@ -107,7 +124,8 @@ class EventTimelineTest {
         Scenario s = scenario();
         String path = "/groups/" + s.group + "/metrics/events";
         for (String days : List.of("0", "367", "abc", "-1", "1.5", "99999999999999999999")) {
-            Api.call(s.group, path, Map.of("days", days)).then()
+            Api.call(s.group, path, Map.of("days", days))
+                    .then()
                     .statusCode(400)
                     .contentType("application/problem+json")
                     .body("type", equalTo("https://strata.dev/problems/malformed-request"))
@@ -115,7 +133,10 @@ class EventTimelineTest {
         }
         String stranger = TestTokens.forTenants(CreatorScenario.other().group);
         for (String query : List.of("", "?days=0")) {
-            given().auth().oauth2(stranger).get(path + query).then()
+            given().auth()
+                    .oauth2(stranger)
+                    .get(path + query)
+                    .then()
                     .statusCode(403)
                     .contentType("application/problem+json")
                     .body("type", equalTo("https://strata.dev/problems/forbidden"));
@@ -127,7 +148,8 @@ class EventTimelineTest {
     private static JsonNode expected(Scenario s, int days, JsonNode freshness) {
         LocalDate from = TODAY.minusDays(days - 1L);
         List<LogEntry> window = s.log.stream()
-                .filter(e -> !day(e.time()).isBefore(from) && !day(e.time()).isAfter(TODAY)).toList();
+                .filter(e -> !day(e.time()).isBefore(from) && !day(e.time()).isAfter(TODAY))
+                .toList();
         TreeSet<String> types = new TreeSet<>();
         window.forEach(e -> types.add(e.type()));
         ObjectNode answer = Scenario.JSON.createObjectNode();
@@ -136,12 +158,21 @@ class EventTimelineTest {
         ArrayNode list = answer.putArray("days");
         for (LocalDate d = from; !d.isAfter(TODAY); d = d.plusDays(1)) {
             LocalDate date = d;
-            ObjectNode entry = list.addObject().put("date", d.toString())
-                    .put("total", window.stream().filter(e -> day(e.time()).equals(date)).count());
+            ObjectNode entry = list.addObject()
+                    .put("date", d.toString())
+                    .put(
+                            "total",
+                            window.stream()
+                                    .filter(e -> day(e.time()).equals(date))
+                                    .count());
             ObjectNode byType = entry.putObject("byType");
             for (String type : types) {
-                byType.put(type, window.stream().filter(e -> day(e.time()).equals(date) && e.type().equals(type))
-                        .count());
+                byType.put(
+                        type,
+                        window.stream()
+                                .filter(e ->
+                                        day(e.time()).equals(date) && e.type().equals(type))
+                                .count());
             }
         }
         answer.set("_freshness", freshness);
@@ -151,7 +182,10 @@ class EventTimelineTest {
     private static ArrayNode array(Object... items) {
         ArrayNode array = Scenario.JSON.createArrayNode();
         for (Object item : items) {
-            array.add(item instanceof JsonNode node ? node : Scenario.JSON.getNodeFactory().textNode((String) item));
+            array.add(
+                    item instanceof JsonNode node
+                            ? node
+                            : Scenario.JSON.getNodeFactory().textNode((String) item));
         }
         return array;
     }
@@ -160,8 +194,8 @@ class EventTimelineTest {
     private static JsonNode entry(String date, long total, Map<String, Integer> counts) {
         ObjectNode entry = Scenario.JSON.createObjectNode().put("date", date).put("total", total);
         ObjectNode byType = entry.putObject("byType");
-        for (String type : List.of("batch_import", "content_event", "revenue_generated", "thing_updated",
-                "user_login")) {
+        for (String type :
+                List.of("batch_import", "content_event", "revenue_generated", "thing_updated", "user_login")) {
             byType.put(type, counts.getOrDefault(type, 0));
         }
         return entry;

@@ -1,10 +1,12 @@
 package dev.strata.metrics;
 
+import static dev.strata.metrics.TestClock.NOW;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.metrics.Scenario.Connection;
 import dev.strata.metrics.Scenario.LogEntry;
 import dev.strata.metrics.Scenario.Thing;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Duration;
@@ -19,9 +21,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
-import static dev.strata.metrics.TestClock.NOW;
-import static org.assertj.core.api.Assertions.assertThat;
-
 /**
  * Expected answers worked out from a scenario's plain facts and the definitions in the README, without the
  * service's code: people-like and content-like types as listed in SPEC section 1, windows from the fixed clock.
@@ -29,8 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class Expected {
 
     static final Set<String> PEOPLE = Set.of("user", "creator");
-    static final Set<String> CONTENT = Set.of("blog_post", "article", "newsletter", "video", "podcast", "image",
-            "course", "lesson", "document");
+    static final Set<String> CONTENT =
+            Set.of("blog_post", "article", "newsletter", "video", "podcast", "image", "course", "lesson", "document");
     static final LocalDate TODAY = LocalDate.of(2026, 6, 17);
     static final LocalDate WEEK_START = LocalDate.of(2026, 6, 11);
     static final LocalDate PREVIOUS_WEEK_START = LocalDate.of(2026, 6, 4);
@@ -38,8 +37,7 @@ final class Expected {
     static final Instant ACTIVE_SINCE = NOW.minus(Duration.ofDays(30));
     static final Instant WINDOW_START = NOW.minus(Duration.ofDays(90));
 
-    private Expected() {
-    }
+    private Expected() {}
 
     static BigDecimal ratio(BigDecimal a, long b) {
         return b == 0 ? BigDecimal.ZERO : a.divide(BigDecimal.valueOf(b), 2, RoundingMode.HALF_UP);
@@ -80,12 +78,10 @@ final class Expected {
     }
 
     /** Every (connection, direction) of a thing, newest first: createdAt, then id, descending; then direction. */
-    record Seen(String id, String direction) {
-    }
+    record Seen(String id, String direction) {}
 
     static List<Seen> relationshipOrder(Scenario s, UUID thing, boolean inbound, boolean outbound, String type) {
-        record Row(Connection c, String direction) {
-        }
+        record Row(Connection c, String direction) {}
         java.util.ArrayList<Row> rows = new java.util.ArrayList<>();
         for (Connection c : s.connections) {
             if (type != null && !type.equals(c.type())) {
@@ -98,10 +94,13 @@ final class Expected {
                 rows.add(new Row(c, "outbound"));
             }
         }
-        rows.sort(Comparator.comparing((Row r) -> r.c().createdAt()).reversed()
+        rows.sort(Comparator.comparing((Row r) -> r.c().createdAt())
+                .reversed()
                 .thenComparing((Row r) -> r.c().id().toString(), Comparator.reverseOrder())
                 .thenComparing(Row::direction));
-        return rows.stream().map(r -> new Seen(r.c().id().toString(), r.direction())).toList();
+        return rows.stream()
+                .map(r -> new Seen(r.c().id().toString(), r.direction()))
+                .toList();
     }
 
     /** Log entries naming the thing as actor or target, newest first, within the activity window. */
@@ -109,7 +108,8 @@ final class Expected {
         return s.log.stream()
                 .filter(e -> thing.equals(e.actor()) || thing.equals(e.target()))
                 .filter(e -> !e.time().isBefore(WINDOW_START))
-                .sorted(Comparator.comparing(LogEntry::time).reversed()
+                .sorted(Comparator.comparing(LogEntry::time)
+                        .reversed()
                         .thenComparing(LogEntry::id, Comparator.reverseOrder()))
                 .toList();
     }
@@ -121,8 +121,10 @@ final class Expected {
         assertThat(actual.path("name").asText()).isEqualTo(thing.name());
         assertThat(actual.path("status").asText()).isEqualTo(thing.status());
         assertThat(actual.path("properties")).isEqualTo(thing.properties());
-        assertThat(actual.path("createdAt").asText()).isEqualTo(thing.createdAt().toString());
-        assertThat(actual.path("updatedAt").asText()).isEqualTo(thing.updatedAt().toString());
+        assertThat(actual.path("createdAt").asText())
+                .isEqualTo(thing.createdAt().toString());
+        assertThat(actual.path("updatedAt").asText())
+                .isEqualTo(thing.updatedAt().toString());
     }
 
     static void assertDecimal(JsonNode actual, BigDecimal expected, String what) {

@@ -4,7 +4,6 @@ import dev.strata.testing.PlatformContractTest;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-
 import java.util.Set;
 
 @QuarkusTest

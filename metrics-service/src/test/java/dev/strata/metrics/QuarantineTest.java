@@ -1,5 +1,7 @@
 package dev.strata.metrics;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
@@ -14,17 +16,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
 
 /**
  * A record the projections can never apply is quarantined on its own (rejected_events, the dead-letter topic)
@@ -50,8 +49,14 @@ class QuarantineTest {
     }
 
     private static EventEnvelope event(UUID group, String type, Object data) {
-        return EventEnvelope.of(UuidV7.next().toString(), Scenario.INGEST, type, ago(Duration.ofMinutes(30)), null,
-                group, Scenario.JSON.valueToTree(data));
+        return EventEnvelope.of(
+                UuidV7.next().toString(),
+                Scenario.INGEST,
+                type,
+                ago(Duration.ofMinutes(30)),
+                null,
+                group,
+                Scenario.JSON.valueToTree(data));
     }
 
     @Test
@@ -60,15 +65,27 @@ class QuarantineTest {
         s.groupCreated(ago(Duration.ofDays(2)));
         s.things(ago(Duration.ofDays(1)), "A", "user", "Ada", Scenario.JSON.createObjectNode());
         s.apiCalls(5, ago(Duration.ofHours(1)));
-        List<byte[]> records = new ArrayList<>(s.envelopes.stream().map(QuarantineTest::bytes).toList());
+        List<byte[]> records =
+                new ArrayList<>(s.envelopes.stream().map(QuarantineTest::bytes).toList());
         int before = s.envelopes.size();
 
         byte[] undecodable = {(byte) 0xC3, 0x28, 0x00, (byte) 0xFF, '{'};
         byte[] overflowing = bytes(event(s.group, EventType.API_CALL, Map.of("count", Long.MAX_VALUE)));
         byte[] wrongPayload = bytes(event(s.group, EventType.THING_CREATED, "not an object"));
-        byte[] oversize = bytes(event(s.group, EventType.THING_CREATED, Map.of("id", UUID.randomUUID(),
-                "type", "user", "name", "big", "propertiesBytes", 10,
-                "properties", Map.of("blob", "x".repeat(MAX_RECORD_BYTES)))));
+        byte[] oversize = bytes(event(
+                s.group,
+                EventType.THING_CREATED,
+                Map.of(
+                        "id",
+                        UUID.randomUUID(),
+                        "type",
+                        "user",
+                        "name",
+                        "big",
+                        "propertiesBytes",
+                        10,
+                        "properties",
+                        Map.of("blob", "x".repeat(MAX_RECORD_BYTES)))));
         assertThat(oversize.length).isGreaterThan(MAX_RECORD_BYTES);
         records.addAll(List.of(undecodable, overflowing, wrongPayload, oversize));
 
@@ -78,38 +95,50 @@ class QuarantineTest {
         StreamWriter.sendBytes(s.group.toString(), records);
 
         // Everything but the four poison records, before and after them: 5 + 3 calls, Ada and Bob.
-        JsonNode metrics = Api.get(s.group, "/groups/" + s.group + "/metrics",
-                Map.of("position", s.lastEventId())).path("_computed");
+        JsonNode metrics = Api.get(s.group, "/groups/" + s.group + "/metrics", Map.of("position", s.lastEventId()))
+                .path("_computed");
         assertThat(metrics.path("apiCallsThisMonth").asLong()).isEqualTo(8);
         assertThat(metrics.path("userCount").asLong()).isEqualTo(2);
 
         List<List<Object>> rejected = TestDatabase.rows("""
                 SELECT kafka_offset, kind, octet_length(record) FROM metrics.rejected_events
                 WHERE record_key = ? ORDER BY kafka_offset""", s.group.toString());
-        assertThat(rejected).extracting(row -> row.get(1))
+        assertThat(rejected)
+                .extracting(row -> row.get(1))
                 .containsExactly("unreadable", "value-out-of-range", "contract", "too-large");
-        assertThat(rejected).extracting(row -> ((Number) row.get(2)).intValue())
+        assertThat(rejected)
+                .extracting(row -> ((Number) row.get(2)).intValue())
                 .containsExactly(undecodable.length, overflowing.length, wrongPayload.length, oversize.length);
         long first = ((Number) rejected.get(0).get(0)).longValue();
-        assertThat(rejected).extracting(row -> ((Number) row.get(0)).longValue())
+        assertThat(rejected)
+                .extracting(row -> ((Number) row.get(0)).longValue())
                 .containsExactly(first, first + 1, first + 2, first + 3);
 
         try (DeadLetterProbe probe = new DeadLetterProbe()) {
             List<DeadLetter> letters = probe.await(s.group.toString(), 4, Duration.ofSeconds(30));
-            assertThat(letters).allSatisfy(letter -> assertThat(letter.headers())
-                    .containsEntry("dead-letter-topic", Topics.EVENTS)
-                    .containsEntry("dead-letter-consumer", "metrics-service"));
-            assertThat(letters).extracting(l -> l.headers().get("dead-letter-offset")).contains(
-                    Long.toString(first), Long.toString(first + 1), Long.toString(first + 2),
-                    Long.toString(first + 3));
+            assertThat(letters)
+                    .allSatisfy(letter -> assertThat(letter.headers())
+                            .containsEntry("dead-letter-topic", Topics.EVENTS)
+                            .containsEntry("dead-letter-consumer", "metrics-service"));
+            assertThat(letters)
+                    .extracting(l -> l.headers().get("dead-letter-offset"))
+                    .contains(
+                            Long.toString(first),
+                            Long.toString(first + 1),
+                            Long.toString(first + 2),
+                            Long.toString(first + 3));
         }
 
         // The operator's gauges (read every few seconds): the records still set aside, and no record left behind.
         Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             long open = TestDatabase.scalar("SELECT count(*) FROM metrics.rejected_events WHERE reapplied_at IS NULL");
             assertThat(open).isGreaterThanOrEqualTo(4);
-            assertThat(registry.get("strata.stream.quarantine.open").gauge().value()).isEqualTo(open);
-            assertThat(registry.get("strata.stream.lag").tag("consumer", "metrics-service").gauge().value())
+            assertThat(registry.get("strata.stream.quarantine.open").gauge().value())
+                    .isEqualTo(open);
+            assertThat(registry.get("strata.stream.lag")
+                            .tag("consumer", "metrics-service")
+                            .gauge()
+                            .value())
                     .isZero();
         });
     }

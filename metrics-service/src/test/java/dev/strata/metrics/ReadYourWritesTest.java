@@ -1,21 +1,20 @@
 package dev.strata.metrics;
 
+import static dev.strata.metrics.CreatorScenario.ago;
+import static dev.strata.metrics.Scenario.props;
+import static dev.strata.metrics.Scenario.revenue;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
-
-import static dev.strata.metrics.CreatorScenario.ago;
-import static dev.strata.metrics.Scenario.props;
-import static dev.strata.metrics.Scenario.revenue;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -25,8 +24,16 @@ class ReadYourWritesTest {
     void shouldReturnJustWrittenDataWhenReadingAtItsPosition() {
         Scenario s = new Scenario();
         s.groupCreated(ago(Duration.ofDays(3)));
-        s.things(ago(Duration.ofDays(3)), "R", "creator", "Rita", props("{\"handle\":\"rita\"}"),
-                "RV", "video", "First", props("{}"));
+        s.things(
+                ago(Duration.ofDays(3)),
+                "R",
+                "creator",
+                "Rita",
+                props("{\"handle\":\"rita\"}"),
+                "RV",
+                "video",
+                "First",
+                props("{}"));
         StreamWriter.send(s.envelopes);
         // ingest answers a batch with position = the id of its last event; reading at it sees the batch
         String position = s.lastEventId();
@@ -35,7 +42,8 @@ class ReadYourWritesTest {
         assertThat(created.path("name").asText()).isEqualTo("Rita");
         assertThat(created.path("_freshness").path("position").asText()).isEqualTo(position);
         assertThat(created.path("_freshness").path("stale").asBoolean()).isFalse();
-        assertThat(created.path("_freshness").path("requestedPosition").asText()).isEqualTo(position);
+        assertThat(created.path("_freshness").path("requestedPosition").asText())
+                .isEqualTo(position);
         assertThat(created.path("_freshness").path("lagMs").asLong()).isNotNegative();
         assertThat(created.path("_freshness").path("appliedAt").isTextual()).isTrue();
 
@@ -53,7 +61,9 @@ class ReadYourWritesTest {
         sent = s.envelopes.size();
         s.connections(ago(Duration.ofSeconds(30)), Scenario.link("R", "authored", "RV"));
         StreamWriter.send(s.envelopes.subList(sent, s.envelopes.size()));
-        JsonNode thing = Api.get(s.group, "/groups/" + s.group + "/things/" + s.id("RV"),
+        JsonNode thing = Api.get(
+                s.group,
+                "/groups/" + s.group + "/things/" + s.id("RV"),
                 Map.of("relationships", true, "position", s.lastEventId()));
         assertThat(thing.path("_relationships").path("inboundCount").asLong()).isEqualTo(1);
     }
@@ -76,8 +86,8 @@ class ReadYourWritesTest {
     void shouldNotWaitForAnotherGroupsEvent() {
         Scenario mine = CreatorScenario.main();
         Scenario theirs = CreatorScenario.other();
-        Response response = Api.call(mine.group, "/groups/" + mine.group + "/metrics",
-                Map.of("position", theirs.lastEventId()));
+        Response response =
+                Api.call(mine.group, "/groups/" + mine.group + "/metrics", Map.of("position", theirs.lastEventId()));
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.header("Strata-Stale")).isEqualTo("true");
     }

@@ -1,13 +1,16 @@
 package dev.strata.metrics;
 
+import static dev.strata.metrics.CreatorScenario.ago;
+import static dev.strata.metrics.Scenario.link;
+import static dev.strata.metrics.Scenario.props;
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.metrics.Expected.Seen;
 import dev.strata.metrics.Scenario.NewConnection;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,11 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static dev.strata.metrics.CreatorScenario.ago;
-import static dev.strata.metrics.Scenario.link;
-import static dev.strata.metrics.Scenario.props;
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -33,8 +32,8 @@ class RelationshipPagingTest {
             Scenario s = new Scenario();
             Instant t0 = ago(Duration.ofDays(30));
             s.groupCreated(t0);
-            List<Object> specs = new ArrayList<>(List.of("H", "creator", "Hub", props("{}"),
-                    "M", "creator", "Mentor", props("{}")));
+            List<Object> specs =
+                    new ArrayList<>(List.of("H", "creator", "Hub", props("{}"), "M", "creator", "Mentor", props("{}")));
             for (int i = 1; i <= 23; i++) {
                 specs.addAll(List.of("F" + i, "user", "Fan " + i, props("{}")));
             }
@@ -119,7 +118,9 @@ class RelationshipPagingTest {
         while (cursor != null) {
             JsonNode next = Api.get(s.group, path, Map.of("direction", "inbound", "limit", 10, "cursor", cursor));
             seen.addAll(seen(next));
-            cursor = next.path("nextCursor").isNull() ? null : next.path("nextCursor").asText();
+            cursor = next.path("nextCursor").isNull()
+                    ? null
+                    : next.path("nextCursor").asText();
         }
         assertThat(seen).containsExactlyElementsOf(expected);
         hub = null; // the hub changed; later tests rebuild their own
@@ -140,19 +141,27 @@ class RelationshipPagingTest {
             assertThat(answer.path("thingId").asText()).isEqualTo(thing.toString());
             assertThat(answer.path("total").asLong()).isEqualTo(total);
             assertThat(answer.path("limit").asInt()).isEqualTo(limit);
-            assertThat(answer.path("count").asInt()).isEqualTo(answer.path("relationships").size());
+            assertThat(answer.path("count").asInt())
+                    .isEqualTo(answer.path("relationships").size());
             int remaining = total - visited.size();
             assertThat(answer.path("count").asInt()).isEqualTo(Math.min(limit, remaining));
             assertThat(answer.path("hasMore").asBoolean()).isEqualTo(remaining > limit);
             for (JsonNode r : answer.path("relationships")) {
-                UUID other = UUID.fromString("inbound".equals(r.path("direction").asText())
-                        ? r.path("fromThingId").asText() : r.path("toThingId").asText());
+                UUID other = UUID.fromString(
+                        "inbound".equals(r.path("direction").asText())
+                                ? r.path("fromThingId").asText()
+                                : r.path("toThingId").asText());
                 Expected.assertThing(r.path("related"), s, s.thingById(other));
-                assertThat("inbound".equals(r.path("direction").asText()) ? r.path("toThingId").asText()
-                        : r.path("fromThingId").asText()).isEqualTo(thing.toString());
+                assertThat(
+                                "inbound".equals(r.path("direction").asText())
+                                        ? r.path("toThingId").asText()
+                                        : r.path("fromThingId").asText())
+                        .isEqualTo(thing.toString());
             }
             visited.addAll(seen(answer));
-            cursor = answer.path("nextCursor").isNull() ? null : answer.path("nextCursor").asText();
+            cursor = answer.path("nextCursor").isNull()
+                    ? null
+                    : answer.path("nextCursor").asText();
             assertThat(cursor == null).isEqualTo(!answer.path("hasMore").asBoolean());
         } while (cursor != null);
         return visited;
@@ -160,8 +169,9 @@ class RelationshipPagingTest {
 
     private static List<Seen> seen(JsonNode answer) {
         List<Seen> seen = new ArrayList<>();
-        answer.path("relationships").forEach(r -> seen.add(new Seen(r.path("id").asText(),
-                r.path("direction").asText())));
+        answer.path("relationships")
+                .forEach(r -> seen.add(
+                        new Seen(r.path("id").asText(), r.path("direction").asText())));
         return seen;
     }
 }

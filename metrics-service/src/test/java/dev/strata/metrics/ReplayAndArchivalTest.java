@@ -1,5 +1,17 @@
 package dev.strata.metrics;
 
+import static dev.strata.metrics.CreatorScenario.ago;
+import static dev.strata.metrics.Scenario.content;
+import static dev.strata.metrics.Scenario.link;
+import static dev.strata.metrics.Scenario.login;
+import static dev.strata.metrics.Scenario.props;
+import static dev.strata.metrics.Scenario.revenue;
+import static dev.strata.metrics.TestClock.NOW;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.endsWith;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.metrics.Scenario.LogEntry;
 import dev.strata.metrics.service.RecentWindowPruner;
@@ -12,8 +24,6 @@ import dev.strata.testing.TopicArchive;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,18 +33,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import static dev.strata.metrics.CreatorScenario.ago;
-import static dev.strata.metrics.Scenario.content;
-import static dev.strata.metrics.Scenario.link;
-import static dev.strata.metrics.Scenario.login;
-import static dev.strata.metrics.Scenario.props;
-import static dev.strata.metrics.Scenario.revenue;
-import static dev.strata.metrics.TestClock.NOW;
-import static io.restassured.RestAssured.given;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.endsWith;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -67,7 +66,9 @@ class ReplayAndArchivalTest {
     void shouldRebuildFromTheStreamWithIdenticalAnswersAndKeepApplyingNewEvents() {
         Scenario s = CreatorScenario.main();
         Map<String, JsonNode> before = snapshot(s);
-        String position = Api.get(s.group, "/groups/" + s.group + "/metrics").path("_freshness").path("position")
+        String position = Api.get(s.group, "/groups/" + s.group + "/metrics")
+                .path("_freshness")
+                .path("position")
                 .asText();
         // Damage the live rollups: only a real replay from the stream can bring the answers back.
         long liveTable = TestDatabase.scalar("SELECT 'metrics.group_totals'::regclass::oid");
@@ -76,45 +77,76 @@ class ReplayAndArchivalTest {
         assertThat(Api.stable(Api.get(s.group, "/groups/" + s.group + "/metrics")))
                 .isNotEqualTo(Api.stable(before.get("metrics")));
 
-        JsonNode started = Api.json(given().auth().oauth2(TestTokens.admin()).post("/admin/projections/rebuild")
-                .then().statusCode(202).header("Location", endsWith("/admin/projections/rebuild")).extract()
+        JsonNode started = Api.json(given().auth()
+                .oauth2(TestTokens.admin())
+                .post("/admin/projections/rebuild")
+                .then()
+                .statusCode(202)
+                .header("Location", endsWith("/admin/projections/rebuild"))
+                .extract()
                 .asString());
         String run = started.path("id").asText();
-        assertThat(started.path("status").asText()).isIn("preparing", "replaying", "catching-up", "switching",
-                "completed");
+        assertThat(started.path("status").asText())
+                .isIn("preparing", "replaying", "catching-up", "switching", "completed");
         // A second request while it runs answers with the same run.
-        JsonNode again = Api.json(given().auth().oauth2(TestTokens.admin()).post("/admin/projections/rebuild")
-                .then().statusCode(202).extract().asString());
+        JsonNode again = Api.json(given().auth()
+                .oauth2(TestTokens.admin())
+                .post("/admin/projections/rebuild")
+                .then()
+                .statusCode(202)
+                .extract()
+                .asString());
         if (!"completed".equals(again.path("status").asText())) {
             assertThat(again.path("id").asText()).isEqualTo(run);
         }
 
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            // reads keep answering from the live tables meanwhile
-            assertThat(Api.call(s.group, "/groups/" + s.group + "/metrics", Map.of()).statusCode()).isEqualTo(200);
-            JsonNode status = Api.json(given().auth().oauth2(TestTokens.admin()).get("/admin/projections/rebuild")
-                    .then().statusCode(200).extract().asString());
-            assertThat(status.path("id").asText()).isEqualTo(run);
-            assertThat(status.path("status").asText()).isEqualTo("completed");
-        });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    // reads keep answering from the live tables meanwhile
+                    assertThat(Api.call(s.group, "/groups/" + s.group + "/metrics", Map.of())
+                                    .statusCode())
+                            .isEqualTo(200);
+                    JsonNode status = Api.json(given().auth()
+                            .oauth2(TestTokens.admin())
+                            .get("/admin/projections/rebuild")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .asString());
+                    assertThat(status.path("id").asText()).isEqualTo(run);
+                    assertThat(status.path("status").asText()).isEqualTo("completed");
+                });
 
-        JsonNode status = Api.json(given().auth().oauth2(TestTokens.admin()).get("/admin/projections/rebuild")
-                .then().statusCode(200).extract().asString());
+        JsonNode status = Api.json(given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/admin/projections/rebuild")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         assertThat(status.path("percent").asDouble()).isEqualTo(100.0);
         assertThat(status.path("error").isNull()).isTrue();
         assertThat(status.path("eventsRead").asLong()).isGreaterThanOrEqualTo(s.envelopes.size());
-        assertThat(status.path("eventsApplied").asLong()).isGreaterThanOrEqualTo(
-                s.envelopes.stream().map(EventEnvelope::id).distinct().count());
+        assertThat(status.path("eventsApplied").asLong())
+                .isGreaterThanOrEqualTo(
+                        s.envelopes.stream().map(EventEnvelope::id).distinct().count());
         for (JsonNode partition : status.path("partitions")) {
-            assertThat(partition.path("position").asLong()).isGreaterThanOrEqualTo(partition.path("target").asLong());
+            assertThat(partition.path("position").asLong())
+                    .isGreaterThanOrEqualTo(partition.path("target").asLong());
         }
 
         assertSameAnswers(before, snapshot(s));
-        assertThat(Api.get(s.group, "/groups/" + s.group + "/metrics").path("_freshness").path("position").asText())
+        assertThat(Api.get(s.group, "/groups/" + s.group + "/metrics")
+                        .path("_freshness")
+                        .path("position")
+                        .asText())
                 .isEqualTo(position);
-        assertThat(TestDatabase.scalar("SELECT 'metrics.group_totals'::regclass::oid")).isNotEqualTo(liveTable);
+        assertThat(TestDatabase.scalar("SELECT 'metrics.group_totals'::regclass::oid"))
+                .isNotEqualTo(liveTable);
         assertThat(TestDatabase.scalar("SELECT count(*) FROM information_schema.tables"
-                + " WHERE table_schema = 'metrics' AND table_name LIKE 'shadow%'")).isZero();
+                        + " WHERE table_schema = 'metrics' AND table_name LIKE 'shadow%'"))
+                .isZero();
 
         // The live consumer goes on, on the swapped-in tables.
         String marker = s.planChanged(NOW);
@@ -133,13 +165,31 @@ class ReplayAndArchivalTest {
         TestDatabase.update("UPDATE metrics.group_totals SET revenue = 0, events = 0 WHERE group_id = ?", s.group);
         TestDatabase.update("DELETE FROM metrics.thing_connections WHERE group_id = ?", s.group);
 
-        given().auth().oauth2(TestTokens.admin()).post("/admin/projections/rebuild").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).untilAsserted(() ->
-                assertThat(Api.json(given().auth().oauth2(TestTokens.admin()).get("/admin/projections/rebuild")
-                        .then().statusCode(200).extract().asString()).path("status").asText()).isEqualTo("completed"));
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .post("/admin/projections/rebuild")
+                .then()
+                .statusCode(202);
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(Api.json(given().auth()
+                                        .oauth2(TestTokens.admin())
+                                        .get("/admin/projections/rebuild")
+                                        .then()
+                                        .statusCode(200)
+                                        .extract()
+                                        .asString())
+                                .path("status")
+                                .asText())
+                        .isEqualTo("completed"));
 
-        JsonNode status = Api.json(given().auth().oauth2(TestTokens.admin()).get("/admin/projections/rebuild")
-                .then().statusCode(200).extract().asString());
+        JsonNode status = Api.json(given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/admin/projections/rebuild")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         assertThat(status.path("eventsFromArchive").asLong()).isEqualTo(archived.total());
         assertSameAnswers(before, snapshot(s));
     }
@@ -148,14 +198,28 @@ class ReplayAndArchivalTest {
     void shouldKeepAllTimeFiguresExactAfterArchivalAndDropOnlyTheFeed() {
         Scenario a = new Scenario();
         a.groupCreated(ago(Duration.ofDays(100)));
-        a.things(ago(Duration.ofDays(100)), "Z", "creator", "Zoe", props("{}"), "ZV", "video", "Clip", props("{}"),
-                "ZU", "user", "Uma", props("{}"));
+        a.things(
+                ago(Duration.ofDays(100)),
+                "Z",
+                "creator",
+                "Zoe",
+                props("{}"),
+                "ZV",
+                "video",
+                "Clip",
+                props("{}"),
+                "ZU",
+                "user",
+                "Uma",
+                props("{}"));
         a.connections(ago(Duration.ofDays(100)), link("ZU", "following", "Z"), link("Z", "authored", "ZV"));
-        a.events(ago(Duration.ofDays(50)),
+        a.events(
+                ago(Duration.ofDays(50)),
                 revenue("Z", "ZV", ago(Duration.ofDays(60)), "10", "USD"),
                 content("ZU", "viewed", "ZV", ago(Duration.ofDays(55))),
                 revenue("Z", "ZV", ago(Duration.ofDays(58)), "2.5", "USD"));
-        a.events(ago(Duration.ofDays(1)),
+        a.events(
+                ago(Duration.ofDays(1)),
                 revenue("Z", "ZV", ago(Duration.ofDays(5)), "5", "USD"),
                 content("ZU", "viewed", "ZV", ago(Duration.ofDays(2))));
         StreamWriter.send(a.envelopes);
@@ -165,7 +229,8 @@ class ReplayAndArchivalTest {
         String metrics = "/groups/" + a.group + "/metrics";
         JsonNode statsBefore = Api.get(a.group, stats);
         JsonNode metricsBefore = Api.get(a.group, metrics);
-        assertThat(Api.get(a.group, "/groups/" + a.group + "/things/" + a.id("ZV") + "/activity").path("activity"))
+        assertThat(Api.get(a.group, "/groups/" + a.group + "/things/" + a.id("ZV") + "/activity")
+                        .path("activity"))
                 .hasSize(Expected.feed(a, a.id("ZV")).size());
 
         List<LogEntry> archived = a.log.stream()
@@ -188,10 +253,18 @@ class ReplayAndArchivalTest {
             JsonNode feed = Api.get(a.group, "/groups/" + a.group + "/things/" + a.id(key) + "/activity");
             List<String> ids = new ArrayList<>();
             feed.path("activity").forEach(item -> ids.add(item.path("id").asText()));
-            assertThat(ids).as(key + " feed").containsExactlyElementsOf(Expected.feed(a, a.id(key)).stream()
-                    .map(LogEntry::id).filter(id -> !gone.contains(id)).toList());
-            assertThat(feed.path("totalEvents").asLong()).as(key + " totalEvents").isEqualTo(a.log.stream()
-                    .filter(e -> a.id(key).equals(e.actor()) || a.id(key).equals(e.target())).count());
+            assertThat(ids)
+                    .as(key + " feed")
+                    .containsExactlyElementsOf(Expected.feed(a, a.id(key)).stream()
+                            .map(LogEntry::id)
+                            .filter(id -> !gone.contains(id))
+                            .toList());
+            assertThat(feed.path("totalEvents").asLong())
+                    .as(key + " totalEvents")
+                    .isEqualTo(a.log.stream()
+                            .filter(e ->
+                                    a.id(key).equals(e.actor()) || a.id(key).equals(e.target()))
+                            .count());
         }
     }
 
@@ -200,7 +273,9 @@ class ReplayAndArchivalTest {
         Scenario p = new Scenario();
         p.groupCreated(ago(Duration.ofDays(100)));
         p.things(ago(Duration.ofDays(100)), "Q", "creator", "Quinn", props("{}"));
-        p.events(ago(Duration.ofDays(89).plusHours(12)), login("Q", ago(Duration.ofDays(89).plusHours(12))));
+        p.events(
+                ago(Duration.ofDays(89).plusHours(12)),
+                login("Q", ago(Duration.ofDays(89).plusHours(12))));
         p.events(ago(Duration.ofDays(1)), login("Q", ago(Duration.ofDays(1))));
         StreamWriter.send(p.envelopes);
         Api.awaitApplied(p.group, p.lastEventId());
@@ -219,7 +294,8 @@ class ReplayAndArchivalTest {
         assertThat(feed.path("activity").get(0).path("timestamp").asText())
                 .isEqualTo(ago(Duration.ofDays(1)).toString());
         assertThat(feed.path("totalEvents").asLong()).isEqualTo(2);
-        JsonNode stats = Api.get(p.group, "/groups/" + p.group + "/creators/" + p.id("Q") + "/stats").path("_computed");
+        JsonNode stats = Api.get(p.group, "/groups/" + p.group + "/creators/" + p.id("Q") + "/stats")
+                .path("_computed");
         assertThat(stats.path("totalEvents").asLong()).isEqualTo(2);
         assertThat(stats.path("eventsByType").path("user_login").asLong()).isEqualTo(2);
     }
@@ -231,18 +307,30 @@ class ReplayAndArchivalTest {
         StreamWriter.send(s.envelopes);
         StreamWriter.sendRaw(s.group.toString(), "{not json".getBytes(StandardCharsets.UTF_8));
         // a valid envelope whose data lacks what thing_created needs
-        StreamWriter.send(List.of(EventEnvelope.of(UUID.randomUUID().toString(), Scenario.INGEST,
-                EventType.THING_CREATED, NOW, null, s.group, Scenario.JSON.createObjectNode().put("name", "no id"))));
+        StreamWriter.send(List.of(EventEnvelope.of(
+                UUID.randomUUID().toString(),
+                Scenario.INGEST,
+                EventType.THING_CREATED,
+                NOW,
+                null,
+                s.group,
+                Scenario.JSON.createObjectNode().put("name", "no id"))));
         s.things(ago(Duration.ofHours(1)), "A", "creator", "After", props("{}"));
         StreamWriter.send(s.envelopes.subList(1, s.envelopes.size()));
         Api.awaitApplied(s.group, s.lastEventId());
 
-        assertThat(Api.get(s.group, "/groups/" + s.group + "/creators/" + s.id("A") + "/stats").path("name").asText())
+        assertThat(Api.get(s.group, "/groups/" + s.group + "/creators/" + s.id("A") + "/stats")
+                        .path("name")
+                        .asText())
                 .isEqualTo("After");
-        assertThat(Api.get(s.group, "/groups/" + s.group + "/metrics").path("_computed").path("totalEntities")
-                .asLong()).isEqualTo(1);
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM metrics.rejected_events WHERE payload LIKE ?",
-                "%" + s.group + "%")).isEqualTo(1);
+        assertThat(Api.get(s.group, "/groups/" + s.group + "/metrics")
+                        .path("_computed")
+                        .path("totalEntities")
+                        .asLong())
+                .isEqualTo(1);
+        assertThat(TestDatabase.scalar(
+                        "SELECT count(*) FROM metrics.rejected_events WHERE payload LIKE ?", "%" + s.group + "%"))
+                .isEqualTo(1);
         assertThat(TestDatabase.scalar("SELECT count(*) FROM metrics.rejected_events WHERE payload = '{not json'"))
                 .isGreaterThanOrEqualTo(1);
     }
@@ -268,7 +356,9 @@ class ReplayAndArchivalTest {
                 }
                 JsonNode answer = Api.get(s.group, thing + "/relationships", query);
                 answers.put("relationships " + key + " " + page++, answer);
-                cursor = answer.path("nextCursor").isNull() ? null : answer.path("nextCursor").asText();
+                cursor = answer.path("nextCursor").isNull()
+                        ? null
+                        : answer.path("nextCursor").asText();
             } while (cursor != null);
         }
         return answers;

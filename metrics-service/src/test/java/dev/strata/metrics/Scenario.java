@@ -14,7 +14,6 @@ import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.events.payload.ThingUpdated;
 import dev.strata.model.ids.UuidV7;
-
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,31 +35,48 @@ final class Scenario {
     static final String ARCHIVAL = "/strata/archival-service";
     static final ObjectMapper JSON = EventEnvelopeCodec.mapper();
 
-    record Thing(String key, UUID id, String type, String name, String status, ObjectNode properties,
-                 int propertiesBytes, Instant createdAt, Instant updatedAt) {
-    }
+    record Thing(
+            String key,
+            UUID id,
+            String type,
+            String name,
+            String status,
+            ObjectNode properties,
+            int propertiesBytes,
+            Instant createdAt,
+            Instant updatedAt) {}
 
-    record Connection(UUID id, UUID from, String fromType, UUID to, String toType, String type, ObjectNode metadata,
-                      Double strength, Instant createdAt) {
-    }
+    record Connection(
+            UUID id,
+            UUID from,
+            String fromType,
+            UUID to,
+            String toType,
+            String type,
+            ObjectNode metadata,
+            Double strength,
+            Instant createdAt) {}
 
-    record Knowledge(UUID id, UUID source, String kind, String text, int textBytes, int dimensions, Instant createdAt) {
-    }
+    record Knowledge(
+            UUID id, UUID source, String kind, String text, int textBytes, int dimensions, Instant createdAt) {}
 
     /** An entry of ingest's event log: what counts as an activity event. */
-    record LogEntry(String id, String type, UUID actor, UUID target, Instant time, JsonNode metadata,
-                    Instant recordedAt, BigDecimal amount) {
-    }
+    record LogEntry(
+            String id,
+            String type,
+            UUID actor,
+            UUID target,
+            Instant time,
+            JsonNode metadata,
+            Instant recordedAt,
+            BigDecimal amount) {}
 
-    record ApiCall(long count, Instant at) {
-    }
+    record ApiCall(long count, Instant at) {}
 
     /** A client event to log in an events batch. */
-    record Activity(String type, String actor, String target, Instant at, ObjectNode metadata) {
-    }
+    record Activity(String type, String actor, String target, Instant at, ObjectNode metadata) {}
 
-    record NewConnection(String from, String type, String to, ObjectNode metadata, Double strength) {
-    }
+    record NewConnection(String from, String type, String to, ObjectNode metadata, Double strength) {}
 
     final UUID group = UUID.randomUUID();
     final List<EventEnvelope> envelopes = new ArrayList<>();
@@ -83,7 +99,10 @@ final class Scenario {
     }
 
     Thing thingById(UUID id) {
-        return things.values().stream().filter(t -> t.id().equals(id)).findFirst().orElse(null);
+        return things.values().stream()
+                .filter(t -> t.id().equals(id))
+                .findFirst()
+                .orElse(null);
     }
 
     String lastEventId() {
@@ -91,16 +110,27 @@ final class Scenario {
     }
 
     Scenario groupCreated(Instant at) {
-        envelopes.add(EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.GROUP_CREATED, at,
-                group.toString(), group, JSON.valueToTree(new GroupChanged(group, "group " + group, "pro", null, at))));
+        envelopes.add(EventEnvelope.of(
+                UuidV7.next().toString(),
+                INGEST,
+                EventType.GROUP_CREATED,
+                at,
+                group.toString(),
+                group,
+                JSON.valueToTree(new GroupChanged(group, "group " + group, "pro", null, at))));
         return this;
     }
 
     /** A marker that changes nothing but the group's position. */
     String planChanged(Instant at) {
-        EventEnvelope event = EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.GROUP_PLAN_CHANGED, at,
-                group.toString(), group, JSON.valueToTree(new GroupChanged(group, "group " + group, "enterprise",
-                        "pro", at)));
+        EventEnvelope event = EventEnvelope.of(
+                UuidV7.next().toString(),
+                INGEST,
+                EventType.GROUP_PLAN_CHANGED,
+                at,
+                group.toString(),
+                group,
+                JSON.valueToTree(new GroupChanged(group, "group " + group, "enterprise", "pro", at)));
         envelopes.add(event);
         return event.id();
     }
@@ -118,9 +148,14 @@ final class Scenario {
             int bytes = bytes(properties.toString());
             String status = "active";
             things.put(key, new Thing(key, id, type, name, status, properties, bytes, at, at));
-            envelopes.add(EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.THING_CREATED, at,
-                    id.toString(), group, JSON.valueToTree(new ThingCreated(id, type, name, status, properties, bytes,
-                            at, batch))));
+            envelopes.add(EventEnvelope.of(
+                    UuidV7.next().toString(),
+                    INGEST,
+                    EventType.THING_CREATED,
+                    at,
+                    id.toString(),
+                    group,
+                    JSON.valueToTree(new ThingCreated(id, type, name, status, properties, bytes, at, batch))));
             count++;
         }
         batchImport(at, batch, "things", count);
@@ -133,11 +168,28 @@ final class Scenario {
             Thing from = things.get(spec.from());
             Thing to = things.get(spec.to());
             UUID id = UuidV7.next();
-            connections.add(new Connection(id, from.id(), from.type(), to.id(), to.type(), spec.type(), spec.metadata(),
-                    spec.strength(), at));
-            envelopes.add(EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.CONNECTION_CREATED, at,
-                    id.toString(), group, JSON.valueToTree(new ConnectionCreated(id, from.id(), from.type(), to.id(),
-                            to.type(), spec.type(), spec.metadata(), spec.strength(), null, null, at, batch))));
+            connections.add(new Connection(
+                    id, from.id(), from.type(), to.id(), to.type(), spec.type(), spec.metadata(), spec.strength(), at));
+            envelopes.add(EventEnvelope.of(
+                    UuidV7.next().toString(),
+                    INGEST,
+                    EventType.CONNECTION_CREATED,
+                    at,
+                    id.toString(),
+                    group,
+                    JSON.valueToTree(new ConnectionCreated(
+                            id,
+                            from.id(),
+                            from.type(),
+                            to.id(),
+                            to.type(),
+                            spec.type(),
+                            spec.metadata(),
+                            spec.strength(),
+                            null,
+                            null,
+                            at,
+                            batch))));
         }
         batchImport(at, batch, "connections", specs.length);
         return this;
@@ -158,9 +210,15 @@ final class Scenario {
             int dimensions = (Integer) specs[i + 3];
             UUID id = UuidV7.next();
             knowledge.add(new Knowledge(id, source.id(), kind, text, bytes(text), dimensions, at));
-            envelopes.add(EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.KNOWLEDGE_CREATED, at,
-                    id.toString(), group, JSON.valueToTree(new KnowledgeCreated(id, source.id(), kind, text,
-                            bytes(text), dimensions, at, batch))));
+            envelopes.add(EventEnvelope.of(
+                    UuidV7.next().toString(),
+                    INGEST,
+                    EventType.KNOWLEDGE_CREATED,
+                    at,
+                    id.toString(),
+                    group,
+                    JSON.valueToTree(
+                            new KnowledgeCreated(id, source.id(), kind, text, bytes(text), dimensions, at, batch))));
             count++;
         }
         batchImport(at, batch, "knowledge", count);
@@ -183,12 +241,26 @@ final class Scenario {
         }
         ObjectNode newProperties = properties == null ? before.properties() : properties;
         int bytes = bytes(newProperties.toString());
-        Thing after = new Thing(key, before.id(), before.type(), name == null ? before.name() : name,
-                status == null ? before.status() : status, newProperties, bytes, before.createdAt(), at);
+        Thing after = new Thing(
+                key,
+                before.id(),
+                before.type(),
+                name == null ? before.name() : name,
+                status == null ? before.status() : status,
+                newProperties,
+                bytes,
+                before.createdAt(),
+                at);
         things.put(key, after);
-        EventEnvelope event = EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.THING_UPDATED, at,
-                before.id().toString(), group, JSON.valueToTree(new ThingUpdated(before.id(), before.type(), changes,
-                        bytes, before.propertiesBytes(), at, batch)));
+        EventEnvelope event = EventEnvelope.of(
+                UuidV7.next().toString(),
+                INGEST,
+                EventType.THING_UPDATED,
+                at,
+                before.id().toString(),
+                group,
+                JSON.valueToTree(new ThingUpdated(
+                        before.id(), before.type(), changes, bytes, before.propertiesBytes(), at, batch)));
         envelopes.add(event);
         log.add(new LogEntry(event.id(), EventType.THING_UPDATED, null, before.id(), at, event.data(), at, null));
         batchImport(at, batch, "thing_updates", 1);
@@ -202,10 +274,17 @@ final class Scenario {
             UUID target = a.target() == null ? null : id(a.target());
             ObjectNode metadata = a.metadata() == null ? JSON.createObjectNode() : a.metadata();
             UUID id = UuidV7.next();
-            envelopes.add(EventEnvelope.of(id.toString(), INGEST, a.type(), a.at(), actor.toString(), group,
+            envelopes.add(EventEnvelope.of(
+                    id.toString(),
+                    INGEST,
+                    a.type(),
+                    a.at(),
+                    actor.toString(),
+                    group,
                     JSON.valueToTree(new ActivityRecorded(actor, target, metadata, at))));
             BigDecimal amount = EventType.REVENUE_GENERATED.equals(a.type())
-                    ? new BigDecimal(metadata.get("amount").asText()) : null;
+                    ? new BigDecimal(metadata.get("amount").asText())
+                    : null;
             log.add(new LogEntry(id.toString(), a.type(), actor, target, a.at(), metadata, at, amount));
         }
         batchImport(at, UuidV7.next(), "events", activities.length);
@@ -220,7 +299,12 @@ final class Scenario {
     }
 
     static Activity content(String actor, String action, String target, Instant at) {
-        return new Activity(EventType.CONTENT_EVENT, actor, target, at, JSON.createObjectNode().put("action", action));
+        return new Activity(
+                EventType.CONTENT_EVENT,
+                actor,
+                target,
+                at,
+                JSON.createObjectNode().put("action", action));
     }
 
     static Activity login(String actor, Instant at) {
@@ -230,10 +314,13 @@ final class Scenario {
     /** An api_call event as service-support's meter writes it: the window's count, at the window's end. */
     Scenario apiCalls(long count, Instant windowEnd) {
         apiCalls.add(new ApiCall(count, windowEnd));
-        ObjectNode data = JSON.createObjectNode().put("count", count).put("service", "ingest-service")
-                .put("windowStart", windowEnd.minusSeconds(5).toString()).put("windowEnd", windowEnd.toString());
-        envelopes.add(EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.API_CALL, windowEnd, null, group,
-                data));
+        ObjectNode data = JSON.createObjectNode()
+                .put("count", count)
+                .put("service", "ingest-service")
+                .put("windowStart", windowEnd.minusSeconds(5).toString())
+                .put("windowEnd", windowEnd.toString());
+        envelopes.add(
+                EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.API_CALL, windowEnd, null, group, data));
         return this;
     }
 
@@ -243,15 +330,20 @@ final class Scenario {
         for (LogEntry e : entries) {
             counts.put(e.type(), counts.path(e.type()).asLong(0) + 1);
         }
-        Instant min = entries.stream().map(LogEntry::time).min(Instant::compareTo).orElseThrow();
-        Instant max = entries.stream().map(LogEntry::time).max(Instant::compareTo).orElseThrow();
-        ObjectNode data = JSON.createObjectNode().put("groupId", group.toString()).put("count", entries.size());
+        Instant min =
+                entries.stream().map(LogEntry::time).min(Instant::compareTo).orElseThrow();
+        Instant max =
+                entries.stream().map(LogEntry::time).max(Instant::compareTo).orElseThrow();
+        ObjectNode data =
+                JSON.createObjectNode().put("groupId", group.toString()).put("count", entries.size());
         data.set("countsByType", counts);
-        data.put("minTime", min.toString()).put("maxTime", max.toString())
-                .put("objectKey", "events/group=" + group + "/date=" + min.toString().substring(0, 10)
-                        + "/part-1-0.ndjson.gz");
-        EventEnvelope event = EventEnvelope.of(UuidV7.next().toString(), ARCHIVAL, EventType.EVENTS_ARCHIVED, at, null,
-                group, data);
+        data.put("minTime", min.toString())
+                .put("maxTime", max.toString())
+                .put(
+                        "objectKey",
+                        "events/group=" + group + "/date=" + min.toString().substring(0, 10) + "/part-1-0.ndjson.gz");
+        EventEnvelope event =
+                EventEnvelope.of(UuidV7.next().toString(), ARCHIVAL, EventType.EVENTS_ARCHIVED, at, null, group, data);
         envelopes.add(event);
         return event.id();
     }
@@ -269,8 +361,14 @@ final class Scenario {
     }
 
     private void batchImport(Instant at, UUID batch, String kind, int count) {
-        EventEnvelope event = EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.BATCH_IMPORT, at,
-                batch.toString(), group, JSON.valueToTree(new BatchImported(batch, kind, count, count, 0, null)));
+        EventEnvelope event = EventEnvelope.of(
+                UuidV7.next().toString(),
+                INGEST,
+                EventType.BATCH_IMPORT,
+                at,
+                batch.toString(),
+                group,
+                JSON.valueToTree(new BatchImported(batch, kind, count, count, 0, null)));
         envelopes.add(event);
         log.add(new LogEntry(event.id(), EventType.BATCH_IMPORT, null, null, at, event.data(), at, null));
     }

@@ -4,6 +4,11 @@ import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.Topics;
 import dev.strata.testing.TestServers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -11,19 +16,12 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Future;
-
 /** Publishes envelopes to the event topic the way ingest's relay does: keyed by group id, acks from all. */
 final class StreamWriter {
 
     private static KafkaProducer<String, byte[]> producer;
 
-    private StreamWriter() {
-    }
+    private StreamWriter() {}
 
     static synchronized void send(List<EventEnvelope> events) {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>(events.size());
@@ -35,7 +33,9 @@ final class StreamWriter {
 
     /** Records under one key, in order: envelopes as bytes, or anything a broken producer might publish. */
     static void sendBytes(String key, List<byte[]> values) {
-        sendRecords(values.stream().map(value -> new ProducerRecord<>(Topics.EVENTS, key, value)).toList());
+        sendRecords(values.stream()
+                .map(value -> new ProducerRecord<>(Topics.EVENTS, key, value))
+                .toList());
     }
 
     /** Anything at all, as a broken producer might publish it. */
@@ -45,12 +45,18 @@ final class StreamWriter {
 
     private static synchronized void sendRecords(List<ProducerRecord<String, byte[]>> records) {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.ensureStarted().kafkaBootstrap(),
-                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.LINGER_MS_CONFIG, 5),
-                    new StringSerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            TestServers.ensureStarted().kafkaBootstrap(),
+                            ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                            true,
+                            ProducerConfig.ACKS_CONFIG,
+                            "all",
+                            ProducerConfig.LINGER_MS_CONFIG,
+                            5),
+                    new StringSerializer(),
+                    new ByteArraySerializer());
         }
         try {
             List<Future<RecordMetadata>> sent = new ArrayList<>(records.size());

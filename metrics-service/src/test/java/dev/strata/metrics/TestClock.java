@@ -2,7 +2,6 @@ package dev.strata.metrics;
 
 import io.quarkus.test.Mock;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

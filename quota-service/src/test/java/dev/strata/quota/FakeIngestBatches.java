@@ -7,15 +7,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.RestPath;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
 
 /**
  * ingest-service's {@code POST /groups/{g}/batches/{batchId}:resolve} as the tests set it, served by the
@@ -28,8 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 @RolesAllowed(TenantAccess.SERVICE)
 public class FakeIngestBatches {
 
-    record Asked(UUID group, UUID batchId) {
-    }
+    record Asked(UUID group, UUID batchId) {}
 
     private static final Set<UUID> COMMITTED = ConcurrentHashMap.newKeySet();
     private static final Set<UUID> ABANDONED = ConcurrentHashMap.newKeySet();
@@ -53,7 +51,9 @@ public class FakeIngestBatches {
     }
 
     static long asked(UUID group, UUID batchId) {
-        return ASKED.stream().filter(a -> a.group().equals(group) && a.batchId().equals(batchId)).count();
+        return ASKED.stream()
+                .filter(a -> a.group().equals(group) && a.batchId().equals(batchId))
+                .count();
     }
 
     @POST
@@ -62,8 +62,10 @@ public class FakeIngestBatches {
         UUID batch = UUID.fromString(batchId);
         ASKED.add(new Asked(UUID.fromString(groupId), batch));
         if (UNREACHABLE.contains(batch)) {
-            return Response.status(503).type("application/problem+json")
-                    .entity(Map.of("type", "https://strata.dev/problems/service-unavailable", "status", 503)).build();
+            return Response.status(503)
+                    .type("application/problem+json")
+                    .entity(Map.of("type", "https://strata.dev/problems/service-unavailable", "status", 503))
+                    .build();
         }
         String outcome;
         synchronized (COMMITTED) {

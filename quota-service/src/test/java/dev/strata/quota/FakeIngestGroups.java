@@ -7,9 +7,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.RestPath;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +14,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
 
 /**
  * ingest-service's {@code GET /groups/{g}} as the tests set it, served by the application under test like
@@ -35,9 +34,21 @@ public class FakeIngestGroups {
 
     /** ingest's answer for a group whose plan was set at {@code planChangedAt}, with the members quota ignores. */
     static void group(UUID group, String plan, Instant planChangedAt) {
-        GROUPS.put(group, Map.of("id", group.toString(), "name", "learned " + plan, "plan", plan,
-                "planChangedAt", planChangedAt.toString(), "createdAt", planChangedAt.minusSeconds(3600).toString(),
-                "updatedAt", planChangedAt.toString()));
+        GROUPS.put(
+                group,
+                Map.of(
+                        "id",
+                        group.toString(),
+                        "name",
+                        "learned " + plan,
+                        "plan",
+                        plan,
+                        "planChangedAt",
+                        planChangedAt.toString(),
+                        "createdAt",
+                        planChangedAt.minusSeconds(3600).toString(),
+                        "updatedAt",
+                        planChangedAt.toString()));
     }
 
     static void unreachable(UUID group) {
@@ -54,13 +65,17 @@ public class FakeIngestGroups {
         UUID group = UUID.fromString(groupId);
         ASKED.add(group);
         if (UNREACHABLE.contains(group)) {
-            return Response.status(503).type("application/problem+json")
-                    .entity(Map.of("type", "https://strata.dev/problems/service-unavailable", "status", 503)).build();
+            return Response.status(503)
+                    .type("application/problem+json")
+                    .entity(Map.of("type", "https://strata.dev/problems/service-unavailable", "status", 503))
+                    .build();
         }
         Map<String, Object> body = GROUPS.get(group);
         if (body == null) {
-            return Response.status(404).type("application/problem+json")
-                    .entity(Map.of("type", "https://strata.dev/problems/not-found", "status", 404)).build();
+            return Response.status(404)
+                    .type("application/problem+json")
+                    .entity(Map.of("type", "https://strata.dev/problems/not-found", "status", 404))
+                    .build();
         }
         return Response.ok(body).build();
     }

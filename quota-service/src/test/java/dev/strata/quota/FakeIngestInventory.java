@@ -7,15 +7,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.jboss.resteasy.reactive.RestPath;
-
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestPath;
 
 /**
  * ingest-service's {@code GET /groups/{g}/inventory} as the tests set it. It is a resource of the application under
@@ -28,17 +27,32 @@ import java.util.concurrent.ConcurrentHashMap;
 public class FakeIngestInventory {
 
     /** An answer: HTTP status and body. */
-    record Answer(int status, Map<String, Object> body) {
-    }
+    record Answer(int status, Map<String, Object> body) {}
 
     /** Answers per group, used in order; the last one is repeated. No answers: 404, as ingest for an unknown group. */
     private static final Map<UUID, Deque<Answer>> ANSWERS = new ConcurrentHashMap<>();
 
     /** ingest's counts, with the members quota-service does not read, as ingest sends them. */
     static Answer inventory(UUID group, long things, long peopleLike, long connections, long storageBytes) {
-        return new Answer(200, Map.of("groupId", group.toString(), "things", things, "peopleLike", peopleLike,
-                "connections", connections, "knowledge", 1, "storageBytes", storageBytes, "events", 42,
-                "asOf", "2030-01-01T00:00:00Z"));
+        return new Answer(
+                200,
+                Map.of(
+                        "groupId",
+                        group.toString(),
+                        "things",
+                        things,
+                        "peopleLike",
+                        peopleLike,
+                        "connections",
+                        connections,
+                        "knowledge",
+                        1,
+                        "storageBytes",
+                        storageBytes,
+                        "events",
+                        42,
+                        "asOf",
+                        "2030-01-01T00:00:00Z"));
     }
 
     static void answer(UUID group, Answer... answers) {
@@ -50,8 +64,10 @@ public class FakeIngestInventory {
     public Response get(@RestPath String groupId) {
         Deque<Answer> answers = ANSWERS.get(UUID.fromString(groupId));
         if (answers == null) {
-            return Response.status(404).type("application/problem+json")
-                    .entity(Map.of("type", "https://strata.dev/problems/not-found", "status", 404)).build();
+            return Response.status(404)
+                    .type("application/problem+json")
+                    .entity(Map.of("type", "https://strata.dev/problems/not-found", "status", 404))
+                    .build();
         }
         Answer answer;
         synchronized (answers) {

@@ -1,23 +1,5 @@
 package dev.strata.quota;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.model.events.EventEnvelope;
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestDatabase;
-import dev.strata.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.Test;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-import java.util.stream.IntStream;
-
 import static dev.strata.quota.QuotaApi.asAdmin;
 import static dev.strata.quota.QuotaApi.awaitGroup;
 import static dev.strata.quota.QuotaApi.eventually;
@@ -29,6 +11,23 @@ import static dev.strata.quota.QuotaEvents.thingCreated;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import dev.strata.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.specification.RequestSpecification;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code GET /admin/quotas/groups}: the console's view of every group against its limits. Usage comes in as events
@@ -70,24 +69,36 @@ class GroupsUsageTest {
         UUID secondTied = firstTied.equals(entities) ? users : entities;
 
         eventually(() -> {
-            JsonNode answer = read(asAdmin().get("/admin/quotas/groups?limit=500").then().statusCode(200)
-                    .extract().asString());
+            JsonNode answer = read(asAdmin()
+                    .get("/admin/quotas/groups?limit=500")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .asString());
             List<JsonNode> listed = new ArrayList<>();
             answer.get("groups").forEach(listed::add);
             assertThat(answer.get("totalGroups").asLong())
                     .isEqualTo(TestDatabase.scalar("SELECT count(*) FROM quota.groups"));
-            assertThat(listed).hasSize((int) Math.min(500, answer.get("totalGroups").asLong()));
+            assertThat(listed)
+                    .hasSize((int) Math.min(500, answer.get("totalGroups").asLong()));
             for (int i = 1; i < listed.size(); i++) {
                 JsonNode before = listed.get(i - 1);
                 JsonNode after = listed.get(i);
                 double higher = before.get("highestPercentUsed").asDouble();
                 double lower = after.get("highestPercentUsed").asDouble();
-                assertThat(higher > lower || higher == lower
-                        && before.get("groupId").asText().compareTo(after.get("groupId").asText()) < 0)
-                        .as("%s listed before %s", before, after).isTrue();
+                assertThat(higher > lower
+                                || higher == lower
+                                        && before.get("groupId")
+                                                        .asText()
+                                                        .compareTo(after.get("groupId")
+                                                                .asText())
+                                                < 0)
+                        .as("%s listed before %s", before, after)
+                        .isTrue();
             }
 
-            List<String> ids = listed.stream().map(group -> group.get("groupId").asText()).toList();
+            List<String> ids =
+                    listed.stream().map(group -> group.get("groupId").asText()).toList();
             assertThat(ids).containsSubsequence(exceeded.toString(), firstTied.toString(), secondTied.toString());
 
             JsonNode top = listed.get(ids.indexOf(exceeded.toString()));
@@ -111,10 +122,18 @@ class GroupsUsageTest {
                     {"current": 9, "limit": null, "percentUsed": null, "status": "unlimited"}"""));
 
             for (UUID group : List.of(exceeded, entities, users)) {
-                JsonNode own = read(asService().get("/groups/{g}/quotas", group).then().statusCode(200)
-                        .extract().asString());
-                JsonNode status = read(asService().get("/groups/{g}/quotas/status", group).then().statusCode(200)
-                        .extract().asString());
+                JsonNode own = read(asService()
+                        .get("/groups/{g}/quotas", group)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
+                JsonNode status = read(asService()
+                        .get("/groups/{g}/quotas/status", group)
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString());
                 JsonNode entry = listed.get(ids.indexOf(group.toString()));
                 assertThat(entry.get("quotas")).as("quotas of %s", group).isEqualTo(own.get("quotas"));
                 assertThat(entry.get("plan")).isEqualTo(own.get("plan"));
@@ -122,8 +141,14 @@ class GroupsUsageTest {
             }
         });
 
-        JsonNode page = read(asAdmin().get("/admin/quotas/groups").then().statusCode(200).extract().asString());
-        assertThat(page.get("groups").size()).isEqualTo((int) Math.min(20, page.get("totalGroups").asLong()));
+        JsonNode page = read(asAdmin()
+                .get("/admin/quotas/groups")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
+        assertThat(page.get("groups").size())
+                .isEqualTo((int) Math.min(20, page.get("totalGroups").asLong()));
         assertThat(page.get("measuredAt").asText()).isNotBlank();
         asAdmin().get("/admin/quotas/groups?limit=1").then().statusCode(200).body("groups.size()", equalTo(1));
     }
@@ -131,7 +156,10 @@ class GroupsUsageTest {
     @Test
     void shouldRefuseEveryoneButTheAdmin() {
         for (String token : List.of(TestTokens.forTenants(UUID.randomUUID()), TestTokens.service())) {
-            given().auth().oauth2(token).get("/admin/quotas/groups").then()
+            given().auth()
+                    .oauth2(token)
+                    .get("/admin/quotas/groups")
+                    .then()
                     .statusCode(403)
                     .contentType("application/problem+json")
                     .body("type", equalTo(PROBLEMS + "forbidden"));
@@ -142,7 +170,9 @@ class GroupsUsageTest {
     @Test
     void shouldRefuseALimitOutsideOneTo500() {
         for (String limit : List.of("0", "501", "-1", "abc", "1.5", "99999999999999999999")) {
-            asAdmin().get("/admin/quotas/groups?limit=" + limit).then()
+            asAdmin()
+                    .get("/admin/quotas/groups?limit=" + limit)
+                    .then()
                     .statusCode(400)
                     .contentType("application/problem+json")
                     .body("type", equalTo(PROBLEMS + "malformed-request"))

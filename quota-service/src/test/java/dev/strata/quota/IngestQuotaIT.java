@@ -1,5 +1,11 @@
 package dev.strata.quota;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import dev.strata.local.FreePorts;
 import dev.strata.testing.PackagedService;
 import dev.strata.testing.TestDatabase;
@@ -8,10 +14,6 @@ import dev.strata.testing.TestServers;
 import dev.strata.testing.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
-import org.awaitility.Awaitility;
-import org.awaitility.core.ThrowingRunnable;
-import org.junit.jupiter.api.Test;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +26,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasSize;
-import static org.hamcrest.Matchers.startsWith;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ThrowingRunnable;
+import org.junit.jupiter.api.Test;
 
 /**
  * The real pair (issue 4): the PACKAGED ingest-service reserving quota at the PACKAGED quota-service, both
@@ -52,10 +51,14 @@ class IngestQuotaIT {
     static final int TTL_SECONDS = 3;
 
     /** Set by failsafe (pom); the root build packages ingest-service before quota-service. */
-    static final Path INGEST_APP = Path.of(System.getProperty("ingest.app",
-            "../ingest-service/target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
-    static final Path QUOTA_APP = Path.of(System.getProperty("quota.app",
-            "target/quarkus-app/quarkus-run.jar")).toAbsolutePath().normalize();
+    static final Path INGEST_APP = Path.of(
+                    System.getProperty("ingest.app", "../ingest-service/target/quarkus-app/quarkus-run.jar"))
+            .toAbsolutePath()
+            .normalize();
+
+    static final Path QUOTA_APP = Path.of(System.getProperty("quota.app", "target/quarkus-app/quarkus-run.jar"))
+            .toAbsolutePath()
+            .normalize();
 
     private PackagedService quota;
     private PackagedService ingest;
@@ -64,11 +67,16 @@ class IngestQuotaIT {
 
     @Test
     void shouldRefuseAnOverLimitBatchWholeAndWriteNothing() throws Throwable {
-        assumeTrue(Files.isRegularFile(INGEST_APP), () -> "IngestQuotaIT needs the packaged ingest-service, and "
-                + INGEST_APP + " is missing: package it first (mvn -B package -DskipTests -pl ingest-service, or a "
-                + "root build, which packages ingest-service before quota-service)");
-        assumeTrue(Files.isRegularFile(QUOTA_APP), () -> "IngestQuotaIT needs the packaged quota-service, and "
-                + QUOTA_APP + " is missing: run it through mvn verify");
+        assumeTrue(
+                Files.isRegularFile(INGEST_APP),
+                () -> "IngestQuotaIT needs the packaged ingest-service, and "
+                        + INGEST_APP
+                        + " is missing: package it first (mvn -B package -DskipTests -pl ingest-service, or a "
+                        + "root build, which packages ingest-service before quota-service)");
+        assumeTrue(
+                Files.isRegularFile(QUOTA_APP),
+                () -> "IngestQuotaIT needs the packaged quota-service, and " + QUOTA_APP
+                        + " is missing: run it through mvn verify");
         TestEndpoints servers = TestServers.ensureStarted();
         String serviceToken = TestTokens.service();
         int quotaPort = FreePorts.next();
@@ -82,7 +90,13 @@ class IngestQuotaIT {
         }
         try {
             // Both at once: their Flyway migrations touch different schemas, and topic creation tolerates a race.
-            quota = PackagedService.start("quota", QUOTA_APP, quotaPort, servers, "256m", Map.of(
+            quota = PackagedService.start(
+                    "quota",
+                    QUOTA_APP,
+                    quotaPort,
+                    servers,
+                    "256m",
+                    Map.of(
                             "quarkus.rest-client.ingest.url", "http://127.0.0.1:" + ingestPort,
                             // should this member be left behind in the consumer group, it is gone after 6 s
                             "mp.messaging.incoming.events-in.session.timeout.ms", "6000",
@@ -94,17 +108,30 @@ class IngestQuotaIT {
                             "strata.quota.plans.team.monthly-price", "99",
                             "strata.quota.plans.team.limits.entities_total", "250",
                             "strata.quota.plans.team.limits.users", "20"),
-                    Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);
-            ingest = PackagedService.start("ingest", INGEST_APP, ingestPort, servers, "256m", Map.of(
-                            "quarkus.rest-client.quota.url", quota.base()),
+                    Map.of("STRATA_SERVICE_TOKEN", serviceToken),
+                    LOGS);
+            ingest = PackagedService.start(
+                    "ingest",
+                    INGEST_APP,
+                    ingestPort,
+                    servers,
+                    "256m",
+                    Map.of("quarkus.rest-client.quota.url", quota.base()),
                     // strata.service-token, from the environment as in production (not on the command line)
-                    Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);
+                    Map.of("STRATA_SERVICE_TOKEN", serviceToken),
+                    LOGS);
             quota.awaitReady();
             ingest.awaitReady();
             // started once the first has migrated ingest's schema
-            unconfirmed = PackagedService.start("ingest-unconfirmed", INGEST_APP, unconfirmedPort, servers, "256m",
+            unconfirmed = PackagedService.start(
+                    "ingest-unconfirmed",
+                    INGEST_APP,
+                    unconfirmedPort,
+                    servers,
+                    "256m",
                     Map.of("quarkus.rest-client.quota.url", quota.base(), "strata.ingest.quota.confirm", "false"),
-                    Map.of("STRATA_SERVICE_TOKEN", serviceToken), LOGS);
+                    Map.of("STRATA_SERVICE_TOKEN", serviceToken),
+                    LOGS);
             unconfirmed.awaitReady();
 
             refusesEntitiesOverTheLimitWholeThenFillsUpToIt();
@@ -118,8 +145,9 @@ class IngestQuotaIT {
         } catch (Throwable failure) {
             for (PackagedService service : new PackagedService[] {quota, ingest, unconfirmed}) {
                 if (service != null) {
-                    System.err.printf("----- %s (pid %d, port %d): last lines of %s -----%n%s%n", service.name(),
-                            service.pid(), service.port(), service.log(), service.logTail(8_000));
+                    System.err.printf(
+                            "----- %s (pid %d, port %d): last lines of %s -----%n%s%n",
+                            service.name(), service.pid(), service.port(), service.log(), service.logTail(8_000));
                 }
             }
             throw failure;
@@ -144,22 +172,30 @@ class IngestQuotaIT {
                 .body("requested", equalTo(101))
                 .body("upgrade", equalTo("pro"));
         assertWroteNothing(group);
-        assertThat(heldReservations(group)).as("held reservations after the refusal").isZero();
+        assertThat(heldReservations(group))
+                .as("held reservations after the refusal")
+                .isZero();
 
-        String batchId = postThings(group, things("video", 100)).statusCode(200)
+        String batchId = postThings(group, things("video", 100))
+                .statusCode(200)
                 .body("created", hasSize(100))
                 .body("failed", equalTo(0))
-                .extract().path("batchId");
+                .extract()
+                .path("batchId");
         assertThat(thingRows(group)).isEqualTo(100);
         assertThat(batchImports(group)).isEqualTo(1);
 
         // The batch's items precede its batch_import on the group's partition: once the reservation has settled,
         // the counter holds all 100 and nothing is reserved on top of them.
         await("quota counted the batch and settled its reservation", () -> {
-            quotas(group).body("quotas.entities_total.current", equalTo(100))
+            quotas(group)
+                    .body("quotas.entities_total.current", equalTo(100))
                     .body("quotas.entities_total.limit", equalTo(100));
-            assertThat(TestDatabase.rows("SELECT status FROM quota.reservations"
-                            + " WHERE group_id = ? AND metric = 'entities_total' AND reference = ?", group, batchId))
+            assertThat(TestDatabase.rows(
+                            "SELECT status FROM quota.reservations"
+                                    + " WHERE group_id = ? AND metric = 'entities_total' AND reference = ?",
+                            group,
+                            batchId))
                     .containsExactly(List.of("settled"));
             assertThat(heldReservations(group)).isZero();
         });
@@ -201,16 +237,26 @@ class IngestQuotaIT {
         try {
             List<String> batches = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
-                batches.add(postThings(group, things("video", 25)).statusCode(200)
-                        .body("created", hasSize(25)).extract().path("batchId"));
+                batches.add(postThings(group, things("video", 25))
+                        .statusCode(200)
+                        .body("created", hasSize(25))
+                        .extract()
+                        .path("batchId"));
             }
             assertThat(thingRows(group)).isEqualTo(100);
             // ingest confirms each write after its answer: all four are held until their events are applied
-            await("the four writes confirmed", () -> assertThat(entityReservations(group, "committed"))
-                    .containsExactlyInAnyOrderElementsOf(batches));
-            await("the TTL of every reservation passed", () -> assertThat(TestDatabase.scalar("SELECT count(*)"
-                    + " FROM quota.reservations WHERE group_id = ? AND metric = 'entities_total'"
-                    + " AND expires_at < now()", group)).isEqualTo(4));
+            await(
+                    "the four writes confirmed",
+                    () -> assertThat(entityReservations(group, "committed"))
+                            .containsExactlyInAnyOrderElementsOf(batches));
+            await(
+                    "the TTL of every reservation passed",
+                    () -> assertThat(TestDatabase.scalar(
+                                    "SELECT count(*)"
+                                            + " FROM quota.reservations WHERE group_id = ? AND metric = 'entities_total'"
+                                            + " AND expires_at < now()",
+                                    group))
+                            .isEqualTo(4));
 
             refused(postThings(group, things("video", 1)), "entities_total")
                     .body("current", equalTo(0))
@@ -244,17 +290,28 @@ class IngestQuotaIT {
         UUID group = createStarterGroup("unconfirmed");
         consumer("pause");
         try {
-            String batchId = RestAssured.given().baseUri(unconfirmed.base())
-                    .auth().oauth2(TestTokens.forTenants(group)).contentType("application/json")
-                    .body(things("video", 100)).post("/groups/{g}/things:batch", group).then().statusCode(200)
-                    .extract().path("batchId");
-            assertThat(TestDatabase.rows("SELECT outcome FROM ingest.batch_outcomes WHERE batch_id = ?",
-                    UUID.fromString(batchId))).containsExactly(List.of("committed"));
+            String batchId = RestAssured.given()
+                    .baseUri(unconfirmed.base())
+                    .auth()
+                    .oauth2(TestTokens.forTenants(group))
+                    .contentType("application/json")
+                    .body(things("video", 100))
+                    .post("/groups/{g}/things:batch", group)
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .path("batchId");
+            assertThat(TestDatabase.rows(
+                            "SELECT outcome FROM ingest.batch_outcomes WHERE batch_id = ?", UUID.fromString(batchId)))
+                    .containsExactly(List.of("committed"));
 
-            await("quota asked ingest about the unconfirmed reservation past its TTL", () -> assertThat(
-                    TestDatabase.rows("SELECT status, committed_at >= expires_at FROM quota.reservations"
-                            + " WHERE group_id = ? AND metric = 'entities_total'", group))
-                    .containsExactly(List.of("committed", true)));
+            await(
+                    "quota asked ingest about the unconfirmed reservation past its TTL",
+                    () -> assertThat(TestDatabase.rows(
+                                    "SELECT status, committed_at >= expires_at FROM quota.reservations"
+                                            + " WHERE group_id = ? AND metric = 'entities_total'",
+                                    group))
+                            .containsExactly(List.of("committed", true)));
             refused(postThings(group, things("video", 1)), "entities_total")
                     .body("current", equalTo(0))
                     .body("reserved", equalTo(100));
@@ -279,9 +336,15 @@ class IngestQuotaIT {
     private void endsAReservationWhoseWriteNeverCommitsOnceIngestHasFencedIt() {
         UUID group = createStarterGroup("never-committed");
         UUID batchId = UUID.randomUUID();
-        RestAssured.given().baseUri(quota.base()).auth().oauth2(TestTokens.service()).contentType("application/json")
+        RestAssured.given()
+                .baseUri(quota.base())
+                .auth()
+                .oauth2(TestTokens.service())
+                .contentType("application/json")
                 .body(Map.of("metric", "entities_total", "amount", 100, "reference", batchId.toString()))
-                .post("/groups/{g}/quotas/reservations", group).then().statusCode(201);
+                .post("/groups/{g}/quotas/reservations", group)
+                .then()
+                .statusCode(201);
         refused(postThings(group, things("video", 1)), "entities_total")
                 .body("current", equalTo(0))
                 .body("reserved", equalTo(100));
@@ -309,15 +372,26 @@ class IngestQuotaIT {
         try {
             starter = createGroup("learned", "starter");
             upgraded = createGroup("learned-pro", "starter");
-            RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin())
-                    .contentType("application/json").body("{\"plan\":\"pro\"}")
-                    .put("/groups/{g}/plan", upgraded).then().statusCode(200).body("plan", equalTo("pro"));
-            assertThat(TestDatabase.scalar("SELECT count(*) FROM quota.groups WHERE group_id IN (?, ?)",
-                    starter, upgraded)).as("groups quota-service knows before the writes").isZero();
+            RestAssured.given()
+                    .baseUri(ingest.base())
+                    .auth()
+                    .oauth2(TestTokens.admin())
+                    .contentType("application/json")
+                    .body("{\"plan\":\"pro\"}")
+                    .put("/groups/{g}/plan", upgraded)
+                    .then()
+                    .statusCode(200)
+                    .body("plan", equalTo("pro"));
+            assertThat(TestDatabase.scalar(
+                            "SELECT count(*) FROM quota.groups WHERE group_id IN (?, ?)", starter, upgraded))
+                    .as("groups quota-service knows before the writes")
+                    .isZero();
 
             postThings(starter, things("user", 5)).statusCode(200).body("created", hasSize(5));
             postThings(starter, things("video", 15)).statusCode(200).body("created", hasSize(15));
-            postThings(upgraded, things("video", 150)).statusCode(200).body("created", hasSize(150))
+            postThings(upgraded, things("video", 150))
+                    .statusCode(200)
+                    .body("created", hasSize(150))
                     .body("failed", equalTo(0));
             refused(postThings(starter, things("user", 1)), "users")
                     .body("current", equalTo(0))
@@ -326,8 +400,10 @@ class IngestQuotaIT {
 
             // learned with ingest's plan and the plan's time
             for (UUID group : List.of(starter, upgraded)) {
-                assertThat(TestDatabase.rows("SELECT q.plan, q.plan_at = i.updated_at FROM quota.groups q"
-                        + " JOIN ingest.groups i ON i.id = q.group_id WHERE q.group_id = ?", group))
+                assertThat(TestDatabase.rows(
+                                "SELECT q.plan, q.plan_at = i.updated_at FROM quota.groups q"
+                                        + " JOIN ingest.groups i ON i.id = q.group_id WHERE q.group_id = ?",
+                                group))
                         .containsExactly(List.of(group.equals(starter) ? "starter" : "pro", true));
             }
             quotas(starter).body("quotas.entities_total.current", equalTo(0));
@@ -358,13 +434,25 @@ class IngestQuotaIT {
     private void refusesApiCallsOverTheMonthsLimitAndMeasuresTheOvershoot() throws Exception {
         int limit = 300;
         UUID group = createGroup("api calls", "pro");
-        await("quota-service knows group " + group, () -> RestAssured.given().baseUri(quota.base())
-                .auth().oauth2(TestTokens.service()).get("/groups/{g}/quotas/api-calls", group).then()
-                .statusCode(200));
+        await(
+                "quota-service knows group " + group,
+                () -> RestAssured.given()
+                        .baseUri(quota.base())
+                        .auth()
+                        .oauth2(TestTokens.service())
+                        .get("/groups/{g}/quotas/api-calls", group)
+                        .then()
+                        .statusCode(200));
         // one admin call on the group, metered by quota-service like any call that is not a service's
-        RestAssured.given().baseUri(quota.base()).auth().oauth2(TestTokens.admin()).contentType("application/json")
+        RestAssured.given()
+                .baseUri(quota.base())
+                .auth()
+                .oauth2(TestTokens.admin())
+                .contentType("application/json")
                 .body("{\"api_calls_per_month\": " + limit + "}")
-                .put("/groups/{g}/quotas/overrides", group).then().statusCode(200);
+                .put("/groups/{g}/quotas/overrides", group)
+                .then()
+                .statusCode(200);
         String tenant = TestTokens.forTenants(group);
         AtomicInteger accepted = new AtomicInteger();
         AtomicInteger refused = new AtomicInteger();
@@ -377,8 +465,13 @@ class IngestQuotaIT {
                 done.add(clients.submit(() -> {
                     // each client stops at its first refusal; 1,000 calls each at most
                     for (int i = 0; i < 1_000; i++) {
-                        var answer = RestAssured.given().baseUri(ingest.base()).auth().oauth2(tenant)
-                                .get("/groups/{g}/things?limit=1", group).then().extract();
+                        var answer = RestAssured.given()
+                                .baseUri(ingest.base())
+                                .auth()
+                                .oauth2(tenant)
+                                .get("/groups/{g}/things?limit=1", group)
+                                .then()
+                                .extract();
                         if (answer.statusCode() == 429) {
                             refused.incrementAndGet();
                             retryAfter.set(answer.header("Retry-After"));
@@ -401,14 +494,34 @@ class IngestQuotaIT {
         assertThat(accepted.get()).as("calls let through").isGreaterThanOrEqualTo(limit - 1);
         // quota-service's count settles on every call let through, plus the admin's override call, and no refusal
         int expected = accepted.get() + 1;
-        await("quota-service counted " + expected + " calls", () -> RestAssured.given().baseUri(quota.base())
-                .auth().oauth2(TestTokens.service()).get("/groups/{g}/quotas/api-calls", group).then()
-                .statusCode(200).body("used", equalTo(expected)));
-        System.out.printf("API-call limit %d under 8 concurrent clients: %d calls let through in %.1f s (%.0f/s),"
-                        + " overshoot %d (%.1f %% of the limit)%n", limit, accepted.get(), seconds,
-                accepted.get() / seconds, expected - limit, 100.0 * (expected - limit) / limit);
-        assertThat(RestAssured.given().baseUri(ingest.base()).auth().oauth2(tenant)
-                .get("/groups/{g}/things?limit=1", group).then().extract().statusCode()).isEqualTo(429);
+        await(
+                "quota-service counted " + expected + " calls",
+                () -> RestAssured.given()
+                        .baseUri(quota.base())
+                        .auth()
+                        .oauth2(TestTokens.service())
+                        .get("/groups/{g}/quotas/api-calls", group)
+                        .then()
+                        .statusCode(200)
+                        .body("used", equalTo(expected)));
+        System.out.printf(
+                "API-call limit %d under 8 concurrent clients: %d calls let through in %.1f s (%.0f/s),"
+                        + " overshoot %d (%.1f %% of the limit)%n",
+                limit,
+                accepted.get(),
+                seconds,
+                accepted.get() / seconds,
+                expected - limit,
+                100.0 * (expected - limit) / limit);
+        assertThat(RestAssured.given()
+                        .baseUri(ingest.base())
+                        .auth()
+                        .oauth2(tenant)
+                        .get("/groups/{g}/things?limit=1", group)
+                        .then()
+                        .extract()
+                        .statusCode())
+                .isEqualTo(429);
     }
 
     /**
@@ -417,39 +530,70 @@ class IngestQuotaIT {
      */
     private void assignsAPlanAddedToQuotaServicesConfiguration() {
         UUID group = createGroup("team plan", "team");
-        await("quota-service applies the team plan", () -> quotas(group).body("plan", equalTo("team"))
-                .body("quotas.entities_total.limit", equalTo(250)));
+        await(
+                "quota-service applies the team plan",
+                () -> quotas(group).body("plan", equalTo("team")).body("quotas.entities_total.limit", equalTo(250)));
         refused(postThings(group, things("video", 251)), "entities_total").body("limit", equalTo(250));
         UUID moved = createGroup("moved to team", "starter");
-        RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin()).contentType("application/json")
-                .body("{\"plan\": \"team\"}").put("/groups/{g}/plan", moved).then().statusCode(200)
+        RestAssured.given()
+                .baseUri(ingest.base())
+                .auth()
+                .oauth2(TestTokens.admin())
+                .contentType("application/json")
+                .body("{\"plan\": \"team\"}")
+                .put("/groups/{g}/plan", moved)
+                .then()
+                .statusCode(200)
                 .body("plan", equalTo("team"));
-        await("quota-service sees the plan change", () -> quotas(moved).body("plan", equalTo("team"))
-                .body("quotas.users.limit", equalTo(20)));
-        RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin()).contentType("application/json")
-                .body("{\"plan\": \"platinum\"}").put("/groups/{g}/plan", moved).then().statusCode(422)
+        await(
+                "quota-service sees the plan change",
+                () -> quotas(moved).body("plan", equalTo("team")).body("quotas.users.limit", equalTo(20)));
+        RestAssured.given()
+                .baseUri(ingest.base())
+                .auth()
+                .oauth2(TestTokens.admin())
+                .contentType("application/json")
+                .body("{\"plan\": \"platinum\"}")
+                .put("/groups/{g}/plan", moved)
+                .then()
+                .statusCode(422)
                 .body("errors[0].error", equalTo("must be one of starter, pro, team, enterprise"));
     }
 
     private void assertCountersEqualInventory(UUID group, int things, int peopleLike) {
-        ValidatableResponse inventory = RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin())
-                .get("/groups/{g}/inventory", group).then().statusCode(200)
+        ValidatableResponse inventory = RestAssured.given()
+                .baseUri(ingest.base())
+                .auth()
+                .oauth2(TestTokens.admin())
+                .get("/groups/{g}/inventory", group)
+                .then()
+                .statusCode(200)
                 .body("things", equalTo(things))
                 .body("peopleLike", equalTo(peopleLike))
                 .body("connections", equalTo(0));
         long storageBytes = inventory.extract().jsonPath().getLong("storageBytes");
         assertThat(storageBytes).isPositive();
-        assertThat(TestDatabase.rows("SELECT metric, value FROM quota.counters WHERE group_id = ?"
-                + " AND period = 'total' AND metric IN ('entities_total', 'users', 'storage_gb') ORDER BY metric",
-                group)).containsExactlyElementsOf(peopleLike == 0
-                ? List.of(List.of("entities_total", (long) things), List.of("storage_gb", storageBytes))
-                : List.of(List.of("entities_total", (long) things), List.of("storage_gb", storageBytes),
-                        List.of("users", (long) peopleLike)));
+        assertThat(TestDatabase.rows(
+                        "SELECT metric, value FROM quota.counters WHERE group_id = ?"
+                                + " AND period = 'total' AND metric IN ('entities_total', 'users', 'storage_gb') ORDER BY metric",
+                        group))
+                .containsExactlyElementsOf(
+                        peopleLike == 0
+                                ? List.of(List.of("entities_total", (long) things), List.of("storage_gb", storageBytes))
+                                : List.of(
+                                        List.of("entities_total", (long) things),
+                                        List.of("storage_gb", storageBytes),
+                                        List.of("users", (long) peopleLike)));
     }
 
     private void consumer(String action) {
-        RestAssured.given().baseUri(quota.base()).auth().oauth2(TestTokens.admin())
-                .post("/admin/stream-consumer/" + action).then().statusCode(200)
+        RestAssured.given()
+                .baseUri(quota.base())
+                .auth()
+                .oauth2(TestTokens.admin())
+                .post("/admin/stream-consumer/" + action)
+                .then()
+                .statusCode(200)
                 .body("paused", equalTo(action.equals("pause")));
     }
 
@@ -462,19 +606,30 @@ class IngestQuotaIT {
 
     /** POST /groups on ingest as admin. */
     private UUID createGroup(String name, String plan) {
-        String id = RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.admin())
+        String id = RestAssured.given()
+                .baseUri(ingest.base())
+                .auth()
+                .oauth2(TestTokens.admin())
                 .contentType("application/json")
                 .body("{\"name\":\"ingest-quota-" + name + "\",\"plan\":\"" + plan + "\"}")
-                .post("/groups").then().statusCode(201)
+                .post("/groups")
+                .then()
+                .statusCode(201)
                 .body("plan", equalTo(plan))
-                .extract().path("id");
+                .extract()
+                .path("id");
         return UUID.fromString(id);
     }
 
     private ValidatableResponse postThings(UUID group, String body) {
-        return RestAssured.given().baseUri(ingest.base()).auth().oauth2(TestTokens.forTenants(group))
-                .contentType("application/json").body(body)
-                .post("/groups/{g}/things:batch", group).then();
+        return RestAssured.given()
+                .baseUri(ingest.base())
+                .auth()
+                .oauth2(TestTokens.forTenants(group))
+                .contentType("application/json")
+                .body(body)
+                .post("/groups/{g}/things:batch", group)
+                .then();
     }
 
     private static ValidatableResponse refused(ValidatableResponse response, String metric) {
@@ -486,23 +641,38 @@ class IngestQuotaIT {
     }
 
     private ValidatableResponse quotas(UUID group) {
-        return RestAssured.given().baseUri(quota.base()).auth().oauth2(TestTokens.forTenants(group))
-                .get("/groups/{g}/quotas", group).then().statusCode(200);
+        return RestAssured.given()
+                .baseUri(quota.base())
+                .auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/groups/{g}/quotas", group)
+                .then()
+                .statusCode(200);
     }
 
     /** {@code n} things of one type, each with a small properties object (so storage is reserved too). */
     private static String things(String type, int n) {
         StringBuilder body = new StringBuilder("{\"items\":[");
         for (int i = 0; i < n; i++) {
-            body.append(i == 0 ? "" : ",").append("{\"type\":\"").append(type).append("\",\"name\":\"")
-                    .append(type).append('-').append(i).append("\",\"properties\":{\"n\":").append(i).append("}}");
+            body.append(i == 0 ? "" : ",")
+                    .append("{\"type\":\"")
+                    .append(type)
+                    .append("\",\"name\":\"")
+                    .append(type)
+                    .append('-')
+                    .append(i)
+                    .append("\",\"properties\":{\"n\":")
+                    .append(i)
+                    .append("}}");
         }
         return body.append("]}").toString();
     }
 
     private static void assertWroteNothing(UUID group) {
         assertThat(thingRows(group)).as("things of the refused batch").isZero();
-        assertThat(batchImports(group)).as("batch_import entries of the refused batch").isZero();
+        assertThat(batchImports(group))
+                .as("batch_import entries of the refused batch")
+                .isZero();
     }
 
     private static long thingRows(UUID group) {
@@ -510,24 +680,33 @@ class IngestQuotaIT {
     }
 
     private static long batchImports(UUID group) {
-        return TestDatabase.scalar("SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = 'batch_import'",
-                group);
+        return TestDatabase.scalar(
+                "SELECT count(*) FROM ingest.events WHERE group_id = ? AND type = 'batch_import'", group);
     }
 
     /** Reservations that still count against the limit. */
     private static long heldReservations(UUID group) {
-        return TestDatabase.scalar("SELECT count(*) FROM quota.reservations WHERE group_id = ?"
-                + " AND status IN ('open', 'committed')", group);
+        return TestDatabase.scalar(
+                "SELECT count(*) FROM quota.reservations WHERE group_id = ?" + " AND status IN ('open', 'committed')",
+                group);
     }
 
     /** The references of the group's entities_total reservations in this status. */
     private static List<String> entityReservations(UUID group, String status) {
-        return TestDatabase.rows("SELECT reference FROM quota.reservations WHERE group_id = ?"
-                        + " AND metric = 'entities_total' AND status = ?", group, status).stream()
-                .map(row -> (String) row.get(0)).toList();
+        return TestDatabase.rows(
+                        "SELECT reference FROM quota.reservations WHERE group_id = ?"
+                                + " AND metric = 'entities_total' AND status = ?",
+                        group,
+                        status)
+                .stream()
+                .map(row -> (String) row.get(0))
+                .toList();
     }
 
     private static void await(String what, ThrowingRunnable assertion) {
-        Awaitility.await(what).atMost(EVENTUALLY).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
+        Awaitility.await(what)
+                .atMost(EVENTUALLY)
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(assertion);
     }
 }

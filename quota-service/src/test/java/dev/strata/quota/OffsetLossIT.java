@@ -1,5 +1,12 @@
 package dev.strata.quota;
 
+import static dev.strata.quota.QuotaEvents.apiCalls;
+import static dev.strata.quota.QuotaEvents.groupCreated;
+import static dev.strata.quota.QuotaEvents.send;
+import static dev.strata.quota.QuotaEvents.thingCreated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.strata.local.FreePorts;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.Topics;
@@ -9,6 +16,14 @@ import dev.strata.testing.TestEndpoints;
 import dev.strata.testing.TestServers;
 import dev.strata.testing.TestTokens;
 import io.restassured.RestAssured;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,22 +34,6 @@ import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-
-import static dev.strata.quota.QuotaEvents.apiCalls;
-import static dev.strata.quota.QuotaEvents.groupCreated;
-import static dev.strata.quota.QuotaEvents.send;
-import static dev.strata.quota.QuotaEvents.thingCreated;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Exactly once does not hang on Kafka keeping the consumer group's offsets: the packaged service is stopped, the
@@ -56,7 +55,9 @@ class OffsetLossIT {
         servers = TestServers.ensureStarted();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafkaBootstrap()));
         try {
-            admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 6, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 6, (short) 1)))
+                    .all()
+                    .get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException(e.getCause());
@@ -98,7 +99,9 @@ class OffsetLossIT {
                     throw e;
                 }
             }
-            assertThat(admin.listConsumerGroupOffsets("quota-service").partitionsToOffsetAndMetadata().get())
+            assertThat(admin.listConsumerGroupOffsets("quota-service")
+                            .partitionsToOffsetAndMetadata()
+                            .get())
                     .isEmpty();
         });
         TestDatabase.update("DELETE FROM quota.applied_events");
@@ -114,23 +117,35 @@ class OffsetLossIT {
 
     private PackagedService start(String name) {
         Path app = Path.of(System.getProperty("quota.app", "target/quarkus-app/quarkus-run.jar"));
-        PackagedService service = PackagedService.start(name, app, FreePorts.next(), servers, "256m", Map.of(),
-                Map.of(), Path.of("target", "offset-loss"));
+        PackagedService service = PackagedService.start(
+                name, app, FreePorts.next(), servers, "256m", Map.of(), Map.of(), Path.of("target", "offset-loss"));
         started.add(service);
         return service.awaitReady();
     }
 
     private static io.restassured.response.ValidatableResponse quotas(PackagedService service, UUID group) {
-        return RestAssured.given().baseUri(service.base()).auth().oauth2(TestTokens.forTenants(group))
-                .get("/groups/{g}/quotas", group).then().statusCode(200);
+        return RestAssured.given()
+                .baseUri(service.base())
+                .auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/groups/{g}/quotas", group)
+                .then()
+                .statusCode(200);
     }
 
     private static long counter(UUID group, String metric, String period) {
-        return TestDatabase.scalar("SELECT coalesce(sum(value), 0) FROM quota.counters"
-                + " WHERE group_id = ? AND metric = ? AND period = ?", group, metric, period);
+        return TestDatabase.scalar(
+                "SELECT coalesce(sum(value), 0) FROM quota.counters"
+                        + " WHERE group_id = ? AND metric = ? AND period = ?",
+                group,
+                metric,
+                period);
     }
 
     private static void await(String what, ThrowingRunnable assertion) {
-        Awaitility.await(what).atMost(EVENTUALLY).pollInterval(Duration.ofMillis(500)).untilAsserted(assertion);
+        Awaitility.await(what)
+                .atMost(EVENTUALLY)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(assertion);
     }
 }

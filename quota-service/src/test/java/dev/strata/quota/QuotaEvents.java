@@ -11,12 +11,6 @@ import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.events.payload.ThingUpdated;
 import dev.strata.testing.TestServers;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,6 +18,11 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Builds events the way ingest-service writes them and produces them to the real topic with a plain producer,
@@ -35,16 +34,20 @@ final class QuotaEvents {
 
     private static KafkaProducer<String, byte[]> producer;
 
-    private QuotaEvents() {
-    }
+    private QuotaEvents() {}
 
     static synchronized KafkaProducer<String, byte[]> producer() {
         if (producer == null) {
-            producer = new KafkaProducer<>(Map.of(
-                    ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.ensureStarted().kafkaBootstrap(),
-                    ProducerConfig.ACKS_CONFIG, "all",
-                    ProducerConfig.LINGER_MS_CONFIG, 5),
-                    new StringSerializer(), new ByteArraySerializer());
+            producer = new KafkaProducer<>(
+                    Map.of(
+                            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                            TestServers.ensureStarted().kafkaBootstrap(),
+                            ProducerConfig.ACKS_CONFIG,
+                            "all",
+                            ProducerConfig.LINGER_MS_CONFIG,
+                            5),
+                    new StringSerializer(),
+                    new ByteArraySerializer());
         }
         return producer;
     }
@@ -53,8 +56,8 @@ final class QuotaEvents {
     static void send(List<EventEnvelope> events) {
         List<Future<?>> acks = new ArrayList<>(events.size());
         for (EventEnvelope event : events) {
-            acks.add(producer().send(new ProducerRecord<>(Topics.EVENTS, event.groupid(),
-                    EventEnvelopeCodec.toBytes(event))));
+            acks.add(producer()
+                    .send(new ProducerRecord<>(Topics.EVENTS, event.groupid(), EventEnvelopeCodec.toBytes(event))));
         }
         await(acks);
     }
@@ -91,7 +94,13 @@ final class QuotaEvents {
     }
 
     static EventEnvelope event(String type, UUID group, Instant time, Object data) {
-        return EventEnvelope.of(UUID.randomUUID().toString(), SOURCE, type, time, null, group,
+        return EventEnvelope.of(
+                UUID.randomUUID().toString(),
+                SOURCE,
+                type,
+                time,
+                null,
+                group,
                 EventEnvelopeCodec.mapper().valueToTree(data));
     }
 
@@ -107,32 +116,84 @@ final class QuotaEvents {
 
     static EventEnvelope thingCreated(UUID group, String type, int propertiesBytes) {
         Instant now = TestClock.now();
-        return event(EventType.THING_CREATED, group, now, new ThingCreated(UUID.randomUUID(), type, "thing", "draft",
-                EventEnvelopeCodec.mapper().createObjectNode(), propertiesBytes, now, null));
+        return event(
+                EventType.THING_CREATED,
+                group,
+                now,
+                new ThingCreated(
+                        UUID.randomUUID(),
+                        type,
+                        "thing",
+                        "draft",
+                        EventEnvelopeCodec.mapper().createObjectNode(),
+                        propertiesBytes,
+                        now,
+                        null));
     }
 
     static EventEnvelope thingCreated(UUID group, String type, int propertiesBytes, UUID batchId) {
         Instant now = TestClock.now();
-        return event(EventType.THING_CREATED, group, now, new ThingCreated(UUID.randomUUID(), type, "thing", "draft",
-                EventEnvelopeCodec.mapper().createObjectNode(), propertiesBytes, now, batchId));
+        return event(
+                EventType.THING_CREATED,
+                group,
+                now,
+                new ThingCreated(
+                        UUID.randomUUID(),
+                        type,
+                        "thing",
+                        "draft",
+                        EventEnvelopeCodec.mapper().createObjectNode(),
+                        propertiesBytes,
+                        now,
+                        batchId));
     }
 
     static EventEnvelope thingUpdated(UUID group, int propertiesBytes, int previousPropertiesBytes) {
         Instant now = TestClock.now();
-        return event(EventType.THING_UPDATED, group, now, new ThingUpdated(UUID.randomUUID(), "video", Map.of(),
-                propertiesBytes, previousPropertiesBytes, now, null));
+        return event(
+                EventType.THING_UPDATED,
+                group,
+                now,
+                new ThingUpdated(
+                        UUID.randomUUID(), "video", Map.of(), propertiesBytes, previousPropertiesBytes, now, null));
     }
 
     static EventEnvelope connectionCreated(UUID group) {
         Instant now = TestClock.now();
-        return event(EventType.CONNECTION_CREATED, group, now, new ConnectionCreated(UUID.randomUUID(),
-                UUID.randomUUID(), "user", UUID.randomUUID(), "video", "following", null, null, null, null, now, null));
+        return event(
+                EventType.CONNECTION_CREATED,
+                group,
+                now,
+                new ConnectionCreated(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "user",
+                        UUID.randomUUID(),
+                        "video",
+                        "following",
+                        null,
+                        null,
+                        null,
+                        null,
+                        now,
+                        null));
     }
 
     static EventEnvelope knowledgeCreated(UUID group, int textBytes, int dimensions) {
         Instant now = TestClock.now();
-        return event(EventType.KNOWLEDGE_CREATED, group, now, new KnowledgeCreated(UUID.randomUUID(),
-                UUID.randomUUID(), "chunk", "x".repeat(textBytes), textBytes, dimensions, now, null));
+        return event(
+                EventType.KNOWLEDGE_CREATED,
+                group,
+                now,
+                new KnowledgeCreated(
+                        UUID.randomUUID(),
+                        UUID.randomUUID(),
+                        "chunk",
+                        "x".repeat(textBytes),
+                        textBytes,
+                        dimensions,
+                        now,
+                        null));
     }
 
     static EventEnvelope apiCalls(UUID group, long count, Instant time) {
@@ -140,7 +201,10 @@ final class QuotaEvents {
     }
 
     static EventEnvelope batchImport(UUID group, UUID batchId, int success) {
-        return event(EventType.BATCH_IMPORT, group, TestClock.now(),
+        return event(
+                EventType.BATCH_IMPORT,
+                group,
+                TestClock.now(),
                 new BatchImported(batchId, "things", success, success, 0, null));
     }
 

@@ -4,7 +4,6 @@ import dev.strata.testing.PlatformContractTest;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-
 import java.util.Set;
 
 @QuarkusTest
@@ -33,7 +32,9 @@ class QuotaPlatformTest extends PlatformContractTest {
 
     @Override
     protected Set<String> bodilessWrites() {
-        return Set.of("POST /admin/quotas/rebuild", "POST /admin/quotas/reconcile/{group}/fix",
+        return Set.of(
+                "POST /admin/quotas/rebuild",
+                "POST /admin/quotas/reconcile/{group}/fix",
                 "POST /admin/quotas/lag/window");
     }
 }

@@ -1,20 +1,5 @@
 package dev.strata.quota;
 
-import dev.strata.streamarchive.StreamArchiveCoverage;
-import dev.strata.testing.StrataTestStack;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.strata.testing.TestDatabase;
-import dev.strata.testing.TestS3;
-import dev.strata.testing.TopicArchive;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.services.s3.S3Client;
-
-import java.util.UUID;
-
 import static dev.strata.quota.QuotaApi.asAdmin;
 import static dev.strata.quota.QuotaApi.counter;
 import static dev.strata.quota.QuotaApi.eventually;
@@ -26,6 +11,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.strata.streamarchive.StreamArchiveCoverage;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import dev.strata.testing.TestS3;
+import dev.strata.testing.TopicArchive;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.s3.S3Client;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -49,18 +48,21 @@ class RebuildTest {
         UsageCountersTest.Mixed truth = UsageCountersTest.mixed(group);
         send(truth.events());
         send(truth.events()); // the topic holds duplicates too: the replay must not count them twice
-        eventually(() -> quotas(group).statusCode(200)
-                .body("quotas.entities_total.current", equalTo((int) truth.entities())));
+        eventually(() ->
+                quotas(group).statusCode(200).body("quotas.entities_total.current", equalTo((int) truth.entities())));
 
         TestDatabase.update("UPDATE quota.counters SET value = value + 1000 WHERE group_id = ?", group);
         TestDatabase.update("DELETE FROM quota.counters WHERE group_id = ? AND metric = 'users'", group);
         TestDatabase.update("DELETE FROM quota.usage_daily WHERE group_id = ?", group);
         TestDatabase.update("UPDATE quota.groups SET plan = 'starter' WHERE group_id = ?", group);
-        quotas(group).body("quotas.entities_total.current", equalTo((int) truth.entities() + 1000))
+        quotas(group)
+                .body("quotas.entities_total.current", equalTo((int) truth.entities() + 1000))
                 .body("quotas.users.current", equalTo(0))
                 .body("plan", equalTo("starter"));
 
-        asAdmin().post("/admin/quotas/rebuild").then()
+        asAdmin()
+                .post("/admin/quotas/rebuild")
+                .then()
                 .statusCode(200)
                 .body("recordsRead", greaterThan((int) (2 * truth.events().size()) - 1))
                 .body("partitions", equalTo(6));
@@ -82,8 +84,8 @@ class RebuildTest {
         UUID group = UUID.randomUUID();
         UsageCountersTest.Mixed truth = UsageCountersTest.mixed(group);
         send(truth.events());
-        eventually(() -> quotas(group).statusCode(200)
-                .body("quotas.entities_total.current", equalTo((int) truth.entities())));
+        eventually(() ->
+                quotas(group).statusCode(200).body("quotas.entities_total.current", equalTo((int) truth.entities())));
 
         // What retention does to a topic: its old segments go. The group's events are only in the archive now.
         TopicArchive.Archived archived = TopicArchive.archiveTopic();
@@ -91,9 +93,8 @@ class RebuildTest {
         TestDatabase.update("UPDATE quota.counters SET value = value + 1000 WHERE group_id = ?", group);
         TestDatabase.update("DELETE FROM quota.usage_daily WHERE group_id = ?", group);
 
-        asAdmin().post("/admin/quotas/rebuild").then()
-                .statusCode(200)
-                .body("recordsFromArchive", equalTo((int) archived.total()));
+        asAdmin().post("/admin/quotas/rebuild").then().statusCode(200).body("recordsFromArchive", equalTo((int)
+                archived.total()));
 
         assertCountsTheTruth(group, truth);
     }
@@ -118,7 +119,9 @@ class RebuildTest {
         try {
             // What a service says at start when the topic's retention is finite.
             assertThat(coverage.gap()).contains("offsets [" + (to - 1) + ", " + to + ")");
-            asAdmin().post("/admin/quotas/rebuild").then()
+            asAdmin()
+                    .post("/admin/quotas/rebuild")
+                    .then()
                     .statusCode(409)
                     .contentType("application/problem+json")
                     .body("detail", containsString("offsets [" + (to - 1) + ", " + to + ")"));
@@ -132,13 +135,17 @@ class RebuildTest {
 
     /** Counters and daily history equal what the group's events say, worked out by the test's scenario. */
     private static void assertCountsTheTruth(UUID group, UsageCountersTest.Mixed truth) {
-        quotas(group).statusCode(200)
+        quotas(group)
+                .statusCode(200)
                 .body("quotas.users.current", equalTo((int) truth.users()))
                 .body("quotas.entities_total.current", equalTo((int) truth.entities()))
                 .body("quotas.connections_total.current", equalTo((int) truth.connections()))
                 .body("quotas.api_calls_per_month.current", equalTo((int) truth.apiCalls()));
         assertThat(counter(group, "storage_gb", "total")).isEqualTo(truth.storageBytes());
-        assertThat(TestDatabase.scalar("SELECT sum(delta) FROM quota.usage_daily WHERE group_id = ? AND metric = ?",
-                group, "entities_total")).isEqualTo(truth.entities());
+        assertThat(TestDatabase.scalar(
+                        "SELECT sum(delta) FROM quota.usage_daily WHERE group_id = ? AND metric = ?",
+                        group,
+                        "entities_total"))
+                .isEqualTo(truth.entities());
     }
 }

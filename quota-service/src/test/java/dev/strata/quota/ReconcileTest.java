@@ -1,20 +1,5 @@
 package dev.strata.quota;
 
-import dev.strata.model.events.EventEnvelope;
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestDatabase;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.response.ValidatableResponse;
-import org.junit.jupiter.api.Test;
-
-import java.time.LocalDate;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.strata.quota.FakeIngestInventory.answer;
 import static dev.strata.quota.FakeIngestInventory.inventory;
 import static dev.strata.quota.QuotaApi.asAdmin;
@@ -31,6 +16,20 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.ValidatableResponse;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
@@ -52,7 +51,8 @@ class ReconcileTest {
         }
         events.add(knowledgeCreated(group, 1000, 0));
         send(events);
-        eventually(() -> quotas(group).statusCode(200)
+        eventually(() -> quotas(group)
+                .statusCode(200)
                 .body("quotas.connections_total.current", equalTo(4))
                 .body("quotas.entities_total.current", equalTo(5)));
     }
@@ -71,7 +71,8 @@ class ReconcileTest {
         countedByQuota(group);
         answer(group, inventory(group, 7, 3, 2, 2500));
 
-        reconcile(group).statusCode(200)
+        reconcile(group)
+                .statusCode(200)
                 .body("groupId", equalTo(group.toString()))
                 .body("checkedAt", notNullValue())
                 .body("metrics.keySet()", contains("users", "entities_total", "connections_total", "storage_gb"))
@@ -82,8 +83,7 @@ class ReconcileTest {
                 .body("inSync", equalTo(false));
 
         answer(group, inventory(group, 5, 3, 4, 2500));
-        reconcile(group).statusCode(200).body("inSync", equalTo(true))
-                .body("metrics.entities_total.drift", equalTo(0));
+        reconcile(group).statusCode(200).body("inSync", equalTo(true)).body("metrics.entities_total.drift", equalTo(0));
         assertThat(counter(group, "entities_total", "total")).isEqualTo(5); // a report changes nothing
     }
 
@@ -93,22 +93,30 @@ class ReconcileTest {
         countedByQuota(group);
         answer(group, inventory(group, 7, 3, 2, 2400));
 
-        fix(group).statusCode(200)
+        fix(group)
+                .statusCode(200)
                 .body("groupId", equalTo(group.toString()))
                 .body("fixedAt", notNullValue())
                 .body("before.entities_total", equalTo(Map.of("counter", 5, "sourceOfTruth", 7, "drift", -2)))
-                .body("corrections", equalTo(Map.of("entities_total", 2, "connections_total", -2,
-                        "storage_gb", -100)));
+                .body("corrections", equalTo(Map.of("entities_total", 2, "connections_total", -2, "storage_gb", -100)));
 
-        quotas(group).body("quotas.entities_total.current", equalTo(7))
+        quotas(group)
+                .body("quotas.entities_total.current", equalTo(7))
                 .body("quotas.connections_total.current", equalTo(2))
                 .body("quotas.users.current", equalTo(3));
         assertThat(counter(group, "storage_gb", "total")).isEqualTo(2400);
         LocalDate today = LocalDate.now(ZoneOffset.UTC);
-        assertThat(TestDatabase.scalar("SELECT sum(delta) FROM quota.usage_daily WHERE group_id = ? AND metric = ?",
-                group, "connections_total")).isEqualTo(2L);
-        assertThat(TestDatabase.scalar("SELECT delta FROM quota.usage_daily WHERE group_id = ? AND metric = ?"
-                + " AND day = ?", group, "entities_total", today)).isEqualTo(7L);
+        assertThat(TestDatabase.scalar(
+                        "SELECT sum(delta) FROM quota.usage_daily WHERE group_id = ? AND metric = ?",
+                        group,
+                        "connections_total"))
+                .isEqualTo(2L);
+        assertThat(TestDatabase.scalar(
+                        "SELECT delta FROM quota.usage_daily WHERE group_id = ? AND metric = ?" + " AND day = ?",
+                        group,
+                        "entities_total",
+                        today))
+                .isEqualTo(7L);
         reconcile(group).body("inSync", equalTo(true));
         fix(group).statusCode(200).body("corrections", equalTo(Map.of()));
 
@@ -124,7 +132,8 @@ class ReconcileTest {
         countedByQuota(group);
         answer(group, inventory(group, 7, 3, 4, 2500), inventory(group, 9, 3, 4, 2500));
 
-        fix(group).statusCode(409)
+        fix(group)
+                .statusCode(409)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://strata.dev/problems/conflict"))
                 .body("detail", containsString("moved"));
@@ -134,13 +143,15 @@ class ReconcileTest {
     @Test
     void shouldSayWhichSideFailed() {
         UUID unknown = UUID.randomUUID();
-        reconcile(unknown).statusCode(404)
+        reconcile(unknown)
+                .statusCode(404)
                 .contentType("application/problem+json")
                 .body("detail", containsString("ingest-service does not know group " + unknown));
 
         UUID group = UUID.randomUUID();
         answer(group, new FakeIngestInventory.Answer(500, Map.of("status", 500)));
-        reconcile(group).statusCode(503)
+        reconcile(group)
+                .statusCode(503)
                 .body("type", equalTo("https://strata.dev/problems/service-unavailable"))
                 .body("detail", containsString("answered 500"));
         answer(group, new FakeIngestInventory.Answer(200, Map.of("things", 1)));

@@ -1,23 +1,22 @@
 package dev.strata.quota;
 
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestDatabase;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.sql.Timestamp;
-import java.time.Duration;
-import java.util.UUID;
-
 import static dev.strata.quota.QuotaApi.awaitGroup;
 import static dev.strata.quota.QuotaApi.reserve;
 import static dev.strata.quota.QuotaEvents.groupCreated;
 import static dev.strata.quota.QuotaEvents.send;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /**
  * The reservation meters of the operator's dashboard: requests granted and refused by metric, and the gauge of
@@ -61,18 +60,29 @@ class ReservationMetersTest {
         reserve(group, "entities_total", 1, "meters-open-2").statusCode(201);
 
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            long holding = TestDatabase.scalar("SELECT count(*) FROM quota.reservations WHERE status = 'open'"
-                    + " AND (reference IS NOT NULL OR expires_at > ?)", Timestamp.from(clock.instant()));
+            long holding = TestDatabase.scalar(
+                    "SELECT count(*) FROM quota.reservations WHERE status = 'open'"
+                            + " AND (reference IS NOT NULL OR expires_at > ?)",
+                    Timestamp.from(clock.instant()));
             assertThat(holding).isGreaterThanOrEqualTo(2);
-            assertThat(registry.get("strata.quota.reservations.open").tag("status", "open").gauge().value())
+            assertThat(registry.get("strata.quota.reservations.open")
+                            .tag("status", "open")
+                            .gauge()
+                            .value())
                     .isEqualTo(holding);
         });
-        assertThat(registry.get("strata.quota.reservations.open").tag("status", "committed").gauge().value())
+        assertThat(registry.get("strata.quota.reservations.open")
+                        .tag("status", "committed")
+                        .gauge()
+                        .value())
                 .isNotNaN();
     }
 
     private double answers(String outcome, String metric) {
-        return registry.get("strata.quota.reservations").tag("outcome", outcome).tag("metric", metric).counter()
+        return registry.get("strata.quota.reservations")
+                .tag("outcome", outcome)
+                .tag("metric", metric)
+                .counter()
                 .count();
     }
 }

@@ -1,18 +1,5 @@
 package dev.strata.quota;
 
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestTokens;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.strata.quota.QuotaApi.awaitGroup;
 import static dev.strata.quota.QuotaApi.setOverrides;
 import static dev.strata.quota.QuotaEvents.groupCreated;
@@ -24,6 +11,18 @@ import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.empty;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
+
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestTokens;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
 
 /**
  * {@code GET /quotas/retention}, which archival-service reads before each run: every known group's
@@ -41,8 +40,12 @@ class RetentionListTest {
         UUID enterprise = UUID.randomUUID();
         UUID downgraded = UUID.randomUUID();
         UUID overridden = UUID.randomUUID();
-        send(groupCreated(starter, "starter"), groupCreated(pro, "pro"), groupCreated(enterprise, "enterprise"),
-                groupCreated(downgraded, "pro"), planChanged(downgraded, "pro", "starter"),
+        send(
+                groupCreated(starter, "starter"),
+                groupCreated(pro, "pro"),
+                groupCreated(enterprise, "enterprise"),
+                groupCreated(downgraded, "pro"),
+                planChanged(downgraded, "pro", "starter"),
                 groupCreated(overridden, "enterprise"));
         for (UUID group : List.of(starter, pro, enterprise, downgraded, overridden)) {
             awaitGroup(group);
@@ -60,9 +63,14 @@ class RetentionListTest {
         List<String> paged = new ArrayList<>();
         String after = null;
         for (int pages = 0; pages < 10_000; pages++) {
-            JsonPath page = given().auth().oauth2(TestTokens.service())
+            JsonPath page = given().auth()
+                    .oauth2(TestTokens.service())
                     .queryParams(after == null ? Map.of("limit", 2) : Map.of("limit", 2, "after", after))
-                    .get("/quotas/retention").then().statusCode(200).extract().jsonPath();
+                    .get("/quotas/retention")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             paged.addAll(page.getList("groups.groupId", String.class));
             after = page.getString("next");
             if (after == null) {
@@ -72,23 +80,48 @@ class RetentionListTest {
         assertThat(paged).doesNotHaveDuplicates().isSorted().hasSize(listed.size());
 
         // One group alone, as archival asks about one group; an unknown one is absent.
-        given().auth().oauth2(TestTokens.service()).get("/quotas/retention?groupId=" + overridden).then()
+        given().auth()
+                .oauth2(TestTokens.service())
+                .get("/quotas/retention?groupId=" + overridden)
+                .then()
                 .statusCode(200)
                 .body("groups.groupId", contains(overridden.toString()))
                 .body("groups[0].plan", equalTo("enterprise"))
                 .body("groups[0].days", equalTo(30))
                 .body("next", nullValue());
-        given().auth().oauth2(TestTokens.service()).get("/quotas/retention?groupId=" + UUID.randomUUID()).then()
-                .statusCode(200).body("groups", empty());
-        given().auth().oauth2(TestTokens.admin()).get("/quotas/retention?groupId=nope").then().statusCode(400)
+        given().auth()
+                .oauth2(TestTokens.service())
+                .get("/quotas/retention?groupId=" + UUID.randomUUID())
+                .then()
+                .statusCode(200)
+                .body("groups", empty());
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/quotas/retention?groupId=nope")
+                .then()
+                .statusCode(400)
                 .body("errors[0].field", equalTo("groupId"));
 
-        given().auth().oauth2(TestTokens.forTenants(starter)).get("/quotas/retention").then().statusCode(403);
+        given().auth()
+                .oauth2(TestTokens.forTenants(starter))
+                .get("/quotas/retention")
+                .then()
+                .statusCode(403);
         given().get("/quotas/retention").then().statusCode(401);
-        given().auth().oauth2(TestTokens.admin()).get("/quotas/retention?limit=0").then().statusCode(400)
-                .contentType("application/problem+json").body("errors[0].field", equalTo("limit"));
-        given().auth().oauth2(TestTokens.admin()).get("/quotas/retention?after=nope").then().statusCode(400)
-                .contentType("application/problem+json").body("errors[0].field", equalTo("after"));
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/quotas/retention?limit=0")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("limit"));
+        given().auth()
+                .oauth2(TestTokens.admin())
+                .get("/quotas/retention?after=nope")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors[0].field", equalTo("after"));
     }
 
     /** Every group's "plan:days" through pages of the largest size. */
@@ -96,9 +129,14 @@ class RetentionListTest {
         Map<UUID, String> groups = new HashMap<>();
         String after = null;
         for (int pages = 0; pages < 10_000; pages++) {
-            JsonPath page = given().auth().oauth2(TestTokens.admin())
+            JsonPath page = given().auth()
+                    .oauth2(TestTokens.admin())
                     .queryParams(after == null ? Map.of() : Map.of("after", after))
-                    .get("/quotas/retention").then().statusCode(200).extract().jsonPath();
+                    .get("/quotas/retention")
+                    .then()
+                    .statusCode(200)
+                    .extract()
+                    .jsonPath();
             List<Map<String, Object>> listed = page.getList("groups");
             for (Map<String, Object> group : listed) {
                 groups.put(UUID.fromString((String) group.get("groupId")), group.get("plan") + ":" + group.get("days"));

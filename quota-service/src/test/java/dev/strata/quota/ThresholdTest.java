@@ -1,22 +1,5 @@
 package dev.strata.quota;
 
-import dev.strata.model.events.EventEnvelope;
-import dev.strata.model.events.EventType;
-import dev.strata.testing.EventStreamProbe;
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestDatabase;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.UUID;
-
 import static dev.strata.quota.QuotaApi.EVENTUALLY;
 import static dev.strata.quota.QuotaApi.awaitGroup;
 import static dev.strata.quota.QuotaApi.eventually;
@@ -30,6 +13,22 @@ import static dev.strata.quota.QuotaEvents.thingCreated;
 import static dev.strata.testing.EventStreamProbe.ofType;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
+
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventType;
+import dev.strata.testing.EventStreamProbe;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * Threshold crossings as the rest of the platform sees them: {@code quota_threshold_crossed} events on the topic,
@@ -61,7 +60,9 @@ class ThresholdTest {
     /** Every crossing of the group on the topic, after giving the stream a moment. */
     private List<EventEnvelope> allCrossings(UUID group) {
         awaitOutboxEmpty(group);
-        return probe.all(group, SETTLE).stream().filter(ofType(EventType.QUOTA_THRESHOLD_CROSSED)).toList();
+        return probe.all(group, SETTLE).stream()
+                .filter(ofType(EventType.QUOTA_THRESHOLD_CROSSED))
+                .toList();
     }
 
     private static List<Integer> thresholds(List<EventEnvelope> events) {
@@ -70,8 +71,8 @@ class ThresholdTest {
 
     /** The relay published (and deleted) every row of the group. */
     private static void awaitOutboxEmpty(UUID group) {
-        eventually(() -> assertThat(TestDatabase.scalar("SELECT count(*) FROM quota.outbox WHERE group_id = ?",
-                group)).isEqualTo(0L));
+        eventually(() -> assertThat(TestDatabase.scalar("SELECT count(*) FROM quota.outbox WHERE group_id = ?", group))
+                .isEqualTo(0L));
     }
 
     private static List<EventEnvelope> things(UUID group, int n) {
@@ -141,14 +142,16 @@ class ThresholdTest {
         // starter: 1,000 api calls a month; one event takes each month from 0 to 100 %
         send(apiCalls(group, 1000, Instant.parse("2030-09-10T00:00:00Z")));
         crossings(group, 3);
-        send(apiCalls(group, 1, Instant.parse("2030-09-11T00:00:00Z")),
+        send(
+                apiCalls(group, 1, Instant.parse("2030-09-11T00:00:00Z")),
                 apiCalls(group, 1200, Instant.parse("2030-10-02T00:00:00Z")));
         crossings(group, 6);
 
         List<EventEnvelope> events = allCrossings(group);
-        assertThat(events.stream().map(e -> e.data().get("period").asText() + "/" + e.data().get("threshold").asInt()))
-                .containsExactly("2030-09/80", "2030-09/95", "2030-09/100",
-                        "2030-10/80", "2030-10/95", "2030-10/100");
+        assertThat(events.stream()
+                        .map(e -> e.data().get("period").asText() + "/"
+                                + e.data().get("threshold").asInt()))
+                .containsExactly("2030-09/80", "2030-09/95", "2030-09/100", "2030-10/80", "2030-10/95", "2030-10/100");
         assertThat(events.get(5).data().get("current").asLong()).isEqualTo(1200);
         assertThat(events.get(5).data().get("limit").asLong()).isEqualTo(1000);
         assertThat(events.get(5).data().get("plan").asText()).isEqualTo("starter");

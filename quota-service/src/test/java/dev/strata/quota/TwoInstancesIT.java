@@ -1,5 +1,14 @@
 package dev.strata.quota;
 
+import static dev.strata.quota.QuotaEvents.apiCalls;
+import static dev.strata.quota.QuotaEvents.connectionCreated;
+import static dev.strata.quota.QuotaEvents.groupCreated;
+import static dev.strata.quota.QuotaEvents.knowledgeCreated;
+import static dev.strata.quota.QuotaEvents.send;
+import static dev.strata.quota.QuotaEvents.thingCreated;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.equalTo;
+
 import dev.strata.local.FreePorts;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.Topics;
@@ -10,6 +19,17 @@ import dev.strata.testing.TestServers;
 import dev.strata.testing.TestTokens;
 import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
@@ -22,27 +42,6 @@ import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-
-import static dev.strata.quota.QuotaEvents.apiCalls;
-import static dev.strata.quota.QuotaEvents.connectionCreated;
-import static dev.strata.quota.QuotaEvents.groupCreated;
-import static dev.strata.quota.QuotaEvents.knowledgeCreated;
-import static dev.strata.quota.QuotaEvents.send;
-import static dev.strata.quota.QuotaEvents.thingCreated;
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 
 /**
  * Two replicas of the PACKAGED service (target/quarkus-app) in one consumer group on the 6-partition topic. One is
@@ -88,7 +87,9 @@ class TwoInstancesIT {
         servers = TestServers.ensureStarted();
         admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, servers.kafkaBootstrap()));
         try {
-            admin.createTopics(List.of(new NewTopic(Topics.EVENTS, PARTITIONS, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(Topics.EVENTS, PARTITIONS, (short) 1)))
+                    .all()
+                    .get();
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new IllegalStateException(e.getCause());
@@ -115,7 +116,9 @@ class TwoInstancesIT {
         await("both replicas share the partitions", () -> {
             List<MemberDescription> members = group().members().stream().toList();
             assertThat(members).hasSize(2);
-            assertThat(members).allSatisfy(m -> assertThat(m.assignment().topicPartitions()).isNotEmpty());
+            assertThat(members)
+                    .allSatisfy(
+                            m -> assertThat(m.assignment().topicPartitions()).isNotEmpty());
         });
 
         // One group per partition, so each replica has groups of its own.
@@ -149,20 +152,30 @@ class TwoInstancesIT {
         });
         for (UUID group : groups) {
             Truth expected = truth.get(group);
-            await("counters of " + group, () -> quotas(a, group)
-                    .body("plan", equalTo("enterprise"))
-                    .body("quotas.users.current", equalTo((int) expected.users))
-                    .body("quotas.entities_total.current", equalTo((int) expected.entities))
-                    .body("quotas.connections_total.current", equalTo((int) expected.connections)));
+            await(
+                    "counters of " + group,
+                    () -> quotas(a, group)
+                            .body("plan", equalTo("enterprise"))
+                            .body("quotas.users.current", equalTo((int) expected.users))
+                            .body("quotas.entities_total.current", equalTo((int) expected.entities))
+                            .body("quotas.connections_total.current", equalTo((int) expected.connections)));
             assertThat(counter(group, "storage_gb", "total")).isEqualTo(expected.storage);
             assertThat(counter(group, "api_calls_per_month", MONTH)).isEqualTo(expected.apiCalls);
         }
-        assertThat(TestDatabase.scalar("SELECT count(*) FROM quota.rejected_events")).isZero();
+        assertThat(TestDatabase.scalar("SELECT count(*) FROM quota.rejected_events"))
+                .isZero();
         // Every resent event of the first wave lies behind its original on the same partition: a duplicate.
         assertThat(duplicatesSkippedBy(a)).isGreaterThanOrEqualTo(first.size());
-        await("the survivor committed everything", () -> RestAssured.given().baseUri(a.base())
-                .auth().oauth2(TestTokens.admin())
-                .get("/admin/quotas/lag").then().statusCode(200).body("totalLag", equalTo(0)));
+        await(
+                "the survivor committed everything",
+                () -> RestAssured.given()
+                        .baseUri(a.base())
+                        .auth()
+                        .oauth2(TestTokens.admin())
+                        .get("/admin/quotas/lag")
+                        .then()
+                        .statusCode(200)
+                        .body("totalLag", equalTo(0)));
     }
 
     /** 300 events of one group: things of four types, connections, knowledge and api calls of {@link #MONTH}. */
@@ -182,7 +195,8 @@ class TwoInstancesIT {
             int dimensions = i % 2 == 0 ? 0 : 8;
             events.add(knowledgeCreated(group, 20 + i, dimensions));
             truth.storage += 20 + i + 4L * dimensions;
-            events.add(apiCalls(group, i + 1, Instant.parse(MONTH + "-10T00:00:00Z").plusSeconds(i)));
+            events.add(apiCalls(
+                    group, i + 1, Instant.parse(MONTH + "-10T00:00:00Z").plusSeconds(i)));
             truth.apiCalls += i + 1;
         }
         return events;
@@ -203,10 +217,17 @@ class TwoInstancesIT {
         int port = FreePorts.next();
         Path app = Path.of(System.getProperty("quota.app", "target/quarkus-app/quarkus-run.jar"));
         // A dead replica's partitions move after 6 s rather than Kafka's default 45 s.
-        PackagedService service = PackagedService.start(name, app, port, servers, "256m", Map.of(
+        PackagedService service = PackagedService.start(
+                name,
+                app,
+                port,
+                servers,
+                "256m",
+                Map.of(
                         "mp.messaging.incoming.events-in.session.timeout.ms", "6000",
                         "mp.messaging.incoming.events-in.heartbeat.interval.ms", "1000"),
-                Map.of(), Path.of("target", "two-instances"));
+                Map.of(),
+                Path.of("target", "two-instances"));
         Instance instance = new Instance(service);
         started.add(instance);
         // One at a time: both would run Flyway on the fresh database at once.
@@ -216,35 +237,64 @@ class TwoInstancesIT {
 
     /** Events this replica counted, from its lag endpoint. */
     private static long appliedBy(Instance instance) {
-        return RestAssured.given().baseUri(instance.base()).auth().oauth2(TestTokens.admin())
-                .get("/admin/quotas/lag").then().statusCode(200)
-                .extract().jsonPath().getLong("applied.eventsApplied");
+        return RestAssured.given()
+                .baseUri(instance.base())
+                .auth()
+                .oauth2(TestTokens.admin())
+                .get("/admin/quotas/lag")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getLong("applied.eventsApplied");
     }
 
     /** The replica's {@code strata.quota.events.duplicate} counter, from its Prometheus metrics. */
     private static double duplicatesSkippedBy(Instance instance) {
-        String metrics = RestAssured.given().baseUri(instance.base()).accept("text/plain").get("/q/metrics")
-                .then().statusCode(200).extract().asString();
-        return metrics.lines().filter(line -> line.startsWith("strata_quota_events_duplicate_total"))
+        String metrics = RestAssured.given()
+                .baseUri(instance.base())
+                .accept("text/plain")
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
+        return metrics.lines()
+                .filter(line -> line.startsWith("strata_quota_events_duplicate_total"))
                 .mapToDouble(line -> Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
                 .sum();
     }
 
     private static ValidatableResponse quotas(Instance instance, UUID group) {
-        return RestAssured.given().baseUri(instance.base()).auth().oauth2(TestTokens.forTenants(group))
-                .get("/groups/{g}/quotas", group).then().statusCode(200);
+        return RestAssured.given()
+                .baseUri(instance.base())
+                .auth()
+                .oauth2(TestTokens.forTenants(group))
+                .get("/groups/{g}/quotas", group)
+                .then()
+                .statusCode(200);
     }
 
     private static long counter(UUID group, String metric, String period) {
-        return TestDatabase.scalar("SELECT coalesce(sum(value), 0) FROM quota.counters"
-                + " WHERE group_id = ? AND metric = ? AND period = ?", group, metric, period);
+        return TestDatabase.scalar(
+                "SELECT coalesce(sum(value), 0) FROM quota.counters"
+                        + " WHERE group_id = ? AND metric = ? AND period = ?",
+                group,
+                metric,
+                period);
     }
 
     private ConsumerGroupDescription group() throws Exception {
-        return admin.describeConsumerGroups(List.of("quota-service")).all().get().get("quota-service");
+        return admin.describeConsumerGroups(List.of("quota-service"))
+                .all()
+                .get()
+                .get("quota-service");
     }
 
     private static void await(String what, ThrowingRunnable assertion) {
-        Awaitility.await(what).atMost(EVENTUALLY).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
+        Awaitility.await(what)
+                .atMost(EVENTUALLY)
+                .pollInterval(Duration.ofMillis(200))
+                .untilAsserted(assertion);
     }
 }

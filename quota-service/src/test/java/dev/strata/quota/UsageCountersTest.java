@@ -1,23 +1,6 @@
 package dev.strata.quota;
 
-import dev.strata.model.events.EventEnvelope;
-import dev.strata.testing.StrataTestStack;
-import dev.strata.testing.TestDatabase;
-import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static dev.strata.quota.QuotaApi.as;
-import static dev.strata.quota.QuotaApi.awaitGroup;
 import static dev.strata.quota.QuotaApi.counter;
 import static dev.strata.quota.QuotaApi.eventually;
 import static dev.strata.quota.QuotaApi.quotas;
@@ -39,6 +22,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.nullValue;
 
+import dev.strata.model.events.EventEnvelope;
+import dev.strata.testing.StrataTestStack;
+import dev.strata.testing.TestDatabase;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
 @QuarkusTest
 @WithTestResource(StrataTestStack.class)
 class UsageCountersTest {
@@ -55,9 +53,13 @@ class UsageCountersTest {
     }
 
     /** A mixed stream for one group and the usage it must produce, counted here by hand. */
-    record Mixed(List<EventEnvelope> events, long users, long entities, long connections, long storageBytes,
-                 long apiCalls) {
-    }
+    record Mixed(
+            List<EventEnvelope> events,
+            long users,
+            long entities,
+            long connections,
+            long storageBytes,
+            long apiCalls) {}
 
     static Mixed mixed(UUID group) {
         List<EventEnvelope> events = new ArrayList<>();
@@ -93,14 +95,22 @@ class UsageCountersTest {
         Mixed expected = mixed(group);
         send(expected.events());
 
-        eventually(() -> quotas(group).statusCode(200)
-                .body("quotas.entities_total.current", equalTo((int) expected.entities())));
-        quotas(group).statusCode(200)
+        eventually(() -> quotas(group).statusCode(200).body("quotas.entities_total.current", equalTo((int)
+                expected.entities())));
+        quotas(group)
+                .statusCode(200)
                 .body("groupId", equalTo(group.toString()))
                 .body("plan", equalTo("pro"))
                 .body("keySet()", containsInAnyOrder("groupId", "plan", "quotas", "warnings", "summary"))
-                .body("quotas.keySet()", containsInAnyOrder("users", "storage_gb", "api_calls_per_month",
-                        "entities_total", "connections_total", "events_retention_days"))
+                .body(
+                        "quotas.keySet()",
+                        containsInAnyOrder(
+                                "users",
+                                "storage_gb",
+                                "api_calls_per_month",
+                                "entities_total",
+                                "connections_total",
+                                "events_retention_days"))
                 .body("quotas.users.keySet()", containsInAnyOrder("current", "limit", "percentUsed", "status"))
                 .body("quotas.users.current", equalTo((int) expected.users()))
                 .body("quotas.users.limit", equalTo(50))
@@ -131,8 +141,8 @@ class UsageCountersTest {
         UUID group = UUID.randomUUID();
         Mixed expected = mixed(group);
         send(expected.events());
-        eventually(() -> quotas(group).statusCode(200)
-                .body("quotas.entities_total.current", equalTo((int) expected.entities())));
+        eventually(() -> quotas(group).statusCode(200).body("quotas.entities_total.current", equalTo((int)
+                expected.entities())));
 
         send(expected.events()); // redelivery: same ids, same partition
         send(thingCreated(group, "video", 0)); // a marker behind the duplicates
@@ -142,19 +152,25 @@ class UsageCountersTest {
         assertThat(counter(group, "connections_total", "total")).isEqualTo(expected.connections());
         assertThat(counter(group, "storage_gb", "total")).isEqualTo(expected.storageBytes());
         assertThat(counter(group, "api_calls_per_month", "2030-05")).isEqualTo(expected.apiCalls());
-        assertThat(TestDatabase.scalar("SELECT sum(delta) FROM quota.usage_daily WHERE group_id = ? AND metric = ?",
-                group, "entities_total")).isEqualTo(expected.entities() + 1);
+        assertThat(TestDatabase.scalar(
+                        "SELECT sum(delta) FROM quota.usage_daily WHERE group_id = ? AND metric = ?",
+                        group,
+                        "entities_total"))
+                .isEqualTo(expected.entities() + 1);
     }
 
     @Test
     void shouldFollowTheGroupsPlanFromTheStream() {
         UUID group = UUID.randomUUID();
         send(groupCreated(group, "starter"));
-        eventually(() -> quotas(group).statusCode(200).body("plan", equalTo("starter"))
+        eventually(() -> quotas(group)
+                .statusCode(200)
+                .body("plan", equalTo("starter"))
                 .body("quotas.entities_total.limit", equalTo(100)));
 
         send(planChanged(group, "starter", "enterprise"));
-        eventually(() -> quotas(group).body("plan", equalTo("enterprise"))
+        eventually(() -> quotas(group)
+                .body("plan", equalTo("enterprise"))
                 .body("quotas.entities_total.limit", nullValue())
                 .body("quotas.entities_total.percentUsed", nullValue())
                 .body("quotas.entities_total.status", equalTo("unlimited")));
@@ -163,7 +179,8 @@ class UsageCountersTest {
     @Test
     void shouldAnswer404ForAGroupNeverSeenOnTheStream() {
         UUID group = UUID.randomUUID();
-        quotas(group).statusCode(404)
+        quotas(group)
+                .statusCode(404)
                 .contentType("application/problem+json")
                 .body("type", equalTo("https://strata.dev/problems/not-found"));
         as(group).get("/groups/{g}/quotas/status", group).then().statusCode(404);
@@ -177,8 +194,8 @@ class UsageCountersTest {
         send(thingCreated(group, "user", 10));
 
         eventually(() -> quotas(group).statusCode(200).body("quotas.users.current", equalTo(1)));
-        List<List<Object>> rejected = TestDatabase.rows(
-                "SELECT payload FROM quota.rejected_events WHERE payload = ?", "{not an event");
+        List<List<Object>> rejected =
+                TestDatabase.rows("SELECT payload FROM quota.rejected_events WHERE payload = ?", "{not an event");
         assertThat(rejected).hasSize(1);
     }
 
@@ -187,13 +204,16 @@ class UsageCountersTest {
         Instant today = Instant.parse("2030-05-14T12:00:00Z");
         clock.set(today);
         UUID group = UUID.randomUUID();
-        send(groupCreated(group, "pro"),
+        send(
+                groupCreated(group, "pro"),
                 apiCalls(group, 4, Instant.parse("2030-05-12T08:00:00Z")),
                 apiCalls(group, 6, Instant.parse("2030-05-14T08:00:00Z")),
                 apiCalls(group, 9, Instant.parse("2030-04-30T08:00:00Z")));
         eventually(() -> quotas(group).statusCode(200).body("quotas.api_calls_per_month.current", equalTo(10)));
 
-        as(group).get("/groups/{g}/quotas/history?metric=api_calls_per_month&days=4", group).then()
+        as(group)
+                .get("/groups/{g}/quotas/history?metric=api_calls_per_month&days=4", group)
+                .then()
                 .statusCode(200)
                 .body("days", hasSize(4))
                 .body("days.day", equalTo(List.of("2030-05-11", "2030-05-12", "2030-05-13", "2030-05-14")))

@@ -2,14 +2,13 @@ package dev.strata.streamarchive;
 
 import dev.strata.support.messaging.StreamRecord;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
 
 /**
  * What a rebuild reads before the topic. For each partition whose topic no longer begins at offset 0 (retention
@@ -44,8 +43,8 @@ public class ArchivedStream {
         /** The first offset read of each partition (archive or topic). */
         public Map<TopicPartition, Long> firstOffsets() {
             Map<TopicPartition, Long> first = new HashMap<>();
-            parts.forEach((partition, part) -> first.put(partition, part.fromArchive() ? part.archiveFrom()
-                    : part.topicFrom()));
+            parts.forEach((partition, part) ->
+                    first.put(partition, part.fromArchive() ? part.archiveFrom() : part.topicFrom()));
             return first;
         }
 
@@ -55,8 +54,8 @@ public class ArchivedStream {
          * the topic by a later catch-up and never skipped.
          */
         public void seek(Consumer<?, ?> consumer, Map<TopicPartition, Long> end) {
-            parts.forEach((partition, part) -> consumer.seek(partition,
-                    Math.min(part.topicFrom(), end.getOrDefault(partition, Long.MAX_VALUE))));
+            parts.forEach((partition, part) ->
+                    consumer.seek(partition, Math.min(part.topicFrom(), end.getOrDefault(partition, Long.MAX_VALUE))));
         }
 
         public boolean readsArchive() {
@@ -85,10 +84,11 @@ public class ArchivedStream {
                 continue;
             }
             if (manifest == null) {
-                manifest = store.manifest(layout).orElse(new StreamManifest(StreamManifest.FORMAT, topic, null,
-                        List.of()));
+                manifest = store.manifest(layout)
+                        .orElse(new StreamManifest(StreamManifest.FORMAT, topic, null, List.of()));
             }
-            StreamManifest.Partition archived = manifest.partition(entry.getKey().partition()).orElse(null);
+            StreamManifest.Partition archived =
+                    manifest.partition(entry.getKey().partition()).orElse(null);
             if (archived == null) {
                 missing.add(describe(entry.getKey(), 0, logStart) + " (the archive holds nothing of it)");
             } else if (archived.from() > 0) {
@@ -115,8 +115,11 @@ public class ArchivedStream {
      *
      * @return how many records were handed over
      */
-    public long replay(Plan plan, Map<TopicPartition, Long> end, int chunkSize,
-                       java.util.function.Consumer<List<StreamRecord>> chunk) {
+    public long replay(
+            Plan plan,
+            Map<TopicPartition, Long> end,
+            int chunkSize,
+            java.util.function.Consumer<List<StreamRecord>> chunk) {
         long total = 0;
         List<TopicPartition> partitions = new ArrayList<>(plan.parts().keySet());
         partitions.sort(Comparator.comparingInt(TopicPartition::partition));

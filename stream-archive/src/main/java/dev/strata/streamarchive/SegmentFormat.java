@@ -5,9 +5,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.strata.support.messaging.StreamRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
-
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -26,6 +23,8 @@ import java.util.List;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 
 /**
  * A segment's bytes: gzip-compressed NDJSON, one topic record per line, in offset order:
@@ -42,29 +41,36 @@ public final class SegmentFormat {
     private static final JsonFactory JSON = new JsonFactory();
     private static final int LEVEL = Deflater.BEST_SPEED;
 
-    private SegmentFormat() {
-    }
+    private SegmentFormat() {}
 
     public static byte[] write(List<ConsumerRecord<byte[], byte[]>> records) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(Math.max(1024, records.size() * 128));
         try (OutputStream gzip = new GZIPOutputStream(bytes, 64 * 1024) {
-            {
-                def.setLevel(LEVEL);
-            }
-        }; JsonGenerator json = JSON.createGenerator(gzip)) {
+                    {
+                        def.setLevel(LEVEL);
+                    }
+                };
+                JsonGenerator json = JSON.createGenerator(gzip)) {
             json.setRootValueSeparator(null);
             for (ConsumerRecord<byte[], byte[]> record : records) {
                 json.writeStartObject();
                 json.writeNumberField("partition", record.partition());
                 json.writeNumberField("offset", record.offset());
-                json.writeStringField("timestamp", Instant.ofEpochMilli(record.timestamp()).toString());
+                json.writeStringField(
+                        "timestamp", Instant.ofEpochMilli(record.timestamp()).toString());
                 writeBytes(json, "key", record.key());
                 if (record.headers().iterator().hasNext()) {
                     json.writeObjectFieldStart("headers");
                     for (Header header : record.headers()) {
                         String text = header.value() == null ? null : utf8(header.value());
-                        json.writeStringField(header.key(), text != null ? text
-                                : header.value() == null ? null : "base64:" + Base64.getEncoder().encodeToString(header.value()));
+                        json.writeStringField(
+                                header.key(),
+                                text != null
+                                        ? text
+                                        : header.value() == null
+                                                ? null
+                                                : "base64:"
+                                                        + Base64.getEncoder().encodeToString(header.value()));
                     }
                     json.writeEndObject();
                 }
@@ -113,8 +119,8 @@ public final class SegmentFormat {
                     case "offset" -> offset = json.getLongValue();
                     case "timestamp" -> timestamp = Instant.parse(json.getText());
                     case "key" -> key = json.getText();
-                    case "keyBase64" -> key = new String(Base64.getDecoder().decode(json.getText()),
-                            StandardCharsets.UTF_8);
+                    case "keyBase64" ->
+                        key = new String(Base64.getDecoder().decode(json.getText()), StandardCharsets.UTF_8);
                     case "value" -> value = json.getText().getBytes(StandardCharsets.UTF_8);
                     case "valueBase64" -> value = Base64.getDecoder().decode(json.getText());
                     default -> json.skipChildren();
@@ -142,10 +148,12 @@ public final class SegmentFormat {
     /** The bytes as text when they are well-formed UTF-8, else null. */
     private static String utf8(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
+            return StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException e) {
             return null;
         }

@@ -2,7 +2,6 @@ package dev.strata.streamarchive;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /**

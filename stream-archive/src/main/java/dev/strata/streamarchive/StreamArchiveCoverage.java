@@ -8,15 +8,14 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.jboss.logging.Logger;
-
-import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 
 /**
  * At start, in every service that rebuilds from the stream or writes its archive: when the topic keeps events for
@@ -34,8 +33,11 @@ public class StreamArchiveCoverage {
     private final StreamArchiveConfig config;
     private final ArchivedStream archive;
 
-    public StreamArchiveCoverage(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                                 EventStreamConfig events, StreamArchiveConfig config, ArchivedStream archive) {
+    public StreamArchiveCoverage(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            EventStreamConfig events,
+            StreamArchiveConfig config,
+            ArchivedStream archive) {
         this.kafkaConfig = kafkaConfig;
         this.events = events;
         this.config = config;
@@ -48,7 +50,8 @@ public class StreamArchiveCoverage {
             return;
         }
         if (!config.enabled()) {
-            LOG.warnf("Topic %s keeps events for %s only (strata.events.topic.retention-ms=%d) and the stream archive"
+            LOG.warnf(
+                    "Topic %s keeps events for %s only (strata.events.topic.retention-ms=%d) and the stream archive"
                             + " is off (strata.stream-archive.enabled=false): once older segments are deleted, a"
                             + " rebuild of quota-service's or metrics-service's state is refused. Keep everything"
                             + " (-1) or turn the stream archive on.",
@@ -64,10 +67,11 @@ public class StreamArchiveCoverage {
         Map<String, Object> props = KafkaClientConfig.consumer(kafkaConfig);
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "stream-archive-coverage");
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             beginning = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
         }
         try {
@@ -82,16 +86,19 @@ public class StreamArchiveCoverage {
         try {
             String gap = gap();
             if (gap != null) {
-                LOG.warnf("Topic %s keeps events for %s only and the stream archive does not cover what it deleted: %s",
+                LOG.warnf(
+                        "Topic %s keeps events for %s only and the stream archive does not cover what it deleted: %s",
                         Topics.EVENTS, Duration.ofMillis(retentionMs), gap);
             } else {
-                LOG.infof("Topic %s keeps events for %s; the stream archive (bucket %s) holds what it deleted, and"
-                                + " rebuilds read it first", Topics.EVENTS, Duration.ofMillis(retentionMs),
-                        config.bucket());
+                LOG.infof(
+                        "Topic %s keeps events for %s; the stream archive (bucket %s) holds what it deleted, and"
+                                + " rebuilds read it first",
+                        Topics.EVENTS, Duration.ofMillis(retentionMs), config.bucket());
             }
         } catch (RuntimeException e) {
-            LOG.warnf("Could not check that the stream archive covers topic %s (retention %s): %s", Topics.EVENTS,
-                    Duration.ofMillis(retentionMs), e.getMessage());
+            LOG.warnf(
+                    "Could not check that the stream archive covers topic %s (retention %s): %s",
+                    Topics.EVENTS, Duration.ofMillis(retentionMs), e.getMessage());
         }
     }
 }

@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.support.s3.S3Objects;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -13,11 +17,6 @@ import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 /** The stream archive's objects in S3: segments and the manifest. Every SDK failure is a {@link StreamArchiveException}. */
 @ApplicationScoped
@@ -37,8 +36,7 @@ public class StreamArchiveStore {
     }
 
     /** A stored segment: its key and what its key and metadata say. */
-    public record StoredSegment(String key, int partition, long from, long to, long bytes) {
-    }
+    public record StoredSegment(String key, int partition, long from, long to, long bytes) {}
 
     public String bucket() {
         return config.bucket();
@@ -56,8 +54,12 @@ public class StreamArchiveStore {
     public String putSegment(String key, byte[] bytes, int records) {
         String sha256 = S3Objects.sha256(bytes);
         try {
-            s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType(SegmentFormat.CONTENT_TYPE)
-                    .metadata(Map.of(SHA256, sha256, RECORDS, Integer.toString(records))), RequestBody.fromBytes(bytes));
+            s3.putObject(
+                    b -> b.bucket(config.bucket())
+                            .key(key)
+                            .contentType(SegmentFormat.CONTENT_TYPE)
+                            .metadata(Map.of(SHA256, sha256, RECORDS, Integer.toString(records))),
+                    RequestBody.fromBytes(bytes));
         } catch (SdkException e) {
             throw failure("uploading", key, e);
         }
@@ -89,10 +91,12 @@ public class StreamArchiveStore {
             do {
                 String continuation = token;
                 ListObjectsV2Response page = s3.listObjectsV2(b -> b.bucket(config.bucket())
-                        .prefix(layout.partitionPrefix(partition)).continuationToken(continuation));
+                        .prefix(layout.partitionPrefix(partition))
+                        .continuationToken(continuation));
                 for (S3Object object : page.contents()) {
-                    StreamLayout.range(object.key()).ifPresent(range -> segments.add(new StoredSegment(object.key(),
-                            range.partition(), range.from(), range.to(), object.size())));
+                    StreamLayout.range(object.key())
+                            .ifPresent(range -> segments.add(new StoredSegment(
+                                    object.key(), range.partition(), range.from(), range.to(), object.size())));
                 }
                 token = Boolean.TRUE.equals(page.isTruncated()) ? page.nextContinuationToken() : null;
             } while (token != null);
@@ -114,15 +118,16 @@ public class StreamArchiveStore {
     /** The manifest, or empty when nothing was archived yet (or the bucket does not exist). */
     public Optional<StreamManifest> manifest(StreamLayout layout) {
         try {
-            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(layout.manifestKey())).asByteArray();
+            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(layout.manifestKey()))
+                    .asByteArray();
             return Optional.of(json.readValue(bytes, StreamManifest.class));
         } catch (NoSuchKeyException | NoSuchBucketException e) {
             return Optional.empty();
         } catch (SdkException e) {
             throw failure("reading", layout.manifestKey(), e);
         } catch (java.io.IOException e) {
-            throw new StreamArchiveException("The manifest " + layout.manifestKey() + " is not readable: "
-                    + e.getMessage(), e);
+            throw new StreamArchiveException(
+                    "The manifest " + layout.manifestKey() + " is not readable: " + e.getMessage(), e);
         }
     }
 
@@ -134,7 +139,8 @@ public class StreamArchiveStore {
             throw new IllegalStateException(e);
         }
         try {
-            s3.putObject(b -> b.bucket(config.bucket()).key(layout.manifestKey()).contentType("application/json"),
+            s3.putObject(
+                    b -> b.bucket(config.bucket()).key(layout.manifestKey()).contentType("application/json"),
                     RequestBody.fromBytes(bytes));
         } catch (SdkException e) {
             throw failure("uploading", layout.manifestKey(), e);
@@ -142,7 +148,9 @@ public class StreamArchiveStore {
     }
 
     private StreamArchiveException failure(String step, String key, SdkException e) {
-        return new StreamArchiveException("Stream archive: " + step + (key == null ? "" : " " + key) + " in bucket "
-                + config.bucket() + " failed: " + e.getMessage(), e);
+        return new StreamArchiveException(
+                "Stream archive: " + step + (key == null ? "" : " " + key) + " in bucket " + config.bucket()
+                        + " failed: " + e.getMessage(),
+                e);
     }
 }

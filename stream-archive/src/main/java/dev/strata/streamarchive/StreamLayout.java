@@ -16,8 +16,7 @@ public record StreamLayout(String prefix, String topic) {
     private static final Pattern SEGMENT = Pattern.compile(".*/partition=(\\d+)/(\\d{20})-(\\d{20})\\.ndjson\\.gz");
 
     /** A segment named by its key. */
-    public record Range(int partition, long from, long to) {
-    }
+    public record Range(int partition, long from, long to) {}
 
     public static StreamLayout of(StreamArchiveConfig config, String topic) {
         return new StreamLayout(config.prefix(), topic);
@@ -45,7 +44,9 @@ public record StreamLayout(String prefix, String topic) {
         if (!matcher.matches()) {
             return Optional.empty();
         }
-        return Optional.of(new Range(Integer.parseInt(matcher.group(1)), Long.parseLong(matcher.group(2)),
+        return Optional.of(new Range(
+                Integer.parseInt(matcher.group(1)),
+                Long.parseLong(matcher.group(2)),
                 Long.parseLong(matcher.group(3))));
     }
 }

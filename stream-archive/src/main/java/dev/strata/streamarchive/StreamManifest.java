@@ -1,7 +1,6 @@
 package dev.strata.streamarchive;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -17,8 +16,7 @@ public record StreamManifest(String format, String topic, Instant updatedAt, Lis
     public static final String FORMAT = "strata-stream-archive/1";
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    public record Partition(int partition, long from, long to, long segments, long records, long bytes) {
-    }
+    public record Partition(int partition, long from, long to, long segments, long records, long bytes) {}
 
     public Optional<Partition> partition(int partition) {
         return partitions.stream().filter(p -> p.partition() == partition).findFirst();

@@ -1,13 +1,12 @@
 package dev.strata.streamarchive;
 
-import org.apache.kafka.clients.consumer.MockConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.MockConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
 
 class ArchivedStreamPlanTest {
 
@@ -16,9 +15,11 @@ class ArchivedStreamPlanTest {
 
     @Test
     void shouldGoOnFromWhereTheArchiveEndsOrFromTheEndOffsetWhenThatComesFirst() {
-        ArchivedStream.Plan plan = new ArchivedStream.Plan(new StreamLayout("stream", "strata.events"), Map.of(
-                ARCHIVED, new ArchivedStream.Part(0, 1_000, 1_000),
-                WHOLE, new ArchivedStream.Part(0, 0, 0)));
+        ArchivedStream.Plan plan = new ArchivedStream.Plan(
+                new StreamLayout("stream", "strata.events"),
+                Map.of(
+                        ARCHIVED, new ArchivedStream.Part(0, 1_000, 1_000),
+                        WHOLE, new ArchivedStream.Part(0, 0, 0)));
         MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("none");
         consumer.assign(List.of(ARCHIVED, WHOLE));
 

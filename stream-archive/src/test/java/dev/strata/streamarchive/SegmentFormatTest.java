@@ -1,14 +1,10 @@
 package dev.strata.streamarchive;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.support.messaging.StreamRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
-import org.junit.jupiter.api.Test;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -16,8 +12,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.zip.GZIPInputStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
 
 class SegmentFormatTest {
 
@@ -50,7 +49,8 @@ class SegmentFormatTest {
     @Test
     void shouldWriteOneJsonObjectPerLineThatOutsideToolsRead() throws IOException {
         byte[] event = "{\"id\":\"e1\"}".getBytes(StandardCharsets.UTF_8);
-        byte[] bytes = SegmentFormat.write(List.of(record(0, 7, "g", event), record(0, 8, "g", new byte[]{(byte) 0x80})));
+        byte[] bytes =
+                SegmentFormat.write(List.of(record(0, 7, "g", event), record(0, 8, "g", new byte[] {(byte) 0x80})));
 
         String text;
         try (GZIPInputStream gzip = new GZIPInputStream(new ByteArrayInputStream(bytes))) {
@@ -64,7 +64,8 @@ class SegmentFormatTest {
         assertThat(first.path("offset").asLong()).isEqualTo(7);
         assertThat(first.path("timestamp").asText()).isEqualTo("2026-12-03T09:12:44.120Z");
         assertThat(first.path("key").asText()).isEqualTo("g");
-        assertThat(json.readTree(first.path("value").asText()).path("id").asText()).isEqualTo("e1");
+        assertThat(json.readTree(first.path("value").asText()).path("id").asText())
+                .isEqualTo("e1");
         assertThat(first.path("headers").path("content-type").asText()).isEqualTo("application/cloudevents+json");
         JsonNode second = json.readTree(lines[1]);
         assertThat(second.has("value")).isFalse();
@@ -76,7 +77,8 @@ class SegmentFormatTest {
         StreamLayout layout = new StreamLayout("stream", "strata.events");
         String key = layout.segmentKey(4, 1_000, 25_000);
 
-        assertThat(key).isEqualTo("stream/strata.events/partition=4/00000000000000001000-00000000000000025000.ndjson.gz");
+        assertThat(key)
+                .isEqualTo("stream/strata.events/partition=4/00000000000000001000-00000000000000025000.ndjson.gz");
         assertThat(StreamLayout.range(key)).contains(new StreamLayout.Range(4, 1_000, 25_000));
         assertThat(layout.segmentKey(4, 9, 10)).isLessThan(layout.segmentKey(4, 10, 11));
         assertThat(StreamLayout.range(layout.manifestKey())).isEqualTo(Optional.empty());
@@ -84,10 +86,19 @@ class SegmentFormatTest {
     }
 
     private static ConsumerRecord<byte[], byte[]> record(int partition, long offset, String key, byte[] value) {
-        RecordHeaders headers = new RecordHeaders(List.of(new RecordHeader("content-type",
-                "application/cloudevents+json".getBytes(StandardCharsets.UTF_8))));
-        return new ConsumerRecord<>("strata.events", partition, offset, TIME, TimestampType.CREATE_TIME,
-                key == null ? -1 : key.length(), value == null ? -1 : value.length,
-                key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
+        RecordHeaders headers = new RecordHeaders(List.of(
+                new RecordHeader("content-type", "application/cloudevents+json".getBytes(StandardCharsets.UTF_8))));
+        return new ConsumerRecord<>(
+                "strata.events",
+                partition,
+                offset,
+                TIME,
+                TimestampType.CREATE_TIME,
+                key == null ? -1 : key.length(),
+                value == null ? -1 : value.length,
+                key == null ? null : key.getBytes(StandardCharsets.UTF_8),
+                value,
+                headers,
+                Optional.empty());
     }
 }

@@ -20,6 +20,11 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -27,12 +32,6 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
-
-import java.net.URI;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Archive runs over every group (the Kubernetes CronJob calls {@code POST /archival/runs}), their progress, and
@@ -65,12 +64,16 @@ public class ArchivalResource {
     @GET
     @Path("/stream")
     @Operation(summary = "The stream archive against the topic, partition by partition")
-    @APIResponse(responseCode = "200", description = "what the stream archive holds, its lag, and whether a rebuild"
-            + " could read every record from offset 0 (the topic's offsets are left out, with topicError, when the"
-            + " broker does not answer)",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = StreamArchiveStatus.View.class),
-                    examples = @ExampleObject(name = "archiving", value = """
+    @APIResponse(
+            responseCode = "200",
+            description = "what the stream archive holds, its lag, and whether a rebuild"
+                    + " could read every record from offset 0 (the topic's offsets are left out, with topicError, when the"
+                    + " broker does not answer)",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = StreamArchiveStatus.View.class),
+                            examples = @ExampleObject(name = "archiving", value = """
                             {"enabled": true, "topic": "strata.events", "bucket": "strata-archive", "prefix": "stream",
                              "archiver": "archiving", "archiverSince": "2026-12-03T08:00:02.311Z",
                              "lastSegmentAt": "2026-12-03T10:15:02.870Z", "covered": true,
@@ -82,19 +85,35 @@ public class ArchivalResource {
     }
 
     /** What a trigger answers (202): the run it started, or the one already running ({@code created=false}). */
-    @Schema(description = "The run a trigger started, or the one already running (created=false); Location and href"
-            + " name it. groupId is absent for a run over every group", example = """
+    @Schema(
+            description = "The run a trigger started, or the one already running (created=false); Location and href"
+                    + " name it. groupId is absent for a run over every group",
+            example = """
             {"id": "0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f", "kind": "archive", "status": "running", "daysCutoff": 365,
              "startedAt": "2026-12-03T02:30:00.104Z", "created": true, "href": "/archival/runs/0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f"}""")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Accepted(UUID id, String kind, String status, UUID groupId, Integer daysCutoff, Instant startedAt,
-                           boolean created, String href) {
+    public record Accepted(
+            UUID id,
+            String kind,
+            String status,
+            UUID groupId,
+            Integer daysCutoff,
+            Instant startedAt,
+            boolean created,
+            String href) {
 
         static RestResponse<Accepted> response(Started started) {
             RunRow run = started.run();
             String href = "/archival/runs/" + run.id();
-            return RestResponse.ResponseBuilder.accepted(new Accepted(run.id(), run.kind(), run.status(),
-                            run.groupId(), run.daysCutoff(), run.startedAt(), started.created(), href))
+            return RestResponse.ResponseBuilder.accepted(new Accepted(
+                            run.id(),
+                            run.kind(),
+                            run.status(),
+                            run.groupId(),
+                            run.daysCutoff(),
+                            run.startedAt(),
+                            started.created(),
+                            href))
                     .location(URI.create(href))
                     .build();
         }
@@ -103,8 +122,11 @@ public class ArchivalResource {
     @POST
     @Path("/runs")
     @Operation(summary = "Start an archive run over every group, or answer the one already running")
-    @APIResponse(responseCode = "202", description = "accepted: the run started (created=true) or the active one",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
+    @APIResponse(
+            responseCode = "202",
+            description = "accepted: the run started (created=true) or the active one",
+            content =
+                    @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Accepted.class)))
     @APIResponse(responseCode = "409", description = "conflict: another run started and ended meanwhile; try again")
     public Uni<RestResponse<Accepted>> start() {
         return archival.startArchive("api").map(Accepted::response);
@@ -115,15 +137,34 @@ public class ArchivalResource {
      * manifest lists as added; while it works, what it committed so far), {@code progress} as
      * {@code GET /archival/runs/{id}} gives it.
      */
-    @Schema(description = "An archive run: its totals, the objects and bytes it put in the archive (its manifest's;"
-            + " while it works, what it committed so far) and its progress in percent")
-    public record RunSummary(UUID runId, String status, Instant startedAt, Instant finishedAt, long groupsProcessed,
-                             long totalArchived, long totalFailed, long objects, long bytes, double progress) {
+    @Schema(
+            description = "An archive run: its totals, the objects and bytes it put in the archive (its manifest's;"
+                    + " while it works, what it committed so far) and its progress in percent")
+    public record RunSummary(
+            UUID runId,
+            String status,
+            Instant startedAt,
+            Instant finishedAt,
+            long groupsProcessed,
+            long totalArchived,
+            long totalFailed,
+            long objects,
+            long bytes,
+            double progress) {
 
         static RunSummary of(ListedRun listed) {
             RunRow run = listed.run();
-            return new RunSummary(run.id(), run.status(), run.startedAt(), run.finishedAt(), run.groupsProcessed(),
-                    run.totalArchived(), run.totalFailed(), listed.objects(), listed.bytes(), RunView.progress(run));
+            return new RunSummary(
+                    run.id(),
+                    run.status(),
+                    run.startedAt(),
+                    run.finishedAt(),
+                    run.groupsProcessed(),
+                    run.totalArchived(),
+                    run.totalFailed(),
+                    listed.objects(),
+                    listed.bytes(),
+                    RunView.progress(run));
         }
     }
 
@@ -134,17 +175,18 @@ public class ArchivalResource {
                       {"runId": "0190f4a1-1a2b-7c3d-8e4f-5a6b7c8d9e0f", "status": "succeeded", "startedAt": "2026-12-02T02:30:00.088Z",
                        "finishedAt": "2026-12-02T02:41:12.480Z", "groupsProcessed": 742, "totalArchived": 290113,
                        "totalFailed": 0, "objects": 981, "bytes": 58720256, "progress": 100.0}]}""")
-    public record Runs(List<RunSummary> runs) {
-    }
+    public record Runs(List<RunSummary> runs) {}
 
     @GET
     @Path("/runs")
     @Operation(summary = "The latest archive runs, newest first")
-    @APIResponse(responseCode = "200", description = "up to limit (1 to 100, default 20) archive runs; restores are"
-            + " not listed")
+    @APIResponse(
+            responseCode = "200",
+            description = "up to limit (1 to 100, default 20) archive runs; restores are" + " not listed")
     public Uni<Runs> runs(@QueryParam("limit") String limit) {
         int max = (int) PathIds.wholeNumber(limit, "limit", 1, MAX_RUNS, DEFAULT_RUNS);
-        return archival.latestRuns(max).map(list -> new Runs(list.stream().map(RunSummary::of).toList()));
+        return archival.latestRuns(max)
+                .map(list -> new Runs(list.stream().map(RunSummary::of).toList()));
     }
 
     @GET
@@ -170,58 +212,98 @@ public class ArchivalResource {
              "lastRun": {"id": "0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f", "status": "succeeded", "startedAt": "2026-12-03T02:30:00.104Z",
                          "finishedAt": "2026-12-03T02:31:12.480Z", "totalArchived": 75}}""")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record StatusView(UUID groupId, long eligibleForArchival, long alreadyArchived, long archivedObjects,
-                             long archivedBytes, Config config, RetentionView retention, Instant cutoff,
-                             Map<Integer, Long> groupsByRetention, Estimates estimates, RunBrief activeRun,
-                             RunBrief lastRun) {
-    }
+    public record StatusView(
+            UUID groupId,
+            long eligibleForArchival,
+            long alreadyArchived,
+            long archivedObjects,
+            long archivedBytes,
+            Config config,
+            RetentionView retention,
+            Instant cutoff,
+            Map<Integer, Long> groupsByRetention,
+            Estimates estimates,
+            RunBrief activeRun,
+            RunBrief lastRun) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RetentionView(int days, String source, String plan) {
-    }
+    public record RetentionView(int days, String source, String plan) {}
 
-    public record Config(int ageThresholdDays, int batchSize, int retentionDays) {
-    }
+    public record Config(int ageThresholdDays, int batchSize, int retentionDays) {}
 
     /** {@code storageSaved}: bytes the eligible events take in the hot store now. */
-    public record Estimates(long storageSaved, double hoursToArchiveAll) {
-    }
+    public record Estimates(long storageSaved, double hoursToArchiveAll) {}
 
     /** The active or last run, as the status names it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record RunBrief(UUID id, String status, Instant startedAt, Instant finishedAt, long totalArchived,
-                           String error) {
+    public record RunBrief(
+            UUID id, String status, Instant startedAt, Instant finishedAt, long totalArchived, String error) {
 
         static RunBrief of(RunRow run) {
-            return run == null ? null : new RunBrief(run.id(), run.status(), run.startedAt(), run.finishedAt(),
-                    run.totalArchived(), run.error());
+            return run == null
+                    ? null
+                    : new RunBrief(
+                            run.id(),
+                            run.status(),
+                            run.startedAt(),
+                            run.finishedAt(),
+                            run.totalArchived(),
+                            run.error());
         }
     }
 
     @GET
     @Path("/status")
     @Operation(summary = "What the archive holds, what is eligible now and how long archiving it would take")
-    @APIResponse(responseCode = "200", description = "with groupId, that group's figures and retention; without, all"
-            + " groups', each with its own retention")
+    @APIResponse(
+            responseCode = "200",
+            description = "with groupId, that group's figures and retention; without, all"
+                    + " groups', each with its own retention")
     public Uni<StatusView> status(@QueryParam("groupId") String groupId) {
         UUID group = PathIds.optionalUuid(groupId, "groupId");
-        return archival.status(group).map(status -> new StatusView(status.groupId(), status.eligible(),
-                status.archived().events(), status.archived().objects(), status.archived().bytes(),
-                new Config(status.retention().days(), config.batchSize(), config.retentionDays()),
-                new RetentionView(status.retention().days(), status.retention().source(), status.retention().plan()),
-                status.cutoff(), status.groupsByRetention(),
-                new Estimates(status.storageSaved(), status.hoursToArchiveAll()),
-                RunBrief.of(status.activeRun()), RunBrief.of(status.lastRun())));
+        return archival.status(group)
+                .map(status -> new StatusView(
+                        status.groupId(),
+                        status.eligible(),
+                        status.archived().events(),
+                        status.archived().objects(),
+                        status.archived().bytes(),
+                        new Config(status.retention().days(), config.batchSize(), config.retentionDays()),
+                        new RetentionView(
+                                status.retention().days(),
+                                status.retention().source(),
+                                status.retention().plan()),
+                        status.cutoff(),
+                        status.groupsByRetention(),
+                        new Estimates(status.storageSaved(), status.hoursToArchiveAll()),
+                        RunBrief.of(status.activeRun()),
+                        RunBrief.of(status.lastRun())));
     }
 
     /** One event as it would be archived. */
-    public record EventView(UUID id, UUID groupId, String type, UUID actorId, UUID targetId, Instant timestamp,
-                            @Schema(type = SchemaType.OBJECT, description = "the event's metadata as stored")
-                            @JsonRawValue String metadata, Instant recordedAt) {
+    public record EventView(
+            UUID id,
+            UUID groupId,
+            String type,
+            UUID actorId,
+            UUID targetId,
+            Instant timestamp,
+
+            @Schema(type = SchemaType.OBJECT, description = "the event's metadata as stored") @JsonRawValue
+            String metadata,
+
+            Instant recordedAt) {
 
         static EventView of(EventRow row) {
-            return new EventView(row.id(), row.groupId(), row.type(), row.actorId(), row.targetId(), row.timestamp(),
-                    row.metadataJson(), row.recordedAt());
+            return new EventView(
+                    row.id(),
+                    row.groupId(),
+                    row.type(),
+                    row.actorId(),
+                    row.targetId(),
+                    row.timestamp(),
+                    row.metadataJson(),
+                    row.recordedAt());
         }
     }
 
@@ -234,21 +316,34 @@ public class ArchivalResource {
                          "actorId": "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d", "targetId": null, "timestamp": "2024-11-02T12:00:00Z",
                          "metadata": {"amount": 9.99, "currency": "USD"}, "recordedAt": "2024-11-02T12:00:01Z"}]}""")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EligibleView(UUID groupId, Instant before, Map<UUID, Instant> cutoffs, int limit, int count,
-                               boolean hasMore, List<EventView> events) {
-    }
+    public record EligibleView(
+            UUID groupId,
+            Instant before,
+            Map<UUID, Instant> cutoffs,
+            int limit,
+            int count,
+            boolean hasMore,
+            List<EventView> events) {}
 
     @GET
     @Path("/eligible")
     @Operation(summary = "The events a run would take: older than before, or than each group's cut-off")
     @APIResponse(responseCode = "200", description = "the oldest eligible events (limit 1 to 1000, default 100)")
-    public Uni<EligibleView> eligible(@QueryParam("groupId") String groupId, @QueryParam("before") String before,
-                                      @QueryParam("limit") String limit) {
+    public Uni<EligibleView> eligible(
+            @QueryParam("groupId") String groupId,
+            @QueryParam("before") String before,
+            @QueryParam("limit") String limit) {
         UUID group = PathIds.optionalUuid(groupId, "groupId");
         Instant beforeTime = PathIds.optionalInstant(before, "before");
         int max = (int) PathIds.wholeNumber(limit, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
-        return archival.eligible(group, beforeTime, max).map(eligible -> new EligibleView(group, eligible.before(),
-                eligible.cutoffs(), max, eligible.events().size(), eligible.hasMore(),
-                eligible.events().stream().map(EventView::of).toList()));
+        return archival.eligible(group, beforeTime, max)
+                .map(eligible -> new EligibleView(
+                        group,
+                        eligible.before(),
+                        eligible.cutoffs(),
+                        max,
+                        eligible.events().size(),
+                        eligible.hasMore(),
+                        eligible.events().stream().map(EventView::of).toList()));
     }
 }

@@ -1,25 +1,26 @@
 package dev.strata.archival.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import dev.strata.archival.service.ArchivalService.RunDetails;
 import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.archival.store.RunStore.RunRow;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code GET /archival/runs/{id}}. Durations are milliseconds; {@code successRate} and {@code progress} are
  * percentages. {@code progress} compares what the run moved with what was eligible when it started.
  * {@code expiredObjects}: archived objects the run removed from S3 for the archive's retention.
  */
-@Schema(description = "An archive or restore run: its state, totals, and one batch per object it committed (or"
-        + " could not); absent fields are null (groupId of a run over every group, error of a run that did not fail,"
-        + " restore of an archive run)", example = """
+@Schema(
+        description = "An archive or restore run: its state, totals, and one batch per object it committed (or"
+                + " could not); absent fields are null (groupId of a run over every group, error of a run that did not fail,"
+                + " restore of an archive run)",
+        example = """
         {"id": "0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f", "kind": "archive", "trigger": "api", "daysCutoff": 365, "status": "succeeded",
          "stale": false, "startedAt": "2026-12-03T02:30:00.104Z", "finishedAt": "2026-12-03T02:31:12.480Z",
          "heartbeatAt": "2026-12-03T02:31:10.002Z", "groupsTotal": 2, "groupsProcessed": 2, "eligibleAtStart": 75,
@@ -32,21 +33,44 @@ import java.util.UUID;
                       "archived": 30, "failed": 0, "duration": 640, "recovered": false}],
          "manifestKey": "manifests/run=0190f5b2-7c3e-7d4a-9e1f-2a3b4c5d6e7f.json", "expiredObjects": 0}""")
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunView(UUID id, String kind, String trigger, UUID groupId, Integer daysCutoff, String status,
-                      String error, boolean stale, Instant startedAt, Instant finishedAt, Instant heartbeatAt,
-                      int groupsTotal, int groupsProcessed, long eligibleAtStart, long totalArchived, long totalFailed,
-                      long totalTime, double successRate, double progress, List<Batch> batches, String manifestKey,
-                      Restore restore, int expiredObjects) {
+public record RunView(
+        UUID id,
+        String kind,
+        String trigger,
+        UUID groupId,
+        Integer daysCutoff,
+        String status,
+        String error,
+        boolean stale,
+        Instant startedAt,
+        Instant finishedAt,
+        Instant heartbeatAt,
+        int groupsTotal,
+        int groupsProcessed,
+        long eligibleAtStart,
+        long totalArchived,
+        long totalFailed,
+        long totalTime,
+        double successRate,
+        double progress,
+        List<Batch> batches,
+        String manifestKey,
+        Restore restore,
+        int expiredObjects) {
 
     /** One object of the run: the events of a group and day it moved (or failed to). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Batch(UUID groupId, LocalDate date, String objectKey, int archived, int failed, long duration,
-                        boolean recovered) {
-    }
+    public record Batch(
+            UUID groupId,
+            LocalDate date,
+            String objectKey,
+            int archived,
+            int failed,
+            long duration,
+            boolean recovered) {}
 
-    public record Restore(Instant from, Instant to, Long restored, Long alreadyPresent, Long refused,
-                          Integer objectsRead) {
-    }
+    public record Restore(
+            Instant from, Instant to, Long restored, Long alreadyPresent, Long refused, Integer objectsRead) {}
 
     static RunView of(RunDetails details) {
         RunRow run = details.run();
@@ -56,14 +80,38 @@ public record RunView(UUID id, String kind, String trigger, UUID groupId, Intege
         double progress = progress(run);
         List<Batch> batches = details.batches().stream().map(RunView::batch).toList();
         Restore restore = "restore".equals(run.kind())
-                ? new Restore(run.restoreFrom(), run.restoreTo(), run.restored(), run.alreadyPresent(),
-                run.refused(), run.objectsRead())
+                ? new Restore(
+                        run.restoreFrom(),
+                        run.restoreTo(),
+                        run.restored(),
+                        run.alreadyPresent(),
+                        run.refused(),
+                        run.objectsRead())
                 : null;
-        return new RunView(run.id(), run.kind(), run.trigger(), run.groupId(), run.daysCutoff(), run.status(),
-                run.error(), details.stale(), run.startedAt(), run.finishedAt(), run.heartbeatAt(), run.groupsTotal(),
-                run.groupsProcessed(), run.eligibleAtStart(), run.totalArchived(), run.totalFailed(),
-                Duration.between(run.startedAt(), end).toMillis(), successRate, progress, batches, run.manifestKey(),
-                restore, run.expiredObjects());
+        return new RunView(
+                run.id(),
+                run.kind(),
+                run.trigger(),
+                run.groupId(),
+                run.daysCutoff(),
+                run.status(),
+                run.error(),
+                details.stale(),
+                run.startedAt(),
+                run.finishedAt(),
+                run.heartbeatAt(),
+                run.groupsTotal(),
+                run.groupsProcessed(),
+                run.eligibleAtStart(),
+                run.totalArchived(),
+                run.totalFailed(),
+                Duration.between(run.startedAt(), end).toMillis(),
+                successRate,
+                progress,
+                batches,
+                run.manifestKey(),
+                restore,
+                run.expiredObjects());
     }
 
     /** What the run moved (or failed to) against what was eligible at its start, in percent; 100 once it succeeded. */
@@ -80,7 +128,13 @@ public record RunView(UUID id, String kind, String trigger, UUID groupId, Intege
     }
 
     private static Batch batch(BatchRow row) {
-        return new Batch(row.groupId(), row.day(), row.objectKey(), row.archived(), row.failed(),
-                row.durationMillis(), row.recovered());
+        return new Batch(
+                row.groupId(),
+                row.day(),
+                row.objectKey(),
+                row.archived(),
+                row.failed(),
+                row.durationMillis(),
+                row.recovered());
     }
 }

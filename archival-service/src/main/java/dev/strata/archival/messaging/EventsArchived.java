@@ -1,7 +1,6 @@
 package dev.strata.archival.messaging;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -14,7 +13,14 @@ import java.util.UUID;
  * they added up to. {@code revenueByCurrency} is absent when the object holds no revenue.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record EventsArchived(UUID groupId, long count, Map<String, Long> countsByType,
-                             Map<String, BigDecimal> revenueByCurrency, Instant minTime, Instant maxTime,
-                             String objectKey, String sha256, LocalDate date, UUID runId) {
-}
+public record EventsArchived(
+        UUID groupId,
+        long count,
+        Map<String, Long> countsByType,
+        Map<String, BigDecimal> revenueByCurrency,
+        Instant minTime,
+        Instant maxTime,
+        String objectKey,
+        String sha256,
+        LocalDate date,
+        UUID runId) {}

@@ -4,7 +4,6 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -31,18 +30,23 @@ public class ArchivalMeters {
 
     public ArchivalMeters(MeterRegistry registry) {
         List<String> kinds = List.of(EVENTS, STREAM);
-        objects = kinds.stream().collect(Collectors.toMap(Function.identity(), kind -> Counter
-                .builder("strata.archival.objects")
-                .description("Objects archival wrote to S3 and recorded, by kind (events: archive objects of runs;"
-                        + " stream: stream archive segments)")
-                .tag("kind", kind)
-                .register(registry)));
-        bytes = kinds.stream().collect(Collectors.toMap(Function.identity(), kind -> Counter
-                .builder("strata.archival.written")
-                .description("Bytes of the objects counted in strata.archival.objects, by kind")
-                .baseUnit("bytes")
-                .tag("kind", kind)
-                .register(registry)));
+        objects = kinds.stream()
+                .collect(Collectors.toMap(
+                        Function.identity(),
+                        kind -> Counter.builder("strata.archival.objects")
+                                .description(
+                                        "Objects archival wrote to S3 and recorded, by kind (events: archive objects of runs;"
+                                                + " stream: stream archive segments)")
+                                .tag("kind", kind)
+                                .register(registry)));
+        bytes = kinds.stream()
+                .collect(Collectors.toMap(
+                        Function.identity(),
+                        kind -> Counter.builder("strata.archival.written")
+                                .description("Bytes of the objects counted in strata.archival.objects, by kind")
+                                .baseUnit("bytes")
+                                .tag("kind", kind)
+                                .register(registry)));
         eventsArchived = Counter.builder("strata.archival.events.archived")
                 .description("Events moved from the hot store to archive objects (committed)")
                 .register(registry);

@@ -32,8 +32,11 @@ public class ArchivalSchedule {
         this.config = config;
     }
 
-    @Scheduled(identity = "archival-daily", cron = "{strata.archival.schedule.cron}",
-            skipExecutionIf = Disabled.class, concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            identity = "archival-daily",
+            cron = "{strata.archival.schedule.cron}",
+            skipExecutionIf = Disabled.class,
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> daily() {
         return runs.archiveStartedWithin(pool, config.schedule().minInterval()).chain(recent -> {
             if (recent) {
@@ -41,8 +44,9 @@ public class ArchivalSchedule {
                 return Uni.createFrom().voidItem();
             }
             return archival.startArchive("schedule")
-                    .invoke(started -> LOG.infof("Scheduled archival: run %s (%s)", started.run().id(),
-                            started.created() ? "started" : "already running"))
+                    .invoke(started -> LOG.infof(
+                            "Scheduled archival: run %s (%s)",
+                            started.run().id(), started.created() ? "started" : "already running"))
                     .replaceWithVoid();
         });
     }

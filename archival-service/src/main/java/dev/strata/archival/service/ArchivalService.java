@@ -21,7 +21,6 @@ import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -47,9 +46,16 @@ public class ArchivalService {
     private final RetentionPolicy retention;
     private final ArchivalConfig config;
 
-    public ArchivalService(Pool pool, @ReactiveDataSource("events") Pool eventsPool, RunStore runs,
-                           ArchivedObjectStore objects, EventLogStore eventLog, ArchiveRunner runner,
-                           RunLeases leases, RetentionPolicy retention, ArchivalConfig config) {
+    public ArchivalService(
+            Pool pool,
+            @ReactiveDataSource("events") Pool eventsPool,
+            RunStore runs,
+            ArchivedObjectStore objects,
+            EventLogStore eventLog,
+            ArchiveRunner runner,
+            RunLeases leases,
+            RetentionPolicy retention,
+            ArchivalConfig config) {
         this.pool = pool;
         this.eventsPool = eventsPool;
         this.runs = runs;
@@ -62,23 +68,30 @@ public class ArchivalService {
     }
 
     /** The run a trigger got, and whether the trigger started it or found it running. */
-    public record Started(RunRow run, boolean created) {
-    }
+    public record Started(RunRow run, boolean created) {}
 
     /** {@code POST /archival/runs} and the schedule: a run over every group, or the one already running. */
     public Uni<Started> startArchive(String trigger) {
-        return start(new NewRun(UuidV7.next(), RunStore.ARCHIVE, trigger, null, config.ageThresholdDays(),
-                leases.owner(), null, null))
+        return start(new NewRun(
+                        UuidV7.next(),
+                        RunStore.ARCHIVE,
+                        trigger,
+                        null,
+                        config.ageThresholdDays(),
+                        leases.owner(),
+                        null,
+                        null))
                 .invoke(this::submitIfCreated);
     }
 
     /** A manual run for one group with its own cut-off; refused while a different run is active. */
     public Uni<Started> startGroupArchive(UUID groupId, int daysCutoff) {
-        return start(new NewRun(UuidV7.next(), RunStore.ARCHIVE, "group", groupId, daysCutoff, leases.owner(),
-                null, null))
+        return start(new NewRun(
+                        UuidV7.next(), RunStore.ARCHIVE, "group", groupId, daysCutoff, leases.owner(), null, null))
                 .invoke(started -> {
                     RunRow run = started.run();
-                    boolean same = RunStore.ARCHIVE.equals(run.kind()) && groupId.equals(run.groupId())
+                    boolean same = RunStore.ARCHIVE.equals(run.kind())
+                            && groupId.equals(run.groupId())
                             && Integer.valueOf(daysCutoff).equals(run.daysCutoff());
                     if (!started.created() && !same) {
                         throw busy(run);
@@ -109,33 +122,36 @@ public class ArchivalService {
                         .chain(() -> runs.findRunning(tx))
                         .chain(existing -> existing != null
                                 ? Uni.createFrom().item(new Started(existing, false))
-                                : runs.insertRunning(tx, candidate).chain(inserted -> inserted
-                                        ? runs.find(tx, candidate.id()).map(run -> new Started(run, true))
-                                        : runs.findRunning(tx).map(run -> new Started(run, false)))))
+                                : runs.insertRunning(tx, candidate)
+                                        .chain(inserted -> inserted
+                                                ? runs.find(tx, candidate.id()).map(run -> new Started(run, true))
+                                                : runs.findRunning(tx).map(run -> new Started(run, false)))))
                 .invoke(started -> {
                     if (started.run() == null) { // the winner of a race finished already: rare, retry is safe
-                        throw ProblemException.of(ProblemType.CONFLICT,
-                                "Another archival run started and ended meanwhile; try again.");
+                        throw ProblemException.of(
+                                ProblemType.CONFLICT, "Another archival run started and ended meanwhile; try again.");
                     }
                 });
     }
 
     private static ProblemException busy(RunRow active) {
-        return new ProblemException(Problem.of(ProblemType.CONFLICT, "Archival run " + active.id() + " ("
-                        + active.kind() + ") is in progress; only one run at a time. Try again when it has ended.")
+        return new ProblemException(Problem.of(
+                        ProblemType.CONFLICT,
+                        "Archival run " + active.id() + " (" + active.kind()
+                                + ") is in progress; only one run at a time. Try again when it has ended.")
                 .withExtension("activeRunId", active.id().toString()));
     }
 
     /** A run with what it did so far. */
-    public record RunDetails(RunRow run, List<BatchRow> batches, boolean stale) {
-    }
+    public record RunDetails(RunRow run, List<BatchRow> batches, boolean stale) {}
 
     public Uni<RunDetails> run(UUID id) {
         return runs.find(pool, id).chain(run -> {
             if (run == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("No archival run " + id + "."));
             }
-            boolean stale = run.running() && run.heartbeatAt() != null
+            boolean stale = run.running()
+                    && run.heartbeatAt() != null
                     && run.heartbeatAt().isBefore(Instant.now().minus(config.heartbeatTimeout()));
             return runs.batches(pool, id).map(batches -> new RunDetails(run, batches, stale));
         });
@@ -146,32 +162,58 @@ public class ArchivalService {
      * default's; {@code cutoff}: the time before which its events are eligible; {@code groupsByRetention}: without
      * {@code groupId}, how many known groups have each retention (days).
      */
-    public record Status(UUID groupId, long eligible, Totals archived, Retention retention, Instant cutoff,
-                         Map<Integer, Long> groupsByRetention, long storageSaved, double hoursToArchiveAll,
-                         RunRow activeRun, RunRow lastRun) {
-    }
+    public record Status(
+            UUID groupId,
+            long eligible,
+            Totals archived,
+            Retention retention,
+            Instant cutoff,
+            Map<Integer, Long> groupsByRetention,
+            long storageSaved,
+            double hoursToArchiveAll,
+            RunRow activeRun,
+            RunRow lastRun) {}
 
     public Uni<Status> status(UUID groupId) {
         Instant now = Instant.now();
         Uni<Cutoffs> lookup = groupId == null ? retention.cutoffs(now) : retention.cutoffs(now, groupId);
         return lookup.chain(cutoffs -> {
             Retention shown = groupId == null
-                    ? new Retention(cutoffs.defaultDays(), RetentionPolicy.DEFAULT, null) : cutoffs.of(groupId);
+                    ? new Retention(cutoffs.defaultDays(), RetentionPolicy.DEFAULT, null)
+                    : cutoffs.of(groupId);
             Instant cutoff = groupId == null ? cutoffs.defaultCutoff() : cutoffs.cutoff(groupId);
             Uni<Long> eligible = groupId != null
                     ? eventLog.countBefore(eventsPool, groupId, cutoff)
                     : eventLog.countEligible(eventsPool, cutoff, cutoffs.nonDefault());
-            Map<Integer, Long> byRetention = groupId != null ? null : cutoffs.groups().values().stream()
-                    .collect(Collectors.groupingBy(Retention::days, TreeMap::new, Collectors.counting()));
-            return Uni.combine().all().unis(eligible, objects.totals(pool, groupId),
-                            eventLog.averageRowBytes(eventsPool, groupId), runs.recentThroughput(pool),
-                            runs.findRunning(pool), runs.latest(pool, RunStore.ARCHIVE))
+            Map<Integer, Long> byRetention = groupId != null
+                    ? null
+                    : cutoffs.groups().values().stream()
+                            .collect(Collectors.groupingBy(Retention::days, TreeMap::new, Collectors.counting()));
+            return Uni.combine()
+                    .all()
+                    .unis(
+                            eligible,
+                            objects.totals(pool, groupId),
+                            eventLog.averageRowBytes(eventsPool, groupId),
+                            runs.recentThroughput(pool),
+                            runs.findRunning(pool),
+                            runs.latest(pool, RunStore.ARCHIVE))
                     .with((count, totals, rowBytes, throughput, active, last) -> {
-                        double perSecond = throughput[1] > 0 && throughput[0] > 0 ? throughput[0] / throughput[1]
+                        double perSecond = throughput[1] > 0 && throughput[0] > 0
+                                ? throughput[0] / throughput[1]
                                 : config.estimatedEventsPerSecond();
                         double hours = Math.round(count / perSecond / 3600.0 * 100.0) / 100.0;
-                        return new Status(groupId, count, totals, shown, cutoff, byRetention,
-                                Math.round(count * rowBytes), hours, active, last);
+                        return new Status(
+                                groupId,
+                                count,
+                                totals,
+                                shown,
+                                cutoff,
+                                byRetention,
+                                Math.round(count * rowBytes),
+                                hours,
+                                active,
+                                last);
                     });
         });
     }
@@ -180,8 +222,7 @@ public class ArchivalService {
      * The events a run would take: older than {@code before}, or than each group's cut-off when absent;
      * {@code cutoffs}: the cut-off of each group among {@code events} (the one {@code before} sets, if given).
      */
-    public record Eligible(Instant before, Map<UUID, Instant> cutoffs, List<EventRow> events, boolean hasMore) {
-    }
+    public record Eligible(Instant before, Map<UUID, Instant> cutoffs, List<EventRow> events, boolean hasMore) {}
 
     public Uni<Eligible> eligible(UUID groupId, Instant before, int limit) {
         if (before != null) { // a cut-off of the caller's: no group's retention is needed

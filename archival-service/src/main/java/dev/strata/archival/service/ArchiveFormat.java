@@ -13,7 +13,6 @@ import dev.strata.archival.store.EventRow;
 import dev.strata.model.time.Rfc3339;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -39,6 +38,7 @@ public class ArchiveFormat {
 
     /** The bytes are gzip; the name ({@value #EXTENSION}) says what is inside, which is what readers go by. */
     public static final String CONTENT_TYPE = "application/gzip";
+
     public static final String EXTENSION = ".ndjson.gz";
 
     /** Exact numbers: metadata read back from an object must be stored again without rounding. */
@@ -46,6 +46,7 @@ public class ArchiveFormat {
             .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
             .build();
+
     private static final JsonFactory JSON = MAPPER.getFactory();
 
     private static final SerializedString ID = new SerializedString("id");
@@ -70,8 +71,7 @@ public class ArchiveFormat {
     }
 
     /** One event read from an object, with its line exactly as stored (for rewriting what a restore leaves). */
-    public record Line(EventRow event, byte[] raw) {
-    }
+    public record Line(EventRow event, byte[] raw) {}
 
     /** The object holding {@code events}, in this order: each line written by one generator straight into gzip. */
     public byte[] write(List<EventRow> events) {
@@ -162,9 +162,14 @@ public class ArchiveFormat {
 
     static EventRow parse(byte[] line) throws IOException {
         JsonNode node = MAPPER.readTree(line);
-        return new EventRow(UUID.fromString(node.get("id").asText()), UUID.fromString(node.get("groupId").asText()),
-                node.get("type").asText(), uuid(node.get("actorId")), uuid(node.get("targetId")),
-                Instant.parse(node.get("timestamp").asText()), MAPPER.writeValueAsString(node.get("metadata")),
+        return new EventRow(
+                UUID.fromString(node.get("id").asText()),
+                UUID.fromString(node.get("groupId").asText()),
+                node.get("type").asText(),
+                uuid(node.get("actorId")),
+                uuid(node.get("targetId")),
+                Instant.parse(node.get("timestamp").asText()),
+                MAPPER.writeValueAsString(node.get("metadata")),
                 Instant.parse(node.get("recordedAt").asText()));
     }
 

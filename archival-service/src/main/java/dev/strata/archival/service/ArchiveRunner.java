@@ -1,8 +1,8 @@
 package dev.strata.archival.service;
 
 import dev.strata.archival.config.ArchivalConfig;
-import dev.strata.archival.service.RetentionPolicy.Cutoffs;
 import dev.strata.archival.service.CrashPoints.SimulatedCrash;
+import dev.strata.archival.service.RetentionPolicy.Cutoffs;
 import dev.strata.archival.store.ArchiveBucket;
 import dev.strata.archival.store.ArchiveStorageException;
 import dev.strata.archival.store.ArchivedObjectStore;
@@ -19,8 +19,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -34,6 +32,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * Executes archive runs on a thread of its own: finish what earlier runs left, then for each group page through
@@ -67,10 +66,20 @@ public class ArchiveRunner {
         return thread;
     });
 
-    public ArchiveRunner(Pool pool, @ReactiveDataSource("events") Pool eventsPool, RunStore runs,
-                         ArchivedObjectStore objects, EventLogStore eventLog, ArchiveBucket bucket,
-                         ArchiveFormat format, ObjectArchiver archiver, ManifestWriter manifests, RunLeases leases,
-                         CrashPoints crashPoints, RetentionPolicy retention, ArchivalConfig config) {
+    public ArchiveRunner(
+            Pool pool,
+            @ReactiveDataSource("events") Pool eventsPool,
+            RunStore runs,
+            ArchivedObjectStore objects,
+            EventLogStore eventLog,
+            ArchiveBucket bucket,
+            ArchiveFormat format,
+            ObjectArchiver archiver,
+            ManifestWriter manifests,
+            RunLeases leases,
+            CrashPoints crashPoints,
+            RetentionPolicy retention,
+            ArchivalConfig config) {
         this.pool = pool;
         this.eventsPool = eventsPool;
         this.runs = runs;
@@ -96,8 +105,7 @@ public class ArchiveRunner {
     }
 
     /** A group to archive and the instant before which its events go. */
-    private record Target(UUID groupId, Instant cutoff, long eligible) {
-    }
+    private record Target(UUID groupId, Instant cutoff, long eligible) {}
 
     private void execute(RunRow run) {
         crashPoints.runStarting();
@@ -121,8 +129,8 @@ public class ArchiveRunner {
                 archiver.expire(lease, run.startedAt().minus(config.retentionDays(), ChronoUnit.DAYS));
             }
             String manifest = manifests.write(lease);
-            Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                    .chain(() -> runs.succeed(tx, run.id()))));
+            Db.await(pool.withTransaction(
+                    tx -> runs.fence(tx, lease.runId(), lease.owner()).chain(() -> runs.succeed(tx, run.id()))));
             LOG.infof("Archive run %s succeeded; manifest %s", run.id(), manifest);
             vacuumHotStore(run.id());
         } catch (SimulatedCrash crash) {
@@ -143,8 +151,9 @@ public class ArchiveRunner {
         try {
             Db.await(eventLog.vacuum(eventsPool));
         } catch (RuntimeException e) {
-            LOG.warnf("Archive run %s: could not vacuum the hot store (autovacuum will have to): %s", runId,
-                    e.getMessage());
+            LOG.warnf(
+                    "Archive run %s: could not vacuum the hot store (autovacuum will have to): %s",
+                    runId, e.getMessage());
         }
     }
 
@@ -186,13 +195,18 @@ public class ArchiveRunner {
 
             Map<LocalDate, List<EventRow>> slices = new LinkedHashMap<>();
             for (EventRow event : page) {
-                slices.computeIfAbsent(LocalDate.ofInstant(event.timestamp(), ZoneOffset.UTC),
-                        day -> new ArrayList<>()).add(event);
+                slices.computeIfAbsent(LocalDate.ofInstant(event.timestamp(), ZoneOffset.UTC), day -> new ArrayList<>())
+                        .add(event);
             }
             List<ObjectRow> planned = new ArrayList<>(slices.size());
             for (Map.Entry<LocalDate, List<EventRow>> slice : slices.entrySet()) {
-                planned.add(ObjectArchiver.plan(lease.runId(), target.groupId(), slice.getKey(),
-                        parts.incrementAndGet(), slice.getValue(), null));
+                planned.add(ObjectArchiver.plan(
+                        lease.runId(),
+                        target.groupId(),
+                        slice.getKey(),
+                        parts.incrementAndGet(),
+                        slice.getValue(),
+                        null));
             }
             CompletableFuture<Void> recorded = record(lease, planned);
             for (ObjectRow object : planned) {
@@ -213,9 +227,9 @@ public class ArchiveRunner {
      * go to the database together.
      */
     private CompletableFuture<Void> record(Lease lease, List<ObjectRow> planned) {
-        return pool.withTransaction(tx -> Uni.combine().all()
-                        .unis(runs.fence(tx, lease.runId(), lease.owner()),
-                                objects.insertPlanned(tx, planned))
+        return pool.withTransaction(tx -> Uni.combine()
+                        .all()
+                        .unis(runs.fence(tx, lease.runId(), lease.owner()), objects.insertPlanned(tx, planned))
                         .discardItems())
                 .subscribeAsCompletionStage();
     }
@@ -229,15 +243,17 @@ public class ArchiveRunner {
         }
         try {
             long millis = window.oldestMillis();
-            List<BatchRow> unarchived = window.uncommitted().stream().map(object -> new BatchRow(0,
-                    object.groupId(), object.day(), object.key(), 0, object.eventCount(), millis, false)).toList();
+            List<BatchRow> unarchived = window.uncommitted().stream()
+                    .map(object -> new BatchRow(
+                            0, object.groupId(), object.day(), object.key(), 0, object.eventCount(), millis, false))
+                    .toList();
             if (!unarchived.isEmpty()) {
                 Db.await(runs.addBatches(pool, runId, unarchived));
             }
             Db.await(runs.fail(pool, runId, reason));
         } catch (RuntimeException again) {
-            LOG.errorf("Could not record the failure of run %s (%s); it will be reported dead", runId,
-                    again.getMessage());
+            LOG.errorf(
+                    "Could not record the failure of run %s (%s); it will be reported dead", runId, again.getMessage());
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.strata.archival.service;
 
 import io.smallrye.mutiny.Uni;
-
 import java.time.Duration;
 
 /**
@@ -12,8 +11,7 @@ final class Db {
 
     private static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
 
-    private Db() {
-    }
+    private Db() {}
 
     static <T> T await(Uni<T> step) {
         return step.await().atMost(STEP_TIMEOUT);

@@ -5,7 +5,6 @@ import dev.strata.archival.store.LegalHoldStore.Hold;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /**
@@ -34,8 +33,8 @@ public class LegalHolds {
      * none starts after this commits.
      */
     public Uni<Hold> place(UUID groupId, String reason, String placedBy) {
-        return pool.withTransaction(tx -> holds.lock(tx, groupId)
-                .chain(() -> holds.place(tx, groupId, reason, placedBy)));
+        return pool.withTransaction(
+                tx -> holds.lock(tx, groupId).chain(() -> holds.place(tx, groupId, reason, placedBy)));
     }
 
     /** Lifts the hold; true when there was one. */

@@ -6,15 +6,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strata.archival.store.ArchiveBucket;
 import dev.strata.archival.store.ArchiveStorageException;
-import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.ArchivedObjectStore;
-import dev.strata.archival.store.RunStore.RunRow;
+import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.RunStore;
+import dev.strata.archival.store.RunStore.RunRow;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.support.s3.S3Objects;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -36,8 +35,8 @@ public class ManifestWriter {
 
     public static final String FORMAT = "ndjson.gz";
 
-    private static final ObjectMapper JSON = EventEnvelopeCodec.mapper().copy()
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON =
+            EventEnvelopeCodec.mapper().copy().enable(SerializationFeature.INDENT_OUTPUT);
 
     private final Pool pool;
     private final RunStore runs;
@@ -45,8 +44,8 @@ public class ManifestWriter {
     private final ArchiveBucket bucket;
     private final CrashPoints crashPoints;
 
-    public ManifestWriter(Pool pool, RunStore runs, ArchivedObjectStore objects, ArchiveBucket bucket,
-                          CrashPoints crashPoints) {
+    public ManifestWriter(
+            Pool pool, RunStore runs, ArchivedObjectStore objects, ArchiveBucket bucket, CrashPoints crashPoints) {
         this.pool = pool;
         this.runs = runs;
         this.objects = objects;
@@ -59,18 +58,34 @@ public class ManifestWriter {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Manifest(UUID runId, String kind, String trigger, UUID groupId, Instant startedAt,
-                           Instant committedAt, String bucket, String format, List<Entry> objects,
-                           List<Entry> removed, Totals totals) {
-    }
+    public record Manifest(
+            UUID runId,
+            String kind,
+            String trigger,
+            UUID groupId,
+            Instant startedAt,
+            Instant committedAt,
+            String bucket,
+            String format,
+            List<Entry> objects,
+            List<Entry> removed,
+            Totals totals) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record Entry(String key, UUID groupId, LocalDate date, int eventCount, String sha256, Long bytes,
-                        Instant minTime, Instant maxTime, UUID plannedBy, UUID replaces, UUID removedBy) {
-    }
+    public record Entry(
+            String key,
+            UUID groupId,
+            LocalDate date,
+            int eventCount,
+            String sha256,
+            Long bytes,
+            Instant minTime,
+            Instant maxTime,
+            UUID plannedBy,
+            UUID replaces,
+            UUID removedBy) {}
 
-    public record Totals(int objects, long events, long bytes, int removed) {
-    }
+    public record Totals(int objects, long events, long bytes, int removed) {}
 
     /** Claims what is unlisted for the run, then writes its manifest; returns the key. */
     public String write(Lease lease) {
@@ -97,11 +112,20 @@ public class ManifestWriter {
             events += object.eventCount();
             bytes += object.bytes() == null ? 0 : object.bytes();
         }
-        Manifest manifest = new Manifest(run.id(), run.kind(), run.trigger(), run.groupId(), run.startedAt(),
-                run.manifestClaimedAt(), bucket.name(), FORMAT,
+        Manifest manifest = new Manifest(
+                run.id(),
+                run.kind(),
+                run.trigger(),
+                run.groupId(),
+                run.startedAt(),
+                run.manifestClaimedAt(),
+                bucket.name(),
+                FORMAT,
                 added.stream().map(o -> entry(o, null)).toList(),
                 // removed by the restore that superseded it, or, expired past the archive's retention, by this run
-                removed.stream().map(o -> entry(o, o.restoreRunId() != null ? o.restoreRunId() : run.id())).toList(),
+                removed.stream()
+                        .map(o -> entry(o, o.restoreRunId() != null ? o.restoreRunId() : run.id()))
+                        .toList(),
                 new Totals(added.size(), events, bytes, removed.size()));
         byte[] json = toJson(manifest);
         String key = key(run.id());
@@ -117,8 +141,18 @@ public class ManifestWriter {
     }
 
     private static Entry entry(ObjectRow object, UUID removedBy) {
-        return new Entry(object.key(), object.groupId(), object.day(), object.eventCount(), object.sha256(),
-                object.bytes(), object.minTime(), object.maxTime(), object.runId(), object.replaces(), removedBy);
+        return new Entry(
+                object.key(),
+                object.groupId(),
+                object.day(),
+                object.eventCount(),
+                object.sha256(),
+                object.bytes(),
+                object.minTime(),
+                object.maxTime(),
+                object.runId(),
+                object.replaces(),
+                removedBy);
     }
 
     private static byte[] toJson(Manifest manifest) {

@@ -1,18 +1,26 @@
 package dev.strata.archival.service;
 
+import static dev.strata.archival.store.ArchivedObjectStore.ARCHIVED;
+import static dev.strata.archival.store.ArchivedObjectStore.EXPIRED;
+import static dev.strata.archival.store.ArchivedObjectStore.PLANNED;
+import static dev.strata.archival.store.ArchivedObjectStore.REMOVED;
+import static dev.strata.archival.store.ArchivedObjectStore.RESTORING;
+import static dev.strata.archival.store.ArchivedObjectStore.SUPERSEDED;
+import static dev.strata.archival.store.ArchivedObjectStore.VERIFIED;
+
 import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.archival.messaging.EventsArchived;
-import dev.strata.archival.store.ArchiveBucket.Verification;
 import dev.strata.archival.store.ArchiveBucket;
+import dev.strata.archival.store.ArchiveBucket.Verification;
 import dev.strata.archival.store.ArchiveStorageException;
+import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.ArchivedObjectStore.Proof;
-import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.EventLogStore;
 import dev.strata.archival.store.EventRow;
 import dev.strata.archival.store.LegalHoldStore;
-import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.archival.store.RunStore;
+import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
@@ -27,8 +35,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Transaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -39,14 +45,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static dev.strata.archival.store.ArchivedObjectStore.ARCHIVED;
-import static dev.strata.archival.store.ArchivedObjectStore.EXPIRED;
-import static dev.strata.archival.store.ArchivedObjectStore.PLANNED;
-import static dev.strata.archival.store.ArchivedObjectStore.REMOVED;
-import static dev.strata.archival.store.ArchivedObjectStore.RESTORING;
-import static dev.strata.archival.store.ArchivedObjectStore.SUPERSEDED;
-import static dev.strata.archival.store.ArchivedObjectStore.VERIFIED;
+import org.jboss.logging.Logger;
 
 /**
  * The steps one object goes through, each ending in a durable state change (see V2__archived_objects.sql):
@@ -84,10 +83,21 @@ public class ObjectArchiver {
     private final ArchivalConfig config;
     private final ArchivalMeters meters;
 
-    public ObjectArchiver(Pool pool, @ReactiveDataSource("events") Pool eventsPool, ArchivedObjectStore objects,
-                          RunStore runs, EventLogStore eventLog, ArchiveBucket bucket, ArchiveFormat format,
-                          OutboxStore outbox, OutboxRelay relay, EventFactory eventFactory, CrashPoints crashPoints,
-                          LegalHoldStore holds, ArchivalConfig config, ArchivalMeters meters) {
+    public ObjectArchiver(
+            Pool pool,
+            @ReactiveDataSource("events") Pool eventsPool,
+            ArchivedObjectStore objects,
+            RunStore runs,
+            EventLogStore eventLog,
+            ArchiveBucket bucket,
+            ArchiveFormat format,
+            OutboxStore outbox,
+            OutboxRelay relay,
+            EventFactory eventFactory,
+            CrashPoints crashPoints,
+            LegalHoldStore holds,
+            ArchivalConfig config,
+            ArchivalMeters meters) {
         this.pool = pool;
         this.eventsPool = eventsPool;
         this.objects = objects;
@@ -112,14 +122,28 @@ public class ObjectArchiver {
 
     /** A planned object row for events (in archive order) of one group and day. */
     static ObjectRow plan(UUID runId, UUID groupId, LocalDate day, int part, List<EventRow> events, UUID replaces) {
-        return new ObjectRow(UUID.randomUUID(), runId, groupId, day, key(groupId, day, runId, part), PLANNED,
-                ids(events), events.size(), events.get(0).timestamp(), events.get(events.size() - 1).timestamp(),
-                ObjectSummary.of(events).toJson(), null, null, replaces, null, null, null);
+        return new ObjectRow(
+                UUID.randomUUID(),
+                runId,
+                groupId,
+                day,
+                key(groupId, day, runId, part),
+                PLANNED,
+                ids(events),
+                events.size(),
+                events.get(0).timestamp(),
+                events.get(events.size() - 1).timestamp(),
+                ObjectSummary.of(events).toJson(),
+                null,
+                null,
+                replaces,
+                null,
+                null,
+                null);
     }
 
     /** What an upload proved. */
-    public record Stored(String sha256, long bytes) {
-    }
+    public record Stored(String sha256, long bytes) {}
 
     /**
      * Uploads the bytes until they read back identical (or the attempts run out). Touches only S3, so several
@@ -153,8 +177,7 @@ public class ObjectArchiver {
     }
 
     /** An object that read back as written, waiting for its commit; {@code startedNanos} times its report line. */
-    public record Verified(ObjectRow object, Stored stored, long startedNanos) {
-    }
+    public record Verified(ObjectRow object, Stored stored, long startedNanos) {}
 
     /**
      * (planned →) verified → archived for objects that read back as written: their hot copies go, they count as
@@ -172,17 +195,27 @@ public class ObjectArchiver {
         for (Verified verified : batch) {
             ObjectRow object = verified.object();
             committed.add(object);
-            proofs.add(new Proof(object.id(), verified.stored().sha256(), verified.stored().bytes()));
-            report.add(new BatchRow(0, object.groupId(), object.day(), object.key(), object.eventCount(), 0,
-                    (now - verified.startedNanos()) / 1_000_000, recovered));
+            proofs.add(new Proof(
+                    object.id(), verified.stored().sha256(), verified.stored().bytes()));
+            report.add(new BatchRow(
+                    0,
+                    object.groupId(),
+                    object.day(),
+                    object.key(),
+                    object.eventCount(),
+                    0,
+                    (now - verified.startedNanos()) / 1_000_000,
+                    recovered));
             EventEnvelope archived = archivedEvent(verified);
             events.computeIfAbsent(object.groupId(), group -> new ArrayList<>())
                     .add(new OutboxEvent(UUID.fromString(archived.id()), EventEnvelopeCodec.toJson(archived)));
         }
         if (!sameDatabase) {
             Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                    .chain(() -> each(proofs, proof -> objects.markVerified(tx, proof.id(), proof.sha256(),
-                            proof.bytes()).replaceWithVoid()))));
+                    .chain(() -> each(
+                            proofs,
+                            proof -> objects.markVerified(tx, proof.id(), proof.sha256(), proof.bytes())
+                                    .replaceWithVoid()))));
             Db.await(eventLog.delete(eventsPool, committed));
             crashPoints.reached(CrashPoints.AFTER_EVENTS_DELETE);
         }
@@ -190,8 +223,13 @@ public class ObjectArchiver {
         List<Integer> deleted = Db.await(pool.withTransaction(tx -> {
             List<Uni<Void>> appends = new ArrayList<>();
             events.forEach((group, groupEvents) -> appends.add(outbox.appendEvents(tx, group, groupEvents)));
-            return Uni.combine().all().unis(runs.fence(tx, lease.runId(), lease.owner()),
-                            sameDatabase ? eventLog.delete(tx, committed) : Uni.createFrom().item(List.<Integer>of()),
+            return Uni.combine()
+                    .all()
+                    .unis(
+                            runs.fence(tx, lease.runId(), lease.owner()),
+                            sameDatabase
+                                    ? eventLog.delete(tx, committed)
+                                    : Uni.createFrom().item(List.<Integer>of()),
                             objects.markArchived(tx, proofs),
                             Uni.combine().all().unis(appends).discardItems(),
                             runs.addBatches(tx, lease.runId(), report))
@@ -205,13 +243,18 @@ public class ObjectArchiver {
                     });
         }));
         relay.wake();
-        meters.archived(batch.size(), batch.stream().mapToLong(verified -> verified.stored().bytes()).sum(),
-                batch.stream().mapToLong(verified -> verified.object().eventCount()).sum());
+        meters.archived(
+                batch.size(),
+                batch.stream().mapToLong(verified -> verified.stored().bytes()).sum(),
+                batch.stream()
+                        .mapToLong(verified -> verified.object().eventCount())
+                        .sum());
         for (int i = 0; i < deleted.size(); i++) {
             ObjectRow object = batch.get(i).object();
             if (deleted.get(i) != object.eventCount()) {
-                LOG.warnf("Object %s holds %d events but %d hot copies were deleted", object.key(),
-                        object.eventCount(), deleted.get(i));
+                LOG.warnf(
+                        "Object %s holds %d events but %d hot copies were deleted",
+                        object.key(), object.eventCount(), deleted.get(i));
             }
         }
         for (int i = 0; i < batch.size(); i++) {
@@ -222,10 +265,21 @@ public class ObjectArchiver {
     private EventEnvelope archivedEvent(Verified verified) {
         ObjectRow object = verified.object();
         ObjectSummary summary = ObjectSummary.fromJson(object.summaryJson());
-        return eventFactory.create(EventType.EVENTS_ARCHIVED, object.groupId(), Instant.now(), object.id(),
-                new EventsArchived(object.groupId(), object.eventCount(), summary.countsByType(),
+        return eventFactory.create(
+                EventType.EVENTS_ARCHIVED,
+                object.groupId(),
+                Instant.now(),
+                object.id(),
+                new EventsArchived(
+                        object.groupId(),
+                        object.eventCount(),
+                        summary.countsByType(),
                         summary.revenueByCurrency().isEmpty() ? null : summary.revenueByCurrency(),
-                        object.minTime(), object.maxTime(), object.key(), verified.stored().sha256(), object.day(),
+                        object.minTime(),
+                        object.maxTime(),
+                        object.key(),
+                        verified.stored().sha256(),
+                        object.day(),
                         object.runId()));
     }
 
@@ -288,8 +342,7 @@ public class ObjectArchiver {
      * are never reused), or left archived because the object was refused ({@code refused} > 0, the object
      * untouched).
      */
-    public record Restored(long restored, long alreadyPresent, long refused) {
-    }
+    public record Restored(long restored, long alreadyPresent, long refused) {}
 
     /**
      * Takes {@code [from, to)} out of an archived object: records the restore (and the replacement object for
@@ -298,8 +351,7 @@ public class ObjectArchiver {
      * another type: ingest never lets an id be reused, so that is data written around it, and restoring would
      * count the archived event as present and drop it from the replacement, i.e. lose it.
      */
-    public Restored restore(Lease lease, ObjectRow original, List<ArchiveFormat.Line> lines, Instant from,
-                            Instant to) {
+    public Restored restore(Lease lease, ObjectRow original, List<ArchiveFormat.Line> lines, Instant from, Instant to) {
         List<EventRow> keep = new ArrayList<>();
         List<EventRow> back = new ArrayList<>();
         for (ArchiveFormat.Line line : lines) {
@@ -314,9 +366,10 @@ public class ObjectArchiver {
         }
         List<UUID> foreign = heldByOthers(back, Db.await(eventLog.hotHolders(eventsPool, ids(back))));
         if (!foreign.isEmpty()) {
-            LOG.warnf("Restore %s refused object %s, left archived as it is: %d of its events in the range have ids"
-                            + " that are hot for another group or type (%s)", lease.runId(), original.key(),
-                    foreign.size(), sample(foreign));
+            LOG.warnf(
+                    "Restore %s refused object %s, left archived as it is: %d of its events in the range have ids"
+                            + " that are hot for another group or type (%s)",
+                    lease.runId(), original.key(), foreign.size(), sample(foreign));
             return new Restored(0, 0, back.size());
         }
         Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
@@ -326,14 +379,36 @@ public class ObjectArchiver {
                         throw new IllegalStateException("object " + original.key() + " is no longer archived");
                     }
                 })
-                .chain(() -> keep.isEmpty() ? Uni.createFrom().voidItem()
-                        : runs.reserveParts(tx, lease.runId(), 1).chain(part -> objects.insertPlanned(tx,
-                                List.of(plan(lease.runId(), original.groupId(), original.day(), part, keep,
-                                        original.id())))))));
-        ObjectRow restoring = new ObjectRow(original.id(), original.runId(), original.groupId(), original.day(),
-                original.key(), RESTORING, original.eventIds(), original.eventCount(), original.minTime(),
-                original.maxTime(), original.summaryJson(), original.sha256(), original.bytes(), original.replaces(),
-                lease.runId(), from, to);
+                .chain(() -> keep.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : runs.reserveParts(tx, lease.runId(), 1)
+                                .chain(part -> objects.insertPlanned(
+                                        tx,
+                                        List.of(plan(
+                                                lease.runId(),
+                                                original.groupId(),
+                                                original.day(),
+                                                part,
+                                                keep,
+                                                original.id())))))));
+        ObjectRow restoring = new ObjectRow(
+                original.id(),
+                original.runId(),
+                original.groupId(),
+                original.day(),
+                original.key(),
+                RESTORING,
+                original.eventIds(),
+                original.eventCount(),
+                original.minTime(),
+                original.maxTime(),
+                original.summaryJson(),
+                original.sha256(),
+                original.bytes(),
+                original.replaces(),
+                lease.runId(),
+                from,
+                to);
         return finishRestore(lease, restoring, lines);
     }
 
@@ -377,9 +452,11 @@ public class ObjectArchiver {
         }
         Stored replaced = uploaded;
         Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                .chain(() -> replaced == null ? Uni.createFrom().item(true)
+                .chain(() -> replaced == null
+                        ? Uni.createFrom().item(true)
                         : objects.markVerified(tx, replacement.id(), replaced.sha256(), replaced.bytes()))
-                .chain(() -> replacement == null ? Uni.createFrom().item(true)
+                .chain(() -> replacement == null
+                        ? Uni.createFrom().item(true)
                         : objects.move(tx, replacement.id(), VERIFIED, ARCHIVED))
                 .chain(() -> objects.move(tx, original.id(), RESTORING, SUPERSEDED))));
         removeSuperseded(lease, original);
@@ -391,7 +468,9 @@ public class ObjectArchiver {
         List<UUID> foreign = new ArrayList<>();
         for (EventRow event : events) {
             EventLogStore.Holder holder = hot.get(event.id());
-            if (holder != null && !(holder.groupId().equals(event.groupId()) && holder.type().equals(event.type()))) {
+            if (holder != null
+                    && !(holder.groupId().equals(event.groupId())
+                            && holder.type().equals(event.type()))) {
                 foreign.add(event.id());
             }
         }
@@ -427,8 +506,8 @@ public class ObjectArchiver {
     public int expire(Lease lease, Instant before) {
         int removed = 0;
         while (true) {
-            List<ObjectRow> page = Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                    .chain(() -> objects.expire(tx, before, EXPIRY_PAGE))));
+            List<ObjectRow> page = Db.await(pool.withTransaction(tx ->
+                    runs.fence(tx, lease.runId(), lease.owner()).chain(() -> objects.expire(tx, before, EXPIRY_PAGE))));
             if (!page.isEmpty()) {
                 crashPoints.reached(CrashPoints.AFTER_EXPIRE);
             }
@@ -443,7 +522,6 @@ public class ObjectArchiver {
             }
         }
     }
-
 
     /**
      * expired → removed, the S3 delete made while the group's hold lock is held: a hold placed meanwhile sends the
@@ -465,8 +543,10 @@ public class ObjectArchiver {
             }
             Db.await(tx.commit());
             if (!held) {
-                LOG.infof("Run %s removed %s: its newest event (%s) is older than the archive's retention of %d"
-                        + " days", lease.runId(), object.key(), object.maxTime(), config.retentionDays());
+                LOG.infof(
+                        "Run %s removed %s: its newest event (%s) is older than the archive's retention of %d"
+                                + " days",
+                        lease.runId(), object.key(), object.maxTime(), config.retentionDays());
             }
             return !held;
         } finally {

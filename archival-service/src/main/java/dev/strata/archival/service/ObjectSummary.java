@@ -6,7 +6,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.strata.archival.store.EventRow;
 import dev.strata.model.events.EventType;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.math.BigDecimal;
@@ -72,7 +71,8 @@ public record ObjectSummary(Map<String, Long> countsByType, Map<String, BigDecim
     public static ObjectSummary fromJson(String json) {
         try {
             ObjectSummary summary = ArchiveFormat.MAPPER.readValue(json, ObjectSummary.class);
-            return new ObjectSummary(summary.countsByType() == null ? Map.of() : summary.countsByType(),
+            return new ObjectSummary(
+                    summary.countsByType() == null ? Map.of() : summary.countsByType(),
                     summary.revenueByCurrency() == null ? Map.of() : summary.revenueByCurrency());
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);

@@ -15,11 +15,10 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Brings a group's archived events of {@code [from, to)} back into the hot store. It is a run like any other
@@ -47,9 +46,18 @@ public class RestoreService {
     private final CrashPoints crashPoints;
     private final Counter refusedObjects;
 
-    public RestoreService(Pool pool, RunStore runs, ArchivedObjectStore objects, ArchiveBucket bucket,
-                          ArchiveFormat format, ObjectArchiver archiver, ManifestWriter manifests, RunLeases leases,
-                          ArchivalService archival, CrashPoints crashPoints, MeterRegistry registry) {
+    public RestoreService(
+            Pool pool,
+            RunStore runs,
+            ArchivedObjectStore objects,
+            ArchiveBucket bucket,
+            ArchiveFormat format,
+            ObjectArchiver archiver,
+            ManifestWriter manifests,
+            RunLeases leases,
+            ArchivalService archival,
+            CrashPoints crashPoints,
+            MeterRegistry registry) {
         this.pool = pool;
         this.runs = runs;
         this.objects = objects;
@@ -71,10 +79,19 @@ public class RestoreService {
      * {@code refused}: events of the range left archived because their object was refused (an id of the range is
      * hot for another group or type), {@code objectsRefused} those objects, left untouched.
      */
-    public record Result(UUID runId, UUID groupId, Instant from, Instant to, long restored, long alreadyPresent,
-                         long refused, int objectsRead, int objectsReplaced, int objectsRemoved, int objectsRefused,
-                         String manifestKey) {
-    }
+    public record Result(
+            UUID runId,
+            UUID groupId,
+            Instant from,
+            Instant to,
+            long restored,
+            long alreadyPresent,
+            long refused,
+            int objectsRead,
+            int objectsReplaced,
+            int objectsRemoved,
+            int objectsRefused,
+            String manifestKey) {}
 
     /** Blocking: runs on a worker thread (the REST layer calls it from one). */
     public Result restore(UUID groupId, Instant from, Instant to) {
@@ -118,22 +135,35 @@ public class RestoreService {
             long refusedTotal = refused;
             int readTotal = read;
             Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                    .chain(() -> runs.restoreCounts(tx, run.id(), restoredTotal, presentTotal, refusedTotal,
-                            readTotal))));
+                    .chain(() ->
+                            runs.restoreCounts(tx, run.id(), restoredTotal, presentTotal, refusedTotal, readTotal))));
             String manifest = manifests.write(lease);
-            Db.await(pool.withTransaction(tx -> runs.fence(tx, lease.runId(), lease.owner())
-                    .chain(() -> runs.succeed(tx, run.id()))));
-            LOG.infof("Restore %s of group %s [%s, %s): %d restored, %d already present, %d refused, %d objects read",
+            Db.await(pool.withTransaction(
+                    tx -> runs.fence(tx, lease.runId(), lease.owner()).chain(() -> runs.succeed(tx, run.id()))));
+            LOG.infof(
+                    "Restore %s of group %s [%s, %s): %d restored, %d already present, %d refused, %d objects read",
                     run.id(), groupId, from, to, restored, alreadyPresent, refused, read);
-            return new Result(run.id(), groupId, from, to, restored, alreadyPresent, refused, read, replaced, removed,
-                    objectsRefused, manifest);
+            return new Result(
+                    run.id(),
+                    groupId,
+                    from,
+                    to,
+                    restored,
+                    alreadyPresent,
+                    refused,
+                    read,
+                    replaced,
+                    removed,
+                    objectsRefused,
+                    manifest);
         } catch (SimulatedCrash | LeaseLostException abandoned) {
             throw abandoned;
         } catch (ArchiveStorageException e) {
             Db.await(runs.fail(pool, run.id(), e.getMessage()));
-            throw new ProblemException(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-                    "The archive could not be read or written: " + e.getMessage()).withExtension("runId",
-                    run.id().toString()));
+            throw new ProblemException(Problem.of(
+                            ProblemType.SERVICE_UNAVAILABLE,
+                            "The archive could not be read or written: " + e.getMessage())
+                    .withExtension("runId", run.id().toString()));
         } catch (RuntimeException e) {
             Db.await(runs.fail(pool, run.id(), ArchiveRunner.reason(e)));
             throw e;

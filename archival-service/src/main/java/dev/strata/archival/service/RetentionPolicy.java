@@ -10,15 +10,14 @@ import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 /**
  * How long each group's events stay hot before a run archives them. In order: the group's override in this
@@ -51,8 +50,7 @@ public class RetentionPolicy {
     }
 
     /** A group's retention in days and where it comes from: override, plan (with its name) or default. */
-    public record Retention(int days, String source, String plan) {
-    }
+    public record Retention(int days, String source, String plan) {}
 
     /** The retention of every group as of {@code now}; a group not listed has the default. */
     public record Cutoffs(Instant now, int defaultDays, Map<UUID, Retention> groups) {
@@ -71,7 +69,8 @@ public class RetentionPolicy {
 
         /** The latest cut-off of any group: every eligible event is older than this. */
         public Instant latestCutoff() {
-            int shortest = groups.values().stream().mapToInt(Retention::days).min().orElse(defaultDays);
+            int shortest =
+                    groups.values().stream().mapToInt(Retention::days).min().orElse(defaultDays);
             return now.minus(Math.min(shortest, defaultDays), ChronoUnit.DAYS);
         }
 
@@ -100,14 +99,16 @@ public class RetentionPolicy {
     private Uni<Cutoffs> cutoffs(Instant now, Uni<Map<UUID, Retention>> lookup) {
         int defaultDays = config.ageThresholdDays();
         Uni<Map<UUID, Retention>> fromPlans = config.planRetention().enabled()
-                ? lookup.onFailure(RetentionPolicy::isTransient).retry()
+                ? lookup.onFailure(RetentionPolicy::isTransient)
+                        .retry()
                         .withBackOff(Duration.ofMillis(500), Duration.ofSeconds(10))
                         .expireIn(config.planRetention().lookupTimeout().toMillis())
-                        .onFailure().transform(RetentionPolicy::unavailable)
+                        .onFailure()
+                        .transform(RetentionPolicy::unavailable)
                 : Uni.createFrom().item(new HashMap<>());
         return fromPlans.map(groups -> {
-            config.groupAgeThresholdDays().forEach((group, days) ->
-                    groups.put(UUID.fromString(group), new Retention(days, OVERRIDE, null)));
+            config.groupAgeThresholdDays()
+                    .forEach((group, days) -> groups.put(UUID.fromString(group), new Retention(days, OVERRIDE, null)));
             return new Cutoffs(now, defaultDays, Map.copyOf(groups));
         });
     }
@@ -118,15 +119,16 @@ public class RetentionPolicy {
     }
 
     private Uni<Map<UUID, Retention>> planRetention(UUID after, Map<UUID, Retention> found) {
-        return quota.retention(null, after, PAGE).chain(page -> page.next() == null
-                ? Uni.createFrom().item(collect(page, found))
-                : planRetention(page.next(), collect(page, found)));
+        return quota.retention(null, after, PAGE)
+                .chain(page -> page.next() == null
+                        ? Uni.createFrom().item(collect(page, found))
+                        : planRetention(page.next(), collect(page, found)));
     }
 
     private Map<UUID, Retention> collect(RetentionPage page, Map<UUID, Retention> found) {
         for (GroupRetention group : page.groups()) {
-            int days = group.days() == null ? config.ageThresholdDays() : (int) Math.min(group.days(),
-                    Integer.MAX_VALUE);
+            int days =
+                    group.days() == null ? config.ageThresholdDays() : (int) Math.min(group.days(), Integer.MAX_VALUE);
             found.put(group.groupId(), new Retention(days, group.days() == null ? DEFAULT : PLAN, group.plan()));
         }
         return found;
@@ -134,12 +136,15 @@ public class RetentionPolicy {
 
     /** Connection failures and 5xx pass; a 4xx (a wrong service token, an older quota-service) does not. */
     private static boolean isTransient(Throwable failure) {
-        return !(failure instanceof WebApplicationException web) || web.getResponse().getStatus() >= 500;
+        return !(failure instanceof WebApplicationException web)
+                || web.getResponse().getStatus() >= 500;
     }
 
     private static ProblemException unavailable(Throwable failure) {
         LOG.warnf("Group retention unknown: quota-service did not answer: %s", failure.toString());
-        return new ProblemException(Problem.of(ProblemType.SERVICE_UNAVAILABLE, "Each group's retention comes from"
-                + " its plan, and quota-service did not answer (" + failure.getMessage() + "); try again later."));
+        return new ProblemException(Problem.of(
+                ProblemType.SERVICE_UNAVAILABLE,
+                "Each group's retention comes from" + " its plan, and quota-service did not answer ("
+                        + failure.getMessage() + "); try again later."));
     }
 }

@@ -7,12 +7,11 @@ import io.quarkus.scheduler.Scheduled;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps the leases of the runs this replica executes alive, and reports runs whose replica died: at start-up and
@@ -59,7 +58,9 @@ public class RunLeases {
         }
     }
 
-    @Scheduled(every = "{strata.archival.heartbeat-interval}", delayed = "{strata.archival.heartbeat-interval}",
+    @Scheduled(
+            every = "{strata.archival.heartbeat-interval}",
+            delayed = "{strata.archival.heartbeat-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         for (UUID runId : active) {
@@ -74,8 +75,9 @@ public class RunLeases {
     public List<UUID> reportDead() {
         List<UUID> dead = Db.await(runs.failStale(pool, config.heartbeatTimeout()));
         if (!dead.isEmpty()) {
-            LOG.warnf("Archival runs %s stopped without finishing (no heartbeat for %s): reported failed", dead,
-                    config.heartbeatTimeout());
+            LOG.warnf(
+                    "Archival runs %s stopped without finishing (no heartbeat for %s): reported failed",
+                    dead, config.heartbeatTimeout());
         }
         return dead;
     }

@@ -5,7 +5,6 @@ import dev.strata.archival.service.ObjectArchiver.Verified;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.EventRow;
 import io.smallrye.mutiny.Uni;
-
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
@@ -36,8 +35,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class UploadWindow implements AutoCloseable {
 
     /** One step of the run in plan order: an object to commit, or something to do once all before it are. */
-    private record Entry(ObjectRow object, CompletableFuture<Stored> stored, long startedNanos, Runnable then) {
-    }
+    private record Entry(ObjectRow object, CompletableFuture<Stored> stored, long startedNanos, Runnable then) {}
 
     private final Lease lease;
     private final ObjectArchiver archiver;
@@ -50,8 +48,7 @@ final class UploadWindow implements AutoCloseable {
     private int uncommitted;
     private volatile RuntimeException stopped;
 
-    UploadWindow(Lease lease, ObjectArchiver archiver, ArchiveFormat format, CrashPoints crashPoints,
-                 int concurrency) {
+    UploadWindow(Lease lease, ObjectArchiver archiver, ArchiveFormat format, CrashPoints crashPoints, int concurrency) {
         this.lease = lease;
         this.archiver = archiver;
         this.format = format;
@@ -76,21 +73,25 @@ final class UploadWindow implements AutoCloseable {
             uncommitted++;
         }
         long started = System.nanoTime();
-        CompletableFuture<Stored> stored = CompletableFuture.supplyAsync(() -> {
-            if (stopped != null) {
-                throw new CancellationException("the run stopped");
-            }
-            try {
-                Db.await(Uni.createFrom().completionStage(planned));
-                crashPoints.reached(CrashPoints.AFTER_PLAN);
-                return archiver.uploadAndVerify(lease, object, format.write(events));
-            } catch (RuntimeException e) {
-                RuntimeException cause = e instanceof CompletionException && e.getCause() instanceof RuntimeException
-                        ? (RuntimeException) e.getCause() : e;
-                stop(cause);
-                throw cause;
-            }
-        }, uploads);
+        CompletableFuture<Stored> stored = CompletableFuture.supplyAsync(
+                () -> {
+                    if (stopped != null) {
+                        throw new CancellationException("the run stopped");
+                    }
+                    try {
+                        Db.await(Uni.createFrom().completionStage(planned));
+                        crashPoints.reached(CrashPoints.AFTER_PLAN);
+                        return archiver.uploadAndVerify(lease, object, format.write(events));
+                    } catch (RuntimeException e) {
+                        RuntimeException cause =
+                                e instanceof CompletionException && e.getCause() instanceof RuntimeException
+                                        ? (RuntimeException) e.getCause()
+                                        : e;
+                        stop(cause);
+                        throw cause;
+                    }
+                },
+                uploads);
         entries.addLast(new Entry(object, stored, started, null));
         stored.whenComplete((done, failure) -> wakeCommitter());
     }
@@ -152,7 +153,8 @@ final class UploadWindow implements AutoCloseable {
                 }
                 List<Verified> batch = new ArrayList<>();
                 for (Entry entry : entries) {
-                    if (entry.object() == null || !entry.stored().isDone()
+                    if (entry.object() == null
+                            || !entry.stored().isDone()
                             || entry.stored().isCompletedExceptionally()) {
                         break;
                     }

@@ -6,6 +6,10 @@ import dev.strata.support.s3.S3Objects;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 import software.amazon.awssdk.core.ResponseBytes;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -16,11 +20,6 @@ import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Map;
 
 /**
  * The archive bucket: objects go in whole or not at all (single PUT, or multipart above the configured size,
@@ -41,7 +40,8 @@ public class ArchiveBucket {
     public ArchiveBucket(S3Client s3, ArchivalConfig config, S3Config s3Config) {
         this.s3 = s3;
         this.config = config;
-        this.where = "bucket " + config.bucket() + s3Config.endpoint().map(e -> " at " + e).orElse("");
+        this.where = "bucket " + config.bucket()
+                + s3Config.endpoint().map(e -> " at " + e).orElse("");
     }
 
     public String name() {
@@ -88,8 +88,13 @@ public class ArchiveBucket {
             if (bytes.length > config.multipartThreshold()) {
                 putMultipart(key, bytes, contentType, metadata);
             } else {
-                s3.putObject(b -> b.bucket(config.bucket()).key(key).contentType(contentType)
-                        .contentLength((long) bytes.length).metadata(metadata), RequestBody.fromBytes(bytes));
+                s3.putObject(
+                        b -> b.bucket(config.bucket())
+                                .key(key)
+                                .contentType(contentType)
+                                .contentLength((long) bytes.length)
+                                .metadata(metadata),
+                        RequestBody.fromBytes(bytes));
             }
         } catch (SdkException e) {
             throw failure("uploading", key, e);
@@ -97,8 +102,11 @@ public class ArchiveBucket {
     }
 
     private void putMultipart(String key, byte[] bytes, String contentType, Map<String, String> metadata) {
-        String uploadId = s3.createMultipartUpload(b -> b.bucket(config.bucket()).key(key).contentType(contentType)
-                .metadata(metadata)).uploadId();
+        String uploadId = s3.createMultipartUpload(b -> b.bucket(config.bucket())
+                        .key(key)
+                        .contentType(contentType)
+                        .metadata(metadata))
+                .uploadId();
         try {
             long partSize = Math.max(MIN_PART_SIZE, config.multipartPartSize());
             List<CompletedPart> parts = new ArrayList<>();
@@ -109,12 +117,24 @@ public class ArchiveBucket {
                 // A copy of the part: RequestBody.fromByteBuffer reads a wrapped array from its start, not its
                 // position (found by the read-back check).
                 byte[] part = Arrays.copyOfRange(bytes, (int) offset, (int) offset + length);
-                String etag = s3.uploadPart(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId)
-                        .partNumber(partNumber).contentLength((long) length), RequestBody.fromBytes(part)).eTag();
-                parts.add(CompletedPart.builder().partNumber(partNumber).eTag(etag).build());
+                String etag = s3.uploadPart(
+                                b -> b.bucket(config.bucket())
+                                        .key(key)
+                                        .uploadId(uploadId)
+                                        .partNumber(partNumber)
+                                        .contentLength((long) length),
+                                RequestBody.fromBytes(part))
+                        .eTag();
+                parts.add(CompletedPart.builder()
+                        .partNumber(partNumber)
+                        .eTag(etag)
+                        .build());
             }
-            s3.completeMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId)
-                    .multipartUpload(CompletedMultipartUpload.builder().parts(parts).build()));
+            s3.completeMultipartUpload(b -> b.bucket(config.bucket())
+                    .key(key)
+                    .uploadId(uploadId)
+                    .multipartUpload(
+                            CompletedMultipartUpload.builder().parts(parts).build()));
         } catch (RuntimeException e) {
             try {
                 s3.abortMultipartUpload(b -> b.bucket(config.bucket()).key(key).uploadId(uploadId));
@@ -136,12 +156,15 @@ public class ArchiveBucket {
     /** Reads the object back with one GET: its size and SHA-256 must be those of the bytes that were sent. */
     public Verification verify(String key, String expectedSha256, long expectedBytes) {
         try {
-            byte[] stored = s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key)).asByteArray();
+            byte[] stored =
+                    s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key)).asByteArray();
             if (stored.length != expectedBytes) {
                 return new Verification(stored.length, null, "size " + stored.length + " instead of " + expectedBytes);
             }
             String sha = S3Objects.sha256(stored);
-            return new Verification(expectedBytes, sha,
+            return new Verification(
+                    expectedBytes,
+                    sha,
                     sha.equals(expectedSha256) ? null : "SHA-256 " + sha + " instead of " + expectedSha256);
         } catch (NoSuchKeyException e) {
             return new Verification(-1, null, "object missing");
@@ -157,7 +180,8 @@ public class ArchiveBucket {
 
     public byte[] get(String key) {
         try {
-            ResponseBytes<GetObjectResponse> object = s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key));
+            ResponseBytes<GetObjectResponse> object =
+                    s3.getObjectAsBytes(b -> b.bucket(config.bucket()).key(key));
             return object.asByteArray();
         } catch (SdkException e) {
             throw failure("reading", key, e);

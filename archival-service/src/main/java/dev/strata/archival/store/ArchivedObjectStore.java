@@ -1,21 +1,20 @@
 package dev.strata.archival.store;
 
+import static dev.strata.archival.store.EventLogStore.utc;
+import static dev.strata.archival.store.RunStore.instant;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-
-import static dev.strata.archival.store.EventLogStore.utc;
-import static dev.strata.archival.store.RunStore.instant;
 
 /**
  * The archive's index: one row per S3 object, written before the upload and moved through its states (see
@@ -37,22 +36,43 @@ public class ArchivedObjectStore {
             id, run_id, group_id, day, key, state, event_ids, event_count, min_time, max_time, summary::text, sha256,
             bytes, replaces, restore_run_id, restore_from, restore_to""";
 
-    public record ObjectRow(UUID id, UUID runId, UUID groupId, LocalDate day, String key, String state,
-                            UUID[] eventIds, int eventCount, Instant minTime, Instant maxTime, String summaryJson,
-                            String sha256, Long bytes, UUID replaces, UUID restoreRunId, Instant restoreFrom,
-                            Instant restoreTo) {
-    }
+    public record ObjectRow(
+            UUID id,
+            UUID runId,
+            UUID groupId,
+            LocalDate day,
+            String key,
+            String state,
+            UUID[] eventIds,
+            int eventCount,
+            Instant minTime,
+            Instant maxTime,
+            String summaryJson,
+            String sha256,
+            Long bytes,
+            UUID replaces,
+            UUID restoreRunId,
+            Instant restoreFrom,
+            Instant restoreTo) {}
 
     /** What the archive holds, for the status endpoint. */
-    public record Totals(long objects, long events, long bytes) {
-    }
+    public record Totals(long objects, long events, long bytes) {}
 
     /** Records objects as planned, in one round trip. */
     public Uni<Void> insertPlanned(SqlClient tx, List<ObjectRow> rows) {
         List<Tuple> tuples = new ArrayList<>(rows.size());
         for (ObjectRow row : rows) {
-            tuples.add(Tuple.from(Arrays.asList(row.id(), row.runId(), row.groupId(), row.day(), row.key(),
-                    row.eventIds(), row.eventCount(), utc(row.minTime()), utc(row.maxTime()), row.summaryJson(),
+            tuples.add(Tuple.from(Arrays.asList(
+                    row.id(),
+                    row.runId(),
+                    row.groupId(),
+                    row.day(),
+                    row.key(),
+                    row.eventIds(),
+                    row.eventCount(),
+                    utc(row.minTime()),
+                    utc(row.maxTime()),
+                    row.summaryJson(),
                     row.replaces())));
         }
         if (tuples.isEmpty()) {
@@ -61,9 +81,7 @@ public class ArchivedObjectStore {
         return tx.preparedQuery("""
                         INSERT INTO archived_objects (id, run_id, group_id, day, key, state, event_ids, event_count,
                                                       min_time, max_time, summary, replaces)
-                        VALUES ($1, $2, $3, $4, $5, 'planned', $6, $7, $8, $9, $10::text::jsonb, $11)""")
-                .executeBatch(tuples)
-                .replaceWithVoid();
+                        VALUES ($1, $2, $3, $4, $5, 'planned', $6, $7, $8, $9, $10::text::jsonb, $11)""").executeBatch(tuples).replaceWithVoid();
     }
 
     public Uni<ObjectRow> find(SqlClient client, UUID id) {
@@ -79,14 +97,11 @@ public class ArchivedObjectStore {
     public Uni<Boolean> markVerified(SqlClient tx, UUID id, String sha256, long bytes) {
         return tx.preparedQuery("""
                         UPDATE archived_objects SET state = 'verified', sha256 = $2, bytes = $3, updated_at = now()
-                        WHERE id = $1 AND state = 'planned'""")
-                .execute(Tuple.of(id, sha256, bytes))
-                .map(rows -> rows.rowCount() == 1);
+                        WHERE id = $1 AND state = 'planned'""").execute(Tuple.of(id, sha256, bytes)).map(rows -> rows.rowCount() == 1);
     }
 
     /** What reading an object back proved: its SHA-256 and size. */
-    public record Proof(UUID id, String sha256, long bytes) {
-    }
+    public record Proof(UUID id, String sha256, long bytes) {}
 
     /**
      * planned or verified → archived, recording what the read-back proved (an object verified before must have
@@ -107,17 +122,13 @@ public class ArchivedObjectStore {
                         SET state = 'archived', sha256 = p.sha256, bytes = p.bytes, updated_at = now()
                         FROM unnest($1::uuid[], $2::text[], $3::int8[]) AS p(id, sha256, bytes)
                         WHERE o.id = p.id
-                          AND (o.state = 'planned' OR (o.state = 'verified' AND o.sha256 = p.sha256))""")
-                .execute(Tuple.of(ids, shas, bytes))
-                .map(RowSet::rowCount);
+                          AND (o.state = 'planned' OR (o.state = 'verified' AND o.sha256 = p.sha256))""").execute(Tuple.of(ids, shas, bytes)).map(RowSet::rowCount);
     }
 
     /** One conditional state change; false when the object was not in {@code from} (someone got there first). */
     public Uni<Boolean> move(SqlClient tx, UUID id, String from, String to) {
         return tx.preparedQuery("""
-                        UPDATE archived_objects SET state = $3, updated_at = now() WHERE id = $1 AND state = $2""")
-                .execute(Tuple.of(id, from, to))
-                .map(rows -> rows.rowCount() == 1);
+                        UPDATE archived_objects SET state = $3, updated_at = now() WHERE id = $1 AND state = $2""").execute(Tuple.of(id, from, to)).map(rows -> rows.rowCount() == 1);
     }
 
     /**
@@ -152,9 +163,7 @@ public class ArchivedObjectStore {
         return client.query("SELECT " + COLUMNS + """
                          FROM archived_objects
                         WHERE state IN ('planned', 'verified', 'restoring', 'superseded', 'expired')
-                        ORDER BY created_at, key""")
-                .execute()
-                .map(ArchivedObjectStore::all);
+                        ORDER BY created_at, key""").execute().map(ArchivedObjectStore::all);
     }
 
     /** The object written to hold what a restore left of {@code original}, if any. */
@@ -189,8 +198,7 @@ public class ArchivedObjectStore {
                 .execute(Tuple.of(runId))
                 .chain(() -> tx.preparedQuery("""
                                 UPDATE archived_objects SET removal_manifest_run_id = $1
-                                WHERE removal_manifest_run_id IS NULL AND state = 'removed'""")
-                        .execute(Tuple.of(runId)))
+                                WHERE removal_manifest_run_id IS NULL AND state = 'removed'""").execute(Tuple.of(runId)))
                 .replaceWithVoid();
     }
 
@@ -214,22 +222,33 @@ public class ArchivedObjectStore {
     public Uni<Totals> totals(SqlClient client, UUID groupId) {
         return client.preparedQuery("""
                         SELECT count(*), coalesce(sum(event_count), 0), coalesce(sum(bytes), 0)
-                        FROM archived_objects WHERE state = 'archived' AND ($1::uuid IS NULL OR group_id = $1)""")
-                .execute(Tuple.of(groupId))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new Totals(row.getLong(0), row.getLong(1), row.getLong(2));
-                });
+                        FROM archived_objects WHERE state = 'archived' AND ($1::uuid IS NULL OR group_id = $1)""").execute(Tuple.of(groupId)).map(rows -> {
+            Row row = rows.iterator().next();
+            return new Totals(row.getLong(0), row.getLong(1), row.getLong(2));
+        });
     }
 
     private static List<ObjectRow> all(RowSet<Row> rows) {
         List<ObjectRow> objects = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            objects.add(new ObjectRow(row.getUUID(0), row.getUUID(1), row.getUUID(2), row.getLocalDate(3),
-                    row.getString(4), row.getString(5), row.getArrayOfUUIDs(6), row.getInteger(7),
-                    instant(row.getOffsetDateTime(8)), instant(row.getOffsetDateTime(9)), row.getString(10),
-                    row.getString(11), row.getLong(12), row.getUUID(13), row.getUUID(14),
-                    instant(row.getOffsetDateTime(15)), instant(row.getOffsetDateTime(16))));
+            objects.add(new ObjectRow(
+                    row.getUUID(0),
+                    row.getUUID(1),
+                    row.getUUID(2),
+                    row.getLocalDate(3),
+                    row.getString(4),
+                    row.getString(5),
+                    row.getArrayOfUUIDs(6),
+                    row.getInteger(7),
+                    instant(row.getOffsetDateTime(8)),
+                    instant(row.getOffsetDateTime(9)),
+                    row.getString(10),
+                    row.getString(11),
+                    row.getLong(12),
+                    row.getUUID(13),
+                    row.getUUID(14),
+                    instant(row.getOffsetDateTime(15)),
+                    instant(row.getOffsetDateTime(16))));
         }
         return objects;
     }

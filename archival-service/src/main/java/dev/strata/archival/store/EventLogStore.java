@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -49,7 +48,8 @@ public class EventLogStore {
 
     public EventLogStore(ArchivalConfig config) {
         this.table = tableName("strata.archival.events.table", config.events().table());
-        this.archivedIds = tableName("strata.archival.events.archived-ids-table", config.events().archivedIdsTable());
+        this.archivedIds = tableName(
+                "strata.archival.events.archived-ids-table", config.events().archivedIdsTable());
     }
 
     private static String tableName(String property, String configured) {
@@ -80,8 +80,7 @@ public class EventLogStore {
                             FROM g WHERE g.id IS NOT NULL)
                         SELECT id FROM g
                         WHERE id IS NOT NULL
-                          AND EXISTS (SELECT 1 FROM %1$s e WHERE e.group_id = g.id AND e."timestamp" < $1)"""
-                        .formatted(table))
+                          AND EXISTS (SELECT 1 FROM %1$s e WHERE e.group_id = g.id AND e."timestamp" < $1)""".formatted(table))
                 .execute(Tuple.of(utc(before)))
                 .map(rows -> {
                     List<UUID> groups = new ArrayList<>();
@@ -109,8 +108,8 @@ public class EventLogStore {
     }
 
     /** The oldest events a run would take over every group, at most {@code limit}. */
-    public Uni<List<EventRow>> eligible(SqlClient client, Instant defaultCutoff, Map<UUID, Instant> cutoffs,
-                                        int limit) {
+    public Uni<List<EventRow>> eligible(
+            SqlClient client, Instant defaultCutoff, Map<UUID, Instant> cutoffs, int limit) {
         Tuple tuple = cutoffTuple(defaultCutoff, cutoffs).addInteger(limit);
         return client.preparedQuery("SELECT " + COLUMNS + " FROM " + table + " e WHERE " + cutoffCondition()
                         + " ORDER BY \"timestamp\", id LIMIT $4")
@@ -123,8 +122,8 @@ public class EventLogStore {
      * the first page). Two statements rather than one with "cursor IS NULL OR ...", so the index scan of a later
      * page starts at the cursor instead of walking past everything before it.
      */
-    public Uni<List<EventRow>> page(SqlClient client, UUID groupId, Instant cutoff, Instant afterTime, UUID afterId,
-                                    int limit) {
+    public Uni<List<EventRow>> page(
+            SqlClient client, UUID groupId, Instant cutoff, Instant afterTime, UUID afterId, int limit) {
         if (afterTime == null) {
             return client.preparedQuery("SELECT " + COLUMNS + " FROM " + table + """
                              WHERE group_id = $1 AND "timestamp" < $2
@@ -175,8 +174,7 @@ public class EventLogStore {
     }
 
     /** Who holds a hot event id: its group and type. */
-    public record Holder(UUID groupId, String type) {
-    }
+    public record Holder(UUID groupId, String type) {}
 
     /** The group and type of the hot events among {@code ids}, by primary key. */
     public Uni<Map<UUID, Holder>> hotHolders(SqlClient client, UUID[] ids) {
@@ -285,8 +283,14 @@ public class EventLogStore {
     private static List<EventRow> events(RowSet<Row> rows) {
         List<EventRow> events = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            events.add(new EventRow(row.getUUID(0), row.getUUID(1), row.getString(2), row.getUUID(3),
-                    row.getUUID(4), row.getOffsetDateTime(5).toInstant(), row.getString(6),
+            events.add(new EventRow(
+                    row.getUUID(0),
+                    row.getUUID(1),
+                    row.getString(2),
+                    row.getUUID(3),
+                    row.getUUID(4),
+                    row.getOffsetDateTime(5).toInstant(),
+                    row.getString(6),
                     row.getOffsetDateTime(7).toInstant()));
         }
         return events;

@@ -5,7 +5,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -17,8 +16,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class LegalHoldStore {
 
-    public record Hold(UUID groupId, String reason, String placedBy, Instant placedAt) {
-    }
+    public record Hold(UUID groupId, String reason, String placedBy, Instant placedAt) {}
 
     /** The group's hold lock, until the caller's transaction ends. */
     public Uni<Void> lock(SqlClient tx, UUID groupId) {
@@ -28,7 +26,8 @@ public class LegalHoldStore {
     }
 
     public Uni<Hold> find(SqlClient client, UUID groupId) {
-        return client.preparedQuery("SELECT group_id, reason, placed_by, placed_at FROM legal_holds WHERE group_id = $1")
+        return client.preparedQuery(
+                        "SELECT group_id, reason, placed_by, placed_at FROM legal_holds WHERE group_id = $1")
                 .execute(Tuple.of(groupId))
                 .map(rows -> {
                     var it = rows.iterator();
@@ -54,6 +53,10 @@ public class LegalHoldStore {
     }
 
     private static Hold hold(Row row) {
-        return new Hold(row.getUUID(0), row.getString(1), row.getString(2), row.getOffsetDateTime(3).toInstant());
+        return new Hold(
+                row.getUUID(0),
+                row.getString(1),
+                row.getString(2),
+                row.getOffsetDateTime(3).toInstant());
     }
 }

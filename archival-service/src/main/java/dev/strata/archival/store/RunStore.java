@@ -1,12 +1,13 @@
 package dev.strata.archival.store;
 
+import static dev.strata.archival.store.EventLogStore.utc;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -15,8 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-
-import static dev.strata.archival.store.EventLogStore.utc;
 
 /**
  * Archive and restore runs. A running row is a lease: at most one exists (unique partial index), its owner renews
@@ -37,25 +36,57 @@ public class RunStore {
             groups_total, groups_processed, eligible_at_start, total_archived, total_failed, restore_from, restore_to,
             restored, already_present, refused, objects_read, manifest_key, manifest_claimed_at, expired_objects""";
 
-    public record RunRow(UUID id, String kind, String trigger, String status, UUID groupId, Integer daysCutoff,
-                         Instant startedAt, Instant finishedAt, Instant heartbeatAt, String owner, String error,
-                         int groupsTotal, int groupsProcessed, long eligibleAtStart, long totalArchived,
-                         long totalFailed, Instant restoreFrom, Instant restoreTo, Long restored, Long alreadyPresent,
-                         Long refused, Integer objectsRead, String manifestKey, Instant manifestClaimedAt,
-                         int expiredObjects) {
+    public record RunRow(
+            UUID id,
+            String kind,
+            String trigger,
+            String status,
+            UUID groupId,
+            Integer daysCutoff,
+            Instant startedAt,
+            Instant finishedAt,
+            Instant heartbeatAt,
+            String owner,
+            String error,
+            int groupsTotal,
+            int groupsProcessed,
+            long eligibleAtStart,
+            long totalArchived,
+            long totalFailed,
+            Instant restoreFrom,
+            Instant restoreTo,
+            Long restored,
+            Long alreadyPresent,
+            Long refused,
+            Integer objectsRead,
+            String manifestKey,
+            Instant manifestClaimedAt,
+            int expiredObjects) {
 
         public boolean running() {
             return RUNNING.equals(status);
         }
     }
 
-    public record NewRun(UUID id, String kind, String trigger, UUID groupId, Integer daysCutoff, String owner,
-                         Instant restoreFrom, Instant restoreTo) {
-    }
+    public record NewRun(
+            UUID id,
+            String kind,
+            String trigger,
+            UUID groupId,
+            Integer daysCutoff,
+            String owner,
+            Instant restoreFrom,
+            Instant restoreTo) {}
 
-    public record BatchRow(int seq, UUID groupId, LocalDate day, String objectKey, int archived, int failed,
-                           long durationMillis, boolean recovered) {
-    }
+    public record BatchRow(
+            int seq,
+            UUID groupId,
+            LocalDate day,
+            String objectKey,
+            int archived,
+            int failed,
+            long durationMillis,
+            boolean recovered) {}
 
     /**
      * Runs whose heartbeat stopped: reported failed, so none stays "running" for ever. Returns their ids. The row
@@ -90,8 +121,8 @@ public class RunStore {
 
     /** The most recent run of a kind, optionally of one group (null: any). */
     public Uni<RunRow> latest(SqlClient client, String kind) {
-        return client.preparedQuery("SELECT " + COLUMNS
-                        + " FROM archive_runs WHERE kind = $1 ORDER BY started_at DESC LIMIT 1")
+        return client.preparedQuery(
+                        "SELECT " + COLUMNS + " FROM archive_runs WHERE kind = $1 ORDER BY started_at DESC LIMIT 1")
                 .execute(Tuple.of(kind))
                 .map(RunStore::first);
     }
@@ -103,8 +134,14 @@ public class RunStore {
                                                   heartbeat_at, restore_from, restore_to)
                         VALUES ($1, $2, $3, 'running', $4, $5, $6, now(), $7, $8)
                         ON CONFLICT DO NOTHING""")
-                .execute(Tuple.from(Arrays.asList(run.id(), run.kind(), run.trigger(), run.groupId(),
-                        run.daysCutoff(), run.owner(), utc(run.restoreFrom()),
+                .execute(Tuple.from(Arrays.asList(
+                        run.id(),
+                        run.kind(),
+                        run.trigger(),
+                        run.groupId(),
+                        run.daysCutoff(),
+                        run.owner(),
+                        utc(run.restoreFrom()),
                         utc(run.restoreTo()))))
                 .map(rows -> rows.rowCount() == 1);
     }
@@ -123,9 +160,7 @@ public class RunStore {
     public Uni<Boolean> heartbeat(SqlClient client, UUID id, String owner) {
         return client.preparedQuery("""
                         UPDATE archive_runs SET heartbeat_at = now()
-                        WHERE id = $1 AND owner = $2 AND status = 'running'""")
-                .execute(Tuple.of(id, owner))
-                .map(rows -> rows.rowCount() == 1);
+                        WHERE id = $1 AND owner = $2 AND status = 'running'""").execute(Tuple.of(id, owner)).map(rows -> rows.rowCount() == 1);
     }
 
     /**
@@ -138,14 +173,12 @@ public class RunStore {
     public Uni<Void> fence(SqlClient tx, UUID id, String owner) {
         return tx.preparedQuery("""
                         SELECT 1 FROM archive_runs WHERE id = $1 AND owner = $2 AND status = 'running'
-                        FOR KEY SHARE""")
-                .execute(Tuple.of(id, owner))
-                .map(rows -> {
-                    if (rows.size() != 1) {
-                        throw new LeaseLostException(id);
-                    }
-                    return null;
-                });
+                        FOR KEY SHARE""").execute(Tuple.of(id, owner)).map(rows -> {
+            if (rows.size() != 1) {
+                throw new LeaseLostException(id);
+            }
+            return null;
+        });
     }
 
     /** Reserves {@code count} part numbers of the run; returns the first. */
@@ -181,8 +214,15 @@ public class RunStore {
     public Uni<Void> addBatches(SqlClient tx, UUID runId, List<BatchRow> batches) {
         List<Tuple> tuples = new ArrayList<>(batches.size());
         for (BatchRow batch : batches) {
-            tuples.add(Tuple.from(Arrays.asList(runId, batch.groupId(), batch.day(), batch.objectKey(),
-                    batch.archived(), batch.failed(), batch.durationMillis(), batch.recovered())));
+            tuples.add(Tuple.from(Arrays.asList(
+                    runId,
+                    batch.groupId(),
+                    batch.day(),
+                    batch.objectKey(),
+                    batch.archived(),
+                    batch.failed(),
+                    batch.durationMillis(),
+                    batch.recovered())));
         }
         return tx.preparedQuery("""
                         WITH totals AS (
@@ -193,29 +233,31 @@ public class RunStore {
                                                          duration_ms, recovered)
                         SELECT $1::uuid, coalesce(max(seq), 0) + 1, $2::uuid, $3::date, $4::text, $5::int,
                                $6::int, $7::bigint, $8::boolean
-                        FROM archive_run_batches WHERE run_id = $1""")
-                .executeBatch(tuples)
-                .replaceWithVoid();
+                        FROM archive_run_batches WHERE run_id = $1""").executeBatch(tuples).replaceWithVoid();
     }
 
     public Uni<List<BatchRow>> batches(SqlClient client, UUID runId) {
         return client.preparedQuery("""
                         SELECT seq, group_id, day, object_key, archived, failed, duration_ms, recovered
-                        FROM archive_run_batches WHERE run_id = $1 ORDER BY seq""")
-                .execute(Tuple.of(runId))
-                .map(rows -> {
-                    List<BatchRow> batches = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        batches.add(new BatchRow(row.getInteger(0), row.getUUID(1), row.getLocalDate(2),
-                                row.getString(3), row.getInteger(4), row.getInteger(5), row.getLong(6),
-                                row.getBoolean(7)));
-                    }
-                    return batches;
-                });
+                        FROM archive_run_batches WHERE run_id = $1 ORDER BY seq""").execute(Tuple.of(runId)).map(rows -> {
+            List<BatchRow> batches = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                batches.add(new BatchRow(
+                        row.getInteger(0),
+                        row.getUUID(1),
+                        row.getLocalDate(2),
+                        row.getString(3),
+                        row.getInteger(4),
+                        row.getInteger(5),
+                        row.getLong(6),
+                        row.getBoolean(7)));
+            }
+            return batches;
+        });
     }
 
-    public Uni<Void> restoreCounts(SqlClient tx, UUID id, long restored, long alreadyPresent, long refused,
-                                   int objectsRead) {
+    public Uni<Void> restoreCounts(
+            SqlClient tx, UUID id, long restored, long alreadyPresent, long refused, int objectsRead) {
         return tx.preparedQuery("""
                         UPDATE archive_runs SET restored = $2, already_present = $3, refused = $4, objects_read = $5
                         WHERE id = $1""")
@@ -247,18 +289,14 @@ public class RunStore {
     public Uni<Void> succeed(SqlClient tx, UUID id) {
         return tx.preparedQuery("""
                         UPDATE archive_runs SET status = 'succeeded', finished_at = now(), error = NULL
-                        WHERE id = $1 AND status = 'running'""")
-                .execute(Tuple.of(id))
-                .replaceWithVoid();
+                        WHERE id = $1 AND status = 'running'""").execute(Tuple.of(id)).replaceWithVoid();
     }
 
     /** Reports the run failed with the reason, unless it already ended. */
     public Uni<Void> fail(SqlClient client, UUID id, String error) {
         return client.preparedQuery("""
                         UPDATE archive_runs SET status = 'failed', finished_at = now(), error = $2
-                        WHERE id = $1 AND status = 'running'""")
-                .execute(Tuple.of(id, error))
-                .replaceWithVoid();
+                        WHERE id = $1 AND status = 'running'""").execute(Tuple.of(id, error)).replaceWithVoid();
     }
 
     /** Events and seconds of recent successful archive runs that moved something: the measured throughput. */
@@ -268,22 +306,25 @@ public class RunStore {
                                coalesce(sum(extract(epoch FROM finished_at - started_at)), 0)::float8
                         FROM (SELECT total_archived, finished_at, started_at FROM archive_runs
                               WHERE kind = 'archive' AND status = 'succeeded' AND total_archived > 0
-                              ORDER BY started_at DESC LIMIT 10) r""")
-                .execute()
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    return new double[] {row.getDouble(0), row.getDouble(1)};
-                });
+                              ORDER BY started_at DESC LIMIT 10) r""").execute().map(rows -> {
+            Row row = rows.iterator().next();
+            return new double[] {row.getDouble(0), row.getDouble(1)};
+        });
     }
 
     /** An archive run with what it put in the archive (see {@link #LISTED}). */
-    public record ListedRun(RunRow run, long objects, long bytes) {
-    }
+    public record ListedRun(RunRow run, long objects, long bytes) {}
 
     /** One archive run's part for a group: the group's events it archived or failed, and objects as above. */
-    public record GroupRunRow(UUID runId, String status, Instant startedAt, Instant finishedAt, long archived,
-                              long failed, long objects, long bytes) {
-    }
+    public record GroupRunRow(
+            UUID runId,
+            String status,
+            Instant startedAt,
+            Instant finishedAt,
+            long archived,
+            long failed,
+            long objects,
+            long bytes) {}
 
     /**
      * The objects (and bytes) a run {@code r} put in the archive, of the group {@code $2} or all ({@code $2} null):
@@ -344,9 +385,15 @@ public class RunStore {
                 .map(rows -> {
                     List<GroupRunRow> runs = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        runs.add(new GroupRunRow(row.getUUID(0), row.getString(1),
-                                instant(row.getOffsetDateTime(2)), instant(row.getOffsetDateTime(3)),
-                                row.getLong(4), row.getLong(5), row.getLong(6), row.getLong(7)));
+                        runs.add(new GroupRunRow(
+                                row.getUUID(0),
+                                row.getString(1),
+                                instant(row.getOffsetDateTime(2)),
+                                instant(row.getOffsetDateTime(3)),
+                                row.getLong(4),
+                                row.getLong(5),
+                                row.getLong(6),
+                                row.getLong(7)));
                     }
                     return runs;
                 });
@@ -368,16 +415,32 @@ public class RunStore {
     private static List<RunRow> all(RowSet<Row> rows) {
         List<RunRow> runs = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            runs.add(new RunRow(row.getUUID("id"), row.getString("kind"), row.getString("trigger"),
-                    row.getString("status"), row.getUUID("group_id"), row.getInteger("days_cutoff"),
-                    instant(row.getOffsetDateTime("started_at")), instant(row.getOffsetDateTime("finished_at")),
-                    instant(row.getOffsetDateTime("heartbeat_at")), row.getString("owner"), row.getString("error"),
-                    row.getInteger("groups_total"), row.getInteger("groups_processed"),
-                    row.getLong("eligible_at_start"), row.getLong("total_archived"), row.getLong("total_failed"),
-                    instant(row.getOffsetDateTime("restore_from")), instant(row.getOffsetDateTime("restore_to")),
-                    row.getLong("restored"), row.getLong("already_present"), row.getLong("refused"),
-                    row.getInteger("objects_read"), row.getString("manifest_key"),
-                    instant(row.getOffsetDateTime("manifest_claimed_at")), row.getInteger("expired_objects")));
+            runs.add(new RunRow(
+                    row.getUUID("id"),
+                    row.getString("kind"),
+                    row.getString("trigger"),
+                    row.getString("status"),
+                    row.getUUID("group_id"),
+                    row.getInteger("days_cutoff"),
+                    instant(row.getOffsetDateTime("started_at")),
+                    instant(row.getOffsetDateTime("finished_at")),
+                    instant(row.getOffsetDateTime("heartbeat_at")),
+                    row.getString("owner"),
+                    row.getString("error"),
+                    row.getInteger("groups_total"),
+                    row.getInteger("groups_processed"),
+                    row.getLong("eligible_at_start"),
+                    row.getLong("total_archived"),
+                    row.getLong("total_failed"),
+                    instant(row.getOffsetDateTime("restore_from")),
+                    instant(row.getOffsetDateTime("restore_to")),
+                    row.getLong("restored"),
+                    row.getLong("already_present"),
+                    row.getLong("refused"),
+                    row.getInteger("objects_read"),
+                    row.getString("manifest_key"),
+                    instant(row.getOffsetDateTime("manifest_claimed_at")),
+                    row.getInteger("expired_objects")));
         }
         return runs;
     }

@@ -9,18 +9,17 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /** What the stream archive holds against what the topic holds, partition by partition. */
 @ApplicationScoped
@@ -33,8 +32,11 @@ public class StreamArchiveStatus {
     private final StreamArchiveConfig config;
     private final Map<String, Object> kafkaConfig;
 
-    public StreamArchiveStatus(StreamSegmentStore segments, StreamArchiver archiver, StreamArchiveConfig config,
-                               @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
+    public StreamArchiveStatus(
+            StreamSegmentStore segments,
+            StreamArchiver archiver,
+            StreamArchiveConfig config,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig) {
         this.segments = segments;
         this.archiver = archiver;
         this.config = config;
@@ -47,9 +49,17 @@ public class StreamArchiveStatus {
      * {@code covered}: every record from offset 0 is on the topic or in the archive.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record PartitionView(int partition, Long archivedFrom, Long archivedTo, long segments, long records,
-                                long bytes, Long topicStart, Long topicEnd, Long lag, Boolean covered) {
-    }
+    public record PartitionView(
+            int partition,
+            Long archivedFrom,
+            Long archivedTo,
+            long segments,
+            long records,
+            long bytes,
+            Long topicStart,
+            Long topicEnd,
+            Long lag,
+            Boolean covered) {}
 
     /**
      * {@code archiver}: what this instance's archiver does ({@code archiving}; {@code standby} while another
@@ -57,18 +67,28 @@ public class StreamArchiveStatus {
      * {@code topicError}: why the topic's offsets are missing, when the broker did not answer.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record View(boolean enabled, String topic, String bucket, String prefix, String archiver,
-                       Instant archiverSince, String lastError, Instant lastErrorAt, Instant lastSegmentAt,
-                       Boolean covered, List<PartitionView> partitions, String topicError) {
-    }
+    public record View(
+            boolean enabled,
+            String topic,
+            String bucket,
+            String prefix,
+            String archiver,
+            Instant archiverSince,
+            String lastError,
+            Instant lastErrorAt,
+            Instant lastSegmentAt,
+            Boolean covered,
+            List<PartitionView> partitions,
+            String topicError) {}
 
-    private record TopicOffsets(Map<Integer, long[]> offsets, String error) {
-    }
+    private record TopicOffsets(Map<Integer, long[]> offsets, String error) {}
 
     public Uni<View> view() {
-        Uni<TopicOffsets> topic = Uni.createFrom().item(this::topicOffsets)
-                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
-        return Uni.combine().all().unis(segments.summary(Topics.EVENTS), segments.lastWritten(Topics.EVENTS), topic)
+        Uni<TopicOffsets> topic =
+                Uni.createFrom().item(this::topicOffsets).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+        return Uni.combine()
+                .all()
+                .unis(segments.summary(Topics.EVENTS), segments.lastWritten(Topics.EVENTS), topic)
                 .with((summary, lastWritten, offsets) -> view(summary, lastWritten, offsets));
     }
 
@@ -91,13 +111,31 @@ public class StreamArchiveStatus {
                 lag = Math.max(0, t[1] - (a == null ? t[0] : Math.max(a.to(), t[0])));
                 covered = covered && partitionCovered;
             }
-            partitions.add(new PartitionView(partition, a == null ? null : a.from(), a == null ? null : a.to(),
-                    a == null ? 0 : a.segments(), a == null ? 0 : a.records(), a == null ? 0 : a.bytes(),
-                    t == null ? null : t[0], t == null ? null : t[1], lag, partitionCovered));
+            partitions.add(new PartitionView(
+                    partition,
+                    a == null ? null : a.from(),
+                    a == null ? null : a.to(),
+                    a == null ? 0 : a.segments(),
+                    a == null ? 0 : a.records(),
+                    a == null ? 0 : a.bytes(),
+                    t == null ? null : t[0],
+                    t == null ? null : t[1],
+                    lag,
+                    partitionCovered));
         }
         StreamArchiver.State state = archiver.state();
-        return new View(config.enabled(), Topics.EVENTS, config.bucket(), archiver.layout().topicPrefix(),
-                state.state(), state.since(), state.lastError(), state.lastErrorAt(), lastWritten, covered, partitions,
+        return new View(
+                config.enabled(),
+                Topics.EVENTS,
+                config.bucket(),
+                archiver.layout().topicPrefix(),
+                state.state(),
+                state.since(),
+                state.lastError(),
+                state.lastErrorAt(),
+                lastWritten,
+                covered,
+                partitions,
                 topic.error());
     }
 
@@ -106,14 +144,15 @@ public class StreamArchiveStatus {
         props.remove(ConsumerConfig.GROUP_ID_CONFIG);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "archival-service-stream-status");
         props.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_WAIT.toMillis());
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS, KAFKA_WAIT).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                    .map(p -> new TopicPartition(p.topic(), p.partition()))
+                    .toList();
             Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, KAFKA_WAIT);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, KAFKA_WAIT);
             Map<Integer, long[]> offsets = new TreeMap<>();
-            partitions.forEach(p -> offsets.put(p.partition(), new long[]{beginning.get(p), end.get(p)}));
+            partitions.forEach(p -> offsets.put(p.partition(), new long[] {beginning.get(p), end.get(p)}));
             return new TopicOffsets(offsets, null);
         } catch (KafkaException e) {
             return new TopicOffsets(null, "the broker did not answer: " + e.getMessage());

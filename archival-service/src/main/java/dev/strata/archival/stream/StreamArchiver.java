@@ -14,20 +14,10 @@ import dev.strata.support.messaging.KafkaClientConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -36,6 +26,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.jboss.logging.Logger;
 
 /**
  * Copies every record of the event topic to the stream archive, in order, exactly once, like a Kafka S3 sink.
@@ -66,8 +63,7 @@ public class StreamArchiver {
     private static final Duration CHECK_INTERVAL = Duration.ofSeconds(30);
 
     /** What this instance's archiver is doing: {@code off}, {@code standby}, {@code archiving} or {@code retrying}. */
-    public record State(String state, Instant since, String lastError, Instant lastErrorAt) {
-    }
+    public record State(String state, Instant since, String lastError, Instant lastErrorAt) {}
 
     private final Pool pool;
     private final StreamSegmentStore segments;
@@ -81,9 +77,14 @@ public class StreamArchiver {
     private volatile Thread thread;
     private volatile State state;
 
-    public StreamArchiver(Pool pool, StreamSegmentStore segments, StreamArchiveStore store, StreamArchiveConfig config,
-                          @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, EventStreamConfig events,
-                          ArchivalMeters meters) {
+    public StreamArchiver(
+            Pool pool,
+            StreamSegmentStore segments,
+            StreamArchiveStore store,
+            StreamArchiveConfig config,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            EventStreamConfig events,
+            ArchivalMeters meters) {
         this.pool = pool;
         this.segments = segments;
         this.store = store;
@@ -139,12 +140,14 @@ public class StreamArchiver {
                 if (stopping) {
                     break;
                 }
-                if ("archiving".equals(state.state()) && state.since().isBefore(Instant.now().minus(MAX_BACKOFF))) {
+                if ("archiving".equals(state.state())
+                        && state.since().isBefore(Instant.now().minus(MAX_BACKOFF))) {
                     backoff = Duration.ofSeconds(1); // it had been archiving: this failure is a new one
                 }
                 state = new State("retrying", Instant.now(), e.getMessage(), Instant.now());
-                LOG.warnf("Stream archiver: %s; starting again from the archive's recorded ends in %s", e.getMessage(),
-                        backoff);
+                LOG.warnf(
+                        "Stream archiver: %s; starting again from the archive's recorded ends in %s",
+                        e.getMessage(), backoff);
                 wait = backoff;
                 backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
             }
@@ -158,7 +161,13 @@ public class StreamArchiver {
     private boolean lead() {
         SqlConnection session = pool.getConnection().await().atMost(DB_WAIT);
         try {
-            boolean mine = session.preparedQuery(LOCK).execute().await().atMost(DB_WAIT).iterator().next().getBoolean(0);
+            boolean mine = session.preparedQuery(LOCK)
+                    .execute()
+                    .await()
+                    .atMost(DB_WAIT)
+                    .iterator()
+                    .next()
+                    .getBoolean(0);
             if (!mine) {
                 if (!"standby".equals(state.state())) {
                     state = new State("standby", Instant.now(), state.lastError(), state.lastErrorAt());
@@ -177,12 +186,14 @@ public class StreamArchiver {
 
     private void archive(SqlConnection session, KafkaConsumer<byte[], byte[]> consumer) {
         List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                .map(p -> new TopicPartition(p.topic(), p.partition()))
+                .toList();
         if (partitions.isEmpty()) {
             throw new IllegalStateException("topic " + Topics.EVENTS + " does not exist yet");
         }
         consumer.assign(partitions);
-        Map<Integer, Long> recorded = segments.positions(session, Topics.EVENTS).await().atMost(DB_WAIT);
+        Map<Integer, Long> recorded =
+                segments.positions(session, Topics.EVENTS).await().atMost(DB_WAIT);
         Map<TopicPartition, Long> beginning = consumer.beginningOffsets(partitions, Duration.ofSeconds(30));
         Map<Integer, Pending> pending = new HashMap<>();
         for (TopicPartition partition : partitions) {
@@ -194,10 +205,11 @@ public class StreamArchiver {
                 from = logStart;
                 newChain = true;
             } else if (archivedTo < logStart) {
-                LOG.errorf("Stream archive: offsets [%d, %d) of %s were deleted from the topic before they were"
+                LOG.errorf(
+                        "Stream archive: offsets [%d, %d) of %s were deleted from the topic before they were"
                                 + " archived (retention shorter than the archiver was away); its archive starts again"
-                                + " at %d, and rebuilds cannot go past the gap", archivedTo, logStart, partition,
-                        logStart);
+                                + " at %d, and rebuilds cannot go past the gap",
+                        archivedTo, logStart, partition, logStart);
                 from = logStart;
                 newChain = true;
             } else {
@@ -210,8 +222,9 @@ public class StreamArchiver {
         }
         writeManifest();
         state = new State("archiving", Instant.now(), state.lastError(), state.lastErrorAt());
-        LOG.infof("Stream archiver: archiving %d partitions of %s to bucket %s under %s", partitions.size(),
-                Topics.EVENTS, store.bucket(), layout.topicPrefix());
+        LOG.infof(
+                "Stream archiver: archiving %d partitions of %s to bucket %s under %s",
+                partitions.size(), Topics.EVENTS, store.bucket(), layout.topicPrefix());
 
         long buffered = 0;
         boolean manifestDue = false;
@@ -232,7 +245,8 @@ public class StreamArchiver {
             }
             while (buffered > config.maxBufferedBytes()) {
                 Map.Entry<Integer, Pending> largest = pending.entrySet().stream()
-                        .max((a, b) -> Long.compare(a.getValue().bytes, b.getValue().bytes)).orElseThrow();
+                        .max((a, b) -> Long.compare(a.getValue().bytes, b.getValue().bytes))
+                        .orElseThrow();
                 buffered -= close(session, largest.getKey(), largest.getValue());
                 manifestDue = true;
             }
@@ -245,7 +259,9 @@ public class StreamArchiver {
                 lastCheck = now;
                 // The session holds the lock: if it is gone, so is the lock, and another archiver may be writing.
                 session.query("SELECT 1").execute().await().atMost(DB_WAIT);
-                if (consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).size() != partitions.size()) {
+                if (consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30))
+                                .size()
+                        != partitions.size()) {
                     LOG.info("Stream archiver: the topic's partitions changed; assigning them again");
                     return;
                 }
@@ -261,10 +277,19 @@ public class StreamArchiver {
         byte[] bytes = SegmentFormat.write(records);
         String key = layout.segmentKey(partition, from, to);
         String sha256 = store.putSegment(key, bytes, records.size());
-        Segment row = new Segment(Topics.EVENTS, partition, from, to, records.size(), bytes.length, sha256, key,
+        Segment row = new Segment(
+                Topics.EVENTS,
+                partition,
+                from,
+                to,
+                records.size(),
+                bytes.length,
+                sha256,
+                key,
                 Instant.ofEpochMilli(records.get(0).timestamp()),
                 Instant.ofEpochMilli(records.get(records.size() - 1).timestamp()));
-        boolean recorded = segments.record(session, row, segment.newChain).await().atMost(DB_WAIT);
+        boolean recorded =
+                segments.record(session, row, segment.newChain).await().atMost(DB_WAIT);
         if (!recorded) {
             store.delete(key);
             throw new IllegalStateException("partition " + partition + "'s archive no longer ends at offset " + from
@@ -285,7 +310,8 @@ public class StreamArchiver {
     }
 
     private void writeManifest() {
-        List<StreamManifest.Partition> summary = segments.summary(Topics.EVENTS).await().atMost(DB_WAIT);
+        List<StreamManifest.Partition> summary =
+                segments.summary(Topics.EVENTS).await().atMost(DB_WAIT);
         store.writeManifest(layout, new StreamManifest(StreamManifest.FORMAT, Topics.EVENTS, Instant.now(), summary));
     }
 
@@ -325,8 +351,10 @@ public class StreamArchiver {
         }
 
         boolean due(StreamArchiveConfig.Segment limits, long now) {
-            return !records.isEmpty() && (records.size() >= limits.maxRecords() || bytes >= limits.maxBytes()
-                    || now - openedNanos >= limits.maxAge().toNanos());
+            return !records.isEmpty()
+                    && (records.size() >= limits.maxRecords()
+                            || bytes >= limits.maxBytes()
+                            || now - openedNanos >= limits.maxAge().toNanos());
         }
 
         long closed(long to) {

@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -25,13 +24,22 @@ public class StreamSegmentStore {
         this.pool = pool;
     }
 
-    public record Segment(String topic, int partition, long from, long to, int records, long bytes, String sha256,
-                          String key, Instant firstTimestamp, Instant lastTimestamp) {
-    }
+    public record Segment(
+            String topic,
+            int partition,
+            long from,
+            long to,
+            int records,
+            long bytes,
+            String sha256,
+            String key,
+            Instant firstTimestamp,
+            Instant lastTimestamp) {}
 
     /** Where the archive of each partition ends (its next offset). */
     public Uni<Map<Integer, Long>> positions(SqlClient client, String topic) {
-        return client.preparedQuery("SELECT partition, max(to_offset) FROM stream_segments WHERE topic = $1 GROUP BY partition")
+        return client.preparedQuery(
+                        "SELECT partition, max(to_offset) FROM stream_segments WHERE topic = $1 GROUP BY partition")
                 .execute(Tuple.of(topic))
                 .map(rows -> {
                     Map<Integer, Long> positions = new HashMap<>();
@@ -56,10 +64,18 @@ public class StreamSegmentStore {
                         WHERE CASE WHEN $11 THEN COALESCE(archive.archived_to, -1) < $3
                                    ELSE archive.archived_to = $3 END
                         ON CONFLICT DO NOTHING""")
-                .execute(Tuple.from(List.of(segment.topic(), segment.partition(), segment.from(), segment.to(),
-                        segment.records(), segment.bytes(), segment.sha256(), segment.key(),
+                .execute(Tuple.from(List.of(
+                        segment.topic(),
+                        segment.partition(),
+                        segment.from(),
+                        segment.to(),
+                        segment.records(),
+                        segment.bytes(),
+                        segment.sha256(),
+                        segment.key(),
                         segment.firstTimestamp().atOffset(ZoneOffset.UTC),
-                        segment.lastTimestamp().atOffset(ZoneOffset.UTC), newChain)))
+                        segment.lastTimestamp().atOffset(ZoneOffset.UTC),
+                        newChain)))
                 .map(rows -> rows.rowCount() == 1);
     }
 
@@ -80,16 +96,19 @@ public class StreamSegmentStore {
                         FROM stream_segments s JOIN starts st ON st.partition = s.partition
                         WHERE s.topic = $1 AND s.from_offset >= st.chain_from
                         GROUP BY s.partition, st.chain_from
-                        ORDER BY s.partition""")
-                .execute(Tuple.of(topic))
-                .map(rows -> {
-                    List<StreamManifest.Partition> partitions = new ArrayList<>();
-                    for (Row row : rows) {
-                        partitions.add(new StreamManifest.Partition(row.getInteger(0), row.getLong(1), row.getLong(2),
-                                row.getLong(3), row.getLong(4), row.getLong(5)));
-                    }
-                    return partitions;
-                });
+                        ORDER BY s.partition""").execute(Tuple.of(topic)).map(rows -> {
+            List<StreamManifest.Partition> partitions = new ArrayList<>();
+            for (Row row : rows) {
+                partitions.add(new StreamManifest.Partition(
+                        row.getInteger(0),
+                        row.getLong(1),
+                        row.getLong(2),
+                        row.getLong(3),
+                        row.getLong(4),
+                        row.getLong(5)));
+            }
+            return partitions;
+        });
     }
 
     /** When the newest segment was written; null when none was. */

@@ -1,19 +1,17 @@
 package dev.strata.archival.service;
 
-import dev.strata.archival.store.EventRow;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.strata.archival.store.EventRow;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.GZIPInputStream;
-
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** The archive's bytes: one line per event with every column, times as RFC 3339 UTC, reproducible. */
 class ArchiveFormatTest {
@@ -24,11 +22,23 @@ class ArchiveFormatTest {
     void shouldWriteOneLinePerEventThatReadsBackAsTheEvent() throws IOException {
         UUID group = UUID.randomUUID();
         List<EventRow> events = List.of(
-                new EventRow(UUID.randomUUID(), group, "user_login", UUID.randomUUID(), null,
-                        Instant.parse("2024-03-01T10:00:00.123456Z"), "{\"device\":\"web\",\"n\":1}",
+                new EventRow(
+                        UUID.randomUUID(),
+                        group,
+                        "user_login",
+                        UUID.randomUUID(),
+                        null,
+                        Instant.parse("2024-03-01T10:00:00.123456Z"),
+                        "{\"device\":\"web\",\"n\":1}",
                         Instant.parse("2024-03-01T10:00:01Z")),
-                new EventRow(UUID.randomUUID(), group, "revenue_generated", null, UUID.randomUUID(),
-                        Instant.parse("2024-03-01T23:59:59.999999999Z"), "{\"amount\":12.50,\"currency\":\"EUR\"}",
+                new EventRow(
+                        UUID.randomUUID(),
+                        group,
+                        "revenue_generated",
+                        null,
+                        UUID.randomUUID(),
+                        Instant.parse("2024-03-01T23:59:59.999999999Z"),
+                        "{\"amount\":12.50,\"currency\":\"EUR\"}",
                         Instant.parse("2024-03-02T00:00:00.5Z")));
         byte[] object = format.write(events);
 
@@ -46,12 +56,15 @@ class ArchiveFormatTest {
         assertEquals(expectedFirst, lines[0]);
         assertEquals("", lines[2]);
         String expectedSecond = "{\"id\":\"" + events.get(1).id() + "\",\"groupId\":\"" + group + "\","
-                + "\"type\":\"revenue_generated\",\"actorId\":null,\"targetId\":\"" + events.get(1).targetId() + "\","
+                + "\"type\":\"revenue_generated\",\"actorId\":null,\"targetId\":\""
+                + events.get(1).targetId() + "\","
                 + "\"timestamp\":\"2024-03-01T23:59:59.999999999Z\","
                 + "\"metadata\":{\"amount\":12.50,\"currency\":\"EUR\"},"
                 + "\"recordedAt\":\"2024-03-02T00:00:00.500Z\"}";
         assertEquals(expectedSecond, lines[1]);
-        assertEquals(events, format.read(object).stream().map(ArchiveFormat.Line::event).toList());
+        assertEquals(
+                events,
+                format.read(object).stream().map(ArchiveFormat.Line::event).toList());
         assertArrayEquals(object, format.write(events), "the same events give the same bytes");
     }
 }

@@ -1,15 +1,14 @@
 package dev.strata.archival.service;
 
-import dev.strata.archival.store.EventRow;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.strata.archival.store.EventRow;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 class ObjectSummaryTest {
 
@@ -17,8 +16,10 @@ class ObjectSummaryTest {
     void shouldCountTypesAndAddTopLevelRevenueByCurrency() {
         List<EventRow> events = List.of(
                 event("revenue_generated", "{\"amount\":12.50,\"currency\":\"EUR\"}"),
-                event("revenue_generated", "{\"order\":{\"amount\":1000,\"currency\":\"EUR\"},\"currency\":\"EUR\","
-                        + "\"tags\":[1,{\"amount\":3}],\"amount\":7}"),
+                event(
+                        "revenue_generated",
+                        "{\"order\":{\"amount\":1000,\"currency\":\"EUR\"},\"currency\":\"EUR\","
+                                + "\"tags\":[1,{\"amount\":3}],\"amount\":7}"),
                 event("revenue_generated", "{\"amount\":\"5\",\"currency\":\"EUR\"}"), // a text amount: no revenue
                 event("revenue_generated", "{\"amount\":0.1,\"currency\":\"USD\"}"),
                 event("revenue_generated", "{\"amount\":0.2,\"currency\":\"USD\"}"),

@@ -9,7 +9,8 @@ import java.net.URI;
 public record Service(String name, URI base, String option, String variable) {
 
     public URI resolve(String path) {
-        String root = base.toString().endsWith("/") ? base.toString().substring(0, base.toString().length() - 1)
+        String root = base.toString().endsWith("/")
+                ? base.toString().substring(0, base.toString().length() - 1)
                 : base.toString();
         return URI.create(root + path);
     }

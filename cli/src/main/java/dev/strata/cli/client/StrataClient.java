@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.cli.CliException;
 import dev.strata.cli.ExitCodes;
 import dev.strata.cli.output.ProblemFormat;
-
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -22,10 +21,10 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.Flow;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -42,8 +41,7 @@ public final class StrataClient {
     static final String ACCEPT = "application/json, application/problem+json";
 
     /** A 2xx answer: its status, its body as sent and that body parsed. */
-    public record Answer(int status, String body, JsonNode json) {
-    }
+    public record Answer(int status, String body, JsonNode json) {}
 
     private final HttpClient http;
     private final Supplier<String> token;
@@ -53,8 +51,11 @@ public final class StrataClient {
     /** {@code token} is asked once, at the first request: {@code --help} needs none. */
     public StrataClient(Supplier<String> token, ObjectMapper mapper) {
         // HTTP/1.1: no h2c upgrade dance in front of a streamed upload.
-        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
-                .followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(CONNECT_TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
         this.token = token;
         this.mapper = mapper;
     }
@@ -66,12 +67,14 @@ public final class StrataClient {
     public Answer post(Service service, String path, Object body) {
         HttpRequest.BodyPublisher publisher;
         try {
-            publisher = body == null ? HttpRequest.BodyPublishers.noBody()
+            publisher = body == null
+                    ? HttpRequest.BodyPublishers.noBody()
                     : HttpRequest.BodyPublishers.ofString(mapper.writeValueAsString(body), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new IllegalArgumentException(e);
         }
-        HttpRequest.Builder request = request(service, path).timeout(REQUEST_TIMEOUT).POST(publisher);
+        HttpRequest.Builder request =
+                request(service, path).timeout(REQUEST_TIMEOUT).POST(publisher);
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
@@ -92,7 +95,10 @@ public final class StrataClient {
             throw new CliException(ExitCodes.USAGE, "Cannot read " + file + ": " + e.getMessage());
         }
         // No request timeout: sending a big file takes as long as it takes; the connect timeout still holds.
-        HttpRequest request = request(service, path).header("Content-Type", contentType).POST(publisher).build();
+        HttpRequest request = request(service, path)
+                .header("Content-Type", contentType)
+                .POST(publisher)
+                .build();
         CompletableFuture<HttpResponse<String>> answer =
                 http.sendAsync(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         return answer(service, request, () -> {
@@ -126,8 +132,8 @@ public final class StrataClient {
 
     private Answer send(Service service, HttpRequest.Builder builder) {
         HttpRequest request = builder.build();
-        return answer(service, request,
-                () -> http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
+        return answer(
+                service, request, () -> http.send(request, HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8)));
     }
 
     private interface Exchange {
@@ -159,17 +165,21 @@ public final class StrataClient {
         try {
             json = body == null || body.isBlank() ? mapper.nullNode() : mapper.readTree(body);
         } catch (IOException e) {
-            throw unreachable(service, request.uri(), "the answer (" + response.statusCode()
-                    + ") is not JSON; is this really " + service.name() + "?");
+            throw unreachable(
+                    service,
+                    request.uri(),
+                    "the answer (" + response.statusCode() + ") is not JSON; is this really " + service.name() + "?");
         }
         return new Answer(response.statusCode(), body, json);
     }
 
     private static CliException unreachable(Service service, URI uri, String why) {
-        return new CliException(ExitCodes.UNREACHABLE, List.of(
-                "Cannot reach " + service.name() + " at " + uri + ": " + why + ".",
-                "Is it running? Its address comes from " + service.option() + " or " + service.variable()
-                        + " (now " + service.base() + ")."));
+        return new CliException(
+                ExitCodes.UNREACHABLE,
+                List.of(
+                        "Cannot reach " + service.name() + " at " + uri + ": " + why + ".",
+                        "Is it running? Its address comes from " + service.option() + " or " + service.variable()
+                                + " (now " + service.base() + ")."));
     }
 
     private static String describe(Throwable e) {
@@ -177,7 +187,9 @@ public final class StrataClient {
         while (cause.getMessage() == null && cause.getCause() != null) {
             cause = cause.getCause();
         }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
+        return cause.getMessage() != null
+                ? cause.getMessage()
+                : cause.getClass().getSimpleName();
     }
 
     /** The file's publisher, telling {@code sent} how many bytes have gone out so far. */

@@ -4,7 +4,6 @@ import dev.strata.cli.CliException;
 import dev.strata.cli.ExitCodes;
 import io.smallrye.jwt.build.Jwt;
 import io.smallrye.jwt.util.KeyUtils;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,13 +25,13 @@ public final class Tokens {
 
     /** deploy/local's {@code DevTokens.ISSUER}: what the local run's services verify. */
     public static final String ISSUER = "https://strata.dev/issuer";
+
     public static final String SUBJECT = "dev-admin";
     public static final String PRIVATE_KEY = "keys/jwt-private.pem";
     /** Long enough for an import of millions of things, which is polled with this one token. */
     static final Duration TTL = Duration.ofHours(12);
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     /** {@code explicit}: from {@code --token} or {@code STRATA_TOKEN}, null or blank when neither is set. */
     public static String resolve(String explicit, Path home) {
@@ -41,11 +40,14 @@ public final class Tokens {
         }
         Path key = home.resolve(PRIVATE_KEY).toAbsolutePath().normalize();
         if (!Files.isRegularFile(key)) {
-            throw new CliException(ExitCodes.NO_CREDENTIALS, List.of(
-                    "No token: set STRATA_TOKEN (or --token) to a bearer token the services trust,",
-                    "or run deploy/local/run.sh so that " + key + " exists and a development admin token can be"
-                            + " minted from it (STRATA_HOME, now " + home.toAbsolutePath().normalize()
-                            + ", says where the local run keeps it)."));
+            throw new CliException(
+                    ExitCodes.NO_CREDENTIALS,
+                    List.of(
+                            "No token: set STRATA_TOKEN (or --token) to a bearer token the services trust,",
+                            "or run deploy/local/run.sh so that " + key + " exists and a development admin token can be"
+                                    + " minted from it (STRATA_HOME, now "
+                                    + home.toAbsolutePath().normalize()
+                                    + ", says where the local run keeps it)."));
         }
         return mint(key, Instant.now());
     }
@@ -56,8 +58,10 @@ public final class Tokens {
         try {
             key = KeyUtils.decodePrivateKey(Files.readString(privateKeyFile));
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
-            throw new CliException(ExitCodes.NO_CREDENTIALS, "Cannot read the private key " + privateKeyFile
-                    + " to mint a development token: " + e.getMessage());
+            throw new CliException(
+                    ExitCodes.NO_CREDENTIALS,
+                    "Cannot read the private key " + privateKeyFile + " to mint a development token: "
+                            + e.getMessage());
         }
         return Jwt.issuer(ISSUER)
                 .subject(SUBJECT)

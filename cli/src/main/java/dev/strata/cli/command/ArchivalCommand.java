@@ -7,15 +7,14 @@ import dev.strata.cli.client.StrataClient.Answer;
 import dev.strata.cli.output.Figures;
 import dev.strata.cli.output.ProgressDisplay;
 import dev.strata.cli.output.Table;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /** {@code strata archival ...}: archive runs on archival-service (role admin). */
 @Command(name = "archival", description = "Archive runs.", subcommands = ArchivalCommand.Run.class)
@@ -34,9 +33,13 @@ public class ArchivalCommand implements Callable<Integer> {
      * {@code strata archival run [--wait]}: starts a run over every group (or joins the one already running, as the
      * service does) and, with {@code --wait}, follows it to its end.
      */
-    @Command(name = "run", description = {"Start an archive run over every group and print its id.",
-            "POST /archival/runs; with --wait, polls GET /archival/runs/{id} with a progress bar on stderr, then",
-            "prints the run's summary: exit 0 when it succeeded with no failed event, else 1."})
+    @Command(
+            name = "run",
+            description = {
+                "Start an archive run over every group and print its id.",
+                "POST /archival/runs; with --wait, polls GET /archival/runs/{id} with a progress bar on stderr, then",
+                "prints the run's summary: exit 0 when it succeeded with no failed event, else 1."
+            })
     public static class Run extends StrataSubcommand {
 
         /** Batches listed in the summary; the rest are counted. */
@@ -64,33 +67,41 @@ public class ArchivalCommand implements Callable<Integer> {
                 root.err().flush();
             }
             ProgressDisplay display = new ProgressDisplay(root.err(), root.progress(), System::nanoTime);
-            Answer last = new JobFollower(display, new RunShape()).follow(
-                    () -> root.client().get(root.archival(), "/archival/runs/" + id), "GET /archival/runs/" + id);
+            Answer last = new JobFollower(display, new RunShape())
+                    .follow(
+                            () -> root.client().get(root.archival(), "/archival/runs/" + id),
+                            "GET /archival/runs/" + id);
             JsonNode run = last.json();
             if (root.json()) {
                 printJson(last);
             } else {
                 printSummary(run, root.out());
             }
-            return "succeeded".equals(run.path("status").asText()) && run.path("totalFailed").asLong() == 0
-                    ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+            return "succeeded".equals(run.path("status").asText())
+                            && run.path("totalFailed").asLong() == 0
+                    ? ExitCodes.OK
+                    : ExitCodes.JOB_FAILED;
         }
 
         static String started(JsonNode accepted) {
             return accepted.path("created").asBoolean(true)
                     ? "Archive run " + accepted.path("id").asText() + " started"
                     : "Archive run " + accepted.path("id").asText() + " was already running (since "
-                    + accepted.path("startedAt").asText() + ")";
+                            + accepted.path("startedAt").asText() + ")";
         }
 
         /** The run's outcome in one line, why it failed if it did, its manifest and its batches. */
         static void printSummary(JsonNode run, PrintWriter out) {
-            out.println("Archive run " + run.path("id").asText() + " " + run.path("status").asText() + " in "
+            out.println("Archive run " + run.path("id").asText() + " "
+                    + run.path("status").asText() + " in "
                     + Figures.duration(Duration.ofMillis(run.path("totalTime").asLong())) + ": "
-                    + run.path("totalArchived").asLong() + " events archived, " + run.path("totalFailed").asLong()
-                    + " failed, " + run.path("groupsProcessed").asInt() + " of " + run.path("groupsTotal").asInt()
-                    + " groups, success rate " + String.format(Locale.ROOT, "%.1f %%",
-                    run.path("successRate").asDouble()));
+                    + run.path("totalArchived").asLong() + " events archived, "
+                    + run.path("totalFailed").asLong()
+                    + " failed, " + run.path("groupsProcessed").asInt() + " of "
+                    + run.path("groupsTotal").asInt()
+                    + " groups, success rate "
+                    + String.format(
+                            Locale.ROOT, "%.1f %%", run.path("successRate").asDouble()));
             if (run.hasNonNull("error") && !run.path("error").asText().isBlank()) {
                 out.println("Error: " + run.path("error").asText());
             }
@@ -98,7 +109,8 @@ public class ArchivalCommand implements Callable<Integer> {
                 out.println("Manifest: " + run.path("manifestKey").asText());
             }
             if (run.path("expiredObjects").asInt() > 0) {
-                out.println("Expired objects removed: " + run.path("expiredObjects").asInt());
+                out.println(
+                        "Expired objects removed: " + run.path("expiredObjects").asInt());
             }
             JsonNode batches = run.path("batches");
             if (batches.isArray() && !batches.isEmpty()) {
@@ -108,9 +120,13 @@ public class ArchivalCommand implements Callable<Integer> {
                     if (shown++ == MAX_BATCHES) {
                         break;
                     }
-                    table.row(batch.path("groupId").asText(), batch.path("date").asText(),
-                            batch.path("archived").asLong(), batch.path("failed").asLong(),
-                            Figures.duration(Duration.ofMillis(batch.path("duration").asLong())));
+                    table.row(
+                            batch.path("groupId").asText(),
+                            batch.path("date").asText(),
+                            batch.path("archived").asLong(),
+                            batch.path("failed").asLong(),
+                            Figures.duration(
+                                    Duration.ofMillis(batch.path("duration").asLong())));
                 }
                 out.print(table.render());
                 if (batches.size() > MAX_BATCHES) {

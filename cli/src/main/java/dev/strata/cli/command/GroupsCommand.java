@@ -2,14 +2,13 @@ package dev.strata.cli.command;
 
 import dev.strata.cli.ExitCodes;
 import dev.strata.cli.client.StrataClient.Answer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.concurrent.Callable;
 
 /** {@code strata groups ...}: groups (tenants) on ingest-service. */
 @Command(name = "groups", description = "Groups (tenants).", subcommands = GroupsCommand.Create.class)
@@ -31,7 +30,9 @@ public class GroupsCommand implements Callable<Integer> {
         @Option(names = "--name", required = true, description = "The group's name")
         String name;
 
-        @Option(names = "--plan", defaultValue = "starter",
+        @Option(
+                names = "--plan",
+                defaultValue = "starter",
                 description = "starter, pro or enterprise (default ${DEFAULT-VALUE})")
         String plan;
 

@@ -11,10 +11,6 @@ import dev.strata.cli.output.ProgressBar;
 import dev.strata.cli.output.ProgressDisplay;
 import dev.strata.cli.output.ProgressMeter;
 import dev.strata.cli.output.ProgressMeter.Reading;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
-
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -26,20 +22,28 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code strata import FILE --group G}: uploads FILE as an import job on ingest-service, follows the job to its end
  * and prints what it did, item errors included. The file is streamed, never held; the job runs on the server, so a
  * CLI that is stopped or loses the connection leaves it running.
  */
-@Command(name = "import", description = {"Import things from an NDJSON or CSV file and follow the job to its end.",
-        "Uploads FILE (POST /groups/{g}/imports), polls the job (GET /imports/{id}) with a progress bar on stderr,",
-        "then prints its summary and item errors. Exit 0 when the job succeeded with no failed item, else 1."})
+@Command(
+        name = "import",
+        description = {
+            "Import things from an NDJSON or CSV file and follow the job to its end.",
+            "Uploads FILE (POST /groups/{g}/imports), polls the job (GET /imports/{id}) with a progress bar on stderr,",
+            "then prints its summary and item errors. Exit 0 when the job succeeded with no failed item, else 1."
+        })
 public class ImportCommand extends StrataSubcommand {
 
     /** The body formats ingest-service takes for an import. */
     public enum Format {
-        NDJSON("application/x-ndjson"), CSV("text/csv");
+        NDJSON("application/x-ndjson"),
+        CSV("text/csv");
 
         final String contentType;
 
@@ -59,11 +63,15 @@ public class ImportCommand extends StrataSubcommand {
     @Option(names = "--group", required = true, paramLabel = "G", description = "The group's id")
     UUID group;
 
-    @Option(names = "--format", paramLabel = "FORMAT",
+    @Option(
+            names = "--format",
+            paramLabel = "FORMAT",
             description = "ndjson or csv (default: csv for a .csv file, else ndjson)")
     Format format;
 
-    @Option(names = "--default-status", paramLabel = "STATUS",
+    @Option(
+            names = "--default-status",
+            paramLabel = "STATUS",
             description = "Status of the things that give none (draft, active, published, archived)")
     String defaultStatus;
 
@@ -76,8 +84,10 @@ public class ImportCommand extends StrataSubcommand {
         Format chosen = format != null ? format : Format.of(file);
         ProgressDisplay display = new ProgressDisplay(root.err(), root.progress(), System::nanoTime);
 
-        String path = "/groups/" + group + "/imports" + (defaultStatus == null ? ""
-                : "?defaultStatus=" + URLEncoder.encode(defaultStatus, StandardCharsets.UTF_8));
+        String path = "/groups/" + group + "/imports"
+                + (defaultStatus == null
+                        ? ""
+                        : "?defaultStatus=" + URLEncoder.encode(defaultStatus, StandardCharsets.UTF_8));
         Answer accepted = upload(root, path, chosen, display);
         String id = accepted.json().path("id").asText();
         Answer last = new JobFollower(display, new ImportShape())
@@ -88,8 +98,10 @@ public class ImportCommand extends StrataSubcommand {
         } else {
             printSummary(job, root.out());
         }
-        return "succeeded".equals(job.path("status").asText()) && job.path("failed").asLong() == 0
-                ? ExitCodes.OK : ExitCodes.JOB_FAILED;
+        return "succeeded".equals(job.path("status").asText())
+                        && job.path("failed").asLong() == 0
+                ? ExitCodes.OK
+                : ExitCodes.JOB_FAILED;
     }
 
     private Answer upload(StrataCommand root, String path, Format chosen, ProgressDisplay display) {
@@ -100,12 +112,14 @@ public class ImportCommand extends StrataSubcommand {
         try {
             Answer answer = root.client().upload(root.ingest(), path, file, chosen.contentType, sent -> {
                 Reading reading = meter.read(System.nanoTime(), size == 0 ? 100 : sent * 100.0 / size, sent);
-                display.update(ProgressBar.withBar(label, reading, ProgressBar.Unit.BYTES),
+                display.update(
+                        ProgressBar.withBar(label, reading, ProgressBar.Unit.BYTES),
                         ProgressBar.plain(label, reading, ProgressBar.Unit.BYTES));
             });
             Reading done = meter.read(System.nanoTime(), 100, size);
             done = new Reading(100, size, done.perSecond(), Duration.ZERO, done.elapsed());
-            display.finish(ProgressBar.withBar(label, done, ProgressBar.Unit.BYTES),
+            display.finish(
+                    ProgressBar.withBar(label, done, ProgressBar.Unit.BYTES),
                     ProgressBar.plain(label, done, ProgressBar.Unit.BYTES) + ", import job "
                             + answer.json().path("id").asText());
             return answer;
@@ -129,17 +143,20 @@ public class ImportCommand extends StrataSubcommand {
      */
     static void printSummary(JsonNode job, PrintWriter out) {
         String took = took(job);
-        out.println("Import " + job.path("id").asText() + " " + job.path("status").asText()
-                + (took == null ? "" : " in " + took) + ": " + job.path("processed").asLong() + " processed, "
-                + job.path("created").asLong() + " created, " + job.path("failed").asLong() + " failed");
+        out.println(
+                "Import " + job.path("id").asText() + " " + job.path("status").asText()
+                        + (took == null ? "" : " in " + took) + ": "
+                        + job.path("processed").asLong() + " processed, "
+                        + job.path("created").asLong() + " created, "
+                        + job.path("failed").asLong() + " failed");
         if (job.hasNonNull("error") && !job.path("error").asText().isBlank()) {
             out.println("Error: " + job.path("error").asText());
         }
         JsonNode errors = job.path("errors");
         long failed = job.path("failed").asLong();
         if (errors.isArray() && !errors.isEmpty()) {
-            out.println(errors.size() < failed
-                    ? "Errors (the first " + errors.size() + " of " + failed + "):" : "Errors:");
+            out.println(
+                    errors.size() < failed ? "Errors (the first " + errors.size() + " of " + failed + "):" : "Errors:");
             for (JsonNode error : errors) {
                 out.println("  " + ProblemFormat.fieldError(error));
             }
@@ -150,7 +167,8 @@ public class ImportCommand extends StrataSubcommand {
     private static String took(JsonNode job) {
         try {
             if (job.hasNonNull("startedAt") && job.hasNonNull("finishedAt")) {
-                return Figures.duration(Duration.between(Instant.parse(job.path("startedAt").asText()),
+                return Figures.duration(Duration.between(
+                        Instant.parse(job.path("startedAt").asText()),
                         Instant.parse(job.path("finishedAt").asText())));
             }
         } catch (DateTimeParseException e) {

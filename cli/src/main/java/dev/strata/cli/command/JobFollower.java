@@ -8,7 +8,6 @@ import dev.strata.cli.output.ProgressBar;
 import dev.strata.cli.output.ProgressDisplay;
 import dev.strata.cli.output.ProgressMeter;
 import dev.strata.cli.output.ProgressMeter.Reading;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,8 +66,8 @@ final class JobFollower {
             Reading reading = meter.read(System.nanoTime(), shape.percent(job), shape.count(job));
             boolean ended = shape.ended(job);
             if (ended) {
-                reading = new Reading(reading.percent(), reading.count(), reading.perSecond(), Duration.ZERO,
-                        reading.elapsed());
+                reading = new Reading(
+                        reading.percent(), reading.count(), reading.perSecond(), Duration.ZERO, reading.elapsed());
             }
             String label = shape.label(job);
             String bar = ProgressBar.withBar(label, reading, ProgressBar.Unit.ITEMS);

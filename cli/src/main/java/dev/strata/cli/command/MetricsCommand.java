@@ -5,12 +5,11 @@ import dev.strata.cli.ExitCodes;
 import dev.strata.cli.client.Json;
 import dev.strata.cli.client.StrataClient.Answer;
 import dev.strata.cli.output.Table;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /**
  * {@code strata metrics G}: a group's key figures from metrics-service. Every scalar of {@code _computed} is
@@ -35,9 +34,13 @@ public class MetricsCommand extends StrataSubcommand {
 
     static void print(JsonNode metrics, PrintWriter out) {
         JsonNode freshness = metrics.path("_freshness");
-        String fresh = freshness.isMissingNode() ? ""
-                : freshness.path("stale").asBoolean() ? " (stale: the stream is behind)"
-                : freshness.hasNonNull("lagMs") ? " (stream lag " + freshness.path("lagMs").asText() + " ms)" : "";
+        String fresh = freshness.isMissingNode()
+                ? ""
+                : freshness.path("stale").asBoolean()
+                        ? " (stale: the stream is behind)"
+                        : freshness.hasNonNull("lagMs")
+                                ? " (stream lag " + freshness.path("lagMs").asText() + " ms)"
+                                : "";
         out.println("Group " + metrics.path("groupId").asText() + fresh);
         JsonNode computed = metrics.path("_computed");
         Table figures = new Table("figure", "value");
@@ -53,8 +56,11 @@ public class MetricsCommand extends StrataSubcommand {
             out.println("Top content by engagement:");
             Table content = new Table("name", "type", "connections", "id");
             for (JsonNode item : top) {
-                content.row(item.path("name").asText(), item.path("type").asText(),
-                        item.path("connectionCount").asText(), item.path("entityId").asText());
+                content.row(
+                        item.path("name").asText(),
+                        item.path("type").asText(),
+                        item.path("connectionCount").asText(),
+                        item.path("entityId").asText());
             }
             out.print(content.render());
         }

@@ -5,13 +5,12 @@ import dev.strata.cli.ExitCodes;
 import dev.strata.cli.client.Json;
 import dev.strata.cli.client.StrataClient.Answer;
 import dev.strata.cli.output.Table;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
-
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
 
 /** {@code strata quotas G}: a group's usage against its plan's limits, from quota-service. */
 @Command(name = "quotas", description = "A group's usage, limits and status per metric (GET /groups/{g}/quotas).")
@@ -33,12 +32,17 @@ public class QuotasCommand extends StrataSubcommand {
 
     /** The metrics in the service's order, then the warnings (or that there are none). */
     static void print(JsonNode quotas, PrintWriter out) {
-        out.println("Group " + quotas.path("groupId").asText() + ", plan " + quotas.path("plan").asText());
+        out.println("Group " + quotas.path("groupId").asText() + ", plan "
+                + quotas.path("plan").asText());
         Table table = new Table("metric", "current", "limit", "percent", "status");
         for (Map.Entry<String, JsonNode> metric : quotas.path("quotas").properties()) {
             JsonNode quota = metric.getValue();
-            table.row(metric.getKey(), number(quota.get("current")), limit(quota.get("limit")),
-                    percent(quota.get("percentUsed")), text(quota.get("status")));
+            table.row(
+                    metric.getKey(),
+                    number(quota.get("current")),
+                    limit(quota.get("limit")),
+                    percent(quota.get("percentUsed")),
+                    text(quota.get("status")));
         }
         out.print(table.render());
         JsonNode warnings = quotas.path("warnings");
@@ -64,8 +68,7 @@ public class QuotasCommand extends StrataSubcommand {
     }
 
     static String percent(JsonNode value) {
-        return value == null || value.isNull() ? null
-                : String.format(Locale.ROOT, "%.1f %%", value.asDouble());
+        return value == null || value.isNull() ? null : String.format(Locale.ROOT, "%.1f %%", value.asDouble());
     }
 
     static String text(JsonNode value) {

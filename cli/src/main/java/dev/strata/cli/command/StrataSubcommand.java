@@ -2,10 +2,9 @@ package dev.strata.cli.command;
 
 import dev.strata.cli.StrataCommand;
 import dev.strata.cli.client.StrataClient.Answer;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
-
-import java.util.concurrent.Callable;
 
 /** A command that does something: it reaches the shared options through the top command. */
 abstract class StrataSubcommand implements Callable<Integer> {

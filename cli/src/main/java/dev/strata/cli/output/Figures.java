@@ -6,8 +6,7 @@ import java.util.Locale;
 /** How numbers, sizes, rates and durations read in the CLI's output, the same in every command. */
 public final class Figures {
 
-    private Figures() {
-    }
+    private Figures() {}
 
     /** {@code 45.2%}: one decimal, never more than 100 nor less than 0. */
     public static String percent(double percent) {
@@ -20,7 +19,8 @@ public final class Figures {
         if (!Double.isFinite(perSecond) || perSecond < 0) {
             return "0";
         }
-        return perSecond >= 100 ? String.format(Locale.ROOT, "%.0f", perSecond)
+        return perSecond >= 100
+                ? String.format(Locale.ROOT, "%.0f", perSecond)
                 : String.format(Locale.ROOT, "%.1f", perSecond);
     }
 

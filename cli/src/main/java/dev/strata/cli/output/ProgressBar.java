@@ -37,8 +37,7 @@ public final class ProgressBar {
         abstract String rate(double perSecond);
     }
 
-    private ProgressBar() {
-    }
+    private ProgressBar() {}
 
     /** {@code [=========>              ]}: {@code width} cells between the brackets. */
     public static String bar(double percent, int width) {
@@ -65,8 +64,11 @@ public final class ProgressBar {
 
     private static String figures(Reading reading, Unit unit) {
         // An ETA of zero is a job that has ended: how long it took says more.
-        String eta = reading.eta() == null ? "ETA --" : reading.eta().isZero()
-                ? "in " + Figures.duration(reading.elapsed()) : "ETA " + Figures.duration(reading.eta());
+        String eta = reading.eta() == null
+                ? "ETA --"
+                : reading.eta().isZero()
+                        ? "in " + Figures.duration(reading.elapsed())
+                        : "ETA " + Figures.duration(reading.eta());
         return Figures.percent(reading.percent()) + "  " + unit.count(reading.count()) + "  "
                 + unit.rate(reading.perSecond()) + "  " + eta;
     }

@@ -13,7 +13,10 @@ public final class ProgressDisplay {
 
     /** How the progress is shown: chosen by {@code --progress}, {@code auto} looks at stderr. */
     public enum Mode {
-        AUTO, BAR, LINES, OFF;
+        AUTO,
+        BAR,
+        LINES,
+        OFF;
 
         public Mode resolve() {
             return this == AUTO ? (Terminal.stderrIsTerminal() ? BAR : LINES) : this;
@@ -45,8 +48,7 @@ public final class ProgressDisplay {
                     line(plain, now);
                 }
             }
-            default -> {
-            }
+            default -> {}
         }
     }
 
@@ -69,8 +71,7 @@ public final class ProgressDisplay {
                 drawn = 0;
             }
             case LINES -> line(plain, nanoTime.getAsLong());
-            default -> {
-            }
+            default -> {}
         }
     }
 

@@ -18,8 +18,7 @@ public final class ProgressMeter {
     private boolean started;
 
     /** One reading: where the job is, how fast it goes, and when it should end ({@code eta} null: unknown). */
-    public record Reading(double percent, long count, double perSecond, Duration eta, Duration elapsed) {
-    }
+    public record Reading(double percent, long count, double perSecond, Duration eta, Duration elapsed) {}
 
     public Reading read(long nowNanos, double percent, long count) {
         if (!started) {

@@ -16,6 +16,7 @@ public final class Table {
     private static final Pattern NUMERIC = Pattern.compile("-?[0-9][0-9,]*(\\.[0-9]+)?( ?%)?");
     /** Cells that stand for a number: they neither make a column textual nor are aligned apart from it. */
     private static final Set<String> NEUTRAL = Set.of("-", "unlimited");
+
     private static final String GAP = "  ";
 
     private final List<String> headers;

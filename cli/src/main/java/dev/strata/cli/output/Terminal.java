@@ -12,8 +12,7 @@ public final class Terminal {
 
     private static final Path STDERR = Path.of("/proc/self/fd/2");
 
-    private Terminal() {
-    }
+    private Terminal() {}
 
     public static boolean stderrIsTerminal() {
         if (Files.exists(STDERR.getParent())) {

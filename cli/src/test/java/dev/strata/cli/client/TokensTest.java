@@ -1,12 +1,12 @@
 package dev.strata.cli.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.cli.CliException;
 import dev.strata.cli.ExitCodes;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,9 +15,8 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Instant;
 import java.util.Base64;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class TokensTest {
 
@@ -33,12 +32,12 @@ class TokensTest {
 
     @Test
     void shouldSayWhatToSetWhenThereIsNeitherTokenNorKey() {
-        assertThatThrownBy(() -> Tokens.resolve(" ", home))
-                .isInstanceOfSatisfying(CliException.class, e -> {
-                    assertThat(e.exitCode()).isEqualTo(ExitCodes.NO_CREDENTIALS);
-                    assertThat(String.join("\n", e.lines())).contains("STRATA_TOKEN")
-                            .contains(home.resolve("keys/jwt-private.pem").toString());
-                });
+        assertThatThrownBy(() -> Tokens.resolve(" ", home)).isInstanceOfSatisfying(CliException.class, e -> {
+            assertThat(e.exitCode()).isEqualTo(ExitCodes.NO_CREDENTIALS);
+            assertThat(String.join("\n", e.lines()))
+                    .contains("STRATA_TOKEN")
+                    .contains(home.resolve("keys/jwt-private.pem").toString());
+        });
     }
 
     @Test
@@ -46,8 +45,9 @@ class TokensTest {
         Files.createDirectories(home.resolve("keys"));
         Files.writeString(home.resolve(Tokens.PRIVATE_KEY), "not a key");
 
-        assertThatThrownBy(() -> Tokens.resolve(null, home)).isInstanceOfSatisfying(CliException.class,
-                e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.NO_CREDENTIALS));
+        assertThatThrownBy(() -> Tokens.resolve(null, home))
+                .isInstanceOfSatisfying(
+                        CliException.class, e -> assertThat(e.exitCode()).isEqualTo(ExitCodes.NO_CREDENTIALS));
     }
 
     @Test
@@ -84,7 +84,7 @@ class TokensTest {
         Files.createDirectories(home.resolve("keys"));
         String pem = "-----BEGIN PRIVATE KEY-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
-                .encodeToString(pair.getPrivate().getEncoded())
+                        .encodeToString(pair.getPrivate().getEncoded())
                 + "\n-----END PRIVATE KEY-----\n";
         Files.writeString(home.resolve(Tokens.PRIVATE_KEY), pem);
     }

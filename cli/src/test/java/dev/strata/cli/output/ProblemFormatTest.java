@@ -1,8 +1,8 @@
 package dev.strata.cli.output;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class ProblemFormatTest {
 
@@ -15,11 +15,12 @@ class ProblemFormatTest {
                    {"field":"plan","error":"unknown plan 'gold'"},
                    {"index":2,"error":"not a JSON object"}]}""";
 
-        assertThat(ProblemFormat.lines(422, problem)).containsExactly(
-                "422 Validation failed: 2 of 3 items are invalid.",
-                "  - item 0, name: must not be blank",
-                "  - plan: unknown plan 'gold'",
-                "  - item 2: not a JSON object");
+        assertThat(ProblemFormat.lines(422, problem))
+                .containsExactly(
+                        "422 Validation failed: 2 of 3 items are invalid.",
+                        "  - item 0, name: must not be blank",
+                        "  - plan: unknown plan 'gold'",
+                        "  - item 2: not a JSON object");
     }
 
     @Test
@@ -29,11 +30,12 @@ class ProblemFormatTest {
                  "detail":"The batch would exceed entities_total.","metric":"entities_total","limit":100,
                  "upgrade":null}""";
 
-        assertThat(ProblemFormat.lines(409, problem)).containsExactly(
-                "409 Quota exceeded: The batch would exceed entities_total.",
-                "  metric: entities_total",
-                "  limit: 100",
-                "  upgrade: null");
+        assertThat(ProblemFormat.lines(409, problem))
+                .containsExactly(
+                        "409 Quota exceeded: The batch would exceed entities_total.",
+                        "  metric: entities_total",
+                        "  limit: 100",
+                        "  upgrade: null");
     }
 
     @Test
@@ -51,7 +53,8 @@ class ProblemFormatTest {
                 .containsExactly("502 Bad Gateway: <html> <body>Bad gateway</body></html>");
         assertThat(ProblemFormat.lines(401, "")).containsExactly("401 Unauthorized (no body)");
         assertThat(ProblemFormat.lines(418, "{\"status\":418}")).containsExactly("418 Error");
-        assertThat(ProblemFormat.lines(500, "x".repeat(400)).get(0)).hasSize("500 Internal Server Error: ".length()
-                + ProblemFormat.MAX_BODY + 3).endsWith("...");
+        assertThat(ProblemFormat.lines(500, "x".repeat(400)).get(0))
+                .hasSize("500 Internal Server Error: ".length() + ProblemFormat.MAX_BODY + 3)
+                .endsWith("...");
     }
 }

@@ -1,11 +1,10 @@
 package dev.strata.cli.output;
 
-import dev.strata.cli.output.ProgressMeter.Reading;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.cli.output.ProgressMeter.Reading;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class ProgressBarTest {
 
@@ -23,8 +22,8 @@ class ProgressBarTest {
     void shouldShowPercentItemsRateAndEta() {
         Reading reading = new Reading(45.2, 1234, 560.4, Duration.ofSeconds(12), Duration.ofSeconds(9));
 
-        assertThat(ProgressBar.withBar("import running", reading, ProgressBar.Unit.ITEMS)).isEqualTo(
-                "import running [==========>             ]  45.2%  1234 items  560 items/s  ETA 12s");
+        assertThat(ProgressBar.withBar("import running", reading, ProgressBar.Unit.ITEMS))
+                .isEqualTo("import running [==========>             ]  45.2%  1234 items  560 items/s  ETA 12s");
         assertThat(ProgressBar.plain("import running", reading, ProgressBar.Unit.ITEMS))
                 .isEqualTo("import running 45.2%  1234 items  560 items/s  ETA 12s");
     }

@@ -1,11 +1,10 @@
 package dev.strata.cli.output;
 
-import dev.strata.cli.output.ProgressMeter.Reading;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.cli.output.ProgressMeter.Reading;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
 
 class ProgressMeterTest {
 

@@ -1,9 +1,9 @@
 package dev.strata.cli.output;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
 
 class TableTest {
 
@@ -23,7 +23,10 @@ class TableTest {
 
     @Test
     void shouldTreatPercentagesAndDecimalsAsNumbers() {
-        String table = new Table("percent", "value").row("95.0 %", "0.25").row("100.0 %", "12").render();
+        String table = new Table("percent", "value")
+                .row("95.0 %", "0.25")
+                .row("100.0 %", "12")
+                .render();
 
         assertThat(table).isEqualTo("""
                 PERCENT  VALUE
@@ -34,7 +37,10 @@ class TableTest {
 
     @Test
     void shouldKeepAColumnLeftAlignedWhenOneCellIsNotANumber() {
-        String table = new Table("figure", "value").row("isActive", "true").row("userCount", "3").render();
+        String table = new Table("figure", "value")
+                .row("isActive", "true")
+                .row("userCount", "3")
+                .render();
 
         assertThat(table).isEqualTo("""
                 FIGURE     VALUE

@@ -9,8 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 public final class ApiCallCount {
 
-    private ApiCallCount() {
-    }
+    private ApiCallCount() {}
 
     /** @throws InvalidEventException if the count is there but is not a whole number from 0 to 2^63-1 */
     public static long of(JsonNode data) {
@@ -22,8 +21,8 @@ public final class ApiCallCount {
             return 1;
         }
         if (!count.isIntegralNumber() || !count.canConvertToLong() || count.asLong() < 0) {
-            throw new InvalidEventException("data", "an api_call count must be a whole number from 0 to "
-                    + Long.MAX_VALUE);
+            throw new InvalidEventException(
+                    "data", "an api_call count must be a whole number from 0 to " + Long.MAX_VALUE);
         }
         return count.asLong();
     }

@@ -30,8 +30,18 @@ import java.util.UUID;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonIgnoreProperties(ignoreUnknown = true) // CloudEvents consumers must tolerate extensions they do not know
-@JsonPropertyOrder({"specversion", "id", "source", "type", "time", "subject", "datacontenttype", "groupid",
-        "schemaversion", "data"})
+@JsonPropertyOrder({
+    "specversion",
+    "id",
+    "source",
+    "type",
+    "time",
+    "subject",
+    "datacontenttype",
+    "groupid",
+    "schemaversion",
+    "data"
+})
 public record EventEnvelope(
         @JsonProperty("specversion") String specversion,
         @JsonProperty("id") String id,
@@ -55,8 +65,8 @@ public record EventEnvelope(
 
     public EventEnvelope {
         if (!SPEC_VERSION.equals(specversion)) {
-            throw new InvalidEventException("specversion",
-                    "specversion must be \"" + SPEC_VERSION + "\" but was " + quoted(specversion));
+            throw new InvalidEventException(
+                    "specversion", "specversion must be \"" + SPEC_VERSION + "\" but was " + quoted(specversion));
         }
         requireNonBlank("id", id);
         requireNonBlank("source", source);
@@ -71,8 +81,8 @@ public record EventEnvelope(
             throw new InvalidEventException("groupid", "groupid must be a UUID but was " + quoted(groupid), e);
         }
         if (schemaversion < 1) {
-            throw new InvalidEventException("schemaversion",
-                    "schemaversion must be a positive integer but was " + schemaversion);
+            throw new InvalidEventException(
+                    "schemaversion", "schemaversion must be a positive integer but was " + schemaversion);
         }
         if (datacontenttype == null) {
             datacontenttype = JSON;
@@ -83,11 +93,11 @@ public record EventEnvelope(
     }
 
     /** Builds an envelope at the current {@link #SCHEMA_VERSION} with JSON data. */
-    public static EventEnvelope of(String id, String source, String type, Instant time, String subject,
-            UUID groupId, JsonNode data) {
+    public static EventEnvelope of(
+            String id, String source, String type, Instant time, String subject, UUID groupId, JsonNode data) {
         Objects.requireNonNull(groupId, "groupId");
-        return new EventEnvelope(SPEC_VERSION, id, source, type, time, subject, JSON, groupId.toString(),
-                SCHEMA_VERSION, data);
+        return new EventEnvelope(
+                SPEC_VERSION, id, source, type, time, subject, JSON, groupId.toString(), SCHEMA_VERSION, data);
     }
 
     /** The tenant group as a UUID; the constructor guarantees {@link #groupid()} parses. */

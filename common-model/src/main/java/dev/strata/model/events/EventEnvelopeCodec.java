@@ -52,14 +52,31 @@ public final class EventEnvelopeCodec {
      * {@link EventEnvelope}; a test keeps the two identical on the wire.
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"specversion", "id", "source", "type", "time", "subject", "datacontenttype", "groupid",
-            "schemaversion", "data"})
-    private record Outgoing(String specversion, String id, String source, String type, Instant time,
-                            String subject, String datacontenttype, String groupid, int schemaversion, Object data) {
-    }
+    @JsonPropertyOrder({
+        "specversion",
+        "id",
+        "source",
+        "type",
+        "time",
+        "subject",
+        "datacontenttype",
+        "groupid",
+        "schemaversion",
+        "data"
+    })
+    private record Outgoing(
+            String specversion,
+            String id,
+            String source,
+            String type,
+            Instant time,
+            String subject,
+            String datacontenttype,
+            String groupid,
+            int schemaversion,
+            Object data) {}
 
-    private EventEnvelopeCodec() {
-    }
+    private EventEnvelopeCodec() {}
 
     /**
      * The shared mapper with the event settings, for services that build {@code data} payloads or want the
@@ -89,12 +106,21 @@ public final class EventEnvelopeCodec {
      * Writes an event straight from its payload object, without building an {@link EventEnvelope} first. The
      * result reads back with {@link #fromJson(String)} as the envelope {@link EventEnvelope#of} would build.
      */
-    public static String toJson(String id, String source, String type, Instant time, String subject, UUID groupId,
-                                Object data) {
+    public static String toJson(
+            String id, String source, String type, Instant time, String subject, UUID groupId, Object data) {
         EventEnvelope.of(id, source, type, time, subject, groupId, null); // same validation as the envelope
         try {
-            return OUTGOING.writeValueAsString(new Outgoing(EventEnvelope.SPEC_VERSION, id, source, type, time,
-                    subject, EventEnvelope.JSON, groupId.toString(), EventEnvelope.SCHEMA_VERSION, data));
+            return OUTGOING.writeValueAsString(new Outgoing(
+                    EventEnvelope.SPEC_VERSION,
+                    id,
+                    source,
+                    type,
+                    time,
+                    subject,
+                    EventEnvelope.JSON,
+                    groupId.toString(),
+                    EventEnvelope.SCHEMA_VERSION,
+                    data));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("cannot serialize event " + id, e);
         }
@@ -104,13 +130,24 @@ public final class EventEnvelopeCodec {
      * The size of what {@link #toJson(String, String, String, Instant, String, UUID, Object)} writes, in UTF-8 (as
      * it goes to Kafka), counted as it is written: neither the text nor its bytes are kept.
      */
-    public static long utf8Size(String id, String source, String type, Instant time, String subject, UUID groupId,
-                                Object data) {
+    public static long utf8Size(
+            String id, String source, String type, Instant time, String subject, UUID groupId, Object data) {
         EventEnvelope.of(id, source, type, time, subject, groupId, null);
         Utf8Counter counter = new Utf8Counter();
         try {
-            OUTGOING.writeValue(counter, new Outgoing(EventEnvelope.SPEC_VERSION, id, source, type, time, subject,
-                    EventEnvelope.JSON, groupId.toString(), EventEnvelope.SCHEMA_VERSION, data));
+            OUTGOING.writeValue(
+                    counter,
+                    new Outgoing(
+                            EventEnvelope.SPEC_VERSION,
+                            id,
+                            source,
+                            type,
+                            time,
+                            subject,
+                            EventEnvelope.JSON,
+                            groupId.toString(),
+                            EventEnvelope.SCHEMA_VERSION,
+                            data));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot serialize event " + id, e);
         }
@@ -180,12 +217,10 @@ public final class EventEnvelopeCodec {
         }
 
         @Override
-        public void flush() {
-        }
+        public void flush() {}
 
         @Override
-        public void close() {
-        }
+        public void close() {}
     }
 
     /**
@@ -268,7 +303,8 @@ public final class EventEnvelopeCodec {
                         } else {
                             p.finishToken();
                         }
-                        dataEnd = value == JsonToken.VALUE_NULL ? dataStart
+                        dataEnd = value == JsonToken.VALUE_NULL
+                                ? dataStart
                                 : (int) p.currentLocation().getByteOffset();
                     }
                     default -> p.skipChildren(); // extensions this contract does not know
@@ -280,10 +316,10 @@ public final class EventEnvelopeCodec {
             if (p.nextToken() != null) {
                 throw new InvalidEventException(null, "malformed event: trailing token after the event");
             }
-            EventEnvelope attributes = new EventEnvelope(specversion, id, source, type, time, subject,
-                    datacontenttype, groupid, schemaversion, null);
-            return new EventRecord(attributes, UUID.fromString(groupid), json, dataStart, dataEnd - dataStart,
-                    dataIsObject);
+            EventEnvelope attributes = new EventEnvelope(
+                    specversion, id, source, type, time, subject, datacontenttype, groupid, schemaversion, null);
+            return new EventRecord(
+                    attributes, UUID.fromString(groupid), json, dataStart, dataEnd - dataStart, dataIsObject);
         } catch (IOException e) {
             throw invalid(e);
         }
@@ -295,8 +331,8 @@ public final class EventEnvelopeCodec {
             return null;
         }
         if (!token.isScalarValue()) {
-            throw new InvalidEventException(attribute, "malformed event attribute " + attribute
-                    + ": expected a string");
+            throw new InvalidEventException(
+                    attribute, "malformed event attribute " + attribute + ": expected a string");
         }
         return p.getText();
     }
@@ -317,11 +353,12 @@ public final class EventEnvelopeCodec {
 
     private static int integer(JsonParser p) throws IOException {
         try {
-            return p.currentToken() == JsonToken.VALUE_STRING ? Integer.parseInt(p.getText().trim())
+            return p.currentToken() == JsonToken.VALUE_STRING
+                    ? Integer.parseInt(p.getText().trim())
                     : p.getIntValue();
         } catch (NumberFormatException | JsonProcessingException e) {
-            throw new InvalidEventException("schemaversion", "malformed event attribute schemaversion: "
-                    + "expected a whole number", e);
+            throw new InvalidEventException(
+                    "schemaversion", "malformed event attribute schemaversion: " + "expected a whole number", e);
         }
     }
 
@@ -333,9 +370,8 @@ public final class EventEnvelopeCodec {
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             attribute = mapping.getPath().get(0).getFieldName();
         }
-        String detail = e instanceof JsonProcessingException processing
-                ? processing.getOriginalMessage()
-                : e.getMessage();
+        String detail =
+                e instanceof JsonProcessingException processing ? processing.getOriginalMessage() : e.getMessage();
         String message = attribute == null
                 ? "malformed event: " + detail
                 : "malformed event attribute " + attribute + ": " + detail;

@@ -24,8 +24,8 @@ public final class EventRecord {
     private final int dataLength;
     private final boolean dataIsObject;
 
-    EventRecord(EventEnvelope attributes, UUID groupId, byte[] json, int dataOffset, int dataLength,
-                boolean dataIsObject) {
+    EventRecord(
+            EventEnvelope attributes, UUID groupId, byte[] json, int dataOffset, int dataLength, boolean dataIsObject) {
         this.attributes = attributes;
         this.groupId = groupId;
         this.json = json;
@@ -100,7 +100,16 @@ public final class EventRecord {
 
     /** The whole event with its data as a tree. */
     public EventEnvelope envelope() {
-        return new EventEnvelope(attributes.specversion(), id(), source(), type(), time(), subject(),
-                attributes.datacontenttype(), groupid(), schemaversion(), data());
+        return new EventEnvelope(
+                attributes.specversion(),
+                id(),
+                source(),
+                type(),
+                time(),
+                subject(),
+                attributes.datacontenttype(),
+                groupid(),
+                schemaversion(),
+                data());
     }
 }

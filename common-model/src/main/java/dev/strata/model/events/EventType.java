@@ -17,6 +17,7 @@ public final class EventType {
     public static final String REVENUE_GENERATED = "revenue_generated";
     /** Metadata carries {@code action}: viewed, liked, shared, ... */
     public static final String CONTENT_EVENT = "content_event";
+
     public static final String USER_LOGIN = "user_login";
     public static final String PAYMENT_EVENT = "payment_event";
     public static final String API_CALL = "api_call";
@@ -26,6 +27,5 @@ public final class EventType {
     public static final String GROUP_PLAN_CHANGED = "group_plan_changed";
     public static final String KNOWLEDGE_CREATED = "knowledge_created";
 
-    private EventType() {
-    }
+    private EventType() {}
 }

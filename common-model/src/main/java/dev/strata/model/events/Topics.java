@@ -27,6 +27,5 @@ public final class Topics {
     /** Incoming channel a service binds to {@link #EVENTS} to consume events. */
     public static final String EVENTS_IN = "events-in";
 
-    private Topics() {
-    }
+    private Topics() {}
 }

@@ -12,8 +12,7 @@ public final class UuidV7 {
     private static long lastMillis;
     private static int sequence;
 
-    private UuidV7() {
-    }
+    private UuidV7() {}
 
     public static synchronized UUID next() {
         long now = System.currentTimeMillis();

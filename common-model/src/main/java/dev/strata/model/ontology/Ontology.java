@@ -61,8 +61,11 @@ public final class Ontology {
     private final Map<String, Ends> endsByConnectionType;
     private final Set<String> eventTypes;
 
-    private Ontology(int version, Map<String, String> categoryByThingType,
-            Map<String, Set<String>> thingTypesByCategory, Map<String, Ends> endsByConnectionType,
+    private Ontology(
+            int version,
+            Map<String, String> categoryByThingType,
+            Map<String, Set<String>> thingTypesByCategory,
+            Map<String, Ends> endsByConnectionType,
             Set<String> eventTypes) {
         this.version = version;
         this.categoryByThingType = categoryByThingType;
@@ -196,8 +199,7 @@ public final class Ontology {
     }
 
     /** Resolved ends of one connection type: concrete thing type names only. */
-    private record Ends(Set<String> from, Set<String> to) {
-    }
+    private record Ends(Set<String> from, Set<String> to) {}
 
     private static final class DefaultHolder {
         static final Ontology INSTANCE = loadDefaultResource();
@@ -243,12 +245,14 @@ public final class Ontology {
                 if (categoryByThingType.putIfAbsent(name, category) != null) {
                     throw fail("duplicate thing type \"" + name + "\" at " + at);
                 }
-                typesByCategory.computeIfAbsent(category, c -> new LinkedHashSet<>()).add(name);
+                typesByCategory
+                        .computeIfAbsent(category, c -> new LinkedHashSet<>())
+                        .add(name);
             }
             Set<String> allThingTypes = Collections.unmodifiableSet(new LinkedHashSet<>(categoryByThingType.keySet()));
             Map<String, Set<String>> thingTypesByCategory = new LinkedHashMap<>();
-            typesByCategory.forEach((category, types) ->
-                    thingTypesByCategory.put(category, Collections.unmodifiableSet(types)));
+            typesByCategory.forEach(
+                    (category, types) -> thingTypesByCategory.put(category, Collections.unmodifiableSet(types)));
 
             Map<String, Ends> endsByConnectionType = new LinkedHashMap<>();
             for (int i = 0; i < connectionEntries.size(); i++) {
@@ -273,13 +277,21 @@ public final class Ontology {
                 }
             }
 
-            return new Ontology(file.version(), Collections.unmodifiableMap(categoryByThingType),
+            return new Ontology(
+                    file.version(),
+                    Collections.unmodifiableMap(categoryByThingType),
                     Collections.unmodifiableMap(thingTypesByCategory),
-                    Collections.unmodifiableMap(endsByConnectionType), Collections.unmodifiableSet(eventTypes));
+                    Collections.unmodifiableMap(endsByConnectionType),
+                    Collections.unmodifiableSet(eventTypes));
         }
 
-        private Set<String> resolve(List<String> refs, String where, String end, Set<String> allThingTypes,
-                Map<String, String> categoryByThingType, Map<String, Set<String>> thingTypesByCategory) {
+        private Set<String> resolve(
+                List<String> refs,
+                String where,
+                String end,
+                Set<String> allThingTypes,
+                Map<String, String> categoryByThingType,
+                Map<String, Set<String>> thingTypesByCategory) {
             if (refs == null || refs.isEmpty()) {
                 throw fail(where + ": \"" + end + "\" must list at least one thing type, @category or \"*\"");
             }
@@ -338,19 +350,18 @@ public final class Ontology {
     // The file's shape. Unknown fields (descriptions, comments) are allowed so the file can document itself.
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record RegistryFile(Integer version, List<ThingTypeEntry> thingTypes,
-            List<ConnectionTypeEntry> connectionTypes, List<EventTypeEntry> eventTypes) {
-    }
+    private record RegistryFile(
+            Integer version,
+            List<ThingTypeEntry> thingTypes,
+            List<ConnectionTypeEntry> connectionTypes,
+            List<EventTypeEntry> eventTypes) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record ThingTypeEntry(String name, String category) {
-    }
+    private record ThingTypeEntry(String name, String category) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record ConnectionTypeEntry(String name, List<String> from, List<String> to) {
-    }
+    private record ConnectionTypeEntry(String name, List<String> from, List<String> to) {}
 
     @JsonIgnoreProperties(ignoreUnknown = true)
-    private record EventTypeEntry(String name) {
-    }
+    private record EventTypeEntry(String name) {}
 }

@@ -3,7 +3,6 @@ package dev.strata.model.problem;
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,15 +14,22 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @JsonPropertyOrder({"type", "title", "status", "detail", "instance", "errors"})
-public record Problem(String type, String title, int status, String detail, String instance,
-                      List<FieldError> errors, Map<String, Object> extensions) {
+public record Problem(
+        String type,
+        String title,
+        int status,
+        String detail,
+        String instance,
+        List<FieldError> errors,
+        Map<String, Object> extensions) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
 
     public Problem {
         errors = errors == null ? List.of() : List.copyOf(errors);
         // Kept in insertion order, and a member may be null (e.g. "upgrade": null when no bigger plan exists).
-        extensions = extensions == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
+        extensions =
+                extensions == null ? Map.of() : java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extensions));
     }
 
     public static Problem of(ProblemType type, String detail) {

@@ -16,11 +16,11 @@ public final class Rfc3339 {
     public static final int MAX_LENGTH = 30;
 
     private static final int SECONDS_PER_DAY = 86_400;
-    private static final int[] POWERS = {1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000,
-            1_000_000_000};
+    private static final int[] POWERS = {
+        1, 10, 100, 1_000, 10_000, 100_000, 1_000_000, 10_000_000, 100_000_000, 1_000_000_000
+    };
 
-    private Rfc3339() {
-    }
+    private Rfc3339() {}
 
     /**
      * Writes {@code instant} into {@code buffer} (at least {@link #MAX_LENGTH} long) exactly as
@@ -65,8 +65,13 @@ public final class Rfc3339 {
      */
     public static Instant parse(CharSequence text) {
         int length = text.length();
-        if (length < 20 || length > MAX_LENGTH || text.charAt(4) != '-' || text.charAt(7) != '-'
-                || text.charAt(10) != 'T' || text.charAt(13) != ':' || text.charAt(16) != ':'
+        if (length < 20
+                || length > MAX_LENGTH
+                || text.charAt(4) != '-'
+                || text.charAt(7) != '-'
+                || text.charAt(10) != 'T'
+                || text.charAt(13) != ':'
+                || text.charAt(16) != ':'
                 || text.charAt(length - 1) != 'Z') {
             return null;
         }
@@ -76,7 +81,14 @@ public final class Rfc3339 {
         int hour = number(text, 11, 2);
         int minute = number(text, 14, 2);
         int second = number(text, 17, 2);
-        if (year < 0 || month < 0 || day < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0
+        if (year < 0
+                || month < 0
+                || day < 0
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
                 || second > 59) {
             return null;
         }

@@ -16,8 +16,7 @@ public final class TimeRange {
     /** How error messages name the range. */
     public static final String DESCRIPTION = "between 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999999Z";
 
-    private TimeRange() {
-    }
+    private TimeRange() {}
 
     public static boolean contains(Instant time) {
         return !time.isBefore(MIN) && !time.isAfter(MAX);

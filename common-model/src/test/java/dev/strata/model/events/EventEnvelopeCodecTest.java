@@ -77,8 +77,18 @@ class EventEnvelopeCodecTest {
 
         List<String> names = new ArrayList<>();
         tree.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactly("specversion", "id", "source", "type", "time", "subject",
-                "datacontenttype", "groupid", "schemaversion", "data");
+        assertThat(names)
+                .containsExactly(
+                        "specversion",
+                        "id",
+                        "source",
+                        "type",
+                        "time",
+                        "subject",
+                        "datacontenttype",
+                        "groupid",
+                        "schemaversion",
+                        "data");
         assertThat(tree.get("specversion").asText()).isEqualTo("1.0");
         assertThat(tree.get("id").asText()).isEqualTo("evt-1");
         assertThat(tree.get("source").asText()).isEqualTo("/strata/ingest-service");
@@ -88,7 +98,8 @@ class EventEnvelopeCodecTest {
         assertThat(tree.get("groupid").asText()).isEqualTo("0b5f3c1e-8d7a-4c2b-9e11-2f6a4d8c7b90");
         assertThat(tree.get("schemaversion").isInt()).isTrue();
         assertThat(tree.get("schemaversion").asInt()).isEqualTo(1);
-        assertThat(tree.get("data").get("properties").get("durationSeconds").asInt()).isEqualTo(600);
+        assertThat(tree.get("data").get("properties").get("durationSeconds").asInt())
+                .isEqualTo(600);
     }
 
     @Test
@@ -111,8 +122,8 @@ class EventEnvelopeCodecTest {
 
     @Test
     void shouldOmitNullSubjectAndData() throws Exception {
-        EventEnvelope envelope = EventEnvelope.of("evt-2", "/strata/quota-service", "quota_threshold_crossed", TIME,
-                null, GROUP, null);
+        EventEnvelope envelope =
+                EventEnvelope.of("evt-2", "/strata/quota-service", "quota_threshold_crossed", TIME, null, GROUP, null);
 
         JsonNode tree = PLAIN.readTree(EventEnvelopeCodec.toBytes(envelope));
 
@@ -151,7 +162,8 @@ class EventEnvelopeCodecTest {
         ObjectNode json = validJson();
         json.remove("datacontenttype");
 
-        assertThat(EventEnvelopeCodec.fromJson(json.toString()).datacontenttype()).isEqualTo("application/json");
+        assertThat(EventEnvelopeCodec.fromJson(json.toString()).datacontenttype())
+                .isEqualTo("application/json");
     }
 
     @Test
@@ -238,8 +250,8 @@ class EventEnvelopeCodecTest {
 
     @Test
     void shouldRefuseToBuildAnEnvelopeThatBreaksTheContract() {
-        assertThatThrownBy(() -> EventEnvelope.of(" ", "/strata/ingest-service", "thing_created", TIME, null, GROUP,
-                null))
+        assertThatThrownBy(
+                        () -> EventEnvelope.of(" ", "/strata/ingest-service", "thing_created", TIME, null, GROUP, null))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageContaining("id");
     }
@@ -248,7 +260,8 @@ class EventEnvelopeCodecTest {
         assertThatThrownBy(() -> EventEnvelopeCodec.fromJson(json.toString()))
                 .isInstanceOf(InvalidEventException.class)
                 .hasMessageStartingWith(attribute + " ")
-                .satisfies(e -> assertThat(((InvalidEventException) e).attribute()).isEqualTo(attribute));
+                .satisfies(
+                        e -> assertThat(((InvalidEventException) e).attribute()).isEqualTo(attribute));
     }
 
     @Test
@@ -257,10 +270,16 @@ class EventEnvelopeCodecTest {
         Instant time = Instant.parse("2026-11-28T10:15:30.123456Z");
         var payload = new dev.strata.model.events.payload.BatchImported(
                 UUID.fromString("01a22250-0000-7000-8000-000000000001"), "things", 3, 2, 1, null);
-        String direct = EventEnvelopeCodec.toJson("e-1", "/strata/test", EventType.BATCH_IMPORT, time, "s-1", group,
-                payload);
-        String viaEnvelope = EventEnvelopeCodec.toJson(EventEnvelope.of("e-1", "/strata/test", EventType.BATCH_IMPORT,
-                time, "s-1", group, EventEnvelopeCodec.mapper().valueToTree(payload)));
+        String direct =
+                EventEnvelopeCodec.toJson("e-1", "/strata/test", EventType.BATCH_IMPORT, time, "s-1", group, payload);
+        String viaEnvelope = EventEnvelopeCodec.toJson(EventEnvelope.of(
+                "e-1",
+                "/strata/test",
+                EventType.BATCH_IMPORT,
+                time,
+                "s-1",
+                group,
+                EventEnvelopeCodec.mapper().valueToTree(payload)));
 
         assertThat(direct).isEqualTo(viaEnvelope);
         EventEnvelope read = EventEnvelopeCodec.fromJson(direct);
@@ -272,9 +291,18 @@ class EventEnvelopeCodecTest {
     void shouldCountTheUtf8BytesOfTheEventAsWritten() {
         // control characters (escaped to 6 or 2 bytes), quotes, 2- and 3-byte characters, an emoji (a surrogate
         // pair: 4 bytes), unpaired surrogates (one '?' each when encoded), DEL (not escaped)
-        List<String> texts = List.of("", "plain", "\u0001\u0001\n\t\u001f", "\"quoted\" \\ slash /",
-                "\u00e9t\u00e9 \u4e2d\u6587", "\ud83d\ude00 smile", "\ud83d alone", "alone \ude00", "end \ud83d",
-                "\u007f\u2028", "\u0001".repeat(10_000));
+        List<String> texts = List.of(
+                "",
+                "plain",
+                "\u0001\u0001\n\t\u001f",
+                "\"quoted\" \\ slash /",
+                "\u00e9t\u00e9 \u4e2d\u6587",
+                "\ud83d\ude00 smile",
+                "\ud83d alone",
+                "alone \ude00",
+                "end \ud83d",
+                "\u007f\u2028",
+                "\u0001".repeat(10_000));
         for (String text : texts) {
             var payload = java.util.Map.of("text", text);
             String json = EventEnvelopeCodec.toJson("e-1", "/strata/test", "t", TIME, "s-1", GROUP, payload);
@@ -288,7 +316,8 @@ class EventEnvelopeCodecTest {
 
     @Test
     void shouldRefuseToWriteAnEventWithoutType() {
-        assertThatThrownBy(() -> EventEnvelopeCodec.toJson("e-1", "/strata/test", " ", Instant.now(), null,
-                UUID.randomUUID(), null)).isInstanceOf(InvalidEventException.class);
+        assertThatThrownBy(() -> EventEnvelopeCodec.toJson(
+                        "e-1", "/strata/test", " ", Instant.now(), null, UUID.randomUUID(), null))
+                .isInstanceOf(InvalidEventException.class);
     }
 }

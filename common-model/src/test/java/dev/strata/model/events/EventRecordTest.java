@@ -49,10 +49,12 @@ class EventRecordTest {
 
     private static Map<String, Consumer<ObjectNode>> readableVariants() {
         Map<String, Consumer<ObjectNode>> variants = new LinkedHashMap<>();
-        variants.put("as written", json -> { });
+        variants.put("as written", json -> {});
         variants.put("no subject, no data", json -> json.remove(java.util.List.of("subject", "data")));
         variants.put("data null", json -> json.putNull("data"));
-        variants.put("data an array", json -> json.putArray("data").add(1).addObject().put("k", "v"));
+        variants.put(
+                "data an array",
+                json -> json.putArray("data").add(1).addObject().put("k", "v"));
         variants.put("data a string", json -> json.put("data", "plain \\ text"));
         variants.put("data a number", json -> json.put("data", 12.5));
         variants.put("data first", json -> {
@@ -67,7 +69,11 @@ class EventRecordTest {
         variants.put("no datacontenttype", json -> json.remove("datacontenttype"));
         variants.put("unknown extensions", json -> {
             json.put("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01");
-            json.putObject("comexample").putArray("nested").add(true).addObject().put("data", "not this one");
+            json.putObject("comexample")
+                    .putArray("nested")
+                    .add(true)
+                    .addObject()
+                    .put("data", "not this one");
         });
         variants.put("schemaversion as text", json -> json.put("schemaversion", "2"));
         return variants;
@@ -86,7 +92,9 @@ class EventRecordTest {
             assertThat(record.envelope()).as(name).isEqualTo(expected);
             assertThat(record.data()).as(name).isEqualTo(expected.data());
             assertThat(record.hasData()).as(name).isEqualTo(expected.data() != null);
-            assertThat(record.dataIsObject()).as(name).isEqualTo(expected.data() != null && expected.data().isObject());
+            assertThat(record.dataIsObject())
+                    .as(name)
+                    .isEqualTo(expected.data() != null && expected.data().isObject());
             assertThat(record.groupUuid()).as(name).isEqualTo(expected.groupUuid());
         });
     }
@@ -101,11 +109,13 @@ class EventRecordTest {
     @Test
     void shouldBindDataFromItsBytesAsFromTheTree() throws Exception {
         byte[] bytes = event().toString().getBytes(StandardCharsets.UTF_8);
-        ObjectReader reader = EventEnvelopeCodec.mapper().readerFor(ThingCreated.class)
+        ObjectReader reader = EventEnvelopeCodec.mapper()
+                .readerFor(ThingCreated.class)
                 .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
         ThingCreated fromBytes = EventEnvelopeCodec.read(bytes).data(reader);
-        ThingCreated fromTree = reader.readValue(EventEnvelopeCodec.fromBytes(bytes).data());
+        ThingCreated fromTree =
+                reader.readValue(EventEnvelopeCodec.fromBytes(bytes).data());
 
         assertThat(fromBytes).isEqualTo(fromTree);
         assertThat(fromBytes.name()).isEqualTo("Intro \"to\" Strata \u00e9\u6f22");
@@ -132,10 +142,10 @@ class EventRecordTest {
             change.accept(json);
             byte[] bytes = json.toString().getBytes(StandardCharsets.UTF_8);
 
-            InvalidEventException expected = catchThrowableOfType(InvalidEventException.class,
-                    () -> EventEnvelopeCodec.fromBytes(bytes));
-            InvalidEventException actual = catchThrowableOfType(InvalidEventException.class,
-                    () -> EventEnvelopeCodec.read(bytes));
+            InvalidEventException expected =
+                    catchThrowableOfType(InvalidEventException.class, () -> EventEnvelopeCodec.fromBytes(bytes));
+            InvalidEventException actual =
+                    catchThrowableOfType(InvalidEventException.class, () -> EventEnvelopeCodec.read(bytes));
 
             assertThat(expected).as(name).isNotNull();
             assertThat(actual).as(name).isNotNull();
@@ -145,12 +155,21 @@ class EventRecordTest {
 
     @Test
     void shouldRefuseInputThatIsNotOneJsonObject() {
-        for (String text : new String[] {"[1, 2]", "\"event\"", "{\"id\":", "{\"id\": \"e\"} {}", "{\"data\": {]}",
-                "", "{\"specversion\": \"1.0\", \"data\": {\"a\": 1}"}) {
+        for (String text : new String[] {
+            "[1, 2]",
+            "\"event\"",
+            "{\"id\":",
+            "{\"id\": \"e\"} {}",
+            "{\"data\": {]}",
+            "",
+            "{\"specversion\": \"1.0\", \"data\": {\"a\": 1}"
+        }) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-            assertThatThrownBy(() -> EventEnvelopeCodec.fromBytes(bytes)).as(text)
+            assertThatThrownBy(() -> EventEnvelopeCodec.fromBytes(bytes))
+                    .as(text)
                     .isInstanceOf(InvalidEventException.class);
-            assertThatThrownBy(() -> EventEnvelopeCodec.read(bytes)).as(text)
+            assertThatThrownBy(() -> EventEnvelopeCodec.read(bytes))
+                    .as(text)
                     .isInstanceOf(InvalidEventException.class)
                     .hasMessageStartingWith("malformed event");
         }

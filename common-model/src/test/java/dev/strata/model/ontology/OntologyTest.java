@@ -21,27 +21,83 @@ class OntologyTest {
     @Test
     void shouldLoadDefaultRegistryWithTheSpecVocabulary() {
         assertThat(ontology.version()).isEqualTo(1);
-        assertThat(ontology.thingTypes()).contains("user", "creator", "organization", "blog_post", "video", "podcast",
-                "course", "lesson", "product", "membership_tier", "token", "agent", "ai_clone", "document");
-        assertThat(ontology.connectionTypes()).containsExactlyInAnyOrder("owns", "created_by", "clone_of",
-                "trained_on", "powers", "authored", "generated_by", "published_to", "part_of", "references",
-                "member_of", "following", "moderates", "participated_in", "manages", "reports_to",
-                "collaborates_with", "holds_tokens", "staked_in", "earned_from", "purchased", "enrolled_in",
-                "completed", "teaching", "transacted", "notified", "referred", "communicated", "delegated",
-                "approved", "fulfilled");
-        assertThat(ontology.eventTypes()).contains("thing_created", "thing_updated", "thing_deleted",
-                "connection_created", "batch_import", "revenue_generated", "content_event", "user_login",
-                "payment_event", "api_call", "quota_threshold_crossed", "events_archived", "group_created",
-                "group_plan_changed", "knowledge_created");
+        assertThat(ontology.thingTypes())
+                .contains(
+                        "user",
+                        "creator",
+                        "organization",
+                        "blog_post",
+                        "video",
+                        "podcast",
+                        "course",
+                        "lesson",
+                        "product",
+                        "membership_tier",
+                        "token",
+                        "agent",
+                        "ai_clone",
+                        "document");
+        assertThat(ontology.connectionTypes())
+                .containsExactlyInAnyOrder(
+                        "owns",
+                        "created_by",
+                        "clone_of",
+                        "trained_on",
+                        "powers",
+                        "authored",
+                        "generated_by",
+                        "published_to",
+                        "part_of",
+                        "references",
+                        "member_of",
+                        "following",
+                        "moderates",
+                        "participated_in",
+                        "manages",
+                        "reports_to",
+                        "collaborates_with",
+                        "holds_tokens",
+                        "staked_in",
+                        "earned_from",
+                        "purchased",
+                        "enrolled_in",
+                        "completed",
+                        "teaching",
+                        "transacted",
+                        "notified",
+                        "referred",
+                        "communicated",
+                        "delegated",
+                        "approved",
+                        "fulfilled");
+        assertThat(ontology.eventTypes())
+                .contains(
+                        "thing_created",
+                        "thing_updated",
+                        "thing_deleted",
+                        "connection_created",
+                        "batch_import",
+                        "revenue_generated",
+                        "content_event",
+                        "user_login",
+                        "payment_event",
+                        "api_call",
+                        "quota_threshold_crossed",
+                        "events_archived",
+                        "group_created",
+                        "group_plan_changed",
+                        "knowledge_created");
     }
 
     @Test
     void shouldKnowEveryEventTypeTheCodeEmits() {
-        for (String type : new String[] {EventType.THING_CREATED,
-                EventType.GROUP_PLAN_CHANGED,
-                EventType.QUOTA_THRESHOLD_CROSSED,
-                EventType.EVENTS_ARCHIVED,
-                EventType.KNOWLEDGE_CREATED}) {
+        for (String type : new String[] {
+            EventType.THING_CREATED,
+            EventType.GROUP_PLAN_CHANGED,
+            EventType.QUOTA_THRESHOLD_CROSSED,
+            EventType.EVENTS_ARCHIVED,
+            EventType.KNOWLEDGE_CREATED
+        }) {
             assertThat(ontology.isKnownEventType(type)).as(type).isTrue();
         }
     }
@@ -145,8 +201,7 @@ class OntologyTest {
     void shouldReturnUnmodifiableNameSets() {
         assertThatThrownBy(() -> ontology.thingTypes().add("spaceship"))
                 .isInstanceOf(UnsupportedOperationException.class);
-        assertThatThrownBy(() -> ontology.connectionTypes().clear())
-                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> ontology.connectionTypes().clear()).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> ontology.eventTypes().remove("api_call"))
                 .isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> ontology.allowedToTypes("owns").clear())
@@ -255,8 +310,7 @@ class OntologyTest {
                   "connectionTypes": [],
                   "eventTypes": [ { "name": "api_call" }, { "name": "api_call" } ]
                 }
-                """))
-                .hasMessageContaining("duplicate event type \"api_call\" at eventTypes[1]");
+                """)).hasMessageContaining("duplicate event type \"api_call\" at eventTypes[1]");
     }
 
     @Test
@@ -278,12 +332,10 @@ class OntologyTest {
                 .hasMessageContaining("connectionTypes[0] (following): \"to\" must list at least one");
         assertThatThrownBy(() -> load("""
                 { "thingTypes": [ { "name": "user", "category": "person" } ], "connectionTypes": [], "eventTypes": [] }
-                """))
-                .hasMessageContaining("\"version\" must be a positive integer");
+                """)).hasMessageContaining("\"version\" must be a positive integer");
         assertThatThrownBy(() -> load("""
                 { "version": 1, "thingTypes": [ { "name": "user", "category": "person" } ], "eventTypes": [] }
-                """))
-                .hasMessageContaining("\"connectionTypes\" is missing");
+                """)).hasMessageContaining("\"connectionTypes\" is missing");
     }
 
     @Test
@@ -316,8 +368,7 @@ class OntologyTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(bad.toString())
                 .hasMessageContaining("at least one thing type");
-        assertThatThrownBy(() -> Ontology.load(dir.resolve("missing.json")))
-                .isInstanceOf(UncheckedIOException.class);
+        assertThatThrownBy(() -> Ontology.load(dir.resolve("missing.json"))).isInstanceOf(UncheckedIOException.class);
     }
 
     private static Ontology load(String json) {

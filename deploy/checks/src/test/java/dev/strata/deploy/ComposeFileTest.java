@@ -1,15 +1,14 @@
 package dev.strata.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.net.URI;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** docker-compose.yml, read as YAML: the stack it starts and what each Strata service is given. */
 class ComposeFileTest {
@@ -37,7 +36,8 @@ class ComposeFileTest {
         Map<String, String> env = environment("kafka");
         assertThat(image("kafka")).startsWith("apache/kafka:4.1.");
         assertThat(env.get("KAFKA_PROCESS_ROLES").split(",")).containsExactlyInAnyOrder("broker", "controller");
-        assertThat(env).containsKeys("KAFKA_CONTROLLER_QUORUM_VOTERS", "KAFKA_CONTROLLER_LISTENER_NAMES", "CLUSTER_ID")
+        assertThat(env)
+                .containsKeys("KAFKA_CONTROLLER_QUORUM_VOTERS", "KAFKA_CONTROLLER_LISTENER_NAMES", "CLUSTER_ID")
                 .containsEntry("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
                 .containsEntry("KAFKA_LOG_RETENTION_MS", "-1")
                 .containsEntry("KAFKA_OFFSETS_TOPIC_REPLICATION_FACTOR", "1");
@@ -50,7 +50,8 @@ class ComposeFileTest {
         assertThat(dependsOn("minio-bucket")).containsEntry("minio", "service_healthy");
         String entrypoint = String.join(" ", strings(service("minio-bucket").get("entrypoint")));
         assertThat(entrypoint).contains("http://minio:9000");
-        for (String bucket : List.of(environment("archival-service").get("STRATA_ARCHIVAL_BUCKET"),
+        for (String bucket : List.of(
+                environment("archival-service").get("STRATA_ARCHIVAL_BUCKET"),
                 environment("ingest-service").get("STRATA_INGEST_IMPORTS_SPOOL_BUCKET"))) {
             assertThat(bucket).isNotBlank();
             assertThat(entrypoint).containsPattern("mc mb --ignore-existing \\w+/" + bucket + "( |$)");
@@ -87,20 +88,28 @@ class ComposeFileTest {
 
     @Test
     void shouldDependOnlyOnServicesThatExistWithKnownConditions() {
-        services().keySet().forEach(name -> assertThat(dependsOn(name)).allSatisfy((target, condition) -> {
-            assertThat(services()).as("%s depends on %s", name, target).containsKey(target);
-            assertThat(condition).isIn("service_started", "service_healthy", "service_completed_successfully");
-            if (condition.equals("service_healthy")) {
-                assertThat(service(target)).as("%s waits for %s to be healthy", name, target).containsKey("healthcheck");
-            }
-        }));
+        services()
+                .keySet()
+                .forEach(name -> assertThat(dependsOn(name)).allSatisfy((target, condition) -> {
+                    assertThat(services()).as("%s depends on %s", name, target).containsKey(target);
+                    assertThat(condition).isIn("service_started", "service_healthy", "service_completed_successfully");
+                    if (condition.equals("service_healthy")) {
+                        assertThat(service(target))
+                                .as("%s waits for %s to be healthy", name, target)
+                                .containsKey("healthcheck");
+                    }
+                }));
     }
 
     @Test
     void shouldLimitTheMemoryOfEveryContainer() {
         services().forEach((name, definition) -> {
-            Object deployLimit = map(map(map(definition.get("deploy")).get("resources")).get("limits")).get("memory");
-            assertThat(definition.get("mem_limit") != null || deployLimit != null).as("memory limit of %s", name).isTrue();
+            Object deployLimit = map(map(map(definition.get("deploy")).get("resources"))
+                            .get("limits"))
+                    .get("memory");
+            assertThat(definition.get("mem_limit") != null || deployLimit != null)
+                    .as("memory limit of %s", name)
+                    .isTrue();
         });
     }
 
@@ -108,7 +117,9 @@ class ComposeFileTest {
     @FieldSource("SERVICES")
     void shouldSetEverythingTheServiceNeeds(String service) {
         Map<String, String> env = environment(service);
-        assertThat(env).as("environment of %s", service).containsKeys(ServiceNeeds.NEEDS.get(service).toArray(String[]::new))
+        assertThat(env)
+                .as("environment of %s", service)
+                .containsKeys(ServiceNeeds.NEEDS.get(service).toArray(String[]::new))
                 .allSatisfy((name, value) -> assertThat(value).as(name).isNotBlank());
     }
 
@@ -118,7 +129,9 @@ class ComposeFileTest {
         EventTopicSettings topic = EventTopicSettings.of(service, environment(service));
         int brokers = environment("kafka").get("KAFKA_CONTROLLER_QUORUM_VOTERS").split(",").length;
         assertThat(brokers).isEqualTo(1);
-        assertThat(topic.replicationFactor()).as("replication factor of %s", service).isEqualTo(brokers);
+        assertThat(topic.replicationFactor())
+                .as("replication factor of %s", service)
+                .isEqualTo(brokers);
         assertThat(topic.minInsyncReplicas()).as("min ISR of %s", service).isEqualTo(1);
         assertThat(topic.retentionMs()).as("retention of %s", service).isEqualTo(-1);
         assertThat(topic.maxEventBytes()).isPositive();
@@ -127,15 +140,18 @@ class ComposeFileTest {
     @ParameterizedTest
     @FieldSource("SERVICES")
     void shouldSetOnlyPropertiesTheServiceReads(String service) {
-        assertThat(environment(service).keySet()).allSatisfy(variable -> assertThat(
-                ServiceNeeds.IMAGE_VARIABLES.contains(variable) || ServiceNeeds.propertyFor(service, variable).isPresent())
-                .as("%s reads a property that %s sets", service, variable).isTrue());
+        assertThat(environment(service).keySet())
+                .allSatisfy(variable -> assertThat(ServiceNeeds.IMAGE_VARIABLES.contains(variable)
+                                || ServiceNeeds.propertyFor(service, variable).isPresent())
+                        .as("%s reads a property that %s sets", service, variable)
+                        .isTrue());
     }
 
     @ParameterizedTest
     @FieldSource("SERVICES")
     void shouldGiveTheServiceTokenOnlyToServicesThatCallAnother(String service) {
-        assertThat(environment(service).containsKey("STRATA_SERVICE_TOKEN")).isEqualTo(ServiceNeeds.callsOtherServices(service));
+        assertThat(environment(service).containsKey("STRATA_SERVICE_TOKEN"))
+                .isEqualTo(ServiceNeeds.callsOtherServices(service));
     }
 
     @ParameterizedTest
@@ -147,10 +163,13 @@ class ComposeFileTest {
         for (URI database : List.of(jdbc, reactive)) {
             assertThat(database.getScheme()).isEqualTo("postgresql");
             assertThat(database.getHost()).isEqualTo("postgres");
-            assertThat(database.getPath()).isEqualTo("/" + environment("postgres").get("POSTGRES_DB"));
+            assertThat(database.getPath())
+                    .isEqualTo("/" + environment("postgres").get("POSTGRES_DB"));
         }
-        assertThat(env.get("QUARKUS_DATASOURCE_USERNAME")).isEqualTo(environment("postgres").get("POSTGRES_USER"));
-        assertThat(env.get("QUARKUS_DATASOURCE_PASSWORD")).isEqualTo(environment("postgres").get("POSTGRES_PASSWORD"));
+        assertThat(env.get("QUARKUS_DATASOURCE_USERNAME"))
+                .isEqualTo(environment("postgres").get("POSTGRES_USER"));
+        assertThat(env.get("QUARKUS_DATASOURCE_PASSWORD"))
+                .isEqualTo(environment("postgres").get("POSTGRES_PASSWORD"));
         assertThat(environment("kafka").get("KAFKA_ADVERTISED_LISTENERS"))
                 .contains("://" + env.get("KAFKA_BOOTSTRAP_SERVERS"));
         env.forEach((name, value) -> {
@@ -168,21 +187,28 @@ class ComposeFileTest {
     void shouldMountThePublicKeyWhereTheServiceLooksForIt(String service) {
         String location = environment(service).get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
         assertThat(location).startsWith("file:///run/secrets/");
-        List<Map<String, Object>> secrets = ((List<?>) service(service).get("secrets")).stream()
-                .map(s -> s instanceof Map<?, ?> ? map(s) : Map.<String, Object>of("source", s)).toList();
-        assertThat(secrets).extracting(s -> "file:///run/secrets/" + s.getOrDefault("target", s.get("source")))
+        List<Map<String, Object>> secrets = ((List<?>) service(service).get("secrets"))
+                .stream()
+                        .map(s -> s instanceof Map<?, ?> ? map(s) : Map.<String, Object>of("source", s))
+                        .toList();
+        assertThat(secrets)
+                .extracting(s -> "file:///run/secrets/" + s.getOrDefault("target", s.get("source")))
                 .contains(location);
-        assertThat(secrets).extracting(s -> String.valueOf(s.get("source")))
+        assertThat(secrets)
+                .extracting(s -> String.valueOf(s.get("source")))
                 .allSatisfy(source -> assertThat(map(COMPOSE.get("secrets"))).containsKey(source));
     }
 
     @Test
     void shouldArchiveFromTheCronContainerOnlyWithAnAdminToken() {
         Map<String, String> archival = environment("archival-service");
-        assertThat(archival).containsEntry("STRATA_ARCHIVAL_SCHEDULE_ENABLED", "false")
+        assertThat(archival)
+                .containsEntry("STRATA_ARCHIVAL_SCHEDULE_ENABLED", "false")
                 .containsEntry("STRATA_S3_ENDPOINT", "http://minio:9000");
-        assertThat(archival.get("STRATA_S3_ACCESS_KEY")).isEqualTo(environment("minio").get("MINIO_ROOT_USER"));
-        assertThat(archival.get("STRATA_S3_SECRET_KEY")).isEqualTo(environment("minio").get("MINIO_ROOT_PASSWORD"));
+        assertThat(archival.get("STRATA_S3_ACCESS_KEY"))
+                .isEqualTo(environment("minio").get("MINIO_ROOT_USER"));
+        assertThat(archival.get("STRATA_S3_SECRET_KEY"))
+                .isEqualTo(environment("minio").get("MINIO_ROOT_PASSWORD"));
 
         assertThat(environment("archival-cron")).containsKey("STRATA_ADMIN_TOKEN");
         assertThat(dependsOn("archival-cron")).containsEntry("archival-service", "service_healthy");
@@ -234,7 +260,8 @@ class ComposeFileTest {
         Object dependsOn = service(name).get("depends_on");
         Map<String, String> result = new LinkedHashMap<>();
         if (dependsOn instanceof Map<?, ?> m) {
-            m.forEach((k, v) -> result.put(String.valueOf(k), String.valueOf(map(v).getOrDefault("condition", "service_started"))));
+            m.forEach((k, v) ->
+                    result.put(String.valueOf(k), String.valueOf(map(v).getOrDefault("condition", "service_started"))));
         } else if (dependsOn instanceof List<?> list) {
             list.forEach(k -> result.put(String.valueOf(k), "service_started"));
         }
@@ -247,6 +274,8 @@ class ComposeFileTest {
     }
 
     static List<String> strings(Object value) {
-        return value instanceof List<?> list ? list.stream().map(String::valueOf).toList() : List.of(String.valueOf(value));
+        return value instanceof List<?> list
+                ? list.stream().map(String::valueOf).toList()
+                : List.of(String.valueOf(value));
     }
 }

@@ -1,14 +1,13 @@
 package dev.strata.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Service;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * The console in the compose file and the manifests: the image the build makes, and a gateway that reaches each of
@@ -26,7 +25,8 @@ class ConsoleDeploymentTest {
         Container container = KubernetesManifestsTest.container(KubernetesManifestsTest.CONSOLE);
         assertThat(container.getImage()).isEqualTo(Repo.images().get(KubernetesManifestsTest.CONSOLE));
         assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/q/health/ready");
-        assertThat(KubernetesManifestsTest.named(Service.class, KubernetesManifestsTest.CONSOLE)).isNotNull();
+        assertThat(KubernetesManifestsTest.named(Service.class, KubernetesManifestsTest.CONSOLE))
+                .isNotNull();
     }
 
     @Test
@@ -45,9 +45,14 @@ class ConsoleDeploymentTest {
         Map<String, URI> gateway = gateway(KubernetesManifestsTest.environment(KubernetesManifestsTest.CONSOLE));
         assertThat(gateway).containsOnlyKeys("ingest", "quota", "metrics", "archival");
         gateway.forEach((name, url) -> {
-            assertThat(url.getHost()).as(name).isEqualTo(name + "-service." + KubernetesManifestsTest.NAMESPACE + ".svc");
+            assertThat(url.getHost())
+                    .as(name)
+                    .isEqualTo(name + "-service." + KubernetesManifestsTest.NAMESPACE + ".svc");
             Service service = KubernetesManifestsTest.named(Service.class, name + "-service");
-            assertThat(service.getSpec().getPorts()).extracting(p -> p.getPort()).as(name).contains(url.getPort());
+            assertThat(service.getSpec().getPorts())
+                    .extracting(p -> p.getPort())
+                    .as(name)
+                    .contains(url.getPort());
         });
     }
 

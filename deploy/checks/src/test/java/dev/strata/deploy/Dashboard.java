@@ -2,7 +2,6 @@ package dev.strata.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -18,11 +17,9 @@ final class Dashboard {
     static final String FILE = "deploy/grafana/strata-operations.json";
 
     /** One PromQL query: the panel (or variable) it belongs to, and its expression. */
-    record Query(String where, String expression) {
-    }
+    record Query(String where, String expression) {}
 
-    private Dashboard() {
-    }
+    private Dashboard() {}
 
     static JsonNode json() {
         try {
@@ -50,7 +47,9 @@ final class Dashboard {
         List<Query> queries = new ArrayList<>();
         for (JsonNode panel : panels(dashboard)) {
             for (JsonNode target : panel.path("targets")) {
-                queries.add(new Query("panel \"" + panel.path("title").asText() + "\" " + target.path("refId").asText(),
+                queries.add(new Query(
+                        "panel \"" + panel.path("title").asText() + "\" "
+                                + target.path("refId").asText(),
                         target.path("expr").asText()));
             }
         }
@@ -63,7 +62,8 @@ final class Dashboard {
         for (JsonNode variable : dashboard.path("templating").path("list")) {
             if (variable.path("type").asText().equals("query")) {
                 JsonNode query = variable.path("query");
-                queries.add(new Query("variable $" + variable.path("name").asText(),
+                queries.add(new Query(
+                        "variable $" + variable.path("name").asText(),
                         query.isObject() ? query.path("query").asText() : query.asText()));
             }
         }

@@ -1,15 +1,14 @@
 package dev.strata.deploy;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /**
  * deploy/grafana/strata-operations.json read as JSON: a dashboard Grafana provisions as it is, on the data source its
@@ -39,7 +38,9 @@ class DashboardTest {
             String title = panel.path("title").asText();
             assertThat(panel.path("datasource").path("uid").asText()).as(title).isEqualTo("${DS_PROMETHEUS}");
             assertThat(panel.path("targets")).as(title).isNotEmpty().allSatisfy(target -> {
-                assertThat(target.path("datasource").path("uid").asText()).as(title).isEqualTo("${DS_PROMETHEUS}");
+                assertThat(target.path("datasource").path("uid").asText())
+                        .as(title)
+                        .isEqualTo("${DS_PROMETHEUS}");
                 assertThat(target.path("expr").asText()).as(title).isNotBlank();
             });
         });
@@ -52,7 +53,9 @@ class DashboardTest {
         List<JsonNode> all = new ArrayList<>();
         DASHBOARD.path("panels").forEach(all::add);
         assertThat(all).allSatisfy(panel -> {
-            assertThat(ids.add(panel.path("id").asInt())).as("id %s", panel.path("id")).isTrue();
+            assertThat(ids.add(panel.path("id").asInt()))
+                    .as("id %s", panel.path("id"))
+                    .isTrue();
             JsonNode grid = panel.path("gridPos");
             assertThat(grid.path("w").asInt()).isBetween(1, 24);
             assertThat(grid.path("x").asInt() + grid.path("w").asInt()).isLessThanOrEqualTo(24);
@@ -62,27 +65,40 @@ class DashboardTest {
 
     @Test
     void shouldReadAtLeastOneMetricInEveryQuery() {
-        assertThat(Dashboard.panelQueries(DASHBOARD)).allSatisfy(query ->
-                assertThat(PromQl.metricNames(query.expression())).as(query.where()).isNotEmpty());
+        assertThat(Dashboard.panelQueries(DASHBOARD))
+                .allSatisfy(query -> assertThat(PromQl.metricNames(query.expression()))
+                        .as(query.where())
+                        .isNotEmpty());
     }
 
     @Test
     void shouldShowWhatTheOperatorWatches() {
-        assertThat(Dashboard.metrics(DASHBOARD).keySet()).contains(
-                "strata_ingest_rows_total", "strata_outbox_backlog", "strata_outbox_lag_seconds",
-                "strata_stream_lag_records", "strata_stream_quarantine_open", "strata_quota_reservations_total",
-                "strata_quota_reservations_open", "strata_archival_objects_total",
-                "strata_archival_written_bytes_total", "http_server_requests_seconds_bucket",
-                "jvm_memory_used_bytes");
+        assertThat(Dashboard.metrics(DASHBOARD).keySet())
+                .contains(
+                        "strata_ingest_rows_total",
+                        "strata_outbox_backlog",
+                        "strata_outbox_lag_seconds",
+                        "strata_stream_lag_records",
+                        "strata_stream_quarantine_open",
+                        "strata_quota_reservations_total",
+                        "strata_quota_reservations_open",
+                        "strata_archival_objects_total",
+                        "strata_archival_written_bytes_total",
+                        "http_server_requests_seconds_bucket",
+                        "jvm_memory_used_bytes");
     }
 
     @Test
     void shouldHaveEveryStrataMetricItReadsDocumentedInAServiceReadme() {
-        String readmes = String.join("\n", ServiceNeeds.SERVICES.stream()
-                .map(service -> Repo.read(service + "/README.md")).toList());
+        String readmes = String.join(
+                "\n",
+                ServiceNeeds.SERVICES.stream()
+                        .map(service -> Repo.read(service + "/README.md"))
+                        .toList());
         Map<String, String> metrics = Dashboard.metrics(DASHBOARD);
         assertThat(metrics.keySet().stream().filter(name -> name.startsWith("strata_")))
-                .allSatisfy(name -> assertThat(readmes).as("%s (%s) in a README", name, metrics.get(name))
+                .allSatisfy(name -> assertThat(readmes)
+                        .as("%s (%s) in a README", name, metrics.get(name))
                         .contains("`" + name + "`"));
     }
 

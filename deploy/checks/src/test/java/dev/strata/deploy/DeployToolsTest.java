@@ -1,10 +1,10 @@
 package dev.strata.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,9 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the tools themselves say about the files, where this machine has them; skipped otherwise. */
 class DeployToolsTest {
@@ -32,8 +31,15 @@ class DeployToolsTest {
     void shouldPassDockerComposeValidation(@TempDir Path temp) throws Exception {
         assumeTrue(onPath("docker-compose"), "docker-compose (Debian's compose v1) is not installed");
         Path key = Files.writeString(temp.resolve("jwt-public.pem"), "placeholder");
-        Result result = run(List.of("docker-compose", "-f", "docker-compose.yml", "config", "-q"), Map.of(
-                "STRATA_SERVICE_TOKEN", "token", "STRATA_ADMIN_TOKEN", "token", "STRATA_JWT_PUBLIC_KEY", key.toString()));
+        Result result = run(
+                List.of("docker-compose", "-f", "docker-compose.yml", "config", "-q"),
+                Map.of(
+                        "STRATA_SERVICE_TOKEN",
+                        "token",
+                        "STRATA_ADMIN_TOKEN",
+                        "token",
+                        "STRATA_JWT_PUBLIC_KEY",
+                        key.toString()));
         assertThat(result.exitCode()).as("%s", result).isZero();
     }
 
@@ -45,7 +51,8 @@ class DeployToolsTest {
         assertThat(KubernetesManifestsTest.parse(result.output()))
                 .extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
                 .containsExactlyInAnyOrderElementsOf(KubernetesManifestsTest.OBJECTS.stream()
-                        .map(o -> o.getKind() + "/" + o.getMetadata().getName()).toList());
+                        .map(o -> o.getKind() + "/" + o.getMetadata().getName())
+                        .toList());
     }
 
     /** deploy/compose/tokens.sh: tokens the services accept (RS256 over the public key they mount, their issuer). */
@@ -62,7 +69,8 @@ class DeployToolsTest {
         });
         assertThat(Path.of(env.get("STRATA_JWT_PUBLIC_KEY"))).isEqualTo(home.resolve("keys/jwt-public.pem"));
         PublicKey key = publicKey(home.resolve("keys/jwt-public.pem"));
-        String composeIssuer = Repo.group(ComposeFileTest.environment("ingest-service").get("MP_JWT_VERIFY_ISSUER"),
+        String composeIssuer = Repo.group(
+                ComposeFileTest.environment("ingest-service").get("MP_JWT_VERIFY_ISSUER"),
                 "^\\$\\{STRATA_JWT_ISSUER:-(.+)}$");
 
         JsonNode service = verifiedClaims(env.get("STRATA_SERVICE_TOKEN"), key);
@@ -90,7 +98,8 @@ class DeployToolsTest {
 
     static PublicKey publicKey(Path pem) throws Exception {
         String body = Files.readString(pem).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+        return KeyFactory.getInstance("RSA")
+                .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 
     /** Standard output apart, so a tool's warnings on stderr cannot spoil what the test parses. */
@@ -104,8 +113,8 @@ class DeployToolsTest {
     static Result run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {
         Path errors = Files.createTempFile("deploy-checks", ".err");
         try {
-            ProcessBuilder builder = new ProcessBuilder(command).directory(Repo.ROOT.toFile())
-                    .redirectError(errors.toFile());
+            ProcessBuilder builder =
+                    new ProcessBuilder(command).directory(Repo.ROOT.toFile()).redirectError(errors.toFile());
             builder.environment().putAll(env);
             Process process = builder.start();
             process.getOutputStream().close();

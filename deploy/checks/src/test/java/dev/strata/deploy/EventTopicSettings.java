@@ -1,9 +1,9 @@
 package dev.strata.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.util.List;
 import java.util.Map;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The event topic's settings as a deployment gives them to a service. They are set explicitly everywhere rather than
@@ -16,13 +16,17 @@ record EventTopicSettings(int replicationFactor, int minInsyncReplicas, long ret
     static final String MIN_INSYNC_REPLICAS = "STRATA_EVENTS_TOPIC_MIN_INSYNC_REPLICAS";
     static final String RETENTION_MS = "STRATA_EVENTS_TOPIC_RETENTION_MS";
     static final String MAX_EVENT_BYTES = "STRATA_EVENTS_MAX_EVENT_BYTES";
-    static final List<String> VARIABLES = List.of(REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, RETENTION_MS, MAX_EVENT_BYTES);
+    static final List<String> VARIABLES =
+            List.of(REPLICATION_FACTOR, MIN_INSYNC_REPLICAS, RETENTION_MS, MAX_EVENT_BYTES);
 
     /** Reads them from a service's environment, failing when one is missing or not a number. */
     static EventTopicSettings of(String service, Map<String, String> env) {
         assertThat(env).as("environment of %s", service).containsKeys(VARIABLES.toArray(String[]::new));
-        return new EventTopicSettings(number(env, REPLICATION_FACTOR), number(env, MIN_INSYNC_REPLICAS),
-                Long.parseLong(env.get(RETENTION_MS).trim()), number(env, MAX_EVENT_BYTES));
+        return new EventTopicSettings(
+                number(env, REPLICATION_FACTOR),
+                number(env, MIN_INSYNC_REPLICAS),
+                Long.parseLong(env.get(RETENTION_MS).trim()),
+                number(env, MAX_EVENT_BYTES));
     }
 
     private static int number(Map<String, String> env, String name) {

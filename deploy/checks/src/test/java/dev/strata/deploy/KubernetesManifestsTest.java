@@ -1,5 +1,7 @@
 package dev.strata.deploy;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvFromSource;
@@ -20,10 +22,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.JobSpec;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.reflect.InvocationTargetException;
@@ -38,8 +36,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /** deploy/k8s, parsed into fabric8's typed Kubernetes objects. */
 class KubernetesManifestsTest {
@@ -48,10 +47,12 @@ class KubernetesManifestsTest {
     static final String NAMESPACE = "strata";
     /** The console: a Deployment of its own beside the four services, checked by ConsoleDeploymentTest. */
     static final String CONSOLE = "console";
+
     static final String DIR = "deploy/k8s";
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
     static final Map<String, List<HasMetadata>> BY_FILE = parseManifests();
-    static final List<HasMetadata> OBJECTS = BY_FILE.values().stream().flatMap(List::stream).toList();
+    static final List<HasMetadata> OBJECTS =
+            BY_FILE.values().stream().flatMap(List::stream).toList();
     static final int PORT = Repo.containerPort();
 
     @Test
@@ -72,22 +73,33 @@ class KubernetesManifestsTest {
             }
             unknownFields(object, name, problems);
         }
-        assertThat(problems).as("kinds or fields Kubernetes does not know (typos?)").isEmpty();
+        assertThat(problems)
+                .as("kinds or fields Kubernetes does not know (typos?)")
+                .isEmpty();
     }
 
     @Test
     void shouldPutEverythingInTheStrataNamespace() {
-        assertThat(all(Namespace.class)).extracting(n -> n.getMetadata().getName()).containsExactly(NAMESPACE);
-        assertThat(OBJECTS).filteredOn(o -> !(o instanceof Namespace))
-                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).as(o.getMetadata().getName()).isEqualTo(NAMESPACE));
+        assertThat(all(Namespace.class))
+                .extracting(n -> n.getMetadata().getName())
+                .containsExactly(NAMESPACE);
+        assertThat(OBJECTS)
+                .filteredOn(o -> !(o instanceof Namespace))
+                .allSatisfy(o -> assertThat(o.getMetadata().getNamespace())
+                        .as(o.getMetadata().getName())
+                        .isEqualTo(NAMESPACE));
     }
 
     @Test
     void shouldRunOnlyImagesTheImageBuildMakes() {
-        assertThat(all(Deployment.class)).extracting(d -> d.getMetadata().getName())
-                .containsExactlyInAnyOrderElementsOf(Stream.concat(SERVICES.stream(), Stream.of(CONSOLE)).toList());
-        assertThat(all(Deployment.class)).flatExtracting(d -> d.getSpec().getTemplate().getSpec().getContainers())
-                .extracting(Container::getImage).allSatisfy(image -> assertThat(Repo.images()).containsValue(image));
+        assertThat(all(Deployment.class))
+                .extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrderElementsOf(
+                        Stream.concat(SERVICES.stream(), Stream.of(CONSOLE)).toList());
+        assertThat(all(Deployment.class))
+                .flatExtracting(d -> d.getSpec().getTemplate().getSpec().getContainers())
+                .extracting(Container::getImage)
+                .allSatisfy(image -> assertThat(Repo.images()).containsValue(image));
     }
 
     @ParameterizedTest
@@ -102,15 +114,24 @@ class KubernetesManifestsTest {
     @FieldSource("SERVICES")
     void shouldReachThePodsThroughAServiceOfTheSameName(String service) {
         Deployment deployment = deployment(service);
-        Map<String, String> podLabels = deployment.getSpec().getTemplate().getMetadata().getLabels();
-        assertThat(podLabels).containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
+        Map<String, String> podLabels =
+                deployment.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(podLabels)
+                .containsAllEntriesOf(deployment.getSpec().getSelector().getMatchLabels());
 
         Service svc = named(Service.class, service);
         Map<String, String> selector = svc.getSpec().getSelector();
         assertThat(selector).isNotEmpty();
         assertThat(podLabels).containsAllEntriesOf(selector);
-        assertThat(all(Deployment.class)).filteredOn(d -> d.getSpec().getTemplate().getMetadata().getLabels().entrySet()
-                .containsAll(selector.entrySet())).as("Deployments %s selects", service).containsExactly(deployment);
+        assertThat(all(Deployment.class))
+                .filteredOn(d -> d.getSpec()
+                        .getTemplate()
+                        .getMetadata()
+                        .getLabels()
+                        .entrySet()
+                        .containsAll(selector.entrySet()))
+                .as("Deployments %s selects", service)
+                .containsExactly(deployment);
         ServicePort port = svc.getSpec().getPorts().get(0);
         assertThat(port.getPort()).isEqualTo(PORT);
         assertThat(containerPort(container(service), port.getTargetPort())).isEqualTo(PORT);
@@ -124,7 +145,8 @@ class KubernetesManifestsTest {
         assertThat(httpGet(container.getLivenessProbe()).getPath()).isEqualTo("/q/health/live");
         Stream.of(container.getReadinessProbe(), container.getLivenessProbe(), container.getStartupProbe())
                 .filter(p -> p != null)
-                .forEach(p -> assertThat(containerPort(container, httpGet(p).getPort())).isEqualTo(PORT));
+                .forEach(p -> assertThat(containerPort(container, httpGet(p).getPort()))
+                        .isEqualTo(PORT));
     }
 
     @ParameterizedTest
@@ -140,7 +162,8 @@ class KubernetesManifestsTest {
     @FieldSource("SERVICES")
     void shouldSetEverythingTheServiceNeeds(String service) {
         Map<String, String> env = environment(service);
-        assertThat(env).containsKeys(ServiceNeeds.NEEDS.get(service).toArray(String[]::new))
+        assertThat(env)
+                .containsKeys(ServiceNeeds.NEEDS.get(service).toArray(String[]::new))
                 .allSatisfy((name, value) -> assertThat(value).as(name).isNotBlank());
     }
 
@@ -153,8 +176,12 @@ class KubernetesManifestsTest {
     @FieldSource("SERVICES")
     void shouldCreateTheEventTopicToSurviveABrokerAndKeepEveryEvent(String service) {
         EventTopicSettings topic = EventTopicSettings.of(service, environment(service));
-        assertThat(topic.replicationFactor()).as("replication factor of %s", service).isGreaterThanOrEqualTo(3);
-        assertThat(topic.minInsyncReplicas()).as("min ISR of %s", service).isGreaterThanOrEqualTo(2)
+        assertThat(topic.replicationFactor())
+                .as("replication factor of %s", service)
+                .isGreaterThanOrEqualTo(3);
+        assertThat(topic.minInsyncReplicas())
+                .as("min ISR of %s", service)
+                .isGreaterThanOrEqualTo(2)
                 .isLessThan(topic.replicationFactor());
         assertThat(topic.retentionMs()).as("retention of %s", service).isEqualTo(-1);
         assertThat(topic.maxEventBytes()).isPositive();
@@ -163,15 +190,18 @@ class KubernetesManifestsTest {
     @ParameterizedTest
     @FieldSource("SERVICES")
     void shouldSetOnlyPropertiesTheServiceReads(String service) {
-        assertThat(environment(service).keySet()).allSatisfy(variable -> assertThat(
-                ServiceNeeds.IMAGE_VARIABLES.contains(variable) || ServiceNeeds.propertyFor(service, variable).isPresent())
-                .as("%s reads a property that %s sets", service, variable).isTrue());
+        assertThat(environment(service).keySet())
+                .allSatisfy(variable -> assertThat(ServiceNeeds.IMAGE_VARIABLES.contains(variable)
+                                || ServiceNeeds.propertyFor(service, variable).isPresent())
+                        .as("%s reads a property that %s sets", service, variable)
+                        .isTrue());
     }
 
     @ParameterizedTest
     @FieldSource("SERVICES")
     void shouldGiveTheServiceTokenOnlyToServicesThatCallAnother(String service) {
-        assertThat(environment(service).containsKey("STRATA_SERVICE_TOKEN")).isEqualTo(ServiceNeeds.callsOtherServices(service));
+        assertThat(environment(service).containsKey("STRATA_SERVICE_TOKEN"))
+                .isEqualTo(ServiceNeeds.callsOtherServices(service));
     }
 
     @ParameterizedTest
@@ -182,7 +212,8 @@ class KubernetesManifestsTest {
                 URI url = URI.create(value);
                 String target = url.getHost().replaceFirst("\\.strata\\.svc(\\.cluster\\.local)?$", "");
                 assertThat(url.getHost()).as(name).isNotEqualTo(target);
-                assertThat(named(Service.class, target).getSpec().getPorts()).as(name)
+                assertThat(named(Service.class, target).getSpec().getPorts())
+                        .as(name)
                         .anySatisfy(p -> assertThat(p.getPort()).isEqualTo(url.getPort()));
             }
         });
@@ -196,9 +227,13 @@ class KubernetesManifestsTest {
         Path file = Path.of(URI.create(location));
         Container container = container(service);
         VolumeMount mount = container.getVolumeMounts().stream()
-                .filter(m -> Path.of(m.getMountPath()).equals(file.getParent())).findFirst().orElseThrow();
+                .filter(m -> Path.of(m.getMountPath()).equals(file.getParent()))
+                .findFirst()
+                .orElseThrow();
         Volume volume = deployment(service).getSpec().getTemplate().getSpec().getVolumes().stream()
-                .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+                .filter(v -> v.getName().equals(mount.getName()))
+                .findFirst()
+                .orElseThrow();
         Secret secret = named(Secret.class, volume.getSecret().getSecretName());
         assertThat(volume.getSecret().getItems()).anySatisfy(item -> {
             assertThat(item.getPath()).isEqualTo(file.getFileName().toString());
@@ -228,20 +263,26 @@ class KubernetesManifestsTest {
         Container curl = job.getTemplate().getSpec().getContainers().get(0);
         assertThat(curl.getImage()).startsWith("curlimages/curl:");
         assertThat(curl.getResources().getLimits()).containsKey("memory");
-        List<String> command = Stream.concat(list(curl.getCommand()).stream(), list(curl.getArgs()).stream()).toList();
+        List<String> command = Stream.concat(list(curl.getCommand()).stream(), list(curl.getArgs()).stream())
+                .toList();
         assertThat(command.get(0)).isEqualTo("curl");
         assertThat(command).containsAnyOf("--fail", "-f", "--fail-with-body");
         assertThat(argumentAfter(command, "-X", "--request")).contains("POST");
 
-        URI url = URI.create(command.stream().filter(a -> a.startsWith("http")).findFirst().orElseThrow());
+        URI url = URI.create(
+                command.stream().filter(a -> a.startsWith("http")).findFirst().orElseThrow());
         Service archival = named(Service.class, "archival-service");
         assertThat(url.getHost()).isIn("archival-service.strata.svc", "archival-service.strata.svc.cluster.local");
         assertThat(url.getPort()).isEqualTo(archival.getSpec().getPorts().get(0).getPort());
         assertThat(url.getPath()).isEqualTo("/archival/runs");
 
         assertThat(argumentAfter(command, "-H", "--header")).contains("Authorization: Bearer $(STRATA_ADMIN_TOKEN)");
-        SecretKeySelector token = list(curl.getEnv()).stream().filter(e -> e.getName().equals("STRATA_ADMIN_TOKEN"))
-                .findFirst().orElseThrow().getValueFrom().getSecretKeyRef();
+        SecretKeySelector token = list(curl.getEnv()).stream()
+                .filter(e -> e.getName().equals("STRATA_ADMIN_TOKEN"))
+                .findFirst()
+                .orElseThrow()
+                .getValueFrom()
+                .getSecretKeyRef();
         assertThat(secretKeys(named(Secret.class, token.getName()))).contains(token.getKey());
     }
 
@@ -250,8 +291,10 @@ class KubernetesManifestsTest {
     static Map<String, List<HasMetadata>> parseManifests() {
         Map<String, List<HasMetadata>> byFile = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(Repo.path(DIR))) {
-            files.filter(f -> f.toString().endsWith(".yaml") && !f.getFileName().toString().equals("kustomization.yaml"))
-                    .sorted().forEach(f -> byFile.put(f.getFileName().toString(), parse(Repo.read(f))));
+            files.filter(f -> f.toString().endsWith(".yaml")
+                            && !f.getFileName().toString().equals("kustomization.yaml"))
+                    .sorted()
+                    .forEach(f -> byFile.put(f.getFileName().toString(), parse(Repo.read(f))));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -270,7 +313,9 @@ class KubernetesManifestsTest {
     }
 
     static <T extends HasMetadata> T named(Class<T> type, String name) {
-        List<T> found = all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).toList();
+        List<T> found = all(type).stream()
+                .filter(o -> o.getMetadata().getName().equals(name))
+                .toList();
         assertThat(found).as("%s %s", type.getSimpleName(), name).hasSize(1);
         return found.get(0);
     }
@@ -280,7 +325,8 @@ class KubernetesManifestsTest {
     }
 
     static Container container(String service) {
-        List<Container> containers = deployment(service).getSpec().getTemplate().getSpec().getContainers();
+        List<Container> containers =
+                deployment(service).getSpec().getTemplate().getSpec().getContainers();
         assertThat(containers).hasSize(1);
         return containers.get(0);
     }
@@ -294,7 +340,8 @@ class KubernetesManifestsTest {
         Map<String, String> env = new LinkedHashMap<>();
         for (EnvFromSource from : list(container.getEnvFrom())) {
             if (from.getConfigMapRef() != null) {
-                env.putAll(named(ConfigMap.class, from.getConfigMapRef().getName()).getData());
+                env.putAll(
+                        named(ConfigMap.class, from.getConfigMapRef().getName()).getData());
             }
             if (from.getSecretRef() != null) {
                 secretKeys(named(Secret.class, from.getSecretRef().getName())).forEach(k -> env.put(k, "<secret>"));
@@ -305,11 +352,15 @@ class KubernetesManifestsTest {
                 env.put(var.getName(), var.getValue());
             } else if (var.getValueFrom().getSecretKeyRef() != null) {
                 SecretKeySelector ref = var.getValueFrom().getSecretKeyRef();
-                assertThat(secretKeys(named(Secret.class, ref.getName()))).as(var.getName()).contains(ref.getKey());
+                assertThat(secretKeys(named(Secret.class, ref.getName())))
+                        .as(var.getName())
+                        .contains(ref.getKey());
                 env.put(var.getName(), "<secret " + ref.getKey() + ">");
             } else if (var.getValueFrom().getConfigMapKeyRef() != null) {
                 var ref = var.getValueFrom().getConfigMapKeyRef();
-                env.put(var.getName(), named(ConfigMap.class, ref.getName()).getData().get(ref.getKey()));
+                env.put(
+                        var.getName(),
+                        named(ConfigMap.class, ref.getName()).getData().get(ref.getKey()));
             }
         }
         return env;
@@ -333,8 +384,11 @@ class KubernetesManifestsTest {
         if (port.getIntVal() != null) {
             return port.getIntVal();
         }
-        return container.getPorts().stream().filter(p -> port.getStrVal().equals(p.getName()))
-                .map(p -> p.getContainerPort()).findFirst().orElse(null);
+        return container.getPorts().stream()
+                .filter(p -> port.getStrVal().equals(p.getName()))
+                .map(p -> p.getContainerPort())
+                .findFirst()
+                .orElse(null);
     }
 
     static List<String> argumentAfter(List<String> command, String... options) {
@@ -371,7 +425,8 @@ class KubernetesManifestsTest {
             return;
         }
         for (Method getter : value.getClass().getMethods()) {
-            if (getter.getParameterCount() != 0 || !getter.getName().startsWith("get")
+            if (getter.getParameterCount() != 0
+                    || !getter.getName().startsWith("get")
                     || getter.getDeclaringClass() == Object.class) {
                 continue;
             }

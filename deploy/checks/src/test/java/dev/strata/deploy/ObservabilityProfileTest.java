@@ -1,14 +1,5 @@
 package dev.strata.deploy;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.FieldSource;
-
-import java.net.URI;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-
 import static dev.strata.deploy.ComposeFileTest.environment;
 import static dev.strata.deploy.ComposeFileTest.image;
 import static dev.strata.deploy.ComposeFileTest.map;
@@ -16,6 +7,14 @@ import static dev.strata.deploy.ComposeFileTest.service;
 import static dev.strata.deploy.ComposeFileTest.services;
 import static dev.strata.deploy.ComposeFileTest.strings;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * The optional {@code observability} profile of docker-compose.yml: Prometheus scraping the four services
@@ -33,12 +32,15 @@ class ObservabilityProfileTest {
     @Test
     void shouldStartPrometheusAndGrafanaOnlyInTheObservabilityProfile() {
         for (String name : List.of("prometheus", "grafana")) {
-            assertThat(strings(service(name).get("profiles"))).as("profiles of %s", name).containsExactly(PROFILE);
+            assertThat(strings(service(name).get("profiles")))
+                    .as("profiles of %s", name)
+                    .containsExactly(PROFILE);
         }
         services().forEach((name, definition) -> {
             if (!List.of("prometheus", "grafana").contains(name)) {
                 assertThat(definition).as("%s runs without any profile", name).doesNotContainKey("profiles");
-                assertThat(ComposeFileTest.dependsOn(name)).as("%s waits for none of them", name)
+                assertThat(ComposeFileTest.dependsOn(name))
+                        .as("%s waits for none of them", name)
                         .doesNotContainKeys("prometheus", "grafana");
             }
         });
@@ -62,12 +64,15 @@ class ObservabilityProfileTest {
     @FieldSource("SERVICES")
     void shouldScrapeTheMetricsOfEveryService(String service) {
         List<Map<String, Object>> jobs = scrapeConfigs().stream()
-                .filter(job -> job.get("job_name").equals(service)).toList();
+                .filter(job -> job.get("job_name").equals(service))
+                .toList();
         assertThat(jobs).as("scrape job %s", service).hasSize(1);
         Map<String, Object> job = jobs.get(0);
         assertThat(job).containsEntry("metrics_path", "/q/metrics");
-        List<String> targets = ((List<?>) job.get("static_configs")).stream()
-                .flatMap(config -> strings(map(config).get("targets")).stream()).toList();
+        List<String> targets = ((List<?>) job.get("static_configs"))
+                .stream()
+                        .flatMap(config -> strings(map(config).get("targets")).stream())
+                        .toList();
         assertThat(targets).containsExactly(service + ":" + Repo.containerPort());
         assertThat(services()).containsKey(service);
     }
@@ -93,7 +98,8 @@ class ObservabilityProfileTest {
         assertThat(provider).containsEntry("type", "file");
         String path = String.valueOf(map(provider.get("options")).get("path"));
         Map<String, String> mounts = binds("grafana");
-        assertThat(mounts).as("the dashboard under the provider's path %s", path)
+        assertThat(mounts)
+                .as("the dashboard under the provider's path %s", path)
                 .containsEntry(path + "/strata-operations.json", "./" + Dashboard.FILE);
         assertThat(Repo.path(Dashboard.FILE)).isRegularFile();
         assertThat(environment("grafana").get("GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"))
@@ -103,7 +109,8 @@ class ObservabilityProfileTest {
     @Test
     void shouldPublishBothOnlyOnThisMachine() {
         for (String name : List.of("prometheus", "grafana")) {
-            assertThat(strings(service(name).get("ports"))).as("ports of %s", name)
+            assertThat(strings(service(name).get("ports")))
+                    .as("ports of %s", name)
                     .allSatisfy(port -> assertThat(port).startsWith("127.0.0.1:"));
         }
     }
@@ -115,13 +122,16 @@ class ObservabilityProfileTest {
             String[] parts = volume.split(":");
             if (parts[0].startsWith("./")) {
                 binds.put(parts[1], parts[0]);
-                assertThat(Repo.path(parts[0].substring(2))).as("%s mounts %s", name, parts[0]).exists();
+                assertThat(Repo.path(parts[0].substring(2)))
+                        .as("%s mounts %s", name, parts[0])
+                        .exists();
             }
         }
         return binds;
     }
 
     private static List<Map<String, Object>> scrapeConfigs() {
-        return ((List<?>) PROMETHEUS.get("scrape_configs")).stream().map(ComposeFileTest::map).toList();
+        return ((List<?>) PROMETHEUS.get("scrape_configs"))
+                .stream().map(ComposeFileTest::map).toList();
     }
 }

@@ -1,29 +1,30 @@
 package dev.strata.deploy;
 
-import org.junit.jupiter.api.Test;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class PromQlTest {
 
     @Test
     void shouldFindTheMetricOfARateWithLabelMatchersAndGrafanaVariables() {
-        assertThat(PromQl.metricNames(
-                "sum by (kind) (rate(strata_ingest_rows_total{job=~\"$job\", kind!=\"x y\"}[$__rate_interval]))"))
+        assertThat(
+                        PromQl.metricNames(
+                                "sum by (kind) (rate(strata_ingest_rows_total{job=~\"$job\", kind!=\"x y\"}[$__rate_interval]))"))
                 .containsExactly("strata_ingest_rows_total");
     }
 
     @Test
     void shouldFindTheBucketsOfAHistogramQuantileButNotTheQuantileNorTheGroupingLabels() {
         assertThat(PromQl.metricNames("histogram_quantile(0.95, sum by (job, le) "
-                + "(rate(http_server_requests_seconds_bucket{job=~\"${job}\"}[5m])))"))
+                        + "(rate(http_server_requests_seconds_bucket{job=~\"${job}\"}[5m])))"))
                 .containsExactly("http_server_requests_seconds_bucket");
     }
 
     @Test
     void shouldFindEveryOperandOfABinaryExpression() {
         assertThat(PromQl.metricNames("sum without (id) (jvm_memory_used_bytes{area=\"heap\"}) / on (instance) "
-                + "group_left (job) sum(jvm_memory_max_bytes > 0) or vector(0) offset 5m and up == bool 1e3"))
+                        + "group_left (job) sum(jvm_memory_max_bytes > 0) or vector(0) offset 5m and up == bool 1e3"))
                 .containsExactly("jvm_memory_used_bytes", "jvm_memory_max_bytes", "up");
     }
 

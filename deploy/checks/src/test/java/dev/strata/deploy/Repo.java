@@ -1,9 +1,5 @@
 package dev.strata.deploy;
 
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -14,14 +10,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /** The repository the checks read, and what its image build says about every service. */
 final class Repo {
 
     static final Path ROOT = locate();
 
-    private Repo() {
-    }
+    private Repo() {}
 
     static Path path(String relative) {
         return ROOT.resolve(relative);
@@ -78,7 +76,11 @@ final class Repo {
     }
 
     static List<String> allGroups(String text, String regex) {
-        return Pattern.compile(regex).matcher(text).results().map(m -> m.group(1)).toList();
+        return Pattern.compile(regex)
+                .matcher(text)
+                .results()
+                .map(m -> m.group(1))
+                .toList();
     }
 
     private static Path locate() {

@@ -25,7 +25,8 @@ import java.util.stream.Stream;
  */
 final class ServiceNeeds {
 
-    static final List<String> SERVICES = List.of("ingest-service", "quota-service", "metrics-service", "archival-service");
+    static final List<String> SERVICES =
+            List.of("ingest-service", "quota-service", "metrics-service", "archival-service");
 
     /**
      * Every service: its database (JDBC for Flyway, reactive for requests), Kafka and the event topic it creates, and
@@ -55,25 +56,46 @@ final class ServiceNeeds {
      * compose's archival-cron) starts the daily run.
      */
     static final Map<String, List<String>> NEEDS = Map.of(
-            "ingest-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL",
-                    "STRATA_INGEST_IMPORTS_SPOOL_STORE", "STRATA_S3_ENDPOINT", "STRATA_S3_ACCESS_KEY",
-                    "STRATA_S3_SECRET_KEY"),
-            "quota-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_INGEST_URL", "STRATA_S3_ENDPOINT",
-                    "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY"),
-            "metrics-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL", "STRATA_S3_ENDPOINT",
-                    "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY"),
-            "archival-service", with("STRATA_SERVICE_TOKEN", "QUARKUS_REST_CLIENT_QUOTA_URL", "STRATA_S3_ENDPOINT",
-                    "STRATA_S3_ACCESS_KEY", "STRATA_S3_SECRET_KEY", "STRATA_ARCHIVAL_SCHEDULE_ENABLED"));
+            "ingest-service",
+                    with(
+                            "STRATA_SERVICE_TOKEN",
+                            "QUARKUS_REST_CLIENT_QUOTA_URL",
+                            "STRATA_INGEST_IMPORTS_SPOOL_STORE",
+                            "STRATA_S3_ENDPOINT",
+                            "STRATA_S3_ACCESS_KEY",
+                            "STRATA_S3_SECRET_KEY"),
+            "quota-service",
+                    with(
+                            "STRATA_SERVICE_TOKEN",
+                            "QUARKUS_REST_CLIENT_INGEST_URL",
+                            "STRATA_S3_ENDPOINT",
+                            "STRATA_S3_ACCESS_KEY",
+                            "STRATA_S3_SECRET_KEY"),
+            "metrics-service",
+                    with(
+                            "STRATA_SERVICE_TOKEN",
+                            "QUARKUS_REST_CLIENT_QUOTA_URL",
+                            "STRATA_S3_ENDPOINT",
+                            "STRATA_S3_ACCESS_KEY",
+                            "STRATA_S3_SECRET_KEY"),
+            "archival-service",
+                    with(
+                            "STRATA_SERVICE_TOKEN",
+                            "QUARKUS_REST_CLIENT_QUOTA_URL",
+                            "STRATA_S3_ENDPOINT",
+                            "STRATA_S3_ACCESS_KEY",
+                            "STRATA_S3_SECRET_KEY",
+                            "STRATA_ARCHIVAL_SCHEDULE_ENABLED"));
 
     /** Read by the image's run-java.sh (deploy/docker/Dockerfile.jvm's base image), not by the application. */
     static final Set<String> IMAGE_VARIABLES = Set.of("JAVA_MAX_MEM_RATIO");
 
-    private static final String SHARED_DEFAULTS = "service-support/src/main/resources/META-INF/microprofile-config.properties";
+    private static final String SHARED_DEFAULTS =
+            "service-support/src/main/resources/META-INF/microprofile-config.properties";
 
     private static final Map<String, Set<String>> READ = new ConcurrentHashMap<>();
 
-    private ServiceNeeds() {
-    }
+    private ServiceNeeds() {}
 
     private static List<String> with(String... more) {
         return Stream.concat(COMMON.stream(), Stream.of(more)).toList();
@@ -86,7 +108,9 @@ final class ServiceNeeds {
 
     /** The property of this service that an environment variable sets, if the service reads one. */
     static Optional<String> propertyFor(String service, String variable) {
-        return propertiesRead(service).stream().filter(p -> envName(p).equals(variable)).findFirst();
+        return propertiesRead(service).stream()
+                .filter(p -> envName(p).equals(variable))
+                .findFirst();
     }
 
     /**
@@ -95,8 +119,9 @@ final class ServiceNeeds {
      */
     static boolean callsOtherServices(String service) {
         return javaSources(service + "/src/main/java").anyMatch(source -> source.contains("ServiceToken"))
-                || "true".equals(properties(service + "/src/main/resources/application.properties")
-                .get("strata.metering.limit.enabled"));
+                || "true"
+                        .equals(properties(service + "/src/main/resources/application.properties")
+                                .get("strata.metering.limit.enabled"));
     }
 
     /**
@@ -109,10 +134,12 @@ final class ServiceNeeds {
 
     private static Set<String> scanPropertiesRead(String service) {
         Set<String> names = new TreeSet<>();
-        names.addAll(properties(service + "/src/main/resources/application.properties").keySet());
+        names.addAll(properties(service + "/src/main/resources/application.properties")
+                .keySet());
         names.addAll(properties(SHARED_DEFAULTS).keySet());
-        Stream.concat(javaSources(service + "/src/main/java"), libraries(service).stream()
-                        .flatMap(library -> javaSources(library + "/src/main/java")))
+        Stream.concat(
+                        javaSources(service + "/src/main/java"),
+                        libraries(service).stream().flatMap(library -> javaSources(library + "/src/main/java")))
                 .forEach(source -> names.addAll(declaredProperties(source)));
         return names;
     }
@@ -120,7 +147,8 @@ final class ServiceNeeds {
     /** The project's library modules the service depends on: service-support always, stream-archive when its pom says so. */
     private static List<String> libraries(String service) {
         String pom = Repo.read(service + "/pom.xml");
-        return pom.contains("<artifactId>stream-archive</artifactId>") ? List.of("service-support", "stream-archive")
+        return pom.contains("<artifactId>stream-archive</artifactId>")
+                ? List.of("service-support", "stream-archive")
                 : List.of("service-support");
     }
 
@@ -150,8 +178,10 @@ final class ServiceNeeds {
         }
         Map<String, String> result = new LinkedHashMap<>();
         properties.stringPropertyNames().forEach(key -> result.put(key, properties.getProperty(key)));
-        new TreeSet<>(result.keySet()).stream().filter(k -> k.startsWith("%"))
-                .forEach(k -> result.putIfAbsent(k.substring(k.indexOf('.') + 1), ""));
+        new TreeSet<>(result.keySet())
+                .stream()
+                        .filter(k -> k.startsWith("%"))
+                        .forEach(k -> result.putIfAbsent(k.substring(k.indexOf('.') + 1), ""));
         return result;
     }
 
@@ -164,9 +194,13 @@ final class ServiceNeeds {
         Set<String> names = new TreeSet<>(Repo.allGroups(source, "@ConfigProperty\\(name\\s*=\\s*\"([^\"]+)\""));
         List<String> interfaces = Repo.allGroups(source, "interface (\\w+)");
         Pattern method = Pattern.compile("(?m)^\\s+([\\w.<>, ?\\[\\]]+)\\s+(\\w+)\\(\\)\\s*;");
-        List<String> members = method.matcher(source).results().map(m -> kebab(m.group(2))).toList();
-        List<String> groups = method.matcher(source).results().filter(m -> interfaces.contains(m.group(1)))
-                .map(m -> kebab(m.group(2))).toList();
+        List<String> members =
+                method.matcher(source).results().map(m -> kebab(m.group(2))).toList();
+        List<String> groups = method.matcher(source)
+                .results()
+                .filter(m -> interfaces.contains(m.group(1)))
+                .map(m -> kebab(m.group(2)))
+                .toList();
         for (String prefix : Repo.allGroups(source, "@ConfigMapping\\(prefix\\s*=\\s*\"([^\"]+)\"\\)")) {
             members.forEach(member -> names.add(prefix + "." + member));
             groups.forEach(group -> members.forEach(member -> names.add(prefix + "." + group + "." + member)));

@@ -9,17 +9,15 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 final class BatchDocs {
 
-    private BatchDocs() {
-    }
+    private BatchDocs() {}
 
-    @Schema(description = "Batch options; NDJSON bodies take them from the query (?atomic=true)",
-            example = """
+    @Schema(description = "Batch options; NDJSON bodies take them from the query (?atomic=true)", example = """
                     {"atomic": true}""")
     record AtomicOptions(
-            @Schema(description = "true: one invalid item rejects the whole batch (422) and nothing is written; "
-                    + "default false: invalid items are reported, the valid ones written")
-            Boolean atomic) {
-    }
+            @Schema(
+                    description = "true: one invalid item rejects the whole batch (422) and nothing is written; "
+                            + "default false: invalid items are reported, the valid ones written")
+            Boolean atomic) {}
 
     static final String OK = "the batch as written: ids in input order (null where an item failed), the item "
             + "errors by index and field, the summary; replayed as first answered for a repeated Idempotency-Key "
@@ -28,8 +26,8 @@ final class BatchDocs {
     static final String CONFLICT = "conflict: the Idempotency-Key was already used for a different request; "
             + "quota-exceeded: the batch would pass a hard limit of the group's plan (members metric, current, "
             + "limit, requested, upgrade), nothing written";
-    static final String CONFLICT_WITHOUT_QUOTA = "conflict: the Idempotency-Key was already used for a different "
-            + "request";
+    static final String CONFLICT_WITHOUT_QUOTA =
+            "conflict: the Idempotency-Key was already used for a different " + "request";
     static final String TOO_LARGE = "payload-too-large: the body passed strata.ingest.max-batch-body-bytes (64 MiB), "
             + "as the bytes arrive, or it holds more than 10,000 items (refused at item 10,001)";
     static final String INVALID = "validation-failed: no item of the batch is valid, or it is atomic and one is not, "

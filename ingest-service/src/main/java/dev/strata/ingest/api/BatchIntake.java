@@ -13,7 +13,6 @@ import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.Response;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -58,27 +57,69 @@ public class BatchIntake {
      * {@code {"items": [...], "options": {...}}} (options among {@code allowed}) or a bare array; query options
      * apply unless the body's own override them.
      */
-    public <T> Uni<Response> json(String groupId, String idempotencyKey, String atomic, String defaultStatus,
-                                  InputStream body, Set<String> allowed, ItemValidator<T> validator,
-                                  BatchWrite<T> write) {
-        return run(groupId, idempotencyKey, atomic, defaultStatus, body,
-                (in, options) -> parser.json(in, options, allowed, validator), write);
+    public <T> Uni<Response> json(
+            String groupId,
+            String idempotencyKey,
+            String atomic,
+            String defaultStatus,
+            InputStream body,
+            Set<String> allowed,
+            ItemValidator<T> validator,
+            BatchWrite<T> write) {
+        return run(
+                groupId,
+                idempotencyKey,
+                atomic,
+                defaultStatus,
+                body,
+                (in, options) -> parser.json(in, options, allowed, validator),
+                write);
     }
 
-    public <T> Uni<Response> ndjson(String groupId, String idempotencyKey, String atomic, String defaultStatus,
-                                    InputStream body, ItemValidator<T> validator, BatchWrite<T> write) {
-        return run(groupId, idempotencyKey, atomic, defaultStatus, body,
-                (in, options) -> parser.ndjson(in, options, validator), write);
+    public <T> Uni<Response> ndjson(
+            String groupId,
+            String idempotencyKey,
+            String atomic,
+            String defaultStatus,
+            InputStream body,
+            ItemValidator<T> validator,
+            BatchWrite<T> write) {
+        return run(
+                groupId,
+                idempotencyKey,
+                atomic,
+                defaultStatus,
+                body,
+                (in, options) -> parser.ndjson(in, options, validator),
+                write);
     }
 
-    public <T> Uni<Response> csv(String groupId, String idempotencyKey, String atomic, String defaultStatus,
-                                 InputStream body, ItemValidator<T> validator, BatchWrite<T> write) {
-        return run(groupId, idempotencyKey, atomic, defaultStatus, body,
-                (in, options) -> parser.csv(in, options, validator), write);
+    public <T> Uni<Response> csv(
+            String groupId,
+            String idempotencyKey,
+            String atomic,
+            String defaultStatus,
+            InputStream body,
+            ItemValidator<T> validator,
+            BatchWrite<T> write) {
+        return run(
+                groupId,
+                idempotencyKey,
+                atomic,
+                defaultStatus,
+                body,
+                (in, options) -> parser.csv(in, options, validator),
+                write);
     }
 
-    private <T> Uni<Response> run(String groupId, String idempotencyKey, String atomic, String defaultStatus,
-                                  InputStream stream, Format<T> format, BatchWrite<T> write) {
+    private <T> Uni<Response> run(
+            String groupId,
+            String idempotencyKey,
+            String atomic,
+            String defaultStatus,
+            InputStream stream,
+            Format<T> format,
+            BatchWrite<T> write) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         checkKey(idempotencyKey);
@@ -95,7 +136,8 @@ public class BatchIntake {
         }
         return write.write(group, batch, idempotencyKey, hash)
                 .map(BatchResponses::of)
-                .onTermination().invoke(body::close);
+                .onTermination()
+                .invoke(body::close);
     }
 
     /** The body's hash once every byte is read (a parser may stop at the end of its value). */
@@ -113,8 +155,8 @@ public class BatchIntake {
         if (key == null) {
             return;
         }
-        boolean visible = !key.isBlank() && key.length() <= MAX_KEY_LENGTH
-                && key.chars().allMatch(c -> c >= 0x20 && c != 0x7f);
+        boolean visible =
+                !key.isBlank() && key.length() <= MAX_KEY_LENGTH && key.chars().allMatch(c -> c >= 0x20 && c != 0x7f);
         if (!visible) {
             throw ProblemException.badRequest("Idempotency-Key must be 1 to " + MAX_KEY_LENGTH
                     + " characters, none of them a control character.");

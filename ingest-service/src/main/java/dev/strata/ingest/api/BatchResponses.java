@@ -9,8 +9,7 @@ final class BatchResponses {
 
     static final String REPLAYED = "Idempotent-Replayed";
 
-    private BatchResponses() {
-    }
+    private BatchResponses() {}
 
     static Response of(Answer answer) {
         Response.ResponseBuilder response = Response.status(answer.status())

@@ -12,6 +12,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -22,12 +27,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
-
-import java.io.InputStream;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Bulk creation of connections. Items: {@code {fromThingId, toThingId, relationshipType, metadata?, strength?,
@@ -61,38 +60,62 @@ public class ConnectionBatchResource {
                         "metadata": {"role": "lead author"}, "strength": 0.9,
                         "validFrom": "2026-01-01T00:00:00Z"}],
              "options": {"atomic": false}}""")
-    record ConnectionBatchRequest(@Schema(required = true, maxItems = 10_000) List<NewConnection> items,
-                                  AtomicOptions options) {
-    }
+    record ConnectionBatchRequest(
+            @Schema(required = true, maxItems = 10_000) List<NewConnection> items, AtomicOptions options) {}
 
     @Schema(description = "One connection; at most one per (from, to, relationshipType)")
     record NewConnection(
-            @Schema(required = true, description = "a thing of this group") UUID fromThingId,
-            @Schema(required = true, description = "another thing of this group") UUID toThingId,
-            @Schema(required = true, description = "a connection type of the ontology that allows the two thing "
-                    + "types (following: people to people, authored: people to content, ...)")
+            @Schema(required = true, description = "a thing of this group")
+            UUID fromThingId,
+
+            @Schema(required = true, description = "another thing of this group")
+            UUID toThingId,
+
+            @Schema(
+                    required = true,
+                    description = "a connection type of the ontology that allows the two thing "
+                            + "types (following: people to people, authored: people to content, ...)")
             String relationshipType,
+
             @Schema(description = "free-form JSON object") Map<String, Object> metadata,
             @Schema(minimum = "0", maximum = "1") Double strength,
             Instant validFrom,
-            @Schema(description = "not before validFrom") Instant validTo) {
-    }
+            @Schema(description = "not before validFrom") Instant validTo) {}
 
     @POST
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = CREATE)
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = ConnectionBatchRequest.class)))
-    @APIResponse(responseCode = "200", description = BatchDocs.OK, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = ConnectionBatchRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = BatchDocs.OK,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = BatchResult.class)))
     @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
     @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
     @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
     @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
-    public Uni<Response> createJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                    @RestQuery String atomic, InputStream body) {
-        return intake.json(groupId, idempotencyKey, atomic, null, body, BatchParser.ATOMIC_ONLY, service.validator(),
+    public Uni<Response> createJson(
+            @RestPath String groupId,
+            @RestHeader("Idempotency-Key") String idempotencyKey,
+            @RestQuery String atomic,
+            InputStream body) {
+        return intake.json(
+                groupId,
+                idempotencyKey,
+                atomic,
+                null,
+                body,
+                BatchParser.ATOMIC_ONLY,
+                service.validator(),
                 service::create);
     }
 
@@ -100,18 +123,33 @@ public class ConnectionBatchResource {
     @Blocking
     @Consumes(BatchParser.NDJSON)
     @Operation(summary = CREATE)
-    @RequestBody(required = true, content = @Content(mediaType = BatchParser.NDJSON,
-            schema = @Schema(type = SchemaType.STRING, description = "one connection object per line, as the items "
-                    + "of the JSON body"),
-            examples = @ExampleObject(name = "two connections", ref = "connections-ndjson")))
-    @APIResponse(responseCode = "200", description = BatchDocs.OK, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = BatchParser.NDJSON,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            description = "one connection object per line, as the items "
+                                                    + "of the JSON body"),
+                            examples = @ExampleObject(name = "two connections", ref = "connections-ndjson")))
+    @APIResponse(
+            responseCode = "200",
+            description = BatchDocs.OK,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = BatchResult.class)))
     @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
     @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
     @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
     @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
-    public Uni<Response> createNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                      @RestQuery String atomic, InputStream body) {
+    public Uni<Response> createNdjson(
+            @RestPath String groupId,
+            @RestHeader("Idempotency-Key") String idempotencyKey,
+            @RestQuery String atomic,
+            InputStream body) {
         return intake.ndjson(groupId, idempotencyKey, atomic, null, body, service.validator(), service::create);
     }
 }

@@ -14,18 +14,17 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 
 /** The group's connections in creation order with a cursor, optionally those of one thing and of one type. */
 @Path("/groups/{groupId}/connections")
@@ -49,12 +48,14 @@ public class ConnectionResource {
             UUID fromThingId,
             UUID toThingId,
             String relationshipType,
-            @Schema(implementation = Map.class, description = "free-form JSON object, as stored") JsonNode metadata,
+
+            @Schema(implementation = Map.class, description = "free-form JSON object, as stored")
+            JsonNode metadata,
+
             @Schema(description = "0 to 1, or null") Double strength,
             Instant validFrom,
             Instant validTo,
-            Instant createdAt) {
-    }
+            Instant createdAt) {}
 
     @Schema(description = "A page of connections in creation order", example = """
             {"connections": [{"id": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e700",
@@ -67,33 +68,43 @@ public class ConnectionResource {
              "count": 1, "limit": 20, "hasMore": false, "nextCursor": null}""")
     public record ConnectionPage(
             List<ConnectionView> connections,
-            @Schema(description = "connections on this page") int count,
+
+            @Schema(description = "connections on this page")
+            int count,
+
             int limit,
             boolean hasMore,
-            @Schema(description = "pass as cursor for the next page; null on the last") String nextCursor) {
-    }
+
+            @Schema(description = "pass as cursor for the next page; null on the last")
+            String nextCursor) {}
 
     @GET
-    @Operation(summary = "List connections in creation order; thingId with direction (outbound, inbound, both)"
-            + " narrows to one thing's; pass nextCursor back as cursor for the next page")
+    @Operation(
+            summary = "List connections in creation order; thingId with direction (outbound, inbound, both)"
+                    + " narrows to one thing's; pass nextCursor back as cursor for the next page")
     @APIResponse(responseCode = "200", description = "a page of connections")
-    public Uni<ConnectionPage> list(@RestPath String groupId, @RestQuery String thingId,
-                                    @Parameter(description = "outbound, inbound or both (default); with thingId only")
-                                    @RestQuery String direction,
-                                    @RestQuery String type, @RestQuery String cursor,
-                                    @Parameter(description = "page size, 1 to 1000 (default 50)")
-                                    @RestQuery String limit) {
+    public Uni<ConnectionPage> list(
+            @RestPath String groupId,
+            @RestQuery String thingId,
+            @Parameter(description = "outbound, inbound or both (default); with thingId only") @RestQuery
+                    String direction,
+            @RestQuery String type,
+            @RestQuery String cursor,
+            @Parameter(description = "page size, 1 to 1000 (default 50)") @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.optionalUuid(thingId, "thingId");
         Direction ends = direction(direction, thing);
         int size = PageCursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
         UUID after = Cursors.decodeId(cursor);
-        return connections.page(pool, group, thing, ends, type == null || type.isEmpty() ? null : type, after,
-                size + 1).map(rows -> {
+        return connections
+                .page(pool, group, thing, ends, type == null || type.isEmpty() ? null : type, after, size + 1)
+                .map(rows -> {
                     boolean more = rows.size() > size;
-                    List<ConnectionView> page = rows.stream().limit(size).map(this::view).toList();
-                    String next = more ? Cursors.encodeId(page.get(page.size() - 1).id()) : null;
+                    List<ConnectionView> page =
+                            rows.stream().limit(size).map(this::view).toList();
+                    String next =
+                            more ? Cursors.encodeId(page.get(page.size() - 1).id()) : null;
                     return new ConnectionPage(page, page.size(), size, more, next);
                 });
     }
@@ -114,8 +125,16 @@ public class ConnectionResource {
     }
 
     private ConnectionView view(ConnectionRow row) {
-        return new ConnectionView(row.id(), row.groupId(), row.fromThingId(), row.toThingId(),
-                row.relationshipType(), RawJson.of(row.metadataJson()), row.strength(), row.validFrom(),
-                row.validTo(), row.createdAt());
+        return new ConnectionView(
+                row.id(),
+                row.groupId(),
+                row.fromThingId(),
+                row.toThingId(),
+                row.relationshipType(),
+                RawJson.of(row.metadataJson()),
+                row.strength(),
+                row.validFrom(),
+                row.validTo(),
+                row.createdAt());
     }
 }

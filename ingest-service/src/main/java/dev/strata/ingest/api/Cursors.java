@@ -1,15 +1,13 @@
 package dev.strata.ingest.api;
 
 import dev.strata.support.api.PageCursors;
-
 import java.time.Instant;
 import java.util.UUID;
 
 /** ingest's page cursors: the last id of a page or, for lists in time order, its time and id. */
 final class Cursors {
 
-    private Cursors() {
-    }
+    private Cursors() {}
 
     static String encodeId(UUID id) {
         return PageCursors.encode(id);
@@ -21,8 +19,7 @@ final class Cursors {
     }
 
     /** A position in a list ordered by time, then id. */
-    record TimeId(Instant time, UUID id) {
-    }
+    record TimeId(Instant time, UUID id) {}
 
     static String encodeTimeId(Instant time, UUID id) {
         return PageCursors.encode(time, id);

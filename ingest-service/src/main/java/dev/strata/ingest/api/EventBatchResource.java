@@ -13,6 +13,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -23,12 +28,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestHeader;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
-
-import java.io.InputStream;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * Logs activity events. Items: {@code {id?, type, actorId, targetId?, timestamp?, metadata?}}; {@code type} is an
@@ -73,61 +72,103 @@ public class EventBatchResource {
                        {"type": "content_event", "actorId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f7",
                         "targetId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f8", "metadata": {"action": "liked"}}],
              "options": {"atomic": false}}""")
-    record EventBatchRequest(@Schema(required = true, maxItems = 10_000) List<NewEvent> items,
-                             AtomicOptions options) {
-    }
+    record EventBatchRequest(
+            @Schema(required = true, maxItems = 10_000) List<NewEvent> items, AtomicOptions options) {}
 
     @Schema(description = "One event of the activity log")
     record NewEvent(
-            @Schema(description = "the client's id, which makes the event idempotent; default a new one") UUID id,
-            @Schema(required = true, description = "an event type of the ontology other than those Strata writes "
-                    + "itself (revenue_generated, content_event, user_login, payment_event, ...); api_call from "
-                    + "services only") String type,
-            @Schema(required = true, description = "a thing of this group") UUID actorId,
+            @Schema(description = "the client's id, which makes the event idempotent; default a new one")
+            UUID id,
+
+            @Schema(
+                    required = true,
+                    description = "an event type of the ontology other than those Strata writes "
+                            + "itself (revenue_generated, content_event, user_login, payment_event, ...); api_call from "
+                            + "services only")
+            String type,
+
+            @Schema(required = true, description = "a thing of this group")
+            UUID actorId,
+
             @Schema(description = "a thing of this group") UUID targetId,
+
             @Schema(description = "RFC 3339 with an offset, years 0001-9999, at most 5 minutes ahead; default now")
             Instant timestamp,
-            @Schema(description = "free-form JSON object; revenue_generated needs amount (0 to 10^12, at most 8 "
-                    + "decimals) and currency (three capital letters), content_event needs action")
-            Map<String, Object> metadata) {
-    }
+
+            @Schema(
+                    description = "free-form JSON object; revenue_generated needs amount (0 to 10^12, at most 8 "
+                            + "decimals) and currency (three capital letters), content_event needs action")
+            Map<String, Object> metadata) {}
 
     @POST
     @Blocking
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = RECORD)
-    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = EventBatchRequest.class)))
-    @APIResponse(responseCode = "200", description = BatchDocs.OK, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventBatchResult.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EventBatchRequest.class)))
+    @APIResponse(
+            responseCode = "200",
+            description = BatchDocs.OK,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EventBatchResult.class)))
     @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
     @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT_WITHOUT_QUOTA)
     @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
     @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
-    public Uni<Response> recordJson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                    @RestQuery String atomic, InputStream body) {
-        return intake.json(groupId, idempotencyKey, atomic, null, body, BatchParser.ATOMIC_ONLY,
-                service.validator(access.isService()), service::record);
+    public Uni<Response> recordJson(
+            @RestPath String groupId,
+            @RestHeader("Idempotency-Key") String idempotencyKey,
+            @RestQuery String atomic,
+            InputStream body) {
+        return intake.json(
+                groupId,
+                idempotencyKey,
+                atomic,
+                null,
+                body,
+                BatchParser.ATOMIC_ONLY,
+                service.validator(access.isService()),
+                service::record);
     }
 
     @POST
     @Blocking
     @Consumes(BatchParser.NDJSON)
     @Operation(summary = RECORD)
-    @RequestBody(required = true, content = @Content(mediaType = BatchParser.NDJSON,
-            schema = @Schema(type = SchemaType.STRING, description = "one event object per line, as the items of "
-                    + "the JSON body"),
-            examples = @ExampleObject(name = "two events", ref = "events-ndjson")))
-    @APIResponse(responseCode = "200", description = BatchDocs.OK, content = @Content(
-            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = EventBatchResult.class)))
+    @RequestBody(
+            required = true,
+            content =
+                    @Content(
+                            mediaType = BatchParser.NDJSON,
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            description =
+                                                    "one event object per line, as the items of " + "the JSON body"),
+                            examples = @ExampleObject(name = "two events", ref = "events-ndjson")))
+    @APIResponse(
+            responseCode = "200",
+            description = BatchDocs.OK,
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = EventBatchResult.class)))
     @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
     @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT_WITHOUT_QUOTA)
     @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
     @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
-    public Uni<Response> recordNdjson(@RestPath String groupId, @RestHeader("Idempotency-Key") String idempotencyKey,
-                                      @RestQuery String atomic, InputStream body) {
-        return intake.ndjson(groupId, idempotencyKey, atomic, null, body, service.validator(access.isService()),
-                service::record);
+    public Uni<Response> recordNdjson(
+            @RestPath String groupId,
+            @RestHeader("Idempotency-Key") String idempotencyKey,
+            @RestQuery String atomic,
+            InputStream body) {
+        return intake.ndjson(
+                groupId, idempotencyKey, atomic, null, body, service.validator(access.isService()), service::record);
     }
-
 }

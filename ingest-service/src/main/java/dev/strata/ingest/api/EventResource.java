@@ -13,17 +13,16 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /**
  * The group's activity log (its hot part: archived events live in the S3 archive), newest first. The cursor is
@@ -51,9 +50,11 @@ public class EventResource {
             UUID actorId,
             UUID targetId,
             @Schema(description = "when it happened") Instant timestamp,
-            @Schema(implementation = Map.class, description = "free-form JSON object, as stored") JsonNode metadata,
-            @Schema(description = "when Strata logged it") Instant recordedAt) {
-    }
+
+            @Schema(implementation = Map.class, description = "free-form JSON object, as stored")
+            JsonNode metadata,
+
+            @Schema(description = "when Strata logged it") Instant recordedAt) {}
 
     @Schema(description = "A page of the activity log, newest first", example = """
             {"events": [{"id": "5f0c2a9e-1b7d-4c3e-8a6f-2d9b4e7c1a30",
@@ -68,22 +69,35 @@ public class EventResource {
             @Schema(description = "events on this page") int count,
             int limit,
             boolean hasMore,
-            @Schema(description = "pass as cursor for the next page; null on the last") String nextCursor) {
-    }
+
+            @Schema(description = "pass as cursor for the next page; null on the last")
+            String nextCursor) {}
 
     @GET
     @Operation(summary = "List the activity log newest first, optionally of one type; pass nextCursor back as cursor")
     @APIResponse(responseCode = "200", description = "a page of events")
-    public Uni<EventPage> list(@RestPath String groupId, @RestQuery String type, @RestQuery String cursor,
-                               @Parameter(description = "page size, 1 to 1000 (default 50)") @RestQuery String limit) {
+    public Uni<EventPage> list(
+            @RestPath String groupId,
+            @RestQuery String type,
+            @RestQuery String cursor,
+            @Parameter(description = "page size, 1 to 1000 (default 50)") @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         int size = PageCursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
         Cursors.TimeId before = Cursors.decodeTimeId(cursor);
-        return activity.page(pool, group, type == null || type.isEmpty() ? null : type,
-                before == null ? null : before.time(), before == null ? null : before.id(), size + 1).map(rows -> {
+        return activity.page(
+                        pool,
+                        group,
+                        type == null || type.isEmpty() ? null : type,
+                        before == null ? null : before.time(),
+                        before == null ? null : before.id(),
+                        size + 1)
+                .map(rows -> {
                     boolean more = rows.size() > size;
-                    List<EventView> page = rows.stream().limit(size).map(row -> view(group, row)).toList();
+                    List<EventView> page = rows.stream()
+                            .limit(size)
+                            .map(row -> view(group, row))
+                            .toList();
                     EventView last = page.isEmpty() ? null : page.get(page.size() - 1);
                     String next = more ? Cursors.encodeTimeId(last.timestamp(), last.id()) : null;
                     return new EventPage(page, page.size(), size, more, next);
@@ -91,7 +105,14 @@ public class EventResource {
     }
 
     private EventView view(UUID group, ActivityRow row) {
-        return new EventView(row.id(), group, row.type(), row.actorId(), row.targetId(), row.timestamp(),
-                RawJson.of(row.metadataJson()), row.recordedAt());
+        return new EventView(
+                row.id(),
+                group,
+                row.type(),
+                row.actorId(),
+                row.targetId(),
+                row.timestamp(),
+                RawJson.of(row.metadataJson()),
+                row.recordedAt());
     }
 }

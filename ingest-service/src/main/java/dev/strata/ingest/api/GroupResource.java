@@ -13,6 +13,9 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.net.URI;
+import java.time.Instant;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -21,10 +24,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestResponse;
-
-import java.net.URI;
-import java.time.Instant;
-import java.util.UUID;
 
 /** Groups (tenants). Creating groups and changing plans is for the admin and service roles. */
 @Path("/groups")
@@ -46,15 +45,19 @@ public class GroupResource {
     @Schema(description = "A new group (tenant)", example = """
             {"name": "Acme Academy", "plan": "pro"}""")
     public record CreateGroup(
-            @Schema(required = true, maxLength = 256, description = "non-blank") String name,
-            @Schema(description = "a plan quota-service lists (GET /plans at quota-service: starter, pro, "
-                    + "enterprise by default); default starter") String plan) {
-    }
+            @Schema(required = true, maxLength = 256, description = "non-blank")
+            String name,
+
+            @Schema(
+                    description = "a plan quota-service lists (GET /plans at quota-service: starter, pro, "
+                            + "enterprise by default); default starter")
+            String plan) {}
 
     @Schema(description = "The plan a group moves to", example = """
             {"plan": "enterprise"}""")
-    public record ChangePlan(@Schema(required = true, description = "a plan quota-service lists") String plan) {
-    }
+    public record ChangePlan(
+            @Schema(required = true, description = "a plan quota-service lists")
+            String plan) {}
 
     /**
      * {@code planChangedAt}: when the plan in force was set, the time of the group's latest {@code group_created} or
@@ -70,8 +73,12 @@ public class GroupResource {
             UUID id,
             String name,
             String plan,
-            @Schema(description = "when the plan in force was set (the group's latest group_created or "
-                    + "group_plan_changed event)") Instant planChangedAt,
+
+            @Schema(
+                    description = "when the plan in force was set (the group's latest group_created or "
+                            + "group_plan_changed event)")
+            Instant planChangedAt,
+
             Instant createdAt,
             Instant updatedAt) {
         static GroupView of(GroupRow row) {
@@ -82,23 +89,31 @@ public class GroupResource {
     @POST
     @RolesAllowed({TenantAccess.ADMIN, TenantAccess.SERVICE})
     @Operation(summary = "Create a group (tenant); plan defaults to starter; admin and service roles only")
-    @APIResponse(responseCode = "201", description = "created (Location: /groups/{id}); publishes group_created",
+    @APIResponse(
+            responseCode = "201",
+            description = "created (Location: /groups/{id}); publishes group_created",
             headers = @Header(name = "Location", schema = @Schema(type = SchemaType.STRING)),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = GroupView.class)))
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = GroupView.class)))
     @APIResponse(responseCode = "400", description = MALFORMED)
-    @APIResponse(responseCode = "401", description = "unauthorized: no bearer token, or one that is expired, unsigned "
-            + "or from another issuer")
+    @APIResponse(
+            responseCode = "401",
+            description = "unauthorized: no bearer token, or one that is expired, unsigned " + "or from another issuer")
     @APIResponse(responseCode = "403", description = "forbidden: the token has neither the admin nor the service role")
-    @APIResponse(responseCode = "422", description = "validation-failed: a blank name or one over 256 characters, or "
-            + "a plan quota-service does not list (the known ones named)")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation-failed: a blank name or one over 256 characters, or "
+                    + "a plan quota-service does not list (the known ones named)")
     public Uni<RestResponse<GroupView>> create(CreateGroup request) {
         if (request == null) {
             throw dev.strata.support.problem.ProblemException.badRequest("The body must be a JSON object.");
         }
         return groups.create(request.name(), request.plan())
                 .map(row -> RestResponse.ResponseBuilder.<GroupView>created(URI.create("/groups/" + row.id()))
-                        .entity(GroupView.of(row)).build());
+                        .entity(GroupView.of(row))
+                        .build());
     }
 
     @GET
@@ -118,16 +133,19 @@ public class GroupResource {
     @Operation(summary = "Change a group's plan (publishes group_plan_changed unless it is the same); admin only")
     @APIResponse(responseCode = "200", description = "the group with its plan now")
     @APIResponse(responseCode = "400", description = MALFORMED + ", or the group id is not a UUID")
-    @APIResponse(responseCode = "401", description = "unauthorized: no bearer token, or one that is expired, unsigned "
-            + "or from another issuer")
+    @APIResponse(
+            responseCode = "401",
+            description = "unauthorized: no bearer token, or one that is expired, unsigned " + "or from another issuer")
     @APIResponse(responseCode = "403", description = "forbidden: the token lacks the admin role")
     @APIResponse(responseCode = "404", description = "not-found: no such group")
-    @APIResponse(responseCode = "422", description = "validation-failed: a plan quota-service does not list (the "
-            + "known ones named)")
+    @APIResponse(
+            responseCode = "422",
+            description = "validation-failed: a plan quota-service does not list (the " + "known ones named)")
     public Uni<GroupView> changePlan(@RestPath String groupId, ChangePlan request) {
         if (request == null) {
             throw dev.strata.support.problem.ProblemException.badRequest("The body must be a JSON object.");
         }
-        return groups.changePlan(PathIds.uuid(groupId, "groupId"), request.plan()).map(GroupView::of);
+        return groups.changePlan(PathIds.uuid(groupId, "groupId"), request.plan())
+                .map(GroupView::of);
     }
 }

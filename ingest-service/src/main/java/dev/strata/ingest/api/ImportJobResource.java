@@ -15,17 +15,16 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.jboss.resteasy.reactive.RestPath;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.RestPath;
 
 /**
  * The progress of an import job, for a tenant of the job's group (or the admin and service roles):
@@ -39,8 +38,7 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class ImportJobResource {
 
-    private static final TypeReference<List<FieldError>> ERRORS = new TypeReference<>() {
-    };
+    private static final TypeReference<List<FieldError>> ERRORS = new TypeReference<>() {};
 
     private final ImportJobStore jobs;
     private final Pool pool;
@@ -69,38 +67,74 @@ public class ImportJobResource {
     public record ImportView(
             UUID id,
             UUID groupId,
-            @Schema(enumeration = {"queued", "running", "succeeded", "failed"}) String status,
+
+            @Schema(enumeration = {"queued", "running", "succeeded", "failed"})
+            String status,
+
             @Schema(enumeration = {"ndjson", "csv"}) String format,
-            @Schema(description = "the body's size in bytes") long bytes,
+
+            @Schema(description = "the body's size in bytes")
+            long bytes,
+
             @Schema(description = "items read so far (NDJSON non-blank lines, CSV data rows), failed ones included")
             long processed,
+
             @Schema(description = "things written") long created,
-            @Schema(description = "items refused, all of them (errors lists the first ones)") long failed,
-            @Schema(description = "share of the body read, to 0.1; 100 only once the job succeeded") double percent,
-            @Schema(description = "items processed per second from the start to the end, or to now while the job "
-                    + "has not ended, to 0.01; null before it started")
+
+            @Schema(description = "items refused, all of them (errors lists the first ones)")
+            long failed,
+
+            @Schema(description = "share of the body read, to 0.1; 100 only once the job succeeded")
+            double percent,
+
+            @Schema(
+                    description = "items processed per second from the start to the end, or to now while the job "
+                            + "has not ended, to 0.01; null before it started")
             Double itemsPerSecond,
-            @Schema(description = "seconds left at the pace so far while running: the time taken x (100 - percent)"
-                    + " / percent, rounded; 0 once it ended; null when it is not running or nothing is read yet")
+
+            @Schema(
+                    description =
+                            "seconds left at the pace so far while running: the time taken x (100 - percent)"
+                                    + " / percent, rounded; 0 once it ended; null when it is not running or nothing is read yet")
             Long etaSeconds,
-            @Schema(description = "the first item errors (strata.ingest.imports.max-reported-errors, 1,000), each "
-                    + "with the item's index in the whole file, from 0; left out in lists")
+
+            @Schema(
+                    description = "the first item errors (strata.ingest.imports.max-reported-errors, 1,000), each "
+                            + "with the item's index in the whole file, from 0; left out in lists")
             @JsonInclude(JsonInclude.Include.NON_NULL)
             List<FieldError> errors,
+
             @Schema(description = "why a failed job stopped, or why a running one waits to retry; else null")
             String error,
+
             Instant createdAt,
-            @Schema(description = "when a worker first took the job; null while it waits") Instant startedAt,
-            @Schema(description = "when it succeeded or failed; null before") Instant finishedAt) {
+
+            @Schema(description = "when a worker first took the job; null while it waits")
+            Instant startedAt,
+
+            @Schema(description = "when it succeeded or failed; null before")
+            Instant finishedAt) {
 
         /** The job as of {@code now}; {@code errors} null for a list. */
         static ImportView of(ImportJob job, List<FieldError> errors, Instant now) {
             double percent = ImportProgress.percent(job.status(), job.bytesRead(), job.bytes());
-            return new ImportView(job.id(), job.groupId(), job.status(), job.format(), job.bytes(), job.processed(),
-                    job.created(), job.failed(), percent,
+            return new ImportView(
+                    job.id(),
+                    job.groupId(),
+                    job.status(),
+                    job.format(),
+                    job.bytes(),
+                    job.processed(),
+                    job.created(),
+                    job.failed(),
+                    percent,
                     ImportProgress.itemsPerSecond(job.processed(), job.startedAt(), job.finishedAt(), now),
                     ImportProgress.etaSeconds(job.status(), percent, job.startedAt(), job.finishedAt(), now),
-                    errors, job.error(), job.createdAt(), job.startedAt(), job.finishedAt());
+                    errors,
+                    job.error(),
+                    job.createdAt(),
+                    job.startedAt(),
+                    job.finishedAt());
         }
     }
 
@@ -116,7 +150,9 @@ public class ImportJobResource {
         boolean everyGroup = access.isPrivileged();
         Set<String> tenants = access.tenants();
         return jobs.find(pool, id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("No import job " + id + "."))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("No import job " + id + "."))
                 .map(job -> {
                     if (!everyGroup && !tenants.contains(job.groupId().toString())) {
                         throw ProblemException.forbidden("This token does not grant access to this import job.");

@@ -9,8 +9,7 @@ import java.time.Instant;
  */
 final class ImportProgress {
 
-    private ImportProgress() {
-    }
+    private ImportProgress() {}
 
     /**
      * The share of the body read, to 0.1 %: 100 only once the job succeeded, at most 99.9 before (the bytes read run

@@ -4,7 +4,6 @@ import dev.strata.ingest.config.IngestConfig;
 import dev.strata.support.http.BodyLimit;
 import dev.strata.support.http.BodyLimitSource;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 
 /**
@@ -24,9 +23,13 @@ public class IngestBodyLimits implements BodyLimitSource {
     @Override
     public List<BodyLimit> bodyLimits() {
         return List.of(
-                BodyLimit.of("/groups/[^/]+/[A-Za-z]+:batch", config.maxBatchBodyBytes(),
+                BodyLimit.of(
+                        "/groups/[^/]+/[A-Za-z]+:batch",
+                        config.maxBatchBodyBytes(),
                         "strata.ingest.max-batch-body-bytes"),
-                BodyLimit.of("/groups/[^/]+/imports", config.imports().maxBodyBytes(),
+                BodyLimit.of(
+                        "/groups/[^/]+/imports",
+                        config.imports().maxBodyBytes(),
                         "strata.ingest.imports.max-body-bytes"));
     }
 }

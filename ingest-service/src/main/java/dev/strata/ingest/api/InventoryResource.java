@@ -12,13 +12,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
-
-import java.time.Instant;
-import java.util.UUID;
 
 /**
  * The source-of-truth counts of a group, which quota-service reconciles its event-fed counters against.
@@ -35,8 +34,8 @@ public class InventoryResource {
     private final Ontology ontology;
     private final TenantAccess access;
 
-    public InventoryResource(Pool pool, GroupStore groups, InventoryStore inventory, Ontology ontology,
-                             TenantAccess access) {
+    public InventoryResource(
+            Pool pool, GroupStore groups, InventoryStore inventory, Ontology ontology, TenantAccess access) {
         this.pool = pool;
         this.groups = groups;
         this.inventory = inventory;
@@ -51,14 +50,20 @@ public class InventoryResource {
     public record InventoryView(
             UUID groupId,
             long things,
-            @Schema(description = "things of the ontology's person category (user, creator)") long peopleLike,
+
+            @Schema(description = "things of the ontology's person category (user, creator)")
+            long peopleLike,
+
             long connections,
             long knowledge,
+
             @Schema(description = "properties bytes of things + knowledge text bytes + 4 per embedding dimension")
             long storageBytes,
-            @Schema(description = "rows of the hot activity log, batch_import entries included") long events,
-            Instant asOf) {
-    }
+
+            @Schema(description = "rows of the hot activity log, batch_import entries included")
+            long events,
+
+            Instant asOf) {}
 
     @GET
     @Operation(summary = "Count the group's things, people-like things, connections, knowledge, storage and events")
@@ -70,9 +75,18 @@ public class InventoryResource {
         String[] personTypes = ontology.thingTypesIn(Ontology.PERSON).toArray(String[]::new);
         Instant asOf = Instant.now();
         return groups.find(pool, group)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + group + "."))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("No group " + group + "."))
                 .chain(found -> inventory.count(pool, group, personTypes))
-                .map(counts -> new InventoryView(group, counts.things(), counts.peopleLike(), counts.connections(),
-                        counts.knowledge(), counts.storageBytes(), counts.events(), asOf));
+                .map(counts -> new InventoryView(
+                        group,
+                        counts.things(),
+                        counts.peopleLike(),
+                        counts.connections(),
+                        counts.knowledge(),
+                        counts.storageBytes(),
+                        counts.events(),
+                        asOf));
     }
 }

@@ -14,17 +14,16 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
-
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
 
 /** Reads of the group's things: one by id, or all in creation order with a cursor. */
 @Path("/groups/{groupId}/things")
@@ -53,12 +52,17 @@ public class ThingResource {
             UUID groupId,
             String type,
             String name,
-            @Schema(implementation = Map.class, description = "free-form JSON object, as stored (numbers exactly as "
-                    + "sent)") JsonNode properties,
-            @Schema(enumeration = {"draft", "active", "published", "archived"}) String status,
+
+            @Schema(
+                    implementation = Map.class,
+                    description = "free-form JSON object, as stored (numbers exactly as " + "sent)")
+            JsonNode properties,
+
+            @Schema(enumeration = {"draft", "active", "published", "archived"})
+            String status,
+
             Instant createdAt,
-            Instant updatedAt) {
-    }
+            Instant updatedAt) {}
 
     @Schema(description = "A page of things in creation order", example = """
             {"things": [{"id": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f6",
@@ -71,8 +75,9 @@ public class ThingResource {
             @Schema(description = "things on this page") int count,
             int limit,
             boolean hasMore,
-            @Schema(description = "pass as cursor for the next page; null on the last") String nextCursor) {
-    }
+
+            @Schema(description = "pass as cursor for the next page; null on the last")
+            String nextCursor) {}
 
     @GET
     @Path("/{thingId}")
@@ -84,17 +89,23 @@ public class ThingResource {
         access.require(group);
         UUID id = PathIds.uuid(thingId, "thingId");
         return things.find(pool, group, id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("No thing " + id + " in this group."))
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("No thing " + id + " in this group."))
                 .map(this::view);
     }
 
     @GET
-    @Operation(summary = "List things in creation order, optionally of one type and status; pass nextCursor back as"
-            + " cursor for the next page")
+    @Operation(
+            summary = "List things in creation order, optionally of one type and status; pass nextCursor back as"
+                    + " cursor for the next page")
     @APIResponse(responseCode = "200", description = "a page of things")
-    public Uni<ThingPage> list(@RestPath String groupId, @RestQuery String type, @RestQuery String status,
-                               @RestQuery String cursor,
-                               @Parameter(description = "page size, 1 to 1000 (default 50)") @RestQuery String limit) {
+    public Uni<ThingPage> list(
+            @RestPath String groupId,
+            @RestQuery String type,
+            @RestQuery String status,
+            @RestQuery String cursor,
+            @Parameter(description = "page size, 1 to 1000 (default 50)") @RestQuery String limit) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         int size = PageCursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
@@ -108,7 +119,14 @@ public class ThingResource {
     }
 
     private ThingView view(ThingRow row) {
-        return new ThingView(row.id(), row.groupId(), row.type(), row.name(), RawJson.of(row.propertiesJson()),
-                row.status(), row.createdAt(), row.updatedAt());
+        return new ThingView(
+                row.id(),
+                row.groupId(),
+                row.type(),
+                row.name(),
+                RawJson.of(row.propertiesJson()),
+                row.status(),
+                row.createdAt(),
+                row.updatedAt());
     }
 }

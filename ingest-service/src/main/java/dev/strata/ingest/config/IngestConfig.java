@@ -2,7 +2,6 @@ package dev.strata.ingest.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
@@ -164,6 +163,7 @@ public interface IngestConfig {
 
     /** Where import bodies are kept (strata.ingest.imports.spool-store). */
     enum SpoolStore {
-        LOCAL, S3
+        LOCAL,
+        S3
     }
 }

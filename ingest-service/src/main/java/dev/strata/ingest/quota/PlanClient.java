@@ -7,11 +7,10 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.rest.client.annotation.RegisterClientHeaders;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
-
-import java.util.List;
 
 /** quota-service's plan catalogue ({@code GET /plans}), called with the service token. */
 @RegisterRestClient(configKey = "quota")
@@ -22,8 +21,7 @@ public interface PlanClient {
 
     /** A plan as quota-service lists it; only its name is read here. */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record PlanName(String name) {
-    }
+    record PlanName(String name) {}
 
     /** Hidden: a client, not an operation of ingest's (quota-service documents its own). */
     @GET

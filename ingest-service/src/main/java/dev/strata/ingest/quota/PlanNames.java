@@ -6,12 +6,11 @@ import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
-
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.Set;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 /**
  * The plans a group may be given. Plans are quota-service's configuration, so they are asked of it ({@code GET
@@ -25,8 +24,7 @@ public class PlanNames {
 
     private static final Logger LOG = Logger.getLogger(PlanNames.class);
 
-    private record Known(Set<String> names, long readAtNanos) {
-    }
+    private record Known(Set<String> names, long readAtNanos) {}
 
     private final PlanClient quota;
     private final QuotaConfig config;
@@ -43,11 +41,15 @@ public class PlanNames {
             return Uni.createFrom().item(Collections.unmodifiableSet(new LinkedHashSet<>(config.plans())));
         }
         Known current = known;
-        if (current != null && System.nanoTime() - current.readAtNanos() < config.plansRefresh().toNanos()) {
+        if (current != null
+                && System.nanoTime() - current.readAtNanos()
+                        < config.plansRefresh().toNanos()) {
             return Uni.createFrom().item(current.names());
         }
         return quota.plans()
-                .ifNoItem().after(config.timeout()).fail()
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
                 .map(plans -> {
                     Set<String> names = new LinkedHashSet<>();
                     for (PlanName plan : plans) {
@@ -56,15 +58,19 @@ public class PlanNames {
                     known = new Known(Collections.unmodifiableSet(names), System.nanoTime());
                     return known.names();
                 })
-                .onFailure().recoverWithUni(failure -> {
+                .onFailure()
+                .recoverWithUni(failure -> {
                     if (current != null) {
-                        LOG.warnf("quota-service did not list its plans (%s); using the list it gave before",
+                        LOG.warnf(
+                                "quota-service did not list its plans (%s); using the list it gave before",
                                 failure.toString());
                         return Uni.createFrom().item(current.names());
                     }
-                    return Uni.createFrom().failure(new ProblemException(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-                            "The plans are quota-service's, and it did not answer (" + failure.getMessage()
-                                    + "); try again later.")));
+                    return Uni.createFrom()
+                            .failure(new ProblemException(Problem.of(
+                                    ProblemType.SERVICE_UNAVAILABLE,
+                                    "The plans are quota-service's, and it did not answer (" + failure.getMessage()
+                                            + "); try again later.")));
                 });
     }
 }

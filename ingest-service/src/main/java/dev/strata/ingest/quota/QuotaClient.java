@@ -24,11 +24,9 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @Path("/groups/{groupId}/quotas")
 public interface QuotaClient {
 
-    record ReserveRequest(String metric, long amount, String reference) {
-    }
+    record ReserveRequest(String metric, long amount, String reference) {}
 
-    record CommitRequest(String reference) {
-    }
+    record CommitRequest(String reference) {}
 
     @POST
     @Operation(hidden = true)

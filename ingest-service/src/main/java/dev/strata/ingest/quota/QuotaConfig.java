@@ -2,7 +2,6 @@ package dev.strata.ingest.quota;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.List;
 
@@ -46,6 +45,7 @@ public interface QuotaConfig {
     Duration plansRefresh();
 
     enum Policy {
-        REJECT, ALLOW
+        REJECT,
+        ALLOW
     }
 }

@@ -12,9 +12,6 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +20,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 /**
  * Reserves a write's quota at quota-service before the write, so that concurrent batches can never overshoot a
@@ -86,8 +85,8 @@ public class QuotaGate {
         AtomicBoolean commitSent = new AtomicBoolean();
         return pool.withTransaction(tx -> work.apply(tx).invoke(() -> commitSent.set(true)))
                 .invoke(() -> confirmInBackground(granted.get()))
-                .onFailure().call(() -> commitSent.get() ? releaseUnlessCommitted(granted.get())
-                        : release(granted.get()));
+                .onFailure()
+                .call(() -> commitSent.get() ? releaseUnlessCommitted(granted.get()) : release(granted.get()));
     }
 
     public Uni<Granted> reserve(UUID groupId, UUID reference, QuotaDemand demand) {
@@ -99,23 +98,30 @@ public class QuotaGate {
         List<String> granted = java.util.Collections.synchronizedList(new ArrayList<>());
         List<Uni<String>> calls = new ArrayList<>();
         for (Map.Entry<String, Long> need : demand.ordered()) {
-            calls.add(reserveOne(groupId, reference, need.getKey(), need.getValue()).invoke(id -> {
-                if (id != null) {
-                    granted.add(id);
-                }
-            }));
+            calls.add(reserveOne(groupId, reference, need.getKey(), need.getValue())
+                    .invoke(id -> {
+                        if (id != null) {
+                            granted.add(id);
+                        }
+                    }));
         }
         // A refusal fails the write before its transaction can commit, so what was granted is given back at once.
-        return Uni.join().all(calls).andCollectFailures()
+        return Uni.join()
+                .all(calls)
+                .andCollectFailures()
                 .replaceWith(() -> new Granted(groupId, reference, List.copyOf(granted)))
-                .onFailure().transform(QuotaGate::firstProblem)
-                .onFailure().call(() -> release(new Granted(groupId, reference, List.copyOf(granted))));
+                .onFailure()
+                .transform(QuotaGate::firstProblem)
+                .onFailure()
+                .call(() -> release(new Granted(groupId, reference, List.copyOf(granted))));
     }
 
     /** Of several refusals, the first (by metric name) is the one the client hears about. */
     private static Throwable firstProblem(Throwable failure) {
         if (failure instanceof io.smallrye.mutiny.CompositeException composite) {
-            return composite.getCauses().stream().filter(ProblemException.class::isInstance).findFirst()
+            return composite.getCauses().stream()
+                    .filter(ProblemException.class::isInstance)
+                    .findFirst()
                     .orElse(composite.getCauses().get(0));
         }
         return failure;
@@ -129,17 +135,25 @@ public class QuotaGate {
         if (granted.ids().isEmpty() || !config.confirm()) {
             return Uni.createFrom().voidItem();
         }
-        return client.commit(granted.groupId().toString(), new QuotaClient.CommitRequest(granted.reference().toString()))
-                .ifNoItem().after(config.timeout()).fail()
+        return client.commit(
+                        granted.groupId().toString(),
+                        new QuotaClient.CommitRequest(granted.reference().toString()))
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
                 .invoke(Response::close)
-                .onFailure().invoke(e -> LOG.infof("Could not confirm the reservations of write %s (quota-service will"
-                        + " ask about them after their TTL): %s", granted.reference(), e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.infof(
+                        "Could not confirm the reservations of write %s (quota-service will"
+                                + " ask about them after their TTL): %s",
+                        granted.reference(), e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
     private void confirmInBackground(Granted granted) {
-        confirm(granted).subscribe().with(done -> { }, failure -> { });
+        confirm(granted).subscribe().with(done -> {}, failure -> {});
     }
 
     /**
@@ -152,9 +166,13 @@ public class QuotaGate {
         }
         return outcomes.resolve(pool, granted.groupId(), granted.reference())
                 .chain(outcome -> outcome == BatchOutcomeStore.Outcome.COMMITTED ? confirm(granted) : release(granted))
-                .onFailure().invoke(e -> LOG.warnf("Could not learn whether write %s committed; its reservations stay"
-                        + " open until quota-service asks: %s", granted.reference(), e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.warnf(
+                        "Could not learn whether write %s committed; its reservations stay"
+                                + " open until quota-service asks: %s",
+                        granted.reference(), e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 
@@ -163,9 +181,12 @@ public class QuotaGate {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (String id : granted.ids()) {
             chain = chain.chain(() -> client.release(granted.groupId().toString(), id)
-                    .onFailure().invoke(e -> LOG.warnf("Could not release reservation %s (quota-service will ask"
-                            + " about it after its TTL): %s", id, e.getMessage()))
-                    .onFailure().recoverWithNull()
+                    .onFailure()
+                    .invoke(e -> LOG.warnf(
+                            "Could not release reservation %s (quota-service will ask" + " about it after its TTL): %s",
+                            id, e.getMessage()))
+                    .onFailure()
+                    .recoverWithNull()
                     .replaceWithVoid());
         }
         return chain;
@@ -177,16 +198,21 @@ public class QuotaGate {
                 // a 4xx/5xx answer arrives as an exception carrying the response: read it like any answer
                 .onFailure(WebApplicationException.class)
                 .recoverWithItem(e -> ((WebApplicationException) e).getResponse())
-                .ifNoItem().after(config.timeout()).fail()
+                .ifNoItem()
+                .after(config.timeout())
+                .fail()
                 // quota-service learns a group from the stream, or asks this service's GET /groups/{g}; a 404 means
                 // it could do neither yet (we did not answer in time): a safety net, rarely needed
                 .chain(response -> response.getStatus() == 404
                         ? Uni.createFrom().failure(new UnknownYet())
                         : Uni.createFrom().item(response))
-                .onFailure(UnknownYet.class).retry()
-                .withBackOff(Duration.ofMillis(100), Duration.ofMillis(500)).expireIn(config.unknownGroupWait().toMillis())
+                .onFailure(UnknownYet.class)
+                .retry()
+                .withBackOff(Duration.ofMillis(100), Duration.ofMillis(500))
+                .expireIn(config.unknownGroupWait().toMillis())
                 .map(response -> granted(response, metric))
-                .onFailure(e -> !(e instanceof ProblemException)).recoverWithUni(e -> unavailable(metric, e));
+                .onFailure(e -> !(e instanceof ProblemException))
+                .recoverWithUni(e -> unavailable(metric, e));
     }
 
     private String granted(Response response, String metric) {
@@ -202,26 +228,37 @@ public class QuotaGate {
 
     private Uni<String> unavailable(String metric, Throwable cause) {
         if (config.onUnavailable() == QuotaConfig.Policy.ALLOW) {
-            LOG.warnf("quota-service unavailable (%s); policy ALLOW lets the write through unreserved",
+            LOG.warnf(
+                    "quota-service unavailable (%s); policy ALLOW lets the write through unreserved",
                     cause.getMessage());
             return Uni.createFrom().nullItem();
         }
         LOG.warnf("quota-service unavailable (%s); refusing the write (policy REJECT)", cause.getMessage());
-        return Uni.createFrom().failure(new ProblemException(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
-                        "The quota for " + metric + " could not be checked, and this deployment refuses writes it "
-                                + "cannot check (strata.ingest.quota.on-unavailable=reject). Nothing was written.")
-                .withExtension("metric", metric)));
+        return Uni.createFrom()
+                .failure(new ProblemException(Problem.of(
+                                ProblemType.SERVICE_UNAVAILABLE,
+                                "The quota for " + metric
+                                        + " could not be checked, and this deployment refuses writes it "
+                                        + "cannot check (strata.ingest.quota.on-unavailable=reject). Nothing was written.")
+                        .withExtension("metric", metric)));
     }
 
     private static ProblemException exceeded(JsonNode body) {
         String metric = body.path("metric").asText();
-        Problem problem = Problem.of(ProblemType.QUOTA_EXCEEDED, body.path("detail").asText(
-                        "The write would exceed the plan's limit for " + metric + "; nothing was written."))
+        Problem problem = Problem.of(
+                        ProblemType.QUOTA_EXCEEDED,
+                        body.path("detail")
+                                .asText("The write would exceed the plan's limit for " + metric
+                                        + "; nothing was written."))
                 .withExtension("metric", metric)
                 .withExtension("current", body.path("current").numberValue())
                 .withExtension("limit", body.path("limit").numberValue())
                 .withExtension("requested", body.path("requested").numberValue())
-                .withExtension("upgrade", body.path("upgrade").isNull() ? null : body.path("upgrade").asText());
+                .withExtension(
+                        "upgrade",
+                        body.path("upgrade").isNull()
+                                ? null
+                                : body.path("upgrade").asText());
         if (body.has("reserved")) {
             problem = problem.withExtension("reserved", body.path("reserved").numberValue());
         }

@@ -6,7 +6,6 @@ import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.problem.FieldError;
 import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxEvent;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -21,16 +20,28 @@ import java.util.UUID;
  */
 record BatchEntry(OutboxEvent event, ActivityRow logEntry, BatchResult result) {
 
-    static BatchEntry of(EventFactory events, UUID groupId, Instant now, UUID batchId, String kind, UUID[] created,
-                         List<FieldError> errors, UUID importJobId) {
+    static BatchEntry of(
+            EventFactory events,
+            UUID groupId,
+            Instant now,
+            UUID batchId,
+            String kind,
+            UUID[] created,
+            List<FieldError> errors,
+            UUID importJobId) {
         int total = created.length;
         int success = (int) Arrays.stream(created).filter(Objects::nonNull).count();
         BatchImported summary = new BatchImported(batchId, kind, total, success, total - success, importJobId);
         OutboxEvent event = events.event(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
-        ActivityRow logEntry = new ActivityRow(event.id(), EventType.BATCH_IMPORT, null, null, now,
-                events.json(summary), now);
-        BatchResult result = new BatchResult(Arrays.asList(created), total - success, errors,
-                BatchResult.Summary.of(total, success), batchId, event.id().toString());
+        ActivityRow logEntry =
+                new ActivityRow(event.id(), EventType.BATCH_IMPORT, null, null, now, events.json(summary), now);
+        BatchResult result = new BatchResult(
+                Arrays.asList(created),
+                total - success,
+                errors,
+                BatchResult.Summary.of(total, success),
+                batchId,
+                event.id().toString());
         return new BatchEntry(event, logEntry, result);
     }
 }

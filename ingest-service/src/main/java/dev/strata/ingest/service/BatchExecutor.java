@@ -2,16 +2,16 @@ package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.support.outbox.OutboxRelay;
+import dev.strata.ingest.quota.QuotaDemand;
+import dev.strata.ingest.quota.QuotaGate;
 import dev.strata.ingest.store.BatchOutcomeStore;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
 import dev.strata.ingest.store.IdempotencyStore;
 import dev.strata.ingest.store.IdempotencyStore.StoredAnswer;
-import dev.strata.ingest.quota.QuotaDemand;
-import dev.strata.ingest.quota.QuotaGate;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.support.problem.DatabaseProblems;
 import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.CompositeException;
@@ -20,7 +20,6 @@ import io.smallrye.mutiny.tuples.Tuple2;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiFunction;
@@ -40,8 +39,13 @@ public class BatchExecutor {
     private final ObjectMapper mapper;
     private final QuotaGate quota;
 
-    public BatchExecutor(Pool pool, GroupStore groups, IdempotencyStore keys, OutboxRelay relay, ObjectMapper mapper,
-                         QuotaGate quota) {
+    public BatchExecutor(
+            Pool pool,
+            GroupStore groups,
+            IdempotencyStore keys,
+            OutboxRelay relay,
+            ObjectMapper mapper,
+            QuotaGate quota) {
         this.pool = pool;
         this.groups = groups;
         this.keys = keys;
@@ -51,12 +55,10 @@ public class BatchExecutor {
     }
 
     /** What a write answers: its HTTP status and body. */
-    public record Outcome(int status, Object body) {
-    }
+    public record Outcome(int status, Object body) {}
 
     /** The answer as sent: JSON text, and whether it is a stored first answer being replayed. */
-    public record Answer(int status, String json, boolean replayed) {
-    }
+    public record Answer(int status, String json, boolean replayed) {}
 
     /**
      * @param idempotencyKey the client's key, or null
@@ -64,8 +66,11 @@ public class BatchExecutor {
      *                       without a key
      * @param work           the writes, given the transaction and the (existing) group
      */
-    public Uni<Answer> execute(UUID groupId, String idempotencyKey, String requestHash,
-                               BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+    public Uni<Answer> execute(
+            UUID groupId,
+            String idempotencyKey,
+            String requestHash,
+            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
         return execute(groupId, idempotencyKey, requestHash, null, QuotaDemand.none(), work);
     }
 
@@ -76,36 +81,56 @@ public class BatchExecutor {
      * for the slower of the two rather than for both; a refusal rolls the writes back, and whatever was granted is
      * given back if nothing commits, or confirmed once the write committed (see {@link QuotaGate#transaction}).
      */
-    public Uni<Answer> execute(UUID groupId, String idempotencyKey, String requestHash, UUID batchId,
-                               QuotaDemand demand, BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+    public Uni<Answer> execute(
+            UUID groupId,
+            String idempotencyKey,
+            String requestHash,
+            UUID batchId,
+            QuotaDemand demand,
+            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
         if (idempotencyKey == null) {
             return transaction(groupId, null, null, batchId, demand, work);
         }
-        return keys.find(pool, groupId, idempotencyKey).chain(stored -> stored != null
-                ? Uni.createFrom().item(replay(stored, requestHash))
-                : transaction(groupId, idempotencyKey, requestHash, batchId, demand, work)
-                        .onFailure(BatchExecutor::isKeyConflict)
-                        .recoverWithUni(() -> keys.find(pool, groupId, idempotencyKey)
-                                .map(winner -> replay(winner, requestHash))));
+        return keys.find(pool, groupId, idempotencyKey)
+                .chain(stored -> stored != null
+                        ? Uni.createFrom().item(replay(stored, requestHash))
+                        : transaction(groupId, idempotencyKey, requestHash, batchId, demand, work)
+                                .onFailure(BatchExecutor::isKeyConflict)
+                                .recoverWithUni(() -> keys.find(pool, groupId, idempotencyKey)
+                                        .map(winner -> replay(winner, requestHash))));
     }
 
-    private Uni<Answer> transaction(UUID groupId, String key, String hash, UUID batchId, QuotaDemand demand,
-                                    BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+    private Uni<Answer> transaction(
+            UUID groupId,
+            String key,
+            String hash,
+            UUID batchId,
+            QuotaDemand demand,
+            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
         AtomicReference<QuotaGate.Granted> granted = new AtomicReference<>(QuotaGate.Granted.NONE);
-        return quota.transaction(tx -> lockGroup(tx, groupId, batchId, demand)
-                        // an unknown group is a 404 here and now, not a reservation quota-service cannot place
-                        .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + groupId + "."))
-                        .chain(group -> reservedWhile(groupId, batchId, demand, granted, work.apply(tx, group)))
-                        .chain(outcome -> {
-                            Answer answer = new Answer(outcome.status(), toJson(outcome.body()), false);
-                            if (key == null) {
-                                return Uni.createFrom().item(answer);
-                            }
-                            return keys.save(tx, groupId, key, new StoredAnswer(hash, answer.status(), answer.json()))
-                                    .replaceWith(answer);
-                        }), granted::get)
+        return quota.transaction(
+                        tx -> lockGroup(tx, groupId, batchId, demand)
+                                // an unknown group is a 404 here and now, not a reservation quota-service cannot place
+                                .onItem()
+                                .ifNull()
+                                .failWith(() -> ProblemException.notFound("No group " + groupId + "."))
+                                .chain(group -> reservedWhile(groupId, batchId, demand, granted, work.apply(tx, group)))
+                                .chain(outcome -> {
+                                    Answer answer = new Answer(outcome.status(), toJson(outcome.body()), false);
+                                    if (key == null) {
+                                        return Uni.createFrom().item(answer);
+                                    }
+                                    return keys.save(
+                                                    tx,
+                                                    groupId,
+                                                    key,
+                                                    new StoredAnswer(hash, answer.status(), answer.json()))
+                                            .replaceWith(answer);
+                                }),
+                        granted::get)
                 .onFailure(BatchOutcomeStore::isFenced)
-                .transform(fenced -> new ProblemException(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+                .transform(fenced -> new ProblemException(Problem.of(
+                        ProblemType.SERVICE_UNAVAILABLE,
                         "The write took so long that its quota reservation was given up before it could commit; "
                                 + "nothing was written. Send the batch again.")))
                 .invoke(relay::wake);
@@ -120,22 +145,31 @@ public class BatchExecutor {
         if (batchId == null || !quota.reserves(demand)) {
             return groups.findForWrite(tx, groupId);
         }
-        return Uni.combine().all().unis(groups.findForWrite(tx, groupId), quota.recordWrite(tx, groupId, batchId))
-                .asTuple().map(Tuple2::getItem1);
+        return Uni.combine()
+                .all()
+                .unis(groups.findForWrite(tx, groupId), quota.recordWrite(tx, groupId, batchId))
+                .asTuple()
+                .map(Tuple2::getItem1);
     }
 
     /**
      * Runs the reservation and the writes at once and waits for both (so a grant is never left behind by writes
      * that failed first). When both fail, the quota refusal is the answer, as if it had been asked first.
      */
-    private Uni<Outcome> reservedWhile(UUID groupId, UUID batchId, QuotaDemand demand,
-                                       AtomicReference<QuotaGate.Granted> granted, Uni<Outcome> writes) {
+    private Uni<Outcome> reservedWhile(
+            UUID groupId,
+            UUID batchId,
+            QuotaDemand demand,
+            AtomicReference<QuotaGate.Granted> granted,
+            Uni<Outcome> writes) {
         if (demand.isEmpty()) {
             return writes;
         }
-        return Uni.combine().all()
+        return Uni.combine()
+                .all()
                 .unis(quota.reserve(groupId, batchId, demand).invoke(granted::set), writes)
-                .collectFailures().asTuple()
+                .collectFailures()
+                .asTuple()
                 .map(Tuple2::getItem2)
                 .onFailure(CompositeException.class)
                 .transform(failure -> ((CompositeException) failure).getCauses().get(0));
@@ -143,8 +177,8 @@ public class BatchExecutor {
 
     private static Answer replay(StoredAnswer stored, String hash) {
         if (!stored.requestHash().equals(hash)) {
-            throw ProblemException.of(ProblemType.CONFLICT,
-                    "This Idempotency-Key was already used for a different request.");
+            throw ProblemException.of(
+                    ProblemType.CONFLICT, "This Idempotency-Key was already used for a different request.");
         }
         return new Answer(stored.status(), stored.response(), true);
     }
@@ -160,5 +194,4 @@ public class BatchExecutor {
             throw new IllegalStateException("cannot serialize a response", e);
         }
     }
-
 }

@@ -10,7 +10,6 @@ import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxEvent;
 import dev.strata.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -47,8 +46,7 @@ public class BatchLimits {
      * The event an item becomes, with {@link #SOME_ID} and {@link #SOME_TIME} (and the longest value where the
      * write picks among several) for what only the write decides.
      */
-    public record Event(String type, Instant time, UUID subject, Object data) {
-    }
+    public record Event(String type, Instant time, UUID subject, Object data) {}
 
     public int maxItems() {
         return config.maxBatchItems();
@@ -60,14 +58,16 @@ public class BatchLimits {
 
     /** A batch with no item: 422. */
     public static ProblemException noItems() {
-        return ProblemException.validation("A batch needs at least one item.",
-                List.of(FieldError.of("items", "must not be empty")));
+        return ProblemException.validation(
+                "A batch needs at least one item.", List.of(FieldError.of("items", "must not be empty")));
     }
 
     /** Raised while parsing, at the first item past the cap: the rest of the body is never read. */
     public ProblemException tooManyItems() {
-        return new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "The batch has more than "
-                        + config.maxBatchItems() + " items, the limit. Use an import job for more.")
+        return new ProblemException(Problem.of(
+                        ProblemType.PAYLOAD_TOO_LARGE,
+                        "The batch has more than " + config.maxBatchItems()
+                                + " items, the limit. Use an import job for more.")
                 .withExtension("limit", "strata.ingest.max-batch-items")
                 .withExtension("maximum", config.maxBatchItems()));
     }
@@ -87,8 +87,8 @@ public class BatchLimits {
      * @param chars     characters of the texts the item brings to its event
      * @param jsonBytes bytes (at most) of the JSON objects it brings, as written
      */
-    public boolean eventFits(int index, String field, long chars, long jsonBytes, Supplier<Event> event,
-                             List<FieldError> errors) {
+    public boolean eventFits(
+            int index, String field, long chars, long jsonBytes, Supplier<Event> event, List<FieldError> errors) {
         if (EVENT_FRAME_BYTES + MAX_BYTES_PER_CHAR * chars + jsonBytes <= maxEventBytes) {
             return true;
         }
@@ -107,17 +107,21 @@ public class BatchLimits {
         if (bytes <= maxEventBytes) {
             return true;
         }
-        errors.add(FieldError.at(index, field, "makes an event of " + bytes + " bytes, larger than the limit of "
-                + maxEventBytes + " bytes (strata.events.max-event-bytes; JSON writes a control character as 6"
-                + " bytes)"));
+        errors.add(FieldError.at(
+                index,
+                field,
+                "makes an event of " + bytes + " bytes, larger than the limit of "
+                        + maxEventBytes + " bytes (strata.events.max-event-bytes; JSON writes a control character as 6"
+                        + " bytes)"));
         return false;
     }
 
     /** In atomic mode one invalid item rejects the whole batch: 422, nothing written. */
     public void rejectIfAtomic(BatchOptions options, List<FieldError> errors) {
         if (options.atomic() && !errors.isEmpty()) {
-            throw ProblemException.validation("The batch is atomic and " + countItems(errors)
-                    + " item(s) are invalid: nothing was written.", errors);
+            throw ProblemException.validation(
+                    "The batch is atomic and " + countItems(errors) + " item(s) are invalid: nothing was written.",
+                    errors);
         }
     }
 

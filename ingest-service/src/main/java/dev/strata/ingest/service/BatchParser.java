@@ -18,7 +18,6 @@ import dev.strata.support.api.PathIds;
 import dev.strata.support.json.JsonLimits;
 import dev.strata.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
@@ -65,9 +64,11 @@ public class BatchParser {
                 .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
                 .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-        exact.getFactory().setStreamReadConstraints(JsonLimits.CONSTRAINTS.rebuild()
-                .maxStringLength(maxStringLength)
-                .build());
+        exact.getFactory()
+                .setStreamReadConstraints(JsonLimits.CONSTRAINTS
+                        .rebuild()
+                        .maxStringLength(maxStringLength)
+                        .build());
         return exact;
     }
 
@@ -84,8 +85,8 @@ public class BatchParser {
      * {@code {"items": [...], "options": {...}}} (options among {@code allowedOptions}; they override the query's)
      * or a bare array of items.
      */
-    public <T> ParsedBatch<T> json(InputStream body, BatchOptions queryOptions, Set<String> allowedOptions,
-                                   ItemValidator<T> validator) {
+    public <T> ParsedBatch<T> json(
+            InputStream body, BatchOptions queryOptions, Set<String> allowedOptions, ItemValidator<T> validator) {
         List<T> items = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         BatchOptions options = queryOptions;
@@ -109,12 +110,14 @@ public class BatchParser {
                         parser.nextToken();
                         JsonNode value = readBounded(parser);
                         if (value == null) {
-                            throw ProblemException.validation("\"options\" is too large.",
+                            throw ProblemException.validation(
+                                    "\"options\" is too large.",
                                     List.of(FieldError.of("options", "must be a small object")));
                         }
                         options = options(value, queryOptions, allowedOptions);
                     } else {
-                        throw new ProblemException(Problem.of(ProblemType.MALFORMED_REQUEST,
+                        throw new ProblemException(Problem.of(
+                                        ProblemType.MALFORMED_REQUEST,
                                         "Unknown field '" + name + "'; the body has \"items\" and \"options\".")
                                 .withErrors(List.of(FieldError.of(name, "unknown field"))));
                     }
@@ -151,8 +154,8 @@ public class BatchParser {
         return stream(body, ImportReader.CSV, options, validator);
     }
 
-    private <T> ParsedBatch<T> stream(InputStream body, String format, BatchOptions options,
-                                      ItemValidator<T> validator) {
+    private <T> ParsedBatch<T> stream(
+            InputStream body, String format, BatchOptions options, ItemValidator<T> validator) {
         List<T> items = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
         try (ImportReader reader = ImportReader.over(body, format, this)) {
@@ -208,7 +211,8 @@ public class BatchParser {
      */
     private JsonNode readBounded(JsonParser parser) throws IOException {
         JsonStreamContext outside = parser.currentToken().isStructStart()
-                ? parser.getParsingContext().getParent() : parser.getParsingContext();
+                ? parser.getParsingContext().getParent()
+                : parser.getParsingContext();
         long end = offset(parser.currentTokenLocation()) + limits.maxItemBytes();
         try {
             return mapper.readTree(new Bounded(parser, end));
@@ -231,7 +235,8 @@ public class BatchParser {
             }
             return node;
         } catch (StreamConstraintsException e) {
-            throw ProblemException.badRequest("Line " + line + ": " + constraint(e).problem().detail());
+            throw ProblemException.badRequest(
+                    "Line " + line + ": " + constraint(e).problem().detail());
         } catch (JsonProcessingException e) {
             throw ProblemException.badRequest("Line " + line + " is not valid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
@@ -242,7 +247,8 @@ public class BatchParser {
     /** Options given as query parameters (NDJSON and CSV bodies have no room for them). */
     public BatchOptions queryOptions(String atomic, String defaultStatus) {
         BatchOptions defaults = BatchOptions.defaults();
-        return new BatchOptions(PathIds.flag(atomic, "atomic", defaults.atomic()),
+        return new BatchOptions(
+                PathIds.flag(atomic, "atomic", defaults.atomic()),
                 PathIds.oneOf(defaultStatus, "defaultStatus", ThingRules.STATUSES, defaults.defaultStatus()));
     }
 
@@ -251,8 +257,8 @@ public class BatchParser {
             return fallback;
         }
         if (!node.isObject()) {
-            throw ProblemException.validation("\"options\" must be an object.",
-                    List.of(FieldError.of("options", "must be an object")));
+            throw ProblemException.validation(
+                    "\"options\" must be an object.", List.of(FieldError.of("options", "must be an object")));
         }
         List<FieldError> errors = new ArrayList<>();
         node.fieldNames().forEachRemaining(name -> {
@@ -271,19 +277,21 @@ public class BatchParser {
         if (!errors.isEmpty()) {
             throw ProblemException.validation("Invalid options.", errors);
         }
-        return new BatchOptions(atomic != null ? atomic.asBoolean() : fallback.atomic(),
+        return new BatchOptions(
+                atomic != null ? atomic.asBoolean() : fallback.atomic(),
                 status != null ? status.asText() : fallback.defaultStatus());
     }
 
     private static ProblemException itemsRequired() {
-        return ProblemException.validation("The body needs an \"items\" array.",
-                List.of(FieldError.of("items", "required array")));
+        return ProblemException.validation(
+                "The body needs an \"items\" array.", List.of(FieldError.of("items", "required array")));
     }
 
     private ProblemException constraint(StreamConstraintsException e) {
         String message = e.getOriginalMessage();
         if (message.startsWith("String value length")) {
-            return new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE,
+            return new ProblemException(Problem.of(
+                            ProblemType.PAYLOAD_TOO_LARGE,
                             "A string is longer than " + limits.maxItemBytes() + " characters, the item limit.")
                     .withExtension("limit", "strata.ingest.max-item-bytes")
                     .withExtension("maximum", limits.maxItemBytes()));
@@ -291,17 +299,17 @@ public class BatchParser {
         String what = message.startsWith("Document nesting depth")
                 ? "is nested deeper than " + JsonLimits.MAX_NESTING_DEPTH
                 : message.startsWith("Number value length")
-                ? "has a number longer than " + JsonLimits.MAX_NUMBER_LENGTH + " characters"
-                : message.startsWith("Name length")
-                ? "has a field name longer than " + JsonLimits.MAX_NAME_LENGTH + " characters"
-                : "passes a limit of the JSON reader";
+                        ? "has a number longer than " + JsonLimits.MAX_NUMBER_LENGTH + " characters"
+                        : message.startsWith("Name length")
+                                ? "has a field name longer than " + JsonLimits.MAX_NAME_LENGTH + " characters"
+                                : "passes a limit of the JSON reader";
         return ProblemException.badRequest("The body " + what + ".");
     }
 
     private static ProblemException malformed(JsonProcessingException e, String what) {
         JsonLocation location = e.getLocation();
-        String where = location == null ? ""
-                : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
+        String where =
+                location == null ? "" : " at line " + location.getLineNr() + ", column " + location.getColumnNr();
         return ProblemException.badRequest(what + " is not valid JSON" + where + ".");
     }
 

@@ -1,27 +1,26 @@
 package dev.strata.ingest.service;
 
-import dev.strata.support.outbox.EventFactory;
-import dev.strata.support.outbox.OutboxEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.service.BatchLimits.Event;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
-import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.ConnectionCreated;
-import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.problem.FieldError;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
+import dev.strata.support.outbox.OutboxStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -47,8 +46,8 @@ public class ConnectionBatchService {
 
     static final String NO_SUCH_THING = "no such thing in this group";
     static final String ALREADY_EXISTS = "already exists";
-    private static final Set<String> FIELDS = Set.of("fromThingId", "toThingId", "relationshipType", "metadata",
-            "strength", "validFrom", "validTo");
+    private static final Set<String> FIELDS =
+            Set.of("fromThingId", "toThingId", "relationshipType", "metadata", "strength", "validFrom", "validTo");
 
     private final ThingStore things;
     private final ConnectionStore connections;
@@ -62,9 +61,17 @@ public class ConnectionBatchService {
     private final String longestThingType;
     private final IngestMeters meters;
 
-    public ConnectionBatchService(ThingStore things, ConnectionStore connections, ActivityStore activity,
-                                  OutboxStore outbox, EventFactory events, BatchExecutor executor, BatchLimits limits,
-                                  Ontology ontology, IngestConfig config, IngestMeters meters) {
+    public ConnectionBatchService(
+            ThingStore things,
+            ConnectionStore connections,
+            ActivityStore activity,
+            OutboxStore outbox,
+            EventFactory events,
+            BatchExecutor executor,
+            BatchLimits limits,
+            Ontology ontology,
+            IngestConfig config,
+            IngestMeters meters) {
         this.things = things;
         this.connections = connections;
         this.activity = activity;
@@ -75,21 +82,29 @@ public class ConnectionBatchService {
         this.ontology = ontology;
         this.config = config;
         this.meters = meters;
-        this.longestThingType = ontology.thingTypes().stream().max(Comparator.comparingInt(String::length))
+        this.longestThingType = ontology.thingTypes().stream()
+                .max(Comparator.comparingInt(String::length))
                 .orElse("");
     }
 
     /** One item that passed the checks that need no database; {@code metadata} writes {@code metadataJson}. */
-    public record Candidate(int index, UUID from, UUID to, String type, JsonNode metadata, String metadataJson,
-                     Double strength, Instant validFrom, Instant validTo) {
+    public record Candidate(
+            int index,
+            UUID from,
+            UUID to,
+            String type,
+            JsonNode metadata,
+            String metadataJson,
+            Double strength,
+            Instant validFrom,
+            Instant validTo) {
 
         Key key() {
             return new Key(from, to, type);
         }
     }
 
-    record Key(UUID from, UUID to, String type) {
-    }
+    record Key(UUID from, UUID to, String type) {}
 
     /** Checks one connection item as it is parsed. */
     public ItemValidator<Candidate> validator() {
@@ -98,7 +113,8 @@ public class ConnectionBatchService {
 
     public Uni<Answer> create(UUID groupId, ParsedBatch<Candidate> batch, String idempotencyKey, String requestHash) {
         List<FieldError> errors = new ArrayList<>(batch.errors());
-        List<Candidate> candidates = batch.items().stream().filter(Objects::nonNull).toList();
+        List<Candidate> candidates =
+                batch.items().stream().filter(Objects::nonNull).toList();
         Set<UUID> ends = new HashSet<>();
         for (Candidate candidate : candidates) {
             ends.add(candidate.from());
@@ -111,16 +127,39 @@ public class ConnectionBatchService {
         // Reserve for every well-formed item: an upper bound, since ends and duplicates are checked in the write.
         QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.CONNECTIONS, candidates.size());
         AtomicInteger written = new AtomicInteger();
-        return meters.counting(IngestMeters.CONNECTIONS, written::get, executor.execute(groupId, idempotencyKey,
-                requestHash, batchId, demand, (tx, group) -> things.typesOf(tx, groupId, endIds).chain(types ->
-                        write(tx, groupId, batchId, batch.size(), candidates, types, errors, batch.options(),
-                                written))));
+        return meters.counting(
+                IngestMeters.CONNECTIONS,
+                written::get,
+                executor.execute(
+                        groupId,
+                        idempotencyKey,
+                        requestHash,
+                        batchId,
+                        demand,
+                        (tx, group) -> things.typesOf(tx, groupId, endIds)
+                                .chain(types -> write(
+                                        tx,
+                                        groupId,
+                                        batchId,
+                                        batch.size(),
+                                        candidates,
+                                        types,
+                                        errors,
+                                        batch.options(),
+                                        written))));
     }
 
     /** {@code written}: set to the rows inserted (duplicates of stored ones are not), counted once committed. */
-    private Uni<Outcome> write(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Candidate> candidates,
-                               Map<UUID, String> types, List<FieldError> errors, BatchOptions options,
-                               AtomicInteger written) {
+    private Uni<Outcome> write(
+            SqlConnection tx,
+            UUID groupId,
+            UUID batchId,
+            int total,
+            List<Candidate> candidates,
+            Map<UUID, String> types,
+            List<FieldError> errors,
+            BatchOptions options,
+            AtomicInteger written) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Map<Key, Integer> firstIndex = new HashMap<>();
         List<Candidate> accepted = new ArrayList<>(candidates.size());
@@ -138,19 +177,30 @@ public class ConnectionBatchService {
                 continue;
             }
             if (!ontology.mayConnect(c.type(), fromType, toType)) {
-                errors.add(FieldError.at(c.index(), "relationshipType", "'" + c.type() + "' may not connect a "
-                        + fromType + " to a " + toType));
+                errors.add(FieldError.at(
+                        c.index(),
+                        "relationshipType",
+                        "'" + c.type() + "' may not connect a " + fromType + " to a " + toType));
                 continue;
             }
             Integer earlier = firstIndex.putIfAbsent(c.key(), c.index());
             if (earlier != null) {
-                errors.add(FieldError.at(c.index(), "$", "the same connection appears earlier in this batch (index "
-                        + earlier + ")"));
+                errors.add(FieldError.at(
+                        c.index(), "$", "the same connection appears earlier in this batch (index " + earlier + ")"));
                 continue;
             }
             accepted.add(c);
-            rows.add(new ConnectionRow(UuidV7.next(), groupId, c.from(), c.to(), c.type(), c.metadataJson(),
-                    c.strength(), c.validFrom(), c.validTo(), now));
+            rows.add(new ConnectionRow(
+                    UuidV7.next(),
+                    groupId,
+                    c.from(),
+                    c.to(),
+                    c.type(),
+                    c.metadataJson(),
+                    c.strength(),
+                    c.validFrom(),
+                    c.validTo(),
+                    now));
         }
         limits.rejectIfAtomic(options, sorted(errors));
         limits.rejectIfNoneValid(rows.size(), sorted(errors));
@@ -165,10 +215,24 @@ public class ConnectionBatchService {
                     continue;
                 }
                 created[c.index()] = row.id();
-                facts.add(events.event(EventType.CONNECTION_CREATED, groupId, now, row.id(), new ConnectionCreated(
-                        row.id(), row.fromThingId(), types.get(row.fromThingId()), row.toThingId(),
-                        types.get(row.toThingId()), row.relationshipType(), c.metadata(), row.strength(),
-                        row.validFrom(), row.validTo(), now, batchId)));
+                facts.add(events.event(
+                        EventType.CONNECTION_CREATED,
+                        groupId,
+                        now,
+                        row.id(),
+                        new ConnectionCreated(
+                                row.id(),
+                                row.fromThingId(),
+                                types.get(row.fromThingId()),
+                                row.toThingId(),
+                                types.get(row.toThingId()),
+                                row.relationshipType(),
+                                c.metadata(),
+                                row.strength(),
+                                row.validFrom(),
+                                row.validTo(),
+                                now,
+                                batchId)));
             }
             sorted(errors);
             // A stored duplicate only shows at insert: in atomic mode it still rejects the batch, rolling back.
@@ -177,7 +241,10 @@ public class ConnectionBatchService {
             written.set(inserted.size());
             BatchEntry entry = BatchEntry.of(events, groupId, now, batchId, "connections", created, errors, null);
             facts.add(entry.event());
-            return Uni.combine().all().unis(activity.insertNew(tx, groupId, List.of(entry.logEntry())),
+            return Uni.combine()
+                    .all()
+                    .unis(
+                            activity.insertNew(tx, groupId, List.of(entry.logEntry())),
                             outbox.appendEvents(tx, groupId, facts))
                     .discardItems()
                     .replaceWith(new Outcome(200, entry.result()));
@@ -220,11 +287,29 @@ public class ConnectionBatchService {
         JsonNode written = RawJson.of(metadata);
         Double weight = strength;
         // the ends' thing types are looked up by the write: counted at the longest the ontology has
-        if (!limits.eventFits(index, "metadata", type.length() + 2L * longestThingType.length(),
-                3L * metadata.length(), () -> new Event(EventType.CONNECTION_CREATED, BatchLimits.SOME_TIME,
-                        BatchLimits.SOME_ID, new ConnectionCreated(BatchLimits.SOME_ID, from, longestThingType, to,
-                                longestThingType, type, written, weight, validFrom, validTo, BatchLimits.SOME_TIME,
-                                BatchLimits.SOME_ID)), errors)) {
+        if (!limits.eventFits(
+                index,
+                "metadata",
+                type.length() + 2L * longestThingType.length(),
+                3L * metadata.length(),
+                () -> new Event(
+                        EventType.CONNECTION_CREATED,
+                        BatchLimits.SOME_TIME,
+                        BatchLimits.SOME_ID,
+                        new ConnectionCreated(
+                                BatchLimits.SOME_ID,
+                                from,
+                                longestThingType,
+                                to,
+                                longestThingType,
+                                type,
+                                written,
+                                weight,
+                                validFrom,
+                                validTo,
+                                BatchLimits.SOME_TIME,
+                                BatchLimits.SOME_ID)),
+                errors)) {
             return null;
         }
         return new Candidate(index, from, to, type, written, metadata, strength, validFrom, validTo);

@@ -6,7 +6,6 @@ import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -45,7 +44,9 @@ public final class CsvThings implements AutoCloseable {
         }
         List<FieldError> errors = new ArrayList<>();
         for (String column : columns) {
-            boolean known = column.equals("type") || column.equals("name") || column.equals("status")
+            boolean known = column.equals("type")
+                    || column.equals("name")
+                    || column.equals("status")
                     || (column.startsWith("properties.") && column.length() > "properties.".length());
             if (column.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 errors.add(FieldError.of("header", "a column name must not contain control characters"));
@@ -75,7 +76,9 @@ public final class CsvThings implements AutoCloseable {
         ObjectNode properties = null;
         for (int i = 0; i < cells.size(); i++) {
             if (i >= header.size()) {
-                item.put(ThingRules.CSV_ROW_ERROR, "the row has " + cells.size() + " cells but the header " + header.size());
+                item.put(
+                        ThingRules.CSV_ROW_ERROR,
+                        "the row has " + cells.size() + " cells but the header " + header.size());
                 break;
             }
             String column = header.get(i);
@@ -126,8 +129,8 @@ public final class CsvThings implements AutoCloseable {
     private static boolean looksNumeric(String value) {
         char first = value.charAt(0);
         // No leading zeros ("007" is an id, not 7) and no leading '+' or '.'.
-        return (Character.isDigit(first) || first == '-') && !(value.length() > 1 && first == '0'
-                && value.charAt(1) != '.');
+        return (Character.isDigit(first) || first == '-')
+                && !(value.length() > 1 && first == '0' && value.charAt(1) != '.');
     }
 
     /** Reads one CSV record; null at end of input. */
@@ -144,9 +147,11 @@ public final class CsvThings implements AutoCloseable {
             int length = 0;
             while (true) {
                 if (++length > maxRecordChars) {
-                    throw new ProblemException(Problem.of(ProblemType.PAYLOAD_TOO_LARGE, "CSV line " + line
-                                    + ": a record is longer than " + maxRecordChars
-                                    + " characters, the item limit (is a quote not closed?).")
+                    throw new ProblemException(Problem.of(
+                                    ProblemType.PAYLOAD_TOO_LARGE,
+                                    "CSV line " + line
+                                            + ": a record is longer than " + maxRecordChars
+                                            + " characters, the item limit (is a quote not closed?).")
                             .withExtension("limit", "strata.ingest.max-item-bytes")
                             .withExtension("maximum", maxRecordChars));
                 }

@@ -1,6 +1,5 @@
 package dev.strata.ingest.service;
 
-import dev.strata.support.outbox.EventFactory;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.strata.ingest.config.IngestConfig;
@@ -10,7 +9,6 @@ import dev.strata.ingest.service.BatchLimits.Event;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ActivityStore.ActivityRow;
 import dev.strata.ingest.store.ActivityStore.Holder;
-import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
@@ -19,11 +17,11 @@ import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.problem.FieldError;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,6 +37,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Logs activity (revenue, views, logins ...) into the event log. A client-supplied id makes an event idempotent:
@@ -51,9 +50,16 @@ import java.util.regex.Pattern;
 public class EventBatchService {
 
     /** What ingest and the other services emit themselves; a client may not forge them. */
-    public static final Set<String> SYSTEM_TYPES = Set.of(EventType.THING_CREATED, EventType.THING_UPDATED,
-            EventType.THING_DELETED, EventType.CONNECTION_CREATED, EventType.BATCH_IMPORT, EventType.KNOWLEDGE_CREATED,
-            EventType.GROUP_CREATED, EventType.GROUP_PLAN_CHANGED, EventType.QUOTA_THRESHOLD_CROSSED,
+    public static final Set<String> SYSTEM_TYPES = Set.of(
+            EventType.THING_CREATED,
+            EventType.THING_UPDATED,
+            EventType.THING_DELETED,
+            EventType.CONNECTION_CREATED,
+            EventType.BATCH_IMPORT,
+            EventType.KNOWLEDGE_CREATED,
+            EventType.GROUP_CREATED,
+            EventType.GROUP_PLAN_CHANGED,
+            EventType.QUOTA_THRESHOLD_CROSSED,
             EventType.EVENTS_ARCHIVED);
 
     static final String ID_TAKEN = "id already used";
@@ -71,9 +77,16 @@ public class EventBatchService {
     private final IngestConfig config;
     private final IngestMeters meters;
 
-    public EventBatchService(ThingStore things, ActivityStore activity, OutboxStore outbox, EventFactory events,
-                             BatchExecutor executor, BatchLimits limits, Ontology ontology, IngestConfig config,
-                             IngestMeters meters) {
+    public EventBatchService(
+            ThingStore things,
+            ActivityStore activity,
+            OutboxStore outbox,
+            EventFactory events,
+            BatchExecutor executor,
+            BatchLimits limits,
+            Ontology ontology,
+            IngestConfig config,
+            IngestMeters meters) {
         this.things = things;
         this.activity = activity;
         this.outbox = outbox;
@@ -97,25 +110,40 @@ public class EventBatchService {
              "summary": {"total": 3, "success": 2, "failed": 1, "successRate": 66.67},
              "batchId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e600", "position": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e601"}""")
     public record EventBatchResult(
-            @Schema(description = "each item's event id in input order (a duplicate's is the stored one); null "
-                    + "where the item failed") List<UUID> created,
+            @Schema(
+                    description = "each item's event id in input order (a duplicate's is the stored one); null "
+                            + "where the item failed")
+            List<UUID> created,
+
             @Schema(description = "indexes of items this group had logged already: successes, written nowhere again")
             List<Integer> duplicates,
+
             int failed,
-            @Schema(description = "the failures, by item index (from 0) and field") List<FieldError> errors,
+
+            @Schema(description = "the failures, by item index (from 0) and field")
+            List<FieldError> errors,
+
             BatchResult.Summary summary,
-            @Schema(description = "null when nothing new was written") UUID batchId,
+
+            @Schema(description = "null when nothing new was written")
+            UUID batchId,
+
             @Schema(description = "the id of the batch's last event; null when nothing new was written")
-            String position) {
-    }
+            String position) {}
 
     /**
      * One item that passed the checks that need no database; {@code clientId} is null when none was given,
      * {@code timestamp} when the event is dated when it is written; {@code metadata} writes {@code metadataJson}.
      */
-    public record Candidate(int index, UUID clientId, String type, UUID actorId, UUID targetId, Instant timestamp,
-                            JsonNode metadata, String metadataJson) {
-    }
+    public record Candidate(
+            int index,
+            UUID clientId,
+            String type,
+            UUID actorId,
+            UUID targetId,
+            Instant timestamp,
+            JsonNode metadata,
+            String metadataJson) {}
 
     /**
      * Checks one event item as it is parsed. {@code api_call} events count against the group's monthly API-call
@@ -128,7 +156,8 @@ public class EventBatchService {
     public Uni<Answer> record(UUID groupId, ParsedBatch<Candidate> batch, String idempotencyKey, String requestHash) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         List<FieldError> errors = new ArrayList<>(batch.errors());
-        List<Candidate> candidates = batch.items().stream().filter(Objects::nonNull).toList();
+        List<Candidate> candidates =
+                batch.items().stream().filter(Objects::nonNull).toList();
         Set<UUID> thingIds = new HashSet<>();
         for (Candidate candidate : candidates) {
             thingIds.add(candidate.actorId());
@@ -140,16 +169,37 @@ public class EventBatchService {
         limits.rejectIfNoneValid(candidates.size(), errors);
         UUID[] ids = thingIds.toArray(UUID[]::new);
         AtomicInteger written = new AtomicInteger();
-        return meters.counting(IngestMeters.EVENTS, written::get, executor.execute(groupId, idempotencyKey,
-                requestHash, (tx, group) -> things.typesOf(tx, groupId, ids).chain(known ->
-                        write(tx, groupId, batch.size(), candidates, known.keySet(), errors, batch.options(), now,
-                                written))));
+        return meters.counting(
+                IngestMeters.EVENTS,
+                written::get,
+                executor.execute(
+                        groupId,
+                        idempotencyKey,
+                        requestHash,
+                        (tx, group) -> things.typesOf(tx, groupId, ids)
+                                .chain(known -> write(
+                                        tx,
+                                        groupId,
+                                        batch.size(),
+                                        candidates,
+                                        known.keySet(),
+                                        errors,
+                                        batch.options(),
+                                        now,
+                                        written))));
     }
 
     /** {@code written}: set to the events inserted (duplicates are not), counted once the transaction commits. */
-    private Uni<Outcome> write(SqlConnection tx, UUID groupId, int total, List<Candidate> candidates,
-                               Set<UUID> knownThings, List<FieldError> errors, BatchOptions options, Instant now,
-                               AtomicInteger written) {
+    private Uni<Outcome> write(
+            SqlConnection tx,
+            UUID groupId,
+            int total,
+            List<Candidate> candidates,
+            Set<UUID> knownThings,
+            List<FieldError> errors,
+            BatchOptions options,
+            Instant now,
+            AtomicInteger written) {
         UUID[] created = new UUID[total];
         Set<Integer> duplicates = new TreeSet<>();
         Map<UUID, String> seen = new HashMap<>();
@@ -192,30 +242,62 @@ public class EventBatchService {
         sorted(errors);
         limits.rejectIfAtomic(options, errors);
         limits.rejectIfNoneValid(rows.size(), errors);
-        return activity.insertNew(tx, groupId, rows, clientIds.toArray(UUID[]::new)).chain(inserted -> {
-            written.set(inserted.size());
-            UUID[] taken = rows.stream().map(ActivityRow::id).filter(id -> !inserted.contains(id)).toArray(UUID[]::new);
-            return activity.holders(tx, taken).chain(holders ->
-                    answer(tx, groupId, total, fresh, rows, inserted, holders, created, duplicates, errors, options,
-                            now));
-        });
+        return activity.insertNew(tx, groupId, rows, clientIds.toArray(UUID[]::new))
+                .chain(inserted -> {
+                    written.set(inserted.size());
+                    UUID[] taken = rows.stream()
+                            .map(ActivityRow::id)
+                            .filter(id -> !inserted.contains(id))
+                            .toArray(UUID[]::new);
+                    return activity.holders(tx, taken)
+                            .chain(holders -> answer(
+                                    tx,
+                                    groupId,
+                                    total,
+                                    fresh,
+                                    rows,
+                                    inserted,
+                                    holders,
+                                    created,
+                                    duplicates,
+                                    errors,
+                                    options,
+                                    now));
+                });
     }
 
-    private Uni<Outcome> answer(SqlConnection tx, UUID groupId, int total, List<Candidate> fresh,
-                                List<ActivityRow> rows, Set<UUID> inserted, Map<UUID, Holder> holders, UUID[] created,
-                                Set<Integer> duplicates, List<FieldError> errors, BatchOptions options, Instant now) {
+    private Uni<Outcome> answer(
+            SqlConnection tx,
+            UUID groupId,
+            int total,
+            List<Candidate> fresh,
+            List<ActivityRow> rows,
+            Set<UUID> inserted,
+            Map<UUID, Holder> holders,
+            UUID[] created,
+            Set<Integer> duplicates,
+            List<FieldError> errors,
+            BatchOptions options,
+            Instant now) {
         List<EventEnvelope> facts = new ArrayList<>(inserted.size() + 1);
         Set<UUID> taken = new HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
             ActivityRow row = rows.get(i);
             Candidate c = fresh.get(i);
             if (inserted.contains(row.id())) {
-                facts.add(events.create(row.id(), row.type(), groupId, row.timestamp(), row.actorId(),
+                facts.add(events.create(
+                        row.id(),
+                        row.type(),
+                        groupId,
+                        row.timestamp(),
+                        row.actorId(),
                         new ActivityRecorded(row.actorId(), row.targetId(), c.metadata(), now)));
                 continue;
             }
             Holder holder = holders.get(row.id());
-            if (holder != null && holder.groupId().equals(groupId) && holder.type().equals(row.type())) {
+            if (holder != null
+                    && holder.groupId().equals(groupId)
+                    && holder.type().equals(row.type())) {
                 duplicates.add(c.index());
             } else {
                 // Held by another group or by another kind of event: say only that the id is taken.
@@ -240,17 +322,32 @@ public class EventBatchService {
         Uni<Void> logged = Uni.createFrom().voidItem();
         if (!inserted.isEmpty()) {
             batchId = UuidV7.next();
-            EventEnvelope batchEvent = events.create(EventType.BATCH_IMPORT, groupId, now, batchId,
+            EventEnvelope batchEvent = events.create(
+                    EventType.BATCH_IMPORT,
+                    groupId,
+                    now,
+                    batchId,
                     new BatchImported(batchId, "events", total, success, total - success, null));
             facts.add(batchEvent);
             position = batchEvent.id();
-            ActivityRow logEntry = new ActivityRow(UUID.fromString(batchEvent.id()), EventType.BATCH_IMPORT, null,
-                    null, now, batchEvent.data().toString(), now);
-            logged = activity.insertNew(tx, groupId, List.of(logEntry))
-                    .chain(() -> outbox.append(tx, groupId, facts));
+            ActivityRow logEntry = new ActivityRow(
+                    UUID.fromString(batchEvent.id()),
+                    EventType.BATCH_IMPORT,
+                    null,
+                    null,
+                    now,
+                    batchEvent.data().toString(),
+                    now);
+            logged = activity.insertNew(tx, groupId, List.of(logEntry)).chain(() -> outbox.append(tx, groupId, facts));
         }
-        EventBatchResult result = new EventBatchResult(Arrays.asList(created), List.copyOf(duplicates),
-                total - success, errors, BatchResult.Summary.of(total, success), batchId, position);
+        EventBatchResult result = new EventBatchResult(
+                Arrays.asList(created),
+                List.copyOf(duplicates),
+                total - success,
+                errors,
+                BatchResult.Summary.of(total, success),
+                batchId,
+                position);
         return logged.replaceWith(new Outcome(200, result));
     }
 
@@ -268,19 +365,23 @@ public class EventBatchService {
             } else if (SYSTEM_TYPES.contains(type)) {
                 errors.add(FieldError.at(index, "type", "'" + type + "' is written by Strata itself, not by clients"));
             } else if (EventType.API_CALL.equals(type) && !byService) {
-                errors.add(FieldError.at(index, "type", "'api_call' counts against the group's API-call limit and"
-                        + " is written by Strata's metering; only a service token may post it"));
+                errors.add(FieldError.at(
+                        index,
+                        "type",
+                        "'api_call' counts against the group's API-call limit and"
+                                + " is written by Strata's metering; only a service token may post it"));
             }
         }
         UUID actorId = ItemErrors.uuid(item, "actorId", true, index, errors);
         UUID targetId = ItemErrors.uuid(item, "targetId", false, index, errors);
         Instant timestamp = ItemErrors.optionalInstant(item, "timestamp", index, errors);
         if (timestamp != null && timestamp.isAfter(Instant.now().plus(config.maxEventClockSkew()))) {
-            errors.add(FieldError.at(index, "timestamp", "more than " + config.maxEventClockSkew().toSeconds()
-                    + " seconds in the future"));
+            errors.add(FieldError.at(
+                    index,
+                    "timestamp",
+                    "more than " + config.maxEventClockSkew().toSeconds() + " seconds in the future"));
         }
-        String metadataJson = ItemErrors.optionalObjectJson(item, "metadata", config.maxMetadataBytes(), index,
-                errors);
+        String metadataJson = ItemErrors.optionalObjectJson(item, "metadata", config.maxMetadataBytes(), index, errors);
         if (metadataJson != null && type != null) {
             checkMetadata(type, item.hasNonNull("metadata") ? item.get("metadata") : NO_METADATA, index, errors);
         }
@@ -288,9 +389,17 @@ public class EventBatchService {
             return null;
         }
         JsonNode written = RawJson.of(metadataJson);
-        if (!limits.eventFits(index, "metadata", type.length(), 3L * metadataJson.length(), () -> new Event(type,
-                timestamp != null ? timestamp : BatchLimits.SOME_TIME, actorId,
-                new ActivityRecorded(actorId, targetId, written, BatchLimits.SOME_TIME)), errors)) {
+        if (!limits.eventFits(
+                index,
+                "metadata",
+                type.length(),
+                3L * metadataJson.length(),
+                () -> new Event(
+                        type,
+                        timestamp != null ? timestamp : BatchLimits.SOME_TIME,
+                        actorId,
+                        new ActivityRecorded(actorId, targetId, written, BatchLimits.SOME_TIME)),
+                errors)) {
             return null;
         }
         return new Candidate(index, clientId, type, actorId, targetId, timestamp, written, metadataJson);
@@ -305,15 +414,23 @@ public class EventBatchService {
     private void checkMetadata(String type, JsonNode metadata, int index, List<FieldError> errors) {
         if (EventType.REVENUE_GENERATED.equals(type)) {
             JsonNode amount = metadata.get("amount");
-            if (amount == null || !amount.isNumber() || amount.decimalValue().signum() < 0
+            if (amount == null
+                    || !amount.isNumber()
+                    || amount.decimalValue().signum() < 0
                     || amount.decimalValue().compareTo(config.maxRevenueAmount()) > 0
                     || amount.decimalValue().stripTrailingZeros().scale() > config.maxRevenueScale()) {
-                errors.add(FieldError.at(index, "metadata.amount", "required, a number from 0 to "
-                        + config.maxRevenueAmount().toPlainString() + " with at most " + config.maxRevenueScale()
-                        + " decimals"));
+                errors.add(FieldError.at(
+                        index,
+                        "metadata.amount",
+                        "required, a number from 0 to "
+                                + config.maxRevenueAmount().toPlainString() + " with at most "
+                                + config.maxRevenueScale()
+                                + " decimals"));
             }
             JsonNode currency = metadata.get("currency");
-            if (currency == null || !currency.isTextual() || !CURRENCY.matcher(currency.asText()).matches()) {
+            if (currency == null
+                    || !currency.isTextual()
+                    || !CURRENCY.matcher(currency.asText()).matches()) {
                 errors.add(FieldError.at(index, "metadata.currency", "required, a three-letter code such as EUR"));
             }
         } else if (EventType.CONTENT_EVENT.equals(type)) {
@@ -323,10 +440,14 @@ public class EventBatchService {
             }
         } else if (EventType.API_CALL.equals(type)) {
             JsonNode count = metadata.get("count"); // optional: quota-service counts 1 without it
-            if (count != null && !count.isNull() && (!count.isIntegralNumber() || !count.canConvertToLong()
-                    || count.asLong() < 0 || count.asLong() > config.maxApiCallCount())) {
-                errors.add(FieldError.at(index, "metadata.count", "a whole number from 0 to "
-                        + config.maxApiCallCount()));
+            if (count != null
+                    && !count.isNull()
+                    && (!count.isIntegralNumber()
+                            || !count.canConvertToLong()
+                            || count.asLong() < 0
+                            || count.asLong() > config.maxApiCallCount())) {
+                errors.add(
+                        FieldError.at(index, "metadata.count", "a whole number from 0 to " + config.maxApiCallCount()));
             }
         }
     }

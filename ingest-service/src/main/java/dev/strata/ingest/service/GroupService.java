@@ -1,20 +1,19 @@
 package dev.strata.ingest.service;
 
-import dev.strata.support.outbox.EventFactory;
-import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.ingest.quota.PlanNames;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
-import dev.strata.support.outbox.OutboxStore;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.GroupChanged;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.FieldError;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxRelay;
+import dev.strata.support.outbox.OutboxStore;
 import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -36,8 +35,8 @@ public class GroupService {
     private final OutboxRelay relay;
     private final PlanNames plans;
 
-    public GroupService(Pool pool, GroupStore groups, OutboxStore outbox, EventFactory events, OutboxRelay relay,
-                        PlanNames plans) {
+    public GroupService(
+            Pool pool, GroupStore groups, OutboxStore outbox, EventFactory events, OutboxRelay relay, PlanNames plans) {
         this.pool = pool;
         this.groups = groups;
         this.outbox = outbox;
@@ -64,9 +63,15 @@ public class GroupService {
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             GroupRow group = new GroupRow(UuidV7.next(), name, chosen, now, now);
             return pool.withTransaction(tx -> groups.insert(tx, group)
-                            .chain(() -> outbox.append(tx, group.id(), List.of(events.create(EventType.GROUP_CREATED,
-                                    group.id(), now, group.id(), new GroupChanged(group.id(), name, chosen, null,
-                                            now))))))
+                            .chain(() -> outbox.append(
+                                    tx,
+                                    group.id(),
+                                    List.of(events.create(
+                                            EventType.GROUP_CREATED,
+                                            group.id(),
+                                            now,
+                                            group.id(),
+                                            new GroupChanged(group.id(), name, chosen, null, now))))))
                     .invoke(relay::wake)
                     .replaceWith(group);
         });
@@ -78,15 +83,17 @@ public class GroupService {
 
     public Uni<GroupRow> find(UUID id) {
         return groups.find(pool, id)
-                .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + id + "."));
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("No group " + id + "."));
     }
 
     /** Changes the plan; the same plan again changes nothing and writes no event. */
     public Uni<GroupRow> changePlan(UUID id, String plan) {
         return plans.known().chain(known -> {
             if (plan == null || !known.contains(plan)) {
-                return Uni.createFrom().failure(ProblemException.validation("Unknown plan.",
-                        List.of(unknownPlan(known))));
+                return Uni.createFrom()
+                        .failure(ProblemException.validation("Unknown plan.", List.of(unknownPlan(known))));
             }
             return applyPlan(id, plan);
         });
@@ -95,16 +102,24 @@ public class GroupService {
     private Uni<GroupRow> applyPlan(UUID id, String plan) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         return pool.withTransaction(tx -> groups.findForUpdate(tx, id)
-                        .onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + id + "."))
+                        .onItem()
+                        .ifNull()
+                        .failWith(() -> ProblemException.notFound("No group " + id + "."))
                         .chain(current -> {
                             if (current.plan().equals(plan)) {
                                 return Uni.createFrom().item(current);
                             }
                             GroupRow changed = new GroupRow(id, current.name(), plan, current.createdAt(), now);
                             return groups.updatePlan(tx, id, plan, now)
-                                    .chain(() -> outbox.append(tx, id, List.of(events.create(
-                                            EventType.GROUP_PLAN_CHANGED, id, now, id,
-                                            new GroupChanged(id, current.name(), plan, current.plan(), now)))))
+                                    .chain(() -> outbox.append(
+                                            tx,
+                                            id,
+                                            List.of(events.create(
+                                                    EventType.GROUP_PLAN_CHANGED,
+                                                    id,
+                                                    now,
+                                                    id,
+                                                    new GroupChanged(id, current.name(), plan, current.plan(), now)))))
                                     .replaceWith(changed);
                         }))
                 .invoke(relay::wake);

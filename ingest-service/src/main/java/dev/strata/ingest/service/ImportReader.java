@@ -3,7 +3,6 @@ package dev.strata.ingest.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.problem.FieldError;
 import dev.strata.support.problem.ProblemException;
-
 import java.io.BufferedReader;
 import java.io.FilterInputStream;
 import java.io.IOException;
@@ -48,8 +47,10 @@ final class ImportReader implements AutoCloseable {
         this.parser = parser;
         this.maxLineBytes = parser.maxItemBytes();
         if (CSV.equals(format)) {
-            this.csv = new CsvThings(withoutBom(new BufferedReader(
-                    new InputStreamReader(counting, StandardCharsets.UTF_8), BUFFER)), parser.mapper(), maxLineBytes);
+            this.csv = new CsvThings(
+                    withoutBom(new BufferedReader(new InputStreamReader(counting, StandardCharsets.UTF_8), BUFFER)),
+                    parser.mapper(),
+                    maxLineBytes);
             this.buffer = null;
         } else {
             this.csv = null;
@@ -115,8 +116,8 @@ final class ImportReader implements AutoCloseable {
                 }
                 item = null;
                 if (length == TOO_LONG) {
-                    errors.add(FieldError.at(nextIndex, "$", "Line " + lineNumber + " is longer than "
-                            + maxLineBytes + " bytes."));
+                    errors.add(FieldError.at(
+                            nextIndex, "$", "Line " + lineNumber + " is longer than " + maxLineBytes + " bytes."));
                 } else {
                     try {
                         item = parser.readLine(line, 0, length, lineNumber);
@@ -207,7 +208,10 @@ final class ImportReader implements AutoCloseable {
 
     /** A UTF-8 byte order mark (as some spreadsheet exports write) is not part of the first item. */
     private void skipBom() throws IOException {
-        if (fill() && limit >= 3 && (buffer[0] & 0xFF) == 0xEF && (buffer[1] & 0xFF) == 0xBB
+        if (fill()
+                && limit >= 3
+                && (buffer[0] & 0xFF) == 0xEF
+                && (buffer[1] & 0xFF) == 0xBB
                 && (buffer[2] & 0xFF) == 0xBF) {
             position = 3;
         }

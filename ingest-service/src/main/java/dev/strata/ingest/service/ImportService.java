@@ -10,8 +10,6 @@ import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,6 +27,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Accepts import jobs: the body is streamed to a spool file (never held in memory, cut off at the configured
@@ -50,8 +49,14 @@ public class ImportService {
     private final ImportSpool spool;
     private final String node;
 
-    public ImportService(Pool pool, GroupStore groups, ImportJobStore jobs, ImportWorker worker, IngestConfig config,
-                         BatchParser parser, ImportSpool spool) {
+    public ImportService(
+            Pool pool,
+            GroupStore groups,
+            ImportJobStore jobs,
+            ImportWorker worker,
+            IngestConfig config,
+            BatchParser parser,
+            ImportSpool spool) {
         this.pool = pool;
         this.groups = groups;
         this.jobs = jobs;
@@ -78,8 +83,7 @@ public class ImportService {
     }
 
     /** The job an upload created, or the one an earlier upload with the same Idempotency-Key did. */
-    public record Submitted(UUID id, String status, boolean replayed) {
-    }
+    public record Submitted(UUID id, String status, boolean replayed) {}
 
     /**
      * Spools the body and queues the job. With an Idempotency-Key that an earlier upload to the group used, nothing
@@ -89,8 +93,8 @@ public class ImportService {
      * @param format         {@code ndjson} or {@code csv}
      * @param idempotencyKey the client's key for this upload; null for none
      */
-    public Submitted submit(UUID groupId, String format, BatchOptions options, InputStream body,
-                            String idempotencyKey) {
+    public Submitted submit(
+            UUID groupId, String format, BatchOptions options, InputStream body, String idempotencyKey) {
         if (options.atomic()) {
             throw PathIds.invalid("atomic", "is not available for imports: each chunk commits on its own");
         }
@@ -99,7 +103,8 @@ public class ImportService {
         }
         MessageDigest digest = requestDigest(format, options);
         if (idempotencyKey != null) {
-            KeyedJob earlier = jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT);
+            KeyedJob earlier =
+                    jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT);
             if (earlier != null) {
                 try (OutputStream discard = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
                     body.transferTo(discard);
@@ -127,20 +132,32 @@ public class ImportService {
             try {
                 kept = spool.keep(id, format, file);
             } catch (ImportSpool.StoreUnavailable e) {
-                throw ProblemException.of(ProblemType.SERVICE_UNAVAILABLE, e.getMessage()
-                        + " Nothing was queued; try again.");
+                throw ProblemException.of(
+                        ProblemType.SERVICE_UNAVAILABLE, e.getMessage() + " Nothing was queued; try again.");
             }
             try {
-                jobs.insert(pool, id, groupId, format, options.defaultStatus(), kept, node, bytes,
-                        Instant.now().truncatedTo(ChronoUnit.MICROS), idempotencyKey, hash)
-                        .await().atMost(DATABASE_TIMEOUT);
+                jobs.insert(
+                                pool,
+                                id,
+                                groupId,
+                                format,
+                                options.defaultStatus(),
+                                kept,
+                                node,
+                                bytes,
+                                Instant.now().truncatedTo(ChronoUnit.MICROS),
+                                idempotencyKey,
+                                hash)
+                        .await()
+                        .atMost(DATABASE_TIMEOUT);
             } catch (RuntimeException e) {
                 if (!ImportJobStore.isKeyTaken(e)) {
                     throw e;
                 }
                 // Another upload with the same key was queued meanwhile: this one is its repeat.
                 spool.discard(kept, file);
-                return replay(jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT), hash);
+                return replay(
+                        jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT), hash);
             }
         } catch (IOException e) {
             spool.discard(kept, file);
@@ -155,7 +172,8 @@ public class ImportService {
 
     private static Submitted replay(KeyedJob earlier, String hash) {
         if (!earlier.requestSha256().equals(hash)) {
-            throw ProblemException.of(ProblemType.CONFLICT,
+            throw ProblemException.of(
+                    ProblemType.CONFLICT,
                     "This Idempotency-Key was already used for a different import (another body, format or"
                             + " options); job " + earlier.id() + " holds it.");
         }

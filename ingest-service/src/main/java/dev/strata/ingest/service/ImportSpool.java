@@ -4,19 +4,18 @@ import dev.strata.ingest.config.IngestConfig;
 import dev.strata.support.s3.S3Objects;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import org.jboss.logging.Logger;
-import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
-import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.UUID;
+import org.jboss.logging.Logger;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
+import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 
 /**
  * Where an import job's body is kept until the job ends. Always first in a file of this replica's spool directory
@@ -58,8 +57,7 @@ public class ImportSpool {
 
     /** This replica's spool directory. */
     Path directory() {
-        return config.spoolDirectory()
-                .orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "strata-imports"));
+        return config.spoolDirectory().orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir"), "strata-imports"));
     }
 
     /** A new, empty spool file for a job's body. */
@@ -89,8 +87,8 @@ public class ImportSpool {
             ensureBucket();
             s3.get().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromFile(file));
         } catch (SdkException e) {
-            throw new StoreUnavailable("The import could not be stored in S3 (bucket " + bucket + "): "
-                    + e.getMessage(), e);
+            throw new StoreUnavailable(
+                    "The import could not be stored in S3 (bucket " + bucket + "): " + e.getMessage(), e);
         }
         return S3_SCHEME + bucket + "/" + key;
     }
@@ -123,8 +121,8 @@ public class ImportSpool {
         } catch (NoSuchKeyException | NoSuchBucketException e) {
             throw new BodyGone("The uploaded body is no longer in " + spoolPath + "; please upload it again.");
         } catch (SdkException e) {
-            throw new StoreUnavailable("The import's body could not be read from S3 (" + spoolPath + "): "
-                    + e.getMessage(), e);
+            throw new StoreUnavailable(
+                    "The import's body could not be read from S3 (" + spoolPath + "): " + e.getMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy " + spoolPath + " to " + copy, e);
         }
@@ -140,7 +138,8 @@ public class ImportSpool {
             try {
                 s3.get().deleteObject(b -> b.bucket(object[0]).key(object[1]));
             } catch (SdkException e) {
-                LOG.warnf("Could not delete %s (the job has ended; delete it by hand or with a lifecycle rule): %s",
+                LOG.warnf(
+                        "Could not delete %s (the job has ended; delete it by hand or with a lifecycle rule): %s",
                         spoolPath, e.getMessage());
             }
         }

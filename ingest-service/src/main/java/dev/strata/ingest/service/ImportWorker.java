@@ -4,17 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.quota.QuotaGate;
-import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.ingest.service.ThingBatchService.Prepared;
 import dev.strata.ingest.service.ThingRules.NewThing;
-import dev.strata.ingest.store.ImportJobStore;
 import dev.strata.ingest.store.BatchOutcomeStore;
+import dev.strata.ingest.store.ImportJobStore;
 import dev.strata.ingest.store.ImportJobStore.ImportJob;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.messaging.StreamFailures;
+import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.support.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,8 +23,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -36,13 +34,14 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Runs import jobs, one at a time per replica, on a thread of its own. A job is read a chunk at a time
@@ -79,9 +78,17 @@ public class ImportWorker {
     private volatile CountDownLatch stopping = new CountDownLatch(0);
     private ExecutorService executor;
 
-    public ImportWorker(Pool pool, ImportJobStore jobs, ThingBatchService things, BatchParser parser,
-                        OutboxRelay relay, IngestConfig config, ObjectMapper mapper, QuotaGate quota,
-                        ImportSpool spool, IngestMeters meters) {
+    public ImportWorker(
+            Pool pool,
+            ImportJobStore jobs,
+            ThingBatchService things,
+            BatchParser parser,
+            OutboxRelay relay,
+            IngestConfig config,
+            ObjectMapper mapper,
+            QuotaGate quota,
+            ImportSpool spool,
+            IngestMeters meters) {
         this.pool = pool;
         this.spool = spool;
         this.meters = meters;
@@ -160,12 +167,14 @@ public class ImportWorker {
                     int orphans = jobs.requeueOrphans(pool, node).await().atMost(DATABASE_TIMEOUT);
                     orphansRequeued = true;
                     if (orphans > 0) {
-                        LOG.infof("Re-queued %d import job(s) this replica (%s) was running when it stopped", orphans,
-                                node);
+                        LOG.infof(
+                                "Re-queued %d import job(s) this replica (%s) was running when it stopped",
+                                orphans, node);
                     }
                 }
                 ImportJob job = jobs.claim(pool, node, config.sharedSpool(), config.leaseTimeout(), spooledHere())
-                        .await().atMost(DATABASE_TIMEOUT);
+                        .await()
+                        .atMost(DATABASE_TIMEOUT);
                 if (job == null) {
                     wakeUp.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
                     wakeUp.drainPermits();
@@ -272,8 +281,9 @@ public class ImportWorker {
      * committed, false if this replica is stopping (the job was handed back).
      */
     private boolean write(ImportJob job, Path file) throws IOException {
-        LOG.infof("Import %s: %s from item %d", job.id(), job.processed() == 0 ? "starting" : "resuming",
-                job.processed());
+        LOG.infof(
+                "Import %s: %s from item %d",
+                job.id(), job.processed() == 0 ? "starting" : "resuming", job.processed());
         BatchOptions options = new BatchOptions(false, job.defaultStatus());
         int reported = job.reportedErrors();
         long position = job.processed();
@@ -294,8 +304,8 @@ public class ImportWorker {
                 if (reader.read(config.chunkSize(), things.validator(), items, itemErrors) == 0) {
                     break;
                 }
-                Prepared prepared = things.prepareChunk(job.groupId(), items, itemErrors, options, UuidV7.next(),
-                        job.id());
+                Prepared prepared =
+                        things.prepareChunk(job.groupId(), items, itemErrors, options, UuidV7.next(), job.id());
                 Written previous = awaitChunk(inFlight);
                 reported += previous.keptErrors();
                 created += previous.created();
@@ -327,8 +337,8 @@ public class ImportWorker {
      * @param first the chunk's first item, counted from 0 across the whole body
      * @param createdBefore the things the job wrote before this chunk
      */
-    private CompletableFuture<Written> writeChunk(ImportJob job, Prepared prepared, long first, int size,
-                                                  long createdBefore, int reported, long bytesRead) {
+    private CompletableFuture<Written> writeChunk(
+            ImportJob job, Prepared prepared, long first, int size, long createdBefore, int reported, long bytesRead) {
         BatchResult result = prepared.result();
         List<FieldError> errors = result.errors();
         int room = Math.max(0, config.maxReportedErrors() - reported);
@@ -338,15 +348,28 @@ public class ImportWorker {
         return quota.reserve(job.groupId(), result.batchId(), things.demand(prepared))
                 .onFailure(ImportWorker::isQuotaRefusal)
                 .transform(e -> refused((ProblemException) e, first, size, createdBefore))
-                .chain(granted -> quota.transaction(tx -> Uni.combine().all()
-                                .unis(jobs.recordChunk(tx, job.id(), job.claim(), size, created,
-                                                result.failed(), keptJson, bytesRead),
+                .chain(granted -> quota.transaction(
+                        tx -> Uni.combine()
+                                .all()
+                                .unis(
+                                        jobs.recordChunk(
+                                                tx,
+                                                job.id(),
+                                                job.claim(),
+                                                size,
+                                                created,
+                                                result.failed(),
+                                                keptJson,
+                                                bytesRead),
                                         recordWrite(tx, job, granted))
                                 .asTuple()
-                                .call(recorded -> recorded.getItem1() ? things.write(tx, job.groupId(), prepared)
-                                        : Uni.createFrom().failure(new LostClaim())), () -> granted))
+                                .call(recorded -> recorded.getItem1()
+                                        ? things.write(tx, job.groupId(), prepared)
+                                        : Uni.createFrom().failure(new LostClaim())),
+                        () -> granted))
                 .invoke(relay::wake)
-                .invoke(() -> meters.written(IngestMeters.THINGS, prepared.rows().size()))
+                .invoke(() ->
+                        meters.written(IngestMeters.THINGS, prepared.rows().size()))
                 .replaceWith(new Written(kept.size(), created))
                 .subscribeAsCompletionStage();
     }
@@ -358,16 +381,31 @@ public class ImportWorker {
     private static ChunkRefused refused(ProblemException refusal, long first, int size, long createdBefore) {
         Problem problem = refusal.problem();
         Object metric = problem.extensions().get("metric");
-        StringBuilder message = new StringBuilder("Quota refused the chunk of items ").append(first).append('-')
-                .append(first + size - 1).append(" (numbered from 0)");
+        StringBuilder message = new StringBuilder("Quota refused the chunk of items ")
+                .append(first)
+                .append('-')
+                .append(first + size - 1)
+                .append(" (numbered from 0)");
         if (metric != null) {
-            message.append(" for ").append(metric).append(" (limit ").append(problem.extensions().get("limit"))
-                    .append(", current ").append(problem.extensions().get("current")).append(", requested ")
-                    .append(problem.extensions().get("requested")).append(')');
+            message.append(" for ")
+                    .append(metric)
+                    .append(" (limit ")
+                    .append(problem.extensions().get("limit"))
+                    .append(", current ")
+                    .append(problem.extensions().get("current"))
+                    .append(", requested ")
+                    .append(problem.extensions().get("requested"))
+                    .append(')');
         }
-        message.append(": ").append(problem.detail()).append(". ").append(createdBefore)
-                .append(" things were written from the ").append(first).append(" items before it; nothing from item ")
-                .append(first).append(" on was written.");
+        message.append(": ")
+                .append(problem.detail())
+                .append(". ")
+                .append(createdBefore)
+                .append(" things were written from the ")
+                .append(first)
+                .append(" items before it; nothing from item ")
+                .append(first)
+                .append(" on was written.");
         return new ChunkRefused(message.toString());
     }
     /**
@@ -376,7 +414,8 @@ public class ImportWorker {
      * ingest answered "abandoned"), the record fails the chunk, which is then written again under a new batch id.
      */
     private Uni<Void> recordWrite(SqlConnection tx, ImportJob job, QuotaGate.Granted granted) {
-        return granted.ids().isEmpty() ? Uni.createFrom().voidItem()
+        return granted.ids().isEmpty()
+                ? Uni.createFrom().voidItem()
                 : quota.recordWrite(tx, job.groupId(), granted.reference());
     }
 
@@ -436,7 +475,8 @@ public class ImportWorker {
             ImportJob renewed;
             try {
                 renewed = jobs.renewClaim(pool, job.id(), job.claim(), renewedClaim, note)
-                        .await().atMost(DATABASE_TIMEOUT);
+                        .await()
+                        .atMost(DATABASE_TIMEOUT);
             } catch (RuntimeException e) {
                 Duration wait = backoff.again();
                 LOG.warnf("Import %s: cannot record its wait (%s); trying again in %s", job.id(), describe(e), wait);
@@ -450,8 +490,9 @@ public class ImportWorker {
                 return null;
             }
             Duration wait = backoff.next(renewed.processed());
-            LOG.warnf("Import %s: transient failure at item %d, retrying in %s: %s", job.id(), renewed.processed(),
-                    wait, reason);
+            LOG.warnf(
+                    "Import %s: transient failure at item %d, retrying in %s: %s",
+                    job.id(), renewed.processed(), wait, reason);
             if (!sleep(wait)) {
                 handBack(renewed);
                 return null;
@@ -469,9 +510,11 @@ public class ImportWorker {
     private void handBack(ImportJob job) {
         try {
             jobs.release(pool, job.id(), job.claim(), "interrupted: the replica stopped", false)
-                    .await().atMost(DATABASE_TIMEOUT);
+                    .await()
+                    .atMost(DATABASE_TIMEOUT);
         } catch (RuntimeException e) {
-            LOG.infof("Import %s: could not hand it back (this replica re-queues it when it starts again): %s",
+            LOG.infof(
+                    "Import %s: could not hand it back (this replica re-queues it when it starts again): %s",
                     job.id(), describe(e));
         }
     }
@@ -487,8 +530,13 @@ public class ImportWorker {
             finishFailed(job, file, "Gave up after " + attempts + " failed attempts; the last failure: " + reason);
             return;
         }
-        LOG.warnf(failure, "Import %s: failed (attempt %d of %d), handing it back to the queue: %s", job.id(),
-                attempts, config.maxAttempts(), reason);
+        LOG.warnf(
+                failure,
+                "Import %s: failed (attempt %d of %d), handing it back to the queue: %s",
+                job.id(),
+                attempts,
+                config.maxAttempts(),
+                reason);
         try {
             jobs.release(pool, job.id(), job.claim(), reason, true).await().atMost(DATABASE_TIMEOUT);
         } catch (RuntimeException again) {
@@ -528,7 +576,8 @@ public class ImportWorker {
             if (t instanceof ProblemException problem) {
                 return problem.problem().detail();
             }
-            if (!(t instanceof CompletionException || t instanceof ExecutionException) && t.getMessage() != null
+            if (!(t instanceof CompletionException || t instanceof ExecutionException)
+                    && t.getMessage() != null
                     && !t.getMessage().isBlank()) {
                 return t.getMessage();
             }

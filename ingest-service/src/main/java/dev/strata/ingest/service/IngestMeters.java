@@ -3,10 +3,9 @@ package dev.strata.ingest.service;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.smallrye.mutiny.Uni;
 import io.quarkus.runtime.Startup;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +29,12 @@ public class IngestMeters {
 
     public IngestMeters(MeterRegistry registry) {
         for (String kind : List.of(THINGS, CONNECTIONS, EVENTS, KNOWLEDGE)) {
-            rows.put(kind, Counter.builder("strata.ingest.rows")
-                    .description("Rows ingest wrote (committed), by kind")
-                    .tag("kind", kind)
-                    .register(registry));
+            rows.put(
+                    kind,
+                    Counter.builder("strata.ingest.rows")
+                            .description("Rows ingest wrote (committed), by kind")
+                            .tag("kind", kind)
+                            .register(registry));
         }
     }
 

@@ -2,9 +2,7 @@ package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.problem.FieldError;
-
 import dev.strata.model.time.TimeRange;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -21,15 +19,16 @@ final class ItemErrors {
 
     /** PostgreSQL text and jsonb cannot hold U+0000; caught per item instead of failing the whole statement. */
     static final String NUL = "must not contain the character U+0000";
-    static final String OUT_OF_RANGE = "a number beyond what JSON readers hold (about 1.8e308, or so close to 0 that it reads as 0)";
+
+    static final String OUT_OF_RANGE =
+            "a number beyond what JSON readers hold (about 1.8e308, or so close to 0 that it reads as 0)";
 
     private static final int NAMED_UNKNOWN = 5;
     private static final BigDecimal MAX_DOUBLE = new BigDecimal(Double.MAX_VALUE);
     /** Below half the smallest double, a non-zero number reads as 0. */
     private static final BigDecimal HALF_MIN_DOUBLE = new BigDecimal(Double.MIN_VALUE).divide(BigDecimal.valueOf(2));
 
-    private ItemErrors() {
-    }
+    private ItemErrors() {}
 
     /** Whether the item is a JSON object; records the item's error when it is not. */
     static boolean requireObject(JsonNode item, int index, List<FieldError> errors) {
@@ -58,8 +57,11 @@ final class ItemErrors {
         if (count == 1) {
             errors.add(FieldError.at(index, unknown.get(0), "unknown field"));
         } else if (count > 1) {
-            errors.add(FieldError.at(index, unknown.get(0), count + " unknown fields: " + String.join(", ", unknown)
-                    + (count > NAMED_UNKNOWN ? ", ..." : "") + "; known fields are " + new TreeSet<>(allowed)));
+            errors.add(FieldError.at(
+                    index,
+                    unknown.get(0),
+                    count + " unknown fields: " + String.join(", ", unknown) + (count > NAMED_UNKNOWN ? ", ..." : "")
+                            + "; known fields are " + new TreeSet<>(allowed)));
         }
     }
 
@@ -233,7 +235,8 @@ final class ItemErrors {
         }
         Instant time;
         try {
-            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME).toInstant()
+            time = OffsetDateTime.parse(text, DateTimeFormatter.ISO_OFFSET_DATE_TIME)
+                    .toInstant()
                     .truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
             errors.add(FieldError.at(index, field, "must be an RFC 3339 timestamp such as 2024-05-01T12:00:00Z"));

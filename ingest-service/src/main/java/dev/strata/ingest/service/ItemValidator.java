@@ -2,7 +2,6 @@ package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.problem.FieldError;
-
 import java.util.List;
 
 /**

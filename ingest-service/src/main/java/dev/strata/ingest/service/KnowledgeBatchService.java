@@ -1,26 +1,25 @@
 package dev.strata.ingest.service;
 
-import dev.strata.support.outbox.EventFactory;
-import dev.strata.support.outbox.OutboxEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.service.BatchLimits.Event;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.KnowledgeStore;
 import dev.strata.ingest.store.KnowledgeStore.KnowledgeRow;
-import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.KnowledgeCreated;
-import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.FieldError;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
+import dev.strata.support.outbox.OutboxStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -53,9 +52,16 @@ public class KnowledgeBatchService {
     private final IngestConfig config;
     private final IngestMeters meters;
 
-    public KnowledgeBatchService(ThingStore things, KnowledgeStore knowledge, ActivityStore activity,
-                                 OutboxStore outbox, EventFactory events, BatchExecutor executor, BatchLimits limits,
-                                 IngestConfig config, IngestMeters meters) {
+    public KnowledgeBatchService(
+            ThingStore things,
+            KnowledgeStore knowledge,
+            ActivityStore activity,
+            OutboxStore outbox,
+            EventFactory events,
+            BatchExecutor executor,
+            BatchLimits limits,
+            IngestConfig config,
+            IngestMeters meters) {
         this.things = things;
         this.knowledge = knowledge;
         this.activity = activity;
@@ -68,9 +74,8 @@ public class KnowledgeBatchService {
     }
 
     /** One item that passed the checks that need no database. */
-    public record Candidate(int index, UUID source, String kind, String text, int textBytes, int dimensions,
-                     String embeddingLiteral) {
-    }
+    public record Candidate(
+            int index, UUID source, String kind, String text, int textBytes, int dimensions, String embeddingLiteral) {}
 
     /** Checks one knowledge item as it is parsed. */
     public ItemValidator<Candidate> validator() {
@@ -79,7 +84,8 @@ public class KnowledgeBatchService {
 
     public Uni<Answer> create(UUID groupId, ParsedBatch<Candidate> batch, String idempotencyKey, String requestHash) {
         List<FieldError> errors = new ArrayList<>(batch.errors());
-        List<Candidate> candidates = batch.items().stream().filter(Objects::nonNull).toList();
+        List<Candidate> candidates =
+                batch.items().stream().filter(Objects::nonNull).toList();
         Set<UUID> sources = new HashSet<>();
         for (Candidate candidate : candidates) {
             sources.add(candidate.source());
@@ -88,19 +94,46 @@ public class KnowledgeBatchService {
         limits.rejectIfNoneValid(candidates.size(), errors);
         UUID[] ids = sources.toArray(UUID[]::new);
         UUID batchId = UuidV7.next();
-        QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.STORAGE,
-                candidates.stream().mapToLong(c -> c.textBytes() + 4L * c.dimensions()).sum());
+        QuotaDemand demand = QuotaDemand.none()
+                .add(
+                        QuotaDemand.STORAGE,
+                        candidates.stream()
+                                .mapToLong(c -> c.textBytes() + 4L * c.dimensions())
+                                .sum());
         AtomicInteger written = new AtomicInteger();
-        return meters.counting(IngestMeters.KNOWLEDGE, written::get, executor.execute(groupId, idempotencyKey,
-                requestHash, batchId, demand, (tx, group) -> things.typesOf(tx, groupId, ids).chain(known ->
-                        write(tx, groupId, batchId, batch.size(), candidates, known.keySet(), errors,
-                                batch.options(), written))));
+        return meters.counting(
+                IngestMeters.KNOWLEDGE,
+                written::get,
+                executor.execute(
+                        groupId,
+                        idempotencyKey,
+                        requestHash,
+                        batchId,
+                        demand,
+                        (tx, group) -> things.typesOf(tx, groupId, ids)
+                                .chain(known -> write(
+                                        tx,
+                                        groupId,
+                                        batchId,
+                                        batch.size(),
+                                        candidates,
+                                        known.keySet(),
+                                        errors,
+                                        batch.options(),
+                                        written))));
     }
 
     /** {@code written}: set to the rows inserted, counted once the transaction commits. */
-    private Uni<Outcome> write(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Candidate> candidates,
-                               Set<UUID> knownThings, List<FieldError> errors, BatchOptions options,
-                               AtomicInteger written) {
+    private Uni<Outcome> write(
+            SqlConnection tx,
+            UUID groupId,
+            UUID batchId,
+            int total,
+            List<Candidate> candidates,
+            Set<UUID> knownThings,
+            List<FieldError> errors,
+            BatchOptions options,
+            AtomicInteger written) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID[] created = new UUID[total];
         List<KnowledgeRow> rows = new ArrayList<>(candidates.size());
@@ -113,8 +146,13 @@ public class KnowledgeBatchService {
             UUID id = UuidV7.next();
             created[c.index()] = id;
             rows.add(new KnowledgeRow(id, c.source(), c.kind(), c.text(), c.textBytes(), c.embeddingLiteral()));
-            facts.add(events.event(EventType.KNOWLEDGE_CREATED, groupId, now, id, new KnowledgeCreated(id,
-                    c.source(), c.kind(), c.text(), c.textBytes(), c.dimensions(), now, batchId)));
+            facts.add(events.event(
+                    EventType.KNOWLEDGE_CREATED,
+                    groupId,
+                    now,
+                    id,
+                    new KnowledgeCreated(
+                            id, c.source(), c.kind(), c.text(), c.textBytes(), c.dimensions(), now, batchId)));
         }
         errors.sort(Comparator.comparing(FieldError::index));
         limits.rejectIfAtomic(options, errors);
@@ -122,7 +160,10 @@ public class KnowledgeBatchService {
         BatchEntry entry = BatchEntry.of(events, groupId, now, batchId, "knowledge", created, errors, null);
         facts.add(entry.event());
         written.set(rows.size());
-        return Uni.combine().all().unis(knowledge.insert(tx, groupId, rows, now),
+        return Uni.combine()
+                .all()
+                .unis(
+                        knowledge.insert(tx, groupId, rows, now),
                         activity.insertNew(tx, groupId, List.of(entry.logEntry())),
                         outbox.appendEvents(tx, groupId, facts))
                 .discardItems()
@@ -147,8 +188,10 @@ public class KnowledgeBatchService {
             if (text.isBlank()) {
                 errors.add(FieldError.at(index, "text", "must not be blank"));
             } else if (textBytes > config.maxKnowledgeTextBytes()) {
-                errors.add(FieldError.at(index, "text", "larger than the limit of " + config.maxKnowledgeTextBytes()
-                        + " bytes (" + textBytes + ")"));
+                errors.add(FieldError.at(
+                        index,
+                        "text",
+                        "larger than the limit of " + config.maxKnowledgeTextBytes() + " bytes (" + textBytes + ")"));
             }
         }
         JsonNode embedding = item.get("embedding");
@@ -163,10 +206,25 @@ public class KnowledgeBatchService {
         }
         int bytes = textBytes;
         int dims = dimensions;
-        if (!limits.eventFits(index, "text", kind.length() + text.length(), 0, () -> new Event(
-                EventType.KNOWLEDGE_CREATED, BatchLimits.SOME_TIME, BatchLimits.SOME_ID, new KnowledgeCreated(
-                        BatchLimits.SOME_ID, source, kind, text, bytes, dims, BatchLimits.SOME_TIME,
-                        BatchLimits.SOME_ID)), errors)) {
+        if (!limits.eventFits(
+                index,
+                "text",
+                kind.length() + text.length(),
+                0,
+                () -> new Event(
+                        EventType.KNOWLEDGE_CREATED,
+                        BatchLimits.SOME_TIME,
+                        BatchLimits.SOME_ID,
+                        new KnowledgeCreated(
+                                BatchLimits.SOME_ID,
+                                source,
+                                kind,
+                                text,
+                                bytes,
+                                dims,
+                                BatchLimits.SOME_TIME,
+                                BatchLimits.SOME_ID)),
+                errors)) {
             return null;
         }
         return new Candidate(index, source, kind, text, textBytes, dimensions, literal);
@@ -184,8 +242,8 @@ public class KnowledgeBatchService {
             JsonNode value = embedding.get(d);
             float f = (float) value.asDouble();
             if (!value.isNumber() || !Float.isFinite(f)) {
-                errors.add(FieldError.at(index, "embedding[" + d + "]", "must be a number within the range of a"
-                        + " 32-bit float"));
+                errors.add(FieldError.at(
+                        index, "embedding[" + d + "]", "must be a number within the range of a" + " 32-bit float"));
                 return null;
             }
             literal.append(d == 0 ? "" : ",").append(f);

@@ -6,9 +6,7 @@ import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.time.Duration;
-
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
@@ -28,7 +26,9 @@ public class LargeBatchGate {
 
     @Inject
     public LargeBatchGate(IngestConfig config) {
-        this(config.largeBatches().thresholdBytes(), config.largeBatches().concurrency(),
+        this(
+                config.largeBatches().thresholdBytes(),
+                config.largeBatches().concurrency(),
                 config.largeBatches().maxWait());
     }
 
@@ -51,7 +51,8 @@ public class LargeBatchGate {
             entered = false;
         }
         if (!entered) {
-            throw new ProblemException(Problem.of(ProblemType.SERVICE_UNAVAILABLE,
+            throw new ProblemException(Problem.of(
+                            ProblemType.SERVICE_UNAVAILABLE,
                             "Other large batches are being written; retry in a few seconds.")
                     .withExtension("limit", "strata.ingest.large-batches.concurrency"));
         }

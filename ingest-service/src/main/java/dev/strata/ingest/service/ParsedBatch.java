@@ -1,7 +1,6 @@
 package dev.strata.ingest.service;
 
 import dev.strata.model.problem.FieldError;
-
 import java.util.List;
 import java.util.Objects;
 

@@ -11,8 +11,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
  */
 public final class RawJson {
 
-    private RawJson() {
-    }
+    private RawJson() {}
 
     public static JsonNode of(String json) {
         return JsonNodeFactory.instance.rawValueNode(new RawValue(json));

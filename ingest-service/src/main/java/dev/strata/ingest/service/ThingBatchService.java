@@ -1,34 +1,30 @@
 package dev.strata.ingest.service;
 
-import dev.strata.support.outbox.EventFactory;
-import dev.strata.support.outbox.OutboxEvent;
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.service.ThingRules.NewThing;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ActivityStore.ActivityRow;
-import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.ingest.store.ThingStore.ThingRow;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.ThingCreated;
-import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.problem.FieldError;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
+import dev.strata.support.outbox.OutboxStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -49,9 +45,16 @@ public class ThingBatchService {
     private final Ontology ontology;
     private final IngestMeters meters;
 
-    public ThingBatchService(ThingRules rules, ThingStore things, ActivityStore activity, OutboxStore outbox,
-                             EventFactory events, BatchExecutor executor, BatchLimits limits, Ontology ontology,
-                             IngestMeters meters) {
+    public ThingBatchService(
+            ThingRules rules,
+            ThingStore things,
+            ActivityStore activity,
+            OutboxStore outbox,
+            EventFactory events,
+            BatchExecutor executor,
+            BatchLimits limits,
+            Ontology ontology,
+            IngestMeters meters) {
         this.rules = rules;
         this.things = things;
         this.activity = activity;
@@ -70,15 +73,25 @@ public class ThingBatchService {
 
     public Uni<Answer> create(UUID groupId, ParsedBatch<NewThing> batch, String idempotencyKey, String requestHash) {
         Prepared prepared = prepare(groupId, batch, UuidV7.next());
-        return meters.counting(IngestMeters.THINGS, prepared.rows()::size, executor.execute(groupId, idempotencyKey,
-                requestHash, prepared.result().batchId(), demand(prepared),
-                (tx, group) -> write(tx, groupId, prepared).replaceWith(new Outcome(200, prepared.result()))));
+        return meters.counting(
+                IngestMeters.THINGS,
+                prepared.rows()::size,
+                executor.execute(
+                        groupId,
+                        idempotencyKey,
+                        requestHash,
+                        prepared.result().batchId(),
+                        demand(prepared),
+                        (tx, group) -> write(tx, groupId, prepared).replaceWith(new Outcome(200, prepared.result()))));
     }
 
     /** What the batch adds to the group's metered usage: things, people among them, properties bytes. */
     public QuotaDemand demand(Prepared prepared) {
-        long people = prepared.rows().stream().filter(row -> ontology.isPersonLike(row.type())).count();
-        long bytes = prepared.rows().stream().mapToLong(ThingRow::propertiesBytes).sum();
+        long people = prepared.rows().stream()
+                .filter(row -> ontology.isPersonLike(row.type()))
+                .count();
+        long bytes =
+                prepared.rows().stream().mapToLong(ThingRow::propertiesBytes).sum();
         return QuotaDemand.none()
                 .add(QuotaDemand.ENTITIES, prepared.rows().size())
                 .add(QuotaDemand.USERS, people)
@@ -96,15 +109,25 @@ public class ThingBatchService {
      * Builds one chunk of an import job. Unlike a batch, a chunk in which no item is valid is not refused: its
      * failures are counted and the import goes on. {@code errors} carry the items' places in the whole import.
      */
-    public Prepared prepareChunk(UUID groupId, List<NewThing> items, List<FieldError> errors, BatchOptions options,
-                                 UUID batchId, UUID importJobId) {
+    public Prepared prepareChunk(
+            UUID groupId,
+            List<NewThing> items,
+            List<FieldError> errors,
+            BatchOptions options,
+            UUID batchId,
+            UUID importJobId) {
         List<FieldError> sorted = new ArrayList<>(errors);
         sorted.sort(Comparator.comparing(FieldError::index)); // stable: an item's errors keep their order
         return build(groupId, items, options, sorted, batchId, importJobId);
     }
 
-    private Prepared build(UUID groupId, List<NewThing> valid, BatchOptions options, List<FieldError> errors,
-                           UUID batchId, UUID importJobId) {
+    private Prepared build(
+            UUID groupId,
+            List<NewThing> valid,
+            BatchOptions options,
+            List<FieldError> errors,
+            UUID batchId,
+            UUID importJobId) {
         int total = valid.size();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID[] created = new UUID[total];
@@ -119,8 +142,16 @@ public class ThingBatchService {
             UUID id = UuidV7.next();
             created[i] = id;
             eventIds[rows.size()] = UuidV7.next(); // ids now, in the order they always had; JSON when written
-            rows.add(new ThingRow(id, groupId, thing.type(), thing.name(), thing.propertiesJson(),
-                    thing.propertiesBytes(), thing.status(), now, now));
+            rows.add(new ThingRow(
+                    id,
+                    groupId,
+                    thing.type(),
+                    thing.name(),
+                    thing.propertiesJson(),
+                    thing.propertiesBytes(),
+                    thing.status(),
+                    now,
+                    now));
             kept.add(thing);
         }
         BatchEntry entry = BatchEntry.of(events, groupId, now, batchId, "things", created, errors, importJobId);
@@ -129,9 +160,21 @@ public class ThingBatchService {
             for (int i = 0; i < rows.size(); i++) {
                 UUID id = rows.get(i).id();
                 NewThing thing = kept.get(i);
-                out.add(events.event(eventIds[i], EventType.THING_CREATED, groupId, now, id, new ThingCreated(id,
-                        thing.type(), thing.name(), thing.status(), thing.properties(), thing.propertiesBytes(), now,
-                        batchId)));
+                out.add(events.event(
+                        eventIds[i],
+                        EventType.THING_CREATED,
+                        groupId,
+                        now,
+                        id,
+                        new ThingCreated(
+                                id,
+                                thing.type(),
+                                thing.name(),
+                                thing.status(),
+                                thing.properties(),
+                                thing.propertiesBytes(),
+                                now,
+                                batchId)));
             }
             out.add(entry.event());
             return out;
@@ -145,10 +188,13 @@ public class ThingBatchService {
      * things, and their insert follows as soon as it is ready.
      */
     public Uni<Void> write(SqlConnection tx, UUID groupId, Prepared prepared) {
-        return Uni.combine().all().unis(
+        return Uni.combine()
+                .all()
+                .unis(
                         things.insert(tx, groupId, prepared.rows(), prepared.createdAt()),
                         activity.insertNew(tx, groupId, List.of(prepared.logEntry())),
-                        Uni.createFrom().item(prepared.events())
+                        Uni.createFrom()
+                                .item(prepared.events())
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                                 .chain(facts -> outbox.appendEvents(tx, groupId, facts)))
                 .discardItems();
@@ -159,7 +205,10 @@ public class ThingBatchService {
      *
      * @param events writes the batch's events (thing_created each, then the batch_import) as outbox JSON
      */
-    public record Prepared(List<ThingRow> rows, Supplier<List<OutboxEvent>> events, ActivityRow logEntry,
-                           BatchResult result, Instant createdAt) {
-    }
+    public record Prepared(
+            List<ThingRow> rows,
+            Supplier<List<OutboxEvent>> events,
+            ActivityRow logEntry,
+            BatchResult result,
+            Instant createdAt) {}
 }

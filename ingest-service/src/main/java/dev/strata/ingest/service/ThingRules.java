@@ -10,7 +10,6 @@ import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.model.problem.FieldError;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
@@ -26,8 +25,8 @@ public class ThingRules {
     static final String CSV_ROW_ERROR = "_csvRow";
     private static final Set<String> FIELDS = Set.of("type", "name", "status", "properties");
     /** What an item without a status may get from its batch's default, at its longest. */
-    private static final String LONGEST_STATUS = STATUSES.stream().max(Comparator.comparingInt(String::length))
-            .orElseThrow();
+    private static final String LONGEST_STATUS =
+            STATUSES.stream().max(Comparator.comparingInt(String::length)).orElseThrow();
 
     private final Ontology ontology;
     private final IngestConfig config;
@@ -47,11 +46,12 @@ public class ThingRules {
      *
      * @param status null where the item gives none: the batch's default applies ({@link #withStatus})
      */
-    public record NewThing(String type, String name, String status, JsonNode properties, String propertiesJson,
-                           int propertiesBytes) {
+    public record NewThing(
+            String type, String name, String status, JsonNode properties, String propertiesJson, int propertiesBytes) {
 
         NewThing withStatus(String defaultStatus) {
-            return status != null ? this
+            return status != null
+                    ? this
                     : new NewThing(type, name, defaultStatus, properties, propertiesJson, propertiesBytes);
         }
     }
@@ -92,8 +92,10 @@ public class ThingRules {
             propertiesJson = serialize(properties);
             propertiesBytes = ItemErrors.utf8Length(propertiesJson);
             if (propertiesBytes > config.maxPropertyBytes()) {
-                errors.add(FieldError.at(index, "properties", "larger than the limit of " + config.maxPropertyBytes()
-                        + " bytes (" + propertiesBytes + ")"));
+                errors.add(FieldError.at(
+                        index,
+                        "properties",
+                        "larger than the limit of " + config.maxPropertyBytes() + " bytes (" + propertiesBytes + ")"));
             }
         }
         if (errors.size() != before) {
@@ -102,10 +104,25 @@ public class ThingRules {
         JsonNode written = RawJson.of(propertiesJson);
         String eventStatus = status != null ? status : LONGEST_STATUS;
         int bytes = propertiesBytes;
-        if (!limits.eventFits(index, bytes >= name.length() ? "properties" : "name",
-                type.length() + name.length() + eventStatus.length(), bytes, () -> new Event(EventType.THING_CREATED,
-                        BatchLimits.SOME_TIME, BatchLimits.SOME_ID, new ThingCreated(BatchLimits.SOME_ID, type, name,
-                                eventStatus, written, bytes, BatchLimits.SOME_TIME, BatchLimits.SOME_ID)), errors)) {
+        if (!limits.eventFits(
+                index,
+                bytes >= name.length() ? "properties" : "name",
+                type.length() + name.length() + eventStatus.length(),
+                bytes,
+                () -> new Event(
+                        EventType.THING_CREATED,
+                        BatchLimits.SOME_TIME,
+                        BatchLimits.SOME_ID,
+                        new ThingCreated(
+                                BatchLimits.SOME_ID,
+                                type,
+                                name,
+                                eventStatus,
+                                written,
+                                bytes,
+                                BatchLimits.SOME_TIME,
+                                BatchLimits.SOME_ID)),
+                errors)) {
             return null;
         }
         return new NewThing(type, name, status, written, propertiesJson, propertiesBytes);

@@ -1,27 +1,25 @@
 package dev.strata.ingest.service;
 
-import dev.strata.support.outbox.EventFactory;
-import dev.strata.support.outbox.OutboxEvent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ingest.config.IngestConfig;
+import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor.Answer;
 import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ActivityStore.ActivityRow;
-import dev.strata.support.outbox.OutboxStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.ingest.store.ThingStore.ThingRow;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ThingUpdated;
-import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.FieldError;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import dev.strata.support.outbox.EventFactory;
+import dev.strata.support.outbox.OutboxEvent;
+import dev.strata.support.outbox.OutboxStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Instant;
@@ -35,6 +33,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Updates names, properties and statuses in bulk. {@code properties} replaces the whole object. Each thing that
@@ -56,9 +55,16 @@ public class ThingUpdateService {
     private final ThingRules rules;
     private final BatchParser parser;
 
-    public ThingUpdateService(ThingStore things, ActivityStore activity, OutboxStore outbox, EventFactory events,
-                              BatchExecutor executor, BatchLimits limits, IngestConfig config, ThingRules rules,
-                              BatchParser parser) {
+    public ThingUpdateService(
+            ThingStore things,
+            ActivityStore activity,
+            OutboxStore outbox,
+            EventFactory events,
+            BatchExecutor executor,
+            BatchLimits limits,
+            IngestConfig config,
+            ThingRules rules,
+            BatchParser parser) {
         this.things = things;
         this.activity = activity;
         this.outbox = outbox;
@@ -74,8 +80,7 @@ public class ThingUpdateService {
      * One requested change, validated; null fields are left as they are. New properties are kept as their JSON
      * text and read again, one thing at a time, when compared with the stored ones.
      */
-    public record Patch(int index, UUID id, String name, String propertiesJson, int propertiesBytes, String status) {
-    }
+    public record Patch(int index, UUID id, String name, String propertiesJson, int propertiesBytes, String status) {}
 
     /** The answer: ids in input order (null where the item failed) and how many really changed. */
     @Schema(description = "The answer to a batch of updates", example = """
@@ -87,14 +92,23 @@ public class ThingUpdateService {
     public record UpdateResult(
             @Schema(description = "each item's thing id in input order; null where the item failed")
             List<UUID> updated,
-            @Schema(description = "things that changed, each with one thing_updated event") int changed,
-            @Schema(description = "things the update left as they were (no event)") int unchanged,
+
+            @Schema(description = "things that changed, each with one thing_updated event")
+            int changed,
+
+            @Schema(description = "things the update left as they were (no event)")
+            int unchanged,
+
             int failed,
-            @Schema(description = "the failures, by item index (from 0) and field") List<FieldError> errors,
+
+            @Schema(description = "the failures, by item index (from 0) and field")
+            List<FieldError> errors,
+
             BatchResult.Summary summary,
             UUID batchId,
-            @Schema(description = "the id of the batch's last event") String position) {
-    }
+
+            @Schema(description = "the id of the batch's last event")
+            String position) {}
 
     /** Checks one update item as it is parsed. */
     public ItemValidator<Patch> validator() {
@@ -121,15 +135,33 @@ public class ThingUpdateService {
         UUID[] ids = patches.stream().map(Patch::id).toArray(UUID[]::new);
         UUID batchId = UuidV7.next();
         // New properties may grow storage; the old sizes are read in the write, so reserve the new sizes in full.
-        QuotaDemand demand = QuotaDemand.none().add(QuotaDemand.STORAGE,
-                patches.stream().filter(p -> p.propertiesJson() != null).mapToLong(Patch::propertiesBytes).sum());
-        return executor.execute(groupId, idempotencyKey, requestHash, batchId, demand, (tx, group) ->
-                things.findAll(tx, groupId, ids, true).chain(current ->
-                        apply(tx, groupId, batchId, batch.size(), patches, current, errors, batch.options())));
+        QuotaDemand demand = QuotaDemand.none()
+                .add(
+                        QuotaDemand.STORAGE,
+                        patches.stream()
+                                .filter(p -> p.propertiesJson() != null)
+                                .mapToLong(Patch::propertiesBytes)
+                                .sum());
+        return executor.execute(
+                groupId,
+                idempotencyKey,
+                requestHash,
+                batchId,
+                demand,
+                (tx, group) -> things.findAll(tx, groupId, ids, true)
+                        .chain(current ->
+                                apply(tx, groupId, batchId, batch.size(), patches, current, errors, batch.options())));
     }
 
-    private Uni<Outcome> apply(SqlConnection tx, UUID groupId, UUID batchId, int total, List<Patch> patches,
-                               Map<UUID, ThingRow> current, List<FieldError> errors, BatchOptions options) {
+    private Uni<Outcome> apply(
+            SqlConnection tx,
+            UUID groupId,
+            UUID batchId,
+            int total,
+            List<Patch> patches,
+            Map<UUID, ThingRow> current,
+            List<FieldError> errors,
+            BatchOptions options) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         UUID[] updated = new UUID[total];
         List<ThingRow> changedRows = new ArrayList<>();
@@ -169,34 +201,53 @@ public class ThingUpdateService {
                 unchanged++;
                 continue;
             }
-            ThingUpdated update = new ThingUpdated(before.id(), before.type(), changes, propertiesBytes,
-                    before.propertiesBytes(), now, batchId);
+            ThingUpdated update = new ThingUpdated(
+                    before.id(), before.type(), changes, propertiesBytes, before.propertiesBytes(), now, batchId);
             OutboxEvent event = events.event(EventType.THING_UPDATED, groupId, now, before.id(), update);
             // the event holds what it replaces as well: only here, with the stored thing, is its size known
-            if (!limits.eventFits(patch.index(), changes.containsKey("properties") ? "properties" : "name", event,
-                    errors)) {
+            if (!limits.eventFits(
+                    patch.index(), changes.containsKey("properties") ? "properties" : "name", event, errors)) {
                 updated[patch.index()] = null;
                 continue;
             }
-            changedRows.add(new ThingRow(before.id(), groupId, before.type(), name, propertiesJson, propertiesBytes,
-                    status, before.createdAt(), now));
-            facts.add(event);
-            log.add(new ActivityRow(event.id(), EventType.THING_UPDATED, null, before.id(), now, events.json(update),
+            changedRows.add(new ThingRow(
+                    before.id(),
+                    groupId,
+                    before.type(),
+                    name,
+                    propertiesJson,
+                    propertiesBytes,
+                    status,
+                    before.createdAt(),
                     now));
+            facts.add(event);
+            log.add(new ActivityRow(
+                    event.id(), EventType.THING_UPDATED, null, before.id(), now, events.json(update), now));
         }
         errors.sort(Comparator.comparing(FieldError::index));
         limits.rejectIfAtomic(options, errors);
 
-        int applied = (int) Arrays.stream(updated).filter(java.util.Objects::nonNull).count();
+        int applied =
+                (int) Arrays.stream(updated).filter(java.util.Objects::nonNull).count();
         limits.rejectIfNoneValid(applied, errors);
         BatchImported summary = new BatchImported(batchId, "thing_updates", total, applied, total - applied, null);
         OutboxEvent batchEvent = events.event(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
         facts.add(batchEvent);
         log.add(new ActivityRow(batchEvent.id(), EventType.BATCH_IMPORT, null, null, now, events.json(summary), now));
-        UpdateResult result = new UpdateResult(Arrays.asList(updated), changedRows.size(), unchanged,
-                total - applied, errors, BatchResult.Summary.of(total, applied), batchId, batchEvent.id().toString());
+        UpdateResult result = new UpdateResult(
+                Arrays.asList(updated),
+                changedRows.size(),
+                unchanged,
+                total - applied,
+                errors,
+                BatchResult.Summary.of(total, applied),
+                batchId,
+                batchEvent.id().toString());
         // pipelined on the transaction's connection
-        return Uni.combine().all().unis(things.update(tx, groupId, changedRows, now),
+        return Uni.combine()
+                .all()
+                .unis(
+                        things.update(tx, groupId, changedRows, now),
                         activity.insertNew(tx, groupId, log),
                         outbox.appendEvents(tx, groupId, facts))
                 .discardItems()
@@ -212,8 +263,8 @@ public class ThingUpdateService {
         UUID id = ItemErrors.uuid(item, "id", true, index, errors);
         String name = ItemErrors.optionalText(item, "name", index, errors);
         if (name != null && (name.isBlank() || name.length() > config.maxNameLength())) {
-            errors.add(FieldError.at(index, "name", "must be non-blank and at most " + config.maxNameLength()
-                    + " characters"));
+            errors.add(FieldError.at(
+                    index, "name", "must be non-blank and at most " + config.maxNameLength() + " characters"));
         }
         String status = ItemErrors.optionalText(item, "status", index, errors);
         if (status != null && !ThingRules.STATUSES.contains(status)) {
@@ -229,21 +280,23 @@ public class ThingUpdateService {
                 propertiesJson = rules.serialize(properties);
                 propertiesBytes = ItemErrors.utf8Length(propertiesJson);
                 if (propertiesBytes > config.maxPropertyBytes()) {
-                    errors.add(FieldError.at(index, "properties", "larger than the limit of "
-                            + config.maxPropertyBytes() + " bytes (" + propertiesBytes + ")"));
+                    errors.add(FieldError.at(
+                            index,
+                            "properties",
+                            "larger than the limit of " + config.maxPropertyBytes() + " bytes (" + propertiesBytes
+                                    + ")"));
                 }
             }
         }
         if (errors.size() == before && name == null && status == null && propertiesJson == null) {
             errors.add(FieldError.at(index, "$", "gives nothing to change (name, properties or status)"));
         }
-        return errors.size() == before
-                ? new Patch(index, id, name, propertiesJson, propertiesBytes, status) : null;
+        return errors.size() == before ? new Patch(index, id, name, propertiesJson, propertiesBytes, status) : null;
     }
 
     /** Numbers compare by value (the stored {@code 1000} is the sent {@code 1e3}); everything else as JSON does. */
-    private static final Comparator<JsonNode> SAME_VALUE = (a, b) -> a.isNumber() && b.isNumber()
-            ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
+    private static final Comparator<JsonNode> SAME_VALUE =
+            (a, b) -> a.isNumber() && b.isNumber() ? a.decimalValue().compareTo(b.decimalValue()) : a.equals(b) ? 0 : 1;
 
     private JsonNode parse(String json) {
         try {

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -26,9 +25,14 @@ import java.util.UUID;
 @ApplicationScoped
 public class ActivityStore {
 
-    public record ActivityRow(UUID id, String type, UUID actorId, UUID targetId, Instant timestamp,
-                              String metadataJson, Instant recordedAt) {
-    }
+    public record ActivityRow(
+            UUID id,
+            String type,
+            UUID actorId,
+            UUID targetId,
+            Instant timestamp,
+            String metadataJson,
+            Instant recordedAt) {}
 
     /**
      * Inserts rows whose ids the server generated (UUIDv7, fresh): returns the ids inserted; a row whose id is
@@ -66,10 +70,14 @@ public class ActivityStore {
             return insert(tx, groupId, rows);
         }
         // Both statements leave together, pipelined on the transaction's connection, and run in this order.
-        return Uni.combine().all().unis(insert(tx, groupId, rows), archived(tx, clientIds)).asTuple()
+        return Uni.combine()
+                .all()
+                .unis(insert(tx, groupId, rows), archived(tx, clientIds))
+                .asTuple()
                 .chain(both -> {
                     Set<UUID> inserted = both.getItem1();
-                    UUID[] undo = both.getItem2().stream().filter(inserted::contains).toArray(UUID[]::new);
+                    UUID[] undo =
+                            both.getItem2().stream().filter(inserted::contains).toArray(UUID[]::new);
                     if (undo.length == 0) {
                         return Uni.createFrom().item(inserted);
                     }
@@ -132,8 +140,7 @@ public class ActivityStore {
     }
 
     /** Who holds an event id: its group and type. */
-    public record Holder(UUID groupId, String type) {
-    }
+    public record Holder(UUID groupId, String type) {}
 
     /**
      * The group and type of each event among {@code ids} that is stored, hot or archived, whatever its group. Used
@@ -148,32 +155,39 @@ public class ActivityStore {
         return client.preparedQuery("""
                         SELECT id, group_id, type FROM events WHERE id = ANY($1::uuid[])
                         UNION ALL
-                        SELECT id, group_id, type FROM archived_event_ids WHERE id = ANY($1::uuid[])""")
-                .execute(Tuple.of(ids))
-                .map(rows -> {
-                    Map<UUID, Holder> holders = new HashMap<>(rows.size() * 2);
-                    for (Row row : rows) {
-                        holders.putIfAbsent(row.getUUID(0), new Holder(row.getUUID(1), row.getString(2)));
-                    }
-                    return holders;
-                });
+                        SELECT id, group_id, type FROM archived_event_ids WHERE id = ANY($1::uuid[])""").execute(Tuple.of(ids)).map(rows -> {
+            Map<UUID, Holder> holders = new HashMap<>(rows.size() * 2);
+            for (Row row : rows) {
+                holders.putIfAbsent(row.getUUID(0), new Holder(row.getUUID(1), row.getString(2)));
+            }
+            return holders;
+        });
     }
 
     /** A page of the group's events, newest first, before the cursor {@code (timestamp, id)}. */
-    public Uni<List<ActivityRow>> page(SqlClient client, UUID groupId, String type, Instant beforeTime, UUID beforeId,
-                                       int limit) {
+    public Uni<List<ActivityRow>> page(
+            SqlClient client, UUID groupId, String type, Instant beforeTime, UUID beforeId, int limit) {
         return client.preparedQuery("""
                         SELECT id, type, actor_id, target_id, "timestamp", metadata::text, recorded_at FROM events
                         WHERE group_id = $1 AND ($2::text IS NULL OR type = $2)
                           AND ($3::timestamptz IS NULL OR ("timestamp", id) < ($3, $4))
                         ORDER BY "timestamp" DESC, id DESC LIMIT $5""")
-                .execute(Tuple.of(groupId, type, beforeTime == null ? null : beforeTime.atOffset(ZoneOffset.UTC),
-                        beforeId, limit))
+                .execute(Tuple.of(
+                        groupId,
+                        type,
+                        beforeTime == null ? null : beforeTime.atOffset(ZoneOffset.UTC),
+                        beforeId,
+                        limit))
                 .map(rows -> {
                     List<ActivityRow> page = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        page.add(new ActivityRow(row.getUUID(0), row.getString(1), row.getUUID(2), row.getUUID(3),
-                                row.getOffsetDateTime(4).toInstant(), row.getString(5),
+                        page.add(new ActivityRow(
+                                row.getUUID(0),
+                                row.getString(1),
+                                row.getUUID(2),
+                                row.getUUID(3),
+                                row.getOffsetDateTime(4).toInstant(),
+                                row.getString(5),
                                 row.getOffsetDateTime(6).toInstant()));
                     }
                     return page;

@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /**
@@ -21,7 +20,8 @@ import java.util.UUID;
 public class BatchOutcomeStore {
 
     public enum Outcome {
-        COMMITTED, ABANDONED
+        COMMITTED,
+        ABANDONED
     }
 
     /** In the write's transaction: commits with it, or fails it if the batch id was abandoned already. */
@@ -38,18 +38,23 @@ public class BatchOutcomeStore {
      */
     public Uni<Outcome> resolve(Pool pool, UUID groupId, UUID batchId) {
         // Two statements on one connection: the SELECT's snapshot is taken after the INSERT waited for the write.
-        return pool.withConnection(connection -> connection.preparedQuery("""
+        return pool.withConnection(connection -> connection
+                .preparedQuery("""
                                 INSERT INTO batch_outcomes (batch_id, group_id, outcome) VALUES ($1, $2, 'abandoned')
                                 ON CONFLICT (batch_id) DO NOTHING""")
                 .execute(Tuple.of(batchId, groupId))
-                .chain(inserted -> inserted.rowCount() > 0 ? Uni.createFrom().item(Outcome.ABANDONED)
-                        : connection.preparedQuery("SELECT group_id, outcome FROM batch_outcomes WHERE batch_id = $1")
+                .chain(inserted -> inserted.rowCount() > 0
+                        ? Uni.createFrom().item(Outcome.ABANDONED)
+                        : connection
+                                .preparedQuery("SELECT group_id, outcome FROM batch_outcomes WHERE batch_id = $1")
                                 .execute(Tuple.of(batchId))
                                 .map(rows -> {
                                     RowIterator<Row> it = rows.iterator();
                                     Row row = it.next();
-                                    return row.getUUID(0).equals(groupId) && row.getString(1).equals("committed")
-                                            ? Outcome.COMMITTED : Outcome.ABANDONED;
+                                    return row.getUUID(0).equals(groupId)
+                                                    && row.getString(1).equals("committed")
+                                            ? Outcome.COMMITTED
+                                            : Outcome.ABANDONED;
                                 })));
     }
 

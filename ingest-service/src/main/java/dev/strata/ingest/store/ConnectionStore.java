@@ -5,7 +5,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,13 +21,24 @@ public class ConnectionStore {
     private static final String COLUMNS = "id, group_id, from_thing_id, to_thing_id, relationship_type, metadata::text,"
             + " strength, valid_from, valid_to, created_at";
 
-    public record ConnectionRow(UUID id, UUID groupId, UUID fromThingId, UUID toThingId, String relationshipType,
-                                String metadataJson, Double strength, Instant validFrom, Instant validTo,
-                                Instant createdAt) {
-    }
+    public record ConnectionRow(
+            UUID id,
+            UUID groupId,
+            UUID fromThingId,
+            UUID toThingId,
+            String relationshipType,
+            String metadataJson,
+            Double strength,
+            Instant validFrom,
+            Instant validTo,
+            Instant createdAt) {}
 
     /** Which ends a list of a thing's connections covers. */
-    public enum Direction { OUTBOUND, INBOUND, BOTH }
+    public enum Direction {
+        OUTBOUND,
+        INBOUND,
+        BOTH
+    }
 
     /**
      * Inserts the connections that do not exist yet and returns the ids of those it inserted; a row whose
@@ -71,8 +81,8 @@ public class ConnectionStore {
                         ORDER BY c.from_id, c.to_id, c.type
                         ON CONFLICT ON CONSTRAINT connections_unique DO NOTHING
                         RETURNING id""")
-                .execute(Tuple.from(List.of(groupId, ids, from, to, types, metadata, strength, validFrom, validTo,
-                        utc(createdAt))))
+                .execute(Tuple.from(
+                        List.of(groupId, ids, from, to, types, metadata, strength, validFrom, validTo, utc(createdAt))))
                 .map(inserted -> {
                     Set<UUID> fresh = new HashSet<>(inserted.size() * 2);
                     for (Row row : inserted) {
@@ -86,13 +96,15 @@ public class ConnectionStore {
      * A page of the group's connections in id (= creation) order after {@code after}; with {@code thingId}, only
      * those leaving it, reaching it, or both.
      */
-    public Uni<List<ConnectionRow>> page(SqlClient client, UUID groupId, UUID thingId, Direction direction,
-                                         String type, UUID after, int limit) {
-        String ends = thingId == null ? "TRUE" : switch (direction) {
-            case OUTBOUND -> "from_thing_id = $2";
-            case INBOUND -> "to_thing_id = $2";
-            case BOTH -> "(from_thing_id = $2 OR to_thing_id = $2)";
-        };
+    public Uni<List<ConnectionRow>> page(
+            SqlClient client, UUID groupId, UUID thingId, Direction direction, String type, UUID after, int limit) {
+        String ends = thingId == null
+                ? "TRUE"
+                : switch (direction) {
+                    case OUTBOUND -> "from_thing_id = $2";
+                    case INBOUND -> "to_thing_id = $2";
+                    case BOTH -> "(from_thing_id = $2 OR to_thing_id = $2)";
+                };
         return client.preparedQuery("SELECT " + COLUMNS + " FROM connections WHERE group_id = $1"
                         + " AND ($2::uuid IS NULL OR " + ends + ")"
                         + " AND ($3::text IS NULL OR relationship_type = $3)"
@@ -101,9 +113,17 @@ public class ConnectionStore {
                 .map(rows -> {
                     List<ConnectionRow> page = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        page.add(new ConnectionRow(row.getUUID(0), row.getUUID(1), row.getUUID(2), row.getUUID(3),
-                                row.getString(4), row.getString(5), row.getDouble(6), instant(row, 7),
-                                instant(row, 8), instant(row, 9)));
+                        page.add(new ConnectionRow(
+                                row.getUUID(0),
+                                row.getUUID(1),
+                                row.getUUID(2),
+                                row.getUUID(3),
+                                row.getString(4),
+                                row.getString(5),
+                                row.getDouble(6),
+                                instant(row, 7),
+                                instant(row, 8),
+                                instant(row, 9)));
                     }
                     return page;
                 });

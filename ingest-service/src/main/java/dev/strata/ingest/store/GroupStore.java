@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -16,8 +15,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class GroupStore {
 
-    public record GroupRow(UUID id, String name, String plan, Instant createdAt, Instant updatedAt) {
-    }
+    public record GroupRow(UUID id, String name, String plan, Instant createdAt, Instant updatedAt) {}
 
     public Uni<GroupRow> find(SqlClient client, UUID id) {
         return client.preparedQuery("SELECT id, name, plan, created_at, updated_at FROM groups WHERE id = $1")
@@ -30,8 +28,8 @@ public class GroupStore {
      * SHARE}: what a foreign key would take, once per write instead of once per row; plan changes still wait).
      */
     public Uni<GroupRow> findForWrite(SqlClient tx, UUID id) {
-        return tx.preparedQuery("SELECT id, name, plan, created_at, updated_at FROM groups WHERE id = $1"
-                        + " FOR KEY SHARE")
+        return tx.preparedQuery(
+                        "SELECT id, name, plan, created_at, updated_at FROM groups WHERE id = $1" + " FOR KEY SHARE")
                 .execute(Tuple.of(id))
                 .map(GroupStore::first);
     }
@@ -44,7 +42,8 @@ public class GroupStore {
     }
 
     public Uni<Void> insert(SqlClient tx, GroupRow group) {
-        return tx.preparedQuery("INSERT INTO groups (id, name, plan, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
+        return tx.preparedQuery(
+                        "INSERT INTO groups (id, name, plan, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)")
                 .execute(Tuple.of(group.id(), group.name(), group.plan(), utc(group.createdAt())))
                 .replaceWithVoid();
     }
@@ -69,7 +68,11 @@ public class GroupStore {
             return null;
         }
         Row row = it.next();
-        return new GroupRow(row.getUUID(0), row.getString(1), row.getString(2),
-                row.getOffsetDateTime(3).toInstant(), row.getOffsetDateTime(4).toInstant());
+        return new GroupRow(
+                row.getUUID(0),
+                row.getString(1),
+                row.getString(2),
+                row.getOffsetDateTime(3).toInstant(),
+                row.getOffsetDateTime(4).toInstant());
     }
 }

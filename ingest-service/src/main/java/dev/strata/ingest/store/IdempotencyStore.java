@@ -1,20 +1,18 @@
 package dev.strata.ingest.store;
 
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /** First answers to requests that carried an {@code Idempotency-Key}, per group. */
 @ApplicationScoped
 public class IdempotencyStore {
 
-    public record StoredAnswer(String requestHash, int status, String response) {
-    }
+    public record StoredAnswer(String requestHash, int status, String response) {}
 
     public Uni<StoredAnswer> find(SqlClient client, UUID groupId, String key) {
         return client.preparedQuery("SELECT request_hash, status, response FROM idempotency_keys"

@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -32,23 +31,54 @@ public class ImportJobStore {
                 + " failed, " + errors + ", error, attempts, claim, created_at, started_at, finished_at";
     }
 
-    public record ImportJob(UUID id, UUID groupId, String status, String format, String defaultStatus,
-                            String spoolPath, long bytes, long bytesRead, long processed, long created, long failed,
-                            String errorsJson, int reportedErrors, String error, int attempts, UUID claim,
-                            Instant createdAt, Instant startedAt, Instant finishedAt) {
-    }
+    public record ImportJob(
+            UUID id,
+            UUID groupId,
+            String status,
+            String format,
+            String defaultStatus,
+            String spoolPath,
+            long bytes,
+            long bytesRead,
+            long processed,
+            long created,
+            long failed,
+            String errorsJson,
+            int reportedErrors,
+            String error,
+            int attempts,
+            UUID claim,
+            Instant createdAt,
+            Instant startedAt,
+            Instant finishedAt) {}
 
     /** A new queued job; {@code idempotencyKey} and {@code requestSha256} are null for an upload without a key. */
-    public Uni<Void> insert(SqlClient client, UUID id, UUID groupId, String format, String defaultStatus,
-                            String spoolPath, String spoolNode, long bytes, Instant createdAt, String idempotencyKey,
-                            String requestSha256) {
+    public Uni<Void> insert(
+            SqlClient client,
+            UUID id,
+            UUID groupId,
+            String format,
+            String defaultStatus,
+            String spoolPath,
+            String spoolNode,
+            long bytes,
+            Instant createdAt,
+            String idempotencyKey,
+            String requestSha256) {
         return client.preparedQuery("""
                         INSERT INTO import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
                                                  bytes, created_at, idempotency_key, request_sha256)
                         VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)""")
-                .execute(Tuple.tuple().addUUID(id).addUUID(groupId).addString(format).addString(defaultStatus)
-                        .addString(spoolPath).addString(spoolNode).addLong(bytes)
-                        .addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC)).addString(idempotencyKey)
+                .execute(Tuple.tuple()
+                        .addUUID(id)
+                        .addUUID(groupId)
+                        .addString(format)
+                        .addString(defaultStatus)
+                        .addString(spoolPath)
+                        .addString(spoolNode)
+                        .addLong(bytes)
+                        .addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC))
+                        .addString(idempotencyKey)
                         .addString(requestSha256))
                 .replaceWithVoid();
     }
@@ -59,8 +89,7 @@ public class ImportJobStore {
     }
 
     /** The job an upload with this Idempotency-Key created, and the hash of that upload; null if none did. */
-    public record KeyedJob(UUID id, String status, String requestSha256) {
-    }
+    public record KeyedJob(UUID id, String status, String requestSha256) {}
 
     public Uni<KeyedJob> findByKey(SqlClient client, UUID groupId, String idempotencyKey) {
         return client.preparedQuery("SELECT id, status, request_sha256 FROM import_jobs"
@@ -108,8 +137,8 @@ public class ImportJobStore {
      * @param spooledHere the spool files this replica holds: their jobs are its own whatever node name received
      *                    them (a replica that comes back under another name still finds the files it spooled)
      */
-    public Uni<ImportJob> claim(SqlClient client, String node, boolean anyNode, Duration leaseTimeout,
-                                List<String> spooledHere) {
+    public Uni<ImportJob> claim(
+            SqlClient client, String node, boolean anyNode, Duration leaseTimeout, List<String> spooledHere) {
         return client.preparedQuery("""
                         UPDATE import_jobs
                         SET status = 'running', claim = $1, worker = $2,
@@ -123,7 +152,11 @@ public class ImportJobStore {
                                     FOR UPDATE SKIP LOCKED
                                     LIMIT 1)
                         RETURNING\s""" + COLUMNS)
-                .execute(Tuple.of(UUID.randomUUID(), node, anyNode, leaseTimeout.toMillis() / 1000.0,
+                .execute(Tuple.of(
+                        UUID.randomUUID(),
+                        node,
+                        anyNode,
+                        leaseTimeout.toMillis() / 1000.0,
                         spooledHere.toArray(String[]::new)))
                 .map(ImportJobStore::first);
     }
@@ -159,8 +192,15 @@ public class ImportJobStore {
      *
      * @param newErrorsJson the chunk's errors to keep, a JSON array (empty once the reported maximum is reached)
      */
-    public Uni<Boolean> recordChunk(SqlClient tx, UUID id, UUID claim, int processed, int created, int failed,
-                                    String newErrorsJson, long bytesRead) {
+    public Uni<Boolean> recordChunk(
+            SqlClient tx,
+            UUID id,
+            UUID claim,
+            int processed,
+            int created,
+            int failed,
+            String newErrorsJson,
+            long bytesRead) {
         return tx.preparedQuery("""
                         UPDATE import_jobs
                         SET processed = processed + $3, created = created + $4, failed = failed + $5,
@@ -174,17 +214,13 @@ public class ImportJobStore {
         return client.preparedQuery("""
                         UPDATE import_jobs SET status = 'succeeded', bytes_read = bytes, finished_at = now(),
                                                claim = NULL, error = NULL
-                        WHERE id = $1 AND claim = $2""")
-                .execute(Tuple.of(id, claim))
-                .map(rows -> rows.rowCount() == 1);
+                        WHERE id = $1 AND claim = $2""").execute(Tuple.of(id, claim)).map(rows -> rows.rowCount() == 1);
     }
 
     public Uni<Boolean> fail(SqlClient client, UUID id, UUID claim, String error) {
         return client.preparedQuery("""
                         UPDATE import_jobs SET status = 'failed', error = $3, finished_at = now(), claim = NULL
-                        WHERE id = $1 AND claim = $2""")
-                .execute(Tuple.of(id, claim, error))
-                .map(rows -> rows.rowCount() == 1);
+                        WHERE id = $1 AND claim = $2""").execute(Tuple.of(id, claim, error)).map(rows -> rows.rowCount() == 1);
     }
 
     /**
@@ -210,10 +246,25 @@ public class ImportJobStore {
     }
 
     private static ImportJob job(Row row) {
-        return new ImportJob(row.getUUID(0), row.getUUID(1), row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getLong(6), row.getLong(7), row.getLong(8), row.getLong(9), row.getLong(10),
-                row.getString(11), row.getInteger(12), row.getString(13), row.getInteger(14), row.getUUID(15),
-                instant(row.getOffsetDateTime(16)), instant(row.getOffsetDateTime(17)),
+        return new ImportJob(
+                row.getUUID(0),
+                row.getUUID(1),
+                row.getString(2),
+                row.getString(3),
+                row.getString(4),
+                row.getString(5),
+                row.getLong(6),
+                row.getLong(7),
+                row.getLong(8),
+                row.getLong(9),
+                row.getLong(10),
+                row.getString(11),
+                row.getInteger(12),
+                row.getString(13),
+                row.getInteger(14),
+                row.getUUID(15),
+                instant(row.getOffsetDateTime(16)),
+                instant(row.getOffsetDateTime(17)),
                 instant(row.getOffsetDateTime(18)));
     }
 

@@ -5,7 +5,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /**
@@ -15,9 +14,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class InventoryStore {
 
-    public record Inventory(long things, long peopleLike, long connections, long knowledge, long storageBytes,
-                            long events) {
-    }
+    public record Inventory(
+            long things, long peopleLike, long connections, long knowledge, long storageBytes, long events) {}
 
     /** @param personTypes the thing types the ontology calls person-like */
     public Uni<Inventory> count(SqlClient client, UUID groupId, String[] personTypes) {
@@ -33,14 +31,17 @@ public class InventoryStore {
                              (SELECT count(*) AS knowledge,
                                      coalesce(sum(text_bytes + 4 * coalesce(array_length(embedding, 1), 0)), 0)
                                          AS knowledge_bytes
-                              FROM knowledge WHERE group_id = $1) k""")
-                .execute(Tuple.of(groupId, personTypes))
-                .map(rows -> {
-                    Row row = rows.iterator().next();
-                    long propertyBytes = row.getLong(2);
-                    long knowledgeBytes = row.getLong(5);
-                    return new Inventory(row.getLong(0), row.getLong(1), row.getLong(3), row.getLong(4),
-                            propertyBytes + knowledgeBytes, row.getLong(6));
-                });
+                              FROM knowledge WHERE group_id = $1) k""").execute(Tuple.of(groupId, personTypes)).map(rows -> {
+            Row row = rows.iterator().next();
+            long propertyBytes = row.getLong(2);
+            long knowledgeBytes = row.getLong(5);
+            return new Inventory(
+                    row.getLong(0),
+                    row.getLong(1),
+                    row.getLong(3),
+                    row.getLong(4),
+                    propertyBytes + knowledgeBytes,
+                    row.getLong(6));
+        });
     }
 }

@@ -4,7 +4,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -19,9 +18,8 @@ public class KnowledgeStore {
      *                         different lengths cannot travel as one two-dimensional array parameter, so each
      *                         travels as text and is cast to {@code real[]} in the statement.
      */
-    public record KnowledgeRow(UUID id, UUID sourceThingId, String kind, String text, int textBytes,
-                               String embeddingLiteral) {
-    }
+    public record KnowledgeRow(
+            UUID id, UUID sourceThingId, String kind, String text, int textBytes, String embeddingLiteral) {}
 
     public Uni<Void> insert(SqlClient tx, UUID groupId, List<KnowledgeRow> rows, Instant createdAt) {
         int n = rows.size();
@@ -49,8 +47,8 @@ public class KnowledgeStore {
                         SELECT k.id, $1, k.source, k.kind, k.text, k.size, k.embedding::real[], $8
                         FROM unnest($2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::int[], $7::text[])
                              AS k(id, source, kind, text, size, embedding)""")
-                .execute(Tuple.from(List.of(groupId, ids, sources, kinds, texts, sizes, embeddings,
-                        createdAt.atOffset(ZoneOffset.UTC))))
+                .execute(Tuple.from(List.of(
+                        groupId, ids, sources, kinds, texts, sizes, embeddings, createdAt.atOffset(ZoneOffset.UTC))))
                 .replaceWithVoid();
     }
 }

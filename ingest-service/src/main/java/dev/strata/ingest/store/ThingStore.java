@@ -5,7 +5,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -19,12 +18,19 @@ import java.util.UUID;
 @ApplicationScoped
 public class ThingStore {
 
-    private static final String COLUMNS = "id, group_id, type, name, properties::text, properties_bytes, status,"
-            + " created_at, updated_at";
+    private static final String COLUMNS =
+            "id, group_id, type, name, properties::text, properties_bytes, status," + " created_at, updated_at";
 
-    public record ThingRow(UUID id, UUID groupId, String type, String name, String propertiesJson,
-                           int propertiesBytes, String status, Instant createdAt, Instant updatedAt) {
-    }
+    public record ThingRow(
+            UUID id,
+            UUID groupId,
+            String type,
+            String name,
+            String propertiesJson,
+            int propertiesBytes,
+            String status,
+            Instant createdAt,
+            Instant updatedAt) {}
 
     /** Inserts the things of one group; they share the batch's creation time. */
     public Uni<Void> insert(SqlClient tx, UUID groupId, List<ThingRow> rows, Instant createdAt) {
@@ -136,15 +142,21 @@ public class ThingStore {
                         FROM unnest($2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[])
                              AS u(id, name, properties, size, status)
                         WHERE things.group_id = $1 AND things.id = u.id""")
-                .execute(Tuple.from(List.of(groupId, ids, names, properties, sizes, statuses,
-                        at.atOffset(ZoneOffset.UTC))))
+                .execute(Tuple.from(
+                        List.of(groupId, ids, names, properties, sizes, statuses, at.atOffset(ZoneOffset.UTC))))
                 .replaceWithVoid();
     }
 
     private static ThingRow toRow(Row row) {
-        return new ThingRow(row.getUUID(0), row.getUUID(1), row.getString(2), row.getString(3), row.getString(4),
-                row.getInteger(5), row.getString(6), row.getOffsetDateTime(7).toInstant(),
+        return new ThingRow(
+                row.getUUID(0),
+                row.getUUID(1),
+                row.getString(2),
+                row.getString(3),
+                row.getString(4),
+                row.getInteger(5),
+                row.getString(6),
+                row.getOffsetDateTime(7).toInstant(),
                 row.getOffsetDateTime(8).toInstant());
     }
-
 }

@@ -1,8 +1,9 @@
 package dev.strata.ingest.service;
 
-import dev.strata.support.problem.ProblemException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.support.problem.ProblemException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,9 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 /** How a batch body is hashed and gated as it is read; no server needed. */
 class BatchBodyTest {
@@ -27,8 +26,9 @@ class BatchBodyTest {
         byte[] text = "{\"items\":[]}".getBytes(StandardCharsets.UTF_8);
         BatchBody body = new BatchBody(new ByteArrayInputStream(text), true, null);
         body.transferTo(OutputStream.nullOutputStream());
-        assertThat(body.sha256()).isEqualTo(HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                .digest(text)));
+        assertThat(body.sha256())
+                .isEqualTo(HexFormat.of()
+                        .formatHex(MessageDigest.getInstance("SHA-256").digest(text)));
     }
 
     @Test
@@ -41,7 +41,9 @@ class BatchBodyTest {
 
         BatchBody second = new BatchBody(bytes(500), false, gate);
         assertThatThrownBy(() -> second.transferTo(OutputStream.nullOutputStream()))
-                .isInstanceOfSatisfying(ProblemException.class, e -> assertThat(e.problem().status()).isEqualTo(503));
+                .isInstanceOfSatisfying(
+                        ProblemException.class,
+                        e -> assertThat(e.problem().status()).isEqualTo(503));
 
         first.close();
         BatchBody third = new BatchBody(bytes(500), false, gate);

@@ -11,13 +11,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestResponse;
-
-import java.net.URI;
 
 /** Operations on the projections themselves; role {@code admin} only, since they span every group. */
 @Path("/admin/projections/rebuild")
@@ -32,16 +31,24 @@ public class ProjectionAdminResource {
     }
 
     @POST
-    @Operation(summary = "Rebuild every projection by replaying the stream into shadow tables, then switch; "
-            + "202 with the run (the running one if a rebuild is under way)")
-    @APIResponse(responseCode = "202", description = "the rebuild started, or the one this replica is running; "
-            + "Location: /admin/projections/rebuild", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            schema = @Schema(implementation = RebuildStatus.class)))
+    @Operation(
+            summary = "Rebuild every projection by replaying the stream into shadow tables, then switch; "
+                    + "202 with the run (the running one if a rebuild is under way)")
+    @APIResponse(
+            responseCode = "202",
+            description = "the rebuild started, or the one this replica is running; "
+                    + "Location: /admin/projections/rebuild",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            schema = @Schema(implementation = RebuildStatus.class)))
     @APIResponse(responseCode = "409", description = "conflict: a rebuild is already running on another replica")
     public Uni<RestResponse<RebuildStatus>> rebuild() {
-        return rebuilder.start().map(status -> RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, status)
-                .location(URI.create("/admin/projections/rebuild"))
-                .build());
+        return rebuilder
+                .start()
+                .map(status -> RestResponse.ResponseBuilder.create(RestResponse.Status.ACCEPTED, status)
+                        .location(URI.create("/admin/projections/rebuild"))
+                        .build());
     }
 
     @GET
@@ -49,7 +56,10 @@ public class ProjectionAdminResource {
     @APIResponse(responseCode = "200", description = "the current or latest rebuild")
     @APIResponse(responseCode = "404", description = "not-found: no projection rebuild has run yet")
     public Uni<RebuildStatus> status() {
-        return rebuilder.status().onItem().ifNull()
+        return rebuilder
+                .status()
+                .onItem()
+                .ifNull()
                 .failWith(() -> ProblemException.notFound("No projection rebuild has run yet."));
     }
 }

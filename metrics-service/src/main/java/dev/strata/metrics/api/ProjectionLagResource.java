@@ -26,9 +26,10 @@ public class ProjectionLagResource {
     }
 
     @GET
-    @Operation(summary = "Lag (p50/p95/p99/max in ms) from each record's Kafka publication to the commit that"
-            + " applied it, over this replica's last batches; ?since=<RFC 3339 time> keeps the batches committed"
-            + " from then on")
+    @Operation(
+            summary = "Lag (p50/p95/p99/max in ms) from each record's Kafka publication to the commit that"
+                    + " applied it, over this replica's last batches; ?since=<RFC 3339 time> keeps the batches committed"
+                    + " from then on")
     @APIResponse(responseCode = "200", description = "this replica's lag; percentiles null when no batch qualifies")
     public Snapshot lag(@RestQuery String since) {
         return lag.snapshot(PathIds.optionalInstant(since == null || since.isBlank() ? null : since, "since"));

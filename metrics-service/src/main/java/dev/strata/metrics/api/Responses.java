@@ -13,11 +13,10 @@ import dev.strata.metrics.service.GraphViews.Relationships;
 import dev.strata.metrics.service.GroupMetrics;
 import dev.strata.metrics.service.ThingView;
 import dev.strata.metrics.service.TopCreators;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.jboss.resteasy.reactive.RestResponse;
-
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.jboss.resteasy.reactive.RestResponse;
 
 /** Response bodies: the answer plus {@code _freshness}, and the freshness headers. */
 final class Responses {
@@ -28,8 +27,7 @@ final class Responses {
     /** The id of the last event applied for the group, as in {@code _freshness.position}. */
     static final String POSITION_HEADER = "Strata-Position";
 
-    private Responses() {
-    }
+    private Responses() {}
 
     @Schema(description = "A creator (any people-like thing) with its _computed statistics", example = """
             {"id": "01970f3a-5c2e-7b41-9d8e-2a6f4c1b3e57", "groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c",
@@ -42,11 +40,14 @@ final class Responses {
                            "computationTime": 2},
              "_freshness": {"position": "01977a1c-3f60-7e2a-8b4d-6c1e9f2a7b30",
                             "appliedAt": "2026-06-17T11:59:58.412Z", "lagMs": 38, "stale": false}}""")
-    record CreatorStatsResponse(@JsonUnwrapped ThingView thing, @JsonProperty("_computed") CreatorStats computed,
-                                @JsonProperty("_freshness") Freshness freshness) {
-    }
+    record CreatorStatsResponse(
+            @JsonUnwrapped ThingView thing,
+            @JsonProperty("_computed") CreatorStats computed,
+            @JsonProperty("_freshness") Freshness freshness) {}
 
-    @Schema(description = "A group's _computed metrics; a group the stream never mentioned answers zeros", example = """
+    @Schema(
+            description = "A group's _computed metrics; a group the stream never mentioned answers zeros",
+            example = """
             {"groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c",
              "_computed": {"userCount": 7, "activeUsers": 4, "totalEntities": 12, "storageUsed": 1048890,
                            "storageUsedMB": 1.00, "apiCallsThisMonth": 10, "revenueThisMonth": 59.99,
@@ -58,9 +59,10 @@ final class Responses {
                            "isActive": true, "trendingUp": true, "lastComputed": "2026-06-17T12:00:00Z"},
              "_freshness": {"position": "01977a1c-3f60-7e2a-8b4d-6c1e9f2a7b30",
                             "appliedAt": "2026-06-17T11:59:58.412Z", "lagMs": 38, "stale": false}}""")
-    record GroupMetricsResponse(UUID groupId, @JsonProperty("_computed") GroupMetrics computed,
-                                @JsonProperty("_freshness") Freshness freshness) {
-    }
+    record GroupMetricsResponse(
+            UUID groupId,
+            @JsonProperty("_computed") GroupMetrics computed,
+            @JsonProperty("_freshness") Freshness freshness) {}
 
     @Schema(description = "A thing; _relationships and _knowledge only when asked for", example = """
             {"id": "01970f3a-5c2e-7b41-9d8e-2a6f4c1b3e57", "groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c",
@@ -86,13 +88,14 @@ final class Responses {
              "_freshness": {"position": "01977a1c-3f60-7e2a-8b4d-6c1e9f2a7b30",
                             "appliedAt": "2026-06-17T11:59:58.412Z", "lagMs": 38, "stale": false}}""")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record ThingResponse(@JsonUnwrapped ThingView thing,
-                         @JsonProperty("_relationships") Relationships relationships,
-                         @JsonProperty("_knowledge") List<KnowledgeView> knowledge,
-                         @JsonProperty("_freshness") Freshness freshness) {
-    }
+    record ThingResponse(
+            @JsonUnwrapped ThingView thing,
+            @JsonProperty("_relationships") Relationships relationships,
+            @JsonProperty("_knowledge") List<KnowledgeView> knowledge,
+            @JsonProperty("_freshness") Freshness freshness) {}
 
-    @Schema(description = "A page of a thing's relationships, newest first; pass nextCursor back as cursor",
+    @Schema(
+            description = "A page of a thing's relationships, newest first; pass nextCursor back as cursor",
             example = """
             {"thingId": "01970f3a-5c2e-7b41-9d8e-2a6f4c1b3e57", "direction": "inbound", "type": "following",
              "total": 5, "count": 1, "limit": 1, "hasMore": true,
@@ -110,14 +113,20 @@ final class Responses {
                                             "updatedAt": "2025-05-13T12:00:00Z"}}],
              "_freshness": {"position": "01977a1c-3f60-7e2a-8b4d-6c1e9f2a7b30",
                             "appliedAt": "2026-06-17T11:59:58.412Z", "lagMs": 38, "stale": false}}""")
-    record RelationshipsResponse(UUID thingId,
-                                 @Schema(enumeration = {"inbound", "outbound", "both"}) String direction,
-                                 @Schema(description = "the relationship type asked for; null for all") String type,
-                                 @JsonUnwrapped RelationshipPage page,
-                                 @JsonProperty("_freshness") Freshness freshness) {
-    }
+    record RelationshipsResponse(
+            UUID thingId,
 
-    @Schema(description = "A thing's recent activity (as actor or target), newest first; totalEvents counts all time",
+            @Schema(enumeration = {"inbound", "outbound", "both"})
+            String direction,
+
+            @Schema(description = "the relationship type asked for; null for all")
+            String type,
+
+            @JsonUnwrapped RelationshipPage page,
+            @JsonProperty("_freshness") Freshness freshness) {}
+
+    @Schema(
+            description = "A thing's recent activity (as actor or target), newest first; totalEvents counts all time",
             example = """
             {"thingId": "01970f3a-5c2e-7b41-9d8e-2a6f4c1b3e57", "totalEvents": 9,
              "activity": [{"id": "01977a1c-3f60-7e2a-8b4d-6c1e9f2a7b30", "type": "revenue_generated",
@@ -134,11 +143,14 @@ final class Responses {
                                        "createdAt": "2026-03-09T12:00:00Z", "updatedAt": "2026-03-09T12:00:00Z"}}],
              "_freshness": {"position": "01977a1c-3f60-7e2a-8b4d-6c1e9f2a7b30",
                             "appliedAt": "2026-06-17T11:59:58.412Z", "lagMs": 38, "stale": false}}""")
-    record ActivityResponse(@JsonUnwrapped ActivityPage page, @JsonProperty("_freshness") Freshness freshness) {
-    }
+    record ActivityResponse(
+            @JsonUnwrapped ActivityPage page,
+            @JsonProperty("_freshness") Freshness freshness) {}
 
-    @Schema(description = "A group's activity events per UTC day and event type over the last days (the day each "
-            + "event happened); days without events are listed with zeros", example = """
+    @Schema(
+            description = "A group's activity events per UTC day and event type over the last days (the day each "
+                    + "event happened); days without events are listed with zeros",
+            example = """
             {"groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c", "from": "2026-06-15", "to": "2026-06-17",
              "types": ["content_event", "revenue_generated", "user_login"],
              "days": [{"date": "2026-06-15", "total": 4,
@@ -149,12 +161,14 @@ final class Responses {
                        "byType": {"content_event": 2, "revenue_generated": 1, "user_login": 3}}],
              "_freshness": {"position": "01977a1c-3f60-7e2a-8b4d-6c1e9f2a7b30",
                             "appliedAt": "2026-06-17T11:59:58.412Z", "lagMs": 38, "stale": false}}""")
-    record EventTimelineResponse(@JsonUnwrapped EventTimeline timeline,
-                                 @JsonProperty("_freshness") Freshness freshness) {
-    }
+    record EventTimelineResponse(
+            @JsonUnwrapped EventTimeline timeline,
+            @JsonProperty("_freshness") Freshness freshness) {}
 
-    @Schema(description = "A group's creators (people-like things) with their stats, by totalFollowers desc, then "
-            + "totalEvents desc, then creatorId", example = """
+    @Schema(
+            description = "A group's creators (people-like things) with their stats, by totalFollowers desc, then "
+                    + "totalEvents desc, then creatorId",
+            example = """
             {"groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c",
              "creators": [{"creatorId": "01970f3a-5c2e-7b41-9d8e-2a6f4c1b3e57", "name": "Ada L.", "type": "creator",
                            "totalFollowers": 5, "contentCount": 3, "totalEvents": 7,
@@ -166,8 +180,9 @@ final class Responses {
                            "totalFollowers": 0, "contentCount": 0, "totalEvents": 0, "lastActive": null}],
              "_freshness": {"position": "01977a1c-3f60-7e2a-8b4d-6c1e9f2a7b30",
                             "appliedAt": "2026-06-17T11:59:58.412Z", "lagMs": 38, "stale": false}}""")
-    record TopCreatorsResponse(@JsonUnwrapped TopCreators top, @JsonProperty("_freshness") Freshness freshness) {
-    }
+    record TopCreatorsResponse(
+            @JsonUnwrapped TopCreators top,
+            @JsonProperty("_freshness") Freshness freshness) {}
 
     static <T> RestResponse<T> fresh(T body, Freshness freshness) {
         RestResponse.ResponseBuilder<T> response = RestResponse.ResponseBuilder.ok(body);

@@ -16,14 +16,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.Locale;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 import org.jboss.resteasy.reactive.RestResponse;
-
-import java.util.Locale;
-import java.util.UUID;
 
 /** A thing with its relationships and knowledge, its relationships page by page, and its activity. */
 @Path("/groups/{groupId}/things/{thingId}")
@@ -47,19 +46,24 @@ public class ThingGraphResource {
     @Operation(summary = "A thing; relationships=true adds _relationships, knowledge=true adds _knowledge")
     @APIResponse(responseCode = "200", description = "the thing, with what was asked for")
     @APIResponse(responseCode = "404", description = "not-found: no such thing in this group")
-    public Uni<RestResponse<ThingResponse>> thing(@RestPath String groupId, @RestPath String thingId,
-                                                  @RestQuery String relationships, @RestQuery String knowledge,
-                                                  @RestQuery String position) {
+    public Uni<RestResponse<ThingResponse>> thing(
+            @RestPath String groupId,
+            @RestPath String thingId,
+            @RestQuery String relationships,
+            @RestQuery String knowledge,
+            @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.uuid(thingId, "thingId");
         boolean withRelationships = PathIds.flag(relationships, "relationships", false);
         boolean withKnowledge = PathIds.flag(knowledge, "knowledge", false);
         UUID waitFor = PathIds.optionalUuid(position, "position");
-        return freshness.await(group, waitFor).chain(fresh -> service.thing(group, thing, withRelationships,
-                        withKnowledge)
-                .map(detail -> Responses.fresh(new ThingResponse(detail.thing(), detail.relationships(),
-                        detail.knowledge(), fresh), fresh)));
+        return freshness
+                .await(group, waitFor)
+                .chain(fresh -> service.thing(group, thing, withRelationships, withKnowledge)
+                        .map(detail -> Responses.fresh(
+                                new ThingResponse(detail.thing(), detail.relationships(), detail.knowledge(), fresh),
+                                fresh)));
     }
 
     @GET
@@ -67,10 +71,14 @@ public class ThingGraphResource {
     @Operation(summary = "A page of the thing's relationships, newest first; pass nextCursor back as cursor")
     @APIResponse(responseCode = "200", description = "a page of at most limit relationships (1 to 100, default 20)")
     @APIResponse(responseCode = "404", description = "not-found: no such thing in this group")
-    public Uni<RestResponse<RelationshipsResponse>> relationships(@RestPath String groupId, @RestPath String thingId,
-                                                                  @RestQuery String direction, @RestQuery String type,
-                                                                  @RestQuery String limit, @RestQuery String cursor,
-                                                                  @RestQuery String position) {
+    public Uni<RestResponse<RelationshipsResponse>> relationships(
+            @RestPath String groupId,
+            @RestPath String thingId,
+            @RestQuery String direction,
+            @RestQuery String type,
+            @RestQuery String limit,
+            @RestQuery String cursor,
+            @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.uuid(thingId, "thingId");
@@ -79,27 +87,34 @@ public class ThingGraphResource {
         int size = PageCursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
         ConnectionCursor after = Cursors.decode(cursor);
         UUID waitFor = PathIds.optionalUuid(position, "position");
-        return freshness.await(group, waitFor).chain(fresh -> service.relationships(group, thing, which,
-                        relationshipType, after, size)
-                .map(page -> Responses.fresh(new RelationshipsResponse(thing, which.name().toLowerCase(Locale.ROOT),
-                        relationshipType, page, fresh), fresh)));
+        return freshness
+                .await(group, waitFor)
+                .chain(fresh -> service.relationships(group, thing, which, relationshipType, after, size)
+                        .map(page -> Responses.fresh(
+                                new RelationshipsResponse(
+                                        thing, which.name().toLowerCase(Locale.ROOT), relationshipType, page, fresh),
+                                fresh)));
     }
 
     @GET
     @Path("/activity")
     @Operation(summary = "The thing's recent activity (as actor or target), newest first, with _actor and _target")
-    @APIResponse(responseCode = "200", description = "at most limit events (1 to 100, default 20) of the recent "
-            + "window; totalEvents counts all time")
+    @APIResponse(
+            responseCode = "200",
+            description = "at most limit events (1 to 100, default 20) of the recent "
+                    + "window; totalEvents counts all time")
     @APIResponse(responseCode = "404", description = "not-found: no such thing in this group")
-    public Uni<RestResponse<ActivityResponse>> activity(@RestPath String groupId, @RestPath String thingId,
-                                                        @RestQuery String limit, @RestQuery String position) {
+    public Uni<RestResponse<ActivityResponse>> activity(
+            @RestPath String groupId, @RestPath String thingId, @RestQuery String limit, @RestQuery String position) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID thing = PathIds.uuid(thingId, "thingId");
         int size = PageCursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
         UUID waitFor = PathIds.optionalUuid(position, "position");
-        return freshness.await(group, waitFor).chain(fresh -> service.activity(group, thing, size)
-                .map(page -> Responses.fresh(new ActivityResponse(page, fresh), fresh)));
+        return freshness
+                .await(group, waitFor)
+                .chain(fresh -> service.activity(group, thing, size)
+                        .map(page -> Responses.fresh(new ActivityResponse(page, fresh), fresh)));
     }
 
     private static Direction direction(String value) {

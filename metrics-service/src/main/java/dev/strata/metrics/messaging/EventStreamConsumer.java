@@ -14,12 +14,11 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Feeds the live projections from the event topic through the shared {@link StreamConsumer}: one polled batch
@@ -37,15 +36,17 @@ public class EventStreamConsumer implements StreamHandler<Batch, Outcome> {
     private final Counter applied;
     private final Timer batches;
 
-    public EventStreamConsumer(StreamConsumer stream, ProjectionApplier applier, ProjectionLag lag,
-                               MeterRegistry registry) {
+    public EventStreamConsumer(
+            StreamConsumer stream, ProjectionApplier applier, ProjectionLag lag, MeterRegistry registry) {
         this.stream = stream;
         this.applier = applier;
         this.lag = lag;
         this.read = Counter.builder("strata.projection.events.read")
-                .description("Records read from the event topic by the live projection consumer").register(registry);
+                .description("Records read from the event topic by the live projection consumer")
+                .register(registry);
         this.applied = Counter.builder("strata.projection.events.applied")
-                .description("Events applied for the first time (the rest were redeliveries)").register(registry);
+                .description("Events applied for the first time (the rest were redeliveries)")
+                .register(registry);
         this.batches = Timer.builder("strata.projection.batch")
                 .description("Time from receiving a polled batch to the commit of its projection transaction")
                 .register(registry);
@@ -71,7 +72,8 @@ public class EventStreamConsumer implements StreamHandler<Batch, Outcome> {
     @Override
     public void committed(Outcome outcome, List<StreamRecord> records, long receivedNanos) {
         batches.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
-        lag.record(Instant.now(), records.stream().map(StreamRecord::publishedAt).toList());
+        lag.record(
+                Instant.now(), records.stream().map(StreamRecord::publishedAt).toList());
         read.increment(outcome.read());
         applied.increment(outcome.applied());
     }

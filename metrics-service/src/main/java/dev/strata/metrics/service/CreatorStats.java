@@ -1,11 +1,10 @@
 package dev.strata.metrics.service;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The computed statistics of a creator (any people-like thing). All-time figures include archived events.
@@ -28,17 +27,33 @@ import java.util.Map;
 public record CreatorStats(
         @Schema(description = "sum of amount of its revenue_generated events as actor (currencies not converted)")
         BigDecimal totalRevenue,
+
         @Schema(description = "following connections to it") long totalFollowers,
-        @Schema(description = "time of its latest event as actor; null if none") Instant lastActive,
-        @Schema(description = "its outbound authored connections") long contentCount,
+
+        @Schema(description = "time of its latest event as actor; null if none")
+        Instant lastActive,
+
+        @Schema(description = "its outbound authored connections")
+        long contentCount,
+
         @Schema(description = "totalFollowers / contentCount, two decimals, 0 without content")
         BigDecimal averageEngagement,
-        @Schema(description = "activity events with it as actor") long totalEvents,
+
+        @Schema(description = "activity events with it as actor")
+        long totalEvents,
+
         @Schema(description = "totalEvents per event type") Map<String, Long> eventsByType,
-        @Schema(description = "an event as actor in the last 30 days") @JsonProperty("isActive") boolean isActive,
-        @Schema(description = "whole days since its creation") long accountAge,
+
+        @Schema(description = "an event as actor in the last 30 days") @JsonProperty("isActive")
+        boolean isActive,
+
+        @Schema(description = "whole days since its creation")
+        long accountAge,
+
         @Schema(description = "totalRevenue / contentCount, two decimals, 0 without content")
         BigDecimal revenuePerContent,
+
         @Schema(description = "when this was computed") Instant lastComputed,
-        @Schema(description = "milliseconds spent computing it") long computationTime) {
-}
+
+        @Schema(description = "milliseconds spent computing it")
+        long computationTime) {}

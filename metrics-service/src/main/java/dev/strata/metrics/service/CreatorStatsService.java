@@ -11,7 +11,6 @@ import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,8 +32,13 @@ public class CreatorStatsService {
     private final Clock clock;
     private final MetricsConfig config;
 
-    public CreatorStatsService(Pool pool, GraphReadStore graph, StatsReadStore stats, Ontology ontology, Clock clock,
-                               MetricsConfig config) {
+    public CreatorStatsService(
+            Pool pool,
+            GraphReadStore graph,
+            StatsReadStore stats,
+            Ontology ontology,
+            Clock clock,
+            MetricsConfig config) {
         this.pool = pool;
         this.graph = graph;
         this.stats = stats;
@@ -43,30 +47,36 @@ public class CreatorStatsService {
         this.config = config;
     }
 
-    public record Result(ThingView thing, CreatorStats computed) {
-    }
+    public record Result(ThingView thing, CreatorStats computed) {}
 
     public Uni<Result> stats(UUID groupId, UUID creatorId) {
         long started = System.nanoTime();
         // One connection, four pipelined primary-key reads.
-        return pool.withConnection(c -> Uni.combine().all().unis(graph.thing(c, groupId, creatorId),
-                        stats.thingActivity(c, groupId, creatorId),
-                        stats.actorEventTypes(c, groupId, creatorId),
-                        stats.connectionCounts(c, groupId, creatorId)).asTuple())
+        return pool.withConnection(c -> Uni.combine()
+                        .all()
+                        .unis(
+                                graph.thing(c, groupId, creatorId),
+                                stats.thingActivity(c, groupId, creatorId),
+                                stats.actorEventTypes(c, groupId, creatorId),
+                                stats.connectionCounts(c, groupId, creatorId))
+                        .asTuple())
                 .map(all -> {
                     ThingRow thing = all.getItem1();
                     if (thing == null || !ontology.isPersonLike(thing.type())) {
-                        throw ProblemException.notFound(thing == null
-                                ? "No creator " + creatorId + " in this group."
-                                : "Thing " + creatorId + " is a " + thing.type() + ", not a creator or other person.");
+                        throw ProblemException.notFound(
+                                thing == null
+                                        ? "No creator " + creatorId + " in this group."
+                                        : "Thing " + creatorId + " is a " + thing.type()
+                                                + ", not a creator or other person.");
                     }
-                    return new Result(ThingView.of(thing), compute(thing, all.getItem2(), all.getItem3(),
-                            all.getItem4(), started));
+                    return new Result(
+                            ThingView.of(thing),
+                            compute(thing, all.getItem2(), all.getItem3(), all.getItem4(), started));
                 });
     }
 
-    private CreatorStats compute(ThingRow thing, ThingActivityRow activity, List<CountRow> types,
-                                 List<CountRow> connections, long started) {
+    private CreatorStats compute(
+            ThingRow thing, ThingActivityRow activity, List<CountRow> types, List<CountRow> connections, long started) {
         Windows windows = Windows.at(clock, config.activeWindow());
         long followers = 0;
         long content = 0;
@@ -81,11 +91,23 @@ public class CreatorStatsService {
         for (CountRow t : types) {
             byType.put(t.key(), t.count());
         }
-        boolean active = activity.lastActiveAt() != null && !activity.lastActiveAt().isBefore(windows.activeSince());
-        long age = Math.max(0, Duration.between(thing.createdAt(), windows.now()).toDays());
+        boolean active =
+                activity.lastActiveAt() != null && !activity.lastActiveAt().isBefore(windows.activeSince());
+        long age =
+                Math.max(0, Duration.between(thing.createdAt(), windows.now()).toDays());
         long elapsed = Duration.ofNanos(System.nanoTime() - started).toMillis();
-        return new CreatorStats(activity.revenue(), followers, activity.lastActiveAt(), content,
-                Ratios.ratio(followers, content), activity.eventsAsActor(), byType, active, age,
-                Ratios.ratio(activity.revenue(), content), windows.now(), elapsed);
+        return new CreatorStats(
+                activity.revenue(),
+                followers,
+                activity.lastActiveAt(),
+                content,
+                Ratios.ratio(followers, content),
+                activity.eventsAsActor(),
+                byType,
+                active,
+                age,
+                Ratios.ratio(activity.revenue(), content),
+                windows.now(),
+                elapsed);
     }
 }

@@ -2,7 +2,6 @@ package dev.strata.metrics.service;
 
 import dev.strata.metrics.store.GraphReadStore.ConnectionCursor;
 import dev.strata.support.api.PageCursors;
-
 import java.util.Set;
 
 /**
@@ -13,8 +12,7 @@ public final class Cursors {
 
     private static final Set<String> DIRECTIONS = Set.of("inbound", "outbound");
 
-    private Cursors() {
-    }
+    private Cursors() {}
 
     public static String encode(ConnectionCursor cursor) {
         return PageCursors.encode(cursor.createdAt(), cursor.id(), cursor.direction());

@@ -16,7 +16,6 @@ import dev.strata.metrics.store.Facts.NewThing;
 import dev.strata.metrics.store.Facts.ThingChange;
 import dev.strata.model.events.ApiCallCount;
 import dev.strata.model.events.EventEnvelopeCodec;
-import dev.strata.support.messaging.StreamRecord;
 import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.InvalidEventException;
@@ -24,8 +23,8 @@ import dev.strata.model.events.payload.ActivityRecorded;
 import dev.strata.model.events.payload.ConnectionCreated;
 import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
+import dev.strata.support.messaging.StreamRecord;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -45,16 +44,16 @@ import java.util.UUID;
 @ApplicationScoped
 public class EventDecoder {
 
-    private static final ObjectMapper DATA = EventEnvelopeCodec.mapper().copy()
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper DATA =
+            EventEnvelopeCodec.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
     private static final ObjectReader THING_CREATED = DATA.readerFor(ThingCreated.class);
     private static final ObjectReader CONNECTION_CREATED = DATA.readerFor(ConnectionCreated.class);
     private static final ObjectReader KNOWLEDGE_CREATED = DATA.readerFor(KnowledgeCreated.class);
     private static final ObjectReader ACTIVITY_RECORDED = DATA.readerFor(ActivityRecorded.class);
 
     /** Entries ingest writes to its own log (no actor; the thing, if any, is the target). */
-    private static final Set<String> LOG_ENTRIES = Set.of(EventType.BATCH_IMPORT, EventType.THING_UPDATED,
-            EventType.THING_DELETED);
+    private static final Set<String> LOG_ENTRIES =
+            Set.of(EventType.BATCH_IMPORT, EventType.THING_UPDATED, EventType.THING_DELETED);
 
     private final Set<String> nonActivityTypes;
 
@@ -63,8 +62,7 @@ public class EventDecoder {
     }
 
     /** An event and its facts, in stream order. */
-    public record Decoded(EventRecord event, UUID groupId, Instant publishedAt, List<Fact> facts) {
-    }
+    public record Decoded(EventRecord event, UUID groupId, Instant publishedAt, List<Fact> facts) {}
 
     /**
      * @throws InvalidEventException if the record is not a valid event, or its data lacks what its type needs
@@ -77,7 +75,7 @@ public class EventDecoder {
         switch (event.type()) {
             case EventType.THING_CREATED -> facts.add(newThing(group, event, read(event, THING_CREATED)));
             case EventType.CONNECTION_CREATED ->
-                    facts.add(newConnection(group, event, read(event, CONNECTION_CREATED)));
+                facts.add(newConnection(group, event, read(event, CONNECTION_CREATED)));
             case EventType.KNOWLEDGE_CREATED -> facts.add(newKnowledge(group, event, read(event, KNOWLEDGE_CREATED)));
             case EventType.API_CALL -> facts.add(new ApiCalls(group, event.time(), ApiCallCount.of(event.data())));
             case EventType.EVENTS_ARCHIVED -> facts.add(archived(group, event.data()));
@@ -96,9 +94,18 @@ public class EventDecoder {
         requireValue(t.id(), "data.id");
         requireValue(t.type(), "data.type");
         requireValue(t.name(), "data.name");
-        String properties = t.properties() == null || t.properties().isNull() ? "{}" : t.properties().toString();
-        return new NewThing(group, t.id(), t.type(), t.name(), t.status() == null ? "active" : t.status(), properties,
-                t.propertiesBytes(), t.createdAt() == null ? event.time() : t.createdAt());
+        String properties = t.properties() == null || t.properties().isNull()
+                ? "{}"
+                : t.properties().toString();
+        return new NewThing(
+                group,
+                t.id(),
+                t.type(),
+                t.name(),
+                t.status() == null ? "active" : t.status(),
+                properties,
+                t.propertiesBytes(),
+                t.createdAt() == null ? event.time() : t.createdAt());
     }
 
     private static NewConnection newConnection(UUID group, EventRecord event, ConnectionCreated c) {
@@ -108,9 +115,21 @@ public class EventDecoder {
         requireValue(c.toThingId(), "data.toThingId");
         requireValue(c.toType(), "data.toType");
         requireValue(c.relationshipType(), "data.relationshipType");
-        String metadata = c.metadata() == null || c.metadata().isNull() ? null : c.metadata().toString();
-        return new NewConnection(group, c.id(), c.fromThingId(), c.fromType(), c.toThingId(), c.toType(),
-                c.relationshipType(), metadata, c.strength(), c.validFrom(), c.validTo(),
+        String metadata = c.metadata() == null || c.metadata().isNull()
+                ? null
+                : c.metadata().toString();
+        return new NewConnection(
+                group,
+                c.id(),
+                c.fromThingId(),
+                c.fromType(),
+                c.toThingId(),
+                c.toType(),
+                c.relationshipType(),
+                metadata,
+                c.strength(),
+                c.validFrom(),
+                c.validTo(),
                 c.createdAt() == null ? event.time() : c.createdAt());
     }
 
@@ -118,24 +137,35 @@ public class EventDecoder {
         requireValue(k.id(), "data.id");
         requireValue(k.sourceThingId(), "data.sourceThingId");
         String text = k.text() == null ? "" : k.text();
-        int textBytes = k.textBytes() > 0 || text.isEmpty() ? k.textBytes()
-                : text.getBytes(StandardCharsets.UTF_8).length;
-        return new NewKnowledge(group, k.id(), k.sourceThingId(), k.kind() == null ? "chunk" : k.kind(), text,
-                textBytes, k.embeddingDimensions(), k.createdAt() == null ? event.time() : k.createdAt());
+        int textBytes =
+                k.textBytes() > 0 || text.isEmpty() ? k.textBytes() : text.getBytes(StandardCharsets.UTF_8).length;
+        return new NewKnowledge(
+                group,
+                k.id(),
+                k.sourceThingId(),
+                k.kind() == null ? "chunk" : k.kind(),
+                text,
+                textBytes,
+                k.embeddingDimensions(),
+                k.createdAt() == null ? event.time() : k.createdAt());
     }
 
     private static ThingChange thingChange(UUID group, EventRecord event, JsonNode data) {
         UUID id = uuid(require(data, "id"), "data.id");
         JsonNode changes = data.path("changes");
-        String name = changes.path("name").path("to").isTextual() ? changes.path("name").path("to").asText() : null;
+        String name = changes.path("name").path("to").isTextual()
+                ? changes.path("name").path("to").asText()
+                : null;
         String status = changes.path("status").path("to").isTextual()
-                ? changes.path("status").path("to").asText() : null;
+                ? changes.path("status").path("to").asText()
+                : null;
         JsonNode properties = changes.path("properties").path("to");
         String propertiesJson = properties.isObject() ? properties.toString() : null;
-        Integer propertiesBytes = propertiesJson == null ? null : data.path("propertiesBytes").asInt(
-                propertiesJson.getBytes(StandardCharsets.UTF_8).length);
-        Instant updatedAt = data.hasNonNull("updatedAt") ? instant(data.get("updatedAt"), "data.updatedAt")
-                : event.time();
+        Integer propertiesBytes = propertiesJson == null
+                ? null
+                : data.path("propertiesBytes").asInt(propertiesJson.getBytes(StandardCharsets.UTF_8).length);
+        Instant updatedAt =
+                data.hasNonNull("updatedAt") ? instant(data.get("updatedAt"), "data.updatedAt") : event.time();
         return new ThingChange(group, id, name, propertiesJson, propertiesBytes, status, updatedAt);
     }
 
@@ -157,22 +187,39 @@ public class EventDecoder {
             if (!EventType.BATCH_IMPORT.equals(event.type()) && event.subject() != null) {
                 target = uuid(event.subject(), "subject");
             }
-            return new Activity(group, event.id(), event.type(), null, target, event.time(),
-                    data == null ? null : data.toString(), event.time(), null);
+            return new Activity(
+                    group,
+                    event.id(),
+                    event.type(),
+                    null,
+                    target,
+                    event.time(),
+                    data == null ? null : data.toString(),
+                    event.time(),
+                    null);
         }
-        ActivityRecorded recorded = event.hasData() ? read(event, ACTIVITY_RECORDED)
-                : new ActivityRecorded(null, null, null, null);
-        UUID actor = recorded.actorId() != null ? recorded.actorId()
+        ActivityRecorded recorded =
+                event.hasData() ? read(event, ACTIVITY_RECORDED) : new ActivityRecorded(null, null, null, null);
+        UUID actor = recorded.actorId() != null
+                ? recorded.actorId()
                 : event.subject() == null ? null : uuid(event.subject(), "subject");
         JsonNode metadata = recorded.metadata();
         BigDecimal revenue = null;
-        if (EventType.REVENUE_GENERATED.equals(event.type()) && metadata != null
+        if (EventType.REVENUE_GENERATED.equals(event.type())
+                && metadata != null
                 && metadata.path("amount").isNumber()) {
             revenue = metadata.get("amount").decimalValue();
         }
-        return new Activity(group, event.id(), event.type(), actor, recorded.targetId(), event.time(),
+        return new Activity(
+                group,
+                event.id(),
+                event.type(),
+                actor,
+                recorded.targetId(),
+                event.time(),
                 metadata == null || metadata.isNull() ? null : metadata.toString(),
-                recorded.recordedAt() == null ? event.time() : recorded.recordedAt(), revenue);
+                recorded.recordedAt() == null ? event.time() : recorded.recordedAt(),
+                revenue);
     }
 
     private static <T> T read(EventRecord event, ObjectReader reader) {
@@ -182,9 +229,11 @@ public class EventDecoder {
         try {
             return event.data(reader);
         } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidEventException("data", "data does not fit " + reader.getValueType().getRawClass()
-                    .getSimpleName() + ": " + (e instanceof JsonProcessingException p ? p.getOriginalMessage()
-                    : e.getMessage()), e);
+            throw new InvalidEventException(
+                    "data",
+                    "data does not fit " + reader.getValueType().getRawClass().getSimpleName() + ": "
+                            + (e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage()),
+                    e);
         }
     }
 

@@ -6,7 +6,6 @@ import dev.strata.metrics.store.StatsReadStore.DailyRow;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;

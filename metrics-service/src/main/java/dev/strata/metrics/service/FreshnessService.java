@@ -5,7 +5,6 @@ import dev.strata.metrics.store.FreshnessStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.UUID;
 
@@ -50,8 +49,11 @@ public class FreshnessService {
             if (leftMillis < 1) {
                 return Uni.createFrom().item(false);
             }
-            return Uni.createFrom().voidItem().onItem().delayIt().by(Duration.ofMillis(Math.min(leftMillis,
-                            Math.max(1, poll.toMillis()))))
+            return Uni.createFrom()
+                    .voidItem()
+                    .onItem()
+                    .delayIt()
+                    .by(Duration.ofMillis(Math.min(leftMillis, Math.max(1, poll.toMillis()))))
                     .chain(() -> waitFor(groupId, eventId, deadline));
         });
     }
@@ -61,8 +63,10 @@ public class FreshnessService {
             if (p == null) {
                 return new Freshness(null, null, null, stale, requested);
             }
-            Long lag = p.publishedAt() == null ? null
-                    : Math.max(0, Duration.between(p.publishedAt(), p.appliedAt()).toMillis());
+            Long lag = p.publishedAt() == null
+                    ? null
+                    : Math.max(
+                            0, Duration.between(p.publishedAt(), p.appliedAt()).toMillis());
             return new Freshness(p.eventId(), p.appliedAt(), lag, stale, requested);
         });
     }

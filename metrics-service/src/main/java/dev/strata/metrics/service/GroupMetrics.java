@@ -1,12 +1,11 @@
 package dev.strata.metrics.service;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A group's computed metrics; the windows (this week, this month) are defined in {@link Windows}. All-time figures
@@ -29,30 +28,53 @@ import java.util.UUID;
  * @param trendingUp                  more events this week than the week before
  * @param lastComputed                when this was computed (the service clock)
  */
-@Schema(description = "A group's metrics; this week is today and the 6 UTC days before, this month the calendar "
-        + "month (UTC); all-time figures include archived events")
+@Schema(
+        description = "A group's metrics; this week is today and the 6 UTC days before, this month the calendar "
+                + "month (UTC); all-time figures include archived events")
 public record GroupMetrics(
-        @Schema(description = "people-like things (user, creator)") long userCount,
-        @Schema(description = "people-like things with an event as actor this week") long activeUsers,
+        @Schema(description = "people-like things (user, creator)")
+        long userCount,
+
+        @Schema(description = "people-like things with an event as actor this week")
+        long activeUsers,
+
         @Schema(description = "things of any type") long totalEntities,
-        @Schema(description = "bytes: properties + knowledge text + 4 per embedding dimension") long storageUsed,
-        @Schema(description = "storageUsed / 1,048,576, two decimals") BigDecimal storageUsedMB,
-        @Schema(description = "sum of count of api_call events this month") long apiCallsThisMonth,
+
+        @Schema(description = "bytes: properties + knowledge text + 4 per embedding dimension")
+        long storageUsed,
+
+        @Schema(description = "storageUsed / 1,048,576, two decimals")
+        BigDecimal storageUsedMB,
+
+        @Schema(description = "sum of count of api_call events this month")
+        long apiCallsThisMonth,
+
         @Schema(description = "sum of amount of revenue_generated events this month (currencies not converted)")
         BigDecimal revenueThisMonth,
+
         @Schema(description = "activity events this month") long eventsThisMonth,
         @Schema(description = "activity events this week") long eventsThisWeek,
+
         @Schema(description = "the most connected content-like things, most first (at most 10)")
         List<TopContent> topContentByEngagement,
+
         @Schema(description = "connections of content-like things / content-like things")
         BigDecimal averageEngagementPerContent,
-        @Schema(description = "all-time activity events / userCount") BigDecimal avgEventsPerUser,
-        @Schema(description = "all-time revenue / userCount") BigDecimal avgRevenuePerUser,
-        @Schema(description = "an activity event in the last 30 days") @JsonProperty("isActive") boolean isActive,
-        @Schema(description = "more activity events this week than the week before") boolean trendingUp,
+
+        @Schema(description = "all-time activity events / userCount")
+        BigDecimal avgEventsPerUser,
+
+        @Schema(description = "all-time revenue / userCount")
+        BigDecimal avgRevenuePerUser,
+
+        @Schema(description = "an activity event in the last 30 days") @JsonProperty("isActive")
+        boolean isActive,
+
+        @Schema(description = "more activity events this week than the week before")
+        boolean trendingUp,
+
         @Schema(description = "when this was computed") Instant lastComputed) {
 
     @Schema(description = "A content-like thing and its connections (inbound plus outbound, any type)")
-    public record TopContent(UUID entityId, String name, String type, long connectionCount, Instant createdAt) {
-    }
+    public record TopContent(UUID entityId, String name, String type, long connectionCount, Instant createdAt) {}
 }

@@ -12,7 +12,6 @@ import dev.strata.model.ontology.Ontology;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.util.List;
@@ -36,8 +35,13 @@ public class GroupMetricsService {
     private final Clock clock;
     private final MetricsConfig config;
 
-    public GroupMetricsService(Pool pool, GraphReadStore graph, StatsReadStore stats, Ontology ontology, Clock clock,
-                               MetricsConfig config) {
+    public GroupMetricsService(
+            Pool pool,
+            GraphReadStore graph,
+            StatsReadStore stats,
+            Ontology ontology,
+            Clock clock,
+            MetricsConfig config) {
         this.pool = pool;
         this.graph = graph;
         this.stats = stats;
@@ -51,18 +55,34 @@ public class GroupMetricsService {
         String[] people = ontology.thingTypesIn(Ontology.PERSON).toArray(String[]::new);
         String[] content = ontology.thingTypesIn(Ontology.CONTENT).toArray(String[]::new);
         // One connection, six pipelined reads.
-        return pool.withConnection(c -> Uni.combine().all().unis(stats.groupTotals(c, groupId),
-                        stats.thingTypes(c, groupId),
-                        stats.daily(c, groupId, windows.earliestDay(), windows.today()),
-                        stats.apiCalls(c, groupId, windows.monthStart()),
-                        graph.mostConnected(c, groupId, content, config.topContent()),
-                        stats.activeActors(c, groupId, people, windows.weekStart())).asTuple())
-                .map(all -> compute(windows, all.getItem1(), all.getItem2(), all.getItem3(), all.getItem4(),
-                        all.getItem5(), all.getItem6()));
+        return pool.withConnection(c -> Uni.combine()
+                        .all()
+                        .unis(
+                                stats.groupTotals(c, groupId),
+                                stats.thingTypes(c, groupId),
+                                stats.daily(c, groupId, windows.earliestDay(), windows.today()),
+                                stats.apiCalls(c, groupId, windows.monthStart()),
+                                graph.mostConnected(c, groupId, content, config.topContent()),
+                                stats.activeActors(c, groupId, people, windows.weekStart()))
+                        .asTuple())
+                .map(all -> compute(
+                        windows,
+                        all.getItem1(),
+                        all.getItem2(),
+                        all.getItem3(),
+                        all.getItem4(),
+                        all.getItem5(),
+                        all.getItem6()));
     }
 
-    private GroupMetrics compute(Windows windows, GroupTotalsRow totals, List<ThingTypeRow> types,
-                                 List<DailyRow> days, long apiCalls, List<ThingRow> top, long activeUsers) {
+    private GroupMetrics compute(
+            Windows windows,
+            GroupTotalsRow totals,
+            List<ThingTypeRow> types,
+            List<DailyRow> days,
+            long apiCalls,
+            List<ThingRow> top,
+            long activeUsers) {
         Set<String> people = ontology.thingTypesIn(Ontology.PERSON);
         Set<String> content = ontology.thingTypesIn(Ontology.CONTENT);
         long users = 0;
@@ -97,10 +117,22 @@ public class GroupMetricsService {
                 .map(t -> new TopContent(t.id(), t.name(), t.type(), t.connectionCount(), t.createdAt()))
                 .toList();
         boolean active = totals.lastEventAt() != null && !totals.lastEventAt().isBefore(windows.activeSince());
-        return new GroupMetrics(users, activeUsers, totals.things(), storage,
-                Ratios.ratio(BigDecimal.valueOf(storage), MIB), apiCalls, revenueThisMonth, eventsThisMonth,
-                eventsThisWeek, topContent, Ratios.ratio(contentConnections, contentThings),
-                Ratios.ratio(totals.events(), users), Ratios.ratio(totals.revenue(), users), active,
-                eventsThisWeek > eventsWeekBefore, windows.now());
+        return new GroupMetrics(
+                users,
+                activeUsers,
+                totals.things(),
+                storage,
+                Ratios.ratio(BigDecimal.valueOf(storage), MIB),
+                apiCalls,
+                revenueThisMonth,
+                eventsThisMonth,
+                eventsThisWeek,
+                topContent,
+                Ratios.ratio(contentConnections, contentThings),
+                Ratios.ratio(totals.events(), users),
+                Ratios.ratio(totals.revenue(), users),
+                active,
+                eventsThisWeek > eventsWeekBefore,
+                windows.now());
     }
 }

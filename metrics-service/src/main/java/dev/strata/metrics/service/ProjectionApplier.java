@@ -30,7 +30,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Instant;
@@ -54,7 +53,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class ProjectionApplier {
 
-
     private final Pool pool;
     private final EventDecoder decoder;
     private final ProjectionWriter writer;
@@ -62,8 +60,13 @@ public class ProjectionApplier {
     private final Clock clock;
     private final MetricsConfig config;
 
-    public ProjectionApplier(Pool pool, EventDecoder decoder, ProjectionWriter writer, ConsumerLog consumerLog,
-                             Clock clock, MetricsConfig config) {
+    public ProjectionApplier(
+            Pool pool,
+            EventDecoder decoder,
+            ProjectionWriter writer,
+            ConsumerLog consumerLog,
+            Clock clock,
+            MetricsConfig config) {
         this.pool = pool;
         this.decoder = decoder;
         this.writer = writer;
@@ -73,12 +76,10 @@ public class ProjectionApplier {
     }
 
     /** What one batch did: records read, events applied for the first time, records set aside as unreadable. */
-    public record Outcome(int read, int applied, int rejected) {
-    }
+    public record Outcome(int read, int applied, int rejected) {}
 
     /** A batch as read: its events (each id once, first occurrence first) and the records that are no event. */
-    public record Batch(int read, List<Decoded> events, List<Rejected> rejected) {
-    }
+    public record Batch(int read, List<Decoded> events, List<Rejected> rejected) {}
 
     /** Reads the records (CPU work: the caller runs it off the event loop). */
     public Batch decode(List<StreamRecord> records) {
@@ -92,7 +93,9 @@ public class ProjectionApplier {
                     decoded.add(event);
                 }
             } catch (InvalidEventException e) {
-                rejected.add(new Rejected(record, null,
+                rejected.add(new Rejected(
+                        record,
+                        null,
                         e.attribute() != null && e.attribute().startsWith("data") ? "contract" : "unreadable",
                         e.getMessage()));
             }
@@ -103,8 +106,8 @@ public class ProjectionApplier {
     /** A rebuild's replay: reads and applies in one transaction of its own, keeping unreadable records aside. */
     public Uni<Outcome> apply(ProjectionTables tables, List<StreamRecord> records) {
         Batch batch = decode(records);
-        return pool.withTransaction(tx -> consumerLog.recordRejected(tx, batch.rejected())
-                .chain(() -> apply(tx, tables, batch)));
+        return pool.withTransaction(
+                tx -> consumerLog.recordRejected(tx, batch.rejected()).chain(() -> apply(tx, tables, batch)));
     }
 
     /**
@@ -120,16 +123,25 @@ public class ProjectionApplier {
             ids[i] = decoded.get(i).event().id();
             groups[i] = decoded.get(i).groupId();
         }
-        return Uni.combine().all().unis(
-                        tables.live() ? writer.holdSwapLockShared(tx) : Uni.createFrom().voidItem(),
-                        consumerLog.markApplied(tx, tables.appliedEvents(), ids, groups)).asTuple()
+        return Uni.combine()
+                .all()
+                .unis(
+                        tables.live()
+                                ? writer.holdSwapLockShared(tx)
+                                : Uni.createFrom().voidItem(),
+                        consumerLog.markApplied(tx, tables.appliedEvents(), ids, groups))
+                .asTuple()
                 .chain(sent -> {
                     Set<String> seenBefore = sent.getItem2();
-                    List<Decoded> toApply = seenBefore.isEmpty() ? decoded : decoded.stream()
-                            .filter(d -> !seenBefore.contains(d.event().id())).toList();
+                    List<Decoded> toApply = seenBefore.isEmpty()
+                            ? decoded
+                            : decoded.stream()
+                                    .filter(d -> !seenBefore.contains(d.event().id()))
+                                    .toList();
                     return applyFresh(tx, tables, toApply).replaceWith(toApply.size());
                 })
-                .map(applied -> new Outcome(batch.read(), applied, batch.rejected().size()));
+                .map(applied ->
+                        new Outcome(batch.read(), applied, batch.rejected().size()));
     }
 
     private Uni<Void> applyFresh(SqlClient tx, ProjectionTables t, List<Decoded> events) {
@@ -167,33 +179,42 @@ public class ProjectionApplier {
                 }
             }
             // Within a batch a group's events keep their stream order (one key, one partition): the last one wins.
-            positions.put(event.groupId(), new Position(event.groupId(), event.event().id(), event.event().type(),
-                    event.publishedAt()));
+            positions.put(
+                    event.groupId(),
+                    new Position(
+                            event.groupId(), event.event().id(), event.event().type(), event.publishedAt()));
         }
         // Inserts first: they report what was really new, and the rollups count only that. An update of a thing
         // the batch also creates comes after its insert, as in the stream.
-        return Uni.combine().all().unis(writer.insertThings(tx, t, things),
+        return Uni.combine()
+                .all()
+                .unis(
+                        writer.insertThings(tx, t, things),
                         writer.updateThings(tx, t, changes.values()),
                         writer.insertConnections(tx, t, connections),
-                        writer.insertKnowledge(tx, t, knowledge)).asTuple()
+                        writer.insertKnowledge(tx, t, knowledge))
+                .asTuple()
                 .invoke(inserted -> {
                     rollups.things(inserted.getItem1());
                     rollups.propertyBytes(inserted.getItem2());
                     rollups.connections(inserted.getItem3());
                     rollups.knowledge(inserted.getItem4());
                 })
-                .chain(() -> Uni.combine().all().unis(
-                        writer.addThingConnections(tx, t, rollups.thingConnections.values()),
-                        writer.addConnectionCounts(tx, t, rollups.connectionCounts()),
-                        writer.addGroupTotals(tx, t, rollups.groupTotals()),
-                        writer.addThingTypes(tx, t, rollups.thingTypes.values()),
-                        writer.addDaily(tx, t, rollups.daily.values()),
-                        writer.addThingActivity(tx, t, rollups.thingActivity.values()),
-                        writer.addActorEventTypes(tx, t, rollups.actorTypes.values()),
-                        writer.insertRecentEvents(tx, t, recent),
-                        writer.removeArchived(tx, t, archived),
-                        writer.addApiCalls(tx, t, rollups.apiCalls.values()),
-                        writer.movePositions(tx, t, positions.values())).discardItems());
+                .chain(() -> Uni.combine()
+                        .all()
+                        .unis(
+                                writer.addThingConnections(tx, t, rollups.thingConnections.values()),
+                                writer.addConnectionCounts(tx, t, rollups.connectionCounts()),
+                                writer.addGroupTotals(tx, t, rollups.groupTotals()),
+                                writer.addThingTypes(tx, t, rollups.thingTypes.values()),
+                                writer.addDaily(tx, t, rollups.daily.values()),
+                                writer.addThingActivity(tx, t, rollups.thingActivity.values()),
+                                writer.addActorEventTypes(tx, t, rollups.actorTypes.values()),
+                                writer.insertRecentEvents(tx, t, recent),
+                                writer.removeArchived(tx, t, archived),
+                                writer.addApiCalls(tx, t, rollups.apiCalls.values()),
+                                writer.movePositions(tx, t, positions.values()))
+                        .discardItems());
     }
 
     /**
@@ -267,12 +288,17 @@ public class ProjectionApplier {
             revenue.merge(group, amount, BigDecimal::add);
             lastEvent.merge(group, a.occurredAt(), Rollups::later);
             LocalDate day = LocalDate.ofInstant(a.occurredAt(), ZoneOffset.UTC);
-            daily.merge(List.of(group, day, a.type()), new DayDelta(group, day, a.type(), 1, amount),
-                    (x, y) -> new DayDelta(group, day, a.type(), x.events() + 1, x.revenue().add(amount)));
+            daily.merge(
+                    List.of(group, day, a.type()),
+                    new DayDelta(group, day, a.type(), 1, amount),
+                    (x, y) -> new DayDelta(
+                            group, day, a.type(), x.events() + 1, x.revenue().add(amount)));
             if (a.actorId() != null) {
                 thingActivity(group, a.actorId(), 1, amount, a.occurredAt());
-                actorTypes.merge(List.of(group, a.actorId(), a.type()), new ActorTypeDelta(group, a.actorId(),
-                        a.type(), 1), (x, y) -> new ActorTypeDelta(group, a.actorId(), a.type(), x.events() + 1));
+                actorTypes.merge(
+                        List.of(group, a.actorId(), a.type()),
+                        new ActorTypeDelta(group, a.actorId(), a.type(), 1),
+                        (x, y) -> new ActorTypeDelta(group, a.actorId(), a.type(), x.events() + 1));
             }
             if (a.targetId() != null && !a.targetId().equals(a.actorId())) {
                 thingActivity(group, a.targetId(), 0, BigDecimal.ZERO, null);
@@ -281,15 +307,24 @@ public class ProjectionApplier {
 
         void apiCalls(ApiCalls calls) {
             LocalDate month = LocalDate.ofInstant(calls.at(), ZoneOffset.UTC).withDayOfMonth(1);
-            apiCalls.merge(List.of(calls.groupId(), month), new ApiCallsDelta(calls.groupId(), month, calls.calls()),
+            apiCalls.merge(
+                    List.of(calls.groupId(), month),
+                    new ApiCallsDelta(calls.groupId(), month, calls.calls()),
                     (x, y) -> new ApiCallsDelta(calls.groupId(), month, Math.addExact(x.calls(), y.calls())));
         }
 
         List<GroupTotalsDelta> groupTotals() {
             List<GroupTotalsDelta> deltas = new ArrayList<>(totals.size());
-            totals.forEach((group, sums) -> deltas.add(new GroupTotalsDelta(group, sums[THINGS], sums[CONNECTIONS],
-                    sums[KNOWLEDGE], sums[PROPERTIES_BYTES], sums[KNOWLEDGE_BYTES], sums[EVENTS],
-                    revenue.getOrDefault(group, BigDecimal.ZERO), lastEvent.get(group))));
+            totals.forEach((group, sums) -> deltas.add(new GroupTotalsDelta(
+                    group,
+                    sums[THINGS],
+                    sums[CONNECTIONS],
+                    sums[KNOWLEDGE],
+                    sums[PROPERTIES_BYTES],
+                    sums[KNOWLEDGE_BYTES],
+                    sums[EVENTS],
+                    revenue.getOrDefault(group, BigDecimal.ZERO),
+                    lastEvent.get(group))));
             return deltas;
         }
 
@@ -300,20 +335,30 @@ public class ProjectionApplier {
         }
 
         private void thingType(UUID group, String type, long things, long ends) {
-            thingTypes.merge(List.of(group, type), new ThingTypeDelta(group, type, things, ends),
+            thingTypes.merge(
+                    List.of(group, type),
+                    new ThingTypeDelta(group, type, things, ends),
                     (x, y) -> new ThingTypeDelta(group, type, x.things() + things, x.connectionEnds() + ends));
         }
 
         private void thingConnection(UUID group, UUID thing, String direction, String type) {
-            thingConnections.merge(List.of(group, thing, direction, type),
+            thingConnections.merge(
+                    List.of(group, thing, direction, type),
                     new ThingConnectionDelta(group, thing, direction, type, 1),
                     (x, y) -> new ThingConnectionDelta(group, thing, direction, type, x.connections() + 1));
         }
 
         private void thingActivity(UUID group, UUID thing, long asActor, BigDecimal amount, Instant active) {
-            thingActivity.merge(List.of(group, thing), new ThingActivityDelta(group, thing, asActor, 1, amount, active),
-                    (x, y) -> new ThingActivityDelta(group, thing, x.asActor() + asActor, x.involving() + 1,
-                            x.revenue().add(amount), later(x.lastActiveAt(), active)));
+            thingActivity.merge(
+                    List.of(group, thing),
+                    new ThingActivityDelta(group, thing, asActor, 1, amount, active),
+                    (x, y) -> new ThingActivityDelta(
+                            group,
+                            thing,
+                            x.asActor() + asActor,
+                            x.involving() + 1,
+                            x.revenue().add(amount),
+                            later(x.lastActiveAt(), active)));
         }
 
         private static Instant later(Instant a, Instant b) {

@@ -1,6 +1,5 @@
 package dev.strata.metrics.service;
 
-import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.metrics.config.MetricsConfig;
 import dev.strata.metrics.service.ProjectionApplier.Outcome;
 import dev.strata.metrics.store.ProjectionTables;
@@ -10,10 +9,11 @@ import dev.strata.metrics.store.RebuildStore.RunRow;
 import dev.strata.model.events.Topics;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.streamarchive.ArchivedStream;
 import dev.strata.support.messaging.ConsumerLog;
+import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.support.messaging.StreamRecord;
 import dev.strata.support.problem.ProblemException;
-import dev.strata.streamarchive.ArchivedStream;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
@@ -22,17 +22,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -48,6 +37,16 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.jboss.logging.Logger;
 
 /**
  * Rebuilds every projection from the topic without downtime.
@@ -80,17 +79,19 @@ public class ProjectionRebuilder {
     public static final String COMPLETED = "completed";
     public static final String FAILED = "failed";
 
-    @Schema(description = "How far the replay of one topic partition is: the next offset to read, and the offset "
-            + "it must reach")
-    public record PartitionProgress(int partition, long position, long target) {
-    }
+    @Schema(
+            description = "How far the replay of one topic partition is: the next offset to read, and the offset "
+                    + "it must reach")
+    public record PartitionProgress(int partition, long position, long target) {}
 
     /**
      * Progress of a rebuild; {@code partitions} is known only on the instance that runs it, as is
      * {@code eventsFromArchive} (how many of {@code eventsRead} came from the stream archive).
      */
-    @Schema(description = "Progress of a projection rebuild; partitions and eventsFromArchive are known only on the "
-            + "replica that runs it", example = """
+    @Schema(
+            description = "Progress of a projection rebuild; partitions and eventsFromArchive are known only on the "
+                    + "replica that runs it",
+            example = """
             {"id": "01977a20-1b2c-7d3e-8f40-5a6b7c8d9e0f", "status": "replaying",
              "startedAt": "2026-06-17T12:00:00Z", "finishedAt": null, "durationMs": null,
              "eventsRead": 412000, "eventsFromArchive": 150000, "eventsApplied": 411870, "eventsRejected": 2,
@@ -98,13 +99,22 @@ public class ProjectionRebuilder {
              "partitions": [{"partition": 0, "position": 206000, "target": 500000},
                             {"partition": 1, "position": 206000, "target": 500000}],
              "error": null}""")
-    public record RebuildStatus(UUID id,
-                                @Schema(enumeration = {PREPARING, REPLAYING, CATCHING_UP, SWITCHING, COMPLETED,
-                                        FAILED}) String status, Instant startedAt, Instant finishedAt, Long durationMs,
-                                long eventsRead, long eventsFromArchive, long eventsApplied, long eventsRejected,
-                                Double percent,
-                                List<PartitionProgress> partitions, String error) {
-    }
+    public record RebuildStatus(
+            UUID id,
+
+            @Schema(enumeration = {PREPARING, REPLAYING, CATCHING_UP, SWITCHING, COMPLETED, FAILED})
+            String status,
+
+            Instant startedAt,
+            Instant finishedAt,
+            Long durationMs,
+            long eventsRead,
+            long eventsFromArchive,
+            long eventsApplied,
+            long eventsRejected,
+            Double percent,
+            List<PartitionProgress> partitions,
+            String error) {}
 
     private final Pool pool;
     private final ProjectionApplier applier;
@@ -121,9 +131,15 @@ public class ProjectionRebuilder {
         return thread;
     });
 
-    public ProjectionRebuilder(Pool pool, ProjectionApplier applier, RebuildStore store,
-                               @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                               MetricsConfig config, Clock clock, ConsumerLog consumerLog, ArchivedStream archive) {
+    public ProjectionRebuilder(
+            Pool pool,
+            ProjectionApplier applier,
+            RebuildStore store,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            MetricsConfig config,
+            Clock clock,
+            ConsumerLog consumerLog,
+            ArchivedStream archive) {
         this.consumerLog = consumerLog;
         this.archive = archive;
         this.pool = pool;
@@ -136,16 +152,21 @@ public class ProjectionRebuilder {
 
     void onStart(@Observes StartupEvent event) {
         // A run left unfinished by a stopped instance: nobody holds the rebuild lock, so nobody is running it.
-        pool.getConnection().chain(session -> store.tryLock(session, RebuildStore.REBUILD_LOCK)
-                        .chain(locked -> !locked ? Uni.createFrom().item(0)
+        pool.getConnection()
+                .chain(session -> store.tryLock(session, RebuildStore.REBUILD_LOCK)
+                        .chain(locked -> !locked
+                                ? Uni.createFrom().item(0)
                                 : store.failUnfinished("interrupted: the instance running it stopped", clock.instant())
                                         .call(() -> store.unlock(session, RebuildStore.REBUILD_LOCK)))
                         .eventually(session::close))
-                .subscribe().with(n -> {
-                    if (n > 0) {
-                        LOG.infof("Marked %d interrupted projection rebuild(s) as failed", n);
-                    }
-                }, e -> LOG.warnf("Could not check for interrupted rebuilds: %s", e.getMessage()));
+                .subscribe()
+                .with(
+                        n -> {
+                            if (n > 0) {
+                                LOG.infof("Marked %d interrupted projection rebuild(s) as failed", n);
+                            }
+                        },
+                        e -> LOG.warnf("Could not check for interrupted rebuilds: %s", e.getMessage()));
     }
 
     void onStop(@Observes ShutdownEvent event) {
@@ -162,20 +183,27 @@ public class ProjectionRebuilder {
         if (!current.compareAndSet(existing, run)) {
             return Uni.createFrom().item(current.get().view());
         }
-        return pool.getConnection().chain(session -> store.tryLock(session, RebuildStore.REBUILD_LOCK)
-                .chain(locked -> {
-                    if (!locked) {
-                        return session.close().replaceWith(Uni.createFrom().<RebuildStatus>failure(
-                                ProblemException.of(ProblemType.CONFLICT,
-                                        "A projection rebuild is already running on another instance.")));
-                    }
-                    return store.insertRun(run.id, PREPARING, run.startedAt)
-                            .invoke(() -> executor.execute(() -> execute(run, session)))
-                            .map(ignored -> run.view())
-                            .onFailure().call(e -> store.unlock(session, RebuildStore.REBUILD_LOCK)
-                                    .eventually(session::close));
-                }))
-                .onFailure().invoke(e -> {
+        return pool.getConnection()
+                .chain(session -> store.tryLock(session, RebuildStore.REBUILD_LOCK)
+                        .chain(locked -> {
+                            if (!locked) {
+                                return session.close()
+                                        .replaceWith(
+                                                Uni.createFrom()
+                                                        .<RebuildStatus>failure(
+                                                                ProblemException.of(
+                                                                        ProblemType.CONFLICT,
+                                                                        "A projection rebuild is already running on another instance.")));
+                            }
+                            return store.insertRun(run.id, PREPARING, run.startedAt)
+                                    .invoke(() -> executor.execute(() -> execute(run, session)))
+                                    .map(ignored -> run.view())
+                                    .onFailure()
+                                    .call(e -> store.unlock(session, RebuildStore.REBUILD_LOCK)
+                                            .eventually(session::close));
+                        }))
+                .onFailure()
+                .invoke(e -> {
                     run.fail(e);
                     current.compareAndSet(run, existing);
                 });
@@ -187,9 +215,22 @@ public class ProjectionRebuilder {
         if (run != null) {
             return Uni.createFrom().item(run.view());
         }
-        return store.latestRun().map(row -> row == null ? null : new RebuildStatus(row.id(), row.status(),
-                row.startedAt(), row.finishedAt(), null, row.eventsRead(), 0, row.eventsApplied(), 0,
-                COMPLETED.equals(row.status()) ? 100.0 : null, List.of(), row.error()));
+        return store.latestRun()
+                .map(row -> row == null
+                        ? null
+                        : new RebuildStatus(
+                                row.id(),
+                                row.status(),
+                                row.startedAt(),
+                                row.finishedAt(),
+                                null,
+                                row.eventsRead(),
+                                0,
+                                row.eventsApplied(),
+                                0,
+                                COMPLETED.equals(row.status()) ? 100.0 : null,
+                                List.of(),
+                                row.error()));
     }
 
     private void execute(Run run, SqlConnection session) {
@@ -250,8 +291,11 @@ public class ProjectionRebuilder {
         }
         Set<String> setAside = consumerLog.setAside(pool).await().atMost(Duration.ofSeconds(30));
         run.fromArchive = archive.replay(plan, end, config.rebuild().batchSize(), records -> {
-            List<StreamRecord> batch = setAside.isEmpty() ? records
-                    : records.stream().filter(record -> !setAside.contains(record.position())).toList();
+            List<StreamRecord> batch = setAside.isEmpty()
+                    ? records
+                    : records.stream()
+                            .filter(record -> !setAside.contains(record.position()))
+                            .toList();
             run.count(applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5)));
         });
         LOG.infof("Projection rebuild %s: %d records from the stream archive", run.id, run.fromArchive);
@@ -275,7 +319,8 @@ public class ProjectionRebuilder {
                     batch.add(read);
                 }
             }
-            Outcome outcome = applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5));
+            Outcome outcome =
+                    applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5));
             run.count(outcome);
         }
     }
@@ -284,7 +329,8 @@ public class ProjectionRebuilder {
         for (int attempt = 1; ; attempt++) {
             try {
                 store.swap(ProjectionTables.SHADOW, config.rebuild().lockTimeout())
-                        .await().atMost(Duration.ofMinutes(1));
+                        .await()
+                        .atMost(Duration.ofMinutes(1));
                 return;
             } catch (RuntimeException e) {
                 if (attempt >= config.rebuild().swapAttempts()) {
@@ -299,8 +345,16 @@ public class ProjectionRebuilder {
     private void persist(Run run) {
         RebuildStatus view = run.view();
         try {
-            store.updateRun(new RunRow(run.id, view.status(), view.startedAt(), view.finishedAt(), view.eventsRead(),
-                    view.eventsApplied(), view.error())).await().atMost(Duration.ofSeconds(30));
+            store.updateRun(new RunRow(
+                            run.id,
+                            view.status(),
+                            view.startedAt(),
+                            view.finishedAt(),
+                            view.eventsRead(),
+                            view.eventsApplied(),
+                            view.error()))
+                    .await()
+                    .atMost(Duration.ofSeconds(30));
         } catch (RuntimeException e) {
             LOG.warnf("Could not record the progress of rebuild %s: %s", run.id, e.getMessage());
         }
@@ -400,10 +454,22 @@ public class ProjectionRebuilder {
                 done += Math.max(0, Math.min(position, target.getValue()) - from);
             }
             partitions.sort(Comparator.comparingInt(PartitionProgress::partition));
-            Double percent = COMPLETED.equals(status) ? Double.valueOf(100.0)
+            Double percent = COMPLETED.equals(status)
+                    ? Double.valueOf(100.0)
                     : total == 0 ? null : Math.floor(1000.0 * done / total) / 10.0;
-            return new RebuildStatus(id, status, startedAt, finishedAt, durationMs, read, fromArchive, applied,
-                    rejected, percent, partitions, error);
+            return new RebuildStatus(
+                    id,
+                    status,
+                    startedAt,
+                    finishedAt,
+                    durationMs,
+                    read,
+                    fromArchive,
+                    applied,
+                    rejected,
+                    percent,
+                    partitions,
+                    error);
         }
     }
 }

@@ -8,8 +8,7 @@ final class Ratios {
 
     static final int SCALE = 2;
 
-    private Ratios() {
-    }
+    private Ratios() {}
 
     static BigDecimal ratio(BigDecimal dividend, BigDecimal divisor) {
         if (divisor.signum() == 0) {

@@ -6,10 +6,9 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps the activity feed to its window. Only the feed shrinks: every count lives in rollups, so pruning (like
@@ -33,14 +32,17 @@ public class RecentWindowPruner {
         this.config = config;
     }
 
-    @Scheduled(every = "${strata.metrics.prune-every:1h}", delayed = "${strata.metrics.prune-every:1h}",
+    @Scheduled(
+            every = "${strata.metrics.prune-every:1h}",
+            delayed = "${strata.metrics.prune-every:1h}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return prune().invoke(n -> {
-            if (n > 0) {
-                LOG.infof("Pruned %d events older than the %s activity window", n, config.recentWindow());
-            }
-        }).replaceWithVoid();
+                    if (n > 0) {
+                        LOG.infof("Pruned %d events older than the %s activity window", n, config.recentWindow());
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /** Removes feed rows older than the window; returns how many. */
@@ -50,8 +52,7 @@ public class RecentWindowPruner {
     }
 
     private Uni<Long> slice(Instant before, long sofar) {
-        return writer.pruneRecentEvents(pool, before, SLICE).chain(n -> n < SLICE
-                ? Uni.createFrom().item(sofar + n)
-                : slice(before, sofar + n));
+        return writer.pruneRecentEvents(pool, before, SLICE)
+                .chain(n -> n < SLICE ? Uni.createFrom().item(sofar + n) : slice(before, sofar + n));
     }
 }

@@ -20,7 +20,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,7 +34,9 @@ public class ThingGraphService {
 
     /** Which ends of a connection a page lists. */
     public enum Direction {
-        INBOUND, OUTBOUND, BOTH;
+        INBOUND,
+        OUTBOUND,
+        BOTH;
 
         boolean inbound() {
             return this != OUTBOUND;
@@ -58,27 +59,36 @@ public class ThingGraphService {
         this.config = config;
     }
 
-    public record ThingDetail(ThingView thing, Relationships relationships, List<KnowledgeView> knowledge) {
-    }
+    public record ThingDetail(ThingView thing, Relationships relationships, List<KnowledgeView> knowledge) {}
 
     public Uni<ThingDetail> thing(UUID groupId, UUID thingId, boolean withRelationships, boolean withKnowledge) {
-        return pool.withConnection(client -> requireThing(client, groupId, thingId).chain(thing -> {
-            Uni<Relationships> relationships = withRelationships ? relationships(client, groupId, thingId)
-                    : Uni.createFrom().nullItem();
-            Uni<List<KnowledgeView>> knowledge = withKnowledge
-                    ? graph.knowledge(client, groupId, thingId, config.knowledgeLimit())
-                            .map(rows -> rows.stream().map(KnowledgeView::of).toList())
-                    : Uni.createFrom().nullItem();
-            return Uni.combine().all().unis(relationships, knowledge).asTuple()
-                    .map(both -> new ThingDetail(ThingView.of(thing), both.getItem1(), both.getItem2()));
-        }));
+        return pool.withConnection(client -> requireThing(client, groupId, thingId)
+                .chain(thing -> {
+                    Uni<Relationships> relationships = withRelationships
+                            ? relationships(client, groupId, thingId)
+                            : Uni.createFrom().nullItem();
+                    Uni<List<KnowledgeView>> knowledge = withKnowledge
+                            ? graph.knowledge(client, groupId, thingId, config.knowledgeLimit())
+                                    .map(rows ->
+                                            rows.stream().map(KnowledgeView::of).toList())
+                            : Uni.createFrom().nullItem();
+                    return Uni.combine()
+                            .all()
+                            .unis(relationships, knowledge)
+                            .asTuple()
+                            .map(both -> new ThingDetail(ThingView.of(thing), both.getItem1(), both.getItem2()));
+                }));
     }
 
     private Uni<Relationships> relationships(SqlClient client, UUID groupId, UUID thingId) {
         int preview = config.relationshipsPreview();
-        return Uni.combine().all().unis(stats.connectionCounts(client, groupId, thingId),
+        return Uni.combine()
+                .all()
+                .unis(
+                        stats.connectionCounts(client, groupId, thingId),
                         graph.connections(client, groupId, thingId, true, false, null, null, preview),
-                        graph.connections(client, groupId, thingId, false, true, null, null, preview)).asTuple()
+                        graph.connections(client, groupId, thingId, false, true, null, null, preview))
+                .asTuple()
                 .chain(all -> {
                     List<ConnectionRow> in = all.getItem2();
                     List<ConnectionRow> out = all.getItem3();
@@ -91,10 +101,18 @@ public class ThingGraphService {
                             ("inbound".equals(c.key()) ? inboundTypes : outboundTypes)
                                     .merge(c.subKey(), c.count(), Long::sum);
                         }
-                        long inCount = inboundTypes.values().stream().mapToLong(Long::longValue).sum();
-                        long outCount = outboundTypes.values().stream().mapToLong(Long::longValue).sum();
-                        return new Relationships(views.subList(0, in.size()), views.subList(in.size(), views.size()),
-                                inCount, outCount, inCount + outCount,
+                        long inCount = inboundTypes.values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum();
+                        long outCount = outboundTypes.values().stream()
+                                .mapToLong(Long::longValue)
+                                .sum();
+                        return new Relationships(
+                                views.subList(0, in.size()),
+                                views.subList(in.size(), views.size()),
+                                inCount,
+                                outCount,
+                                inCount + outCount,
                                 new ConnectionTypes(inboundTypes, outboundTypes));
                     });
                 });
@@ -104,12 +122,23 @@ public class ThingGraphService {
      * One page of relationships, newest first. {@code total} counts every relationship that matches (from the
      * rollup, not by counting rows); paging with {@code nextCursor} visits each exactly once.
      */
-    public Uni<RelationshipPage> relationships(UUID groupId, UUID thingId, Direction direction, String type,
-                                               ConnectionCursor after, int limit) {
+    public Uni<RelationshipPage> relationships(
+            UUID groupId, UUID thingId, Direction direction, String type, ConnectionCursor after, int limit) {
         return pool.withConnection(client -> requireThing(client, groupId, thingId)
-                .chain(thing -> Uni.combine().all().unis(stats.connectionCounts(client, groupId, thingId),
-                        graph.connections(client, groupId, thingId, direction.inbound(), direction.outbound(), type,
-                                after, limit + 1)).asTuple())
+                .chain(thing -> Uni.combine()
+                        .all()
+                        .unis(
+                                stats.connectionCounts(client, groupId, thingId),
+                                graph.connections(
+                                        client,
+                                        groupId,
+                                        thingId,
+                                        direction.inbound(),
+                                        direction.outbound(),
+                                        type,
+                                        after,
+                                        limit + 1))
+                        .asTuple())
                 .chain(all -> {
                     long total = 0;
                     for (CountRow c : all.getItem1()) {
@@ -135,8 +164,12 @@ public class ThingGraphService {
 
     public Uni<ActivityPage> activity(UUID groupId, UUID thingId, int limit) {
         return pool.withConnection(client -> requireThing(client, groupId, thingId)
-                .chain(thing -> Uni.combine().all().unis(stats.thingActivity(client, groupId, thingId),
-                        graph.activity(client, groupId, thingId, limit)).asTuple())
+                .chain(thing -> Uni.combine()
+                        .all()
+                        .unis(
+                                stats.thingActivity(client, groupId, thingId),
+                                graph.activity(client, groupId, thingId, limit))
+                        .asTuple())
                 .chain(all -> {
                     List<EventRow> events = all.getItem2();
                     Set<UUID> ids = new LinkedHashSet<>();
@@ -148,28 +181,36 @@ public class ThingGraphService {
                             ids.add(e.targetId());
                         }
                     }
-                    return graph.things(client, groupId, ids.toArray(UUID[]::new)).map(things -> new ActivityPage(
-                            thingId, all.getItem1().eventsInvolving(), events.stream()
-                            .map(e -> ActivityView.of(e, ThingView.of(things.get(e.actorId())),
-                                    ThingView.of(things.get(e.targetId()))))
-                            .toList()));
+                    return graph.things(client, groupId, ids.toArray(UUID[]::new))
+                            .map(things -> new ActivityPage(
+                                    thingId,
+                                    all.getItem1().eventsInvolving(),
+                                    events.stream()
+                                            .map(e -> ActivityView.of(
+                                                    e,
+                                                    ThingView.of(things.get(e.actorId())),
+                                                    ThingView.of(things.get(e.targetId()))))
+                                            .toList()));
                 }));
     }
 
     private Uni<ThingRow> requireThing(SqlClient client, UUID groupId, UUID thingId) {
-        return graph.thing(client, groupId, thingId).onItem().ifNull()
+        return graph.thing(client, groupId, thingId)
+                .onItem()
+                .ifNull()
                 .failWith(() -> ProblemException.notFound("No thing " + thingId + " in this group."));
     }
 
-    private Uni<List<RelationshipView>> withRelated(SqlClient client, UUID groupId, UUID thingId,
-                                                    List<ConnectionRow> rows) {
+    private Uni<List<RelationshipView>> withRelated(
+            SqlClient client, UUID groupId, UUID thingId, List<ConnectionRow> rows) {
         Set<UUID> ids = new LinkedHashSet<>();
         for (ConnectionRow c : rows) {
             ids.add(other(c, thingId));
         }
-        return graph.things(client, groupId, ids.toArray(UUID[]::new)).map(things -> rows.stream()
-                .map(c -> RelationshipView.of(c, ThingView.of(things.get(other(c, thingId)))))
-                .toList());
+        return graph.things(client, groupId, ids.toArray(UUID[]::new))
+                .map(things -> rows.stream()
+                        .map(c -> RelationshipView.of(c, ThingView.of(things.get(other(c, thingId)))))
+                        .toList());
     }
 
     private static UUID other(ConnectionRow c, UUID thingId) {

@@ -6,7 +6,6 @@ import dev.strata.model.ontology.Ontology;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /**
@@ -29,9 +28,18 @@ public class TopCreatorsService {
 
     public Uni<TopCreators> top(UUID groupId, int limit) {
         String[] people = ontology.thingTypesIn(Ontology.PERSON).toArray(String[]::new);
-        return store.top(pool, groupId, people, limit).map(rows -> new TopCreators(groupId, rows.stream()
-                .map(r -> new CreatorSummary(r.id(), r.name(), r.type(), r.followers(), r.content(), r.events(),
-                        r.lastActiveAt()))
-                .toList()));
+        return store.top(pool, groupId, people, limit)
+                .map(rows -> new TopCreators(
+                        groupId,
+                        rows.stream()
+                                .map(r -> new CreatorSummary(
+                                        r.id(),
+                                        r.name(),
+                                        r.type(),
+                                        r.followers(),
+                                        r.content(),
+                                        r.events(),
+                                        r.lastActiveAt()))
+                                .toList()));
     }
 }

@@ -17,14 +17,19 @@ import java.time.ZoneOffset;
  * <li>active: an activity event at or after now minus the active window (30 days by default), to the instant.</li>
  * </ul>
  */
-public record Windows(Instant now, LocalDate today, LocalDate monthStart, LocalDate weekStart,
-                      LocalDate previousWeekStart, Instant activeSince) {
+public record Windows(
+        Instant now,
+        LocalDate today,
+        LocalDate monthStart,
+        LocalDate weekStart,
+        LocalDate previousWeekStart,
+        Instant activeSince) {
 
     public static Windows at(Clock clock, Duration activeWindow) {
         Instant now = clock.instant();
         LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
-        return new Windows(now, today, today.withDayOfMonth(1), today.minusDays(6), today.minusDays(13),
-                now.minus(activeWindow));
+        return new Windows(
+                now, today, today.withDayOfMonth(1), today.minusDays(6), today.minusDays(13), now.minus(activeWindow));
     }
 
     public boolean inMonth(LocalDate day) {

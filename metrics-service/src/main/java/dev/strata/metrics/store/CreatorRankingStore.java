@@ -1,17 +1,16 @@
 package dev.strata.metrics.store;
 
+import static dev.strata.metrics.store.GraphReadStore.instant;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
-
-import static dev.strata.metrics.store.GraphReadStore.instant;
 
 /**
  * A group's people ranked by followers, then events as actor, then id, in one statement over the rollups that
@@ -21,9 +20,8 @@ import static dev.strata.metrics.store.GraphReadStore.instant;
 public class CreatorRankingStore {
 
     /** A ranked person; the figures are 0 (and {@code lastActiveAt} null) where the rollups hold no row. */
-    public record RankedCreator(UUID id, String name, String type, long followers, long content, long events,
-                                Instant lastActiveAt) {
-    }
+    public record RankedCreator(
+            UUID id, String name, String type, long followers, long content, long events, Instant lastActiveAt) {}
 
     /*
      * Only the first rows of thing_connections_followers (V4: the inbound 'following' rows, most followed first)
@@ -71,13 +69,21 @@ public class CreatorRankingStore {
 
     /** The group's best {@code limit} things of {@code types}, best first. */
     public Uni<List<RankedCreator>> top(SqlClient client, UUID groupId, String[] types, int limit) {
-        return client.preparedQuery(TOP).execute(Tuple.of(groupId, types, (long) limit)).map(rows -> {
-            List<RankedCreator> ranked = new ArrayList<>(rows.size());
-            for (Row row : rows) {
-                ranked.add(new RankedCreator(row.getUUID(0), row.getString(1), row.getString(2), row.getLong(3),
-                        row.getLong(4), row.getLong(5), instant(row.getOffsetDateTime(6))));
-            }
-            return ranked;
-        });
+        return client.preparedQuery(TOP)
+                .execute(Tuple.of(groupId, types, (long) limit))
+                .map(rows -> {
+                    List<RankedCreator> ranked = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        ranked.add(new RankedCreator(
+                                row.getUUID(0),
+                                row.getString(1),
+                                row.getString(2),
+                                row.getLong(3),
+                                row.getLong(4),
+                                row.getLong(5),
+                                instant(row.getOffsetDateTime(6))));
+                    }
+                    return ranked;
+                });
     }
 }

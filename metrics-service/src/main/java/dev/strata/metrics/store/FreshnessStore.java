@@ -1,34 +1,32 @@
 package dev.strata.metrics.store;
 
+import static dev.strata.metrics.store.GraphReadStore.instant;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.UUID;
-
-import static dev.strata.metrics.store.GraphReadStore.instant;
 
 /** Where the projections stand for a group, and whether a given event has been applied. */
 @ApplicationScoped
 public class FreshnessStore {
 
-    public record PositionRow(String eventId, Instant publishedAt, Instant appliedAt) {
-    }
+    public record PositionRow(String eventId, Instant publishedAt, Instant appliedAt) {}
 
     public Uni<PositionRow> position(SqlClient client, UUID groupId) {
-        return client.preparedQuery("SELECT event_id, published_at, applied_at FROM group_positions"
-                        + " WHERE group_id = $1")
+        return client.preparedQuery(
+                        "SELECT event_id, published_at, applied_at FROM group_positions" + " WHERE group_id = $1")
                 .execute(Tuple.of(groupId))
                 .map(rows -> {
                     if (rows.size() == 0) {
                         return null;
                     }
                     Row row = rows.iterator().next();
-                    return new PositionRow(row.getString(0), instant(row.getOffsetDateTime(1)),
-                            instant(row.getOffsetDateTime(2)));
+                    return new PositionRow(
+                            row.getString(0), instant(row.getOffsetDateTime(1)), instant(row.getOffsetDateTime(2)));
                 });
     }
 

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -29,27 +28,54 @@ public class GraphReadStore {
     private static final String CONNECTION_COLUMNS = "id, group_id, from_id, from_type, to_id, to_type,"
             + " relationship_type, metadata::text, strength, valid_from, valid_to, created_at";
 
-    public record ThingRow(UUID id, UUID groupId, String type, String name, String status, String propertiesJson,
-                           int propertiesBytes, Instant createdAt, Instant updatedAt, long connectionCount) {
-    }
+    public record ThingRow(
+            UUID id,
+            UUID groupId,
+            String type,
+            String name,
+            String status,
+            String propertiesJson,
+            int propertiesBytes,
+            Instant createdAt,
+            Instant updatedAt,
+            long connectionCount) {}
 
     /** A connection seen from one of its ends: {@code direction} is inbound or outbound for that end. */
-    public record ConnectionRow(UUID id, UUID groupId, UUID fromId, String fromType, UUID toId, String toType,
-                                String relationshipType, String metadataJson, Double strength, Instant validFrom,
-                                Instant validTo, Instant createdAt, String direction) {
-    }
+    public record ConnectionRow(
+            UUID id,
+            UUID groupId,
+            UUID fromId,
+            String fromType,
+            UUID toId,
+            String toType,
+            String relationshipType,
+            String metadataJson,
+            Double strength,
+            Instant validFrom,
+            Instant validTo,
+            Instant createdAt,
+            String direction) {}
 
-    public record KnowledgeRow(UUID id, UUID sourceThingId, String kind, String text, int textBytes,
-                               int embeddingDimensions, Instant createdAt) {
-    }
+    public record KnowledgeRow(
+            UUID id,
+            UUID sourceThingId,
+            String kind,
+            String text,
+            int textBytes,
+            int embeddingDimensions,
+            Instant createdAt) {}
 
-    public record EventRow(String id, String type, UUID actorId, UUID targetId, Instant occurredAt,
-                           String metadataJson, Instant recordedAt) {
-    }
+    public record EventRow(
+            String id,
+            String type,
+            UUID actorId,
+            UUID targetId,
+            Instant occurredAt,
+            String metadataJson,
+            Instant recordedAt) {}
 
     /** A place in a list of connections newest first: after this one. */
-    public record ConnectionCursor(Instant createdAt, UUID id, String direction) {
-    }
+    public record ConnectionCursor(Instant createdAt, UUID id, String direction) {}
 
     public Uni<ThingRow> thing(SqlClient client, UUID groupId, UUID id) {
         return client.preparedQuery("SELECT " + THING_COLUMNS + " FROM things WHERE group_id = $1 AND id = $2")
@@ -61,8 +87,8 @@ public class GraphReadStore {
         if (ids.length == 0) {
             return Uni.createFrom().item(new HashMap<>());
         }
-        return client.preparedQuery("SELECT " + THING_COLUMNS + " FROM things"
-                        + " WHERE group_id = $1 AND id = ANY($2::uuid[])")
+        return client.preparedQuery(
+                        "SELECT " + THING_COLUMNS + " FROM things" + " WHERE group_id = $1 AND id = ANY($2::uuid[])")
                 .execute(Tuple.of(groupId, ids))
                 .map(rows -> {
                     Map<UUID, ThingRow> found = new HashMap<>(rows.size() * 2);
@@ -79,8 +105,15 @@ public class GraphReadStore {
      * With both directions a connection from a thing to itself appears twice, once per direction, as it is
      * counted in both.
      */
-    public Uni<List<ConnectionRow>> connections(SqlClient client, UUID groupId, UUID thingId, boolean inbound,
-                                                boolean outbound, String type, ConnectionCursor after, int limit) {
+    public Uni<List<ConnectionRow>> connections(
+            SqlClient client,
+            UUID groupId,
+            UUID thingId,
+            boolean inbound,
+            boolean outbound,
+            String type,
+            ConnectionCursor after,
+            int limit) {
         List<Object> params = new ArrayList<>(List.of(groupId, thingId));
         List<String> branches = new ArrayList<>(2);
         if (inbound) {
@@ -89,26 +122,42 @@ public class GraphReadStore {
         if (outbound) {
             branches.add(branch("outbound", "from_id", type, after, params, limit));
         }
-        String sql = branches.size() == 1 ? branches.get(0)
+        String sql = branches.size() == 1
+                ? branches.get(0)
                 : "SELECT * FROM (" + String.join(" UNION ALL ", branches) + ") c"
                         + " ORDER BY created_at DESC, id DESC, direction LIMIT " + limit;
         return client.preparedQuery(sql).execute(Tuple.from(params)).map(rows -> {
             List<ConnectionRow> page = new ArrayList<>(rows.size());
             for (Row row : rows) {
-                page.add(new ConnectionRow(row.getUUID(0), row.getUUID(1), row.getUUID(2), row.getString(3),
-                        row.getUUID(4), row.getString(5), row.getString(6), row.getString(7), row.getDouble(8),
-                        instant(row.getOffsetDateTime(9)), instant(row.getOffsetDateTime(10)),
-                        instant(row.getOffsetDateTime(11)), row.getString(12)));
+                page.add(new ConnectionRow(
+                        row.getUUID(0),
+                        row.getUUID(1),
+                        row.getUUID(2),
+                        row.getString(3),
+                        row.getUUID(4),
+                        row.getString(5),
+                        row.getString(6),
+                        row.getString(7),
+                        row.getDouble(8),
+                        instant(row.getOffsetDateTime(9)),
+                        instant(row.getOffsetDateTime(10)),
+                        instant(row.getOffsetDateTime(11)),
+                        row.getString(12)));
             }
             return page;
         });
     }
 
-    private static String branch(String direction, String endColumn, String type, ConnectionCursor after,
-                                 List<Object> params, int limit) {
+    private static String branch(
+            String direction, String endColumn, String type, ConnectionCursor after, List<Object> params, int limit) {
         // Only constants and integers are written into the SQL; values travel as parameters.
-        StringBuilder sql = new StringBuilder("(SELECT ").append(CONNECTION_COLUMNS).append(", '").append(direction)
-                .append("' AS direction FROM connections WHERE group_id = $1 AND ").append(endColumn).append(" = $2");
+        StringBuilder sql = new StringBuilder("(SELECT ")
+                .append(CONNECTION_COLUMNS)
+                .append(", '")
+                .append(direction)
+                .append("' AS direction FROM connections WHERE group_id = $1 AND ")
+                .append(endColumn)
+                .append(" = $2");
         if (type != null) {
             params.add(type);
             sql.append(" AND relationship_type = $").append(params.size());
@@ -119,8 +168,13 @@ public class GraphReadStore {
             params.add(after.createdAt().atOffset(ZoneOffset.UTC));
             int t = params.size();
             params.add(after.id());
-            sql.append(" AND (created_at, id) ").append(comparison).append(" ($").append(t).append(", $")
-                    .append(t + 1).append(')');
+            sql.append(" AND (created_at, id) ")
+                    .append(comparison)
+                    .append(" ($")
+                    .append(t)
+                    .append(", $")
+                    .append(t + 1)
+                    .append(')');
         }
         sql.append(" ORDER BY created_at DESC, id DESC LIMIT ").append(limit).append(')');
         return sql.toString();
@@ -134,8 +188,14 @@ public class GraphReadStore {
                 .map(rows -> {
                     List<KnowledgeRow> items = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        items.add(new KnowledgeRow(row.getUUID(0), row.getUUID(1), row.getString(2), row.getString(3),
-                                row.getInteger(4), row.getInteger(5), instant(row.getOffsetDateTime(6))));
+                        items.add(new KnowledgeRow(
+                                row.getUUID(0),
+                                row.getUUID(1),
+                                row.getString(2),
+                                row.getString(3),
+                                row.getInteger(4),
+                                row.getInteger(5),
+                                instant(row.getOffsetDateTime(6))));
                     }
                     return items;
                 });
@@ -155,8 +215,13 @@ public class GraphReadStore {
                 .map(rows -> {
                     List<EventRow> events = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        events.add(new EventRow(row.getString(0), row.getString(1), row.getUUID(2), row.getUUID(3),
-                                instant(row.getOffsetDateTime(4)), row.getString(5),
+                        events.add(new EventRow(
+                                row.getString(0),
+                                row.getString(1),
+                                row.getUUID(2),
+                                row.getUUID(3),
+                                instant(row.getOffsetDateTime(4)),
+                                row.getString(5),
                                 instant(row.getOffsetDateTime(6))));
                     }
                     return events;
@@ -185,9 +250,17 @@ public class GraphReadStore {
     }
 
     private static ThingRow thingRow(Row row) {
-        return new ThingRow(row.getUUID(0), row.getUUID(1), row.getString(2), row.getString(3), row.getString(4),
-                row.getString(5), row.getInteger(6), instant(row.getOffsetDateTime(7)),
-                instant(row.getOffsetDateTime(8)), row.getLong(9));
+        return new ThingRow(
+                row.getUUID(0),
+                row.getUUID(1),
+                row.getString(2),
+                row.getString(3),
+                row.getString(4),
+                row.getString(5),
+                row.getInteger(6),
+                instant(row.getOffsetDateTime(7)),
+                instant(row.getOffsetDateTime(8)),
+                row.getLong(9));
     }
 
     static Instant instant(OffsetDateTime time) {

@@ -12,7 +12,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -37,45 +36,43 @@ public class ProjectionWriter {
     /** Advisory lock key: live batches hold it shared, a rebuild's final catch-up and swap hold it exclusively. */
     public static final long SWAP_LOCK = 0x5354_5241_5441_0001L;
 
-    public record GroupTotalsDelta(UUID groupId, long things, long connections, long knowledgeItems,
-                                   long propertiesBytes, long knowledgeBytes, long events, BigDecimal revenue,
-                                   Instant lastEventAt) {
-    }
+    public record GroupTotalsDelta(
+            UUID groupId,
+            long things,
+            long connections,
+            long knowledgeItems,
+            long propertiesBytes,
+            long knowledgeBytes,
+            long events,
+            BigDecimal revenue,
+            Instant lastEventAt) {}
 
-    public record ThingTypeDelta(UUID groupId, String thingType, long things, long connectionEnds) {
-    }
+    public record ThingTypeDelta(UUID groupId, String thingType, long things, long connectionEnds) {}
 
-    public record DayDelta(UUID groupId, LocalDate day, String eventType, long events, BigDecimal revenue) {
-    }
+    public record DayDelta(UUID groupId, LocalDate day, String eventType, long events, BigDecimal revenue) {}
 
-    public record ThingActivityDelta(UUID groupId, UUID thingId, long asActor, long involving, BigDecimal revenue,
-                                     Instant lastActiveAt) {
-    }
+    public record ThingActivityDelta(
+            UUID groupId, UUID thingId, long asActor, long involving, BigDecimal revenue, Instant lastActiveAt) {}
 
-    public record ActorTypeDelta(UUID groupId, UUID actorId, String eventType, long events) {
-    }
+    public record ActorTypeDelta(UUID groupId, UUID actorId, String eventType, long events) {}
 
-    public record ThingConnectionDelta(UUID groupId, UUID thingId, String direction, String relationshipType,
-                                       long connections) {
-    }
+    public record ThingConnectionDelta(
+            UUID groupId, UUID thingId, String direction, String relationshipType, long connections) {}
 
-    public record ConnectionCountDelta(UUID groupId, UUID thingId, long connections) {
-    }
+    public record ConnectionCountDelta(UUID groupId, UUID thingId, long connections) {}
 
-    public record ApiCallsDelta(UUID groupId, LocalDate month, long calls) {
-    }
+    public record ApiCallsDelta(UUID groupId, LocalDate month, long calls) {}
 
     /** The last event applied for a group; {@code publishedAt} is the Kafka record's timestamp. */
-    public record Position(UUID groupId, String eventId, String eventType, Instant publishedAt) {
-    }
+    public record Position(UUID groupId, String eventId, String eventType, Instant publishedAt) {}
 
     /** Properties bytes a batch of updates added to (or removed from) a group. */
-    public record BytesDelta(UUID groupId, long bytes) {
-    }
+    public record BytesDelta(UUID groupId, long bytes) {}
 
     /** Waits until no rebuild is swapping tables; released with the transaction. */
     public Uni<Void> holdSwapLockShared(SqlClient tx) {
-        return tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1)").execute(Tuple.of(SWAP_LOCK))
+        return tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1)")
+                .execute(Tuple.of(SWAP_LOCK))
                 .replaceWithVoid();
     }
 
@@ -158,8 +155,8 @@ public class ProjectionWriter {
                 });
     }
 
-    public Uni<List<NewConnection>> insertConnections(SqlClient tx, ProjectionTables t,
-                                                      List<NewConnection> connections) {
+    public Uni<List<NewConnection>> insertConnections(
+            SqlClient tx, ProjectionTables t, List<NewConnection> connections) {
         int n = connections.size();
         if (n == 0) {
             return Uni.createFrom().item(List.of());
@@ -200,8 +197,9 @@ public class ProjectionWriter {
                                     $12::timestamptz[]) AS n(g, id, f, ft, t, tt, rt, md, s, vf, vt, c)
                         ON CONFLICT DO NOTHING
                         RETURNING id""")
-                .execute(Tuple.from(List.of(groups, ids, froms, fromTypes, tos, toTypes, types, metadata, strengths,
-                        validFrom, validTo, created)))
+                .execute(Tuple.from(List.of(
+                        groups, ids, froms, fromTypes, tos, toTypes, types, metadata, strengths, validFrom, validTo,
+                        created)))
                 .map(rows -> inserted(rows, connections, NewConnection::id));
     }
 
@@ -327,8 +325,16 @@ public class ProjectionWriter {
                         + " knowledge_bytes = g.knowledge_bytes + excluded.knowledge_bytes,"
                         + " events = g.events + excluded.events, revenue = g.revenue + excluded.revenue,"
                         + " last_event_at = greatest(g.last_event_at, excluded.last_event_at)")
-                .execute(Tuple.from(List.of(groups, things, connections, knowledge, propertiesBytes, knowledgeBytes,
-                        events, revenue, last)))
+                .execute(Tuple.from(List.of(
+                        groups,
+                        things,
+                        connections,
+                        knowledge,
+                        propertiesBytes,
+                        knowledgeBytes,
+                        events,
+                        revenue,
+                        last)))
                 .replaceWithVoid();
     }
 

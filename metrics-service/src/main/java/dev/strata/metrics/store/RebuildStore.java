@@ -1,18 +1,17 @@
 package dev.strata.metrics.store;
 
+import static dev.strata.metrics.store.GraphReadStore.instant;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
-
-import static dev.strata.metrics.store.GraphReadStore.instant;
 
 /** Shadow tables, the swap, and the record of rebuild runs. */
 @ApplicationScoped
@@ -21,9 +20,14 @@ public class RebuildStore {
     /** Advisory lock key held (session-level) by the one rebuild running across all replicas. */
     public static final long REBUILD_LOCK = 0x5354_5241_5441_0002L;
 
-    public record RunRow(UUID id, String status, Instant startedAt, Instant finishedAt, long eventsRead,
-                         long eventsApplied, String error) {
-    }
+    public record RunRow(
+            UUID id,
+            String status,
+            Instant startedAt,
+            Instant finishedAt,
+            long eventsRead,
+            long eventsApplied,
+            String error) {}
 
     private final Pool pool;
 
@@ -35,12 +39,14 @@ public class RebuildStore {
     public Uni<Void> recreateShadow(ProjectionTables shadow) {
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT drop_projection_tables($1)")
                 .execute(Tuple.of(shadow.prefix()))
-                .chain(() -> tx.preparedQuery("SELECT create_projection_tables($1)").execute(Tuple.of(shadow.prefix())))
+                .chain(() ->
+                        tx.preparedQuery("SELECT create_projection_tables($1)").execute(Tuple.of(shadow.prefix())))
                 .replaceWithVoid());
     }
 
     public Uni<Void> dropShadow(ProjectionTables shadow) {
-        return pool.preparedQuery("SELECT drop_projection_tables($1)").execute(Tuple.of(shadow.prefix()))
+        return pool.preparedQuery("SELECT drop_projection_tables($1)")
+                .execute(Tuple.of(shadow.prefix()))
                 .replaceWithVoid();
     }
 
@@ -51,21 +57,27 @@ public class RebuildStore {
     public Uni<Void> swap(ProjectionTables shadow, Duration lockTimeout) {
         return pool.withTransaction(tx -> tx.query("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'")
                 .execute()
-                .chain(() -> tx.preparedQuery("SELECT swap_projection_tables($1)").execute(Tuple.of(shadow.prefix())))
+                .chain(() ->
+                        tx.preparedQuery("SELECT swap_projection_tables($1)").execute(Tuple.of(shadow.prefix())))
                 .replaceWithVoid());
     }
 
     public Uni<Boolean> tryLock(SqlClient session, long key) {
-        return session.preparedQuery("SELECT pg_try_advisory_lock($1)").execute(Tuple.of(key))
+        return session.preparedQuery("SELECT pg_try_advisory_lock($1)")
+                .execute(Tuple.of(key))
                 .map(rows -> rows.iterator().next().getBoolean(0));
     }
 
     public Uni<Void> lock(SqlClient session, long key) {
-        return session.preparedQuery("SELECT pg_advisory_lock($1)").execute(Tuple.of(key)).replaceWithVoid();
+        return session.preparedQuery("SELECT pg_advisory_lock($1)")
+                .execute(Tuple.of(key))
+                .replaceWithVoid();
     }
 
     public Uni<Void> unlock(SqlClient session, long key) {
-        return session.preparedQuery("SELECT pg_advisory_unlock($1)").execute(Tuple.of(key)).replaceWithVoid();
+        return session.preparedQuery("SELECT pg_advisory_unlock($1)")
+                .execute(Tuple.of(key))
+                .replaceWithVoid();
     }
 
     public Uni<Void> insertRun(UUID id, String status, Instant startedAt) {
@@ -77,9 +89,13 @@ public class RebuildStore {
     public Uni<Void> updateRun(RunRow run) {
         return pool.preparedQuery("UPDATE projection_rebuilds SET status = $2, finished_at = $3, events_read = $4,"
                         + " events_applied = $5, error = $6 WHERE id = $1")
-                .execute(Tuple.from(java.util.Arrays.asList(run.id(), run.status(),
-                        run.finishedAt() == null ? null : run.finishedAt().atOffset(ZoneOffset.UTC), run.eventsRead(),
-                        run.eventsApplied(), run.error())))
+                .execute(Tuple.from(java.util.Arrays.asList(
+                        run.id(),
+                        run.status(),
+                        run.finishedAt() == null ? null : run.finishedAt().atOffset(ZoneOffset.UTC),
+                        run.eventsRead(),
+                        run.eventsApplied(),
+                        run.error())))
                 .replaceWithVoid();
     }
 
@@ -92,8 +108,14 @@ public class RebuildStore {
                         return null;
                     }
                     Row row = rows.iterator().next();
-                    return new RunRow(row.getUUID(0), row.getString(1), instant(row.getOffsetDateTime(2)),
-                            instant(row.getOffsetDateTime(3)), row.getLong(4), row.getLong(5), row.getString(6));
+                    return new RunRow(
+                            row.getUUID(0),
+                            row.getString(1),
+                            instant(row.getOffsetDateTime(2)),
+                            instant(row.getOffsetDateTime(3)),
+                            row.getLong(4),
+                            row.getLong(5),
+                            row.getString(6));
                 });
     }
 

@@ -1,11 +1,12 @@
 package dev.strata.metrics.store;
 
+import static dev.strata.metrics.store.GraphReadStore.instant;
+
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -13,31 +14,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
-import static dev.strata.metrics.store.GraphReadStore.instant;
-
 /** Reads of the rollups: a handful of rows per question, whatever the number of events behind them. */
 @ApplicationScoped
 public class StatsReadStore {
 
     /** A thing's activity; all zero when it never took part in an event. */
-    public record ThingActivityRow(long eventsAsActor, long eventsInvolving, BigDecimal revenue,
-                                   Instant lastActiveAt) {
+    public record ThingActivityRow(long eventsAsActor, long eventsInvolving, BigDecimal revenue, Instant lastActiveAt) {
         public static final ThingActivityRow NONE = new ThingActivityRow(0, 0, BigDecimal.ZERO, null);
     }
 
-    public record CountRow(String key, String subKey, long count) {
-    }
+    public record CountRow(String key, String subKey, long count) {}
 
-    public record GroupTotalsRow(long things, long connections, long knowledgeItems, long propertiesBytes,
-                                 long knowledgeBytes, long events, BigDecimal revenue, Instant lastEventAt) {
+    public record GroupTotalsRow(
+            long things,
+            long connections,
+            long knowledgeItems,
+            long propertiesBytes,
+            long knowledgeBytes,
+            long events,
+            BigDecimal revenue,
+            Instant lastEventAt) {
         public static final GroupTotalsRow NONE = new GroupTotalsRow(0, 0, 0, 0, 0, 0, BigDecimal.ZERO, null);
     }
 
-    public record ThingTypeRow(String thingType, long things, long connectionEnds) {
-    }
+    public record ThingTypeRow(String thingType, long things, long connectionEnds) {}
 
-    public record DailyRow(LocalDate day, String eventType, long events, BigDecimal revenue) {
-    }
+    public record DailyRow(LocalDate day, String eventType, long events, BigDecimal revenue) {}
 
     public Uni<ThingActivityRow> thingActivity(SqlClient client, UUID groupId, UUID thingId) {
         return client.preparedQuery("SELECT events_as_actor, events_involving, revenue, last_active_at"
@@ -48,15 +50,15 @@ public class StatsReadStore {
                         return ThingActivityRow.NONE;
                     }
                     Row row = rows.iterator().next();
-                    return new ThingActivityRow(row.getLong(0), row.getLong(1), row.getBigDecimal(2),
-                            instant(row.getOffsetDateTime(3)));
+                    return new ThingActivityRow(
+                            row.getLong(0), row.getLong(1), row.getBigDecimal(2), instant(row.getOffsetDateTime(3)));
                 });
     }
 
     /** Events per type with the thing as actor: (type, null, count). */
     public Uni<List<CountRow>> actorEventTypes(SqlClient client, UUID groupId, UUID actorId) {
-        return client.preparedQuery("SELECT event_type, events FROM actor_event_types"
-                        + " WHERE group_id = $1 AND actor_id = $2")
+        return client.preparedQuery(
+                        "SELECT event_type, events FROM actor_event_types" + " WHERE group_id = $1 AND actor_id = $2")
                 .execute(Tuple.of(groupId, actorId))
                 .map(rows -> {
                     List<CountRow> counts = new ArrayList<>(rows.size());
@@ -90,14 +92,21 @@ public class StatsReadStore {
                         return GroupTotalsRow.NONE;
                     }
                     Row row = rows.iterator().next();
-                    return new GroupTotalsRow(row.getLong(0), row.getLong(1), row.getLong(2), row.getLong(3),
-                            row.getLong(4), row.getLong(5), row.getBigDecimal(6), instant(row.getOffsetDateTime(7)));
+                    return new GroupTotalsRow(
+                            row.getLong(0),
+                            row.getLong(1),
+                            row.getLong(2),
+                            row.getLong(3),
+                            row.getLong(4),
+                            row.getLong(5),
+                            row.getBigDecimal(6),
+                            instant(row.getOffsetDateTime(7)));
                 });
     }
 
     public Uni<List<ThingTypeRow>> thingTypes(SqlClient client, UUID groupId) {
-        return client.preparedQuery("SELECT thing_type, things, connection_ends FROM group_thing_types"
-                        + " WHERE group_id = $1")
+        return client.preparedQuery(
+                        "SELECT thing_type, things, connection_ends FROM group_thing_types" + " WHERE group_id = $1")
                 .execute(Tuple.of(groupId))
                 .map(rows -> {
                     List<ThingTypeRow> types = new ArrayList<>(rows.size());
@@ -115,8 +124,8 @@ public class StatsReadStore {
                 .map(rows -> {
                     List<DailyRow> days = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        days.add(new DailyRow(row.getLocalDate(0), row.getString(1), row.getLong(2),
-                                row.getBigDecimal(3)));
+                        days.add(new DailyRow(
+                                row.getLocalDate(0), row.getString(1), row.getLong(2), row.getBigDecimal(3)));
                     }
                     return days;
                 });

@@ -1,16 +1,15 @@
 package dev.strata.metrics.service;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.strata.metrics.service.EventTimeline.EventDay;
 import dev.strata.metrics.store.StatsReadStore.DailyRow;
-import org.junit.jupiter.api.Test;
-
 import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class EventTimelineServiceTest {
 
@@ -20,28 +19,41 @@ class EventTimelineServiceTest {
 
     @Test
     void shouldListEveryDayOfTheWindowWithEveryTypeSortedAndZerosWhereNone() {
-        EventTimeline timeline = EventTimelineService.timeline(GROUP, FROM, TO, List.of(
-                new DailyRow(LocalDate.of(2026, 3, 2), "user_login", 3, BigDecimal.ZERO),
-                new DailyRow(LocalDate.of(2026, 2, 27), "revenue_generated", 1, new BigDecimal("9.99")),
-                new DailyRow(LocalDate.of(2026, 3, 2), "content_event", 2, BigDecimal.ZERO),
-                new DailyRow(LocalDate.of(2026, 2, 27), "content_event", 5, BigDecimal.ZERO)));
+        EventTimeline timeline = EventTimelineService.timeline(
+                GROUP,
+                FROM,
+                TO,
+                List.of(
+                        new DailyRow(LocalDate.of(2026, 3, 2), "user_login", 3, BigDecimal.ZERO),
+                        new DailyRow(LocalDate.of(2026, 2, 27), "revenue_generated", 1, new BigDecimal("9.99")),
+                        new DailyRow(LocalDate.of(2026, 3, 2), "content_event", 2, BigDecimal.ZERO),
+                        new DailyRow(LocalDate.of(2026, 2, 27), "content_event", 5, BigDecimal.ZERO)));
 
         assertThat(timeline.groupId()).isEqualTo(GROUP);
         assertThat(timeline.from()).isEqualTo(FROM);
         assertThat(timeline.to()).isEqualTo(TO);
         assertThat(timeline.types()).containsExactly("content_event", "revenue_generated", "user_login");
         // 2026 is no leap year: 27 and 28 February, then 1 and 2 March.
-        assertThat(timeline.days()).containsExactly(
-                new EventDay(LocalDate.of(2026, 2, 27), 6,
-                        Map.of("content_event", 5L, "revenue_generated", 1L, "user_login", 0L)),
-                new EventDay(LocalDate.of(2026, 2, 28), 0,
-                        Map.of("content_event", 0L, "revenue_generated", 0L, "user_login", 0L)),
-                new EventDay(LocalDate.of(2026, 3, 1), 0,
-                        Map.of("content_event", 0L, "revenue_generated", 0L, "user_login", 0L)),
-                new EventDay(LocalDate.of(2026, 3, 2), 5,
-                        Map.of("content_event", 2L, "revenue_generated", 0L, "user_login", 3L)));
-        assertThat(timeline.days().get(0).byType().keySet()).containsExactly("content_event", "revenue_generated",
-                "user_login");
+        assertThat(timeline.days())
+                .containsExactly(
+                        new EventDay(
+                                LocalDate.of(2026, 2, 27),
+                                6,
+                                Map.of("content_event", 5L, "revenue_generated", 1L, "user_login", 0L)),
+                        new EventDay(
+                                LocalDate.of(2026, 2, 28),
+                                0,
+                                Map.of("content_event", 0L, "revenue_generated", 0L, "user_login", 0L)),
+                        new EventDay(
+                                LocalDate.of(2026, 3, 1),
+                                0,
+                                Map.of("content_event", 0L, "revenue_generated", 0L, "user_login", 0L)),
+                        new EventDay(
+                                LocalDate.of(2026, 3, 2),
+                                5,
+                                Map.of("content_event", 2L, "revenue_generated", 0L, "user_login", 3L)));
+        assertThat(timeline.days().get(0).byType().keySet())
+                .containsExactly("content_event", "revenue_generated", "user_login");
     }
 
     @Test

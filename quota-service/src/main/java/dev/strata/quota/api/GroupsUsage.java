@@ -1,11 +1,10 @@
 package dev.strata.quota.api;
 
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * {@code GET /admin/quotas/groups}: the groups nearest their limits first, for the console. Each group's figures are
@@ -13,8 +12,10 @@ import java.util.UUID;
  *
  * @param totalGroups every group quota-service knows, listed or not
  */
-@Schema(description = "Usage against limits across groups, the groups nearest their limits first (highestPercentUsed"
-        + " descending, then groupId)", example = """
+@Schema(
+        description = "Usage against limits across groups, the groups nearest their limits first (highestPercentUsed"
+                + " descending, then groupId)",
+        example = """
         {"measuredAt": "2026-12-03T10:15:30.412Z", "totalGroups": 10000,
          "groups": [{"groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c", "plan": "starter", "status": "exceeded",
                      "nearestMetric": "entities_total", "highestPercentUsed": 104.0,
@@ -36,7 +37,11 @@ public record GroupsUsage(Instant measuredAt, long totalGroups, List<GroupUsage>
      * limit), {@code highestPercentUsed} that percent (unlimited metrics count as 0).
      */
     @Schema(description = "A group's usage against its limits, as GET /groups/{groupId}/quotas gives it")
-    public record GroupUsage(UUID groupId, String plan, String status, String nearestMetric, double highestPercentUsed,
-                             Map<String, QuotaViews.MetricQuota> quotas) {
-    }
+    public record GroupUsage(
+            UUID groupId,
+            String plan,
+            String status,
+            String nearestMetric,
+            double highestPercentUsed,
+            Map<String, QuotaViews.MetricQuota> quotas) {}
 }

@@ -5,10 +5,9 @@ import dev.strata.model.problem.ProblemType;
 import dev.strata.quota.service.QuotaExceededException;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * Renders a refused reservation as the {@code quota-exceeded} problem with its extension members (metric,
@@ -31,6 +30,9 @@ public class QuotaExceededMapper {
         body.put("limit", e.limit());
         body.put("requested", e.requested());
         body.put("upgrade", e.upgrade());
-        return Response.status(type.status()).type(Problem.MEDIA_TYPE).entity(body).build();
+        return Response.status(type.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(body)
+                .build();
     }
 }

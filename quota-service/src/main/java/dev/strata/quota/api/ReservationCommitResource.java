@@ -12,6 +12,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
@@ -19,9 +21,6 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.RestPath;
-
-import java.util.List;
-import java.util.UUID;
 
 /**
  * The writer's confirmation that the write a reference names committed: its reservations then hold until its
@@ -44,8 +43,7 @@ public class ReservationCommitResource {
 
     /** @param reference the write's reference (ingest: the batch id) */
     @Schema(description = "The confirmation that the write with this reference committed")
-    public record CommitRequest(String reference) {
-    }
+    public record CommitRequest(String reference) {}
 
     /** The reference's reservations as they are after the confirmation (none if it has none). */
     @Schema(description = "The reference's reservations after the confirmation (none if it has none)", example = """
@@ -53,29 +51,39 @@ public class ReservationCommitResource {
              "reservations": [{"id": "7d1f0e2a-4b3c-4d5e-8f6a-9b0c1d2e3f4a", "metric": "entities_total", "amount": 250, "reference": "0190c0de-5b1e-7a3c-9f2d-3e4f5a6b7c8d",
                               "status": "committed", "createdAt": "2026-12-03T10:15:30.412Z", "expiresAt": "2026-12-03T10:20:30.412Z",
                               "committedAt": "2026-12-03T10:15:31.020Z", "closedAt": null}]}""")
-    public record Committed(String reference, List<ReservationView> reservations) {
-    }
+    public record Committed(String reference, List<ReservationView> reservations) {}
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Confirm that the write with this reference committed: its reservations hold until its "
-            + "events are applied")
+    @Operation(
+            summary = "Confirm that the write with this reference committed: its reservations hold until its "
+                    + "events are applied")
     @APIResponse(responseCode = "200", description = "confirmed (a repeat changes nothing)")
-    @APIResponse(responseCode = "422", description = "validation-failed: the reference is missing, blank or longer"
-            + " than allowed")
-    public Uni<Committed> commit(@RestPath String groupId,
-            @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
-                    schema = @Schema(implementation = CommitRequest.class),
-                    examples = @ExampleObject(name = "batch", value = """
+    @APIResponse(
+            responseCode = "422",
+            description = "validation-failed: the reference is missing, blank or longer" + " than allowed")
+    public Uni<Committed> commit(
+            @RestPath String groupId,
+            @RequestBody(
+                            required = true,
+                            content =
+                                    @Content(
+                                            mediaType = MediaType.APPLICATION_JSON,
+                                            schema = @Schema(implementation = CommitRequest.class),
+                                            examples = @ExampleObject(name = "batch", value = """
                             {"reference": "0190c0de-5b1e-7a3c-9f2d-3e4f5a6b7c8d"}""")))
-            CommitRequest request) {
+                    CommitRequest request) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         if (request == null) {
             throw ProblemException.badRequest("The body must be a JSON object.");
         }
-        return reservations.commit(group, request.reference())
-                .map(rows -> new Committed(request.reference(),
-                        rows.stream().map(row -> ReservationView.of(row, reservations.status(row))).toList()));
+        return reservations
+                .commit(group, request.reference())
+                .map(rows -> new Committed(
+                        request.reference(),
+                        rows.stream()
+                                .map(row -> ReservationView.of(row, reservations.status(row)))
+                                .toList()));
     }
 }

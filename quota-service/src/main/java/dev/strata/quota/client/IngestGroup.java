@@ -1,7 +1,6 @@
 package dev.strata.quota.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-
 import java.time.Instant;
 import java.util.UUID;
 

@@ -7,5 +7,4 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
  * told apart from a zero; other members (knowledge, events, asOf, ...) are ignored, so ingest may add some.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record Inventory(Long things, Long peopleLike, Long connections, Long storageBytes) {
-}
+public record Inventory(Long things, Long peopleLike, Long connections, Long storageBytes) {}

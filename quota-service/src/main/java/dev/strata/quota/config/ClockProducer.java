@@ -2,7 +2,6 @@ package dev.strata.quota.config;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /**

@@ -2,7 +2,6 @@ package dev.strata.quota.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.List;

@@ -4,7 +4,6 @@ import dev.strata.quota.config.QuotaConfig;
 import dev.strata.support.messaging.RecentLags;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -41,22 +40,35 @@ public class AppliedLag {
     }
 
     /** What {@link #snapshot()} tells; the times are null before the first counted event. */
-    public record Snapshot(long batchesApplied, long eventsApplied, int batchesKept, int eventsKept,
-                           Instant lastAppliedAt, Instant lastEventTime, Long p50Ms, Long p99Ms, Long maxMs) {
-    }
+    public record Snapshot(
+            long batchesApplied,
+            long eventsApplied,
+            int batchesKept,
+            int eventsKept,
+            Instant lastAppliedAt,
+            Instant lastEventTime,
+            Long p50Ms,
+            Long p99Ms,
+            Long maxMs) {}
 
     /**
      * What {@link #windowSnapshot()} tells: the event-to-counter lag of the window's events ({@code p50Ms} ...),
      * and the part of it after the topic ({@code fromTopicP50Ms} ...); figures are null while there is none.
      */
-    public record WindowSnapshot(Instant openedAt, String groupId, long batches, long events, Long p50Ms,
-                                 Long p99Ms, Long maxMs, Long fromTopicP50Ms, Long fromTopicP99Ms,
-                                 Long fromTopicMaxMs) {
-    }
+    public record WindowSnapshot(
+            Instant openedAt,
+            String groupId,
+            long batches,
+            long events,
+            Long p50Ms,
+            Long p99Ms,
+            Long maxMs,
+            Long fromTopicP50Ms,
+            Long fromTopicP99Ms,
+            Long fromTopicMaxMs) {}
 
     /** An event or a record as a window sees it: its group (null if unknown) and a time. */
-    public record Stamp(String groupId, Instant time) {
-    }
+    public record Stamp(String groupId, Instant time) {}
 
     /** Records a committed batch: {@code eventTimes} are the times of the events it counted (not duplicates). */
     public void record(Instant appliedAt, List<Instant> eventTimes) {
@@ -120,8 +132,16 @@ public class AppliedLag {
     public Snapshot snapshot() {
         synchronized (lock) {
             RecentLags.Summary kept = batches.since(null);
-            return new Snapshot(totalBatches, totalEvents, kept.batches(), kept.events(), kept.lastCommittedAt(),
-                    lastEventTime, kept.percentile(50), kept.percentile(99), kept.max());
+            return new Snapshot(
+                    totalBatches,
+                    totalEvents,
+                    kept.batches(),
+                    kept.events(),
+                    kept.lastCommittedAt(),
+                    lastEventTime,
+                    kept.percentile(50),
+                    kept.percentile(99),
+                    kept.max());
         }
     }
 
@@ -154,8 +174,17 @@ public class AppliedLag {
         }
 
         WindowSnapshot snapshot() {
-            return new WindowSnapshot(openedAt, groupId, batches, events.count, events.rank(50), events.rank(99),
-                    events.max(), fromTopic.rank(50), fromTopic.rank(99), fromTopic.max());
+            return new WindowSnapshot(
+                    openedAt,
+                    groupId,
+                    batches,
+                    events.count,
+                    events.rank(50),
+                    events.rank(99),
+                    events.max(),
+                    fromTopic.rank(50),
+                    fromTopic.rank(99),
+                    fromTopic.max());
         }
 
         private static long millisBetween(Instant from, Instant to) {

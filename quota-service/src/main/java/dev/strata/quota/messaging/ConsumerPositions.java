@@ -3,11 +3,10 @@ package dev.strata.quota.messaging;
 import dev.strata.support.messaging.StreamLag;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.common.utils.Utils;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.apache.kafka.common.utils.Utils;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Where quota-service's consumer stands on the event topic: the next offset to apply of every partition, from
@@ -21,8 +20,8 @@ public class ConsumerPositions {
     private final String consumerGroup;
     private final StreamLag lag;
 
-    public ConsumerPositions(@ConfigProperty(name = "mp.messaging.incoming.events-in.group.id") String consumerGroup,
-                             StreamLag lag) {
+    public ConsumerPositions(
+            @ConfigProperty(name = "mp.messaging.incoming.events-in.group.id") String consumerGroup, StreamLag lag) {
         this.consumerGroup = consumerGroup;
         this.lag = lag;
     }
@@ -57,6 +56,8 @@ public class ConsumerPositions {
     }
 
     private static List<Position> of(List<StreamLag.Position> positions) {
-        return positions.stream().map(p -> new Position(p.partition(), p.applied(), p.end())).toList();
+        return positions.stream()
+                .map(p -> new Position(p.partition(), p.applied(), p.end()))
+                .toList();
     }
 }

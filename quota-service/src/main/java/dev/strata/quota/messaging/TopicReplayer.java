@@ -1,19 +1,11 @@
 package dev.strata.quota.messaging;
 
-import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.model.events.Topics;
-import dev.strata.support.messaging.StreamRecord;
 import dev.strata.streamarchive.ArchivedStream;
+import dev.strata.support.messaging.KafkaClientConfig;
+import dev.strata.support.messaging.StreamRecord;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -22,6 +14,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * Reads the whole event stream up to the end offsets found when it starts: what the topic no longer holds from the
@@ -42,8 +41,7 @@ public class TopicReplayer {
     }
 
     /** {@code fromArchive}: how many of the {@code records} came from the stream archive. */
-    public record Replayed(int partitions, long records, long fromArchive) {
-    }
+    public record Replayed(int partitions, long records, long fromArchive) {}
 
     /**
      * @param chunk receives the records in chunks, in offset order per partition
@@ -51,16 +49,16 @@ public class TopicReplayer {
      * @throws dev.strata.streamarchive.StreamGapException when records are neither on the topic nor archived
      */
     public Replayed replay(Consumer<List<StreamRecord>> chunk, Duration limit) {
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerConfig(), new StringDeserializer(),
-                new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerConfig(), new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30)).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition()))
                     .toList();
             long deadline = System.nanoTime() + limit.toNanos();
             consumer.assign(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(30));
-            ArchivedStream.Plan plan = archive.plan(Topics.EVENTS,
-                    consumer.beginningOffsets(partitions, Duration.ofSeconds(30)));
+            ArchivedStream.Plan plan =
+                    archive.plan(Topics.EVENTS, consumer.beginningOffsets(partitions, Duration.ofSeconds(30)));
             long fromArchive = archive.replay(plan, end, CHUNK, chunk);
             plan.seek(consumer, end);
             Set<TopicPartition> remaining = new HashSet<>();

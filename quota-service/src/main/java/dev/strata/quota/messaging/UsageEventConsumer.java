@@ -15,12 +15,11 @@ import io.micrometer.core.instrument.Timer;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.eclipse.microprofile.reactive.messaging.Incoming;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * Feeds the usage counters from the event topic through the shared {@link StreamConsumer}: each polled batch is
@@ -43,11 +42,14 @@ public class UsageEventConsumer implements StreamHandler<Decoded, Applied> {
         this.applier = applier;
         this.lag = lag;
         this.appliedCount = Counter.builder("strata.quota.events.applied")
-                .description("Events whose effect quota-service applied").register(registry);
+                .description("Events whose effect quota-service applied")
+                .register(registry);
         this.duplicateCount = Counter.builder("strata.quota.events.duplicate")
-                .description("Redelivered events quota-service recognised and skipped").register(registry);
+                .description("Redelivered events quota-service recognised and skipped")
+                .register(registry);
         this.applyTime = Timer.builder("strata.quota.batch.apply")
-                .description("From a batch's arrival to the commit of its effect, retries included").register(registry);
+                .description("From a batch's arrival to the commit of its effect, retries included")
+                .register(registry);
     }
 
     /** Payload-style: the connector acknowledges the batch when the returned Uni completes. */
@@ -70,7 +72,11 @@ public class UsageEventConsumer implements StreamHandler<Decoded, Applied> {
     @Override
     public void committed(Applied applied, List<StreamRecord> records, long receivedNanos) {
         applyTime.record(System.nanoTime() - receivedNanos, TimeUnit.NANOSECONDS);
-        lag.record(Instant.now(), applied.counted().stream().map(e -> new Stamp(e.groupid(), e.time())).toList(),
+        lag.record(
+                Instant.now(),
+                applied.counted().stream()
+                        .map(e -> new Stamp(e.groupid(), e.time()))
+                        .toList(),
                 records.stream().map(r -> new Stamp(r.key(), r.publishedAt())).toList());
         appliedCount.increment(applied.fresh());
         duplicateCount.increment(applied.duplicates());

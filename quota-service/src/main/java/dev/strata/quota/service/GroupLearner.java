@@ -1,7 +1,6 @@
 package dev.strata.quota.service;
 
 import dev.strata.quota.client.IngestClient;
-import dev.strata.quota.client.IngestGroup;
 import dev.strata.quota.config.QuotaConfig;
 import dev.strata.quota.store.GroupPlanStore;
 import dev.strata.quota.store.GroupPlanStore.GroupPlan;
@@ -10,13 +9,12 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 /**
  * Learns a group quota-service has not seen on the stream yet from ingest-service, which owns groups: writes to a
@@ -50,27 +48,37 @@ public class GroupLearner {
      */
     public Uni<Boolean> learn(UUID groupId) {
         return ingest.group(groupId)
-                .ifNoItem().after(timeout).fail()
-                .onItemOrFailure().transformToUni((group, failure) -> {
+                .ifNoItem()
+                .after(timeout)
+                .fail()
+                .onItemOrFailure()
+                .transformToUni((group, failure) -> {
                     if (failure != null) {
-                        if (failure instanceof WebApplicationException web && web.getResponse().getStatus() == 404) {
+                        if (failure instanceof WebApplicationException web
+                                && web.getResponse().getStatus() == 404) {
                             LOG.debugf("ingest-service does not know group %s either", groupId);
                         } else {
-                            LOG.warnf("Could not ask ingest-service about group %s, not seen on the stream yet: %s",
+                            LOG.warnf(
+                                    "Could not ask ingest-service about group %s, not seen on the stream yet: %s",
                                     groupId, failure.toString());
                         }
                         return Uni.createFrom().item(false);
                     }
-                    if (group == null || group.plan() == null || group.plan().isBlank() || group.planAt() == null
+                    if (group == null
+                            || group.plan() == null
+                            || group.plan().isBlank()
+                            || group.planAt() == null
                             || !groupId.equals(group.id())) {
-                        LOG.warnf("ingest-service answered group %s without its id, plan or the plan's time: %s",
+                        LOG.warnf(
+                                "ingest-service answered group %s without its id, plan or the plan's time: %s",
                                 groupId, group);
                         return Uni.createFrom().item(false);
                     }
-                    GroupPlan plan = new GroupPlan(groupId, group.name(), group.plan(),
-                            group.planAt().truncatedTo(ChronoUnit.MICROS));
+                    GroupPlan plan = new GroupPlan(
+                            groupId, group.name(), group.plan(), group.planAt().truncatedTo(ChronoUnit.MICROS));
                     return groups.upsert(pool, Tables.LIVE, List.of(plan))
-                            .invoke(() -> LOG.infof("Learned group %s from ingest-service: plan %s, set at %s",
+                            .invoke(() -> LOG.infof(
+                                    "Learned group %s from ingest-service: plan %s, set at %s",
                                     groupId, plan.plan(), plan.planAt()))
                             .replaceWith(true);
                 });

@@ -15,8 +15,8 @@ public record GroupLimits(Plan plan, Map<Metric, Long> limits) {
         for (Metric metric : Metric.values()) {
             limits.put(metric, plan.limit(metric));
         }
-        overrides.forEach((key, value) -> Metric.of(key)
-                .ifPresent(metric -> limits.put(metric, value == null || value < 0 ? null : value)));
+        overrides.forEach((key, value) ->
+                Metric.of(key).ifPresent(metric -> limits.put(metric, value == null || value < 0 ? null : value)));
         return new GroupLimits(plan, Collections.unmodifiableMap(limits));
     }
 

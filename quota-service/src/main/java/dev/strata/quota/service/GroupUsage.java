@@ -10,8 +10,8 @@ import java.util.UUID;
  * @param month       the current month ("YYYY-MM", UTC) the api call counter is read for
  * @param lastUpdated when a counter of the group last changed, or null if none ever did
  */
-public record GroupUsage(UUID groupId, GroupLimits limits, Map<Metric, Long> current, String month,
-                         Instant lastUpdated) {
+public record GroupUsage(
+        UUID groupId, GroupLimits limits, Map<Metric, Long> current, String month, Instant lastUpdated) {
 
     public long current(Metric metric) {
         return current.getOrDefault(metric, 0L);

@@ -3,7 +3,6 @@ package dev.strata.quota.service;
 import dev.strata.quota.config.QuotaConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -41,8 +40,8 @@ public class PlanCatalog {
         }
         for (String name : config.plans().keySet()) {
             if (!byName.containsKey(name)) {
-                throw new IllegalStateException("plan '" + name + "' is configured but missing from "
-                        + "strata.quota.plan-order " + path);
+                throw new IllegalStateException(
+                        "plan '" + name + "' is configured but missing from " + "strata.quota.plan-order " + path);
             }
         }
         if (order.isEmpty()) {
@@ -58,15 +57,20 @@ public class PlanCatalog {
             limits.put(metric, null);
         }
         config.limits().forEach((key, value) -> {
-            Metric metric = Metric.of(key).orElseThrow(() -> new IllegalStateException(
-                    "strata.quota.plans." + name + ".limits." + key + ": unknown metric; known: " + Metric.keys()));
+            Metric metric = Metric.of(key)
+                    .orElseThrow(() -> new IllegalStateException("strata.quota.plans." + name + ".limits." + key
+                            + ": unknown metric; known: " + Metric.keys()));
             if (value == null || value < -1) {
-                throw new IllegalStateException("strata.quota.plans." + name + ".limits." + key
-                        + " must be -1 (unlimited) or a limit >= 0");
+                throw new IllegalStateException(
+                        "strata.quota.plans." + name + ".limits." + key + " must be -1 (unlimited) or a limit >= 0");
             }
             limits.put(metric, value == -1 ? null : value);
         });
-        return new Plan(name, rank, config.monthlyPrice().orElse(null), config.annualPrice().orElse(null),
+        return new Plan(
+                name,
+                rank,
+                config.monthlyPrice().orElse(null),
+                config.annualPrice().orElse(null),
                 Collections.unmodifiableMap(limits));
     }
 

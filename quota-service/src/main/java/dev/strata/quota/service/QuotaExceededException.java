@@ -15,8 +15,8 @@ public class QuotaExceededException extends RuntimeException {
     private final long requested;
     private final String upgrade;
 
-    public QuotaExceededException(Metric metric, long current, long reserved, long limit, long requested,
-                                  String upgrade) {
+    public QuotaExceededException(
+            Metric metric, long current, long reserved, long limit, long requested, String upgrade) {
         super(null, null, false, false);
         this.metric = metric;
         this.current = current;

@@ -13,7 +13,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -42,8 +41,15 @@ public class QuotaService {
     private final GroupLearner learner;
     private final Clock clock;
 
-    public QuotaService(Pool pool, GroupPlanStore groups, OverrideStore overrides, CounterStore counters,
-                        ReservationStore reservations, PlanCatalog catalog, GroupLearner learner, Clock clock) {
+    public QuotaService(
+            Pool pool,
+            GroupPlanStore groups,
+            OverrideStore overrides,
+            CounterStore counters,
+            ReservationStore reservations,
+            PlanCatalog catalog,
+            GroupLearner learner,
+            Clock clock) {
         this.pool = pool;
         this.groups = groups;
         this.learner = learner;
@@ -56,9 +62,15 @@ public class QuotaService {
 
     /** The group's usage; a group not seen yet is learned from ingest first, 404 if that fails. */
     public Uni<GroupUsage> usage(UUID groupId) {
-        return read(groupId).onItem().ifNull().switchTo(() -> learner.learn(groupId)
-                        .chain(learned -> learned ? read(groupId) : Uni.createFrom().<GroupUsage>nullItem()))
-                .onItem().ifNull().failWith(() -> unknownGroup(groupId));
+        return read(groupId)
+                .onItem()
+                .ifNull()
+                .switchTo(() -> learner.learn(groupId)
+                        .chain(learned ->
+                                learned ? read(groupId) : Uni.createFrom().<GroupUsage>nullItem()))
+                .onItem()
+                .ifNull()
+                .failWith(() -> unknownGroup(groupId));
     }
 
     /**
@@ -67,11 +79,15 @@ public class QuotaService {
      */
     private Uni<GroupUsage> read(UUID groupId) {
         String month = UsageDeltas.month(clock.instant());
-        return pool.withConnection(connection -> Uni.combine().all()
-                .unis(groups.find(connection, groupId), overrides.find(connection, groupId),
+        return pool.withConnection(connection -> Uni.combine()
+                .all()
+                .unis(
+                        groups.find(connection, groupId),
+                        overrides.find(connection, groupId),
                         counters.snapshot(connection, groupId, month))
                 .asTuple()
-                .map(read -> read.getItem1() == null ? null
+                .map(read -> read.getItem1() == null
+                        ? null
                         : usage(read.getItem1(), read.getItem2(), read.getItem3(), month)));
     }
 
@@ -82,21 +98,25 @@ public class QuotaService {
      */
     public Uni<List<GroupUsage>> usageOfAll() {
         String month = UsageDeltas.month(clock.instant());
-        return pool.withConnection(connection -> Uni.combine().all()
+        return pool.withConnection(connection -> Uni.combine()
+                .all()
                 .unis(groups.all(connection), overrides.all(connection), counters.snapshots(connection, month))
                 .asTuple()
                 .map(read -> {
                     List<GroupUsage> all = new ArrayList<>(read.getItem1().size());
                     for (GroupPlanStore.GroupPlan group : read.getItem1()) {
-                        all.add(usage(group, read.getItem2().getOrDefault(group.groupId(), Map.of()),
-                                read.getItem3().getOrDefault(group.groupId(), CounterStore.Snapshot.NONE), month));
+                        all.add(usage(
+                                group,
+                                read.getItem2().getOrDefault(group.groupId(), Map.of()),
+                                read.getItem3().getOrDefault(group.groupId(), CounterStore.Snapshot.NONE),
+                                month));
                     }
                     return all;
                 }));
     }
 
-    private GroupUsage usage(GroupPlanStore.GroupPlan group, Map<String, Long> groupOverrides, Snapshot snapshot,
-                             String month) {
+    private GroupUsage usage(
+            GroupPlanStore.GroupPlan group, Map<String, Long> groupOverrides, Snapshot snapshot, String month) {
         GroupLimits limits = GroupLimits.of(catalog.planOrDefault(group.plan()), groupOverrides);
         Map<Metric, Long> current = new EnumMap<>(Metric.class);
         for (Metric metric : Metric.meteredMetrics()) {
@@ -111,7 +131,10 @@ public class QuotaService {
      * {@link #learn} outside its transaction and tries again).
      */
     public Uni<GroupLimits> limits(SqlClient client, UUID groupId) {
-        return Uni.combine().all().unis(groups.find(client, groupId), overrides.find(client, groupId)).asTuple()
+        return Uni.combine()
+                .all()
+                .unis(groups.find(client, groupId), overrides.find(client, groupId))
+                .asTuple()
                 .map(read -> {
                     if (read.getItem1() == null) {
                         return null;
@@ -121,26 +144,31 @@ public class QuotaService {
     }
 
     /** A group's hot retention: its plan's {@code events_retention_days} with its override; null is unlimited. */
-    public record Retention(UUID groupId, String plan, Long days) {
-    }
+    public record Retention(UUID groupId, String plan, Long days) {}
 
     /**
      * The retention of every group quota-service knows, a page at a time in group id order (archival-service reads
      * them all before a run): up to {@code limit} groups after {@code after}, null for the first page.
      */
     public Uni<List<Retention>> retention(UUID after, int limit) {
-        return pool.withConnection(connection -> groups.page(connection, after, limit).chain(page -> {
-            List<UUID> ids = page.stream().map(GroupPlanStore.GroupPlan::groupId).toList();
-            return overrides.forGroups(connection, ids).map(all -> page.stream()
-                    .map(group -> retention(group, all.getOrDefault(group.groupId(), Map.of())))
-                    .toList());
-        }));
+        return pool.withConnection(connection -> groups.page(connection, after, limit)
+                .chain(page -> {
+                    List<UUID> ids =
+                            page.stream().map(GroupPlanStore.GroupPlan::groupId).toList();
+                    return overrides
+                            .forGroups(connection, ids)
+                            .map(all -> page.stream()
+                                    .map(group -> retention(group, all.getOrDefault(group.groupId(), Map.of())))
+                                    .toList());
+                }));
     }
 
     /** One group's retention; null for a group quota-service does not know. */
     public Uni<Retention> retention(UUID groupId) {
-        return pool.withConnection(connection -> Uni.combine().all()
-                .unis(groups.find(connection, groupId), overrides.find(connection, groupId)).asTuple()
+        return pool.withConnection(connection -> Uni.combine()
+                .all()
+                .unis(groups.find(connection, groupId), overrides.find(connection, groupId))
+                .asTuple()
                 .map(read -> read.getItem1() == null ? null : retention(read.getItem1(), read.getItem2())));
     }
 
@@ -175,8 +203,8 @@ public class QuotaService {
      */
     public Uni<Map<String, Long>> changeOverrides(UUID groupId, Map<String, JsonNode> request) {
         if (request == null || request.isEmpty()) {
-            throw ProblemException.validation("Give at least one metric.",
-                    List.of(FieldError.of("$", "an object of metric: limit or null")));
+            throw ProblemException.validation(
+                    "Give at least one metric.", List.of(FieldError.of("$", "an object of metric: limit or null")));
         }
         Map<String, Long> changes = new LinkedHashMap<>();
         List<FieldError> errors = new ArrayList<>();
@@ -194,12 +222,11 @@ public class QuotaService {
         if (!errors.isEmpty()) {
             throw ProblemException.validation("The overrides are not valid.", errors);
         }
-        return pool.withTransaction(tx -> overrides.apply(tx, groupId, changes)
-                .chain(() -> overrides.find(tx, groupId)));
+        return pool.withTransaction(
+                tx -> overrides.apply(tx, groupId, changes).chain(() -> overrides.find(tx, groupId)));
     }
 
-    public record HistoryDay(LocalDate day, long delta, long value) {
-    }
+    public record HistoryDay(LocalDate day, long delta, long value) {}
 
     /**
      * Daily history of a metric for charts, in base units: each day's change and the value at the end of that
@@ -210,9 +237,11 @@ public class QuotaService {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
         LocalDate from = today.minusDays(days - 1L);
         LocalDate readFrom = metric.monthly() ? YearMonth.from(from).atDay(1) : from;
-        return usage(groupId).chain(usage -> counters.dailySince(pool, groupId, metric.key(), readFrom)
-                .map(rows -> metric.monthly() ? monthly(rows, from, today) : totals(rows, from, today,
-                        usage.current(metric))));
+        return usage(groupId)
+                .chain(usage -> counters.dailySince(pool, groupId, metric.key(), readFrom)
+                        .map(rows -> metric.monthly()
+                                ? monthly(rows, from, today)
+                                : totals(rows, from, today, usage.current(metric))));
     }
 
     private static List<HistoryDay> totals(List<DailyDelta> rows, LocalDate from, LocalDate today, long current) {

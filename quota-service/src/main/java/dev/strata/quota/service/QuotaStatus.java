@@ -1,7 +1,6 @@
 package dev.strata.quota.service;
 
 import com.fasterxml.jackson.annotation.JsonValue;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.util.ArrayList;
@@ -13,7 +12,11 @@ import java.util.List;
  * is never "warning" because of rounding.
  */
 public enum QuotaStatus {
-    OK, WARNING, CRITICAL, EXCEEDED, UNLIMITED;
+    OK,
+    WARNING,
+    CRITICAL,
+    EXCEEDED,
+    UNLIMITED;
 
     /** The thresholds whose crossing is an event, in percent. */
     public static final List<Integer> THRESHOLDS = List.of(80, 95, 100);
@@ -46,8 +49,10 @@ public enum QuotaStatus {
 
     /** Whether current is at least {@code percent} % of limit; a limit of 0 is always full. */
     public static boolean reached(long current, long limit, int percent) {
-        return BigDecimal.valueOf(current).multiply(BigDecimal.valueOf(100))
-                .compareTo(BigDecimal.valueOf(limit).multiply(BigDecimal.valueOf(percent))) >= 0;
+        return BigDecimal.valueOf(current)
+                        .multiply(BigDecimal.valueOf(100))
+                        .compareTo(BigDecimal.valueOf(limit).multiply(BigDecimal.valueOf(percent)))
+                >= 0;
     }
 
     /** Percent used, rounded down to 2 decimals so it never shows a threshold the status has not reached. */
@@ -58,8 +63,10 @@ public enum QuotaStatus {
         if (limit == 0) {
             return 100.0;
         }
-        return BigDecimal.valueOf(current).multiply(BigDecimal.valueOf(100))
-                .divide(BigDecimal.valueOf(limit), 2, RoundingMode.DOWN).doubleValue();
+        return BigDecimal.valueOf(current)
+                .multiply(BigDecimal.valueOf(100))
+                .divide(BigDecimal.valueOf(limit), 2, RoundingMode.DOWN)
+                .doubleValue();
     }
 
     /** The thresholds that a move from {@code before} to {@code after} crosses upwards. */

@@ -6,19 +6,17 @@ import dev.strata.quota.messaging.TopicReplayer.Replayed;
 import dev.strata.quota.service.UsageApplier.Applied;
 import dev.strata.quota.service.UsageEvents.Decoded;
 import dev.strata.quota.store.CounterStore;
-import dev.strata.support.problem.ProblemException;
-import dev.strata.support.messaging.ConsumerLog;
-import dev.strata.support.messaging.StreamRecord;
 import dev.strata.streamarchive.StreamArchiveException;
 import dev.strata.streamarchive.StreamGapException;
+import dev.strata.support.messaging.ConsumerLog;
+import dev.strata.support.messaging.StreamRecord;
+import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Rebuilds counters, daily history and plans from the event stream (the stream archive where the topic's retention
@@ -55,8 +54,8 @@ public class RebuildService {
     private final TopicReplayer replayer;
     private final ConsumerLog consumerLog;
 
-    public RebuildService(Pool pool, UsageApplier applier, CounterStore counters, TopicReplayer replayer,
-                          ConsumerLog consumerLog) {
+    public RebuildService(
+            Pool pool, UsageApplier applier, CounterStore counters, TopicReplayer replayer, ConsumerLog consumerLog) {
         this.pool = pool;
         this.applier = applier;
         this.counters = counters;
@@ -65,12 +64,20 @@ public class RebuildService {
     }
 
     /** {@code recordsFromArchive}: how many of {@code recordsRead} came from the stream archive. */
-    public record RebuildReport(long recordsRead, long recordsFromArchive, long eventsApplied, long duplicates,
-                                long rejected, int partitions, Instant startedAt, Instant finishedAt, long durationMs) {
-    }
+    public record RebuildReport(
+            long recordsRead,
+            long recordsFromArchive,
+            long eventsApplied,
+            long duplicates,
+            long rejected,
+            int partitions,
+            Instant startedAt,
+            Instant finishedAt,
+            long durationMs) {}
 
     public Uni<RebuildReport> rebuild(Duration limit) {
-        return Uni.createFrom().item(() -> rebuildBlocking(limit))
+        return Uni.createFrom()
+                .item(() -> rebuildBlocking(limit))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
@@ -78,18 +85,25 @@ public class RebuildService {
         Instant started = Instant.now();
         SqlConnection connection = pool.getConnection().await().atMost(DB_WAIT);
         try {
-            boolean mine = connection.preparedQuery("SELECT pg_try_advisory_lock($1, $2)")
+            boolean mine = connection
+                    .preparedQuery("SELECT pg_try_advisory_lock($1, $2)")
                     .execute(Tuple.of(UsageApplier.LOCK_CLASS, REBUILD_RUNNING))
-                    .await().atMost(DB_WAIT).iterator().next().getBoolean(0);
+                    .await()
+                    .atMost(DB_WAIT)
+                    .iterator()
+                    .next()
+                    .getBoolean(0);
             if (!mine) {
                 throw ProblemException.of(ProblemType.CONFLICT, "A rebuild is already running.");
             }
             try {
                 return replayAndSwap(connection, started, limit);
             } finally {
-                connection.preparedQuery("SELECT pg_advisory_unlock($1, $2), pg_advisory_unlock($1, $3)")
+                connection
+                        .preparedQuery("SELECT pg_advisory_unlock($1, $2), pg_advisory_unlock($1, $3)")
                         .execute(Tuple.of(UsageApplier.LOCK_CLASS, UsageApplier.APPLY_GATE, REBUILD_RUNNING))
-                        .await().atMost(DB_WAIT);
+                        .await()
+                        .atMost(DB_WAIT);
             }
         } finally {
             connection.closeAndAwait();
@@ -98,36 +112,57 @@ public class RebuildService {
 
     private RebuildReport replayAndSwap(SqlConnection connection, Instant started, Duration limit) {
         LOG.info("Rebuild: waiting for in-flight batches, then holding the consumers off");
-        connection.preparedQuery("SELECT pg_advisory_lock($1, $2)")
+        connection
+                .preparedQuery("SELECT pg_advisory_lock($1, $2)")
                 .execute(Tuple.of(UsageApplier.LOCK_CLASS, UsageApplier.APPLY_GATE))
-                .await().atMost(DB_WAIT);
+                .await()
+                .atMost(DB_WAIT);
         counters.clearStaging(connection).await().atMost(DB_WAIT);
         // What the live consumer quarantined stays out, as it is out of the live counters.
         Set<String> setAside = consumerLog.setAside(connection).await().atMost(DB_WAIT);
         AtomicLong applied = new AtomicLong();
         AtomicLong duplicates = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
-        Replayed replayed = replay(records -> {
-            Decoded decoded = UsageEvents.decode(setAside.isEmpty() ? records : records.stream()
-                    .filter(record -> !setAside.contains(record.position())).toList());
-            Applied result = inTransaction(connection, tx -> applier.applyStaging(tx, decoded))
-                    .await().atMost(DB_WAIT);
-            applied.addAndGet(result.fresh());
-            duplicates.addAndGet(result.duplicates());
-            rejected.addAndGet(result.rejected());
-        }, limit);
+        Replayed replayed = replay(
+                records -> {
+                    Decoded decoded = UsageEvents.decode(
+                            setAside.isEmpty()
+                                    ? records
+                                    : records.stream()
+                                            .filter(record -> !setAside.contains(record.position()))
+                                            .toList());
+                    Applied result = inTransaction(connection, tx -> applier.applyStaging(tx, decoded))
+                            .await()
+                            .atMost(DB_WAIT);
+                    applied.addAndGet(result.fresh());
+                    duplicates.addAndGet(result.duplicates());
+                    rejected.addAndGet(result.rejected());
+                },
+                limit);
         inTransaction(connection, counters::swapInStaging).await().atMost(DB_WAIT);
         Instant finished = Instant.now();
-        LOG.infof("Rebuild: %d records from %d partitions, %d events applied, %d duplicates, %d rejected, in %s",
-                replayed.records(), replayed.partitions(), applied.get(), duplicates.get(), rejected.get(),
+        LOG.infof(
+                "Rebuild: %d records from %d partitions, %d events applied, %d duplicates, %d rejected, in %s",
+                replayed.records(),
+                replayed.partitions(),
+                applied.get(),
+                duplicates.get(),
+                rejected.get(),
                 Duration.between(started, finished));
-        return new RebuildReport(replayed.records(), replayed.fromArchive(), applied.get(), duplicates.get(), rejected.get(),
-                replayed.partitions(), started, finished, Duration.between(started, finished).toMillis());
+        return new RebuildReport(
+                replayed.records(),
+                replayed.fromArchive(),
+                applied.get(),
+                duplicates.get(),
+                rejected.get(),
+                replayed.partitions(),
+                started,
+                finished,
+                Duration.between(started, finished).toMillis());
     }
 
     /** The replay; what is neither on the topic nor archived refuses the rebuild (409), an archive away is 503. */
-    private Replayed replay(Consumer<List<StreamRecord>> chunk,
-                            Duration limit) {
+    private Replayed replay(Consumer<List<StreamRecord>> chunk, Duration limit) {
         try {
             return replayer.replay(chunk, limit);
         } catch (StreamGapException e) {
@@ -138,8 +173,8 @@ public class RebuildService {
     }
 
     private static <T> Uni<T> inTransaction(SqlConnection connection, Function<SqlConnection, Uni<T>> work) {
-        return connection.begin().chain(tx -> work.apply(connection)
-                .call(tx::commit)
-                .onFailure().call(tx::rollback));
+        return connection
+                .begin()
+                .chain(tx -> work.apply(connection).call(tx::commit).onFailure().call(tx::rollback));
     }
 }

@@ -18,9 +18,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import io.vertx.pgclient.PgException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,6 +30,8 @@ import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 /**
  * Compares a group's event-fed counters with ingest-service's source of truth ({@code GET /groups/{g}/inventory})
@@ -54,8 +53,8 @@ public class ReconcileService {
     private static final Logger LOG = Logger.getLogger(ReconcileService.class);
 
     /** The counters ingest keeps a source of truth for (see {@link #compare}). */
-    static final List<Metric> RECONCILED = List.of(Metric.USERS, Metric.ENTITIES_TOTAL, Metric.CONNECTIONS_TOTAL,
-            Metric.STORAGE_GB);
+    static final List<Metric> RECONCILED =
+            List.of(Metric.USERS, Metric.ENTITIES_TOTAL, Metric.CONNECTIONS_TOTAL, Metric.STORAGE_GB);
 
     private final Pool pool;
     private final IngestClient ingest;
@@ -64,8 +63,13 @@ public class ReconcileService {
     private final QuotaConfig.Reconcile config;
     private final Clock clock;
 
-    public ReconcileService(Pool pool, @RestClient IngestClient ingest, CounterStore counters,
-                            ConsumerPositions positions, QuotaConfig config, Clock clock) {
+    public ReconcileService(
+            Pool pool,
+            @RestClient IngestClient ingest,
+            CounterStore counters,
+            ConsumerPositions positions,
+            QuotaConfig config,
+            Clock clock) {
         this.pool = pool;
         this.ingest = ingest;
         this.counters = counters;
@@ -75,49 +79,47 @@ public class ReconcileService {
     }
 
     /** One metric: quota's counter, ingest's count, and counter minus count (base units: bytes for storage). */
-    public record MetricDrift(long counter, long sourceOfTruth, long drift) {
-    }
+    public record MetricDrift(long counter, long sourceOfTruth, long drift) {}
 
-    public record Reconciliation(UUID groupId, Instant checkedAt, Map<String, MetricDrift> metrics,
-                                 boolean inSync) {
-    }
+    public record Reconciliation(UUID groupId, Instant checkedAt, Map<String, MetricDrift> metrics, boolean inSync) {}
 
     /** What a fix found and the deltas it added (only metrics that drifted). */
-    public record Fix(UUID groupId, Instant fixedAt, Map<String, MetricDrift> before, Map<String, Long> corrections) {
-    }
+    public record Fix(UUID groupId, Instant fixedAt, Map<String, MetricDrift> before, Map<String, Long> corrections) {}
 
     public Uni<Reconciliation> check(UUID groupId) {
-        return inventory(groupId).chain(truth -> totals(pool, groupId)
-                .map(totals -> compare(groupId, totals, truth)));
+        return inventory(groupId).chain(truth -> totals(pool, groupId).map(totals -> compare(groupId, totals, truth)));
     }
 
     public Uni<Fix> fix(UUID groupId) {
         return inventory(groupId)
-                .chain(truth -> positions.partitionOf(groupId.toString())
+                .chain(truth -> positions
+                        .partitionOf(groupId.toString())
                         .chain(partition -> positions.position(partition).map(p -> new Mark(partition, p.end())))
-                        .chain(mark -> totals(pool, groupId).map(totals -> compare(groupId, totals, truth))
+                        .chain(mark -> totals(pool, groupId)
+                                .map(totals -> compare(groupId, totals, truth))
                                 .map(first -> new Measured(first, mark))))
                 .chain(measured -> measured.first().inSync()
                         ? Uni.createFrom().item(nothingToFix(measured.first()))
-                        : awaitConsumer(groupId, measured.mark()).chain(() -> pool.withTransaction(
-                                tx -> fixHoldingGate(tx, groupId, measured.first()))));
+                        : awaitConsumer(groupId, measured.mark())
+                                .chain(() ->
+                                        pool.withTransaction(tx -> fixHoldingGate(tx, groupId, measured.first()))));
     }
 
-    private record Mark(int partition, long end) {
-    }
+    private record Mark(int partition, long end) {}
 
-    private record Measured(Reconciliation first, Mark mark) {
-    }
+    private record Measured(Reconciliation first, Mark mark) {}
 
     /** Waits until the group's partition is committed up to {@code mark}, so the counters include those events. */
     private Uni<Void> awaitConsumer(UUID groupId, Mark mark) {
-        return positions.position(mark.partition())
+        return positions
+                .position(mark.partition())
                 .invoke(position -> {
                     if (position.committed() == null ? mark.end() > 0 : position.committed() < mark.end()) {
                         throw new NotCaughtUp();
                     }
                 })
-                .onFailure(NotCaughtUp.class).retry()
+                .onFailure(NotCaughtUp.class)
+                .retry()
                 .withBackOff(Duration.ofMillis(200), Duration.ofSeconds(1))
                 .expireIn(config.catchUpTimeout().toMillis())
                 .onFailure(e -> e instanceof NotCaughtUp || e.getCause() instanceof NotCaughtUp)
@@ -134,11 +136,14 @@ public class ReconcileService {
     }
 
     private Uni<Fix> fixHoldingGate(SqlClient tx, UUID groupId, Reconciliation first) {
-        return tx.query("SET LOCAL lock_timeout = " + config.gateTimeout().toMillis()).execute()
+        return tx.query("SET LOCAL lock_timeout = " + config.gateTimeout().toMillis())
+                .execute()
                 .chain(() -> tx.preparedQuery("SELECT pg_advisory_xact_lock($1, $2)")
                         .execute(Tuple.of(UsageApplier.LOCK_CLASS, UsageApplier.APPLY_GATE)))
-                .onFailure(PgException.class).transform(e -> isLockTimeout(e)
-                        ? conflict("The counters are locked (a rebuild is running?); try again later.") : e)
+                .onFailure(PgException.class)
+                .transform(e -> isLockTimeout(e)
+                        ? conflict("The counters are locked (a rebuild is running?); try again later.")
+                        : e)
                 .chain(() -> totals(tx, groupId))
                 .chain(totals -> inventory(groupId).map(truth -> compare(groupId, totals, truth)))
                 .chain(second -> {
@@ -172,8 +177,7 @@ public class ReconcileService {
                 daily.put(new DailyKey(groupId, metric, today), correction);
             }
         });
-        LOG.infof("Reconciliation of group %s: corrections %s (counters %s)", groupId, corrections,
-                measured.metrics());
+        LOG.infof("Reconciliation of group %s: corrections %s (counters %s)", groupId, corrections, measured.metrics());
         return counters.add(tx, Tables.LIVE, deltas)
                 .chain(() -> counters.addDaily(tx, Tables.LIVE, daily))
                 .replaceWith(new Fix(groupId, now, measured.metrics(), corrections));
@@ -191,9 +195,15 @@ public class ReconcileService {
     }
 
     private Reconciliation compare(UUID groupId, Map<String, Long> totals, Inventory truth) {
-        Map<Metric, Function<Inventory, Long>> sources = Map.of(Metric.USERS, Inventory::peopleLike,
-                Metric.ENTITIES_TOTAL, Inventory::things, Metric.CONNECTIONS_TOTAL, Inventory::connections,
-                Metric.STORAGE_GB, Inventory::storageBytes);
+        Map<Metric, Function<Inventory, Long>> sources = Map.of(
+                Metric.USERS,
+                Inventory::peopleLike,
+                Metric.ENTITIES_TOTAL,
+                Inventory::things,
+                Metric.CONNECTIONS_TOTAL,
+                Inventory::connections,
+                Metric.STORAGE_GB,
+                Inventory::storageBytes);
         Map<String, MetricDrift> metrics = new LinkedHashMap<>();
         boolean inSync = true;
         for (Metric metric : RECONCILED) {
@@ -208,10 +218,14 @@ public class ReconcileService {
     /** ingest's inventory, every member present; its failures become problems that say which side failed. */
     private Uni<Inventory> inventory(UUID groupId) {
         return ingest.inventory(groupId)
-                .onFailure().transform(e -> ingestFailure(groupId, e))
+                .onFailure()
+                .transform(e -> ingestFailure(groupId, e))
                 .invoke(inventory -> {
-                    if (inventory == null || inventory.things() == null || inventory.peopleLike() == null
-                            || inventory.connections() == null || inventory.storageBytes() == null) {
+                    if (inventory == null
+                            || inventory.things() == null
+                            || inventory.peopleLike() == null
+                            || inventory.connections() == null
+                            || inventory.storageBytes() == null) {
                         throw unavailable("ingest-service answered an inventory of group " + groupId
                                 + " without things, peopleLike, connections or storageBytes.");
                     }

@@ -11,12 +11,11 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Reservations as an operator watches them: {@code strata.quota.reservations} counts the answers to reservation
@@ -42,18 +41,20 @@ public class ReservationMeters {
     private final Map<String, Counter> answers = new HashMap<>();
     private final Map<String, PolledValue> holding = new HashMap<>();
 
-    public ReservationMeters(Pool pool, ReservationStore reservations, Clock clock, MetersConfig config,
-                             MeterRegistry registry) {
+    public ReservationMeters(
+            Pool pool, ReservationStore reservations, Clock clock, MetersConfig config, MeterRegistry registry) {
         this.pool = pool;
         this.reservations = reservations;
         this.clock = clock;
         for (Metric metric : Metric.meteredMetrics()) {
             for (String outcome : List.of(GRANTED, REFUSED)) {
-                answers.put(outcome + "/" + metric.key(), Counter.builder("strata.quota.reservations")
-                        .description("Reservation requests answered, by outcome (granted, refused) and metric")
-                        .tag("outcome", outcome)
-                        .tag("metric", metric.key())
-                        .register(registry));
+                answers.put(
+                        outcome + "/" + metric.key(),
+                        Counter.builder("strata.quota.reservations")
+                                .description("Reservation requests answered, by outcome (granted, refused) and metric")
+                                .tag("outcome", outcome)
+                                .tag("metric", metric.key())
+                                .register(registry));
             }
         }
         for (String status : HOLDING) {
@@ -76,13 +77,18 @@ public class ReservationMeters {
     }
 
     // The first reading one interval after start, not amid the start-up of everything else.
-    @Scheduled(every = "${strata.meters.refresh-every:5s}", delayed = "${strata.meters.refresh-every:5s}",
+    @Scheduled(
+            every = "${strata.meters.refresh-every:5s}",
+            delayed = "${strata.meters.refresh-every:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
-        return reservations.holding(pool, clock.instant())
+        return reservations
+                .holding(pool, clock.instant())
                 .invoke(counts -> holding.forEach((status, value) -> value.set(counts.getOrDefault(status, 0L))))
-                .onFailure().invoke(e -> LOG.debugf("Counting the open reservations failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.debugf("Counting the open reservations failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

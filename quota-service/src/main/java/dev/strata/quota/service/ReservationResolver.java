@@ -10,13 +10,12 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
 
 /**
  * Ends or keeps the reservations whose writer never confirmed them. An unconfirmed reservation past its TTL is not
@@ -41,8 +40,12 @@ public class ReservationResolver {
     private final QuotaConfig.Reservations config;
     private final Clock clock;
 
-    public ReservationResolver(Pool pool, ReservationStore reservations, @RestClient IngestClient ingest,
-                               QuotaConfig config, Clock clock) {
+    public ReservationResolver(
+            Pool pool,
+            ReservationStore reservations,
+            @RestClient IngestClient ingest,
+            QuotaConfig config,
+            Clock clock) {
         this.pool = pool;
         this.reservations = reservations;
         this.ingest = ingest;
@@ -51,54 +54,74 @@ public class ReservationResolver {
     }
 
     /** What one run did: writes found committed, found abandoned, still unknown; unreferenced ones expired. */
-    public record Resolved(int committed, int abandoned, int unresolved, int expiredUnreferenced) {
-    }
+    public record Resolved(int committed, int abandoned, int unresolved, int expiredUnreferenced) {}
 
-    @Scheduled(every = "${strata.quota.reservations.resolve-every:30s}", delayed = "10s",
+    @Scheduled(
+            every = "${strata.quota.reservations.resolve-every:30s}",
+            delayed = "10s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return run().invoke(resolved -> {
-            if (resolved.committed() + resolved.abandoned() + resolved.unresolved() > 0) {
-                LOG.infof("Unconfirmed reservations past their TTL: %s", resolved);
-            }
-        }).replaceWithVoid();
+                    if (resolved.committed() + resolved.abandoned() + resolved.unresolved() > 0) {
+                        LOG.infof("Unconfirmed reservations past their TTL: %s", resolved);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     public Uni<Resolved> run() {
         Instant now = clock.instant();
-        return reservations.expireUnreferenced(pool, now)
-                .chain(expired -> reservations.due(pool, now, config.resolveLimit())
-                        .onItem().transformToMulti(due -> Multi.createFrom().iterable(due))
-                        .onItem().transformToUniAndConcatenate(this::resolve)
-                        .collect().asList()
-                        .map(outcomes -> new Resolved(count(outcomes, Outcome.COMMITTED),
-                                count(outcomes, Outcome.ABANDONED), count(outcomes, Outcome.UNKNOWN), expired)));
+        return reservations
+                .expireUnreferenced(pool, now)
+                .chain(expired -> reservations
+                        .due(pool, now, config.resolveLimit())
+                        .onItem()
+                        .transformToMulti(due -> Multi.createFrom().iterable(due))
+                        .onItem()
+                        .transformToUniAndConcatenate(this::resolve)
+                        .collect()
+                        .asList()
+                        .map(outcomes -> new Resolved(
+                                count(outcomes, Outcome.COMMITTED),
+                                count(outcomes, Outcome.ABANDONED),
+                                count(outcomes, Outcome.UNKNOWN),
+                                expired)));
     }
 
     private enum Outcome {
-        COMMITTED, ABANDONED, UNKNOWN
+        COMMITTED,
+        ABANDONED,
+        UNKNOWN
     }
 
     private Uni<Outcome> resolve(Due due) {
         UUID batchId = batchId(due.reference());
         if (batchId == null) {
             // not a batch id: no write of ingest's can settle it, so there is nothing to wait for
-            return reservations.expire(pool, due.groupId(), due.reference(), clock.instant())
+            return reservations
+                    .expire(pool, due.groupId(), due.reference(), clock.instant())
                     .replaceWith(Outcome.ABANDONED);
         }
         return ingest.resolveBatch(due.groupId(), batchId)
                 .chain(answer -> switch (answer.outcome() == null ? "" : answer.outcome()) {
-                    case BatchOutcome.COMMITTED -> reservations.commit(pool, due.groupId(), due.reference(),
-                            clock.instant()).replaceWith(Outcome.COMMITTED);
-                    case BatchOutcome.ABANDONED -> reservations.expire(pool, due.groupId(), due.reference(),
-                            clock.instant()).replaceWith(Outcome.ABANDONED);
-                    default -> Uni.createFrom().failure(
-                            new IllegalStateException("ingest answered the outcome " + answer.outcome()));
+                    case BatchOutcome.COMMITTED ->
+                        reservations
+                                .commit(pool, due.groupId(), due.reference(), clock.instant())
+                                .replaceWith(Outcome.COMMITTED);
+                    case BatchOutcome.ABANDONED ->
+                        reservations
+                                .expire(pool, due.groupId(), due.reference(), clock.instant())
+                                .replaceWith(Outcome.ABANDONED);
+                    default ->
+                        Uni.createFrom()
+                                .failure(new IllegalStateException("ingest answered the outcome " + answer.outcome()));
                 })
-                .onFailure().recoverWithItem(failure -> {
-                    LOG.warnf("Could not learn whether write %s of group %s committed; its reservations keep holding"
-                            + " and it is asked about again on the next run: %s", due.reference(), due.groupId(),
-                            failure.getMessage());
+                .onFailure()
+                .recoverWithItem(failure -> {
+                    LOG.warnf(
+                            "Could not learn whether write %s of group %s committed; its reservations keep holding"
+                                    + " and it is asked about again on the next run: %s",
+                            due.reference(), due.groupId(), failure.getMessage());
                     return Outcome.UNKNOWN;
                 });
     }

@@ -11,7 +11,6 @@ import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,8 +42,15 @@ public class ReservationService {
     private final Clock clock;
     private final ReservationMeters meters;
 
-    public ReservationService(Pool pool, QuotaService quotas, CounterStore counters, ReservationStore reservations,
-                              PlanCatalog catalog, QuotaConfig config, Clock clock, ReservationMeters meters) {
+    public ReservationService(
+            Pool pool,
+            QuotaService quotas,
+            CounterStore counters,
+            ReservationStore reservations,
+            PlanCatalog catalog,
+            QuotaConfig config,
+            Clock clock,
+            ReservationMeters meters) {
         this.pool = pool;
         this.quotas = quotas;
         this.counters = counters;
@@ -62,16 +68,32 @@ public class ReservationService {
     public Uni<ReservationRow> reserve(UUID groupId, String metricKey, Long amount, String reference) {
         Metric metric = validate(metricKey, amount, reference);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        ReservationRow row = new ReservationRow(UUID.randomUUID(), groupId, metric.key(), amount, reference, "open",
-                now, now.plus(config.ttl()), null, null);
+        ReservationRow row = new ReservationRow(
+                UUID.randomUUID(),
+                groupId,
+                metric.key(),
+                amount,
+                reference,
+                "open",
+                now,
+                now.plus(config.ttl()),
+                null,
+                null);
         // A group not seen on the stream yet is learned from ingest between two attempts, not inside the
         // transaction, so no connection is held while ingest is asked.
         return attempt(groupId, metric, amount, row)
-                .onItem().ifNull().switchTo(() -> quotas.learn(groupId).chain(learned -> learned
-                        ? attempt(groupId, metric, amount, row) : Uni.createFrom().<ReservationRow>nullItem()))
-                .onItem().ifNull().failWith(() -> QuotaService.unknownGroup(groupId))
+                .onItem()
+                .ifNull()
+                .switchTo(() -> quotas.learn(groupId)
+                        .chain(learned -> learned
+                                ? attempt(groupId, metric, amount, row)
+                                : Uni.createFrom().<ReservationRow>nullItem()))
+                .onItem()
+                .ifNull()
+                .failWith(() -> QuotaService.unknownGroup(groupId))
                 .invoke(granted -> meters.granted(metric))
-                .onFailure(QuotaExceededException.class).invoke(refused -> meters.refused(metric));
+                .onFailure(QuotaExceededException.class)
+                .invoke(refused -> meters.refused(metric));
     }
 
     /** The reservation granted, or null (nothing written) for a group not in {@code groups}. */
@@ -87,14 +109,17 @@ public class ReservationService {
             }
             CounterKey key = new CounterKey(groupId, metric.key(), UsageDeltas.periodOf(metric, now));
             // Pipelined: the sum of open reservations is read once the counter's lock is held.
-            return Uni.combine().all()
-                    .unis(counters.lock(tx, key), reservations.held(tx, groupId, metric.key(), now)).asTuple()
+            return Uni.combine()
+                    .all()
+                    .unis(counters.lock(tx, key), reservations.held(tx, groupId, metric.key(), now))
+                    .asTuple()
                     .chain(locked -> {
                         long current = locked.getItem1();
                         long held = locked.getItem2();
                         if (current + held + amount > limit) {
                             String upgrade = catalog.upgradeFor(limits.plan(), metric, current + held + amount)
-                                    .map(Plan::name).orElse(null);
+                                    .map(Plan::name)
+                                    .orElse(null);
                             throw new QuotaExceededException(metric, current, held, limit, amount, upgrade);
                         }
                         return reservations.insert(tx, row).replaceWith(row);
@@ -103,8 +128,10 @@ public class ReservationService {
     }
 
     public Uni<ReservationRow> find(UUID groupId, UUID id) {
-        return reservations.find(pool, groupId, id)
-                .onItem().ifNull()
+        return reservations
+                .find(pool, groupId, id)
+                .onItem()
+                .ifNull()
                 .failWith(() -> ProblemException.notFound("No reservation " + id + " in this group."));
     }
 
@@ -114,14 +141,17 @@ public class ReservationService {
      * e.g. for a write whose {@code batch_import} was quarantined).
      */
     public Uni<Void> release(UUID groupId, UUID id, boolean admin) {
-        return reservations.release(pool, groupId, id, clock.instant(), admin)
+        return reservations
+                .release(pool, groupId, id, clock.instant(), admin)
                 .invoke(before -> {
                     if (before == null) {
                         throw ProblemException.notFound("No reservation " + id + " in this group.");
                     }
                     if (before.equals("committed") && !admin) {
-                        throw ProblemException.of(ProblemType.CONFLICT, "Reservation " + id + " belongs to a write "
-                                + "that committed: it holds until that write's events are applied.");
+                        throw ProblemException.of(
+                                ProblemType.CONFLICT,
+                                "Reservation " + id + " belongs to a write "
+                                        + "that committed: it holds until that write's events are applied.");
                     }
                 })
                 .replaceWithVoid();
@@ -133,8 +163,9 @@ public class ReservationService {
      */
     public Uni<List<ReservationRow>> commit(UUID groupId, String reference) {
         if (reference == null || reference.isBlank() || reference.length() > MAX_REFERENCE_LENGTH) {
-            throw ProblemException.validation("The confirmation is not valid.", List.of(
-                    FieldError.of("reference", "must be 1 to " + MAX_REFERENCE_LENGTH + " characters")));
+            throw ProblemException.validation(
+                    "The confirmation is not valid.",
+                    List.of(FieldError.of("reference", "must be 1 to " + MAX_REFERENCE_LENGTH + " characters")));
         }
         return reservations.commit(pool, groupId, reference, clock.instant().truncatedTo(ChronoUnit.MICROS));
     }
@@ -144,16 +175,27 @@ public class ReservationService {
      * one with a reference stays "open" (and holds) until it is resolved.
      */
     public String status(ReservationRow row) {
-        return row.status().equals("open") && row.reference() == null && !row.expiresAt().isAfter(clock.instant())
-                ? "expired" : row.status();
+        return row.status().equals("open")
+                        && row.reference() == null
+                        && !row.expiresAt().isAfter(clock.instant())
+                ? "expired"
+                : row.status();
     }
 
     private Metric validate(String metricKey, Long amount, String reference) {
         List<FieldError> errors = new ArrayList<>();
-        Metric metric = metricKey == null ? null : Metric.of(metricKey).filter(Metric::metered).orElse(null);
+        Metric metric = metricKey == null
+                ? null
+                : Metric.of(metricKey).filter(Metric::metered).orElse(null);
         if (metric == null) {
-            errors.add(FieldError.of("metric", "must be one of " + String.join(", ",
-                    Metric.meteredMetrics().stream().map(Metric::key).toList())));
+            errors.add(FieldError.of(
+                    "metric",
+                    "must be one of "
+                            + String.join(
+                                    ", ",
+                                    Metric.meteredMetrics().stream()
+                                            .map(Metric::key)
+                                            .toList())));
         }
         if (amount == null || amount < 1) {
             errors.add(FieldError.of("amount", "must be a whole number >= 1"));

@@ -9,11 +9,10 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import org.jboss.logging.Logger;
 
 /**
  * Housekeeping: removes expired periods (old api call months, daily history, their threshold crossings),
@@ -33,8 +32,14 @@ public class RetentionJob {
     private final QuotaConfig.Retention config;
     private final Clock clock;
 
-    public RetentionJob(Pool pool, CounterStore counters, ThresholdStore thresholds, AppliedEventStore applied,
-                        ReservationStore reservations, QuotaConfig config, Clock clock) {
+    public RetentionJob(
+            Pool pool,
+            CounterStore counters,
+            ThresholdStore thresholds,
+            AppliedEventStore applied,
+            ReservationStore reservations,
+            QuotaConfig config,
+            Clock clock) {
         this.pool = pool;
         this.counters = counters;
         this.thresholds = thresholds;
@@ -44,23 +49,28 @@ public class RetentionJob {
         this.clock = clock;
     }
 
-    public record Removed(int periods, int crossings, int appliedEvents, int reservations) {
-    }
+    public record Removed(int periods, int crossings, int appliedEvents, int reservations) {}
 
-    @Scheduled(every = "${strata.quota.retention.every:1h}", delayed = "1m",
+    @Scheduled(
+            every = "${strata.quota.retention.every:1h}",
+            delayed = "1m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return run().invoke(removed -> LOG.debugf("Retention removed %s", removed)).replaceWithVoid();
+        return run().invoke(removed -> LOG.debugf("Retention removed %s", removed))
+                .replaceWithVoid();
     }
 
     public Uni<Removed> run() {
         Instant now = clock.instant();
         RetentionWindow window = RetentionWindow.at(now, config.keepMonths());
         return counters.deleteBefore(pool, window.firstKeptPeriod(), window.firstKeptDay())
-                .chain(periods -> thresholds.deleteBefore(pool, window.firstKeptPeriod())
-                        .chain(crossings -> applied.deleteAppliedBefore(pool,
+                .chain(periods -> thresholds
+                        .deleteBefore(pool, window.firstKeptPeriod())
+                        .chain(crossings -> applied.deleteAppliedBefore(
+                                        pool,
                                         now.minus(config.appliedEventsMaxAge()).atOffset(ZoneOffset.UTC))
-                                .chain(ids -> reservations.purge(pool, now.minus(config.keepClosedReservations()))
+                                .chain(ids -> reservations
+                                        .purge(pool, now.minus(config.keepClosedReservations()))
                                         .map(closed -> new Removed(periods, crossings, ids, closed)))));
     }
 }

@@ -5,8 +5,8 @@ import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
-import dev.strata.model.ontology.Ontology;
 import dev.strata.model.ids.UuidV7;
+import dev.strata.model.ontology.Ontology;
 import dev.strata.quota.config.QuotaConfig;
 import dev.strata.quota.service.UsageEvents.Decoded;
 import dev.strata.quota.service.UsageEvents.UsageEvent;
@@ -25,7 +25,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Clock;
@@ -49,6 +48,7 @@ public class UsageApplier {
 
     /** Advisory lock class of quota-service; key {@link #APPLY_GATE} is shared by appliers, exclusive to a rebuild. */
     public static final int LOCK_CLASS = 74202;
+
     public static final int APPLY_GATE = 1;
 
     private final ConsumerLog applied;
@@ -64,10 +64,19 @@ public class UsageApplier {
     private final Clock clock;
     private final int keepMonths;
 
-    public UsageApplier(ConsumerLog applied, CounterStore counters, GroupPlanStore groups,
-                        OverrideStore overrides, ReservationStore reservations, ThresholdStore thresholds,
-                        OutboxStore outbox, EventFactory events, PlanCatalog catalog, Ontology ontology,
-                        Clock clock, QuotaConfig config) {
+    public UsageApplier(
+            ConsumerLog applied,
+            CounterStore counters,
+            GroupPlanStore groups,
+            OverrideStore overrides,
+            ReservationStore reservations,
+            ThresholdStore thresholds,
+            OutboxStore outbox,
+            EventFactory events,
+            PlanCatalog catalog,
+            Ontology ontology,
+            Clock clock,
+            QuotaConfig config) {
         this.applied = applied;
         this.counters = counters;
         this.groups = groups;
@@ -83,17 +92,25 @@ public class UsageApplier {
     }
 
     /** What one batch did; {@code counted} are the events it counted (not duplicates). */
-    public record Applied(int events, int fresh, int duplicates, int rejected, int ignored, int settled,
-                          int crossings, List<EventRecord> counted) {
-    }
+    public record Applied(
+            int events,
+            int fresh,
+            int duplicates,
+            int rejected,
+            int ignored,
+            int settled,
+            int crossings,
+            List<EventRecord> counted) {}
 
     /**
      * Applies to the live tables (the stream consumer keeps the records that could not be read). The shared gate lets any number of appliers run, but none during a swap. The
      * statements of each step go out pipelined on the transaction's connection (they run in order, one round trip).
      */
     public Uni<Applied> applyLive(SqlClient tx, Decoded decoded) {
-        return Uni.combine().all()
-                .unis(tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1, $2)")
+        return Uni.combine()
+                .all()
+                .unis(
+                        tx.preparedQuery("SELECT pg_advisory_xact_lock_shared($1, $2)")
                                 .execute(Tuple.of(LOCK_CLASS, APPLY_GATE)),
                         applied.markApplied(tx, Tables.LIVE.appliedEvents(), decoded.ids(), null))
                 .asTuple()
@@ -107,8 +124,7 @@ public class UsageApplier {
     }
 
     /** What the crossings need besides the counters' new values: the plans and overrides of the groups touched. */
-    private record Limits(Map<UUID, String> plans, Map<UUID, Map<String, Long>> overrides) {
-    }
+    private record Limits(Map<UUID, String> plans, Map<UUID, Map<String, Long>> overrides) {}
 
     private Uni<Applied> apply(SqlClient tx, Tables tables, Decoded decoded, Set<String> seenBefore, boolean live) {
         Instant now = clock.instant();
@@ -120,30 +136,45 @@ public class UsageApplier {
             }
         }
         UsageDeltas deltas = UsageDeltas.of(fresh, ontology, RetentionWindow.at(now, keepMonths));
-        List<UUID> touched = live ? deltas.counters().keySet().stream().map(CounterKey::groupId).distinct().toList()
+        List<UUID> touched = live
+                ? deltas.counters().keySet().stream()
+                        .map(CounterKey::groupId)
+                        .distinct()
+                        .toList()
                 : List.of();
         // Read after the plan upserts (pipelined statements run in order), so a batch's own group_created counts.
-        Uni<Limits> limits = touched.isEmpty() ? Uni.createFrom().item(new Limits(Map.of(), Map.of()))
-                : Uni.combine().all().unis(groups.plans(tx, Tables.LIVE, touched), overrides.forGroups(tx, touched))
+        Uni<Limits> limits = touched.isEmpty()
+                ? Uni.createFrom().item(new Limits(Map.of(), Map.of()))
+                : Uni.combine()
+                        .all()
+                        .unis(groups.plans(tx, Tables.LIVE, touched), overrides.forGroups(tx, touched))
                         .with(Limits::new);
-        return Uni.combine().all()
-                .unis(groups.upsert(tx, tables, deltas.plans().values()),
+        return Uni.combine()
+                .all()
+                .unis(
+                        groups.upsert(tx, tables, deltas.plans().values()),
                         counters.add(tx, tables, deltas.counters()),
                         counters.addDaily(tx, tables, deltas.daily()),
                         reservations.settle(tx, deltas.settledGroups(), deltas.settledReferences(), now),
                         limits)
                 .asTuple()
-                .chain(written -> (live ? crossings(tx, deltas, written.getItem2(), written.getItem5(), now)
-                        : Uni.createFrom().item(0))
-                        .map(crossed -> new Applied(decoded.events().size(), fresh.size(),
-                                decoded.events().size() - fresh.size(), decoded.rejected().size(),
-                                decoded.ignored(), written.getItem4(), crossed,
+                .chain(written -> (live
+                                ? crossings(tx, deltas, written.getItem2(), written.getItem5(), now)
+                                : Uni.createFrom().item(0))
+                        .map(crossed -> new Applied(
+                                decoded.events().size(),
+                                fresh.size(),
+                                decoded.events().size() - fresh.size(),
+                                decoded.rejected().size(),
+                                decoded.ignored(),
+                                written.getItem4(),
+                                crossed,
                                 fresh.stream().map(UsageEvent::event).toList())));
     }
 
     /** Records the thresholds this batch moved counters across, and writes one event per new crossing. */
-    private Uni<Integer> crossings(SqlClient tx, UsageDeltas deltas, Map<CounterKey, Long> after, Limits known,
-                                   Instant now) {
+    private Uni<Integer> crossings(
+            SqlClient tx, UsageDeltas deltas, Map<CounterKey, Long> after, Limits known, Instant now) {
         List<Crossing> candidates = new ArrayList<>();
         Map<UUID, GroupLimits> limitsByGroup = new LinkedHashMap<>();
         deltas.counters().forEach((key, delta) -> {
@@ -152,16 +183,18 @@ public class UsageApplier {
             if (plan == null || value == null || delta <= 0) {
                 return; // a group whose plan is not known yet has no limit to cross
             }
-            GroupLimits limits = limitsByGroup.computeIfAbsent(key.groupId(), g -> GroupLimits.of(
-                    catalog.planOrDefault(plan), known.overrides().getOrDefault(g, Map.of())));
+            GroupLimits limits = limitsByGroup.computeIfAbsent(
+                    key.groupId(),
+                    g -> GroupLimits.of(
+                            catalog.planOrDefault(plan), known.overrides().getOrDefault(g, Map.of())));
             Metric metric = Metric.of(key.metric()).orElseThrow();
             Long limit = limits.baseLimit(metric);
             if (limit == null) {
                 return;
             }
             for (int threshold : QuotaStatus.crossed(value - delta, value, limit)) {
-                candidates.add(new Crossing(key.groupId(), key.metric(), key.period(), threshold, value,
-                        limit, UuidV7.next()));
+                candidates.add(new Crossing(
+                        key.groupId(), key.metric(), key.period(), threshold, value, limit, UuidV7.next()));
             }
         });
         if (candidates.isEmpty()) {
@@ -184,21 +217,29 @@ public class UsageApplier {
 
     private EventEnvelope event(Crossing crossing, String plan, Instant now) {
         Metric metric = Metric.of(crossing.metric()).orElseThrow();
-        ObjectNode data = EventEnvelopeCodec.mapper().createObjectNode()
+        ObjectNode data = EventEnvelopeCodec.mapper()
+                .createObjectNode()
                 .put("metric", crossing.metric())
                 .put("threshold", crossing.threshold());
         data.set("current", EventEnvelopeCodec.mapper().valueToTree(display(metric, crossing.current())));
         data.set("limit", EventEnvelopeCodec.mapper().valueToTree(display(metric, crossing.limit())));
         data.put("period", crossing.period()).put("plan", plan);
-        return events.create(crossing.eventId(), EventType.QUOTA_THRESHOLD_CROSSED, crossing.groupId(), now,
-                crossing.groupId(), data);
+        return events.create(
+                crossing.eventId(),
+                EventType.QUOTA_THRESHOLD_CROSSED,
+                crossing.groupId(),
+                now,
+                crossing.groupId(),
+                data);
     }
 
     /** A counter value as reads show it: GB for storage, the count otherwise. */
     public static Number display(Metric metric, long base) {
         if (metric == Metric.STORAGE_GB) {
-            return BigDecimal.valueOf(base).divide(BigDecimal.valueOf(Metric.BYTES_PER_GB), 6, RoundingMode.HALF_UP)
-                    .stripTrailingZeros().doubleValue();
+            return BigDecimal.valueOf(base)
+                    .divide(BigDecimal.valueOf(Metric.BYTES_PER_GB), 6, RoundingMode.HALF_UP)
+                    .stripTrailingZeros()
+                    .doubleValue();
         }
         return base;
     }

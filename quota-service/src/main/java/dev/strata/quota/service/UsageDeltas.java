@@ -12,7 +12,6 @@ import dev.strata.quota.service.UsageEvents.UsageEvent;
 import dev.strata.quota.store.CounterStore.CounterKey;
 import dev.strata.quota.store.CounterStore.DailyKey;
 import dev.strata.quota.store.GroupPlanStore.GroupPlan;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -93,8 +92,8 @@ public final class UsageDeltas {
             settledReferences.add(batch.batchId().toString());
         } else if (payload instanceof GroupChanged change) {
             GroupPlan next = new GroupPlan(group, change.name(), change.plan(), time);
-            plans.merge(group, next,
-                    (known, incoming) -> incoming.planAt().isBefore(known.planAt()) ? known : incoming);
+            plans.merge(
+                    group, next, (known, incoming) -> incoming.planAt().isBefore(known.planAt()) ? known : incoming);
         }
     }
 

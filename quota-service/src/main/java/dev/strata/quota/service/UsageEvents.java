@@ -15,7 +15,6 @@ import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.events.payload.ThingUpdated;
 import dev.strata.support.messaging.ConsumerLog.Rejected;
 import dev.strata.support.messaging.StreamRecord;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,9 +31,15 @@ import java.util.Set;
 public final class UsageEvents {
 
     /** The event types that change quota state. */
-    public static final Set<String> TYPES = Set.of(EventType.THING_CREATED, EventType.THING_UPDATED,
-            EventType.CONNECTION_CREATED, EventType.KNOWLEDGE_CREATED, EventType.API_CALL, EventType.BATCH_IMPORT,
-            EventType.GROUP_CREATED, EventType.GROUP_PLAN_CHANGED);
+    public static final Set<String> TYPES = Set.of(
+            EventType.THING_CREATED,
+            EventType.THING_UPDATED,
+            EventType.CONNECTION_CREATED,
+            EventType.KNOWLEDGE_CREATED,
+            EventType.API_CALL,
+            EventType.BATCH_IMPORT,
+            EventType.GROUP_CREATED,
+            EventType.GROUP_PLAN_CHANGED);
 
     private static final Map<String, ObjectReader> READERS = Map.of(
             EventType.THING_CREATED, reader(ThingCreated.class),
@@ -45,8 +50,7 @@ public final class UsageEvents {
             EventType.GROUP_CREATED, reader(GroupChanged.class),
             EventType.GROUP_PLAN_CHANGED, reader(GroupChanged.class));
 
-    private UsageEvents() {
-    }
+    private UsageEvents() {}
 
     /** An event quota-service acts on, with its payload read into the type's record. */
     public record UsageEvent(EventRecord event, Object payload) {
@@ -56,8 +60,7 @@ public final class UsageEvents {
     }
 
     /** The calls an api_call stands for ({@link ApiCallCount}). */
-    public record ApiCalls(long count) {
-    }
+    public record ApiCalls(long count) {}
 
     public record Decoded(List<UsageEvent> events, List<Rejected> rejected, int ignored) {
 
@@ -105,8 +108,10 @@ public final class UsageEvents {
         try {
             payload = event.data(READERS.get(event.type())); // bound from the bytes, no tree in between
         } catch (IOException e) {
-            throw new IllegalArgumentException(event.type() + " data does not match its contract: "
-                    + e.getMessage().lines().findFirst().orElse(""), e);
+            throw new IllegalArgumentException(
+                    event.type() + " data does not match its contract: "
+                            + e.getMessage().lines().findFirst().orElse(""),
+                    e);
         }
         String missing = null;
         if (payload instanceof ThingCreated thing && thing.type() == null) {

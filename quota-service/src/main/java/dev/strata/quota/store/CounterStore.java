@@ -5,7 +5,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -26,12 +25,14 @@ public class CounterStore {
 
     public record CounterKey(UUID groupId, String metric, String period) {
         public static final Comparator<CounterKey> ORDER = Comparator.comparing(CounterKey::groupId)
-                .thenComparing(CounterKey::metric).thenComparing(CounterKey::period);
+                .thenComparing(CounterKey::metric)
+                .thenComparing(CounterKey::period);
     }
 
     public record DailyKey(UUID groupId, String metric, LocalDate day) {
         public static final Comparator<DailyKey> ORDER = Comparator.comparing(DailyKey::groupId)
-                .thenComparing(DailyKey::metric).thenComparing(DailyKey::day);
+                .thenComparing(DailyKey::metric)
+                .thenComparing(DailyKey::day);
     }
 
     /** Adds the deltas and returns each counter's value after the change. */
@@ -98,11 +99,15 @@ public class CounterStore {
      */
     public Uni<Long> lock(SqlClient tx, CounterKey key) {
         Tuple args = Tuple.of(key.groupId(), key.metric(), key.period());
-        return Uni.combine().all()
-                .unis(tx.preparedQuery("INSERT INTO counters (group_id, metric, period, value) VALUES ($1, $2, $3, 0)"
-                                + " ON CONFLICT DO NOTHING").execute(args),
+        return Uni.combine()
+                .all()
+                .unis(
+                        tx.preparedQuery("INSERT INTO counters (group_id, metric, period, value) VALUES ($1, $2, $3, 0)"
+                                        + " ON CONFLICT DO NOTHING")
+                                .execute(args),
                         tx.preparedQuery("SELECT value FROM counters"
-                                + " WHERE group_id = $1 AND metric = $2 AND period = $3 FOR UPDATE").execute(args))
+                                        + " WHERE group_id = $1 AND metric = $2 AND period = $3 FOR UPDATE")
+                                .execute(args))
                 .asTuple()
                 .map(done -> done.getItem2().iterator().next().getLong(0));
     }
@@ -135,7 +140,8 @@ public class CounterStore {
                 .map(rows -> {
                     Map<UUID, SnapshotBuilder> groups = new HashMap<>();
                     for (Row row : rows) {
-                        groups.computeIfAbsent(row.getUUID(0), group -> new SnapshotBuilder()).add(row, 1);
+                        groups.computeIfAbsent(row.getUUID(0), group -> new SnapshotBuilder())
+                                .add(row, 1);
                     }
                     Map<UUID, Snapshot> snapshots = new HashMap<>(groups.size() * 2);
                     groups.forEach((group, snapshot) -> snapshots.put(group, snapshot.build()));
@@ -161,8 +167,7 @@ public class CounterStore {
         }
     }
 
-    public record DailyDelta(LocalDate day, long delta) {
-    }
+    public record DailyDelta(LocalDate day, long delta) {}
 
     /** A metric's daily changes from {@code from} on, oldest first. */
     public Uni<List<DailyDelta>> dailySince(SqlClient client, UUID groupId, String metric, LocalDate from) {
@@ -189,8 +194,13 @@ public class CounterStore {
 
     /** Empties the staging tables before a rebuild. */
     public Uni<Void> clearStaging(SqlClient client) {
-        return client.query("TRUNCATE " + String.join(", ", Tables.STAGING.groups(), Tables.STAGING.counters(),
-                        Tables.STAGING.usageDaily(), Tables.STAGING.appliedEvents()))
+        return client.query("TRUNCATE "
+                        + String.join(
+                                ", ",
+                                Tables.STAGING.groups(),
+                                Tables.STAGING.counters(),
+                                Tables.STAGING.usageDaily(),
+                                Tables.STAGING.appliedEvents()))
                 .execute()
                 .replaceWithVoid();
     }

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -21,8 +20,7 @@ import java.util.UUID;
 @ApplicationScoped
 public class GroupPlanStore {
 
-    public record GroupPlan(UUID groupId, String name, String plan, Instant planAt) {
-    }
+    public record GroupPlan(UUID groupId, String name, String plan, Instant planAt) {}
 
     /** Applies plan events; an event older than the one that set the current plan changes nothing. */
     public Uni<Void> upsert(SqlClient tx, Tables tables, Collection<GroupPlan> changes) {
@@ -103,7 +101,10 @@ public class GroupPlanStore {
     }
 
     private static GroupPlan row(Row row) {
-        return new GroupPlan(row.getUUID(0), row.getString(1), row.getString(2),
+        return new GroupPlan(
+                row.getUUID(0),
+                row.getString(1),
+                row.getString(2),
                 row.getOffsetDateTime(3).toInstant());
     }
 }

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,12 +52,17 @@ public class OverrideStore {
 
     /** Sets the given limits and removes the overrides mapped to null, in the caller's transaction. */
     public Uni<Void> apply(SqlClient tx, UUID groupId, Map<String, Long> changes) {
-        List<String> removed = changes.entrySet().stream().filter(e -> e.getValue() == null)
-                .map(Map.Entry::getKey).toList();
-        List<Map.Entry<String, Long>> set = changes.entrySet().stream().filter(e -> e.getValue() != null).toList();
-        Uni<Void> delete = removed.isEmpty() ? Uni.createFrom().voidItem()
+        List<String> removed = changes.entrySet().stream()
+                .filter(e -> e.getValue() == null)
+                .map(Map.Entry::getKey)
+                .toList();
+        List<Map.Entry<String, Long>> set =
+                changes.entrySet().stream().filter(e -> e.getValue() != null).toList();
+        Uni<Void> delete = removed.isEmpty()
+                ? Uni.createFrom().voidItem()
                 : tx.preparedQuery("DELETE FROM overrides WHERE group_id = $1 AND metric = ANY($2)")
-                        .execute(Tuple.of(groupId, removed.toArray(String[]::new))).replaceWithVoid();
+                        .execute(Tuple.of(groupId, removed.toArray(String[]::new)))
+                        .replaceWithVoid();
         if (set.isEmpty()) {
             return delete;
         }

@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -25,13 +24,20 @@ import java.util.UUID;
 @ApplicationScoped
 public class ReservationStore {
 
-    public record ReservationRow(UUID id, UUID groupId, String metric, long amount, String reference, String status,
-                                 Instant createdAt, Instant expiresAt, Instant committedAt, Instant closedAt) {
-    }
+    public record ReservationRow(
+            UUID id,
+            UUID groupId,
+            String metric,
+            long amount,
+            String reference,
+            String status,
+            Instant createdAt,
+            Instant expiresAt,
+            Instant committedAt,
+            Instant closedAt) {}
 
     /** An unconfirmed write whose reservations are past their expiry: quota-service asks its writer about it. */
-    public record Due(UUID groupId, String reference) {
-    }
+    public record Due(UUID groupId, String reference) {}
 
     private static final String COLUMNS =
             "id, group_id, metric, amount, reference, status, created_at, expires_at, committed_at, closed_at";
@@ -41,8 +47,15 @@ public class ReservationStore {
                         INSERT INTO reservations
                             (id, group_id, metric, amount, reference, status, created_at, expires_at)
                         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)""")
-                .execute(Tuple.wrap(new Object[] {row.id(), row.groupId(), row.metric(), row.amount(), row.reference(),
-                        utc(row.createdAt()), utc(row.expiresAt())}))
+                .execute(Tuple.wrap(new Object[] {
+                    row.id(),
+                    row.groupId(),
+                    row.metric(),
+                    row.amount(),
+                    row.reference(),
+                    utc(row.createdAt()),
+                    utc(row.expiresAt())
+                }))
                 .replaceWithVoid();
     }
 
@@ -67,15 +80,13 @@ public class ReservationStore {
         return client.preparedQuery("""
                         SELECT status, count(*) FROM reservations
                         WHERE status IN ('open', 'committed') AND (reference IS NOT NULL OR expires_at > $1)
-                        GROUP BY status""")
-                .execute(Tuple.of(utc(now)))
-                .map(rows -> {
-                    Map<String, Long> counts = new HashMap<>();
-                    for (Row row : rows) {
-                        counts.put(row.getString(0), row.getLong(1));
-                    }
-                    return counts;
-                });
+                        GROUP BY status""").execute(Tuple.of(utc(now))).map(rows -> {
+            Map<String, Long> counts = new HashMap<>();
+            for (Row row : rows) {
+                counts.put(row.getString(0), row.getLong(1));
+            }
+            return counts;
+        });
     }
 
     public Uni<ReservationRow> find(SqlClient client, UUID groupId, UUID id) {
@@ -143,9 +154,7 @@ public class ReservationStore {
     public Uni<Integer> expireUnreferenced(SqlClient client, Instant now) {
         return client.preparedQuery("""
                         UPDATE reservations SET status = 'expired', closed_at = expires_at
-                        WHERE status = 'open' AND reference IS NULL AND expires_at <= $1""")
-                .execute(Tuple.of(utc(now)))
-                .map(rows -> rows.rowCount());
+                        WHERE status = 'open' AND reference IS NULL AND expires_at <= $1""").execute(Tuple.of(utc(now))).map(rows -> rows.rowCount());
     }
 
     /** Writes with open reservations past their expiry, those that expired first first; at most {@code limit}. */
@@ -153,13 +162,11 @@ public class ReservationStore {
         return client.preparedQuery("""
                         SELECT group_id, reference FROM reservations
                         WHERE status = 'open' AND reference IS NOT NULL AND expires_at <= $1
-                        GROUP BY group_id, reference ORDER BY min(expires_at) LIMIT $2""")
-                .execute(Tuple.of(utc(now), limit))
-                .map(rows -> {
-                    List<Due> due = new ArrayList<>();
-                    rows.forEach(row -> due.add(new Due(row.getUUID(0), row.getString(1))));
-                    return due;
-                });
+                        GROUP BY group_id, reference ORDER BY min(expires_at) LIMIT $2""").execute(Tuple.of(utc(now), limit)).map(rows -> {
+            List<Due> due = new ArrayList<>();
+            rows.forEach(row -> due.add(new Due(row.getUUID(0), row.getString(1))));
+            return due;
+        });
     }
 
     /** Settles the held reservations whose reference is one of the (group, reference) pairs. */
@@ -184,15 +191,20 @@ public class ReservationStore {
         return client.preparedQuery("""
                         DELETE FROM reservations
                         WHERE (status IN ('settled', 'released', 'expired') AND closed_at < $1)
-                           OR (status = 'open' AND reference IS NULL AND expires_at < $1)""")
-                .execute(Tuple.of(utc(closedBefore)))
-                .map(rows -> rows.rowCount());
+                           OR (status = 'open' AND reference IS NULL AND expires_at < $1)""").execute(Tuple.of(utc(closedBefore))).map(rows -> rows.rowCount());
     }
 
     private static ReservationRow row(Row row) {
-        return new ReservationRow(row.getUUID(0), row.getUUID(1), row.getString(2), row.getLong(3),
-                row.getString(4), row.getString(5), instant(row.getOffsetDateTime(6)),
-                instant(row.getOffsetDateTime(7)), instant(row.getOffsetDateTime(8)),
+        return new ReservationRow(
+                row.getUUID(0),
+                row.getUUID(1),
+                row.getString(2),
+                row.getLong(3),
+                row.getString(4),
+                row.getString(5),
+                instant(row.getOffsetDateTime(6)),
+                instant(row.getOffsetDateTime(7)),
+                instant(row.getOffsetDateTime(8)),
                 instant(row.getOffsetDateTime(9)));
     }
 

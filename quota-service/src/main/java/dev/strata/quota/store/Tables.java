@@ -8,6 +8,6 @@ public record Tables(String groups, String counters, String usageDaily, String a
 
     public static final Tables LIVE = new Tables("groups", "counters", "usage_daily", "applied_events");
 
-    public static final Tables STAGING = new Tables("rebuild_groups", "rebuild_counters", "rebuild_usage_daily",
-            "rebuild_applied_events");
+    public static final Tables STAGING =
+            new Tables("rebuild_groups", "rebuild_counters", "rebuild_usage_daily", "rebuild_applied_events");
 }

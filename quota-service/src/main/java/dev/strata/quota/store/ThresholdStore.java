@@ -5,7 +5,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -14,9 +13,8 @@ import java.util.UUID;
 @ApplicationScoped
 public class ThresholdStore {
 
-    public record Crossing(UUID groupId, String metric, String period, int threshold, long current, long limit,
-                           UUID eventId) {
-    }
+    public record Crossing(
+            UUID groupId, String metric, String period, int threshold, long current, long limit, UUID eventId) {}
 
     /** Records the crossings; returns those that were new, the only ones that become events. */
     public Uni<List<Crossing>> record(SqlClient tx, List<Crossing> crossings) {
@@ -52,8 +50,14 @@ public class ThresholdStore {
                 .map(rows -> {
                     List<Crossing> recorded = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        recorded.add(new Crossing(row.getUUID(0), row.getString(1), row.getString(2),
-                                row.getShort(3), row.getLong(4), row.getLong(5), row.getUUID(6)));
+                        recorded.add(new Crossing(
+                                row.getUUID(0),
+                                row.getString(1),
+                                row.getString(2),
+                                row.getShort(3),
+                                row.getLong(4),
+                                row.getLong(5),
+                                row.getUUID(6)));
                     }
                     return recorded;
                 });

@@ -5,7 +5,6 @@ import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.model.time.TimeRange;
 import dev.strata.support.problem.ProblemException;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -23,15 +22,15 @@ public final class PageCursors {
 
     private static final int MAX_CURSOR_LENGTH = 512;
 
-    private PageCursors() {
-    }
+    private PageCursors() {}
 
     public static String encode(Object... fields) {
         StringBuilder text = new StringBuilder();
         for (Object field : fields) {
             text.append(text.length() == 0 ? "" : "|").append(field);
         }
-        return Base64.getUrlEncoder().withoutPadding()
+        return Base64.getUrlEncoder()
+                .withoutPadding()
                 .encodeToString(text.toString().getBytes(StandardCharsets.US_ASCII));
     }
 
@@ -44,8 +43,8 @@ public final class PageCursors {
             if (cursor.length() > MAX_CURSOR_LENGTH) {
                 throw invalid();
             }
-            String[] fields = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII)
-                    .split("\\|", -1);
+            String[] fields =
+                    new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII).split("\\|", -1);
             if (fields.length != count) {
                 throw invalid();
             }
@@ -81,9 +80,9 @@ public final class PageCursors {
     }
 
     public static ProblemException invalid() {
-        return new ProblemException(Problem.of(ProblemType.MALFORMED_REQUEST,
-                        "The cursor is not one this service gave out.")
-                .withErrors(List.of(FieldError.of("cursor", "invalid"))));
+        return new ProblemException(
+                Problem.of(ProblemType.MALFORMED_REQUEST, "The cursor is not one this service gave out.")
+                        .withErrors(List.of(FieldError.of("cursor", "invalid"))));
     }
 
     /** The page size asked for ({@code limit}), from 1 to {@code maximum}; {@code fallback} when none. */

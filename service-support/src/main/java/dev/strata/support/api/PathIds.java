@@ -5,7 +5,6 @@ import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.model.time.TimeRange;
 import dev.strata.support.problem.ProblemException;
-
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
@@ -19,8 +18,7 @@ import java.util.UUID;
  */
 public final class PathIds {
 
-    private PathIds() {
-    }
+    private PathIds() {}
 
     public static UUID uuid(String value, String parameter) {
         if (value != null && value.length() == 36) {
@@ -90,13 +88,15 @@ public final class PathIds {
         if (allowed.contains(value)) {
             return value;
         }
-        throw invalid(parameter, "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
+        throw invalid(
+                parameter,
+                "must be one of " + String.join(", ", allowed.stream().sorted().toList()));
     }
 
     /** The 400 of a malformed parameter: what it must be, on the parameter's name. */
     public static ProblemException invalid(String parameter, String requirement) {
-        return new ProblemException(Problem.of(ProblemType.MALFORMED_REQUEST,
-                        "'" + parameter + "' " + requirement + ".")
-                .withErrors(List.of(FieldError.of(parameter, requirement))));
+        return new ProblemException(
+                Problem.of(ProblemType.MALFORMED_REQUEST, "'" + parameter + "' " + requirement + ".")
+                        .withErrors(List.of(FieldError.of(parameter, requirement))));
     }
 }

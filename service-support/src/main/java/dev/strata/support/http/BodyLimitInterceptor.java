@@ -7,7 +7,6 @@ import jakarta.ws.rs.RuntimeType;
 import jakarta.ws.rs.ext.Provider;
 import jakarta.ws.rs.ext.ReaderInterceptor;
 import jakarta.ws.rs.ext.ReaderInterceptorContext;
-
 import java.io.IOException;
 
 /**
@@ -36,8 +35,8 @@ public class BodyLimitInterceptor implements ReaderInterceptor {
             limit = limits.forPath(routing.normalizedPath());
         }
         if (limit != null) {
-            context.setInputStream(new LimitedInputStream(context.getInputStream(), limit,
-                    () -> ProblemWriter.closeAfterResponse(routing)));
+            context.setInputStream(new LimitedInputStream(
+                    context.getInputStream(), limit, () -> ProblemWriter.closeAfterResponse(routing)));
         }
         return context.proceed();
     }

@@ -3,7 +3,6 @@ package dev.strata.support.http;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -38,8 +37,9 @@ public class BodyLimits {
 
     private static List<BodyLimit> collect(HttpEdgeConfig config, Instance<BodyLimitSource> sources) {
         List<BodyLimit> all = new ArrayList<>();
-        config.bodyLimits().forEach((name, rule) -> all.add(
-                BodyLimit.of(rule.path(), rule.maxBytes(), "strata.http.body-limits." + name + ".max-bytes")));
+        config.bodyLimits()
+                .forEach((name, rule) -> all.add(
+                        BodyLimit.of(rule.path(), rule.maxBytes(), "strata.http.body-limits." + name + ".max-bytes")));
         sources.forEach(source -> all.addAll(source.bodyLimits()));
         return all;
     }

@@ -2,7 +2,6 @@ package dev.strata.support.http;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.Map;
 
 /**

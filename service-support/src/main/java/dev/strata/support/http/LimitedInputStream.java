@@ -1,7 +1,6 @@
 package dev.strata.support.http;
 
 import dev.strata.support.problem.BodyTooLargeException;
-
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,8 +16,7 @@ public final class LimitedInputStream extends FilterInputStream {
     private long count;
 
     public LimitedInputStream(InputStream in, BodyLimit limit) {
-        this(in, limit, () -> {
-        });
+        this(in, limit, () -> {});
     }
 
     /** @param onExceeded run once, when the limit is passed (e.g. to close the connection after the answer) */

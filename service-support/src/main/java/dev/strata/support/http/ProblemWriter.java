@@ -64,7 +64,8 @@ public class ProblemWriter {
         }
         String path = ctx.normalizedPath();
         Problem located = problem.instance() == null && path != null && RequestTarget.controlCharacter(path) < 0
-                ? problem.withInstance(path) : problem;
+                ? problem.withInstance(path)
+                : problem;
         byte[] body;
         try {
             body = mapper.writeValueAsBytes(located);
@@ -74,7 +75,8 @@ public class ProblemWriter {
         response.setStatusCode(located.status()).putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
         if (close) {
             response.putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-            response.end(Buffer.buffer(body)).onComplete(written -> ctx.request().connection().close());
+            response.end(Buffer.buffer(body))
+                    .onComplete(written -> ctx.request().connection().close());
         } else {
             response.end(Buffer.buffer(body));
         }

@@ -6,10 +6,10 @@ import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.BodyTooLargeException;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.problem.ProblemMapper;
+import dev.strata.support.security.TenantAccess;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import dev.strata.support.security.TenantAccess;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Context;
@@ -20,10 +20,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The transport edge of every Strata service, on the Vert.x router ahead of the REST layer, so that it holds
@@ -79,9 +78,12 @@ public class RequestEdge {
     void handle(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         if (!RequestTarget.wellFormed(request.uri())) {
-            refuse(ctx, Problem.of(ProblemType.MALFORMED_REQUEST,
-                    "The request target is not a well-formed URI (a '%' not followed by two hex digits?).")
-                    .withErrors(List.of(FieldError.of("uri", "must be a well-formed URI"))));
+            refuse(
+                    ctx,
+                    Problem.of(
+                                    ProblemType.MALFORMED_REQUEST,
+                                    "The request target is not a well-formed URI (a '%' not followed by two hex digits?).")
+                            .withErrors(List.of(FieldError.of("uri", "must be a well-formed URI"))));
             return;
         }
         String path = request.path();
@@ -97,22 +99,25 @@ public class RequestEdge {
         }
         UUID group = RequestTarget.groupId(segment);
         if (group == null) {
-            refuse(ctx, Problem.of(ProblemType.MALFORMED_REQUEST, "'groupId' must be a UUID.")
-                    .withErrors(List.of(FieldError.of("groupId", "must be a UUID"))));
+            refuse(
+                    ctx,
+                    Problem.of(ProblemType.MALFORMED_REQUEST, "'groupId' must be a UUID.")
+                            .withErrors(List.of(FieldError.of("groupId", "must be a UUID"))));
             return;
         }
         Context context = Vertx.currentContext();
-        QuarkusHttpUser.getSecurityIdentity(ctx, null).subscribe().with(
-                identity -> onContext(context, () -> authorize(ctx, identity, group)),
-                failure -> onContext(context, () -> unauthorized(ctx)));
+        QuarkusHttpUser.getSecurityIdentity(ctx, null)
+                .subscribe()
+                .with(
+                        identity -> onContext(context, () -> authorize(ctx, identity, group)),
+                        failure -> onContext(context, () -> unauthorized(ctx)));
     }
 
     private void authorize(RoutingContext ctx, SecurityIdentity identity, UUID group) {
         if (identity == null || identity.isAnonymous()) {
             unauthorized(ctx);
         } else if (!TenantAccess.mayAccess(identity, group)) {
-            refuse(ctx, Problem.of(ProblemType.FORBIDDEN,
-                    "This token does not grant access to group " + group + "."));
+            refuse(ctx, Problem.of(ProblemType.FORBIDDEN, "This token does not grant access to group " + group + "."));
         } else {
             checkTarget(ctx);
         }
@@ -126,9 +131,12 @@ public class RequestEdge {
     private void checkTarget(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         if (RequestTarget.controlCharacter(request.path()) >= 0) {
-            refuse(ctx, Problem.of(ProblemType.MALFORMED_REQUEST,
-                    "The path contains a control character (U+0000-U+001F or U+007F).")
-                    .withErrors(List.of(FieldError.of("path", "must not contain control characters"))));
+            refuse(
+                    ctx,
+                    Problem.of(
+                                    ProblemType.MALFORMED_REQUEST,
+                                    "The path contains a control character (U+0000-U+001F or U+007F).")
+                            .withErrors(List.of(FieldError.of("path", "must not contain control characters"))));
             return;
         }
         String query = request.query();
@@ -136,21 +144,31 @@ public class RequestEdge {
         if (at >= 0) {
             String parameter = RequestTarget.parameterAt(query, at);
             String field = parameter == null ? "query" : parameter;
-            refuse(ctx, Problem.of(ProblemType.MALFORMED_REQUEST, (parameter == null ? "The query"
-                            : "Query parameter '" + parameter + "'") + " contains a control character (U+0000-U+001F or U+007F).")
-                    .withErrors(List.of(FieldError.of(field, "must not contain control characters"))));
+            refuse(
+                    ctx,
+                    Problem.of(
+                                    ProblemType.MALFORMED_REQUEST,
+                                    (parameter == null ? "The query" : "Query parameter '" + parameter + "'")
+                                            + " contains a control character (U+0000-U+001F or U+007F).")
+                            .withErrors(List.of(FieldError.of(field, "must not contain control characters"))));
             return;
         }
         if (!ctx.normalizedPath().startsWith("/q/")) {
             if (!RequestTarget.acceptsJson(request.getHeader(HttpHeaders.ACCEPT))) {
-                refuse(ctx, Problem.of(ProblemType.NOT_ACCEPTABLE,
-                        "This API answers application/json (and application/problem+json); the Accept header"
-                                + " allows neither."));
+                refuse(
+                        ctx,
+                        Problem.of(
+                                ProblemType.NOT_ACCEPTABLE,
+                                "This API answers application/json (and application/problem+json); the Accept header"
+                                        + " allows neither."));
                 return;
             }
             if (hasBody(request) && request.getHeader(HttpHeaders.CONTENT_TYPE) == null) {
-                refuse(ctx, Problem.of(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                        "A request body needs a Content-Type (application/json, or what the endpoint documents)."));
+                refuse(
+                        ctx,
+                        Problem.of(
+                                ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                                "A request body needs a Content-Type (application/json, or what the endpoint documents)."));
                 return;
             }
         }
@@ -159,7 +177,9 @@ public class RequestEdge {
         if (length != null) {
             long bytes = parseLength(length);
             if (bytes > limit.maxBytes()) {
-                writer.refuse(ctx, BodyTooLargeException.declared(bytes, limit.maxBytes(), limit.property()),
+                writer.refuse(
+                        ctx,
+                        BodyTooLargeException.declared(bytes, limit.maxBytes(), limit.property()),
                         limit.maxBytes());
                 return;
             }
@@ -189,8 +209,12 @@ public class RequestEdge {
             problem = ProblemMapper.forStatus(status, ctx.normalizedPath());
         } else {
             String reference = UUID.randomUUID().toString();
-            LOG.errorf(failure, "Unexpected failure on %s (reference %s, status %d)", ctx.normalizedPath(),
-                    reference, status);
+            LOG.errorf(
+                    failure,
+                    "Unexpected failure on %s (reference %s, status %d)",
+                    ctx.normalizedPath(),
+                    reference,
+                    status);
             problem = ProblemMapper.internal(reference);
         }
         refuse(ctx, problem);

@@ -14,8 +14,7 @@ public final class RequestTarget {
 
     private static final String GROUPS = "/groups/";
 
-    private RequestTarget() {
-    }
+    private RequestTarget() {}
 
     /**
      * The raw group segment of {@code /groups/{groupId}} and everything below it, or null when the path names no
@@ -51,7 +50,9 @@ public final class RequestTarget {
                 String parameter = parts[i].trim().replace(" ", "");
                 refused |= parameter.matches("q=0(\\.0*)?");
             }
-            boolean json = type.equals("*/*") || type.equals("application/*") || type.equals("application/json")
+            boolean json = type.equals("*/*")
+                    || type.equals("application/*")
+                    || type.equals("application/json")
                     || type.equals("application/problem+json");
             if (json && !refused) {
                 return true;

@@ -28,6 +28,5 @@ public final class JsonLimits {
             .maxNameLength(MAX_NAME_LENGTH)
             .build();
 
-    private JsonLimits() {
-    }
+    private JsonLimits() {}
 }

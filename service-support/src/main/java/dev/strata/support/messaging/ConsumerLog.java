@@ -6,7 +6,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
@@ -30,8 +29,7 @@ public class ConsumerLog {
      * A record set aside: its place, its event id when it has one, the kind of fault ({@link StreamFailures}) and
      * why. Recording it twice changes nothing.
      */
-    public record Rejected(StreamRecord record, String eventId, String kind, String reason) {
-    }
+    public record Rejected(StreamRecord record, String eventId, String kind, String reason) {}
 
     /**
      * Records the ids (distinct within the array) in {@code table}, with each one's group when {@code groupIds}
@@ -42,7 +40,8 @@ public class ConsumerLog {
         if (eventIds.length == 0) {
             return Uni.createFrom().item(Set.of());
         }
-        String batch = groupIds == null ? "SELECT unnest($1::text[]) AS event_id"
+        String batch = groupIds == null
+                ? "SELECT unnest($1::text[]) AS event_id"
                 : "SELECT * FROM unnest($1::text[], $2::uuid[]) AS b(event_id, group_id)";
         String columns = groupIds == null ? "event_id" : "event_id, group_id";
         return tx.preparedQuery("WITH batch AS (" + batch + "), added AS (INSERT INTO " + table + " (" + columns
@@ -96,8 +95,8 @@ public class ConsumerLog {
                                              $7::text[], $8::text[], $9::bytea[])
                         ON CONFLICT (topic, kafka_partition, kafka_offset) DO UPDATE
                         SET kind = excluded.kind, reason = excluded.reason, rejected_at = now(), reapplied_at = NULL""")
-                .execute(Tuple.wrap(new Object[] {topics, partitions, offsets, ids, kinds, reasons, excerpts, keys,
-                        values}))
+                .execute(Tuple.wrap(
+                        new Object[] {topics, partitions, offsets, ids, kinds, reasons, excerpts, keys, values}))
                 .replaceWithVoid();
     }
 
@@ -108,14 +107,13 @@ public class ConsumerLog {
     public Uni<Set<String>> setAside(SqlClient client) {
         return client.query("""
                         SELECT topic || '-' || kafka_partition || '@' || kafka_offset FROM rejected_events
-                        WHERE reapplied_at IS NULL""").execute()
-                .map(rows -> {
-                    Set<String> positions = new HashSet<>(rows.size() * 2);
-                    for (Row row : rows) {
-                        positions.add(row.getString(0));
-                    }
-                    return positions;
-                });
+                        WHERE reapplied_at IS NULL""").execute().map(rows -> {
+            Set<String> positions = new HashSet<>(rows.size() * 2);
+            for (Row row : rows) {
+                positions.add(row.getString(0));
+            }
+            return positions;
+        });
     }
 
     private static String excerpt(byte[] value) {

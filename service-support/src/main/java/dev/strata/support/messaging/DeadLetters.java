@@ -7,6 +7,11 @@ import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -14,12 +19,6 @@ import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
-
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Publishes quarantined records to {@link Topics#EVENTS_DLQ}, with SmallRye Kafka's dead-letter headers
@@ -44,53 +43,56 @@ public class DeadLetters {
     private final EventStreamConfig topicConfig;
     private volatile KafkaProducer<String, byte[]> producer;
 
-    public DeadLetters(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                       EventStreamConfig topicConfig) {
+    public DeadLetters(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, EventStreamConfig topicConfig) {
         this.kafkaConfig = kafkaConfig;
         this.topicConfig = topicConfig;
     }
 
     /** A record set aside, why, and by which consumer group. */
-    public record Letter(StreamRecord record, String kind, String reason, String exceptionClass, String consumer) {
-    }
+    public record Letter(StreamRecord record, String kind, String reason, String exceptionClass, String consumer) {}
 
     /**
      * Sends the letter and waits for the broker's acknowledgement. Fails only while the broker cannot be reached
      * (a transient failure: the quarantine is tried again); anything else is logged and the letter is dropped.
      */
     public Uni<Void> send(Letter letter) {
-        return Uni.createFrom().item(() -> {
-            try {
-                producer().send(record(letter)).get(30, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                if (e.getCause() instanceof RetriableException) {
-                    throw new IllegalStateException(e.getCause());
-                }
-                refused(letter, e.getCause());
-            } catch (java.util.concurrent.TimeoutException e) {
-                throw new org.apache.kafka.common.errors.TimeoutException("dead-letter send timed out", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new org.apache.kafka.common.errors.InterruptException(e);
-            } catch (RetriableException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                refused(letter, e);
-            }
-            return null;
-        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool()).replaceWithVoid();
+        return Uni.createFrom()
+                .item(() -> {
+                    try {
+                        producer().send(record(letter)).get(30, TimeUnit.SECONDS);
+                    } catch (ExecutionException e) {
+                        if (e.getCause() instanceof RetriableException) {
+                            throw new IllegalStateException(e.getCause());
+                        }
+                        refused(letter, e.getCause());
+                    } catch (java.util.concurrent.TimeoutException e) {
+                        throw new org.apache.kafka.common.errors.TimeoutException("dead-letter send timed out", e);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new org.apache.kafka.common.errors.InterruptException(e);
+                    } catch (RetriableException e) {
+                        throw e;
+                    } catch (RuntimeException e) {
+                        refused(letter, e);
+                    }
+                    return null;
+                })
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .replaceWithVoid();
     }
 
     private static void refused(Letter letter, Throwable cause) {
-        LOG.errorf("The dead-letter topic %s did not take %s (it is kept in rejected_events): %s", Topics.EVENTS_DLQ,
-                letter.record().position(), cause);
+        LOG.errorf(
+                "The dead-letter topic %s did not take %s (it is kept in rejected_events): %s",
+                Topics.EVENTS_DLQ, letter.record().position(), cause);
     }
 
     private static ProducerRecord<String, byte[]> record(Letter letter) {
         StreamRecord record = letter.record();
         boolean whole = record.size() <= MAX_VALUE_BYTES - 64 * 1024;
-        ProducerRecord<String, byte[]> out = new ProducerRecord<>(Topics.EVENTS_DLQ, record.key(),
-                whole ? record.value() : null);
+        ProducerRecord<String, byte[]> out =
+                new ProducerRecord<>(Topics.EVENTS_DLQ, record.key(), whole ? record.value() : null);
         header(out, "dead-letter-reason", letter.reason());
         header(out, "dead-letter-kind", letter.kind());
         header(out, "dead-letter-exception-class-name", letter.exceptionClass());

@@ -1,8 +1,7 @@
 package dev.strata.support.messaging;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-
 import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 
 /**
  * Kafka's size limits, derived from the one Strata setting {@code strata.events.max-event-bytes}, so that an event
@@ -45,8 +44,8 @@ public record EventRecordLimits(int maxEventBytes) {
 
     public EventRecordLimits {
         if (maxEventBytes < MIN_EVENT_BYTES || maxEventBytes > Integer.MAX_VALUE / 2) {
-            throw new IllegalArgumentException("strata.events.max-event-bytes must be from " + MIN_EVENT_BYTES
-                    + " to " + Integer.MAX_VALUE / 2 + ", not " + maxEventBytes);
+            throw new IllegalArgumentException("strata.events.max-event-bytes must be from " + MIN_EVENT_BYTES + " to "
+                    + Integer.MAX_VALUE / 2 + ", not " + maxEventBytes);
         }
     }
 

@@ -5,11 +5,10 @@ import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * Creates the event topic at start if it does not exist, or checks the one it finds ({@link TopicProvisioner}).
@@ -28,12 +27,12 @@ public class EventTopicInitializer {
     private final EventStreamConfig.Topic config;
     private final TopicSpec spec;
 
-    public EventTopicInitializer(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                                 EventStreamConfig config) {
+    public EventTopicInitializer(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, EventStreamConfig config) {
         this.kafkaConfig = kafkaConfig;
         this.config = config.topic();
-        this.spec = TopicSpec.of(Topics.EVENTS, config.topic(),
-                new EventRecordLimits(config.maxEventBytes()).maxMessageBytes());
+        this.spec = TopicSpec.of(
+                Topics.EVENTS, config.topic(), new EventRecordLimits(config.maxEventBytes()).maxMessageBytes());
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -48,7 +47,8 @@ public class EventTopicInitializer {
             TopicProvisioner.ensure(kafkaConfig, spec);
             return true;
         } catch (ExecutionException e) {
-            LOG.warnf("Could not create topic %s: %s", Topics.EVENTS, e.getCause().getMessage());
+            LOG.warnf(
+                    "Could not create topic %s: %s", Topics.EVENTS, e.getCause().getMessage());
             return false;
         } catch (TimeoutException e) {
             LOG.warnf("Kafka did not answer while creating topic %s; readiness will report it", Topics.EVENTS);

@@ -1,12 +1,11 @@
 package dev.strata.support.messaging;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.producer.ProducerConfig;
-
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
  * The part of a service's Kafka configuration (the {@code default-kafka-broker} map: bootstrap servers, security,
@@ -15,8 +14,7 @@ import java.util.Set;
  */
 public final class KafkaClientConfig {
 
-    private KafkaClientConfig() {
-    }
+    private KafkaClientConfig() {}
 
     public static Map<String, Object> producer(Map<String, Object> kafka) {
         return only(kafka, ProducerConfig.configNames());

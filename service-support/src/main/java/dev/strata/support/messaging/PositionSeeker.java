@@ -4,15 +4,14 @@ import io.smallrye.common.annotation.Identifier;
 import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.apache.kafka.clients.consumer.Consumer;
-import org.apache.kafka.common.TopicPartition;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.common.TopicPartition;
+import org.jboss.logging.Logger;
 
 /**
  * Puts a consumer that is assigned partitions where its own database says it stopped ({@link StreamPositions}),
@@ -45,7 +44,8 @@ public class PositionSeeker implements KafkaConsumerRebalanceListener {
     @Override
     public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
         List<TopicPartition> fromStart = new ArrayList<>();
-        for (String topic : partitions.stream().map(TopicPartition::topic).distinct().toList()) {
+        for (String topic :
+                partitions.stream().map(TopicPartition::topic).distinct().toList()) {
             Map<Integer, Long> stored = read(topic);
             for (TopicPartition partition : partitions) {
                 if (!partition.topic().equals(topic)) {
@@ -62,8 +62,9 @@ public class PositionSeeker implements KafkaConsumerRebalanceListener {
         if (!fromStart.isEmpty()) {
             consumer.seekToBeginning(fromStart);
         }
-        LOG.infof("Assigned %s: positions from the database, %d partition(s) from their beginning", partitions,
-                fromStart.size());
+        LOG.infof(
+                "Assigned %s: positions from the database, %d partition(s) from their beginning",
+                partitions, fromStart.size());
     }
 
     private Map<Integer, Long> read(String topic) {
@@ -83,7 +84,8 @@ public class PositionSeeker implements KafkaConsumerRebalanceListener {
                     Thread.currentThread().interrupt();
                     throw e;
                 }
-                wait = wait.multipliedBy(2).compareTo(config.retryMaxBackoff()) > 0 ? config.retryMaxBackoff()
+                wait = wait.multipliedBy(2).compareTo(config.retryMaxBackoff()) > 0
+                        ? config.retryMaxBackoff()
                         : wait.multipliedBy(2);
             }
         }

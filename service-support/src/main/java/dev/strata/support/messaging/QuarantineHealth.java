@@ -3,10 +3,9 @@ package dev.strata.support.messaging;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
-
-import java.time.Duration;
 
 /**
  * Shows, on readiness, how many records the event-stream consumer has set aside and not re-applied. They never
@@ -30,11 +29,19 @@ public class QuarantineHealth implements AsyncHealthCheck {
         if (!consumer.active()) {
             return Uni.createFrom().item(HealthCheckResponse.up("event-stream-quarantine"));
         }
-        return quarantine.open()
-                .ifNoItem().after(Duration.ofSeconds(2)).fail()
-                .map(open -> HealthCheckResponse.named("event-stream-quarantine").up()
-                        .withData("quarantined", open).build())
-                .onFailure().recoverWithItem(e -> HealthCheckResponse.named("event-stream-quarantine").up()
-                        .withData("quarantined", "unknown: " + e.getMessage()).build());
+        return quarantine
+                .open()
+                .ifNoItem()
+                .after(Duration.ofSeconds(2))
+                .fail()
+                .map(open -> HealthCheckResponse.named("event-stream-quarantine")
+                        .up()
+                        .withData("quarantined", open)
+                        .build())
+                .onFailure()
+                .recoverWithItem(e -> HealthCheckResponse.named("event-stream-quarantine")
+                        .up()
+                        .withData("quarantined", "unknown: " + e.getMessage())
+                        .build());
     }
 }

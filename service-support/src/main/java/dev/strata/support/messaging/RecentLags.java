@@ -13,8 +13,7 @@ import java.util.Deque;
  */
 public final class RecentLags {
 
-    private record Batch(Instant committedAt, long[] lagsMs) {
-    }
+    private record Batch(Instant committedAt, long[] lagsMs) {}
 
     /** The kept batches a {@link #since} covered, with their lags sorted. */
     public record Summary(int batches, Instant firstCommittedAt, Instant lastCommittedAt, long[] sortedMs) {
@@ -59,13 +58,17 @@ public final class RecentLags {
     public Summary since(Instant since) {
         Batch[] kept;
         synchronized (this) {
-            kept = batches.stream().filter(b -> since == null || !b.committedAt().isBefore(since))
+            kept = batches.stream()
+                    .filter(b -> since == null || !b.committedAt().isBefore(since))
                     .toArray(Batch[]::new);
         }
         if (kept.length == 0) {
             return new Summary(0, null, null, new long[0]);
         }
-        long[] sorted = Arrays.stream(kept).flatMapToLong(b -> Arrays.stream(b.lagsMs())).sorted().toArray();
+        long[] sorted = Arrays.stream(kept)
+                .flatMapToLong(b -> Arrays.stream(b.lagsMs()))
+                .sorted()
+                .toArray();
         return new Summary(kept.length, kept[0].committedAt(), kept[kept.length - 1].committedAt(), sorted);
     }
 }

@@ -2,7 +2,6 @@ package dev.strata.support.messaging;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** A service's event-stream consumer ({@link StreamConsumer}). */

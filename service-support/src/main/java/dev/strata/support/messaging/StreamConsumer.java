@@ -15,14 +15,13 @@ import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * The one way Strata's services consume the event stream. A polled batch is read off the event loop and applied
@@ -55,10 +54,16 @@ public class StreamConsumer {
     private final String consumerGroup;
     private volatile boolean stopping;
 
-    public StreamConsumer(Pool pool, ConsumerLog log, StreamPositions positions, DeadLetters deadLetters,
-                          StreamConfig config, MeterRegistry registry, Instance<StreamHandler<?, ?>> handlers,
-                          @ConfigProperty(name = "mp.messaging.incoming." + Topics.EVENTS_IN + ".group.id")
-                          Optional<String> consumerGroup) {
+    public StreamConsumer(
+            Pool pool,
+            ConsumerLog log,
+            StreamPositions positions,
+            DeadLetters deadLetters,
+            StreamConfig config,
+            MeterRegistry registry,
+            Instance<StreamHandler<?, ?>> handlers,
+            @ConfigProperty(name = "mp.messaging.incoming." + Topics.EVENTS_IN + ".group.id")
+                    Optional<String> consumerGroup) {
         this.pool = pool;
         this.log = log;
         this.positions = positions;
@@ -100,7 +105,8 @@ public class StreamConsumer {
 
     private Uni<Void> applyRange(StreamHandler<Object, Object> handler, List<StreamRecord> records, long received) {
         return retryWhileTransient(attempt(handler, records, received), records)
-                .onFailure().recoverWithUni(failure -> {
+                .onFailure()
+                .recoverWithUni(failure -> {
                     if (stopping) {
                         return Uni.createFrom().failure(failure);
                     }
@@ -108,7 +114,8 @@ public class StreamConsumer {
                         return retryOrQuarantine(handler, records.get(0), failure, received);
                     }
                     int half = records.size() / 2;
-                    LOG.debugf("A batch of %d records failed for a reason of its own (%s): applying it by halves",
+                    LOG.debugf(
+                            "A batch of %d records failed for a reason of its own (%s): applying it by halves",
                             records.size(), failure.getMessage());
                     return applyRange(handler, records.subList(0, half), received)
                             .chain(() -> applyRange(handler, records.subList(half, records.size()), received));
@@ -117,7 +124,8 @@ public class StreamConsumer {
 
     /** Reads, then applies in one transaction with the positions and the records that cannot be read. */
     private Uni<Void> attempt(StreamHandler<Object, Object> handler, List<StreamRecord> records, long received) {
-        return Uni.createFrom().item(() -> decode(handler, records))
+        return Uni.createFrom()
+                .item(() -> decode(handler, records))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .chain(decoding -> pool.withTransaction(tx -> handler.apply(tx, decoding.value())
                                 .call(() -> log.recordRejected(tx, decoding.rejected()))
@@ -133,9 +141,13 @@ public class StreamConsumer {
         List<Rejected> tooLarge = new ArrayList<>();
         for (StreamRecord record : records) {
             if (record.size() > config.maxRecordBytes()) {
-                tooLarge.add(new Rejected(record, null, "too-large", "The record's " + record.size()
-                        + " bytes are more than the consumer reads (strata.stream.max-record-bytes = "
-                        + config.maxRecordBytes() + ")."));
+                tooLarge.add(new Rejected(
+                        record,
+                        null,
+                        "too-large",
+                        "The record's " + record.size()
+                                + " bytes are more than the consumer reads (strata.stream.max-record-bytes = "
+                                + config.maxRecordBytes() + ")."));
             } else {
                 readable.add(record);
             }
@@ -149,47 +161,59 @@ public class StreamConsumer {
         return new Decoding<>(decoded.value(), rejected);
     }
 
-    private Uni<Void> retryOrQuarantine(StreamHandler<Object, Object> handler, StreamRecord record, Throwable failure,
-                                        long received) {
-        Uni<Void> again = config.attemptsBeforeQuarantine() <= 1 ? Uni.createFrom().failure(failure)
+    private Uni<Void> retryOrQuarantine(
+            StreamHandler<Object, Object> handler, StreamRecord record, Throwable failure, long received) {
+        Uni<Void> again = config.attemptsBeforeQuarantine() <= 1
+                ? Uni.createFrom().failure(failure)
                 : retryWhileTransient(attempt(handler, List.of(record), received), List.of(record))
-                        .onFailure(e -> !stopping).retry().withBackOff(config.retryInitialBackoff())
+                        .onFailure(e -> !stopping)
+                        .retry()
+                        .withBackOff(config.retryInitialBackoff())
                         .atMost(config.attemptsBeforeQuarantine() - 2L);
-        return again.onFailure().recoverWithUni(last -> stopping ? Uni.createFrom().failure(last)
-                : quarantine(record, last));
+        return again.onFailure()
+                .recoverWithUni(last -> stopping ? Uni.createFrom().failure(last) : quarantine(record, last));
     }
 
     private Uni<Void> quarantine(StreamRecord record, Throwable failure) {
         Verdict verdict = StreamFailures.of(failure);
         Rejected rejected = new Rejected(record, eventId(record), verdict.kind(), reason(failure));
-        Uni<Void> kept = pool.withTransaction(tx -> log.recordRejected(tx, List.of(rejected))
-                        .call(() -> positions.advance(tx, List.of(record))))
-                .chain(() -> deadLetters.send(new Letter(record, rejected.kind(), rejected.reason(),
-                        rootCause(failure).getClass().getName(), consumerGroup)));
+        Uni<Void> kept = pool.withTransaction(tx ->
+                        log.recordRejected(tx, List.of(rejected)).call(() -> positions.advance(tx, List.of(record))))
+                .chain(() -> deadLetters.send(new Letter(
+                        record,
+                        rejected.kind(),
+                        rejected.reason(),
+                        rootCause(failure).getClass().getName(),
+                        consumerGroup)));
         // The quarantine is the way past a record: it is tried again whatever fails (the dead-letter topic only
         // fails while the broker is away; rejected_events only while the database is).
-        return kept.onFailure(e -> !stopping).invoke(e -> LOG.errorf(
-                        "Quarantining %s failed, trying again: %s", record.position(), e.getMessage()))
-                .onFailure(e -> !stopping).retry()
-                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely()
+        return kept.onFailure(e -> !stopping)
+                .invoke(e -> LOG.errorf("Quarantining %s failed, trying again: %s", record.position(), e.getMessage()))
+                .onFailure(e -> !stopping)
+                .retry()
+                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
+                .indefinitely()
                 .invoke(() -> quarantined(List.of(rejected)));
     }
 
     private Uni<Void> sendDeadLetters(List<Rejected> rejected) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Rejected r : rejected) {
-            chain = chain.chain(() -> deadLetters.send(new Letter(r.record(), r.kind(), r.reason(), null,
-                    consumerGroup)));
+            chain = chain.chain(
+                    () -> deadLetters.send(new Letter(r.record(), r.kind(), r.reason(), null, consumerGroup)));
         }
         return chain;
     }
 
     private <T> Uni<T> retryWhileTransient(Uni<T> work, List<StreamRecord> records) {
-        return work.onFailure(this::isTransient).invoke(e -> LOG.warnf(
-                        "Applying %d record(s) from %s failed for now, trying again: %s", records.size(),
-                        records.get(0).position(), e.getMessage()))
-                .onFailure(this::isTransient).retry()
-                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff()).indefinitely();
+        return work.onFailure(this::isTransient)
+                .invoke(e -> LOG.warnf(
+                        "Applying %d record(s) from %s failed for now, trying again: %s",
+                        records.size(), records.get(0).position(), e.getMessage()))
+                .onFailure(this::isTransient)
+                .retry()
+                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
+                .indefinitely();
     }
 
     private boolean isTransient(Throwable failure) {
@@ -198,12 +222,13 @@ public class StreamConsumer {
 
     private void quarantined(List<Rejected> rejected) {
         for (Rejected r : rejected) {
-            LOG.errorf("Quarantined %s (event %s, %s): %s", r.record().position(), r.eventId(), r.kind(),
-                    r.reason());
+            LOG.errorf("Quarantined %s (event %s, %s): %s", r.record().position(), r.eventId(), r.kind(), r.reason());
             Counter.builder("strata.stream.quarantined")
                     .description("Records the event-stream consumer set aside (rejected_events, " + Topics.EVENTS_DLQ
                             + "), by kind of fault")
-                    .tag("kind", r.kind()).register(registry).increment();
+                    .tag("kind", r.kind())
+                    .register(registry)
+                    .increment();
         }
     }
 
@@ -223,7 +248,9 @@ public class StreamConsumer {
 
     private static String eventId(StreamRecord record) {
         try {
-            return record.value() == null ? null : EventEnvelopeCodec.read(record.value()).id();
+            return record.value() == null
+                    ? null
+                    : EventEnvelopeCodec.read(record.value()).id();
         } catch (RuntimeException e) {
             return null;
         }

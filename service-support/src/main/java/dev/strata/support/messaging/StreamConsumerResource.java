@@ -16,13 +16,12 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.logging.Logger;
-
-import java.util.List;
-import java.util.Set;
 
 /**
  * Pauses and resumes a service's event-stream consumer (the {@value #CHANNEL} channel, declared
@@ -53,8 +52,7 @@ public class StreamConsumerResource {
 
     @Schema(description = "Whether this replica's event-stream consumer reads", example = """
             {"channel": "events-in", "paused": false}""")
-    public record State(String channel, boolean paused) {
-    }
+    public record State(String channel, boolean paused) {}
 
     @GET
     @Operation(summary = "Whether this replica's event-stream consumer is paused")
@@ -94,28 +92,33 @@ public class StreamConsumerResource {
 
     @GET
     @Path("/quarantine")
-    @Operation(summary = "The records the consumer set aside (rejected_events), newest first; all=true includes"
-            + " those re-applied since")
+    @Operation(
+            summary = "The records the consumer set aside (rejected_events), newest first; all=true includes"
+                    + " those re-applied since")
     @APIResponse(responseCode = "200", description = "the quarantined records, without their bytes")
     @APIResponse(responseCode = "404", description = "not-found: this service consumes no event stream")
     public Uni<List<Entry>> quarantined(@QueryParam("all") String all, @QueryParam("limit") String limit) {
         requireConsumer();
-        return quarantine.list(PathIds.flag(all, "all", false),
-                (int) PathIds.wholeNumber(limit, "limit", 1, 1000, 100));
+        return quarantine.list(
+                PathIds.flag(all, "all", false), (int) PathIds.wholeNumber(limit, "limit", 1, 1000, 100));
     }
 
     @POST
     @Path("/quarantine/{topic}/{partition}/{offset}/reapply")
-    @Operation(summary = "Apply a quarantined record now that its cause is fixed (exactly once: 409 if it was"
-            + " re-applied already, 422 with the reason if it still cannot be applied)")
+    @Operation(
+            summary = "Apply a quarantined record now that its cause is fixed (exactly once: 409 if it was"
+                    + " re-applied already, 422 with the reason if it still cannot be applied)")
     @APIResponse(responseCode = "200", description = "re-applied: the record as it stands now")
     @APIResponse(responseCode = "404", description = "not-found: no such quarantined record, or no consumer here")
     @APIResponse(responseCode = "409", description = "conflict: the record was re-applied already")
     @APIResponse(responseCode = "422", description = "validation-failed: it still cannot be applied; the reason")
-    public Uni<Entry> reapply(@PathParam("topic") String topic, @PathParam("partition") String partition,
-                              @PathParam("offset") String offset) {
+    public Uni<Entry> reapply(
+            @PathParam("topic") String topic,
+            @PathParam("partition") String partition,
+            @PathParam("offset") String offset) {
         requireConsumer();
-        return quarantine.reapply(PathIds.oneOf(topic, "topic", Set.of(Topics.EVENTS), null),
+        return quarantine.reapply(
+                PathIds.oneOf(topic, "topic", Set.of(Topics.EVENTS), null),
                 (int) PathIds.wholeNumber(partition, "partition", 0, Integer.MAX_VALUE),
                 PathIds.wholeNumber(offset, "offset", 0, Long.MAX_VALUE));
     }

@@ -4,14 +4,13 @@ import com.fasterxml.jackson.core.JacksonException;
 import io.vertx.core.VertxException;
 import io.vertx.core.impl.NoStackTraceThrowable;
 import io.vertx.pgclient.PgException;
-import org.apache.kafka.common.errors.RetriableException;
-
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeoutException;
+import org.apache.kafka.common.errors.RetriableException;
 
 /**
  * Tells a transient failure (a server away, a lock or serialization conflict: trying again will do) from one that
@@ -22,16 +21,15 @@ import java.util.concurrent.TimeoutException;
 public final class StreamFailures {
 
     /** SQLSTATEs that say nothing about the data: the server, the connection or a concurrent transaction. */
-    private static final Set<String> TRANSIENT_STATES = Set.of("40001", "40P01", "55P03", "55006", "57014", "57P01",
-            "57P02", "57P03", "57P05");
+    private static final Set<String> TRANSIENT_STATES =
+            Set.of("40001", "40P01", "55P03", "55006", "57014", "57P01", "57P02", "57P03", "57P05");
+
     private static final Set<String> TRANSIENT_CLASSES = Set.of("08", "53", "58");
 
-    private StreamFailures() {
-    }
+    private StreamFailures() {}
 
     /** What a failure says: whether to try again, and if not, what kind of fault the record has. */
-    public record Verdict(boolean isTransient, String kind) {
-    }
+    public record Verdict(boolean isTransient, String kind) {}
 
     /** Whether trying the same work again may succeed once the server, connection or conflict has gone. */
     public static boolean isTransient(Throwable failure) {
@@ -40,15 +38,20 @@ public final class StreamFailures {
 
     public static Verdict of(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String state = t instanceof PgException pg ? pg.getSqlState()
+            String state = t instanceof PgException pg
+                    ? pg.getSqlState()
                     : t instanceof SQLException sql ? sql.getSQLState() : null;
             if (state != null && state.length() == 5) {
                 boolean again = TRANSIENT_STATES.contains(state) || TRANSIENT_CLASSES.contains(state.substring(0, 2));
-                return new Verdict(again, again ? "database-unavailable" : switch (state.substring(0, 2)) {
-                    case "22" -> "value-out-of-range";
-                    case "23" -> "constraint";
-                    default -> "database-refused";
-                });
+                return new Verdict(
+                        again,
+                        again
+                                ? "database-unavailable"
+                                : switch (state.substring(0, 2)) {
+                                    case "22" -> "value-out-of-range";
+                                    case "23" -> "constraint";
+                                    default -> "database-refused";
+                                });
             }
             if (t instanceof ArithmeticException) {
                 return new Verdict(false, "value-out-of-range");
@@ -56,10 +59,14 @@ public final class StreamFailures {
             if (t instanceof JacksonException || t instanceof IllegalArgumentException) {
                 return new Verdict(false, "unreadable");
             }
-            if (t instanceof RetriableException || t instanceof org.apache.kafka.common.errors.TimeoutException
-                    || t instanceof IOException || t instanceof TimeoutException
-                    || t instanceof io.smallrye.mutiny.TimeoutException || t instanceof RejectedExecutionException
-                    || t instanceof CancellationException || t instanceof InterruptedException
+            if (t instanceof RetriableException
+                    || t instanceof org.apache.kafka.common.errors.TimeoutException
+                    || t instanceof IOException
+                    || t instanceof TimeoutException
+                    || t instanceof io.smallrye.mutiny.TimeoutException
+                    || t instanceof RejectedExecutionException
+                    || t instanceof CancellationException
+                    || t instanceof InterruptedException
                     || t instanceof NoStackTraceThrowable) {
                 return new Verdict(true, "unavailable");
             }

@@ -3,7 +3,6 @@ package dev.strata.support.messaging;
 import dev.strata.support.messaging.ConsumerLog.Rejected;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlConnection;
-
 import java.util.List;
 
 /**
@@ -16,8 +15,7 @@ import java.util.List;
 public interface StreamHandler<D, R> {
 
     /** What a batch reads as, and the records that cannot be read (quarantined in the same transaction). */
-    record Decoding<D>(D value, List<Rejected> rejected) {
-    }
+    record Decoding<D>(D value, List<Rejected> rejected) {}
 
     /**
      * Reads the records: CPU work, called on a worker thread. A record that is not an event, or whose payload its
@@ -33,6 +31,5 @@ public interface StreamHandler<D, R> {
     Uni<R> apply(SqlConnection tx, D decoded);
 
     /** After the transaction committed: the service's metrics and lag. */
-    default void committed(R result, List<StreamRecord> records, long receivedNanos) {
-    }
+    default void committed(R result, List<StreamRecord> records, long receivedNanos) {}
 }

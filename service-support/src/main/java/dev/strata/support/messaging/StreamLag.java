@@ -7,13 +7,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +14,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.common.TopicPartition;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Where a service's stream consumer stands on the event topic: for every partition, the next offset to apply, from
@@ -37,9 +36,11 @@ public class StreamLag {
     private final StreamPositions applied;
     private volatile Admin admin;
 
-    public StreamLag(@Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
-                     @ConfigProperty(name = "quarkus.application.name") String application, Pool pool,
-                     StreamPositions applied) {
+    public StreamLag(
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            @ConfigProperty(name = "quarkus.application.name") String application,
+            Pool pool,
+            StreamPositions applied) {
         this.kafkaConfig = kafkaConfig;
         this.clientId = application + "-stream-lag";
         this.pool = pool;
@@ -57,7 +58,8 @@ public class StreamLag {
 
     /** Every partition of the topic, in partition order. */
     public Uni<List<Position>> positions() {
-        return partitionCount().chain(count -> positions(IntStream.range(0, count).boxed().toList()));
+        return partitionCount()
+                .chain(count -> positions(IntStream.range(0, count).boxed().toList()));
     }
 
     /** The records behind the end of the topic, summed over its partitions. */
@@ -70,8 +72,10 @@ public class StreamLag {
     }
 
     public Uni<Integer> partitionCount() {
-        return Uni.createFrom().completionStage(() -> admin().describeTopics(List.of(Topics.EVENTS))
-                        .allTopicNames().toCompletionStage())
+        return Uni.createFrom()
+                .completionStage(() -> admin().describeTopics(List.of(Topics.EVENTS))
+                        .allTopicNames()
+                        .toCompletionStage())
                 .map(topics -> topics.get(Topics.EVENTS).partitions().size());
     }
 
@@ -82,13 +86,17 @@ public class StreamLag {
                 .collect(Collectors.toMap(p -> new TopicPartition(Topics.EVENTS, p), p -> OffsetSpec.latest()));
         // Suppliers: every subscription (a retry too) asks again.
         Uni<Map<Integer, Long>> committed = applied.of(pool, Topics.EVENTS);
-        Uni<Map<TopicPartition, ListOffsetsResultInfo>> ends = Uni.createFrom().completionStage(() ->
-                client.listOffsets(latest).all().toCompletionStage());
+        Uni<Map<TopicPartition, ListOffsetsResultInfo>> ends = Uni.createFrom()
+                .completionStage(() -> client.listOffsets(latest).all().toCompletionStage());
         return Uni.combine().all().unis(committed, ends).asTuple().map(both -> {
             List<Position> out = new ArrayList<>(partitions.size());
             for (int partition : partitions) {
-                out.add(new Position(partition, both.getItem1().get(partition),
-                        both.getItem2().get(new TopicPartition(Topics.EVENTS, partition)).offset()));
+                out.add(new Position(
+                        partition,
+                        both.getItem1().get(partition),
+                        both.getItem2()
+                                .get(new TopicPartition(Topics.EVENTS, partition))
+                                .offset()));
             }
             out.sort(Comparator.comparingInt(Position::partition));
             return out;

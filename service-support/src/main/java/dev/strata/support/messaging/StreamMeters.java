@@ -9,9 +9,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
+import org.jboss.logging.Logger;
 
 /**
  * The stream consumer as an operator watches it, in the services that consume the stream: {@code strata.stream.lag}
@@ -35,8 +34,12 @@ public class StreamMeters {
     private final PolledValue behind;
     private final PolledValue quarantined;
 
-    public StreamMeters(StreamConsumer consumer, StreamLag lag, Quarantine quarantine, MetersConfig config,
-                        MeterRegistry registry) {
+    public StreamMeters(
+            StreamConsumer consumer,
+            StreamLag lag,
+            Quarantine quarantine,
+            MetersConfig config,
+            MeterRegistry registry) {
         this.active = consumer.active();
         this.lag = lag;
         this.quarantine = quarantine;
@@ -58,24 +61,37 @@ public class StreamMeters {
     }
 
     // The first reading one interval after start, not amid the start-up of everything else.
-    @Scheduled(every = "${strata.meters.refresh-every:5s}", delayed = "${strata.meters.refresh-every:5s}",
+    @Scheduled(
+            every = "${strata.meters.refresh-every:5s}",
+            delayed = "${strata.meters.refresh-every:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         if (!active) {
             return Uni.createFrom().voidItem();
         }
         // On a worker thread: the first call creates the Kafka admin client, which blocks for a while.
-        Uni<Void> records = Uni.createFrom().deferred(lag::total)
+        Uni<Void> records = Uni.createFrom()
+                .deferred(lag::total)
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .ifNoItem().after(TIMEOUT).fail()
+                .ifNoItem()
+                .after(TIMEOUT)
+                .fail()
                 .invoke(behind::set)
-                .onFailure().invoke(e -> LOG.debugf("Reading the stream consumer's lag failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.debugf("Reading the stream consumer's lag failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
-        Uni<Void> open = quarantine.open().ifNoItem().after(TIMEOUT).fail()
+        Uni<Void> open = quarantine
+                .open()
+                .ifNoItem()
+                .after(TIMEOUT)
+                .fail()
                 .invoke(quarantined::set)
-                .onFailure().invoke(e -> LOG.debugf("Counting the quarantined records failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.debugf("Counting the quarantined records failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
         return Uni.combine().all().unis(records, open).discardItems();
     }

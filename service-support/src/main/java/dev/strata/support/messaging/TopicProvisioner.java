@@ -1,5 +1,12 @@
 package dev.strata.support.messaging;
 
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -11,14 +18,6 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.jboss.logging.Logger;
-
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * The one way Strata creates a topic or checks the one it finds (the event topic at start, the dead-letter topic at
@@ -32,13 +31,15 @@ import java.util.concurrent.TimeoutException;
 public final class TopicProvisioner {
 
     /** What {@link #ensure} found. */
-    public enum Outcome { CREATED, FOUND }
+    public enum Outcome {
+        CREATED,
+        FOUND
+    }
 
     private static final Logger LOG = Logger.getLogger(TopicProvisioner.class);
     private static final long WAIT_SECONDS = 20;
 
-    private TopicProvisioner() {
-    }
+    private TopicProvisioner() {}
 
     /**
      * Creates the topic as specified, or checks the one that exists.
@@ -53,13 +54,18 @@ public final class TopicProvisioner {
         adminConfig.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         adminConfig.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
         try (Admin admin = Admin.create(adminConfig)) {
-            NewTopic topic = new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor())
-                    .configs(spec.configs());
+            NewTopic topic =
+                    new NewTopic(spec.name(), spec.partitions(), spec.replicationFactor()).configs(spec.configs());
             try {
                 admin.createTopics(List.of(topic)).all().get(WAIT_SECONDS, TimeUnit.SECONDS);
-                LOG.infof("Created topic %s: %d partitions, replication factor %d, min.insync.replicas %d,"
-                                + " retention.ms %d, records up to %d bytes", spec.name(), spec.partitions(),
-                        spec.replicationFactor(), spec.minInsyncReplicas(), spec.retentionMs(),
+                LOG.infof(
+                        "Created topic %s: %d partitions, replication factor %d, min.insync.replicas %d,"
+                                + " retention.ms %d, records up to %d bytes",
+                        spec.name(),
+                        spec.partitions(),
+                        spec.replicationFactor(),
+                        spec.minInsyncReplicas(),
+                        spec.retentionMs(),
                         spec.maxMessageBytes());
                 return Outcome.CREATED;
             } catch (ExecutionException e) {
@@ -78,20 +84,35 @@ public final class TopicProvisioner {
         Config config;
         TopicDescription description;
         try {
-            description = admin.describeTopics(List.of(spec.name())).allTopicNames()
-                    .get(WAIT_SECONDS, TimeUnit.SECONDS).get(spec.name());
-            config = admin.describeConfigs(List.of(resource)).all().get(WAIT_SECONDS, TimeUnit.SECONDS).get(resource);
+            description = admin.describeTopics(List.of(spec.name()))
+                    .allTopicNames()
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS)
+                    .get(spec.name());
+            config = admin.describeConfigs(List.of(resource))
+                    .all()
+                    .get(WAIT_SECONDS, TimeUnit.SECONDS)
+                    .get(resource);
         } catch (ExecutionException e) {
-            LOG.warnf("Could not check topic %s against its configuration: %s; the broker may refuse the largest"
-                    + " records", spec.name(), e.getCause().getMessage());
+            LOG.warnf(
+                    "Could not check topic %s against its configuration: %s; the broker may refuse the largest"
+                            + " records",
+                    spec.name(), e.getCause().getMessage());
             return;
         }
-        int replicationFactor = description.partitions().stream().mapToInt(p -> p.replicas().size()).min().orElse(0);
-        List<String> differences = differences(spec, replicationFactor, value(config,
-                TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), value(config, TopicConfig.RETENTION_MS_CONFIG));
+        int replicationFactor = description.partitions().stream()
+                .mapToInt(p -> p.replicas().size())
+                .min()
+                .orElse(0);
+        List<String> differences = differences(
+                spec,
+                replicationFactor,
+                value(config, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                value(config, TopicConfig.RETENTION_MS_CONFIG));
         if (!differences.isEmpty()) {
-            LOG.warnf("Topic %s exists with %s; left as it is (an operator changes a topic's replication or"
-                    + " retention, Strata does not)", spec.name(), String.join(", ", differences));
+            LOG.warnf(
+                    "Topic %s exists with %s; left as it is (an operator changes a topic's replication or"
+                            + " retention, Strata does not)",
+                    spec.name(), String.join(", ", differences));
         }
         String bytes = value(config, TopicConfig.MAX_MESSAGE_BYTES_CONFIG);
         long current = bytes == null ? 0 : Long.parseLong(bytes);
@@ -105,8 +126,8 @@ public final class TopicProvisioner {
      * partitions'), {@code min.insync.replicas} and {@code retention.ms} (its effective values, null if unknown),
      * each as "what it is (configured: what it should be)".
      */
-    static List<String> differences(TopicSpec spec, int replicationFactor, String minInsyncReplicas,
-                                    String retentionMs) {
+    static List<String> differences(
+            TopicSpec spec, int replicationFactor, String minInsyncReplicas, String retentionMs) {
         List<String> found = new ArrayList<>();
         if (replicationFactor != spec.replicationFactor()) {
             found.add("replication factor " + replicationFactor + " (configured: " + spec.replicationFactor()
@@ -125,18 +146,26 @@ public final class TopicProvisioner {
 
     private static void raiseMaxMessageBytes(Admin admin, ConfigResource resource, TopicSpec spec, long current)
             throws TimeoutException, InterruptedException {
-        Map<ConfigResource, Collection<AlterConfigOp>> raise = Map.of(resource, List.of(new AlterConfigOp(
-                new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(spec.maxMessageBytes())),
-                AlterConfigOp.OpType.SET)));
+        Map<ConfigResource, Collection<AlterConfigOp>> raise = Map.of(
+                resource,
+                List.of(new AlterConfigOp(
+                        new ConfigEntry(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, String.valueOf(spec.maxMessageBytes())),
+                        AlterConfigOp.OpType.SET)));
         try {
             admin.incrementalAlterConfigs(raise).all().get(WAIT_SECONDS, TimeUnit.SECONDS);
-            LOG.infof("Raised %s of topic %s from %d to %d bytes", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, spec.name(),
-                    current, spec.maxMessageBytes());
+            LOG.infof(
+                    "Raised %s of topic %s from %d to %d bytes",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG, spec.name(), current, spec.maxMessageBytes());
         } catch (ExecutionException e) {
             // Where that is not allowed, the broker refuses the largest records (the relay sets them aside).
-            LOG.warnf("Could not raise %s of topic %s from %d to %d bytes: %s; the broker may refuse the largest"
-                            + " records", TopicConfig.MAX_MESSAGE_BYTES_CONFIG, spec.name(), current,
-                    spec.maxMessageBytes(), e.getCause().getMessage());
+            LOG.warnf(
+                    "Could not raise %s of topic %s from %d to %d bytes: %s; the broker may refuse the largest"
+                            + " records",
+                    TopicConfig.MAX_MESSAGE_BYTES_CONFIG,
+                    spec.name(),
+                    current,
+                    spec.maxMessageBytes(),
+                    e.getCause().getMessage());
         }
     }
 

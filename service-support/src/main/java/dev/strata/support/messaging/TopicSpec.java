@@ -1,8 +1,7 @@
 package dev.strata.support.messaging;
 
-import org.apache.kafka.common.config.TopicConfig;
-
 import java.util.Map;
+import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * What one of Strata's topics is to be, as {@link TopicProvisioner} creates it: the durability settings are set on
@@ -13,8 +12,13 @@ import java.util.Map;
  *                          keeping them on one disk
  * @param retentionMs       {@code retention.ms}; -1 keeps every record, since consumers rebuild by replaying
  */
-public record TopicSpec(String name, int partitions, short replicationFactor, int minInsyncReplicas,
-                        long retentionMs, int maxMessageBytes) {
+public record TopicSpec(
+        String name,
+        int partitions,
+        short replicationFactor,
+        int minInsyncReplicas,
+        long retentionMs,
+        int maxMessageBytes) {
 
     public TopicSpec {
         if (replicationFactor < 1 || minInsyncReplicas < 1 || minInsyncReplicas > replicationFactor) {
@@ -30,8 +34,13 @@ public record TopicSpec(String name, int partitions, short replicationFactor, in
 
     /** A topic with the partitions, replication, min ISR and retention of the event topic's configuration. */
     public static TopicSpec of(String name, EventStreamConfig.Topic config, int maxMessageBytes) {
-        return new TopicSpec(name, config.partitions(), config.replicationFactor(), config.minInsyncReplicas(),
-                config.retentionMs(), maxMessageBytes);
+        return new TopicSpec(
+                name,
+                config.partitions(),
+                config.replicationFactor(),
+                config.minInsyncReplicas(),
+                config.retentionMs(),
+                maxMessageBytes);
     }
 
     /** The topic-level configuration it is created with. */

@@ -2,7 +2,6 @@ package dev.strata.support.metering;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.smallrye.mutiny.Uni;
-
 import java.util.UUID;
 
 /**
@@ -17,8 +16,7 @@ public interface ApiCallAllowance {
      * {@code null} for a group quota-service does not know (nothing to enforce).
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Allowance(Long limit, long used) {
-    }
+    record Allowance(Long limit, long used) {}
 
     Uni<Allowance> of(UUID groupId);
 }

@@ -6,9 +6,8 @@ import io.quarkus.security.identity.CurrentIdentityAssociation;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
-import org.jboss.resteasy.reactive.server.ServerResponseFilter;
-
 import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerResponseFilter;
 
 /**
  * Feeds {@link ApiCallMeter} with every authenticated call on a group's resources ({@code /groups/{groupId}/...}),

@@ -10,11 +10,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.server.ServerRequestFilter;
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 /**
  * Refuses a tenant's call on a group's resources ({@code /groups/{groupId}/...}) once the group has used its
@@ -49,13 +48,16 @@ public class ApiCallLimitFilter {
         if (groupId == null || isQuotaRead(path, segment)) {
             return Uni.createFrom().nullItem();
         }
-        return identity.getDeferredIdentity().chain(caller -> limited(caller, groupId)
-                ? limiter.admit(groupId).map(refusal -> refusal == null ? null : refused(refusal, path))
-                : Uni.createFrom().nullItem());
+        return identity.getDeferredIdentity()
+                .chain(caller -> limited(caller, groupId)
+                        ? limiter.admit(groupId).map(refusal -> refusal == null ? null : refused(refusal, path))
+                        : Uni.createFrom().nullItem());
     }
 
     private static boolean limited(SecurityIdentity caller, UUID groupId) {
-        return !caller.isAnonymous() && !caller.hasRole(TenantAccess.SERVICE) && !caller.hasRole(TenantAccess.ADMIN)
+        return !caller.isAnonymous()
+                && !caller.hasRole(TenantAccess.SERVICE)
+                && !caller.hasRole(TenantAccess.ADMIN)
                 && TenantAccess.mayAccess(caller, groupId);
     }
 
@@ -66,11 +68,26 @@ public class ApiCallLimitFilter {
 
     private static Response refused(ApiCallLimiter.Refusal refusal, String path) {
         ProblemType type = ProblemType.QUOTA_EXCEEDED;
-        Problem problem = new Problem(type.uri(), type.title(), 429, "This group has used its " + refusal.limit()
-                + " API calls of the month; calls are accepted again when the next month starts (UTC), or"
-                + " after a plan upgrade.", path, List.of(), Map.of("metric", METRIC, "limit", refusal.limit(),
-                "current", refusal.used(), "retryAfterSeconds", refusal.retryAfterSeconds()));
-        return Response.status(429).type(Problem.MEDIA_TYPE)
+        Problem problem = new Problem(
+                type.uri(),
+                type.title(),
+                429,
+                "This group has used its " + refusal.limit()
+                        + " API calls of the month; calls are accepted again when the next month starts (UTC), or"
+                        + " after a plan upgrade.",
+                path,
+                List.of(),
+                Map.of(
+                        "metric",
+                        METRIC,
+                        "limit",
+                        refusal.limit(),
+                        "current",
+                        refusal.used(),
+                        "retryAfterSeconds",
+                        refusal.retryAfterSeconds()));
+        return Response.status(429)
+                .type(Problem.MEDIA_TYPE)
                 .header(HttpHeaders.RETRY_AFTER, refusal.retryAfterSeconds())
                 .entity(problem)
                 .build();

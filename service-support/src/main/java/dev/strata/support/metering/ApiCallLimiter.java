@@ -4,8 +4,6 @@ import dev.strata.support.metering.ApiCallAllowance.Allowance;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -15,6 +13,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Whether a group may make one more API call this month. Each group's allowance (limit and calls counted by
@@ -36,22 +35,21 @@ public class ApiCallLimiter {
     private static final Logger LOG = Logger.getLogger(ApiCallLimiter.class);
 
     /** One group's allowance as last read, and this replica's calls since. */
-    private record Entry(Allowance allowance, long readAtNanos, AtomicLong since) {
-    }
+    private record Entry(Allowance allowance, long readAtNanos, AtomicLong since) {}
 
     /** Past this many groups, allowances too old to be used are dropped when one is read. */
     private static final int KEPT_GROUPS = 10_000;
 
     /** Refused: the limit, the calls counted, and the seconds until the next UTC month. */
-    public record Refusal(long limit, long used, long retryAfterSeconds) {
-    }
+    public record Refusal(long limit, long used, long retryAfterSeconds) {}
 
     private final ApiCallAllowance source;
     private final MeteringConfig config;
     private final Clock clock;
     private final Map<UUID, Entry> entries = new ConcurrentHashMap<>();
     private final Map<UUID, Uni<Entry>> reading = new ConcurrentHashMap<>();
-    private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - Duration.ofMinutes(2).toNanos());
+    private final AtomicLong lastWarning =
+            new AtomicLong(System.nanoTime() - Duration.ofMinutes(2).toNanos());
 
     @Inject
     public ApiCallLimiter(ApiCallAllowance source, MeteringConfig config) {
@@ -90,14 +88,20 @@ public class ApiCallLimiter {
     }
 
     private boolean fresh(Entry entry) {
-        return System.nanoTime() - entry.readAtNanos() < config.limit().refresh().toNanos();
+        return System.nanoTime() - entry.readAtNanos()
+                < config.limit().refresh().toNanos();
     }
 
     /** One read per group at a time: the callers that arrive meanwhile share it. */
     private Uni<Entry> read(UUID groupId) {
-        return reading.computeIfAbsent(groupId, id -> source.of(id)
-                        .ifNoItem().after(config.limit().timeout()).fail()
-                        .onFailure().recoverWithItem(failure -> {
+        return reading.computeIfAbsent(
+                groupId,
+                id -> source.of(id)
+                        .ifNoItem()
+                        .after(config.limit().timeout())
+                        .fail()
+                        .onFailure()
+                        .recoverWithItem(failure -> {
                             warn(id, failure);
                             return null;
                         })
@@ -109,24 +113,31 @@ public class ApiCallLimiter {
                             entries.put(id, fresh);
                             return fresh;
                         })
-                        .onTermination().invoke(() -> reading.remove(id))
-                        .memoize().indefinitely());
+                        .onTermination()
+                        .invoke(() -> reading.remove(id))
+                        .memoize()
+                        .indefinitely());
     }
 
     private void warn(UUID groupId, Throwable failure) {
         long now = System.nanoTime();
         long last = lastWarning.get();
         if (now - last > Duration.ofMinutes(1).toNanos() && lastWarning.compareAndSet(last, now)) {
-            LOG.warnf("API-call limits not enforced for now: quota-service did not answer for group %s (%s);"
-                    + " calls go through until it does", groupId, failure.toString());
+            LOG.warnf(
+                    "API-call limits not enforced for now: quota-service did not answer for group %s (%s);"
+                            + " calls go through until it does",
+                    groupId, failure.toString());
         }
     }
 
     /** Whole seconds from now to the first instant of the next UTC month, at least 1. */
     long secondsToNextMonth() {
         Instant now = clock.instant();
-        Instant next = YearMonth.from(now.atZone(ZoneOffset.UTC)).plusMonths(1).atDay(1)
-                .atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant next = YearMonth.from(now.atZone(ZoneOffset.UTC))
+                .plusMonths(1)
+                .atDay(1)
+                .atStartOfDay(ZoneOffset.UTC)
+                .toInstant();
         Duration left = Duration.between(now, next);
         return Math.max(1, left.toSeconds() + (left.toNanosPart() > 0 ? 1 : 0));
     }

@@ -10,8 +10,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,6 +23,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import org.jboss.logging.Logger;
 
 /**
  * Counts each group's authenticated API calls and writes them, summed over a short window, as one
@@ -37,8 +36,7 @@ public class ApiCallMeter {
     private static final Logger LOG = Logger.getLogger(ApiCallMeter.class);
 
     /** {@code data} of an {@code api_call} event. */
-    public record ApiCalls(long count, String service, Instant windowStart, Instant windowEnd) {
-    }
+    public record ApiCalls(long count, String service, Instant windowStart, Instant windowEnd) {}
 
     private final Map<UUID, LongAdder> counts = new ConcurrentHashMap<>();
     private final Pool pool;
@@ -102,17 +100,25 @@ public class ApiCallMeter {
         List<EventEnvelope> written = new ArrayList<>();
         try {
             pool.withTransaction(tx -> {
-                io.smallrye.mutiny.Uni<Void> chain = io.smallrye.mutiny.Uni.createFrom().voidItem();
-                for (Map.Entry<UUID, Long> entry : window.entrySet()) {
-                    EventEnvelope event = events.create(EventType.API_CALL, entry.getKey(), end, null,
-                            new ApiCalls(entry.getValue(), events.source(), start, end));
-                    written.add(event);
-                    chain = chain.chain(() -> outbox.append(tx, entry.getKey(), List.of(event)));
-                }
-                return chain;
-            }).await().atMost(Duration.ofSeconds(30));
+                        io.smallrye.mutiny.Uni<Void> chain =
+                                io.smallrye.mutiny.Uni.createFrom().voidItem();
+                        for (Map.Entry<UUID, Long> entry : window.entrySet()) {
+                            EventEnvelope event = events.create(
+                                    EventType.API_CALL,
+                                    entry.getKey(),
+                                    end,
+                                    null,
+                                    new ApiCalls(entry.getValue(), events.source(), start, end));
+                            written.add(event);
+                            chain = chain.chain(() -> outbox.append(tx, entry.getKey(), List.of(event)));
+                        }
+                        return chain;
+                    })
+                    .await()
+                    .atMost(Duration.ofSeconds(30));
         } catch (RuntimeException e) {
-            window.forEach((group, count) -> counts.computeIfAbsent(group, id -> new LongAdder()).add(count));
+            window.forEach((group, count) ->
+                    counts.computeIfAbsent(group, id -> new LongAdder()).add(count));
             throw e;
         }
         windowStart = end;

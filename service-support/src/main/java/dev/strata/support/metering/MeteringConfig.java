@@ -2,7 +2,6 @@ package dev.strata.support.metering;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Metering of authenticated API calls into {@code api_call} events. */

@@ -4,9 +4,8 @@ import io.quarkus.arc.DefaultBean;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.WebApplicationException;
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-
 import java.util.UUID;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /** A group's allowance as quota-service reports it; a group it does not know (404) has none to enforce. */
 @ApplicationScoped
@@ -22,7 +21,8 @@ public class RemoteApiCallAllowance implements ApiCallAllowance {
     @Override
     public Uni<Allowance> of(UUID groupId) {
         return quota.allowance(groupId)
-                .onFailure(e -> e instanceof WebApplicationException web && web.getResponse().getStatus() == 404)
+                .onFailure(e -> e instanceof WebApplicationException web
+                        && web.getResponse().getStatus() == 404)
                 .recoverWithNull();
     }
 }

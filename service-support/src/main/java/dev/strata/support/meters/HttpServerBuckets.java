@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.config.MeterFilter;
 import io.micrometer.core.instrument.distribution.DistributionStatisticConfig;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Duration;
 import java.util.stream.Stream;
 
@@ -22,7 +21,8 @@ public class HttpServerBuckets {
 
     /** Upper bounds, 5 ms to 30 s: the batch endpoints' seconds as well as the reads' milliseconds. */
     static final double[] BOUNDS_NANOS = Stream.of(5, 10, 25, 50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000)
-            .mapToDouble(ms -> Duration.ofMillis(ms).toNanos()).toArray();
+            .mapToDouble(ms -> Duration.ofMillis(ms).toNanos())
+            .toArray();
 
     @Produces
     @Singleton
@@ -33,7 +33,9 @@ public class HttpServerBuckets {
                 if (!id.getName().equals(HTTP_SERVER_REQUESTS)) {
                     return config;
                 }
-                return DistributionStatisticConfig.builder().serviceLevelObjectives(BOUNDS_NANOS).build()
+                return DistributionStatisticConfig.builder()
+                        .serviceLevelObjectives(BOUNDS_NANOS)
+                        .build()
                         .merge(config);
             }
         };

@@ -15,8 +15,7 @@ public final class PolledValue {
     private final LongSupplier nanoTime;
     private volatile Reading last;
 
-    private record Reading(double value, long atNanos) {
-    }
+    private record Reading(double value, long atNanos) {}
 
     public PolledValue(Duration staleAfter) {
         this(staleAfter, System::nanoTime);

@@ -3,11 +3,10 @@ package dev.strata.support.ontology;
 import dev.strata.model.ontology.Ontology;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import java.nio.file.Path;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * The ontology in force: the registry file at {@code strata.ontology.location} when a deployment gives one,

@@ -2,6 +2,10 @@ package dev.strata.support.openapi;
 
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
 import org.eclipse.microprofile.openapi.models.OpenAPI;
@@ -10,11 +14,6 @@ import org.eclipse.microprofile.openapi.models.media.Content;
 import org.eclipse.microprofile.openapi.models.media.Schema;
 import org.eclipse.microprofile.openapi.models.responses.APIResponse;
 import org.eclipse.microprofile.openapi.models.responses.APIResponses;
-
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * Completes every operation of a service's OpenAPI with the problems every Strata endpoint can answer, so that a
@@ -38,8 +37,10 @@ public class ProblemResponses implements OASFilter {
             "401", "unauthorized: no bearer token, or one that is expired, unsigned or from another issuer",
             "403", "forbidden: the token does not grant this group, or lacks the role the operation needs",
             "406", "not-acceptable: the Accept header names no media type the operation answers with",
-            "503", "service-unavailable: a server the operation needs (database, broker, S3 or another Strata "
-                    + "service) is away; retry later");
+            "503",
+                    "service-unavailable: a server the operation needs (database, broker, S3 or another Strata "
+                            + "service) is away; retry later");
+
     private static final String MALFORMED = "malformed-request: a path or query parameter (or the body) is not "
             + "what the operation reads: not a UUID, out of range, unknown fields, malformed JSON";
     private static final String TOO_LARGE = "payload-too-large: the body passed the operation's limit (refused as "
@@ -48,6 +49,7 @@ public class ProblemResponses implements OASFilter {
             + "(tenants' calls; the problem names the limit, Retry-After when the month turns)";
     /** A description that starts with a problem type's slug, as this filter and the resources write them. */
     private static final Pattern SLUG = Pattern.compile("[a-z]+(-[a-z]+)*: ");
+
     private static final String MEDIA_TYPE = "unsupported-media-type: the Content-Type is not one the operation reads";
 
     @Override
@@ -73,7 +75,8 @@ public class ProblemResponses implements OASFilter {
         APIResponses responses = operation.getResponses();
         Map<String, String> add = new LinkedHashMap<>(EVERY_OPERATION);
         boolean body = operation.getRequestBody() != null;
-        boolean parameters = operation.getParameters() != null && !operation.getParameters().isEmpty();
+        boolean parameters =
+                operation.getParameters() != null && !operation.getParameters().isEmpty();
         if (body || parameters) {
             add.put("400", MALFORMED);
         }
@@ -88,14 +91,17 @@ public class ProblemResponses implements OASFilter {
             APIResponse declared = responses.getAPIResponse(status);
             if (declared == null) {
                 responses.addAPIResponse(status, OASFactory.createAPIResponse().description(description));
-            } else if (declared.getDescription() == null || !SLUG.matcher(declared.getDescription()).lookingAt()) {
+            } else if (declared.getDescription() == null
+                    || !SLUG.matcher(declared.getDescription()).lookingAt()) {
                 // The framework's own words ("Not Authorized", "Bad Request") name no problem type: ours do.
                 declared.setDescription(description);
             }
         });
         responses.getAPIResponses().forEach((status, response) -> {
-            if (isError(status) && (response.getContent() == null || response.getContent().getMediaTypes() == null
-                    || response.getContent().getMediaTypes().isEmpty())) {
+            if (isError(status)
+                    && (response.getContent() == null
+                            || response.getContent().getMediaTypes() == null
+                            || response.getContent().getMediaTypes().isEmpty())) {
                 response.setContent(problemContent());
             }
         });
@@ -106,15 +112,22 @@ public class ProblemResponses implements OASFilter {
     }
 
     private static Content problemContent() {
-        return OASFactory.createContent().addMediaType(Problem.MEDIA_TYPE,
-                OASFactory.createMediaType().schema(OASFactory.createSchema().ref(SCHEMA)));
+        return OASFactory.createContent()
+                .addMediaType(
+                        Problem.MEDIA_TYPE,
+                        OASFactory.createMediaType()
+                                .schema(OASFactory.createSchema().ref(SCHEMA)));
     }
 
     private static Schema problemSchema() {
-        Schema fieldError = OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+        Schema fieldError = OASFactory.createSchema()
+                .addType(Schema.SchemaType.OBJECT)
                 .description("One failure of one item or field")
-                .addProperty("index", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER)
-                        .description("the item's position in the batch, when the body is a batch"))
+                .addProperty(
+                        "index",
+                        OASFactory.createSchema()
+                                .addType(Schema.SchemaType.INTEGER)
+                                .description("the item's position in the batch, when the body is a batch"))
                 .addProperty("field", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
                 .addProperty("error", OASFactory.createSchema().addType(Schema.SchemaType.STRING));
         Map<String, Object> error = new LinkedHashMap<>();
@@ -127,20 +140,30 @@ public class ProblemResponses implements OASFilter {
         example.put("status", ProblemType.VALIDATION_FAILED.status());
         example.put("detail", "1 of 250 items is invalid; nothing was written");
         example.put("errors", List.of(error));
-        return OASFactory.createSchema().addType(Schema.SchemaType.OBJECT)
+        return OASFactory.createSchema()
+                .addType(Schema.SchemaType.OBJECT)
                 .description("An RFC 9457 problem detail: every Strata error answers with one "
                         + "(application/problem+json). Switch on `type`; extension members (such as `metric` and "
                         + "`limit` of a quota-exceeded problem) sit at the top level.")
-                .addProperty("type", OASFactory.createSchema().addType(Schema.SchemaType.STRING).format("uri")
-                        .description("https://strata.dev/problems/<slug>: malformed-request, validation-failed, "
-                                + "unauthorized, forbidden, not-found, method-not-allowed, not-acceptable, conflict, "
-                                + "quota-exceeded, payload-too-large, unsupported-media-type, service-unavailable, "
-                                + "internal-error"))
+                .addProperty(
+                        "type",
+                        OASFactory.createSchema()
+                                .addType(Schema.SchemaType.STRING)
+                                .format("uri")
+                                .description(
+                                        "https://strata.dev/problems/<slug>: malformed-request, validation-failed, "
+                                                + "unauthorized, forbidden, not-found, method-not-allowed, not-acceptable, conflict, "
+                                                + "quota-exceeded, payload-too-large, unsupported-media-type, service-unavailable, "
+                                                + "internal-error"))
                 .addProperty("title", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
                 .addProperty("status", OASFactory.createSchema().addType(Schema.SchemaType.INTEGER))
                 .addProperty("detail", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
                 .addProperty("instance", OASFactory.createSchema().addType(Schema.SchemaType.STRING))
-                .addProperty("errors", OASFactory.createSchema().addType(Schema.SchemaType.ARRAY).items(fieldError))
+                .addProperty(
+                        "errors",
+                        OASFactory.createSchema()
+                                .addType(Schema.SchemaType.ARRAY)
+                                .items(fieldError))
                 .additionalPropertiesBoolean(true)
                 .required(List.of("type", "title", "status"))
                 .example(example);

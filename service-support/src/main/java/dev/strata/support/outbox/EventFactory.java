@@ -6,10 +6,9 @@ import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.ids.UuidV7;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.time.Instant;
 import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Wraps a service's facts in the CloudEvents envelope, with {@code /strata/<application name>} as source. */
 @ApplicationScoped
@@ -34,8 +33,16 @@ public class EventFactory {
     }
 
     public OutboxEvent event(UUID eventId, String type, UUID groupId, Instant time, UUID subject, Object data) {
-        return new OutboxEvent(eventId, EventEnvelopeCodec.toJson(eventId.toString(), source, type, time,
-                subject == null ? null : subject.toString(), groupId, data));
+        return new OutboxEvent(
+                eventId,
+                EventEnvelopeCodec.toJson(
+                        eventId.toString(),
+                        source,
+                        type,
+                        time,
+                        subject == null ? null : subject.toString(),
+                        groupId,
+                        data));
     }
 
     /**
@@ -43,8 +50,8 @@ public class EventFactory {
      * out; its id, which every event has as a UUID, counts 36 characters.
      */
     public long size(String type, UUID groupId, Instant time, UUID subject, Object data) {
-        return EventEnvelopeCodec.utf8Size(SIZED_ID, source, type, time, subject == null ? null : subject.toString(),
-                groupId, data);
+        return EventEnvelopeCodec.utf8Size(
+                SIZED_ID, source, type, time, subject == null ? null : subject.toString(), groupId, data);
     }
 
     /** A payload as JSON with the event settings, e.g. for an activity-log row that mirrors an event. */
@@ -52,7 +59,8 @@ public class EventFactory {
         try {
             return mapper.writeValueAsString(data);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + data.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialize " + data.getClass().getSimpleName(), e);
         }
     }
 
@@ -62,7 +70,7 @@ public class EventFactory {
 
     public EventEnvelope create(UUID eventId, String type, UUID groupId, Instant time, UUID subject, Object data) {
         JsonNode payload = data instanceof JsonNode node ? node : mapper.valueToTree(data);
-        return EventEnvelope.of(eventId.toString(), source, type, time, subject == null ? null : subject.toString(),
-                groupId, payload);
+        return EventEnvelope.of(
+                eventId.toString(), source, type, time, subject == null ? null : subject.toString(), groupId, payload);
     }
 }

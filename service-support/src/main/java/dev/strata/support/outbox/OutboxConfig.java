@@ -2,7 +2,6 @@ package dev.strata.support.outbox;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** The outbox relay of a service. */

@@ -30,7 +30,9 @@ public class OutboxDeadRowsCheck implements AsyncHealthCheck {
             var response = HealthCheckResponse.named("Outbox events refused by Kafka (outbox_dead)")
                     .status(dead.count() == 0)
                     .withData("rows", dead.count());
-            return (dead.oldest() == null ? response : response.withData("oldest", dead.oldest().toString()))
+            return (dead.oldest() == null
+                            ? response
+                            : response.withData("oldest", dead.oldest().toString()))
                     .build();
         });
     }

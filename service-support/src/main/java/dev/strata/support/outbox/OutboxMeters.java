@@ -10,9 +10,8 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The outbox as an operator watches it: {@code strata.outbox.backlog} (rows waiting for the relay),
@@ -40,19 +39,22 @@ public class OutboxMeters {
         this.oldestSeconds = new PolledValue(config.staleAfter());
         this.setAside = new PolledValue(config.staleAfter());
         Gauge.builder("strata.outbox.backlog", pending, PolledValue::get)
-                .description("Outbox rows waiting for the relay (exact up to "
-                        + OutboxStore.EXACT_BACKLOG_UP_TO + ", PostgreSQL's live-row count beyond)")
+                .description("Outbox rows waiting for the relay (exact up to " + OutboxStore.EXACT_BACKLOG_UP_TO
+                        + ", PostgreSQL's live-row count beyond)")
                 .register(registry);
         TimeGauge.builder("strata.outbox.lag", oldestSeconds, TimeUnit.SECONDS, PolledValue::get)
                 .description("How long the oldest row waiting in the outbox has waited (0 when none waits)")
                 .register(registry);
         Gauge.builder("strata.outbox.set.aside", setAside, PolledValue::get)
-                .description("Outbox rows Kafka refused for good, kept in outbox_dead until an operator deals with them")
+                .description(
+                        "Outbox rows Kafka refused for good, kept in outbox_dead until an operator deals with them")
                 .register(registry);
     }
 
     // The first reading one interval after start, not amid the start-up of everything else.
-    @Scheduled(every = "${strata.meters.refresh-every:5s}", delayed = "${strata.meters.refresh-every:5s}",
+    @Scheduled(
+            every = "${strata.meters.refresh-every:5s}",
+            delayed = "${strata.meters.refresh-every:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> refresh() {
         return outbox.backlog(pool)
@@ -61,8 +63,10 @@ public class OutboxMeters {
                     oldestSeconds.set(backlog.oldestSeconds());
                     setAside.set(backlog.setAside());
                 })
-                .onFailure().invoke(e -> LOG.debugf("Reading the outbox backlog failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.debugf("Reading the outbox backlog failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

@@ -1,10 +1,9 @@
 package dev.strata.support.outbox;
 
-
-import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.model.events.Topics;
 import dev.strata.support.messaging.EventRecordLimits;
 import dev.strata.support.messaging.EventStreamConfig;
+import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.support.outbox.OutboxStore.Dead;
 import dev.strata.support.outbox.OutboxStore.Pending;
 import dev.strata.support.outbox.Settlement.Delivery;
@@ -19,13 +18,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.jboss.logging.Logger;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +29,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.jboss.logging.Logger;
 
 /**
  * Publishes committed outbox rows to the event topic, keyed by group, and removes them in the same transaction
@@ -69,8 +67,13 @@ public class OutboxRelay {
     private volatile Thread worker;
     private KafkaProducer<String, byte[]> producer;
 
-    public OutboxRelay(Pool pool, OutboxStore outbox, OutboxConfig config, EventStreamConfig events,
-                       @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig, MeterRegistry registry) {
+    public OutboxRelay(
+            Pool pool,
+            OutboxStore outbox,
+            OutboxConfig config,
+            EventStreamConfig events,
+            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            MeterRegistry registry) {
         this.pool = pool;
         this.outbox = outbox;
         this.config = config;
@@ -78,7 +81,8 @@ public class OutboxRelay {
         this.limits = new EventRecordLimits(events.maxEventBytes());
         this.registry = registry;
         this.published = Counter.builder("strata.outbox.published")
-                .description("Events the outbox relay published to Kafka").register(registry);
+                .description("Events the outbox relay published to Kafka")
+                .register(registry);
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -162,8 +166,9 @@ public class OutboxRelay {
                 if (!running) {
                     return;
                 }
-                LOG.warnf("Outbox relay failed, retrying in %s: %s", config.retryBackoff(),
-                        e instanceof Unsent ? e.getMessage() : rootMessage(e));
+                LOG.warnf(
+                        "Outbox relay failed, retrying in %s: %s",
+                        config.retryBackoff(), e instanceof Unsent ? e.getMessage() : rootMessage(e));
                 try {
                     Thread.sleep(config.retryBackoff().toMillis());
                 } catch (InterruptedException interrupted) {
@@ -189,9 +194,11 @@ public class OutboxRelay {
             int pass = 0;
             for (int shard : outbox.pendingShards(pool).await().atMost(Duration.ofSeconds(30))) {
                 Settlement settled = pool.withTransaction(tx -> outbox.tryLockShard(tx, shard)
-                                .chain(locked -> locked ? publishBatch(tx, shard)
+                                .chain(locked -> locked
+                                        ? publishBatch(tx, shard)
                                         : Uni.createFrom().item(Settlement.NONE)))
-                        .await().atMost(Duration.ofSeconds(60));
+                        .await()
+                        .atMost(Duration.ofSeconds(60));
                 report(shard, settled);
                 pass += settled.removed();
                 more |= settled.rows() == config.batchSize();
@@ -215,9 +222,14 @@ public class OutboxRelay {
                     .tag("reason", dead.kind())
                     .register(registry)
                     .increment();
-            LOG.errorf("Event %s of group %s refused by Kafka for good, set aside in outbox_dead (shard %d,"
-                            + " position %d); its group's later events go on without it: %s", dead.row().eventId(),
-                    dead.row().groupId(), shard, dead.row().position(), dead.reason());
+            LOG.errorf(
+                    "Event %s of group %s refused by Kafka for good, set aside in outbox_dead (shard %d,"
+                            + " position %d); its group's later events go on without it: %s",
+                    dead.row().eventId(),
+                    dead.row().groupId(),
+                    shard,
+                    dead.row().position(),
+                    dead.reason());
         }
     }
 
@@ -236,16 +248,20 @@ public class OutboxRelay {
             return;
         }
         publishedSinceVacuum = 0;
-        outbox.vacuum(pool).chain(() -> outbox.liveRowsEstimate(pool)).subscribe().with(
-                live -> {
-                    liveAtLastVacuum = live;
-                    vacuuming.set(false);
-                },
-                failure -> {
-                    vacuuming.set(false);
-                    LOG.warnf("Vacuuming the outbox failed (autovacuum, where it runs, still will): %s",
-                            rootMessage(failure));
-                });
+        outbox.vacuum(pool)
+                .chain(() -> outbox.liveRowsEstimate(pool))
+                .subscribe()
+                .with(
+                        live -> {
+                            liveAtLastVacuum = live;
+                            vacuuming.set(false);
+                        },
+                        failure -> {
+                            vacuuming.set(false);
+                            LOG.warnf(
+                                    "Vacuuming the outbox failed (autovacuum, where it runs, still will): %s",
+                                    rootMessage(failure));
+                        });
     }
 
     private Uni<Settlement> publishBatch(SqlConnection tx, int shard) {
@@ -254,12 +270,15 @@ public class OutboxRelay {
                 return Uni.createFrom().item(Settlement.NONE);
             }
             // KafkaProducer.send may block (metadata, full buffer): never on the database client's event loop.
-            return Uni.createFrom().item(batch)
+            return Uni.createFrom()
+                    .item(batch)
                     .emitOn(Infrastructure.getDefaultWorkerPool())
                     .chain(this::send)
                     .map(Settlement::of)
                     // both statements pipelined on the transaction's connection
-                    .call(settled -> Uni.combine().all().unis(
+                    .call(settled -> Uni.combine()
+                            .all()
+                            .unis(
                                     outbox.markPublished(tx, shard, settled.published()),
                                     outbox.markDead(tx, shard, settled.dead()))
                             .discardItems());
@@ -279,32 +298,39 @@ public class OutboxRelay {
             byte[] value = row.payload().getBytes(StandardCharsets.UTF_8);
             CompletableFuture<Delivery> answer = new CompletableFuture<>();
             CompletableFuture<Delivery> previous = lastOfGroup.put(row.groupId(), answer);
-            Throwable earlier = previous != null && previous.isDone() ? previous.join().failure() : null;
+            Throwable earlier =
+                    previous != null && previous.isDone() ? previous.join().failure() : null;
             if (Settlement.holdsGroup(earlier)) {
                 answer.complete(new Delivery(row, value.length, earlier));
             } else {
-                ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EVENTS,
-                        row.groupId().toString(), value);
+                ProducerRecord<String, byte[]> record =
+                        new ProducerRecord<>(Topics.EVENTS, row.groupId().toString(), value);
                 record.headers().add("content-type", CLOUDEVENTS_JSON);
                 try {
-                    producer.send(record, (metadata, error) ->
-                            answer.complete(new Delivery(row, value.length, error)));
+                    producer.send(record, (metadata, error) -> answer.complete(new Delivery(row, value.length, error)));
                 } catch (RuntimeException e) { // refused before it was queued: serialization, a closed producer
                     answer.complete(new Delivery(row, value.length, e));
                 }
             }
             answers.add(answer);
         }
-        return Uni.createFrom().completionStage(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
-                .thenApply(all -> answers.stream().map(CompletableFuture::join).toList()));
+        return Uni.createFrom()
+                .completionStage(CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new))
+                        .thenApply(all ->
+                                answers.stream().map(CompletableFuture::join).toList()));
     }
 
     /** Rows of a batch stay in the outbox after a failure that may pass: the relay backs off before it retries. */
     private static final class Unsent extends RuntimeException {
         Unsent(int shard, Settlement settled) {
-            super(settled.kept() + " event(s) of shard " + shard + " kept for another attempt ("
-                    + settled.published().size() + " of the batch published, " + settled.dead().size()
-                    + " set aside): " + rootMessage(settled.retry()), settled.retry(), false, false);
+            super(
+                    settled.kept() + " event(s) of shard " + shard + " kept for another attempt ("
+                            + settled.published().size() + " of the batch published, "
+                            + settled.dead().size()
+                            + " set aside): " + rootMessage(settled.retry()),
+                    settled.retry(),
+                    false,
+                    false);
         }
     }
 

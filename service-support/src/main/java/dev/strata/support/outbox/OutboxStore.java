@@ -7,7 +7,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,9 +29,12 @@ public class OutboxStore {
 
     /** Appends a group's events, in list order, within the caller's transaction. */
     public Uni<Void> append(SqlClient tx, UUID groupId, List<EventEnvelope> events) {
-        return appendEvents(tx, groupId, events.stream()
-                .map(event -> new OutboxEvent(UUID.fromString(event.id()), EventEnvelopeCodec.toJson(event)))
-                .toList());
+        return appendEvents(
+                tx,
+                groupId,
+                events.stream()
+                        .map(event -> new OutboxEvent(UUID.fromString(event.id()), EventEnvelopeCodec.toJson(event)))
+                        .toList());
     }
 
     /** Appends a group's serialized events, in list order, within the caller's transaction. */
@@ -55,8 +57,7 @@ public class OutboxStore {
                 .replaceWithVoid();
     }
 
-    public record Pending(long position, UUID groupId, UUID eventId, String payload) {
-    }
+    public record Pending(long position, UUID groupId, UUID eventId, String payload) {}
 
     /**
      * Shards that have unpublished rows: one probe of the (shard, position) index per shard, never a scan of the
@@ -88,15 +89,13 @@ public class OutboxStore {
     public Uni<List<Pending>> nextBatch(SqlClient tx, int shard, int limit) {
         return tx.preparedQuery("""
                         SELECT position, group_id, event_id, payload FROM outbox
-                        WHERE shard = $1 ORDER BY position LIMIT $2""")
-                .execute(Tuple.of((short) shard, limit))
-                .map(rows -> {
-                    List<Pending> batch = new ArrayList<>(rows.size());
-                    for (Row row : rows) {
-                        batch.add(new Pending(row.getLong(0), row.getUUID(1), row.getUUID(2), row.getString(3)));
-                    }
-                    return batch;
-                });
+                        WHERE shard = $1 ORDER BY position LIMIT $2""").execute(Tuple.of((short) shard, limit)).map(rows -> {
+            List<Pending> batch = new ArrayList<>(rows.size());
+            for (Row row : rows) {
+                batch.add(new Pending(row.getLong(0), row.getUUID(1), row.getUUID(2), row.getString(3)));
+            }
+            return batch;
+        });
     }
 
     /**
@@ -125,8 +124,7 @@ public class OutboxStore {
      * @param kind   the refusal's kind (the exception Kafka answered with), the metric's tag
      * @param reason what is stored: Kafka's own message and the event's size
      */
-    public record Dead(Pending row, String kind, String reason) {
-    }
+    public record Dead(Pending row, String kind, String reason) {}
 
     /**
      * Moves rows the broker refused for good to {@code outbox_dead} with their reasons, in the transaction that
@@ -150,8 +148,7 @@ public class OutboxStore {
     }
 
     /** The rows set aside so far: how many, and when the oldest was set aside (null when there is none). */
-    public record DeadRows(long count, OffsetDateTime oldest) {
-    }
+    public record DeadRows(long count, OffsetDateTime oldest) {}
 
     public Uni<DeadRows> deadRows(SqlClient client) {
         return client.query("SELECT count(*), min(dead_at) FROM outbox_dead")
@@ -185,8 +182,7 @@ public class OutboxStore {
      * @param oldestSeconds how long the oldest waiting row has waited (0 when none waits)
      * @param setAside      rows in {@code outbox_dead}
      */
-    public record Backlog(long pending, double oldestSeconds, long setAside) {
-    }
+    public record Backlog(long pending, double oldestSeconds, long setAside) {}
 
     /**
      * Beyond this many waiting rows the backlog is PostgreSQL's count of live rows: counting a million rows every few
@@ -211,8 +207,8 @@ public class OutboxStore {
                 .execute(Tuple.of(SHARDS, EXACT_BACKLOG_UP_TO))
                 .map(rows -> {
                     Row row = rows.iterator().next();
-                    return new Backlog(pending(row.getLong(0), row.getLong(1)), Math.max(0, row.getDouble(2)),
-                            row.getLong(3));
+                    return new Backlog(
+                            pending(row.getLong(0), row.getLong(1)), Math.max(0, row.getDouble(2)), row.getLong(3));
                 });
     }
 

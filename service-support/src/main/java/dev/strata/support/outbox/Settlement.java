@@ -2,10 +2,6 @@ package dev.strata.support.outbox;
 
 import dev.strata.support.outbox.OutboxStore.Dead;
 import dev.strata.support.outbox.OutboxStore.Pending;
-import org.apache.kafka.common.InvalidRecordException;
-import org.apache.kafka.common.errors.RecordTooLargeException;
-import org.apache.kafka.common.errors.SerializationException;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -13,6 +9,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * What a relay batch leaves once Kafka has answered every one of its sends: the rows to remove as published, the
@@ -36,8 +35,7 @@ record Settlement(int rows, List<Pending> published, List<Dead> dead, int kept, 
     static final Settlement NONE = new Settlement(0, List.of(), List.of(), 0, null);
 
     /** One row as sent: its size on the wire and Kafka's answer (null: taken). */
-    record Delivery(Pending row, int bytes, Throwable failure) {
-    }
+    record Delivery(Pending row, int bytes, Throwable failure) {}
 
     static Settlement of(List<Delivery> deliveries) {
         List<Pending> published = new ArrayList<>(deliveries.size());
@@ -78,7 +76,8 @@ record Settlement(int rows, List<Pending> published, List<Dead> dead, int kept, 
      * fault that an operator can mend.
      */
     static boolean refusedForGood(Throwable failure) {
-        return failure instanceof RecordTooLargeException || failure instanceof InvalidRecordException
+        return failure instanceof RecordTooLargeException
+                || failure instanceof InvalidRecordException
                 || failure instanceof SerializationException;
     }
 

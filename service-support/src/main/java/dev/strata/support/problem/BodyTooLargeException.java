@@ -19,8 +19,8 @@ public class BodyTooLargeException extends RuntimeException {
 
     /** A body that passed {@code maximum} while arriving (its full size is not known). */
     public static BodyTooLargeException whileReading(long maximum, String property) {
-        return new BodyTooLargeException(problem("The body is larger than the limit of " + maximum + " bytes.",
-                maximum, property));
+        return new BodyTooLargeException(
+                problem("The body is larger than the limit of " + maximum + " bytes.", maximum, property));
     }
 
     /** The problem for a body whose Content-Length already says it is too large. */

@@ -1,7 +1,6 @@
 package dev.strata.support.problem;
 
 import io.vertx.pgclient.PgException;
-
 import java.sql.SQLException;
 
 /**
@@ -13,8 +12,7 @@ import java.sql.SQLException;
  */
 public final class DatabaseProblems {
 
-    private DatabaseProblems() {
-    }
+    private DatabaseProblems() {}
 
     /** The SQLSTATE of a data exception somewhere in the cause chain, or null. */
     public static String dataExceptionState(Throwable e) {

@@ -12,7 +12,6 @@ import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.json.JsonLimits;
 import dev.strata.support.json.NulCharacterException;
-
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -22,26 +21,29 @@ import java.util.stream.Collectors;
  */
 public final class JsonProblems {
 
-    private JsonProblems() {
-    }
+    private JsonProblems() {}
 
     public static Problem of(JsonProcessingException e) {
         String field = e instanceof JsonMappingException mapping ? path(mapping) : "";
-        Throwable cause = e instanceof JsonMappingException && e.getCause() instanceof JsonProcessingException inner
-                ? inner : e;
+        Throwable cause =
+                e instanceof JsonMappingException && e.getCause() instanceof JsonProcessingException inner ? inner : e;
         if (cause instanceof StreamConstraintsException constraints) {
-            return fieldProblem(field, "The body exceeds a JSON limit: " + constraint(constraints) + ".",
+            return fieldProblem(
+                    field,
+                    "The body exceeds a JSON limit: " + constraint(constraints) + ".",
                     "exceeds " + constraint(constraints));
         }
         if (cause instanceof InputCoercionException coercion) {
             String expected = ProblemMapper.describe(coercion.getTargetType());
-            return fieldProblem(field, (field.isEmpty() ? "A number" : "Field '" + field + "'")
-                    + " is out of range (must be " + expected + ").", "out of range for " + expected);
+            return fieldProblem(
+                    field,
+                    (field.isEmpty() ? "A number" : "Field '" + field + "'") + " is out of range (must be " + expected
+                            + ").",
+                    "out of range for " + expected);
         }
         if (e instanceof NulCharacterException) {
             String where = field.isEmpty() ? "A string" : "Field '" + field + "'";
-            return fieldProblem(field, where + " must not contain NUL characters.",
-                    "must not contain NUL characters");
+            return fieldProblem(field, where + " must not contain NUL characters.", "must not contain NUL characters");
         }
         if (e instanceof UnrecognizedPropertyException) {
             return Problem.of(ProblemType.MALFORMED_REQUEST, "Unknown field '" + field + "'.")
@@ -51,7 +53,8 @@ public final class JsonProblems {
             Class<?> target = ((MismatchedInputException) e).getTargetType();
             String expected = target == null ? "another type" : ProblemMapper.describe(target);
             if (field.isEmpty()) {
-                return Problem.of(ProblemType.MALFORMED_REQUEST,
+                return Problem.of(
+                                ProblemType.MALFORMED_REQUEST,
                                 "The body does not have the expected shape (" + expected + ").")
                         .withErrors(List.of(FieldError.of("$", "must be " + expected)));
             }
@@ -60,8 +63,10 @@ public final class JsonProblems {
         if (!field.isEmpty()) {
             return fieldProblem(field, "Field '" + field + "' is not valid.", "not valid");
         }
-        String where = e.getLocation() == null || e instanceof JsonMappingException ? ""
-                : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+        String where = e.getLocation() == null || e instanceof JsonMappingException
+                ? ""
+                : " at line " + e.getLocation().getLineNr() + ", column "
+                        + e.getLocation().getColumnNr();
         return Problem.of(ProblemType.MALFORMED_REQUEST, "The body is not valid JSON" + where + ".");
     }
 
@@ -101,6 +106,7 @@ public final class JsonProblems {
     static String path(JsonMappingException e) {
         return e.getPath().stream()
                 .map(ref -> ref.getFieldName() != null ? ref.getFieldName() : "[" + ref.getIndex() + "]")
-                .collect(Collectors.joining(".")).replace(".[", "[");
+                .collect(Collectors.joining("."))
+                .replace(".[", "[");
     }
 }

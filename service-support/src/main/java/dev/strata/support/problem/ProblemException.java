@@ -3,7 +3,6 @@ package dev.strata.support.problem;
 import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
-
 import java.util.List;
 
 /** Thrown by resources and services to answer with a specific problem; {@link ProblemMapper} renders it. */
@@ -21,7 +20,8 @@ public class ProblemException extends RuntimeException {
     }
 
     public static ProblemException validation(String detail, List<FieldError> errors) {
-        return new ProblemException(Problem.of(ProblemType.VALIDATION_FAILED, detail).withErrors(errors));
+        return new ProblemException(
+                Problem.of(ProblemType.VALIDATION_FAILED, detail).withErrors(errors));
     }
 
     public static ProblemException badRequest(String detail) {

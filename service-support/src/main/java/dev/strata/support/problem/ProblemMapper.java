@@ -15,13 +15,12 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The one place where failures of the REST layer become {@code application/problem+json}; failures outside it
@@ -90,8 +89,11 @@ public class ProblemMapper {
         if (e.getCause() != null && (e instanceof NotFoundException || e instanceof BadRequestException)) {
             // A path, query or header parameter that does not convert to its declared type (JAX-RS says 404 for
             // path and query parameters; it is the caller's malformed request, not a missing resource).
-            return respond(Problem.of(ProblemType.MALFORMED_REQUEST,
-                    "A parameter of this request does not have the expected type."), uri);
+            return respond(
+                    Problem.of(
+                            ProblemType.MALFORMED_REQUEST,
+                            "A parameter of this request does not have the expected type."),
+                    uri);
         }
         String path = uri == null ? null : uri.getPath();
         if (status == 404 || status == 405) {
@@ -120,11 +122,19 @@ public class ProblemMapper {
         String path = uri == null ? "?" : uri.getPath();
         String state = DatabaseProblems.dataExceptionState(e);
         if (state != null) {
-            LOG.warnf(e, "Input reached the database and was refused there (SQLSTATE %s) on %s (reference %s): "
-                    + "a validation is missing", state, path, reference);
-            return respond(Problem.of(ProblemType.MALFORMED_REQUEST,
-                            "A value of this request cannot be stored or compared. Reference: " + reference)
-                    .withExtension("reference", reference), uri);
+            LOG.warnf(
+                    e,
+                    "Input reached the database and was refused there (SQLSTATE %s) on %s (reference %s): "
+                            + "a validation is missing",
+                    state,
+                    path,
+                    reference);
+            return respond(
+                    Problem.of(
+                                    ProblemType.MALFORMED_REQUEST,
+                                    "A value of this request cannot be stored or compared. Reference: " + reference)
+                            .withExtension("reference", reference),
+                    uri);
         }
         LOG.errorf(e, "Unexpected failure on %s (reference %s)", path, reference);
         return respond(internal(reference), uri);
@@ -151,12 +161,17 @@ public class ProblemMapper {
 
     /** The rest of the body is not read: the connection closes once the answer is out (LimitedInputStream). */
     private Response tooLarge(BodyTooLargeException e, UriInfo uri) {
-        return Response.fromResponse(respond(e.problem(), uri)).header("Connection", "close").build();
+        return Response.fromResponse(respond(e.problem(), uri))
+                .header("Connection", "close")
+                .build();
     }
 
     static Response respond(Problem problem, UriInfo uri) {
         Problem located = problem.instance() == null && uri != null ? problem.withInstance(uri.getPath()) : problem;
-        return Response.status(located.status()).type(Problem.MEDIA_TYPE).entity(located).build();
+        return Response.status(located.status())
+                .type(Problem.MEDIA_TYPE)
+                .entity(located)
+                .build();
     }
 
     static String describe(Class<?> type) {
@@ -169,7 +184,10 @@ public class ProblemMapper {
         if (type == Long.class || type == long.class) {
             return "an integer between -9223372036854775808 and 9223372036854775807";
         }
-        if (type == Short.class || type == short.class || type == Byte.class || type == byte.class
+        if (type == Short.class
+                || type == short.class
+                || type == Byte.class
+                || type == byte.class
                 || type == java.math.BigInteger.class) {
             return "an integer";
         }
@@ -186,7 +204,8 @@ public class ProblemMapper {
             return "a UUID";
         }
         if (type.isEnum()) {
-            return "one of " + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase();
+            return "one of "
+                    + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase();
         }
         if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "an array";

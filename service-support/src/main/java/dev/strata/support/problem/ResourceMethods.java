@@ -6,7 +6,6 @@ import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.spi.Bean;
 import jakarta.ws.rs.HttpMethod;
 import jakarta.ws.rs.Path;
-
 import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -27,13 +26,11 @@ final class ResourceMethods {
 
     private static final Pattern PARAMETER = Pattern.compile("\\{[^}]*}");
 
-    private record Template(Pattern path, String method) {
-    }
+    private record Template(Pattern path, String method) {}
 
     private static volatile List<Template> templates;
 
-    private ResourceMethods() {
-    }
+    private ResourceMethods() {}
 
     /** The methods some resource takes at {@code path}; empty where no resource serves it. */
     static Set<String> allowed(String path) {

@@ -3,6 +3,7 @@ package dev.strata.support.s3;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
@@ -13,8 +14,6 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.s3.S3Configuration;
-
-import java.net.URI;
 
 /** The one S3 client of the service: synchronous, on the JDK's URL connection (no Apache or Netty client). */
 public class S3ClientProducer {
@@ -31,15 +30,17 @@ public class S3ClientProducer {
                         .build());
         config.endpoint().ifPresent(endpoint -> builder.endpointOverride(URI.create(endpoint)));
         if (config.accessKey().isPresent() && config.secretKey().isPresent()) {
-            builder.credentialsProvider(StaticCredentialsProvider.create(
-                    AwsBasicCredentials.create(config.accessKey().get(), config.secretKey().get())));
+            builder.credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(
+                    config.accessKey().get(), config.secretKey().get())));
         } else {
             builder.credentialsProvider(DefaultCredentialsProvider.builder().build());
         }
         if (!config.sdkChecksums()) {
             builder.requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                     .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                    .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build());
+                    .serviceConfiguration(S3Configuration.builder()
+                            .chunkedEncodingEnabled(false)
+                            .build());
         }
         return builder.build();
     }

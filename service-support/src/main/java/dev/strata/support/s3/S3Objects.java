@@ -1,13 +1,12 @@
 package dev.strata.support.s3;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketAlreadyOwnedByYouException;
 import software.amazon.awssdk.services.s3.model.NoSuchBucketException;
 import software.amazon.awssdk.services.s3.model.S3Exception;
-
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * What every service that keeps objects in S3 does alike: find out whether a bucket is there, create it, and the
@@ -15,8 +14,7 @@ import java.util.HexFormat;
  */
 public final class S3Objects {
 
-    private S3Objects() {
-    }
+    private S3Objects() {}
 
     /**
      * Whether the bucket answers. A missing bucket is {@code NoSuchBucketException} from the SDK, or a bare 404 from a

@@ -1,12 +1,11 @@
 package dev.strata.support.security;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
-
 import jakarta.ws.rs.core.MultivaluedHashMap;
 import jakarta.ws.rs.core.MultivaluedMap;
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.rest.client.ext.ClientHeadersFactory;
 
 /**
  * The bearer token a service presents when it calls another Strata service (role {@code service}). In
@@ -27,10 +26,11 @@ public class ServiceToken implements ClientHeadersFactory {
     }
 
     @Override
-    public MultivaluedMap<String, String> update(MultivaluedMap<String, String> incoming,
-                                                 MultivaluedMap<String, String> outgoing) {
+    public MultivaluedMap<String, String> update(
+            MultivaluedMap<String, String> incoming, MultivaluedMap<String, String> outgoing) {
         MultivaluedMap<String, String> headers = new MultivaluedHashMap<>();
-        token.filter(value -> !value.isBlank()).ifPresent(value -> headers.putSingle("Authorization", "Bearer " + value));
+        token.filter(value -> !value.isBlank())
+                .ifPresent(value -> headers.putSingle("Authorization", "Bearer " + value));
         return headers;
     }
 }

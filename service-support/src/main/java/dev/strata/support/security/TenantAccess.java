@@ -2,14 +2,13 @@ package dev.strata.support.security;
 
 import dev.strata.support.problem.ProblemException;
 import io.quarkus.security.identity.SecurityIdentity;
-import jakarta.json.JsonString;
 import jakarta.enterprise.context.RequestScoped;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
+import jakarta.json.JsonString;
 import java.util.Collection;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * Decides whether the caller may touch a group (SPEC section 6): the {@code admin} and {@code service} roles
@@ -49,7 +48,8 @@ public class TenantAccess {
         if (identity.hasRole(ADMIN) || identity.hasRole(SERVICE)) {
             return true;
         }
-        return identity.getPrincipal() instanceof JsonWebToken jwt && tenantsOf(jwt).contains(groupId.toString());
+        return identity.getPrincipal() instanceof JsonWebToken jwt
+                && tenantsOf(jwt).contains(groupId.toString());
     }
 
     public boolean isAdmin() {

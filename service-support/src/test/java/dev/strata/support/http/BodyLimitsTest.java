@@ -1,21 +1,22 @@
 package dev.strata.support.http;
 
-import dev.strata.support.problem.BodyTooLargeException;
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.strata.support.problem.BodyTooLargeException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import org.junit.jupiter.api.Test;
 
 class BodyLimitsTest {
 
-    private final BodyLimits limits = new BodyLimits(List.of(
-            BodyLimit.of("/groups/[^/]+/[A-Za-z]+:batch", 1000, "strata.ingest.max-batch-body-bytes"),
-            BodyLimit.of("/groups/[^/]+/imports", 5000, "strata.ingest.imports.max-body-bytes")), 64);
+    private final BodyLimits limits = new BodyLimits(
+            List.of(
+                    BodyLimit.of("/groups/[^/]+/[A-Za-z]+:batch", 1000, "strata.ingest.max-batch-body-bytes"),
+                    BodyLimit.of("/groups/[^/]+/imports", 5000, "strata.ingest.imports.max-body-bytes")),
+            64);
 
     @Test
     void shouldTakeTheFirstRuleMatchingTheWholePath() {
@@ -41,14 +42,13 @@ class BodyLimitsTest {
     void shouldRefuseTheFirstBytePastTheLimitWithoutReadingFurther() {
         CountingStream source = new CountingStream(10_000_000);
         InputStream in = new LimitedInputStream(source, limits.forPath("/x"));
-        assertThatThrownBy(in::readAllBytes)
-                .isInstanceOfSatisfying(BodyTooLargeException.class, e -> {
-                    assertThat(e.problem().status()).isEqualTo(413);
-                    assertThat(e.problem().type()).isEqualTo("https://strata.dev/problems/payload-too-large");
-                    assertThat(e.problem().extensions())
-                            .containsEntry("limit", "strata.http.max-body-bytes")
-                            .containsEntry("maximum", 64L);
-                });
+        assertThatThrownBy(in::readAllBytes).isInstanceOfSatisfying(BodyTooLargeException.class, e -> {
+            assertThat(e.problem().status()).isEqualTo(413);
+            assertThat(e.problem().type()).isEqualTo("https://strata.dev/problems/payload-too-large");
+            assertThat(e.problem().extensions())
+                    .containsEntry("limit", "strata.http.max-body-bytes")
+                    .containsEntry("maximum", 64L);
+        });
         assertThat(source.served).isEqualTo(65);
     }
 

@@ -1,10 +1,9 @@
 package dev.strata.support.http;
 
-import org.junit.jupiter.api.Test;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class RequestTargetTest {
 
@@ -13,7 +12,8 @@ class RequestTargetTest {
     @Test
     void shouldFindTheGroupSegmentOfEveryPathBelowAGroup() {
         assertThat(RequestTarget.groupSegment("/groups/" + GROUP)).isEqualTo(GROUP);
-        assertThat(RequestTarget.groupSegment("/groups/" + GROUP + "/things:batch")).isEqualTo(GROUP);
+        assertThat(RequestTarget.groupSegment("/groups/" + GROUP + "/things:batch"))
+                .isEqualTo(GROUP);
         assertThat(RequestTarget.groupSegment("/groups/not-a-uuid/metrics")).isEqualTo("not-a-uuid");
     }
 
@@ -29,10 +29,13 @@ class RequestTargetTest {
     @Test
     void shouldReadOnlyCanonicalUuidsAsGroupIds() {
         assertThat(RequestTarget.groupId(GROUP)).isEqualTo(UUID.fromString(GROUP));
-        assertThat(RequestTarget.groupId("%30190f5a0-0000-7000-8000-000000000001")).isEqualTo(UUID.fromString(GROUP));
+        assertThat(RequestTarget.groupId("%30190f5a0-0000-7000-8000-000000000001"))
+                .isEqualTo(UUID.fromString(GROUP));
         assertThat(RequestTarget.groupId(GROUP + "%00")).isNull();
-        assertThat(RequestTarget.groupId("0190f5a0-0000-7000-8000-00000000000g")).isNull();
-        assertThat(RequestTarget.groupId("0190f5a0+0000-7000-8000-000000000001")).isNull();
+        assertThat(RequestTarget.groupId("0190f5a0-0000-7000-8000-00000000000g"))
+                .isNull();
+        assertThat(RequestTarget.groupId("0190f5a0+0000-7000-8000-000000000001"))
+                .isNull();
         assertThat(RequestTarget.groupId("1-1-1-1-1")).isNull();
         assertThat(RequestTarget.groupId("%zz")).isNull();
         assertThat(RequestTarget.groupId("%")).isNull();
@@ -50,7 +53,8 @@ class RequestTargetTest {
 
     @Test
     void shouldAcceptTextWithoutControlCharacters() {
-        assertThat(RequestTarget.controlCharacter("type=blog_post&cursor=abc%3D&q=%20%C3%A9%25%200")).isEqualTo(-1);
+        assertThat(RequestTarget.controlCharacter("type=blog_post&cursor=abc%3D&q=%20%C3%A9%25%200"))
+                .isEqualTo(-1);
         assertThat(RequestTarget.controlCharacter("x=%2500")).isEqualTo(-1); // a literal "%00", not NUL
         assertThat(RequestTarget.controlCharacter("x=%0")).isEqualTo(-1);
         assertThat(RequestTarget.controlCharacter("")).isEqualTo(-1);
@@ -60,16 +64,20 @@ class RequestTargetTest {
     @Test
     void shouldNameThePlainParameterHoldingTheControlCharacter() {
         String query = "limit=5&type=%00&direction=both";
-        assertThat(RequestTarget.parameterAt(query, RequestTarget.controlCharacter(query))).isEqualTo("type");
+        assertThat(RequestTarget.parameterAt(query, RequestTarget.controlCharacter(query)))
+                .isEqualTo("type");
         String inName = "ty%00pe=x";
-        assertThat(RequestTarget.parameterAt(inName, RequestTarget.controlCharacter(inName))).isNull();
+        assertThat(RequestTarget.parameterAt(inName, RequestTarget.controlCharacter(inName)))
+                .isNull();
         String oddName = "t%20y=%00";
-        assertThat(RequestTarget.parameterAt(oddName, RequestTarget.controlCharacter(oddName))).isNull();
+        assertThat(RequestTarget.parameterAt(oddName, RequestTarget.controlCharacter(oddName)))
+                .isNull();
     }
 
     @Test
     void shouldTellAWellFormedTargetFromOneQuarkusWouldRefuse() {
-        assertThat(RequestTarget.wellFormed("/groups/x/things?cursor=abc%3D&type=a")).isTrue();
+        assertThat(RequestTarget.wellFormed("/groups/x/things?cursor=abc%3D&type=a"))
+                .isTrue();
         assertThat(RequestTarget.wellFormed("/me?x=%zz")).isFalse();
         assertThat(RequestTarget.wellFormed("/groups/x/connections?cursor=%%%")).isFalse();
         assertThat(RequestTarget.wellFormed(null)).isFalse();
@@ -79,7 +87,8 @@ class RequestTargetTest {
     void shouldAcceptWhatAllowsJsonAndRefuseWhatDoesNot() {
         assertThat(RequestTarget.acceptsJson(null)).isTrue();
         assertThat(RequestTarget.acceptsJson("*/*")).isTrue();
-        assertThat(RequestTarget.acceptsJson("application/xml, application/json;q=0.5")).isTrue();
+        assertThat(RequestTarget.acceptsJson("application/xml, application/json;q=0.5"))
+                .isTrue();
         assertThat(RequestTarget.acceptsJson("application/problem+json")).isTrue();
         assertThat(RequestTarget.acceptsJson("Application/*")).isTrue();
         assertThat(RequestTarget.acceptsJson("application/xml")).isFalse();

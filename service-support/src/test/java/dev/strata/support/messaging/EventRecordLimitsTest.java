@@ -1,18 +1,17 @@
 package dev.strata.support.messaging;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.record.AbstractRecords;
 import org.apache.kafka.common.record.CompressionType;
 import org.apache.kafka.common.record.RecordBatch;
 import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import java.util.UUID;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EventRecordLimitsTest {
 
@@ -26,9 +25,10 @@ class EventRecordLimitsTest {
         assertThat(limits.maxRequestBytes()).isEqualTo(1_000_000 + 16_384);
         assertThat(limits.maxMessageBytes()).isEqualTo(1_000_000 + 32_768).isLessThanOrEqualTo(BROKER_DEFAULT);
         assertThat(limits.batchBytes()).isEqualTo(262_144);
-        assertThat(limits.consumerConfig()).isEqualTo(Map.of(
-                "max.partition.fetch.bytes", "1048576",
-                "fetch.max.bytes", "52428800"));
+        assertThat(limits.consumerConfig())
+                .isEqualTo(Map.of(
+                        "max.partition.fetch.bytes", "1048576",
+                        "fetch.max.bytes", "52428800"));
     }
 
     @Test
@@ -36,9 +36,10 @@ class EventRecordLimitsTest {
         EventRecordLimits limits = new EventRecordLimits(4_000_000);
 
         assertThat(limits.maxMessageBytes()).isEqualTo(4_032_768);
-        assertThat(limits.consumerConfig()).isEqualTo(Map.of(
-                "max.partition.fetch.bytes", "4032768",
-                "fetch.max.bytes", "52428800"));
+        assertThat(limits.consumerConfig())
+                .isEqualTo(Map.of(
+                        "max.partition.fetch.bytes", "4032768",
+                        "fetch.max.bytes", "52428800"));
     }
 
     @Test
@@ -51,21 +52,22 @@ class EventRecordLimitsTest {
         for (int maxEventBytes : new int[] {16_384, 1_000_000, 8_000_000}) {
             EventRecordLimits limits = new EventRecordLimits(maxEventBytes);
             byte[] key = UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
-            Header[] headers = {new RecordHeader("content-type",
-                    "application/cloudevents+json".getBytes(StandardCharsets.US_ASCII))};
+            Header[] headers = {
+                new RecordHeader("content-type", "application/cloudevents+json".getBytes(StandardCharsets.US_ASCII))
+            };
             // what KafkaProducer.send compares with max.request.size before it sends
-            int estimate = AbstractRecords.estimateSizeInBytesUpperBound(RecordBatch.CURRENT_MAGIC_VALUE,
-                    CompressionType.LZ4, key, new byte[maxEventBytes], headers);
+            int estimate = AbstractRecords.estimateSizeInBytesUpperBound(
+                    RecordBatch.CURRENT_MAGIC_VALUE, CompressionType.LZ4, key, new byte[maxEventBytes], headers);
 
-            assertThat(estimate).isLessThanOrEqualTo(limits.maxRequestBytes())
-                    .isGreaterThan(maxEventBytes + 100);
+            assertThat(estimate).isLessThanOrEqualTo(limits.maxRequestBytes()).isGreaterThan(maxEventBytes + 100);
             assertThat(limits.maxMessageBytes()).isGreaterThan(limits.maxRequestBytes());
         }
     }
 
     @Test
     void shouldRefuseAnEventSizeNoRecordCouldHold() {
-        assertThatThrownBy(() -> new EventRecordLimits(16_383)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new EventRecordLimits(16_383))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("strata.events.max-event-bytes must be from 16384 to 1073741823, not 16383");
     }
 }

@@ -1,11 +1,10 @@
 package dev.strata.support.messaging;
 
-import dev.strata.support.messaging.StreamLag.Position;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.strata.support.messaging.StreamLag.Position;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 class StreamLagTest {
 
@@ -16,8 +15,8 @@ class StreamLagTest {
 
     @Test
     void shouldSumTheRecordsBehindTheEndOverThePartitions() {
-        List<Position> positions = List.of(new Position(0, 10L, 10), new Position(1, 7L, 12),
-                new Position(2, null, 3), new Position(3, 0L, 0));
+        List<Position> positions = List.of(
+                new Position(0, 10L, 10), new Position(1, 7L, 12), new Position(2, null, 3), new Position(3, 0L, 0));
 
         assertThat(StreamLag.total(positions)).isEqualTo(0 + 5 + 3 + 0);
     }
@@ -26,6 +25,7 @@ class StreamLagTest {
     void shouldNeverCountAPartitionAppliedBeyondItsEndAsNegative() {
         // a topic recreated under a consumer that kept its positions
         assertThat(new Position(0, 40L, 12).lag()).isZero();
-        assertThat(StreamLag.total(List.of(new Position(0, 40L, 12), new Position(1, 0L, 4)))).isEqualTo(4);
+        assertThat(StreamLag.total(List.of(new Position(0, 40L, 12), new Position(1, 0L, 4))))
+                .isEqualTo(4);
     }
 }

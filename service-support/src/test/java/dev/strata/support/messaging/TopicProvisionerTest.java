@@ -1,11 +1,10 @@
 package dev.strata.support.messaging;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.Map;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
 
 class TopicProvisionerTest {
 
@@ -13,10 +12,11 @@ class TopicProvisionerTest {
 
     @Test
     void shouldCreateTheTopicWithItsDurabilitySetOnTheTopicItself() {
-        assertThat(PRODUCTION.configs()).isEqualTo(Map.of(
-                "min.insync.replicas", "2",
-                "retention.ms", "-1",
-                "max.message.bytes", "1032768"));
+        assertThat(PRODUCTION.configs())
+                .isEqualTo(Map.of(
+                        "min.insync.replicas", "2",
+                        "retention.ms", "-1",
+                        "max.message.bytes", "1032768"));
     }
 
     @Test
@@ -26,10 +26,11 @@ class TopicProvisionerTest {
 
     @Test
     void shouldNameEveryDurabilitySettingThatDiffersFromTheConfiguration() {
-        assertThat(TopicProvisioner.differences(PRODUCTION, 1, "1", "604800000")).containsExactly(
-                "replication factor 1 (configured: 3, strata.events.topic.replication-factor)",
-                "min.insync.replicas 1 (configured: 2, strata.events.topic.min-insync-replicas)",
-                "retention.ms 604800000 (configured: -1, strata.events.topic.retention-ms)");
+        assertThat(TopicProvisioner.differences(PRODUCTION, 1, "1", "604800000"))
+                .containsExactly(
+                        "replication factor 1 (configured: 3, strata.events.topic.replication-factor)",
+                        "min.insync.replicas 1 (configured: 2, strata.events.topic.min-insync-replicas)",
+                        "retention.ms 604800000 (configured: -1, strata.events.topic.retention-ms)");
     }
 
     @Test
@@ -49,6 +50,7 @@ class TopicProvisionerTest {
     @Test
     void shouldRefuseARetentionThatIsNeitherUnlimitedNorPositive() {
         assertThatThrownBy(() -> new TopicSpec("strata.events", 6, (short) 1, 1, 0, 1_032_768))
-                .hasMessageContaining("strata.events.topic.retention-ms must be -1 (keep everything) or positive, not 0");
+                .hasMessageContaining(
+                        "strata.events.topic.retention-ms must be -1 (keep everything) or positive, not 0");
     }
 }

@@ -1,9 +1,9 @@
 package dev.strata.support.metering;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.strata.support.metering.ApiCallAllowance.Allowance;
 import io.smallrye.mutiny.Uni;
-import org.junit.jupiter.api.Test;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +16,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 /** The limiter's arithmetic, on allowances given by hand: no server. */
 class ApiCallLimiterTest {
@@ -58,8 +57,8 @@ class ApiCallLimiterTest {
 
     @Test
     void shouldLetThroughWhatIsLeftOfTheAllowanceThenRefuse() {
-        ApiCallLimiter limiter = new ApiCallLimiter(group -> Uni.createFrom().item(new Allowance(10L, 7L)),
-                config(Duration.ofMinutes(1)));
+        ApiCallLimiter limiter = new ApiCallLimiter(
+                group -> Uni.createFrom().item(new Allowance(10L, 7L)), config(Duration.ofMinutes(1)));
         UUID group = UUID.randomUUID();
         for (int i = 0; i < 3; i++) {
             assertThat(limiter.admit(group).await().indefinitely()).isNull();
@@ -74,8 +73,8 @@ class ApiCallLimiterTest {
 
     @Test
     void shouldNeverLetTwoConcurrentCallsTakeTheLastOne() throws Exception {
-        ApiCallLimiter limiter = new ApiCallLimiter(group -> Uni.createFrom().item(new Allowance(50L, 0L)),
-                config(Duration.ofMinutes(1)));
+        ApiCallLimiter limiter = new ApiCallLimiter(
+                group -> Uni.createFrom().item(new Allowance(50L, 0L)), config(Duration.ofMinutes(1)));
         UUID group = UUID.randomUUID();
         ExecutorService callers = Executors.newFixedThreadPool(16);
         CountDownLatch start = new CountDownLatch(1);
@@ -104,18 +103,22 @@ class ApiCallLimiterTest {
     @Test
     void shouldReadAGroupsAllowanceOncePerRefreshAndLetCallsThroughWhenItCannot() {
         AtomicInteger reads = new AtomicInteger();
-        ApiCallLimiter counted = new ApiCallLimiter(id -> {
-            reads.incrementAndGet();
-            return Uni.createFrom().item(new Allowance(null, 1_000_000L));
-        }, config(Duration.ofMinutes(1)));
+        ApiCallLimiter counted = new ApiCallLimiter(
+                id -> {
+                    reads.incrementAndGet();
+                    return Uni.createFrom().item(new Allowance(null, 1_000_000L));
+                },
+                config(Duration.ofMinutes(1)));
         UUID group = UUID.randomUUID();
         for (int i = 0; i < 20; i++) {
-            assertThat(counted.admit(group).await().indefinitely()).as("unlimited").isNull();
+            assertThat(counted.admit(group).await().indefinitely())
+                    .as("unlimited")
+                    .isNull();
         }
         assertThat(reads.get()).isEqualTo(1);
 
-        ApiCallLimiter away = new ApiCallLimiter(id -> Uni.createFrom().failure(new IllegalStateException("down")),
-                config(Duration.ofMinutes(1)));
+        ApiCallLimiter away = new ApiCallLimiter(
+                id -> Uni.createFrom().failure(new IllegalStateException("down")), config(Duration.ofMinutes(1)));
         assertThat(away.admit(group).await().indefinitely()).isNull();
         ApiCallLimiter unknown = new ApiCallLimiter(id -> Uni.createFrom().nullItem(), config(Duration.ofMinutes(1)));
         assertThat(unknown.admit(group).await().indefinitely()).isNull();
@@ -130,7 +133,10 @@ class ApiCallLimiterTest {
     }
 
     private static long at(String instant) {
-        return new ApiCallLimiter(group -> Uni.createFrom().nullItem(), config(Duration.ofMinutes(1)),
-                Clock.fixed(Instant.parse(instant), ZoneOffset.UTC)).secondsToNextMonth();
+        return new ApiCallLimiter(
+                        group -> Uni.createFrom().nullItem(),
+                        config(Duration.ofMinutes(1)),
+                        Clock.fixed(Instant.parse(instant), ZoneOffset.UTC))
+                .secondsToNextMonth();
     }
 }

@@ -1,9 +1,9 @@
 package dev.strata.support.outbox;
 
-import org.junit.jupiter.api.Test;
-
 import static dev.strata.support.outbox.OutboxStore.EXACT_BACKLOG_UP_TO;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
 
 class OutboxBacklogTest {
 

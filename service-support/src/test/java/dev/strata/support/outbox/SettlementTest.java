@@ -1,8 +1,15 @@
 package dev.strata.support.outbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.strata.support.outbox.OutboxStore.Dead;
 import dev.strata.support.outbox.OutboxStore.Pending;
 import dev.strata.support.outbox.Settlement.Delivery;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
 import org.apache.kafka.common.InvalidRecordException;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
@@ -12,14 +19,6 @@ import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownServerException;
 import org.junit.jupiter.api.Test;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.CompletionException;
-
-import static org.assertj.core.api.Assertions.assertThat;
 
 class SettlementTest {
 
@@ -46,8 +45,11 @@ class SettlementTest {
     @Test
     void shouldSetAsideARefusedRowAndPublishItsNeighboursOnce() {
         taken(A);
-        failed(A, 1_600_000, new RecordTooLargeException("The message is 1600161 bytes when serialized which is"
-                + " larger than 1016384, the value of the max.request.size configuration."));
+        failed(
+                A,
+                1_600_000,
+                new RecordTooLargeException("The message is 1600161 bytes when serialized which is"
+                        + " larger than 1016384, the value of the max.request.size configuration."));
         taken(A);
         taken(B);
 
@@ -57,9 +59,10 @@ class SettlementTest {
         assertThat(settled.dead()).singleElement().satisfies(dead -> {
             assertThat(dead.row().position()).isEqualTo(2L);
             assertThat(dead.kind()).isEqualTo("RecordTooLargeException");
-            assertThat(dead.reason()).isEqualTo("RecordTooLargeException: The message is 1600161 bytes when"
-                    + " serialized which is larger than 1016384, the value of the max.request.size configuration."
-                    + " (event of 1600000 bytes)");
+            assertThat(dead.reason())
+                    .isEqualTo("RecordTooLargeException: The message is 1600161 bytes when"
+                            + " serialized which is larger than 1016384, the value of the max.request.size configuration."
+                            + " (event of 1600000 bytes)");
         });
         assertThat(settled.kept()).isZero();
         assertThat(settled.retry()).isNull();
@@ -98,18 +101,26 @@ class SettlementTest {
 
     @Test
     void shouldTakeOnlyFailuresOfTheRecordItselfAsRefusedForGood() {
-        assertThat(Settlement.refusedForGood(new RecordTooLargeException("too large"))).isTrue();
-        assertThat(Settlement.refusedForGood(new InvalidRecordException("invalid"))).isTrue();
-        assertThat(Settlement.refusedForGood(new SerializationException("cannot"))).isTrue();
+        assertThat(Settlement.refusedForGood(new RecordTooLargeException("too large")))
+                .isTrue();
+        assertThat(Settlement.refusedForGood(new InvalidRecordException("invalid")))
+                .isTrue();
+        assertThat(Settlement.refusedForGood(new SerializationException("cannot")))
+                .isTrue();
 
         assertThat(Settlement.refusedForGood(new TimeoutException("timeout"))).isFalse();
-        assertThat(Settlement.refusedForGood(new NotLeaderOrFollowerException("retriable"))).isFalse();
-        assertThat(Settlement.refusedForGood(new UnknownServerException("broker fault"))).isFalse();
-        assertThat(Settlement.refusedForGood(new TopicAuthorizationException(Set.of("strata.events")))).isFalse();
+        assertThat(Settlement.refusedForGood(new NotLeaderOrFollowerException("retriable")))
+                .isFalse();
+        assertThat(Settlement.refusedForGood(new UnknownServerException("broker fault")))
+                .isFalse();
+        assertThat(Settlement.refusedForGood(new TopicAuthorizationException(Set.of("strata.events"))))
+                .isFalse();
         // what the other records of a record batch get when the broker found one of them invalid
         assertThat(Settlement.refusedForGood(new KafkaException("Failed to append record because it was part of a"
-                + " batch which had one more more invalid records"))).isFalse();
-        assertThat(Settlement.refusedForGood(new IllegalStateException("closed producer"))).isFalse();
+                        + " batch which had one more more invalid records")))
+                .isFalse();
+        assertThat(Settlement.refusedForGood(new IllegalStateException("closed producer")))
+                .isFalse();
     }
 
     @Test
@@ -117,8 +128,9 @@ class SettlementTest {
         assertThat(Settlement.holdsGroup(null)).isFalse();
         assertThat(Settlement.holdsGroup(new CompletionException(new RecordTooLargeException("too large"))))
                 .isFalse();
-        assertThat(Settlement.holdsGroup(new TimeoutException("Topic strata.events not present in metadata after"
-                + " 10000 ms."))).isTrue();
+        assertThat(Settlement.holdsGroup(
+                        new TimeoutException("Topic strata.events not present in metadata after" + " 10000 ms.")))
+                .isTrue();
     }
 
     private void taken(UUID group) {

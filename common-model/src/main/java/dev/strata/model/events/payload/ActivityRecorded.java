@@ -1,7 +1,6 @@
 package dev.strata.model.events.payload;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.Instant;
 import java.util.UUID;
 
@@ -10,5 +9,4 @@ import java.util.UUID;
  * {@code user_login}, ...): the envelope's {@code time} is when it happened, {@code recordedAt} when Strata
  * stored it.
  */
-public record ActivityRecorded(UUID actorId, UUID targetId, JsonNode metadata, Instant recordedAt) {
-}
+public record ActivityRecorded(UUID actorId, UUID targetId, JsonNode metadata, Instant recordedAt) {}

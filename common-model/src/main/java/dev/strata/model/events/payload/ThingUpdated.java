@@ -5,9 +5,14 @@ import java.util.Map;
 import java.util.UUID;
 
 /** {@code data} of {@code thing_updated}: each changed field with its old and new value (the audit trail). */
-public record ThingUpdated(UUID id, String type, Map<String, Change> changes, int propertiesBytes,
-                           int previousPropertiesBytes, Instant updatedAt, UUID batchId) {
+public record ThingUpdated(
+        UUID id,
+        String type,
+        Map<String, Change> changes,
+        int propertiesBytes,
+        int previousPropertiesBytes,
+        Instant updatedAt,
+        UUID batchId) {
 
-    public record Change(Object from, Object to) {
-    }
+    public record Change(Object from, Object to) {}
 }

@@ -11,8 +11,7 @@ final class Classpaths {
     static final String KAFKA_BROKER = "dev/strata/local/kafka-broker.classpath";
     static final String S3_SERVER = "dev/strata/local/s3-server.classpath";
 
-    private Classpaths() {
-    }
+    private Classpaths() {}
 
     static String read(String resource) {
         ClassLoader loader = Classpaths.class.getClassLoader();

@@ -49,7 +49,8 @@ public final class DevTokens {
                 generator.initialize(2048);
                 KeyPair pair = generator.generateKeyPair();
                 Files.writeString(publicFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
-                Files.writeString(privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+                Files.writeString(
+                        privateFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
             }
             return new DevTokens(readPrivateKey(privateFile), publicFile);
         } catch (IOException e) {
@@ -78,7 +79,8 @@ public final class DevTokens {
                 + "\"iat\":" + now.getEpochSecond() + ","
                 + "\"exp\":" + now.plus(ttl).getEpochSecond() + ","
                 + "\"groups\":" + jsonArray(roles) + ","
-                + "\"tenants\":" + jsonArray(tenants.stream().map(UUID::toString).toList())
+                + "\"tenants\":"
+                + jsonArray(tenants.stream().map(UUID::toString).toList())
                 + "}";
         String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
         String signingInput = base64Url(header.getBytes(StandardCharsets.UTF_8)) + "."
@@ -94,7 +96,8 @@ public final class DevTokens {
     }
 
     private static String jsonArray(Collection<String> values) {
-        return values.stream().map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
+        return values.stream()
+                .map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
                 .collect(Collectors.joining(",", "[", "]"));
     }
 
@@ -104,12 +107,14 @@ public final class DevTokens {
 
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
-                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der)
+                + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                        .encodeToString(der)
                 + "\n-----END " + type + "-----\n";
     }
 
     private static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
         String body = Files.readString(file).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        return KeyFactory.getInstance("RSA")
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 }

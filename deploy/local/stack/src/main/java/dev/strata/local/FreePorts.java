@@ -8,8 +8,7 @@ import java.net.ServerSocket;
 /** Ports that were free a moment ago, for servers started by tests next to whatever else runs here. */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** The first of {@code count} consecutive ports that were all free a moment ago (a {@link KafkaCluster}'s). */
     public static int consecutive(int count) {

@@ -36,10 +36,18 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /** Starts {@code mainClass} with the classpath recorded in the named classpath resource of this module. */
-    public static JavaProcess start(String name, String classpathResource, List<String> jvmArgs, String mainClass,
-                                    List<String> args, Path log) {
-        return start(name, javaCommand(Classpaths.read(classpathResource), jvmArgs, WATCHDOG, mainClass, args),
-                Map.of(), log);
+    public static JavaProcess start(
+            String name,
+            String classpathResource,
+            List<String> jvmArgs,
+            String mainClass,
+            List<String> args,
+            Path log) {
+        return start(
+                name,
+                javaCommand(Classpaths.read(classpathResource), jvmArgs, WATCHDOG, mainClass, args),
+                Map.of(),
+                log);
     }
 
     /** Starts any command; the command should keep reading its standard input to notice this process's end. */
@@ -58,16 +66,19 @@ public final class JavaProcess implements AutoCloseable {
     }
 
     /** Runs a short-lived tool to completion (e.g. Kafka's storage formatter) and fails loudly if it fails. */
-    public static void runToCompletion(String name, String classpathResource, String mainClass, List<String> args,
-                                       Path log, Duration timeout) {
-        try (JavaProcess tool = start(name, javaCommand(Classpaths.read(classpathResource), List.of(), mainClass,
-                null, args), Map.of(), log)) {
+    public static void runToCompletion(
+            String name, String classpathResource, String mainClass, List<String> args, Path log, Duration timeout) {
+        try (JavaProcess tool = start(
+                name,
+                javaCommand(Classpaths.read(classpathResource), List.of(), mainClass, null, args),
+                Map.of(),
+                log)) {
             if (!tool.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 throw new IllegalStateException(name + " did not finish within " + timeout + "; see " + log);
             }
             if (tool.process.exitValue() != 0) {
-                throw new IllegalStateException(name + " failed with exit code " + tool.process.exitValue()
-                        + "; see " + log + ":\n" + tool.tail(2_000));
+                throw new IllegalStateException(name + " failed with exit code " + tool.process.exitValue() + "; see "
+                        + log + ":\n" + tool.tail(2_000));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -75,8 +86,8 @@ public final class JavaProcess implements AutoCloseable {
         }
     }
 
-    static List<String> javaCommand(String classpath, List<String> jvmArgs, String mainClass, String delegate,
-                                    List<String> args) {
+    static List<String> javaCommand(
+            String classpath, List<String> jvmArgs, String mainClass, String delegate, List<String> args) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -104,7 +115,8 @@ public final class JavaProcess implements AutoCloseable {
             sleep(100);
         }
         close();
-        throw new IllegalStateException(name + " was not ready within " + timeout + "; see " + log + ":\n" + tail(4_000));
+        throw new IllegalStateException(
+                name + " was not ready within " + timeout + "; see " + log + ":\n" + tail(4_000));
     }
 
     /** True once what this process wrote to its log (not an earlier run's lines) holds {@code text}. */

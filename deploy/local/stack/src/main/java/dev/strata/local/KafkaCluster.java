@@ -29,7 +29,10 @@ public final class KafkaCluster implements AutoCloseable {
 
     private static final Duration READY = Duration.ofSeconds(90);
     private static final Duration STOP_GRACE = Duration.ofSeconds(30);
-    private static final List<String> JVM_OPTIONS = List.of("-Xms128m", "-Xmx512m", "-XX:+UseG1GC",
+    private static final List<String> JVM_OPTIONS = List.of(
+            "-Xms128m",
+            "-Xmx512m",
+            "-XX:+UseG1GC",
             "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
             "-Dorg.slf4j.simpleLogger.log.kafka.server.KafkaRaftServer=info");
 
@@ -64,8 +67,10 @@ public final class KafkaCluster implements AutoCloseable {
         if (nodes != 1 && nodes != 3) {
             throw new IllegalArgumentException("a Kafka cluster of 1 or 3 nodes, not " + nodes);
         }
-        List<Node> list = IntStream.range(0, nodes).mapToObj(i -> new Node(i + 1,
-                dataDir.resolve("node-" + (i + 1)), firstPort + 2 * i, firstPort + 2 * i + 1)).toList();
+        List<Node> list = IntStream.range(0, nodes)
+                .mapToObj(i ->
+                        new Node(i + 1, dataDir.resolve("node-" + (i + 1)), firstPort + 2 * i, firstPort + 2 * i + 1))
+                .toList();
         return start(dataDir, list, partitions);
     }
 
@@ -104,7 +109,8 @@ public final class KafkaCluster implements AutoCloseable {
     /** Formats the nodes not formatted yet, concurrently, with the cluster's one id. */
     private static void format(Path dataDir, List<Node> nodes) throws IOException {
         List<Node> unformatted = nodes.stream()
-                .filter(node -> !Files.exists(node.logDirs().resolve("meta.properties"))).toList();
+                .filter(node -> !Files.exists(node.logDirs().resolve("meta.properties")))
+                .toList();
         if (unformatted.isEmpty()) {
             return;
         }
@@ -114,10 +120,13 @@ public final class KafkaCluster implements AutoCloseable {
         try {
             List<Future<?>> done = new ArrayList<>();
             for (Node node : unformatted) {
-                done.add(formatting.submit(() -> JavaProcess.runToCompletion("kafka-storage-format-" + node.id(),
-                        Classpaths.KAFKA_BROKER, "kafka.tools.StorageTool", List.of("format", "-t", clusterId,
-                                "-c", node.config().toString(), "--ignore-formatted"),
-                        node.dir().resolve("format.log"), Duration.ofSeconds(60))));
+                done.add(formatting.submit(() -> JavaProcess.runToCompletion(
+                        "kafka-storage-format-" + node.id(),
+                        Classpaths.KAFKA_BROKER,
+                        "kafka.tools.StorageTool",
+                        List.of("format", "-t", clusterId, "-c", node.config().toString(), "--ignore-formatted"),
+                        node.dir().resolve("format.log"),
+                        Duration.ofSeconds(60))));
             }
             for (Future<?> format : done) {
                 format.get();
@@ -177,7 +186,8 @@ public final class KafkaCluster implements AutoCloseable {
         // one loses nothing and stops nothing.
         int replicas = all.size() == 1 ? 1 : 3;
         int minInsync = all.size() == 1 ? 1 : 2;
-        String voters = all.stream().map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
+        String voters = all.stream()
+                .map(n -> n.id() + "@127.0.0.1:" + n.controllerPort())
                 .collect(Collectors.joining(","));
         List<String> lines = new ArrayList<>(List.of(
                 "process.roles=broker,controller",
@@ -217,8 +227,13 @@ public final class KafkaCluster implements AutoCloseable {
 
     private void launch(int node) {
         Node n = nodes.get(node);
-        processes[node] = JavaProcess.start("kafka-" + n.id(), Classpaths.KAFKA_BROKER, JVM_OPTIONS, "kafka.Kafka",
-                List.of(n.config().toString()), n.dir().resolve("broker.log"));
+        processes[node] = JavaProcess.start(
+                "kafka-" + n.id(),
+                Classpaths.KAFKA_BROKER,
+                JVM_OPTIONS,
+                "kafka.Kafka",
+                List.of(n.config().toString()),
+                n.dir().resolve("broker.log"));
     }
 
     private void awaitReady(int node) {
@@ -247,7 +262,8 @@ public final class KafkaCluster implements AutoCloseable {
     }
 
     public long pid(int node) {
-        return Optional.ofNullable(process(node)).map(JavaProcess::pid)
+        return Optional.ofNullable(process(node))
+                .map(JavaProcess::pid)
                 .orElseThrow(() -> new IllegalStateException("node " + node + " was never started"));
     }
 

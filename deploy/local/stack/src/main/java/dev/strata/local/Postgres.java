@@ -36,8 +36,11 @@ public final class Postgres {
 
     /** From STRATA_PG_HOST, STRATA_PG_PORT, STRATA_PG_USER, STRATA_PG_PASSWORD; defaults to the local cluster. */
     public static Postgres fromEnvironment() {
-        return new Postgres(env("STRATA_PG_HOST", "127.0.0.1"), Integer.parseInt(env("STRATA_PG_PORT", "5432")),
-                env("STRATA_PG_USER", "postgres"), env("STRATA_PG_PASSWORD", ""));
+        return new Postgres(
+                env("STRATA_PG_HOST", "127.0.0.1"),
+                Integer.parseInt(env("STRATA_PG_PORT", "5432")),
+                env("STRATA_PG_USER", "postgres"),
+                env("STRATA_PG_PASSWORD", ""));
     }
 
     private static String env(String name, String fallback) {
@@ -89,8 +92,14 @@ public final class Postgres {
     private void localCluster(String action) {
         try (var versions = Files.list(Path.of("/etc/postgresql"))) {
             for (Path version : versions.toList()) {
-                Process run = new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect",
-                        version.getFileName().toString(), "main", action).inheritIO().start();
+                Process run = new ProcessBuilder(
+                                "pg_ctlcluster",
+                                "--skip-systemctl-redirect",
+                                version.getFileName().toString(),
+                                "main",
+                                action)
+                        .inheritIO()
+                        .start();
                 run.waitFor();
             }
         } catch (IOException e) {
@@ -138,7 +147,7 @@ public final class Postgres {
     public void createDatabaseIfMissing(String name) {
         requireSafe(name);
         try (Connection admin = connect("postgres");
-             PreparedStatement exists = admin.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+                PreparedStatement exists = admin.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
             exists.setString(1, name);
             try (ResultSet rs = exists.executeQuery()) {
                 if (rs.next()) {
@@ -155,14 +164,16 @@ public final class Postgres {
 
     /** A new, empty database named {@code prefix_<random>}; the caller drops it when done. */
     public String createFreshDatabase(String prefix) {
-        String name = (prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)).toLowerCase();
+        String name =
+                (prefix + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)).toLowerCase();
         createDatabaseIfMissing(name);
         return name;
     }
 
     public void dropDatabase(String name) {
         requireSafe(name);
-        try (Connection admin = connect("postgres"); Statement drop = admin.createStatement()) {
+        try (Connection admin = connect("postgres");
+                Statement drop = admin.createStatement()) {
             drop.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
         } catch (SQLException e) {
             throw new IllegalStateException("cannot drop database " + name + ": " + e.getMessage(), e);

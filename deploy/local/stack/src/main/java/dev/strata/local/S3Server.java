@@ -25,17 +25,24 @@ public final class S3Server implements AutoCloseable {
         try {
             Path objects = Files.createDirectories(dataDir.resolve("objects"));
             Path config = dataDir.resolve("s3proxy.properties");
-            Files.writeString(config, String.join("\n",
-                    "s3proxy.endpoint=http://127.0.0.1:" + port,
-                    "s3proxy.authorization=aws-v2-or-v4",
-                    "s3proxy.identity=" + DEFAULT_ACCESS_KEY,
-                    "s3proxy.credential=" + DEFAULT_SECRET_KEY,
-                    "jclouds.provider=filesystem",
-                    "jclouds.filesystem.basedir=" + objects,
-                    ""));
-            JavaProcess server = JavaProcess.start("s3proxy", Classpaths.S3_SERVER,
-                    List.of("-Xms64m", "-Xmx256m"), "org.gaul.s3proxy.Main",
-                    List.of("--properties", config.toString()), dataDir.resolve("s3proxy.log"));
+            Files.writeString(
+                    config,
+                    String.join(
+                            "\n",
+                            "s3proxy.endpoint=http://127.0.0.1:" + port,
+                            "s3proxy.authorization=aws-v2-or-v4",
+                            "s3proxy.identity=" + DEFAULT_ACCESS_KEY,
+                            "s3proxy.credential=" + DEFAULT_SECRET_KEY,
+                            "jclouds.provider=filesystem",
+                            "jclouds.filesystem.basedir=" + objects,
+                            ""));
+            JavaProcess server = JavaProcess.start(
+                    "s3proxy",
+                    Classpaths.S3_SERVER,
+                    List.of("-Xms64m", "-Xmx256m"),
+                    "org.gaul.s3proxy.Main",
+                    List.of("--properties", config.toString()),
+                    dataDir.resolve("s3proxy.log"));
             server.awaitReady(() -> JavaProcess.portOpen(port), Duration.ofSeconds(60));
             return new S3Server(server, port);
         } catch (IOException e) {

@@ -24,6 +24,7 @@ public final class StrataLocal {
             "metrics-service", 8083,
             "archival-service", 8084,
             "console", 8080);
+
     private static final List<String> START_ORDER =
             List.of("ingest-service", "quota-service", "metrics-service", "archival-service", "console");
 
@@ -38,7 +39,8 @@ public final class StrataLocal {
 
     public static void main(String[] args) throws Exception {
         Path root = Path.of(args.length > 0 ? args[0] : ".").toAbsolutePath().normalize();
-        Path home = Path.of(env("STRATA_HOME", root.resolve(".strata").toString())).toAbsolutePath();
+        Path home =
+                Path.of(env("STRATA_HOME", root.resolve(".strata").toString())).toAbsolutePath();
         StrataLocal local = new StrataLocal(root, home);
         Runtime.getRuntime().addShutdownHook(new Thread(local::stopAll, "strata-local-stop"));
         try {
@@ -68,8 +70,11 @@ public final class StrataLocal {
         String replicationFactor;
         String minInsyncReplicas;
         if (brokers.equals("1")) {
-            KafkaBroker kafka = KafkaBroker.start(home.resolve("kafka"), kafkaPort,
-                    Integer.parseInt(env("STRATA_KAFKA_CONTROLLER_PORT", "9093")), partitions);
+            KafkaBroker kafka = KafkaBroker.start(
+                    home.resolve("kafka"),
+                    kafkaPort,
+                    Integer.parseInt(env("STRATA_KAFKA_CONTROLLER_PORT", "9093")),
+                    partitions);
             running.add(kafka);
             kafkaBootstrap = kafka.bootstrapServers();
             replicationFactor = "1";
@@ -100,9 +105,12 @@ public final class StrataLocal {
         environment.put("STRATA_EVENTS_TOPIC_REPLICATION_FACTOR", replicationFactor);
         environment.put("STRATA_EVENTS_TOPIC_MIN_INSYNC_REPLICAS", minInsyncReplicas);
         environment.put("STRATA_EVENTS_TOPIC_RETENTION_MS", "-1");
-        environment.put("MP_JWT_VERIFY_PUBLICKEY_LOCATION", tokens.publicKeyFile().toUri().toString());
+        environment.put(
+                "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                tokens.publicKeyFile().toUri().toString());
         environment.put("MP_JWT_VERIFY_ISSUER", DevTokens.ISSUER);
-        environment.put("STRATA_SERVICE_TOKEN",
+        environment.put(
+                "STRATA_SERVICE_TOKEN",
                 tokens.mint("strata-services", List.of(), List.of("service"), Duration.ofDays(365)));
         environment.put("STRATA_S3_ENDPOINT", s3.endpoint());
         environment.put("STRATA_S3_ACCESS_KEY", s3.accessKey());
@@ -122,10 +130,14 @@ public final class StrataLocal {
         say("");
         for (String service : selected) {
             int port = SERVICES.get(service);
-            say(service.equals("console")
-                    ? String.format("%-17s http://127.0.0.1:%d   (sign in with the development JWT below)", service, port)
-                    : String.format("%-17s http://127.0.0.1:%d   (Swagger UI: http://127.0.0.1:%d/q/swagger-ui)",
-                    service, port, port));
+            say(
+                    service.equals("console")
+                            ? String.format(
+                                    "%-17s http://127.0.0.1:%d   (sign in with the development JWT below)",
+                                    service, port)
+                            : String.format(
+                                    "%-17s http://127.0.0.1:%d   (Swagger UI: http://127.0.0.1:%d/q/swagger-ui)",
+                                    service, port, port));
         }
         say("Logs:             " + home.resolve("logs"));
         say("Service env:      " + home.resolve("service.env") + " (to run a service yourself against this stack)");
@@ -151,7 +163,8 @@ public final class StrataLocal {
         }
         List<String> selected = new ArrayList<>();
         for (String name : wanted.split(",")) {
-            String service = SERVICES.containsKey(name.trim()) || name.trim().endsWith("-service") ? name.trim()
+            String service = SERVICES.containsKey(name.trim()) || name.trim().endsWith("-service")
+                    ? name.trim()
                     : name.trim() + "-service";
             if (!SERVICES.containsKey(service)) {
                 throw new IllegalStateException("STRATA_SERVICES names an unknown service '" + name.trim()
@@ -168,9 +181,15 @@ public final class StrataLocal {
      * {@code . .strata/service.env; QUARKUS_HTTP_PORT=8084 java -jar archival-service/target/quarkus-app/quarkus-run.jar}.
      */
     private void writeServiceEnvironment(Map<String, String> environment) throws IOException {
-        StringBuilder lines = new StringBuilder("# written by deploy/local/run.sh: the environment of the local services\n");
-        environment.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e ->
-                lines.append("export ").append(e.getKey()).append("='").append(e.getValue()).append("'\n"));
+        StringBuilder lines =
+                new StringBuilder("# written by deploy/local/run.sh: the environment of the local services\n");
+        environment.entrySet().stream()
+                .sorted(Map.Entry.comparingByKey())
+                .forEach(e -> lines.append("export ")
+                        .append(e.getKey())
+                        .append("='")
+                        .append(e.getValue())
+                        .append("'\n"));
         Path file = home.resolve("service.env");
         Files.writeString(file, lines);
     }
@@ -184,11 +203,12 @@ public final class StrataLocal {
         env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         // The whole heap from the start: a small young generation collects every few hundred milliseconds
         // under load, and those pauses show in the latency tails.
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString(), "-Xms384m", "-Xmx384m"));
+        List<String> command = new ArrayList<>(
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xms384m", "-Xmx384m"));
         command.addAll(ServiceJvm.OPTIONS);
         command.addAll(List.of("-jar", app.toString()));
-        JavaProcess process = JavaProcess.start(service, command, env, home.resolve("logs").resolve(service + ".log"));
+        JavaProcess process =
+                JavaProcess.start(service, command, env, home.resolve("logs").resolve(service + ".log"));
         running.add(process);
         return process;
     }

@@ -1,13 +1,6 @@
 package dev.strata.testing;
 
 import dev.strata.model.events.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,25 +8,37 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** A real Kafka consumer on the dead-letter topic, from its beginning, for tests of the quarantine. */
 public final class DeadLetterProbe implements AutoCloseable {
 
     /** One dead letter: the original record's key and value, and its headers (the last value of each name). */
-    public record DeadLetter(String key, byte[] value, Map<String, String> headers) {
-    }
+    public record DeadLetter(String key, byte[] value, Map<String, String> headers) {}
 
     private final KafkaConsumer<String, byte[]> consumer;
     private final List<DeadLetter> seen = new ArrayList<>();
 
     public DeadLetterProbe() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.ensureStarted().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "dead-letter-probe-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 500),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestServers.ensureStarted().kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "dead-letter-probe-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.METADATA_MAX_AGE_CONFIG,
+                        500),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.EVENTS_DLQ));
     }
 

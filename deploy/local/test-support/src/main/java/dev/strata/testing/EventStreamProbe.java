@@ -3,12 +3,6 @@ package dev.strata.testing;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,6 +10,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 
 /**
  * A real Kafka consumer on the event topic, reading from the beginning, for tests that count what reached the
@@ -28,13 +27,20 @@ public final class EventStreamProbe implements AutoCloseable {
     private int unreadable;
 
     public EventStreamProbe() {
-        consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestServers.ensureStarted().kafkaBootstrap(),
-                ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000),
-                new StringDeserializer(), new ByteArrayDeserializer());
+        consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TestServers.ensureStarted().kafkaBootstrap(),
+                        ConsumerConfig.GROUP_ID_CONFIG,
+                        "probe-" + UUID.randomUUID(),
+                        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                        "earliest",
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false,
+                        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                        5000),
+                new StringDeserializer(),
+                new ByteArrayDeserializer());
         consumer.subscribe(List.of(Topics.EVENTS));
     }
 
@@ -57,12 +63,11 @@ public final class EventStreamProbe implements AutoCloseable {
      * Like {@link #await} but counts distinct event ids, for streams that may carry redeliveries (at least
      * once); returns the matching events as received, repeats included.
      */
-    public List<EventEnvelope> awaitDistinct(UUID groupId, Predicate<EventEnvelope> filter, int expected,
-                                             Duration timeout) {
+    public List<EventEnvelope> awaitDistinct(
+            UUID groupId, Predicate<EventEnvelope> filter, int expected, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<EventEnvelope> matching = matching(groupId, filter);
-        while (matching.stream().map(EventEnvelope::id).distinct().count() < expected
-                && System.nanoTime() < deadline) {
+        while (matching.stream().map(EventEnvelope::id).distinct().count() < expected && System.nanoTime() < deadline) {
             poll(Duration.ofMillis(200));
             matching = matching(groupId, filter);
         }
@@ -84,7 +89,9 @@ public final class EventStreamProbe implements AutoCloseable {
     }
 
     private List<EventEnvelope> matching(UUID groupId, Predicate<EventEnvelope> filter) {
-        return byGroup.getOrDefault(groupId.toString(), List.of()).stream().filter(filter).toList();
+        return byGroup.getOrDefault(groupId.toString(), List.of()).stream()
+                .filter(filter)
+                .toList();
     }
 
     private void poll(Duration timeout) {

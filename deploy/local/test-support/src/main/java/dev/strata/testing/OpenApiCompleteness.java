@@ -2,16 +2,15 @@ package dev.strata.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
-import java.util.Locale;
-import java.util.function.Predicate;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 
 /**
  * What an OpenAPI document owes a client who learns the API from it (issue 17), checked operation by operation:
@@ -174,8 +173,11 @@ public final class OpenApiCompleteness {
         if (!seen.add(schema)) {
             return true; // a recursive schema: described where it was first met
         }
-        if (schema.path("properties").size() > 0 || schema.has("oneOf") || schema.has("anyOf")
-                || schema.has("allOf") || schema.has("enum")) {
+        if (schema.path("properties").size() > 0
+                || schema.has("oneOf")
+                || schema.has("anyOf")
+                || schema.has("allOf")
+                || schema.has("enum")) {
             return true;
         }
         Set<String> types = types(schema);
@@ -205,7 +207,9 @@ public final class OpenApiCompleteness {
         }
         if (types(schema).contains("array")) {
             JsonNode items = resolve(schema.path("items"));
-            return items == null || items.isMissingNode() ? null : example(JsonNodeFactory.instance.objectNode(), items);
+            return items == null || items.isMissingNode()
+                    ? null
+                    : example(JsonNodeFactory.instance.objectNode(), items);
         }
         return null;
     }

@@ -1,9 +1,8 @@
 package dev.strata.testing;
 
 import dev.strata.local.DevTokens;
-import dev.strata.local.ServiceJvm;
 import dev.strata.local.JavaProcess;
-
+import dev.strata.local.ServiceJvm;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +22,6 @@ public final class PackagedService implements AutoCloseable {
 
     public static final Duration STARTUP = Duration.ofSeconds(180);
 
-
     private final JavaProcess process;
     private final int port;
 
@@ -38,25 +36,36 @@ public final class PackagedService implements AutoCloseable {
      * which override the application's own) and {@code environment}; logs to {@code logDir/name-port.log}. Returns
      * at once: call {@link #awaitReady()} before using it.
      */
-    public static PackagedService start(String name, Path jar, int port, TestEndpoints servers, String maxHeap,
-                                        Map<String, String> properties, Map<String, String> environment,
-                                        Path logDir) {
+    public static PackagedService start(
+            String name,
+            Path jar,
+            int port,
+            TestEndpoints servers,
+            String maxHeap,
+            Map<String, String> properties,
+            Map<String, String> environment,
+            Path logDir) {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms64m", "-Xmx" + maxHeap,
+                "-Xms64m",
+                "-Xmx" + maxHeap,
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.datasource.jdbc.url=" + servers.jdbcUrl(),
                 "-Dquarkus.datasource.reactive.url=" + servers.reactiveUrl(),
                 "-Dquarkus.datasource.username=" + servers.dbUser(),
                 "-Dquarkus.datasource.password=" + servers.dbPassword(),
                 "-Dkafka.bootstrap.servers=" + servers.kafkaBootstrap(),
-                "-Dmp.jwt.verify.publickey.location=" + servers.keyDir().resolve(DevTokens.PUBLIC_KEY_FILE).toUri(),
+                "-Dmp.jwt.verify.publickey.location="
+                        + servers.keyDir().resolve(DevTokens.PUBLIC_KEY_FILE).toUri(),
                 "-Dmp.jwt.verify.issuer=" + DevTokens.ISSUER));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(ServiceJvm.OPTIONS);
         command.add("-jar");
         command.add(jar.toAbsolutePath().toString());
-        JavaProcess process = JavaProcess.start(name, command, environment,
+        JavaProcess process = JavaProcess.start(
+                name,
+                command,
+                environment,
                 logDir.resolve(name + "-" + port + ".log").toAbsolutePath());
         return new PackagedService(process, port);
     }

@@ -3,7 +3,6 @@ package dev.strata.testing;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.strata.local.FreePorts;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -34,7 +33,8 @@ public final class PackagedStack implements AutoCloseable {
 
     public static final List<String> SERVICES = List.of("ingest", "quota", "metrics", "archival");
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final TestEndpoints servers;
@@ -69,7 +69,9 @@ public final class PackagedStack implements AutoCloseable {
         }
         Path service = Path.of("..", name + "-service", "target", "quarkus-app", "quarkus-run.jar");
         Path module = Path.of("..", name, "target", "quarkus-app", "quarkus-run.jar");
-        return (Files.exists(service) || !Files.exists(module) ? service : module).toAbsolutePath().normalize();
+        return (Files.exists(service) || !Files.exists(module) ? service : module)
+                .toAbsolutePath()
+                .normalize();
     }
 
     /** One more system property for {@code service} (set before {@link #start()} or a restart). */
@@ -87,7 +89,8 @@ public final class PackagedStack implements AutoCloseable {
     public PackagedStack start() {
         launch("ingest").awaitReady();
         List.of("quota", "metrics", "archival").forEach(this::launch);
-        List.of("quota", "metrics", "archival").forEach(name -> running.get(name).awaitReady());
+        List.of("quota", "metrics", "archival")
+                .forEach(name -> running.get(name).awaitReady());
         return this;
     }
 
@@ -116,7 +119,8 @@ public final class PackagedStack implements AutoCloseable {
         switch (name) {
             case "ingest" -> {
                 properties.put("quarkus.rest-client.quota.url", base("quota"));
-                properties.put("strata.ingest.imports.spool-directory",
+                properties.put(
+                        "strata.ingest.imports.spool-directory",
                         logs.resolve("spool").toAbsolutePath().toString());
             }
             case "quota" -> properties.put("quarkus.rest-client.ingest.url", base("ingest"));
@@ -124,8 +128,8 @@ public final class PackagedStack implements AutoCloseable {
             default -> throw new IllegalArgumentException("unknown service " + name);
         }
         properties.putAll(extraProperties.get(name));
-        PackagedService service = PackagedService.start(name, jars.get(name), ports.get(name), servers, heap,
-                properties, environment, logs);
+        PackagedService service = PackagedService.start(
+                name, jars.get(name), ports.get(name), servers, heap, properties, environment, logs);
         running.put(name, service);
         return service;
     }
@@ -177,9 +181,13 @@ public final class PackagedStack implements AutoCloseable {
     /** Null when UP, else what came back. */
     private String health(String name, String path) {
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(base(name) + path))
-                    .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 && response.body().contains("\"UP\"") ? null
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(base(name) + path))
+                            .timeout(Duration.ofSeconds(5))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 && response.body().contains("\"UP\"")
+                    ? null
                     : response.statusCode() + " " + downChecks(response.body());
         } catch (IOException e) {
             return e.getClass().getSimpleName() + ": " + e.getMessage();

@@ -12,7 +12,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
 import java.time.Instant;
 import java.util.Map;
 
@@ -28,9 +27,14 @@ public class PlatformProbe {
     public static final String PATH = "/platform-test";
 
     /** Values of every kind the JSON rules concern. */
-    public record Sample(String text, Long amount, Integer count, Double ratio, Map<String, Long> counts,
-                         JsonNode data, Instant at) {
-    }
+    public record Sample(
+            String text,
+            Long amount,
+            Integer count,
+            Double ratio,
+            Map<String, Long> counts,
+            JsonNode data,
+            Instant at) {}
 
     private final Pool pool;
 
@@ -55,7 +59,8 @@ public class PlatformProbe {
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Integer> storedText(JsonNode body) {
-        return pool.preparedQuery("SELECT length($1::text) AS length").execute(Tuple.of(body.path("note").asText()))
+        return pool.preparedQuery("SELECT length($1::text) AS length")
+                .execute(Tuple.of(body.path("note").asText()))
                 .map(rows -> rows.iterator().next().getInteger("length"));
     }
 

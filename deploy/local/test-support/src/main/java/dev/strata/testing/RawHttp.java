@@ -30,22 +30,32 @@ public final class RawHttp {
 
     /** Response bodies are kept up to this size; the rest is read and dropped. */
     public static final int MAX_KEPT_BODY = 1 << 20;
+
     private static final int CHUNK = 64 * 1024;
 
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     /** What goes on the wire. {@code body} is null for none; {@code declaredLength} overrides its real length. */
-    public record Request(String method, String target, List<Map.Entry<String, String>> headers, RequestBody body,
-                          boolean chunked, Long declaredLength) {
-    }
+    public record Request(
+            String method,
+            String target,
+            List<Map.Entry<String, String>> headers,
+            RequestBody body,
+            boolean chunked,
+            Long declaredLength) {}
 
     /**
      * What came back. {@code status} is -1 when no complete response arrived ({@code error} says why);
      * {@code sendError} is set when the server stopped reading the body (usually after answering early).
      */
-    public record Response(int status, Map<String, String> headers, byte[] body, long millis, long bytesSent,
-                    String error, String sendError) {
+    public record Response(
+            int status,
+            Map<String, String> headers,
+            byte[] body,
+            long millis,
+            long bytesSent,
+            String error,
+            String sendError) {
 
         public String header(String name) {
             return headers.get(name.toLowerCase(Locale.ROOT));
@@ -68,13 +78,15 @@ public final class RawHttp {
             out.write(head(host, port, request));
             out.flush();
             if (request.body() != null) {
-                writer = new Thread(() -> {
-                    try (InputStream body = request.body().open()) {
-                        writeBody(body, out, request.chunked(), sent);
-                    } catch (IOException e) {
-                        sendError.set(e.getClass().getSimpleName() + ": " + e.getMessage());
-                    }
-                }, "hostile-body-writer");
+                writer = new Thread(
+                        () -> {
+                            try (InputStream body = request.body().open()) {
+                                writeBody(body, out, request.chunked(), sent);
+                            } catch (IOException e) {
+                                sendError.set(e.getClass().getSimpleName() + ": " + e.getMessage());
+                            }
+                        },
+                        "hostile-body-writer");
                 writer.setDaemon(true);
                 writer.start();
             }
@@ -84,8 +96,14 @@ public final class RawHttp {
                 socket.close();
                 writer.join(10_000);
             }
-            return new Response(response.status(), response.headers(), response.body(), response.millis(), sent.get(),
-                    response.error(), sendError.get());
+            return new Response(
+                    response.status(),
+                    response.headers(),
+                    response.body(),
+                    response.millis(),
+                    sent.get(),
+                    response.error(),
+                    sendError.get());
         } catch (IOException e) {
             return failed(start, e.getClass().getSimpleName() + ": " + e.getMessage(), sent.get(), sendError.get());
         } catch (InterruptedException e) {
@@ -162,8 +180,10 @@ public final class RawHttp {
                 for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
                     int colon = header.indexOf(':');
                     if (colon > 0) {
-                        headers.merge(header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                                header.substring(colon + 1).trim(), (a, b) -> a + ", " + b);
+                        headers.merge(
+                                header.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                                header.substring(colon + 1).trim(),
+                                (a, b) -> a + ", " + b);
                     }
                 }
                 if (status >= 100 && status < 200) {

@@ -62,7 +62,8 @@ public final class RequestBody {
 
     /** {@code prefix}, then {@code unit} {@code times} times, then {@code suffix}. */
     public static RequestBody repeated(String prefix, String unit, long times, String suffix) {
-        return generated(List.of(new Segment(prefix.getBytes(StandardCharsets.UTF_8), 1),
+        return generated(List.of(
+                new Segment(prefix.getBytes(StandardCharsets.UTF_8), 1),
                 new Segment(unit.getBytes(StandardCharsets.UTF_8), times),
                 new Segment(suffix.getBytes(StandardCharsets.UTF_8), 1)));
     }

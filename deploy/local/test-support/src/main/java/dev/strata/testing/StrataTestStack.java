@@ -2,7 +2,6 @@ package dev.strata.testing;
 
 import dev.strata.local.DevTokens;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.util.HashMap;
 import java.util.Map;
 
@@ -26,7 +25,8 @@ public class StrataTestStack implements QuarkusTestResourceLifecycleManager {
         config.put("strata.s3.endpoint", endpoints.s3Endpoint());
         config.put("strata.s3.access-key", endpoints.s3AccessKey());
         config.put("strata.s3.secret-key", endpoints.s3SecretKey());
-        config.put("mp.jwt.verify.publickey.location",
+        config.put(
+                "mp.jwt.verify.publickey.location",
                 endpoints.keyDir().resolve(DevTokens.PUBLIC_KEY_FILE).toUri().toString());
         config.put("mp.jwt.verify.issuer", DevTokens.ISSUER);
         // Service-to-service calls (e.g. ingest reserving quota) carry a token of role "service".

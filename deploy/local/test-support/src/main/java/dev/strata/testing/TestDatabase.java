@@ -11,8 +11,7 @@ import java.util.List;
 /** Plain JDBC on the test JVM's database, for tests that check what was (or was not) written. */
 public final class TestDatabase {
 
-    private TestDatabase() {
-    }
+    private TestDatabase() {}
 
     /** The single number a query returns, e.g. a count. */
     public static long scalar(String sql, Object... parameters) {
@@ -31,7 +30,8 @@ public final class TestDatabase {
     }
 
     public static List<List<Object>> rows(String sql, Object... parameters) {
-        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }
@@ -53,7 +53,8 @@ public final class TestDatabase {
     }
 
     public static int update(String sql, Object... parameters) {
-        try (Connection connection = connect(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = connect();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.length; i++) {
                 statement.setObject(i + 1, parameters[i]);
             }

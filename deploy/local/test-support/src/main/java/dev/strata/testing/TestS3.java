@@ -1,5 +1,6 @@
 package dev.strata.testing;
 
+import java.net.URI;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
@@ -9,13 +10,10 @@ import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3Configuration;
 
-import java.net.URI;
-
 /** An S3 client for the test JVM's S3 server, set up the way S3Proxy needs (see INFRA notes in README). */
 public final class TestS3 {
 
-    private TestS3() {
-    }
+    private TestS3() {}
 
     public static S3Client client() {
         return client(TestServers.ensureStarted());
@@ -31,7 +29,8 @@ public final class TestS3 {
                 .forcePathStyle(true)
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
-                .serviceConfiguration(S3Configuration.builder().chunkedEncodingEnabled(false).build())
+                .serviceConfiguration(
+                        S3Configuration.builder().chunkedEncodingEnabled(false).build())
                 .httpClient(UrlConnectionHttpClient.create())
                 .build();
     }

@@ -5,7 +5,6 @@ import dev.strata.local.FreePorts;
 import dev.strata.local.KafkaBroker;
 import dev.strata.local.Postgres;
 import dev.strata.local.S3Server;
-
 import java.nio.file.Path;
 
 /**
@@ -25,8 +24,7 @@ public final class TestServers {
     static final String KAFKA_DIR = "strata.test.kafka.dir";
     static final String KAFKA_PID = "strata.test.kafka.pid";
 
-    private TestServers() {
-    }
+    private TestServers() {}
 
     public static synchronized TestEndpoints ensureStarted() {
         if (System.getProperty(DATABASE) == null) {
@@ -34,9 +32,16 @@ public final class TestServers {
         }
         Postgres postgres = Postgres.fromEnvironment();
         String database = System.getProperty(DATABASE);
-        return new TestEndpoints(System.getProperty(KAFKA), System.getProperty(S3), S3Server.DEFAULT_ACCESS_KEY,
-                S3Server.DEFAULT_SECRET_KEY, postgres.jdbcUrl(database), postgres.reactiveUrl(database),
-                postgres.user(), postgres.password(), Path.of(System.getProperty(KEYS)));
+        return new TestEndpoints(
+                System.getProperty(KAFKA),
+                System.getProperty(S3),
+                S3Server.DEFAULT_ACCESS_KEY,
+                S3Server.DEFAULT_SECRET_KEY,
+                postgres.jdbcUrl(database),
+                postgres.reactiveUrl(database),
+                postgres.user(),
+                postgres.password(),
+                Path.of(System.getProperty(KEYS)));
     }
 
     /** Stops the test JVM's broker, as an outage would; {@link #startKafka()} brings the same one back. */
@@ -47,15 +52,17 @@ public final class TestServers {
         }
         ProcessHandle.of(Long.parseLong(pid)).ifPresent(process -> {
             process.destroy();
-            process.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+            process.onExit()
+                    .orTimeout(30, java.util.concurrent.TimeUnit.SECONDS)
+                    .join();
         });
     }
 
     /** Starts the broker again on the same ports and log directory, so no data is lost. */
     public static synchronized void startKafka() {
         String[] where = System.getProperty(KAFKA_DIR).split("\\|");
-        KafkaBroker broker = KafkaBroker.start(Path.of(where[0]), Integer.parseInt(where[1]),
-                Integer.parseInt(where[2]), 3);
+        KafkaBroker broker =
+                KafkaBroker.start(Path.of(where[0]), Integer.parseInt(where[1]), Integer.parseInt(where[2]), 3);
         System.setProperty(KAFKA_PID, Long.toString(broker.pid()));
     }
 
@@ -78,7 +85,8 @@ public final class TestServers {
         }
         String s3 = System.getenv("STRATA_TEST_S3");
         if (s3 == null || s3.isBlank()) {
-            S3Server server = S3Server.start(work.resolve("s3-" + ProcessHandle.current().pid()), FreePorts.next());
+            S3Server server =
+                    S3Server.start(work.resolve("s3-" + ProcessHandle.current().pid()), FreePorts.next());
             Runtime.getRuntime().addShutdownHook(new Thread(server::close, "stop-test-s3"));
             s3 = server.endpoint();
         }

@@ -1,7 +1,6 @@
 package dev.strata.testing;
 
 import dev.strata.local.DevTokens;
-
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
@@ -10,8 +9,7 @@ import java.util.UUID;
 /** Bearer tokens signed with the test JVM's key, which every service under test trusts. */
 public final class TestTokens {
 
-    private TestTokens() {
-    }
+    private TestTokens() {}
 
     /** A tenant user who may touch exactly these groups. */
     public static String forTenants(UUID... groups) {

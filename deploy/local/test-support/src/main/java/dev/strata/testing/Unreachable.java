@@ -7,8 +7,7 @@ import java.net.ServerSocket;
 /** Addresses where nothing answers, for tests of a server that is away (connections are refused at once). */
 public final class Unreachable {
 
-    private Unreachable() {
-    }
+    private Unreachable() {}
 
     /** {@code http://127.0.0.1:<port>} on a local port that was free a moment ago and is closed now. */
     public static String httpEndpoint() {

@@ -1,9 +1,22 @@
 package dev.strata.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import dev.strata.local.FreePorts;
 import dev.strata.local.KafkaCluster;
 import dev.strata.support.messaging.TopicProvisioner;
 import dev.strata.support.messaging.TopicSpec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConfigEntry;
@@ -23,20 +36,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.IntStream;
-
-import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
-
 /**
  * Three KRaft nodes keep a topic of replication 3 and min ISR 2 (created by service-support's
  * {@link TopicProvisioner}, as the event topic is) writable and whole while one node is killed:
@@ -55,8 +54,9 @@ class KafkaClusterTest {
     @Test
     void shouldLoseAndDoubleNoAcknowledgedRecordWhileOneNodeAtATimeIsKilled() throws Exception {
         try (KafkaCluster cluster = KafkaCluster.start(dir, 3, FreePorts.consecutive(6), 3);
-             Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
-             KafkaProducer<String, String> producer = producer(cluster)) {
+                Admin admin =
+                        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers()));
+                KafkaProducer<String, String> producer = producer(cluster)) {
             assertThat(cluster.nodes()).isEqualTo(3);
             assertThat(cluster.bootstrapServers().split(",")).hasSize(3);
             // Created as services create theirs: replication 3, min ISR 2 and retention on the topic itself.
@@ -64,7 +64,8 @@ class KafkaClusterTest {
             Map<String, Object> kafka = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
             assertThat(TopicProvisioner.ensure(kafka, spec)).isEqualTo(TopicProvisioner.Outcome.CREATED);
             assertThat(TopicProvisioner.ensure(kafka, spec)).isEqualTo(TopicProvisioner.Outcome.FOUND);
-            assertThat(topicConfig(admin)).containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")
+            assertThat(topicConfig(admin))
+                    .containsEntry(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, "2")
                     .containsEntry(TopicConfig.RETENTION_MS_CONFIG, "-1");
             Map<String, Integer> sent = new LinkedHashMap<>();
 
@@ -87,8 +88,9 @@ class KafkaClusterTest {
      * Sends rounds of keyed records (a per-key sequence number as the value), killing the node in another thread
      * after a quarter of them, and requires every send to be acknowledged.
      */
-    private static void produceWhileKilling(KafkaCluster cluster, int node, KafkaProducer<String, String> producer,
-                                            Map<String, Integer> sent) throws Exception {
+    private static void produceWhileKilling(
+            KafkaCluster cluster, int node, KafkaProducer<String, String> producer, Map<String, Integer> sent)
+            throws Exception {
         CompletableFuture<Void> kill = null;
         List<Future<RecordMetadata>> acks = new ArrayList<>();
         for (int round = 0; round < ROUNDS; round++) {
@@ -110,19 +112,25 @@ class KafkaClusterTest {
 
     private static Map<String, List<String>> expected(Map<String, Integer> sent) {
         Map<String, List<String>> expected = new LinkedHashMap<>();
-        sent.forEach((key, count) -> expected.put(key, IntStream.range(0, count).mapToObj(Integer::toString).toList()));
+        sent.forEach((key, count) -> expected.put(
+                key, IntStream.range(0, count).mapToObj(Integer::toString).toList()));
         return expected;
     }
 
     /** Every record of the topic, per key in the order read (a key's records are on one partition). */
     private static Map<String, List<String>> readAll(KafkaCluster cluster) {
         Map<String, List<String>> read = new LinkedHashMap<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(
+                Map.of(
+                        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        cluster.bootstrapServers(),
+                        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                        false),
+                new StringDeserializer(),
+                new StringDeserializer())) {
             List<TopicPartition> partitions = consumer.partitionsFor(TOPIC).stream()
-                    .map(p -> new TopicPartition(TOPIC, p.partition())).toList();
+                    .map(p -> new TopicPartition(TOPIC, p.partition()))
+                    .toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -148,20 +156,24 @@ class KafkaClusterTest {
     }
 
     private static boolean fullyInSync(Admin admin) throws Exception {
-        TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS)
+        TopicDescription topic = admin.describeTopics(List.of(TOPIC))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
                 .get(TOPIC);
         return topic.partitions().stream().allMatch(p -> p.isr().size() == 3);
     }
 
     private static KafkaProducer<String, String> producer(KafkaCluster cluster) {
-        return new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
-                ProducerConfig.ACKS_CONFIG, "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
-                ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
-                ProducerConfig.LINGER_MS_CONFIG, 5,
-                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
-                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000),
-                new StringSerializer(), new StringSerializer());
+        return new KafkaProducer<>(
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG, "all",
+                        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                        ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 5,
+                        ProducerConfig.LINGER_MS_CONFIG, 5,
+                        ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                        ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 60_000),
+                new StringSerializer(),
+                new StringSerializer());
     }
 }

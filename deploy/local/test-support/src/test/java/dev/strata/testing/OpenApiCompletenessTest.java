@@ -1,13 +1,12 @@
 package dev.strata.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import org.junit.jupiter.api.Test;
-
 import java.util.List;
 import java.util.Set;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.junit.jupiter.api.Test;
 
 class OpenApiCompletenessTest {
 
@@ -38,22 +37,29 @@ class OpenApiCompletenessTest {
 
     @Test
     void shouldFindNoGapInAFullyDescribedOperation() throws Exception {
-        JsonNode doc = doc("/groups", "post", "{'summary': 'Create a group', "
-                + "'requestBody': {'content': {'application/json': {'schema': {'$ref': '#/components/schemas/Group'}}}},"
-                + "'responses': {" + GROUP_200 + ", " + PROBLEM_400 + "}}");
+        JsonNode doc = doc(
+                "/groups",
+                "post",
+                "{'summary': 'Create a group', "
+                        + "'requestBody': {'content': {'application/json': {'schema': {'$ref': '#/components/schemas/Group'}}}},"
+                        + "'responses': {" + GROUP_200 + ", " + PROBLEM_400 + "}}");
 
         assertThat(gaps(doc)).isEmpty();
     }
 
     @Test
     void shouldReportAJsonNodeBodyAsHavingNoSchema() throws Exception {
-        JsonNode doc = doc("/groups", "post", "{'summary': 'Create a group', "
-                + "'requestBody': {'content': {'application/json': {'schema': {'$ref': '#/components/schemas/Bare'}}}},"
-                + "'responses': {" + GROUP_200 + ", " + PROBLEM_400 + "}}");
+        JsonNode doc = doc(
+                "/groups",
+                "post",
+                "{'summary': 'Create a group', "
+                        + "'requestBody': {'content': {'application/json': {'schema': {'$ref': '#/components/schemas/Bare'}}}},"
+                        + "'responses': {" + GROUP_200 + ", " + PROBLEM_400 + "}}");
 
-        assertThat(gaps(doc)).containsExactly(
-                "POST /groups: request body (application/json): no schema (an empty object, as JsonNode gives, "
-                        + "does not count)");
+        assertThat(gaps(doc))
+                .containsExactly(
+                        "POST /groups: request body (application/json): no schema (an empty object, as JsonNode gives, "
+                                + "does not count)");
     }
 
     @Test
@@ -67,40 +73,54 @@ class OpenApiCompletenessTest {
 
     @Test
     void shouldReportMissingSummarySuccessExampleAndProblems() throws Exception {
-        JsonNode doc = doc("/things", "get", "{'responses': {'200': {'description': 'ok', 'content': "
-                + "{'application/json': {'schema': {'type': 'object', 'properties': {'n': {'type': 'integer'}}}}}},"
-                + "'404': {'description': 'not found'}}}");
+        JsonNode doc = doc(
+                "/things",
+                "get",
+                "{'responses': {'200': {'description': 'ok', 'content': "
+                        + "{'application/json': {'schema': {'type': 'object', 'properties': {'n': {'type': 'integer'}}}}}},"
+                        + "'404': {'description': 'not found'}}}");
 
-        assertThat(gaps(doc)).containsExactlyInAnyOrder(
-                "GET /things: no summary",
-                "GET /things: response 200 (application/json): no example",
-                "GET /things: response 404 is not application/problem+json");
+        assertThat(gaps(doc))
+                .containsExactlyInAnyOrder(
+                        "GET /things: no summary",
+                        "GET /things: response 200 (application/json): no example",
+                        "GET /things: response 404 is not application/problem+json");
     }
 
     @Test
     void shouldReportAnOperationWithNoSuccessOrNoClientError() throws Exception {
-        JsonNode doc = doc("/things", "get", "{'summary': 's', 'responses': {'500': {'description': 'x', "
-                + "'content': {'application/problem+json': {}}}}}");
+        JsonNode doc = doc(
+                "/things",
+                "get",
+                "{'summary': 's', 'responses': {'500': {'description': 'x', "
+                        + "'content': {'application/problem+json': {}}}}}");
 
-        assertThat(gaps(doc)).containsExactlyInAnyOrder("GET /things: no 2xx response",
-                "GET /things: lists no problem (4xx)");
+        assertThat(gaps(doc))
+                .containsExactlyInAnyOrder("GET /things: no 2xx response", "GET /things: lists no problem (4xx)");
     }
 
     @Test
     void shouldReportAnExampleNamingFieldsTheSchemaLacks() throws Exception {
-        JsonNode doc = doc("/groups/{id}", "get", "{'summary': 's', 'responses': {'200': {'description': 'ok',"
-                + " 'content': {'application/json': {'schema': {'$ref': '#/components/schemas/Group'},"
-                + " 'example': {'id': 'g', 'plan': 'pro'}}}}, " + PROBLEM_400 + "}}");
+        JsonNode doc = doc(
+                "/groups/{id}",
+                "get",
+                "{'summary': 's', 'responses': {'200': {'description': 'ok',"
+                        + " 'content': {'application/json': {'schema': {'$ref': '#/components/schemas/Group'},"
+                        + " 'example': {'id': 'g', 'plan': 'pro'}}}}, " + PROBLEM_400 + "}}");
 
-        assertThat(gaps(doc)).containsExactly(
-                "GET /groups/{id}: response 200 (application/json): example names fields the schema lacks: [plan]");
+        assertThat(gaps(doc))
+                .containsExactly(
+                        "GET /groups/{id}: response 200 (application/json): example names fields the schema lacks: [plan]");
     }
 
     @Test
     void shouldTakeAnArrayItemsExampleAndANullableReference() throws Exception {
-        JsonNode doc = doc("/groups", "get", "{'summary': 's', 'responses': {'200': {'description': 'ok',"
-                + " 'content': {'application/json': {'schema': {'type': 'array', 'items': {'anyOf': "
-                + "[{'$ref': '#/components/schemas/Group'}, {'type': 'null'}]}}}}}, " + PROBLEM_400 + "}}");
+        JsonNode doc = doc(
+                "/groups",
+                "get",
+                "{'summary': 's', 'responses': {'200': {'description': 'ok',"
+                        + " 'content': {'application/json': {'schema': {'type': 'array', 'items': {'anyOf': "
+                        + "[{'$ref': '#/components/schemas/Group'}, {'type': 'null'}]}}}}}, " + PROBLEM_400 + "}}");
 
         assertThat(gaps(doc)).isEmpty();
     }
@@ -110,8 +130,10 @@ class OpenApiCompletenessTest {
         JsonNode doc = doc("/q/health", "get", "{}");
         assertThat(gaps(doc)).isEmpty();
 
-        JsonNode deletion = doc("/holds/{id}", "delete", "{'summary': 'Lift', 'responses': {'204': "
-                + "{'description': 'lifted'}, " + PROBLEM_400 + "}}");
+        JsonNode deletion = doc(
+                "/holds/{id}",
+                "delete",
+                "{'summary': 'Lift', 'responses': {'204': " + "{'description': 'lifted'}, " + PROBLEM_400 + "}}");
         assertThat(gaps(deletion)).isEmpty();
     }
 }

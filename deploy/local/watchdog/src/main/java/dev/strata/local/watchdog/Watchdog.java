@@ -14,8 +14,7 @@ import java.util.Arrays;
  */
 public final class Watchdog {
 
-    private Watchdog() {
-    }
+    private Watchdog() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
