@@ -1,23 +1,23 @@
 package dev.strata.local;
 
+import io.smallrye.jwt.build.Jwt;
+import io.smallrye.jwt.util.KeyUtils;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
-import java.security.Signature;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.UUID;
-import java.util.stream.Collectors;
+import org.eclipse.microprofile.jwt.Claims;
 
 /**
  * Mints RS256 bearer tokens in Strata's shape (SPEC section 6): roles in the MP-JWT {@code groups} claim, the
@@ -29,6 +29,8 @@ public final class DevTokens {
     public static final String ISSUER = "https://strata.dev/issuer";
     public static final String PRIVATE_KEY_FILE = "jwt-private.pem";
     public static final String PUBLIC_KEY_FILE = "jwt-public.pem";
+    /** The group ids a caller may touch (SPEC section 6). */
+    public static final String TENANTS_CLAIM = "tenants";
 
     private final PrivateKey privateKey;
     private final Path publicKeyFile;
@@ -71,38 +73,15 @@ public final class DevTokens {
 
     public String mint(String subject, Collection<UUID> tenants, Collection<String> roles, Duration ttl) {
         Instant now = Instant.now();
-        String claims = "{"
-                + "\"iss\":\"" + ISSUER + "\","
-                + "\"sub\":\"" + subject + "\","
-                + "\"upn\":\"" + subject + "\","
-                + "\"jti\":\"" + UUID.randomUUID() + "\","
-                + "\"iat\":" + now.getEpochSecond() + ","
-                + "\"exp\":" + now.plus(ttl).getEpochSecond() + ","
-                + "\"groups\":" + jsonArray(roles) + ","
-                + "\"tenants\":"
-                + jsonArray(tenants.stream().map(UUID::toString).toList())
-                + "}";
-        String header = "{\"alg\":\"RS256\",\"typ\":\"JWT\"}";
-        String signingInput = base64Url(header.getBytes(StandardCharsets.UTF_8)) + "."
-                + base64Url(claims.getBytes(StandardCharsets.UTF_8));
-        try {
-            Signature signature = Signature.getInstance("SHA256withRSA");
-            signature.initSign(privateKey);
-            signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
-            return signingInput + "." + base64Url(signature.sign());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("cannot sign token", e);
-        }
-    }
-
-    private static String jsonArray(Collection<String> values) {
-        return values.stream()
-                .map(v -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\"")
-                .collect(Collectors.joining(",", "[", "]"));
-    }
-
-    private static String base64Url(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return Jwt.issuer(ISSUER)
+                .subject(subject)
+                .upn(subject)
+                .claim(Claims.jti.name(), UUID.randomUUID().toString())
+                .issuedAt(now)
+                .expiresAt(now.plus(ttl))
+                .groups(new LinkedHashSet<>(roles))
+                .claim(TENANTS_CLAIM, tenants.stream().map(UUID::toString).toList())
+                .sign(privateKey);
     }
 
     private static String pem(String type, byte[] der) {
@@ -113,8 +92,6 @@ public final class DevTokens {
     }
 
     private static PrivateKey readPrivateKey(Path file) throws IOException, GeneralSecurityException {
-        String body = Files.readString(file).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA")
-                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        return KeyUtils.decodePrivateKey(Files.readString(file));
     }
 }
