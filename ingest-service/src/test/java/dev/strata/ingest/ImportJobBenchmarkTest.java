@@ -47,8 +47,10 @@ class ImportJobBenchmarkTest {
      * trees, checked things and events, a few MiB), the relay's batch of outbox rows (1,000 events of about 1 KB)
      * and what the Kafka producer has not sent yet (a few MiB, at most its 32 MiB buffer). An import that held every
      * item would hold at least each line as a String: 24 + 16 bytes of headers and about 95 bytes of text, for
-     * 1,000,000 items 129 MiB, twice this bound, and as JSON trees several times that. (With a smaller
-     * {@code strata.benchmark.items} the bound still holds, but no longer tells streaming from holding.)
+     * 1,000,000 items 129 MiB, twice this bound; kept as the checked things a chunk makes, about 270 bytes each
+     * (an import made to keep them measured +78 MiB for 300,000), some 250 MiB. Streaming measured +14 MiB. (With a
+     * smaller {@code strata.benchmark.items} the bound still holds, but below about 250,000 items no longer tells
+     * streaming from holding.)
      */
     private static final long FLAT_BOUND_BYTES = 64L << 20;
 
