@@ -1,7 +1,14 @@
 package dev.strata.ingest.service;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.csv.CsvFactory;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.strata.model.problem.FieldError;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
@@ -14,7 +21,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads things from CSV (RFC 4180: quoted fields, doubled quotes, line breaks inside quotes) with a header of
+ * Reads things from CSV (RFC 4180, parsed by jackson-dataformat-csv) with a header of
  * {@code type,name,status,properties.<key>...}, one row at a time, so an import of millions of rows streams.
  * Property values that read as numbers or booleans become JSON numbers or booleans; empty cells are left out.
  */
@@ -23,21 +30,21 @@ public final class CsvThings implements AutoCloseable {
     /** Longest cell read as a number (BigDecimal parsing grows with the square of the digits). */
     static final int MAX_NUMBER_CHARS = 100;
 
-    private final Reader reader;
+    private static final String PROPERTIES = "properties.";
+
+    private final CsvParser parser;
     private final ObjectMapper mapper;
     private final List<String> header;
     private final int maxRecordChars;
-    private int line = 1;
-    private int pushedBack = -2;
 
     /**
      * @param maxRecordChars the longest record read (the item limit): a quote that is never closed cannot pull
      *                       the rest of the stream into memory
      */
     public CsvThings(Reader reader, ObjectMapper mapper, int maxRecordChars) {
-        this.reader = reader;
         this.mapper = mapper;
         this.maxRecordChars = maxRecordChars;
+        this.parser = rows(reader, maxRecordChars);
         List<String> columns = record();
         if (columns == null) {
             throw ProblemException.badRequest("The CSV body is empty: it needs a header row.");
@@ -47,7 +54,7 @@ public final class CsvThings implements AutoCloseable {
             boolean known = column.equals("type")
                     || column.equals("name")
                     || column.equals("status")
-                    || (column.startsWith("properties.") && column.length() > "properties.".length());
+                    || (column.startsWith(PROPERTIES) && column.length() > PROPERTIES.length());
             if (column.chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
                 errors.add(FieldError.of("header", "a column name must not contain control characters"));
             } else if (!known) {
@@ -61,6 +68,25 @@ public final class CsvThings implements AutoCloseable {
             throw ProblemException.validation("The CSV header is not valid.", errors);
         }
         this.header = columns;
+    }
+
+    /**
+     * A parser that hands out each record as an array of its cells: no header handling of its own, no comments,
+     * no trimming; a cell longer than the item limit stops it before it is held whole.
+     */
+    private static CsvParser rows(Reader reader, int maxRecordChars) {
+        CsvFactory factory = CsvFactory.builder()
+                .streamReadConstraints(StreamReadConstraints.builder()
+                        .maxStringLength(maxRecordChars)
+                        .build())
+                .build();
+        try {
+            CsvParser parser = factory.createParser(reader);
+            parser.setSchema(CsvSchema.emptySchema().withoutComments());
+            return parser;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The next row as a thing item, or null at the end. */
@@ -86,11 +112,11 @@ public final class CsvThings implements AutoCloseable {
             if (value.isEmpty()) {
                 continue;
             }
-            if (column.startsWith("properties.")) {
+            if (column.startsWith(PROPERTIES)) {
                 if (properties == null) {
                     properties = item.putObject("properties");
                 }
-                putTyped(properties, column.substring("properties.".length()), value);
+                putTyped(properties, column.substring(PROPERTIES.length()), value);
             } else {
                 item.put(column, value);
             }
@@ -133,89 +159,58 @@ public final class CsvThings implements AutoCloseable {
                 && !(value.length() > 1 && first == '0' && value.charAt(1) != '.');
     }
 
-    /** Reads one CSV record; null at end of input. */
+    /**
+     * The cells of the next record; null at the end of the input. A record counts its cells and the commas
+     * between them against the item limit, so neither one long cell nor a million empty ones is held.
+     */
     private List<String> record() {
         try {
-            int c = read();
-            if (c == -1) {
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
                 return null;
             }
             List<String> cells = new ArrayList<>();
-            StringBuilder cell = new StringBuilder();
-            boolean quoted = false;
-            boolean wasQuoted = false;
-            int length = 0;
-            while (true) {
-                if (++length > maxRecordChars) {
-                    throw new ProblemException(Problem.of(
-                                    ProblemType.PAYLOAD_TOO_LARGE,
-                                    "CSV line " + line
-                                            + ": a record is longer than " + maxRecordChars
-                                            + " characters, the item limit (is a quote not closed?).")
-                            .withExtension("limit", "strata.ingest.max-item-bytes")
-                            .withExtension("maximum", maxRecordChars));
+            long chars = -1;
+            for (JsonToken token = parser.nextToken();
+                    token != null && token != JsonToken.END_ARRAY;
+                    token = parser.nextToken()) {
+                String cell = parser.getText();
+                chars += cell.length() + 1;
+                if (chars > maxRecordChars) {
+                    throw tooLong(parser.currentLocation().getLineNr());
                 }
-                if (quoted) {
-                    if (c == -1) {
-                        throw ProblemException.badRequest("CSV line " + line + ": a quoted field is not closed.");
-                    }
-                    if (c == '"') {
-                        int nextChar = read();
-                        if (nextChar == '"') {
-                            cell.append('"');
-                        } else {
-                            quoted = false;
-                            c = nextChar;
-                            continue;
-                        }
-                    } else {
-                        if (c == '\n') {
-                            line++;
-                        }
-                        cell.append((char) c);
-                    }
-                } else if (c == '"' && cell.length() == 0 && !wasQuoted) {
-                    quoted = true;
-                    wasQuoted = true;
-                } else if (c == ',') {
-                    cells.add(cell.toString());
-                    cell.setLength(0);
-                    wasQuoted = false;
-                } else if (c == '\n' || c == -1) {
-                    line++;
-                    cells.add(cell.toString());
-                    return cells;
-                } else if (c == '\r') {
-                    int nextChar = read();
-                    if (nextChar != '\n') {
-                        pushedBack = nextChar;
-                    }
-                    line++;
-                    cells.add(cell.toString());
-                    return cells;
-                } else {
-                    cell.append((char) c);
-                }
-                c = read();
+                cells.add(cell);
             }
+            return cells;
+        } catch (StreamConstraintsException e) {
+            throw tooLong(parser.currentLocation().getLineNr());
+        } catch (JsonProcessingException e) {
+            int line = e.getLocation() == null
+                    ? parser.currentLocation().getLineNr()
+                    : e.getLocation().getLineNr();
+            String message = e.getOriginalMessage();
+            throw ProblemException.badRequest(
+                    message.startsWith("Missing closing quote")
+                            ? "CSV line " + line + ": a quoted field is not closed."
+                            : "CSV line " + line + ": " + message + ".");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private int read() throws IOException {
-        if (pushedBack != -2) {
-            int c = pushedBack;
-            pushedBack = -2;
-            return c;
-        }
-        return reader.read();
+    private ProblemException tooLong(int line) {
+        return new ProblemException(Problem.of(
+                        ProblemType.PAYLOAD_TOO_LARGE,
+                        "CSV line " + line
+                                + ": a record is longer than " + maxRecordChars
+                                + " characters, the item limit (is a quote not closed?).")
+                .withExtension("limit", "strata.ingest.max-item-bytes")
+                .withExtension("maximum", maxRecordChars));
     }
 
     @Override
     public void close() {
         try {
-            reader.close();
+            parser.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

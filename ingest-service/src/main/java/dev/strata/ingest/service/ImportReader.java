@@ -21,8 +21,8 @@ import java.util.List;
  * time, each checked as it is read (see {@link BatchParser#check}), so memory holds one chunk's checked items
  * whatever the stream's size. Items are numbered from 0 across the whole stream: NDJSON counts non-blank lines,
  * CSV counts rows after the header. A line that is not JSON, or is longer than {@code strata.ingest.max-item-bytes},
- * is that item's error, not the stream's; a CSV stream that breaks the format (a quote never closed) stops, as the
- * rows after it cannot be told apart.
+ * is that item's error, not the stream's; a CSV stream that breaks the format (a quote never closed, text after a
+ * closing quote) stops, as the rows after it cannot be told apart.
  */
 final class ImportReader implements AutoCloseable {
 
