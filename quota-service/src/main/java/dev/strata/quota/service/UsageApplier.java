@@ -117,10 +117,10 @@ public class UsageApplier {
                 .chain(gated -> apply(tx, Tables.LIVE, decoded, gated.getItem2(), true));
     }
 
-    /** Applies to the staging tables of a rebuild: no thresholds (they were announced already). */
-    public Uni<Applied> applyStaging(SqlClient tx, Decoded decoded) {
-        return applied.markApplied(tx, Tables.STAGING.appliedEvents(), decoded.ids(), null)
-                .chain(seenBefore -> apply(tx, Tables.STAGING, decoded, seenBefore, false));
+    /** Applies to the rebuild tables: no thresholds (they were announced already). */
+    public Uni<Applied> applyToRebuild(SqlClient tx, Decoded decoded) {
+        return applied.markApplied(tx, Tables.REBUILD.appliedEvents(), decoded.ids(), null)
+                .chain(seenBefore -> apply(tx, Tables.REBUILD, decoded, seenBefore, false));
     }
 
     /** What the crossings need besides the counters' new values: the plans and overrides of the groups touched. */
