@@ -2,6 +2,7 @@ package dev.strata.quota.service;
 
 import dev.strata.model.events.Topics;
 import dev.strata.model.problem.ProblemType;
+import dev.strata.quota.messaging.UsageEventDecoder;
 import dev.strata.quota.service.UsageApplier.Applied;
 import dev.strata.quota.store.CounterStore;
 import dev.strata.streamarchive.ArchivedStream;
@@ -42,9 +43,9 @@ import org.jboss.logging.Logger;
  * reservations are not derived from events and are kept.
  */
 @ApplicationScoped
-public class RebuildService {
+public class UsageRebuilder {
 
-    private static final Logger LOG = Logger.getLogger(RebuildService.class);
+    private static final Logger LOG = Logger.getLogger(UsageRebuilder.class);
     private static final int REBUILD_RUNNING = 2;
     private static final Duration DB_WAIT = Duration.ofMinutes(5);
     private static final int BATCH = 5000;
@@ -55,7 +56,7 @@ public class RebuildService {
     private final StreamReplayer replayer;
     private final ArchivedStream archive;
 
-    public RebuildService(
+    public UsageRebuilder(
             Pool pool, UsageApplier applier, CounterStore counters, StreamReplayer replayer, ArchivedStream archive) {
         this.pool = pool;
         this.applier = applier;
@@ -127,7 +128,7 @@ public class RebuildService {
         try (StreamReplayer.Replay replay = replayer.open(Topics.EVENTS, BATCH).within(limit)) {
             Consumer<List<StreamRecord>> batch = records -> {
                 Applied result = inTransaction(
-                                connection, tx -> applier.applyToRebuild(tx, UsageEvents.decode(records)))
+                                connection, tx -> applier.applyToRebuild(tx, UsageEventDecoder.decode(records)))
                         .await()
                         .atMost(DB_WAIT);
                 applied.addAndGet(result.fresh());
