@@ -106,7 +106,10 @@ public class StreamReplayer {
         return props;
     }
 
-    /** What a replay handed over so far; {@code skipped} records were left out as the live consumer leaves them. */
+    /**
+     * What a replay read so far ({@code fromArchive}: how many of the {@code records} came from the archive); the
+     * {@code skipped} ones among them were left out as the live consumer leaves them out, the rest handed over.
+     */
     public record Totals(long records, long fromArchive, long skipped) {}
 
     /** One replay of a topic. Its progress may be read from other threads while it runs. */
@@ -246,8 +249,8 @@ public class StreamReplayer {
             }
             Totals was = totals;
             totals = new Totals(
-                    was.records() + kept.size(),
-                    was.fromArchive() + (archived ? kept.size() : 0),
+                    was.records() + records.size(),
+                    was.fromArchive() + (archived ? records.size() : 0),
                     was.skipped() + records.size() - kept.size());
         }
 
