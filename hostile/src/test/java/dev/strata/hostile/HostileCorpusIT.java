@@ -68,7 +68,7 @@ class HostileCorpusIT {
 
     static final Duration HEALTH = Duration.ofSeconds(30);
     static final String PROBLEM_JSON = "application/problem+json";
-    /** The event types quota-service applies (its UsageEvents.TYPES); it ignores the rest without a trace. */
+    /** The event types quota-service applies (its UsageEventDecoder.TYPES); it ignores the rest without a trace. */
     static final Set<String> QUOTA_TYPES = Set.of(
             "thing_created",
             "thing_updated",

@@ -145,7 +145,7 @@ class ReplayAndArchivalTest {
         assertThat(TestDatabase.scalar("SELECT 'metrics.group_totals'::regclass::oid"))
                 .isNotEqualTo(liveTable);
         assertThat(TestDatabase.scalar("SELECT count(*) FROM information_schema.tables"
-                        + " WHERE table_schema = 'metrics' AND table_name LIKE 'shadow%'"))
+                        + " WHERE table_schema = 'metrics' AND table_name LIKE 'rebuild%'"))
                 .isZero();
 
         // The live consumer goes on, on the swapped-in tables.

@@ -7,8 +7,8 @@ import static dev.strata.quota.QuotaEvents.groupCreated;
 import static dev.strata.quota.QuotaEvents.send;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.strata.quota.messaging.AppliedLag;
 import dev.strata.quota.messaging.ConsumerPositions;
+import dev.strata.quota.messaging.UsageLag;
 import dev.strata.testing.StrataTestStack;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -83,14 +83,14 @@ class ConsumerLagTest {
 
     @Test
     void shouldTakePercentilesOverTheLastBatchesOnly() {
-        AppliedLag lag = new AppliedLag(2);
+        UsageLag lag = new UsageLag(2);
         Instant applied = Instant.parse("2030-01-01T00:00:10Z");
         lag.record(
                 applied,
                 IntStream.rangeClosed(1, 100)
                         .mapToObj(ms -> applied.minusMillis(ms))
                         .toList());
-        AppliedLag.Snapshot first = lag.snapshot();
+        UsageLag.Snapshot first = lag.snapshot();
         assertThat(List.of(first.p50Ms(), first.p99Ms(), first.maxMs())).containsExactly(50L, 99L, 100L);
         assertThat(first.lastEventTime()).isEqualTo(applied.minusMillis(1));
 
@@ -99,7 +99,7 @@ class ConsumerLagTest {
         lag.record(applied.plusSeconds(4), List.of()); // a batch of duplicates only: nothing to measure
         // the first batch is no longer kept: lags 2,000 and 3,000 ms
         assertThat(lag.snapshot())
-                .isEqualTo(new AppliedLag.Snapshot(3, 102, 2, 2, applied.plusSeconds(3), applied, 2000L, 3000L, 3000L));
+                .isEqualTo(new UsageLag.Snapshot(3, 102, 2, 2, applied.plusSeconds(3), applied, 2000L, 3000L, 3000L));
     }
 
     @Test
@@ -130,7 +130,7 @@ class ConsumerLagTest {
 
     @Test
     void shouldCountEveryEventTimedSinceTheOpeningWhateverTheBatches() {
-        AppliedLag lag = new AppliedLag(2);
+        UsageLag lag = new UsageLag(2);
         Instant opened = Instant.parse("2030-01-01T00:00:10Z");
         String group = "g";
         lag.record(opened.plusSeconds(1), List.of(stamp(group, opened)), List.of(stamp(group, opened)));
@@ -139,7 +139,7 @@ class ConsumerLagTest {
         lag.openWindow(opened, group);
         // an event queued before the opening and another group's event do not count; 100 events timed 1..100 ms
         // after the opening give lags 199..100 ms
-        List<AppliedLag.Stamp> first =
+        List<UsageLag.Stamp> first =
                 new ArrayList<>(List.of(stamp(group, opened.minusSeconds(5)), stamp("other", opened.plusMillis(1))));
         IntStream.rangeClosed(1, 100).forEach(ms -> first.add(stamp(group, opened.plusMillis(ms))));
         lag.record(
@@ -161,19 +161,19 @@ class ConsumerLagTest {
 
         // events: 100..199, 500, 2,000 ms (102); after the topic: 50, 100, 10, 500 ms
         assertThat(lag.windowSnapshot())
-                .isEqualTo(new AppliedLag.WindowSnapshot(opened, group, 3, 102, 150L, 500L, 2000L, 50L, 500L, 500L));
+                .isEqualTo(new UsageLag.WindowSnapshot(opened, group, 3, 102, 150L, 500L, 2000L, 50L, 500L, 500L));
         // the last-batches snapshot keeps only two batches, of every group
         assertThat(lag.snapshot().batchesKept()).isEqualTo(2);
 
         Instant reopened = opened.plusSeconds(10);
         lag.openWindow(reopened, null);
         assertThat(lag.windowSnapshot())
-                .isEqualTo(new AppliedLag.WindowSnapshot(reopened, null, 0, 0, null, null, null, null, null, null));
+                .isEqualTo(new UsageLag.WindowSnapshot(reopened, null, 0, 0, null, null, null, null, null, null));
         lag.record(reopened.plusMillis(30), List.of(stamp("other", reopened.plusMillis(10))), List.of());
         assertThat(lag.windowSnapshot().p99Ms()).isEqualTo(20L);
     }
 
-    private static AppliedLag.Stamp stamp(String group, Instant time) {
-        return new AppliedLag.Stamp(group, time);
+    private static UsageLag.Stamp stamp(String group, Instant time) {
+        return new UsageLag.Stamp(group, time);
     }
 }

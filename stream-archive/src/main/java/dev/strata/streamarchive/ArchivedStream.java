@@ -1,6 +1,7 @@
 package dev.strata.streamarchive;
 
 import dev.strata.support.messaging.StreamRecord;
+import dev.strata.support.messaging.StreamReplayer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.TopicPartition;
  * rather than undercounting.
  */
 @ApplicationScoped
-public class ArchivedStream {
+public class ArchivedStream implements StreamReplayer.Archive {
 
     private final StreamArchiveConfig config;
     private final StreamArchiveStore store;
@@ -107,6 +108,27 @@ public class ArchivedStream {
                     + ". A rebuild would undercount, so it is refused.");
         }
         return new Plan(layout, parts);
+    }
+
+    /**
+     * For {@link StreamReplayer}: plans, hands the archived records over, and tells where the topic's part of each
+     * partition begins.
+     *
+     * @throws StreamGapException     when some records are neither on the topic nor in the archive
+     * @throws StreamArchiveException when the archive cannot be read
+     */
+    @Override
+    public Map<TopicPartition, Long> replay(
+            String topic,
+            Map<TopicPartition, Long> beginning,
+            Map<TopicPartition, Long> end,
+            int batchSize,
+            java.util.function.Consumer<List<StreamRecord>> batch) {
+        Plan plan = plan(topic, beginning);
+        replay(plan, end, batchSize, batch);
+        Map<TopicPartition, Long> topicFrom = new HashMap<>();
+        plan.parts().forEach((partition, part) -> topicFrom.put(partition, part.topicFrom()));
+        return topicFrom;
     }
 
     /**

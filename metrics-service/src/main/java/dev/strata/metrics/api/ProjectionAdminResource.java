@@ -32,7 +32,7 @@ public class ProjectionAdminResource {
 
     @POST
     @Operation(
-            summary = "Rebuild every projection by replaying the stream into shadow tables, then switch; "
+            summary = "Rebuild every projection by replaying the stream into rebuild tables (rebuild_*), then switch; "
                     + "202 with the run (the running one if a rebuild is under way)")
     @APIResponse(
             responseCode = "202",

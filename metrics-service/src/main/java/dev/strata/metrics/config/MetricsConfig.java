@@ -57,12 +57,12 @@ public interface MetricsConfig {
     @WithDefault("2000")
     int lagBatches();
 
-    /** Rebuilds: replaying the topic into shadow tables. */
+    /** Rebuilds: replaying the topic into the rebuild tables ({@code rebuild_*}). */
     Rebuild rebuild();
 
     interface Rebuild {
 
-        /** Records per poll of the replay consumer, applied in one transaction. */
+        /** Most records the replay hands over at once, applied in one transaction. */
         @WithDefault("2000")
         int batchSize();
 

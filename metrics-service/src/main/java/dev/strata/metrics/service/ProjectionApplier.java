@@ -1,7 +1,8 @@
 package dev.strata.metrics.service;
 
 import dev.strata.metrics.config.MetricsConfig;
-import dev.strata.metrics.service.EventDecoder.Decoded;
+import dev.strata.metrics.messaging.ProjectionEventDecoder;
+import dev.strata.metrics.messaging.ProjectionEventDecoder.Decoded;
 import dev.strata.metrics.store.Facts.Activity;
 import dev.strata.metrics.store.Facts.ApiCalls;
 import dev.strata.metrics.store.Facts.Archived;
@@ -54,7 +55,7 @@ import java.util.UUID;
 public class ProjectionApplier {
 
     private final Pool pool;
-    private final EventDecoder decoder;
+    private final ProjectionEventDecoder decoder;
     private final ProjectionWriter writer;
     private final ConsumerLog consumerLog;
     private final Clock clock;
@@ -62,7 +63,7 @@ public class ProjectionApplier {
 
     public ProjectionApplier(
             Pool pool,
-            EventDecoder decoder,
+            ProjectionEventDecoder decoder,
             ProjectionWriter writer,
             ConsumerLog consumerLog,
             Clock clock,

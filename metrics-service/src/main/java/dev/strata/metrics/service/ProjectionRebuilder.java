@@ -10,13 +10,11 @@ import dev.strata.model.events.Topics;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.streamarchive.ArchivedStream;
-import dev.strata.support.messaging.ConsumerLog;
-import dev.strata.support.messaging.KafkaClientConfig;
 import dev.strata.support.messaging.StreamRecord;
+import dev.strata.support.messaging.StreamReplayer;
 import dev.strata.support.problem.ProblemException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.common.annotation.Identifier;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
@@ -27,24 +25,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.PartitionInfo;
+import java.util.function.Consumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.jboss.logging.Logger;
 
@@ -52,15 +42,16 @@ import org.jboss.logging.Logger;
  * Rebuilds every projection from the topic without downtime.
  *
  * <ol>
- * <li>Fresh shadow tables ({@code shadow_*}, same DDL as the live ones).</li>
- * <li>Replay: what the topic no longer holds comes from the stream archive ({@link ArchivedStream}); then a
- *     consumer of its own (no consumer group) reads every partition from there up to the end offsets seen at the
- *     start. Each chunk is applied to the shadow tables with the live code path. Reads and the live consumer go
+ * <li>Fresh rebuild tables ({@code rebuild_*}, same DDL as the live ones).</li>
+ * <li>Replay ({@link StreamReplayer}): what the topic no longer holds comes from the stream archive
+ *     ({@link ArchivedStream}); then a consumer of its own (no consumer group) reads every partition from there up
+ *     to the end offsets seen at the start. What the live consumer quarantined stays out, as it is out of the live
+ *     projections. Each batch is applied to the rebuild tables with the live code path. Reads and the live consumer go
  *     on meanwhile. Records neither on the topic nor archived fail the rebuild before anything is replayed.</li>
  * <li>Catch-up: take the swap lock exclusively. Live batches (on every replica) hold it shared for their
  *     transaction, so once it is granted no live batch is in flight and none starts; every event any of them
  *     applied is below the end offsets read now. Replay up to those.</li>
- * <li>Switch: drop the live tables and rename the shadow ones in one transaction, then release the lock. Live
+ * <li>Switch: drop the live tables and rename the rebuild ones in one transaction, then release the lock. Live
  *     batches resume on the new tables; what they redeliver is already in its {@code applied_events} and changes
  *     nothing.</li>
  * </ol>
@@ -119,10 +110,9 @@ public class ProjectionRebuilder {
     private final Pool pool;
     private final ProjectionApplier applier;
     private final RebuildStore store;
-    private final Map<String, Object> kafkaConfig;
+    private final StreamReplayer replayer;
     private final MetricsConfig config;
     private final Clock clock;
-    private final ConsumerLog consumerLog;
     private final ArchivedStream archive;
     private final AtomicReference<Run> current = new AtomicReference<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor(runnable -> {
@@ -135,17 +125,15 @@ public class ProjectionRebuilder {
             Pool pool,
             ProjectionApplier applier,
             RebuildStore store,
-            @Identifier("default-kafka-broker") Map<String, Object> kafkaConfig,
+            StreamReplayer replayer,
             MetricsConfig config,
             Clock clock,
-            ConsumerLog consumerLog,
             ArchivedStream archive) {
-        this.consumerLog = consumerLog;
         this.archive = archive;
         this.pool = pool;
         this.applier = applier;
         this.store = store;
-        this.kafkaConfig = kafkaConfig;
+        this.replayer = replayer;
         this.config = config;
         this.clock = clock;
     }
@@ -236,27 +224,27 @@ public class ProjectionRebuilder {
     private void execute(Run run, SqlConnection session) {
         Duration step = Duration.ofMinutes(5);
         try {
-            store.recreateShadow(ProjectionTables.SHADOW).await().atMost(step);
-            try (KafkaConsumer<String, byte[]> consumer = consumer()) {
-                List<TopicPartition> partitions = new ArrayList<>();
-                for (PartitionInfo info : consumer.partitionsFor(Topics.EVENTS, Duration.ofSeconds(30))) {
-                    partitions.add(new TopicPartition(info.topic(), info.partition()));
-                }
-                consumer.assign(partitions);
-                Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-                ArchivedStream.Plan plan = archive.plan(Topics.EVENTS, consumer.beginningOffsets(partitions));
-                run.start(plan.firstOffsets(), end);
+            store.recreateRebuildTables(ProjectionTables.REBUILD).await().atMost(step);
+            try (StreamReplayer.Replay replay =
+                    replayer.open(Topics.EVENTS, config.rebuild().batchSize())) {
+                Consumer<List<StreamRecord>> apply = batch -> run.count(
+                        applier.apply(ProjectionTables.REBUILD, batch).await().atMost(step));
+                run.start(replay);
                 persist(run);
-                replayArchive(plan, end, run);
-                plan.seek(consumer, end);
-                replay(consumer, run);
+                replay.fromArchive(archive, apply);
+                if (replay.totals().fromArchive() > 0) {
+                    LOG.infof(
+                            "Projection rebuild %s: %d records from the stream archive",
+                            run.id, replay.totals().fromArchive());
+                }
+                replay.toEnd(apply);
 
                 run.phase(CATCHING_UP);
                 persist(run);
                 store.lock(session, ProjectionWriter.SWAP_LOCK).await().indefinitely();
                 try {
-                    run.retarget(consumer.endOffsets(partitions));
-                    replay(consumer, run);
+                    replay.extendToEnd();
+                    replay.toEnd(apply);
                     run.phase(SWITCHING);
                     swap();
                 } finally {
@@ -270,9 +258,9 @@ public class ProjectionRebuilder {
             run.fail(e);
             run.finishedAt = clock.instant();
             try {
-                store.dropShadow(ProjectionTables.SHADOW).await().atMost(step);
+                store.dropRebuildTables(ProjectionTables.REBUILD).await().atMost(step);
             } catch (RuntimeException dropFailed) {
-                LOG.warnf("Could not drop the shadow tables: %s", dropFailed.getMessage());
+                LOG.warnf("Could not drop the rebuild tables: %s", dropFailed.getMessage());
             }
         } finally {
             persist(run);
@@ -285,50 +273,10 @@ public class ProjectionRebuilder {
         }
     }
 
-    private void replayArchive(ArchivedStream.Plan plan, Map<TopicPartition, Long> end, Run run) {
-        if (!plan.readsArchive()) {
-            return;
-        }
-        Set<String> setAside = consumerLog.setAside(pool).await().atMost(Duration.ofSeconds(30));
-        run.fromArchive = archive.replay(plan, end, config.rebuild().batchSize(), records -> {
-            List<StreamRecord> batch = setAside.isEmpty()
-                    ? records
-                    : records.stream()
-                            .filter(record -> !setAside.contains(record.position()))
-                            .toList();
-            run.count(applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5)));
-        });
-        LOG.infof("Projection rebuild %s: %d records from the stream archive", run.id, run.fromArchive);
-    }
-
-    private void replay(KafkaConsumer<String, byte[]> consumer, Run run) {
-        // What the live consumer quarantined stays out, as it is out of the live projections.
-        Set<String> setAside = consumerLog.setAside(pool).await().atMost(Duration.ofSeconds(30));
-        while (!run.reached(consumer)) {
-            if (Thread.currentThread().isInterrupted()) {
-                throw new IllegalStateException("the rebuild was interrupted (the service is stopping)");
-            }
-            ConsumerRecords<String, byte[]> polled = consumer.poll(Duration.ofMillis(200));
-            if (polled.isEmpty()) {
-                continue;
-            }
-            List<StreamRecord> batch = new ArrayList<>(polled.count());
-            for (ConsumerRecord<String, byte[]> record : polled) {
-                StreamRecord read = StreamRecord.of(record);
-                if (!setAside.contains(read.position())) {
-                    batch.add(read);
-                }
-            }
-            Outcome outcome =
-                    applier.apply(ProjectionTables.SHADOW, batch).await().atMost(Duration.ofMinutes(5));
-            run.count(outcome);
-        }
-    }
-
     private void swap() {
         for (int attempt = 1; ; attempt++) {
             try {
-                store.swap(ProjectionTables.SHADOW, config.rebuild().lockTimeout())
+                store.swap(ProjectionTables.REBUILD, config.rebuild().lockTimeout())
                         .await()
                         .atMost(Duration.ofMinutes(1));
                 return;
@@ -360,17 +308,6 @@ public class ProjectionRebuilder {
         }
     }
 
-    private KafkaConsumer<String, byte[]> consumer() {
-        Map<String, Object> props = KafkaClientConfig.consumer(kafkaConfig);
-        props.remove(ConsumerConfig.GROUP_ID_CONFIG); // partitions are assigned, positions are not committed
-        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "metrics-service-rebuild");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        // Every position is sought explicitly: an offset the topic no longer holds fails the rebuild, never skips.
-        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "none");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.rebuild().batchSize());
-        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-    }
-
     /** One rebuild's progress, written by the rebuild thread and read by status requests. */
     private static final class Run {
         final UUID id;
@@ -380,13 +317,10 @@ public class ProjectionRebuilder {
         volatile Instant finishedAt;
         volatile Long durationMs;
         volatile long read;
-        volatile long fromArchive;
         volatile long applied;
         volatile long rejected;
         volatile String error;
-        volatile Map<TopicPartition, Long> begin = Map.of();
-        volatile Map<TopicPartition, Long> targets = Map.of();
-        volatile Map<TopicPartition, Long> positions = Map.of();
+        volatile StreamReplayer.Replay replay;
 
         Run(UUID id, Instant startedAt) {
             this.id = id;
@@ -397,31 +331,13 @@ public class ProjectionRebuilder {
             return !COMPLETED.equals(status) && !FAILED.equals(status);
         }
 
-        void start(Map<TopicPartition, Long> beginning, Map<TopicPartition, Long> end) {
-            begin = Map.copyOf(beginning);
-            positions = Map.copyOf(beginning);
-            targets = Map.copyOf(end);
+        void start(StreamReplayer.Replay replay) {
+            this.replay = replay;
             status = REPLAYING;
         }
 
         void phase(String next) {
             status = next;
-        }
-
-        void retarget(Map<TopicPartition, Long> end) {
-            targets = Map.copyOf(end);
-        }
-
-        boolean reached(KafkaConsumer<String, byte[]> consumer) {
-            Map<TopicPartition, Long> now = new HashMap<>();
-            boolean reached = true;
-            for (Map.Entry<TopicPartition, Long> target : targets.entrySet()) {
-                long position = consumer.position(target.getKey());
-                now.put(target.getKey(), position);
-                reached &= position >= target.getValue();
-            }
-            positions = Map.copyOf(now);
-            return reached;
         }
 
         void count(Outcome outcome) {
@@ -446,6 +362,11 @@ public class ProjectionRebuilder {
             List<PartitionProgress> partitions = new ArrayList<>();
             long done = 0;
             long total = 0;
+            StreamReplayer.Replay replay = this.replay;
+            Map<TopicPartition, Long> begin = replay == null ? Map.of() : replay.firstOffsets();
+            Map<TopicPartition, Long> targets = replay == null ? Map.of() : replay.targets();
+            Map<TopicPartition, Long> positions = replay == null ? Map.of() : replay.positions();
+            long fromArchive = replay == null ? 0 : replay.totals().fromArchive();
             for (Map.Entry<TopicPartition, Long> target : targets.entrySet()) {
                 long from = begin.getOrDefault(target.getKey(), 0L);
                 long position = positions.getOrDefault(target.getKey(), from);

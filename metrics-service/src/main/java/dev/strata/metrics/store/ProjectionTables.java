@@ -1,7 +1,7 @@
 package dev.strata.metrics.store;
 
 /**
- * The projection tables a batch is applied to: the live set, or the shadow set a rebuild fills before it swaps
+ * The projection tables a batch is applied to: the live set, or the rebuild set a rebuild fills before it swaps
  * it in. Names come from the two constants below, never from input, so building SQL with them is safe. Reads
  * always use the live names.
  */
@@ -10,7 +10,7 @@ public record ProjectionTables(String prefix) {
     public static final ProjectionTables LIVE = new ProjectionTables("");
 
     /** Must match the prefix rebuilds pass to create_projection_tables / swap_projection_tables (V2, V3). */
-    public static final ProjectionTables SHADOW = new ProjectionTables("shadow_");
+    public static final ProjectionTables REBUILD = new ProjectionTables("rebuild_");
 
     public boolean live() {
         return prefix.isEmpty();

@@ -13,7 +13,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.UUID;
 
-/** Shadow tables, the swap, and the record of rebuild runs. */
+/** The rebuild tables, the swap, and the record of rebuild runs. */
 @ApplicationScoped
 public class RebuildStore {
 
@@ -35,30 +35,30 @@ public class RebuildStore {
         this.pool = pool;
     }
 
-    /** Empty shadow tables, whatever an earlier, interrupted rebuild left behind. */
-    public Uni<Void> recreateShadow(ProjectionTables shadow) {
+    /** Empty rebuild tables, whatever an earlier, interrupted rebuild left behind. */
+    public Uni<Void> recreateRebuildTables(ProjectionTables rebuild) {
         return pool.withTransaction(tx -> tx.preparedQuery("SELECT drop_projection_tables($1)")
-                .execute(Tuple.of(shadow.prefix()))
+                .execute(Tuple.of(rebuild.prefix()))
                 .chain(() ->
-                        tx.preparedQuery("SELECT create_projection_tables($1)").execute(Tuple.of(shadow.prefix())))
+                        tx.preparedQuery("SELECT create_projection_tables($1)").execute(Tuple.of(rebuild.prefix())))
                 .replaceWithVoid());
     }
 
-    public Uni<Void> dropShadow(ProjectionTables shadow) {
+    public Uni<Void> dropRebuildTables(ProjectionTables rebuild) {
         return pool.preparedQuery("SELECT drop_projection_tables($1)")
-                .execute(Tuple.of(shadow.prefix()))
+                .execute(Tuple.of(rebuild.prefix()))
                 .replaceWithVoid();
     }
 
     /**
-     * Replaces the live tables by the shadow ones in one transaction. {@code lockTimeout} bounds how long the swap
+     * Replaces the live tables by the rebuild ones in one transaction. {@code lockTimeout} bounds how long the swap
      * queues for table locks, and so how long readers queue behind it; on timeout nothing changed.
      */
-    public Uni<Void> swap(ProjectionTables shadow, Duration lockTimeout) {
+    public Uni<Void> swap(ProjectionTables rebuild, Duration lockTimeout) {
         return pool.withTransaction(tx -> tx.query("SET LOCAL lock_timeout = '" + lockTimeout.toMillis() + "ms'")
                 .execute()
                 .chain(() ->
-                        tx.preparedQuery("SELECT swap_projection_tables($1)").execute(Tuple.of(shadow.prefix())))
+                        tx.preparedQuery("SELECT swap_projection_tables($1)").execute(Tuple.of(rebuild.prefix())))
                 .replaceWithVoid());
     }
 

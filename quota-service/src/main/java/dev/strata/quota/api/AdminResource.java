@@ -1,15 +1,15 @@
 package dev.strata.quota.api;
 
 import dev.strata.model.events.Topics;
-import dev.strata.quota.messaging.AppliedLag;
 import dev.strata.quota.messaging.ConsumerPositions;
 import dev.strata.quota.messaging.ConsumerPositions.Position;
+import dev.strata.quota.messaging.UsageLag;
 import dev.strata.quota.service.QuotaService;
-import dev.strata.quota.service.RebuildService;
-import dev.strata.quota.service.RebuildService.RebuildReport;
 import dev.strata.quota.service.ReconcileService;
 import dev.strata.quota.service.ReconcileService.Fix;
 import dev.strata.quota.service.ReconcileService.Reconciliation;
+import dev.strata.quota.service.UsageRebuilder;
+import dev.strata.quota.service.UsageRebuilder.RebuildReport;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
@@ -41,18 +41,18 @@ public class AdminResource {
     static final int DEFAULT_GROUPS = 20;
     static final int MAX_GROUPS = 500;
 
-    private final RebuildService rebuild;
+    private final UsageRebuilder rebuild;
     private final ReconcileService reconcile;
     private final ConsumerPositions positions;
-    private final AppliedLag lag;
+    private final UsageLag lag;
     private final QuotaService quotas;
     private final Clock clock;
 
     public AdminResource(
-            RebuildService rebuild,
+            UsageRebuilder rebuild,
             ReconcileService reconcile,
             ConsumerPositions positions,
-            AppliedLag lag,
+            UsageLag lag,
             QuotaService quotas,
             Clock clock) {
         this.rebuild = rebuild;
@@ -180,8 +180,8 @@ public class AdminResource {
             List<PartitionLag> partitions,
             long totalLag,
             long totalAppliedLag,
-            AppliedLag.Snapshot applied,
-            AppliedLag.WindowSnapshot window) {}
+            UsageLag.Snapshot applied,
+            UsageLag.WindowSnapshot window) {}
 
     @Schema(description = "A lag window just opened, for one group or all (groupId null)", example = """
             {"openedAt": "2026-12-03T10:15:30.412Z", "groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c"}""")

@@ -1,11 +1,10 @@
 package dev.strata.quota.messaging;
 
 import dev.strata.model.events.Topics;
-import dev.strata.quota.messaging.AppliedLag.Stamp;
+import dev.strata.quota.messaging.UsageEventDecoder.Decoded;
+import dev.strata.quota.messaging.UsageLag.Stamp;
 import dev.strata.quota.service.UsageApplier;
 import dev.strata.quota.service.UsageApplier.Applied;
-import dev.strata.quota.service.UsageEvents;
-import dev.strata.quota.service.UsageEvents.Decoded;
 import dev.strata.support.messaging.StreamConsumer;
 import dev.strata.support.messaging.StreamHandler;
 import dev.strata.support.messaging.StreamRecord;
@@ -25,7 +24,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * Feeds the usage counters from the event topic through the shared {@link StreamConsumer}: each polled batch is
  * applied in one transaction, transient failures are retried for as long as they last, and a record that can
  * never be applied is quarantined while the records around it are counted. This class says what quota reads
- * ({@link UsageEvents}) and applies ({@link UsageApplier}), and keeps its metrics and lag.
+ * ({@link UsageEventDecoder}) and applies ({@link UsageApplier}), and keeps its metrics and lag.
  */
 @ApplicationScoped
 public class UsageEventConsumer implements StreamHandler<Decoded, Applied> {
@@ -34,10 +33,10 @@ public class UsageEventConsumer implements StreamHandler<Decoded, Applied> {
     private final UsageApplier applier;
     private final Counter appliedCount;
     private final Counter duplicateCount;
-    private final AppliedLag lag;
+    private final UsageLag lag;
     private final Timer applyTime;
 
-    public UsageEventConsumer(StreamConsumer stream, UsageApplier applier, MeterRegistry registry, AppliedLag lag) {
+    public UsageEventConsumer(StreamConsumer stream, UsageApplier applier, MeterRegistry registry, UsageLag lag) {
         this.stream = stream;
         this.applier = applier;
         this.lag = lag;
@@ -60,7 +59,7 @@ public class UsageEventConsumer implements StreamHandler<Decoded, Applied> {
 
     @Override
     public Decoding<Decoded> decode(List<StreamRecord> records) {
-        Decoded decoded = UsageEvents.decode(records);
+        Decoded decoded = UsageEventDecoder.decode(records);
         return new Decoding<>(decoded, decoded.rejected());
     }
 

@@ -8,8 +8,8 @@ import dev.strata.model.events.EventType;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.quota.config.QuotaConfig;
-import dev.strata.quota.service.UsageEvents.Decoded;
-import dev.strata.quota.service.UsageEvents.UsageEvent;
+import dev.strata.quota.messaging.UsageEventDecoder.Decoded;
+import dev.strata.quota.messaging.UsageEventDecoder.UsageEvent;
 import dev.strata.quota.store.CounterStore;
 import dev.strata.quota.store.CounterStore.CounterKey;
 import dev.strata.quota.store.GroupPlanStore;
@@ -117,10 +117,10 @@ public class UsageApplier {
                 .chain(gated -> apply(tx, Tables.LIVE, decoded, gated.getItem2(), true));
     }
 
-    /** Applies to the staging tables of a rebuild: no thresholds (they were announced already). */
-    public Uni<Applied> applyStaging(SqlClient tx, Decoded decoded) {
-        return applied.markApplied(tx, Tables.STAGING.appliedEvents(), decoded.ids(), null)
-                .chain(seenBefore -> apply(tx, Tables.STAGING, decoded, seenBefore, false));
+    /** Applies to the rebuild tables: no thresholds (they were announced already). */
+    public Uni<Applied> applyToRebuild(SqlClient tx, Decoded decoded) {
+        return applied.markApplied(tx, Tables.REBUILD.appliedEvents(), decoded.ids(), null)
+                .chain(seenBefore -> apply(tx, Tables.REBUILD, decoded, seenBefore, false));
     }
 
     /** What the crossings need besides the counters' new values: the plans and overrides of the groups touched. */

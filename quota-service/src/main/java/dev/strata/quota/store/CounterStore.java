@@ -192,25 +192,25 @@ public class CounterStore {
                         .map(daily -> counters.rowCount() + daily.rowCount()));
     }
 
-    /** Empties the staging tables before a rebuild. */
-    public Uni<Void> clearStaging(SqlClient client) {
+    /** Empties the rebuild tables before a rebuild. */
+    public Uni<Void> clearRebuildTables(SqlClient client) {
         return client.query("TRUNCATE "
                         + String.join(
                                 ", ",
-                                Tables.STAGING.groups(),
-                                Tables.STAGING.counters(),
-                                Tables.STAGING.usageDaily(),
-                                Tables.STAGING.appliedEvents()))
+                                Tables.REBUILD.groups(),
+                                Tables.REBUILD.counters(),
+                                Tables.REBUILD.usageDaily(),
+                                Tables.REBUILD.appliedEvents()))
                 .execute()
                 .replaceWithVoid();
     }
 
     /**
-     * Replaces the live counters, history and plans with the staging ones, and adds the replayed event ids to the
+     * Replaces the live counters, history and plans with the rebuild ones, and adds the replayed event ids to the
      * live ones so the live consumer skips what the replay already counted. Runs in the caller's transaction;
      * the table locks hold reservations and the consumer off until it commits.
      */
-    public Uni<Void> swapInStaging(SqlClient tx) {
+    public Uni<Void> swapInRebuildTables(SqlClient tx) {
         List<String> statements = List.of(
                 "LOCK TABLE counters, usage_daily, groups IN EXCLUSIVE MODE",
                 "DELETE FROM counters",

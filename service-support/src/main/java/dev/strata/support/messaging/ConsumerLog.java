@@ -116,12 +116,12 @@ public class ConsumerLog {
         });
     }
 
-    private static String excerpt(byte[] value) {
+    static String excerpt(byte[] value) {
         String text = new String(value, 0, Math.min(value.length, EXCERPT_CHARS * 4), StandardCharsets.UTF_8);
         return text.length() > EXCERPT_CHARS ? text.substring(0, EXCERPT_CHARS) : text;
     }
 
-    private static String text(String value) {
+    static String text(String value) {
         return value == null ? null : value.replace((char) 0, '\uFFFD');
     }
 }

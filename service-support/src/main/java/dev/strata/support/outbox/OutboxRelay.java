@@ -124,10 +124,6 @@ public class OutboxRelay {
         }
     }
 
-    public boolean isRunning() {
-        return running;
-    }
-
     /** Called after a write commits, so its events leave without waiting for the next poll. */
     public void wake() {
         if (wakeUp.availablePermits() == 0) {

@@ -219,10 +219,4 @@ public class OutboxStore {
     static long pending(long counted, Long live) {
         return counted < EXACT_BACKLOG_UP_TO || live == null ? counted : Math.max(counted, live);
     }
-
-    public Uni<Long> countPending(SqlClient client) {
-        return client.query("SELECT count(*) FROM outbox")
-                .execute()
-                .map(rows -> rows.iterator().next().getLong(0));
-    }
 }

@@ -21,10 +21,6 @@ public class ServiceToken implements ClientHeadersFactory {
         this.token = token;
     }
 
-    public boolean isConfigured() {
-        return token.isPresent() && !token.get().isBlank();
-    }
-
     @Override
     public MultivaluedMap<String, String> update(
             MultivaluedMap<String, String> incoming, MultivaluedMap<String, String> outgoing) {

@@ -1,8 +1,9 @@
-package dev.strata.support.messaging;
+package dev.strata.support.api;
 
 import dev.strata.model.events.Topics;
-import dev.strata.support.api.PathIds;
+import dev.strata.support.messaging.Quarantine;
 import dev.strata.support.messaging.Quarantine.Entry;
+import dev.strata.support.messaging.StreamConsumer;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;

@@ -1,4 +1,4 @@
-package dev.strata.metrics.service;
+package dev.strata.metrics.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -42,7 +42,7 @@ import java.util.UUID;
  * whole: it is set aside, never half-applied.
  */
 @ApplicationScoped
-public class EventDecoder {
+public class ProjectionEventDecoder {
 
     private static final ObjectMapper DATA =
             EventEnvelopeCodec.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -57,7 +57,7 @@ public class EventDecoder {
 
     private final Set<String> nonActivityTypes;
 
-    public EventDecoder(MetricsConfig config) {
+    public ProjectionEventDecoder(MetricsConfig config) {
         this.nonActivityTypes = Set.copyOf(config.nonActivityTypes());
     }
 

@@ -1,4 +1,4 @@
-package dev.strata.quota.service;
+package dev.strata.quota.messaging;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
@@ -28,7 +28,7 @@ import java.util.Set;
  * applied. A record that is not a valid event, or whose payload breaks its type's contract, is rejected with a
  * reason (and kept by the caller), never dropped silently.
  */
-public final class UsageEvents {
+public final class UsageEventDecoder {
 
     /** The event types that change quota state. */
     public static final Set<String> TYPES = Set.of(
@@ -50,7 +50,7 @@ public final class UsageEvents {
             EventType.GROUP_CREATED, reader(GroupChanged.class),
             EventType.GROUP_PLAN_CHANGED, reader(GroupChanged.class));
 
-    private UsageEvents() {}
+    private UsageEventDecoder() {}
 
     /** An event quota-service acts on, with its payload read into the type's record. */
     public record UsageEvent(EventRecord event, Object payload) {

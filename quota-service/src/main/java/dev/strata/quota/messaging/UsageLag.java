@@ -20,7 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * relay) from quota's.
  */
 @ApplicationScoped
-public class AppliedLag {
+public class UsageLag {
 
     private final RecentLags batches;
     private final Object lock = new Object();
@@ -31,11 +31,11 @@ public class AppliedLag {
     private final Map<Integer, Long> appliedThrough = new ConcurrentHashMap<>();
 
     @Inject
-    public AppliedLag(QuotaConfig config) {
+    public UsageLag(QuotaConfig config) {
         this(config.consumer().lagBatches());
     }
 
-    public AppliedLag(int keep) {
+    public UsageLag(int keep) {
         this.batches = new RecentLags(keep);
     }
 

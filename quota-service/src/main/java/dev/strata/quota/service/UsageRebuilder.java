@@ -1,15 +1,16 @@
 package dev.strata.quota.service;
 
+import dev.strata.model.events.Topics;
 import dev.strata.model.problem.ProblemType;
-import dev.strata.quota.messaging.TopicReplayer;
-import dev.strata.quota.messaging.TopicReplayer.Replayed;
+import dev.strata.quota.messaging.UsageEventDecoder;
 import dev.strata.quota.service.UsageApplier.Applied;
-import dev.strata.quota.service.UsageEvents.Decoded;
 import dev.strata.quota.store.CounterStore;
+import dev.strata.streamarchive.ArchivedStream;
 import dev.strata.streamarchive.StreamArchiveException;
 import dev.strata.streamarchive.StreamGapException;
-import dev.strata.support.messaging.ConsumerLog;
 import dev.strata.support.messaging.StreamRecord;
+import dev.strata.support.messaging.StreamReplayer;
+import dev.strata.support.messaging.StreamReplayer.Totals;
 import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -20,7 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
@@ -28,13 +28,14 @@ import org.jboss.logging.Logger;
 
 /**
  * Rebuilds counters, daily history and plans from the event stream (the stream archive where the topic's retention
- * deleted records, then the topic: {@link TopicReplayer}), so they equal the event log again.
+ * deleted records, then the topic: service-support's {@link StreamReplayer}), so they equal the event log again.
  *
  * <p>How it stays correct while the service runs: it takes the apply gate exclusively (a session advisory lock
  * every live apply transaction takes shared), which waits for in-flight batches and then holds every consumer
  * replica off; only then does it capture the end offsets. Every event the live tables reflect is therefore
- * below those offsets. It replays [beginning, end) into staging tables, deduplicating by event id exactly like
- * the live path, and swaps staging into live in one transaction that also marks the replayed ids applied. When
+ * below those offsets. It replays [beginning, end) into the rebuild tables ({@code rebuild_*}), deduplicating by
+ * event id exactly like the live path (what the live consumer quarantined stays out, as it is out of the live
+ * counters), and swaps them into the live ones in one transaction that also marks the replayed ids applied. When
  * the gate opens, the live consumer skips what the replay counted and applies what came after. Reservations
  * keep working during the replay (against the old counters) and wait only for the swap.
  *
@@ -42,25 +43,26 @@ import org.jboss.logging.Logger;
  * reservations are not derived from events and are kept.
  */
 @ApplicationScoped
-public class RebuildService {
+public class UsageRebuilder {
 
-    private static final Logger LOG = Logger.getLogger(RebuildService.class);
+    private static final Logger LOG = Logger.getLogger(UsageRebuilder.class);
     private static final int REBUILD_RUNNING = 2;
     private static final Duration DB_WAIT = Duration.ofMinutes(5);
+    private static final int BATCH = 5000;
 
     private final Pool pool;
     private final UsageApplier applier;
     private final CounterStore counters;
-    private final TopicReplayer replayer;
-    private final ConsumerLog consumerLog;
+    private final StreamReplayer replayer;
+    private final ArchivedStream archive;
 
-    public RebuildService(
-            Pool pool, UsageApplier applier, CounterStore counters, TopicReplayer replayer, ConsumerLog consumerLog) {
+    public UsageRebuilder(
+            Pool pool, UsageApplier applier, CounterStore counters, StreamReplayer replayer, ArchivedStream archive) {
         this.pool = pool;
         this.applier = applier;
         this.counters = counters;
         this.replayer = replayer;
-        this.consumerLog = consumerLog;
+        this.archive = archive;
     }
 
     /** {@code recordsFromArchive}: how many of {@code recordsRead} came from the stream archive. */
@@ -117,34 +119,38 @@ public class RebuildService {
                 .execute(Tuple.of(UsageApplier.LOCK_CLASS, UsageApplier.APPLY_GATE))
                 .await()
                 .atMost(DB_WAIT);
-        counters.clearStaging(connection).await().atMost(DB_WAIT);
-        // What the live consumer quarantined stays out, as it is out of the live counters.
-        Set<String> setAside = consumerLog.setAside(connection).await().atMost(DB_WAIT);
+        counters.clearRebuildTables(connection).await().atMost(DB_WAIT);
         AtomicLong applied = new AtomicLong();
         AtomicLong duplicates = new AtomicLong();
         AtomicLong rejected = new AtomicLong();
-        Replayed replayed = replay(
-                records -> {
-                    Decoded decoded = UsageEvents.decode(
-                            setAside.isEmpty()
-                                    ? records
-                                    : records.stream()
-                                            .filter(record -> !setAside.contains(record.position()))
-                                            .toList());
-                    Applied result = inTransaction(connection, tx -> applier.applyStaging(tx, decoded))
-                            .await()
-                            .atMost(DB_WAIT);
-                    applied.addAndGet(result.fresh());
-                    duplicates.addAndGet(result.duplicates());
-                    rejected.addAndGet(result.rejected());
-                },
-                limit);
-        inTransaction(connection, counters::swapInStaging).await().atMost(DB_WAIT);
+        int partitions;
+        Totals replayed;
+        try (StreamReplayer.Replay replay = replayer.open(Topics.EVENTS, BATCH).within(limit)) {
+            Consumer<List<StreamRecord>> batch = records -> {
+                Applied result = inTransaction(
+                                connection, tx -> applier.applyToRebuild(tx, UsageEventDecoder.decode(records)))
+                        .await()
+                        .atMost(DB_WAIT);
+                applied.addAndGet(result.fresh());
+                duplicates.addAndGet(result.duplicates());
+                rejected.addAndGet(result.rejected());
+            };
+            replay.fromArchive(archive, batch);
+            replay.toEnd(batch);
+            partitions = replay.partitions();
+            replayed = replay.totals();
+        } catch (StreamGapException e) {
+            // What is neither on the topic nor archived refuses the rebuild (409), an archive away is 503.
+            throw ProblemException.of(ProblemType.CONFLICT, e.getMessage());
+        } catch (StreamArchiveException e) {
+            throw ProblemException.of(ProblemType.SERVICE_UNAVAILABLE, e.getMessage());
+        }
+        inTransaction(connection, counters::swapInRebuildTables).await().atMost(DB_WAIT);
         Instant finished = Instant.now();
         LOG.infof(
                 "Rebuild: %d records from %d partitions, %d events applied, %d duplicates, %d rejected, in %s",
                 replayed.records(),
-                replayed.partitions(),
+                partitions,
                 applied.get(),
                 duplicates.get(),
                 rejected.get(),
@@ -155,21 +161,10 @@ public class RebuildService {
                 applied.get(),
                 duplicates.get(),
                 rejected.get(),
-                replayed.partitions(),
+                partitions,
                 started,
                 finished,
                 Duration.between(started, finished).toMillis());
-    }
-
-    /** The replay; what is neither on the topic nor archived refuses the rebuild (409), an archive away is 503. */
-    private Replayed replay(Consumer<List<StreamRecord>> chunk, Duration limit) {
-        try {
-            return replayer.replay(chunk, limit);
-        } catch (StreamGapException e) {
-            throw ProblemException.of(ProblemType.CONFLICT, e.getMessage());
-        } catch (StreamArchiveException e) {
-            throw ProblemException.of(ProblemType.SERVICE_UNAVAILABLE, e.getMessage());
-        }
     }
 
     private static <T> Uni<T> inTransaction(SqlConnection connection, Function<SqlConnection, Uni<T>> work) {

@@ -27,7 +27,7 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * ({@link ProjectionApplier}), and keeps its metrics and lag.
  */
 @ApplicationScoped
-public class EventStreamConsumer implements StreamHandler<Batch, Outcome> {
+public class ProjectionEventConsumer implements StreamHandler<Batch, Outcome> {
 
     private final StreamConsumer stream;
     private final ProjectionApplier applier;
@@ -36,7 +36,7 @@ public class EventStreamConsumer implements StreamHandler<Batch, Outcome> {
     private final Counter applied;
     private final Timer batches;
 
-    public EventStreamConsumer(
+    public ProjectionEventConsumer(
             StreamConsumer stream, ProjectionApplier applier, ProjectionLag lag, MeterRegistry registry) {
         this.stream = stream;
         this.applier = applier;
