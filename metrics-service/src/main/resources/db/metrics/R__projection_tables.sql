@@ -9,7 +9,8 @@
 CREATE OR REPLACE FUNCTION projection_table_names() RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
     SELECT ARRAY['applied_events', 'group_positions', 'things', 'connections', 'knowledge', 'recent_events',
                  'group_totals', 'group_thing_types', 'group_daily', 'thing_activity', 'actor_event_types',
-                 'thing_connections', 'api_calls_monthly', 'group_last_active']
+                 'thing_connections', 'api_calls_monthly', 'group_last_active', 'group_revenue',
+                 'group_revenue_monthly', 'thing_revenue']
 $$;
 
 -- Every index of a copy is named <prefix><live index name> (primary keys included), so a swap can restore the
