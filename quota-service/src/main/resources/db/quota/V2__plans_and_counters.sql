@@ -38,19 +38,3 @@ CREATE TABLE usage_daily (
     PRIMARY KEY (group_id, metric, day)
 );
 CREATE INDEX usage_daily_day ON usage_daily (day);
-
--- The retention job removes old ids by age.
-CREATE INDEX applied_events_applied_at ON applied_events (applied_at);
-
--- Records the consumer could not read (not an event, or a payload that breaks its type's contract). They are
--- skipped only after being kept here, with a log line and a metric: never silently.
-CREATE TABLE rejected_events (
-    topic         text        NOT NULL,
-    kafka_partition integer   NOT NULL,
-    kafka_offset  bigint      NOT NULL,
-    event_id      text,
-    reason        text        NOT NULL,
-    payload       text,
-    rejected_at   timestamptz NOT NULL DEFAULT now(),
-    PRIMARY KEY (topic, kafka_partition, kafka_offset)
-);

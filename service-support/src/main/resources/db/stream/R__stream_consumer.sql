@@ -1,5 +1,16 @@
 -- What a stream consumer (service-support's StreamConsumer: quota-service, metrics-service) keeps beside its
--- effects. A repeatable migration in the location db/stream, run after the service's versioned ones, idempotent.
+-- effects. A repeatable migration in the location db/stream, run after the service's versioned ones, idempotent: a
+-- versioned migration cannot refer to these tables (a service's repeatable whose description sorts after
+-- 'stream consumer' can).
+
+-- Exactly-once bookkeeping (ConsumerLog.markApplied): the ids of the events whose effect is stored, written in the
+-- same transaction as the effect, so redelivery changes nothing. group_id is the event's group where the consumer
+-- records it (metrics-service, whose reads wait for a group's event); quota-service leaves it null.
+CREATE TABLE IF NOT EXISTS applied_events (
+    event_id    text        PRIMARY KEY,
+    applied_at  timestamptz NOT NULL DEFAULT now(),
+    group_id    uuid
+);
 
 -- Records the consumer can never apply (not an event, a payload its type does not allow, a value no counter
 -- holds, too large): set aside here with their reason and full bytes, never dropped, and the consumer goes on.

@@ -8,6 +8,7 @@ import static dev.strata.metrics.Expected.PEOPLE;
 import static dev.strata.metrics.Expected.PREVIOUS_WEEK_START;
 import static dev.strata.metrics.Expected.TODAY;
 import static dev.strata.metrics.Expected.WEEK_START;
+import static dev.strata.metrics.Expected.assertByCurrency;
 import static dev.strata.metrics.Expected.assertDecimal;
 import static dev.strata.metrics.Expected.assertThing;
 import static dev.strata.metrics.Expected.day;
@@ -53,9 +54,10 @@ class CreatorAndGroupStatsTest {
 
             List<LogEntry> asActor =
                     s.log.stream().filter(e -> creator.id().equals(e.actor())).toList();
-            BigDecimal revenue = Expected.revenue(asActor.stream()
+            List<LogEntry> revenueEvents = asActor.stream()
                     .filter(e -> e.type().equals("revenue_generated"))
-                    .toList());
+                    .toList();
+            BigDecimal revenue = Expected.revenue(revenueEvents);
             long followers = Expected.connections(s, creator.id(), "inbound", "following");
             long content = Expected.connections(s, creator.id(), "outbound", "authored");
             Instant lastActive =
@@ -67,6 +69,9 @@ class CreatorAndGroupStatsTest {
             assertThat(fieldNames(computed))
                     .containsExactlyInAnyOrder(
                             "totalRevenue",
+                            "revenueCurrency",
+                            "revenueByCurrency",
+                            "unconvertedCurrencies",
                             "totalFollowers",
                             "lastActive",
                             "contentCount",
@@ -79,6 +84,14 @@ class CreatorAndGroupStatsTest {
                             "lastComputed",
                             "computationTime");
             assertDecimal(computed.path("totalRevenue"), revenue, key + " totalRevenue");
+            assertThat(computed.path("revenueCurrency").asText()).isEqualTo("USD");
+            assertByCurrency(
+                    computed.path("revenueByCurrency"),
+                    Expected.revenueByCurrency(revenueEvents),
+                    key + " revenueByCurrency");
+            assertThat(computed.path("unconvertedCurrencies"))
+                    .as(key + " unconvertedCurrencies")
+                    .isEmpty();
             assertThat(computed.path("totalFollowers").asLong())
                     .as(key + " totalFollowers")
                     .isEqualTo(followers);
@@ -117,6 +130,11 @@ class CreatorAndGroupStatsTest {
         assertDecimal(ada.path("averageEngagement"), new BigDecimal("1.67"), "C1 averageEngagement");
         assertDecimal(ada.path("revenuePerContent"), new BigDecimal("56.83"), "C1 revenuePerContent");
         assertThat(ada.path("accountAge").asLong()).isEqualTo(400);
+        // 9.99 EUR at 1.10 USD: 10.989, two decimals.
+        JsonNode grace = Api.get(s.group, "/groups/" + s.group + "/creators/" + s.id("C2") + "/stats")
+                .path("_computed");
+        assertDecimal(grace.path("totalRevenue"), new BigDecimal("10.99"), "C2 totalRevenue");
+        assertByCurrency(grace.path("revenueByCurrency"), Map.of("EUR", new BigDecimal("9.99")), "C2 by currency");
         JsonNode hal = Api.get(s.group, "/groups/" + s.group + "/creators/" + s.id("U5") + "/stats")
                 .path("_computed");
         assertThat(hal.path("isActive").asBoolean()).isTrue();
@@ -207,6 +225,10 @@ class CreatorAndGroupStatsTest {
                         "storageUsedMB",
                         "apiCallsThisMonth",
                         "revenueThisMonth",
+                        "revenueCurrency",
+                        "revenueThisMonthByCurrency",
+                        "revenueByCurrency",
+                        "unconvertedCurrencies",
                         "eventsThisMonth",
                         "eventsThisWeek",
                         "topContentByEngagement",
@@ -271,7 +293,19 @@ class CreatorAndGroupStatsTest {
                 .isEqualTo(apiCalls)
                 .isEqualTo(10);
         assertDecimal(computed.path("revenueThisMonth"), Expected.revenue(month), "revenueThisMonth");
-        assertDecimal(computed.path("revenueThisMonth"), new BigDecimal("59.99"), "revenueThisMonth");
+        // 30.25 + 15 + 4.75 = 50.00 USD, and 9.99 EUR at 1.10 = 10.989 USD: 60.989, two decimals.
+        assertDecimal(computed.path("revenueThisMonth"), new BigDecimal("60.99"), "revenueThisMonth");
+        assertThat(computed.path("revenueCurrency").asText()).isEqualTo("USD");
+        assertByCurrency(
+                computed.path("revenueThisMonthByCurrency"),
+                Map.of("USD", new BigDecimal("50.00"), "EUR", new BigDecimal("9.99")),
+                "revenueThisMonthByCurrency");
+        assertByCurrency(
+                computed.path("revenueThisMonthByCurrency"),
+                Expected.revenueByCurrency(month),
+                "revenueThisMonthByCurrency");
+        assertByCurrency(computed.path("revenueByCurrency"), Expected.revenueByCurrency(s.log), "revenueByCurrency");
+        assertThat(computed.path("unconvertedCurrencies")).isEmpty();
         assertThat(computed.path("eventsThisMonth").asLong()).isEqualTo(month.size());
         assertThat(computed.path("eventsThisWeek").asLong()).isEqualTo(week.size());
         assertDecimal(
@@ -340,7 +374,8 @@ class CreatorAndGroupStatsTest {
         assertThat(theirs.path("apiCallsThisMonth").asLong()).isEqualTo(50);
         assertDecimal(theirs.path("revenueThisMonth"), new BigDecimal("1000"), "other revenue");
         assertThat(mine.path("apiCallsThisMonth").asLong()).isEqualTo(10);
-        assertDecimal(mine.path("revenueThisMonth"), new BigDecimal("59.99"), "own revenue only");
+        // 50.00 USD + 9.99 EUR at 1.10 (10.989): 60.99, none of the other group's 1000 USD
+        assertDecimal(mine.path("revenueThisMonth"), new BigDecimal("60.99"), "own revenue only");
         // the same thing id asked in the wrong group is not found
         assertThat(Api.call(s.group, "/groups/" + s.group + "/things/" + other.id("X1"), Map.of())
                         .statusCode())

@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -51,8 +50,43 @@ final class Expected {
         return LocalDate.ofInstant(time, ZoneOffset.UTC);
     }
 
+    /**
+     * The test profile's rates (application.properties): USD is the reporting currency, 1 EUR = 1.10 USD, no other
+     * currency has a rate.
+     */
+    static final Map<String, BigDecimal> RATES = Map.of("USD", BigDecimal.ONE, "EUR", new BigDecimal("1.10"));
+
+    /** Revenue of the entries in USD: each currency with a rate converted, the others left out; two decimals. */
     static BigDecimal revenue(List<LogEntry> entries) {
-        return entries.stream().map(LogEntry::amount).filter(Objects::nonNull).reduce(BigDecimal.ZERO, BigDecimal::add);
+        BigDecimal usd = BigDecimal.ZERO;
+        for (Map.Entry<String, BigDecimal> sum : revenueByCurrency(entries).entrySet()) {
+            BigDecimal rate = RATES.get(sum.getKey());
+            if (rate != null) {
+                usd = usd.add(sum.getValue().multiply(rate));
+            }
+        }
+        return usd.setScale(2, RoundingMode.HALF_UP);
+    }
+
+    /** The exact sums of the entries' amounts per currency. */
+    static Map<String, BigDecimal> revenueByCurrency(List<LogEntry> entries) {
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        for (LogEntry e : entries) {
+            if (e.amount() != null) {
+                sums.merge(e.metadata().get("currency").asText(), e.amount(), BigDecimal::add);
+            }
+        }
+        return sums;
+    }
+
+    /** A {@code ...ByCurrency} object of an answer: the same currencies, each sum equal by value. */
+    static void assertByCurrency(JsonNode actual, Map<String, BigDecimal> expected, String what) {
+        assertThat(actual.isObject()).as("%s is an object: %s", what, actual).isTrue();
+        Map<String, BigDecimal> sums = new TreeMap<>();
+        actual.fields().forEachRemaining(f -> sums.put(f.getKey(), f.getValue().decimalValue()));
+        assertThat(sums.keySet()).as(what).containsExactlyElementsOf(new TreeMap<>(expected).keySet());
+        expected.forEach((currency, sum) ->
+                assertThat(sums.get(currency)).as("%s %s", what, currency).isEqualByComparingTo(sum));
     }
 
     static long connectionCount(Scenario s, UUID thing) {

@@ -17,7 +17,7 @@ class MetricsPlatformTest extends PlatformContractTest {
 
     @Override
     protected String ownedTable() {
-        return "applied_events";
+        return "things";
     }
 
     @Override

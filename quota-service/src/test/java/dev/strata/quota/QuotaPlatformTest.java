@@ -17,7 +17,7 @@ class QuotaPlatformTest extends PlatformContractTest {
 
     @Override
     protected String ownedTable() {
-        return "applied_events";
+        return "counters";
     }
 
     @Override

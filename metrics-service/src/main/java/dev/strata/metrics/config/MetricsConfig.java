@@ -2,7 +2,9 @@ package dev.strata.metrics.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 
 /** How the projections are fed, how far back the activity feed reaches, and how reads wait for a write. */
@@ -59,6 +61,28 @@ public interface MetricsConfig {
 
     /** Rebuilds: replaying the topic into the rebuild tables ({@code rebuild_*}). */
     Rebuild rebuild();
+
+    /** How revenue, summed per currency, is shown as one figure. */
+    Revenue revenue();
+
+    /**
+     * Revenue is stored per currency and never added across currencies. The figures that SPEC names (totalRevenue,
+     * revenuePerContent, revenueThisMonth, avgRevenuePerUser) are in {@link #reportingCurrency()}, converted at
+     * {@link #rates()}; the exact sums per currency are shown beside them.
+     */
+    interface Revenue {
+
+        /** The ISO 4217 code the converted figures are in; its own amounts count at 1. */
+        @WithDefault("USD")
+        String reportingCurrency();
+
+        /**
+         * Units of the reporting currency one unit of a currency is worth, by ISO 4217 code:
+         * {@code strata.metrics.revenue.rates."EUR"=1.08}. Fixed, set by the operator (the service fetches no rates).
+         * Amounts in a currency with no rate are left out of the converted figures and listed as unconverted.
+         */
+        Map<String, BigDecimal> rates();
+    }
 
     interface Rebuild {
 

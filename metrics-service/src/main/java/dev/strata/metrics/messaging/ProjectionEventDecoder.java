@@ -13,6 +13,7 @@ import dev.strata.metrics.store.Facts.Fact;
 import dev.strata.metrics.store.Facts.NewConnection;
 import dev.strata.metrics.store.Facts.NewKnowledge;
 import dev.strata.metrics.store.Facts.NewThing;
+import dev.strata.metrics.store.Facts.Revenue;
 import dev.strata.metrics.store.Facts.ThingChange;
 import dev.strata.model.events.ApiCallCount;
 import dev.strata.model.events.EventEnvelopeCodec;
@@ -26,7 +27,6 @@ import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.support.messaging.StreamRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -35,6 +35,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /**
  * Reads an event's envelope and data into the facts the projections store. Payloads are read leniently (unknown
@@ -50,6 +51,9 @@ public class ProjectionEventDecoder {
     private static final ObjectReader CONNECTION_CREATED = DATA.readerFor(ConnectionCreated.class);
     private static final ObjectReader KNOWLEDGE_CREATED = DATA.readerFor(KnowledgeCreated.class);
     private static final ObjectReader ACTIVITY_RECORDED = DATA.readerFor(ActivityRecorded.class);
+
+    /** An ISO 4217 code, as ingest requires it. */
+    private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
 
     /** Entries ingest writes to its own log (no actor; the thing, if any, is the target). */
     private static final Set<String> LOG_ENTRIES =
@@ -204,12 +208,7 @@ public class ProjectionEventDecoder {
                 ? recorded.actorId()
                 : event.subject() == null ? null : uuid(event.subject(), "subject");
         JsonNode metadata = recorded.metadata();
-        BigDecimal revenue = null;
-        if (EventType.REVENUE_GENERATED.equals(event.type())
-                && metadata != null
-                && metadata.path("amount").isNumber()) {
-            revenue = metadata.get("amount").decimalValue();
-        }
+        Revenue revenue = EventType.REVENUE_GENERATED.equals(event.type()) ? revenue(metadata) : null;
         return new Activity(
                 group,
                 event.id(),
@@ -220,6 +219,26 @@ public class ProjectionEventDecoder {
                 metadata == null || metadata.isNull() ? null : metadata.toString(),
                 recorded.recordedAt() == null ? event.time() : recorded.recordedAt(),
                 revenue);
+    }
+
+    /**
+     * The money of a {@code revenue_generated} event: ingest accepts none without a numeric {@code amount} and a
+     * three-letter {@code currency}, so one without them breaks the contract and is set aside (rejected_events,
+     * kind contract) rather than summed under a guessed currency.
+     */
+    private static Revenue revenue(JsonNode metadata) {
+        JsonNode amount = metadata == null ? null : metadata.get("amount");
+        if (amount == null || !amount.isNumber()) {
+            throw new InvalidEventException("data", "data.metadata.amount must be a number for revenue_generated");
+        }
+        JsonNode currency = metadata.get("currency");
+        if (currency == null
+                || !currency.isTextual()
+                || !CURRENCY.matcher(currency.asText()).matches()) {
+            throw new InvalidEventException(
+                    "data", "data.metadata.currency must be a three-letter code such as EUR for revenue_generated");
+        }
+        return new Revenue(currency.asText(), amount.decimalValue());
     }
 
     private static <T> T read(EventRecord event, ObjectReader reader) {

@@ -11,6 +11,7 @@ import dev.strata.support.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.math.BigDecimal;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -18,7 +19,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** A creator's statistics from four primary-key reads of the rollups, whatever its number of events. */
+/** A creator's statistics from five primary-key reads of the rollups, whatever its number of events. */
 @ApplicationScoped
 public class CreatorStatsService {
 
@@ -31,6 +32,7 @@ public class CreatorStatsService {
     private final Ontology ontology;
     private final Clock clock;
     private final MetricsConfig config;
+    private final RevenueConverter revenue;
 
     public CreatorStatsService(
             Pool pool,
@@ -38,27 +40,30 @@ public class CreatorStatsService {
             StatsReadStore stats,
             Ontology ontology,
             Clock clock,
-            MetricsConfig config) {
+            MetricsConfig config,
+            RevenueConverter revenue) {
         this.pool = pool;
         this.graph = graph;
         this.stats = stats;
         this.ontology = ontology;
         this.clock = clock;
         this.config = config;
+        this.revenue = revenue;
     }
 
     public record Result(ThingView thing, CreatorStats computed) {}
 
     public Uni<Result> stats(UUID groupId, UUID creatorId) {
         long started = System.nanoTime();
-        // One connection, four pipelined primary-key reads.
+        // One connection, five pipelined primary-key reads.
         return pool.withConnection(c -> Uni.combine()
                         .all()
                         .unis(
                                 graph.thing(c, groupId, creatorId),
                                 stats.thingActivity(c, groupId, creatorId),
                                 stats.actorEventTypes(c, groupId, creatorId),
-                                stats.connectionCounts(c, groupId, creatorId))
+                                stats.connectionCounts(c, groupId, creatorId),
+                                stats.thingRevenue(c, groupId, creatorId))
                         .asTuple())
                 .map(all -> {
                     ThingRow thing = all.getItem1();
@@ -71,12 +76,17 @@ public class CreatorStatsService {
                     }
                     return new Result(
                             ThingView.of(thing),
-                            compute(thing, all.getItem2(), all.getItem3(), all.getItem4(), started));
+                            compute(thing, all.getItem2(), all.getItem3(), all.getItem4(), all.getItem5(), started));
                 });
     }
 
     private CreatorStats compute(
-            ThingRow thing, ThingActivityRow activity, List<CountRow> types, List<CountRow> connections, long started) {
+            ThingRow thing,
+            ThingActivityRow activity,
+            List<CountRow> types,
+            List<CountRow> connections,
+            Map<String, BigDecimal> revenueByCurrency,
+            long started) {
         Windows windows = Windows.at(clock, config.activeWindow());
         long followers = 0;
         long content = 0;
@@ -95,9 +105,13 @@ public class CreatorStatsService {
                 activity.lastActiveAt() != null && !activity.lastActiveAt().isBefore(windows.activeSince());
         long age =
                 Math.max(0, Duration.between(thing.createdAt(), windows.now()).toDays());
+        RevenueFigures money = revenue.convert(revenueByCurrency);
         long elapsed = Duration.ofNanos(System.nanoTime() - started).toMillis();
         return new CreatorStats(
-                activity.revenue(),
+                money.converted(),
+                revenue.reportingCurrency(),
+                money.byCurrency(),
+                money.unconverted(),
                 followers,
                 activity.lastActiveAt(),
                 content,
@@ -106,7 +120,7 @@ public class CreatorStatsService {
                 byType,
                 active,
                 age,
-                Ratios.ratio(activity.revenue(), content),
+                Ratios.ratio(money.converted(), content),
                 windows.now(),
                 elapsed);
     }

@@ -19,9 +19,10 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A group's metrics from six small reads: its totals, its counts per thing type, its daily rollup rows of the
+ * A group's metrics from eight small reads: its totals, its counts per thing type, its daily rollup rows of the
  * last weeks (at most a few dozen days x event types), this month's API calls, the top content (at most
- * {@code topContent} rows per content type, from an index in that order) and its recently active people.
+ * {@code topContent} rows per content type, from an index in that order), its recently active people, and its
+ * revenue per currency, all-time and this month.
  */
 @ApplicationScoped
 public class GroupMetricsService {
@@ -34,6 +35,7 @@ public class GroupMetricsService {
     private final Ontology ontology;
     private final Clock clock;
     private final MetricsConfig config;
+    private final RevenueConverter revenue;
 
     public GroupMetricsService(
             Pool pool,
@@ -41,20 +43,22 @@ public class GroupMetricsService {
             StatsReadStore stats,
             Ontology ontology,
             Clock clock,
-            MetricsConfig config) {
+            MetricsConfig config,
+            RevenueConverter revenue) {
         this.pool = pool;
         this.graph = graph;
         this.stats = stats;
         this.ontology = ontology;
         this.clock = clock;
         this.config = config;
+        this.revenue = revenue;
     }
 
     public Uni<GroupMetrics> metrics(UUID groupId) {
         Windows windows = Windows.at(clock, config.activeWindow());
         String[] people = ontology.thingTypesIn(Ontology.PERSON).toArray(String[]::new);
         String[] content = ontology.thingTypesIn(Ontology.CONTENT).toArray(String[]::new);
-        // One connection, six pipelined reads.
+        // One connection, eight pipelined reads.
         return pool.withConnection(c -> Uni.combine()
                         .all()
                         .unis(
@@ -63,7 +67,9 @@ public class GroupMetricsService {
                                 stats.daily(c, groupId, windows.earliestDay(), windows.today()),
                                 stats.apiCalls(c, groupId, windows.monthStart()),
                                 graph.mostConnected(c, groupId, content, config.topContent()),
-                                stats.activeActors(c, groupId, people, windows.weekStart()))
+                                stats.activeActors(c, groupId, people, windows.weekStart()),
+                                stats.groupRevenue(c, groupId),
+                                stats.monthRevenue(c, groupId, windows.monthStart()))
                         .asTuple())
                 .map(all -> compute(
                         windows,
@@ -72,7 +78,9 @@ public class GroupMetricsService {
                         all.getItem3(),
                         all.getItem4(),
                         all.getItem5(),
-                        all.getItem6()));
+                        all.getItem6(),
+                        revenue.convert(all.getItem7()),
+                        revenue.convert(all.getItem8())));
     }
 
     private GroupMetrics compute(
@@ -82,7 +90,9 @@ public class GroupMetricsService {
             List<DailyRow> days,
             long apiCalls,
             List<ThingRow> top,
-            long activeUsers) {
+            long activeUsers,
+            RevenueFigures allTime,
+            RevenueFigures thisMonth) {
         Set<String> people = ontology.thingTypesIn(Ontology.PERSON);
         Set<String> content = ontology.thingTypesIn(Ontology.CONTENT);
         long users = 0;
@@ -100,11 +110,9 @@ public class GroupMetricsService {
         long eventsThisMonth = 0;
         long eventsThisWeek = 0;
         long eventsWeekBefore = 0;
-        BigDecimal revenueThisMonth = BigDecimal.ZERO;
         for (DailyRow day : days) {
             if (windows.inMonth(day.day())) {
                 eventsThisMonth += day.events();
-                revenueThisMonth = revenueThisMonth.add(day.revenue());
             }
             if (windows.inWeek(day.day())) {
                 eventsThisWeek += day.events();
@@ -124,13 +132,17 @@ public class GroupMetricsService {
                 storage,
                 Ratios.ratio(BigDecimal.valueOf(storage), MIB),
                 apiCalls,
-                revenueThisMonth,
+                thisMonth.converted(),
+                revenue.reportingCurrency(),
+                thisMonth.byCurrency(),
+                allTime.byCurrency(),
+                allTime.unconverted(),
                 eventsThisMonth,
                 eventsThisWeek,
                 topContent,
                 Ratios.ratio(contentConnections, contentThings),
                 Ratios.ratio(totals.events(), users),
-                Ratios.ratio(totals.revenue(), users),
+                Ratios.ratio(allTime.converted(), users),
                 active,
                 eventsThisWeek > eventsWeekBefore,
                 windows.now());

@@ -10,6 +10,7 @@ import dev.strata.metrics.store.Facts.Fact;
 import dev.strata.metrics.store.Facts.NewConnection;
 import dev.strata.metrics.store.Facts.NewKnowledge;
 import dev.strata.metrics.store.Facts.NewThing;
+import dev.strata.metrics.store.Facts.Revenue;
 import dev.strata.metrics.store.Facts.ThingChange;
 import dev.strata.metrics.store.ProjectionTables;
 import dev.strata.metrics.store.ProjectionWriter;
@@ -18,10 +19,13 @@ import dev.strata.metrics.store.ProjectionWriter.ApiCallsDelta;
 import dev.strata.metrics.store.ProjectionWriter.BytesDelta;
 import dev.strata.metrics.store.ProjectionWriter.ConnectionCountDelta;
 import dev.strata.metrics.store.ProjectionWriter.DayDelta;
+import dev.strata.metrics.store.ProjectionWriter.GroupRevenueDelta;
 import dev.strata.metrics.store.ProjectionWriter.GroupTotalsDelta;
+import dev.strata.metrics.store.ProjectionWriter.MonthRevenueDelta;
 import dev.strata.metrics.store.ProjectionWriter.Position;
 import dev.strata.metrics.store.ProjectionWriter.ThingActivityDelta;
 import dev.strata.metrics.store.ProjectionWriter.ThingConnectionDelta;
+import dev.strata.metrics.store.ProjectionWriter.ThingRevenueDelta;
 import dev.strata.metrics.store.ProjectionWriter.ThingTypeDelta;
 import dev.strata.model.events.InvalidEventException;
 import dev.strata.support.messaging.ConsumerLog;
@@ -211,6 +215,9 @@ public class ProjectionApplier {
                                 writer.addDaily(tx, t, rollups.daily.values()),
                                 writer.addThingActivity(tx, t, rollups.thingActivity.values()),
                                 writer.addActorEventTypes(tx, t, rollups.actorTypes.values()),
+                                writer.addGroupRevenue(tx, t, rollups.groupRevenue.values()),
+                                writer.addMonthlyRevenue(tx, t, rollups.monthRevenue.values()),
+                                writer.addThingRevenue(tx, t, rollups.thingRevenue.values()),
                                 writer.insertRecentEvents(tx, t, recent),
                                 writer.removeArchived(tx, t, archived),
                                 writer.addApiCalls(tx, t, rollups.apiCalls.values()),
@@ -225,7 +232,6 @@ public class ProjectionApplier {
     private static final class Rollups {
 
         final Map<UUID, long[]> totals = new LinkedHashMap<>();
-        final Map<UUID, BigDecimal> revenue = new LinkedHashMap<>();
         final Map<UUID, Instant> lastEvent = new LinkedHashMap<>();
         final Map<List<Object>, ThingTypeDelta> thingTypes = new LinkedHashMap<>();
         final Map<List<Object>, DayDelta> daily = new LinkedHashMap<>();
@@ -234,6 +240,9 @@ public class ProjectionApplier {
         final Map<List<Object>, ThingConnectionDelta> thingConnections = new LinkedHashMap<>();
         final Map<List<UUID>, Long> connectionCounts = new LinkedHashMap<>();
         final Map<List<Object>, ApiCallsDelta> apiCalls = new LinkedHashMap<>();
+        final Map<List<Object>, GroupRevenueDelta> groupRevenue = new LinkedHashMap<>();
+        final Map<List<Object>, MonthRevenueDelta> monthRevenue = new LinkedHashMap<>();
+        final Map<List<Object>, ThingRevenueDelta> thingRevenue = new LinkedHashMap<>();
 
         private static final int THINGS = 0;
         private static final int CONNECTIONS = 1;
@@ -284,25 +293,48 @@ public class ProjectionApplier {
 
         void activity(Activity a) {
             UUID group = a.groupId();
-            BigDecimal amount = a.revenue() == null ? BigDecimal.ZERO : a.revenue();
             totals(group)[EVENTS]++;
-            revenue.merge(group, amount, BigDecimal::add);
             lastEvent.merge(group, a.occurredAt(), Rollups::later);
             LocalDate day = LocalDate.ofInstant(a.occurredAt(), ZoneOffset.UTC);
             daily.merge(
                     List.of(group, day, a.type()),
-                    new DayDelta(group, day, a.type(), 1, amount),
-                    (x, y) -> new DayDelta(
-                            group, day, a.type(), x.events() + 1, x.revenue().add(amount)));
+                    new DayDelta(group, day, a.type(), 1),
+                    (x, y) -> new DayDelta(group, day, a.type(), x.events() + 1));
+            if (a.revenue() != null) {
+                revenue(a, day.withDayOfMonth(1), a.revenue());
+            }
             if (a.actorId() != null) {
-                thingActivity(group, a.actorId(), 1, amount, a.occurredAt());
+                thingActivity(group, a.actorId(), 1, a.occurredAt());
                 actorTypes.merge(
                         List.of(group, a.actorId(), a.type()),
                         new ActorTypeDelta(group, a.actorId(), a.type(), 1),
                         (x, y) -> new ActorTypeDelta(group, a.actorId(), a.type(), x.events() + 1));
             }
             if (a.targetId() != null && !a.targetId().equals(a.actorId())) {
-                thingActivity(group, a.targetId(), 0, BigDecimal.ZERO, null);
+                thingActivity(group, a.targetId(), 0, null);
+            }
+        }
+
+        /** Sums per currency only: amounts of different currencies are never added. */
+        private void revenue(Activity a, LocalDate month, Revenue money) {
+            UUID group = a.groupId();
+            String currency = money.currency();
+            BigDecimal amount = money.amount();
+            groupRevenue.merge(
+                    List.of(group, currency),
+                    new GroupRevenueDelta(group, currency, amount),
+                    (x, y) -> new GroupRevenueDelta(group, currency, x.revenue().add(amount)));
+            monthRevenue.merge(
+                    List.of(group, month, currency),
+                    new MonthRevenueDelta(group, month, currency, amount),
+                    (x, y) -> new MonthRevenueDelta(
+                            group, month, currency, x.revenue().add(amount)));
+            if (a.actorId() != null) {
+                thingRevenue.merge(
+                        List.of(group, a.actorId(), currency),
+                        new ThingRevenueDelta(group, a.actorId(), currency, amount),
+                        (x, y) -> new ThingRevenueDelta(
+                                group, a.actorId(), currency, x.revenue().add(amount)));
             }
         }
 
@@ -324,7 +356,6 @@ public class ProjectionApplier {
                     sums[PROPERTIES_BYTES],
                     sums[KNOWLEDGE_BYTES],
                     sums[EVENTS],
-                    revenue.getOrDefault(group, BigDecimal.ZERO),
                     lastEvent.get(group))));
             return deltas;
         }
@@ -349,17 +380,12 @@ public class ProjectionApplier {
                     (x, y) -> new ThingConnectionDelta(group, thing, direction, type, x.connections() + 1));
         }
 
-        private void thingActivity(UUID group, UUID thing, long asActor, BigDecimal amount, Instant active) {
+        private void thingActivity(UUID group, UUID thing, long asActor, Instant active) {
             thingActivity.merge(
                     List.of(group, thing),
-                    new ThingActivityDelta(group, thing, asActor, 1, amount, active),
+                    new ThingActivityDelta(group, thing, asActor, 1, active),
                     (x, y) -> new ThingActivityDelta(
-                            group,
-                            thing,
-                            x.asActor() + asActor,
-                            x.involving() + 1,
-                            x.revenue().add(amount),
-                            later(x.lastActiveAt(), active)));
+                            group, thing, x.asActor() + asActor, x.involving() + 1, later(x.lastActiveAt(), active)));
         }
 
         private static Instant later(Instant a, Instant b) {

@@ -81,7 +81,10 @@ public final class Facts {
         }
     }
 
-    /** An entry of the activity log; {@code revenue} is the {@code amount} of a {@code revenue_generated} event. */
+    /**
+     * An entry of the activity log; {@code revenue} is the {@code amount} and {@code currency} of a
+     * {@code revenue_generated} event, null for every other type.
+     */
     public record Activity(
             UUID groupId,
             String eventId,
@@ -91,8 +94,11 @@ public final class Facts {
             Instant occurredAt,
             String metadataJson,
             Instant recordedAt,
-            BigDecimal revenue)
+            Revenue revenue)
             implements Fact {}
+
+    /** An amount of money in one currency (ISO 4217 code); amounts of different currencies are never added. */
+    public record Revenue(String currency, BigDecimal amount) {}
 
     public record ApiCalls(UUID groupId, Instant at, long calls) implements Fact {}
 

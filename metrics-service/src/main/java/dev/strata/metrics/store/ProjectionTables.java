@@ -9,7 +9,7 @@ public record ProjectionTables(String prefix) {
 
     public static final ProjectionTables LIVE = new ProjectionTables("");
 
-    /** Must match the prefix rebuilds pass to create_projection_tables / swap_projection_tables (V2, V3). */
+    /** The prefix rebuilds pass to create_projection_tables / swap_projection_tables (R__projection_tables.sql). */
     public static final ProjectionTables REBUILD = new ProjectionTables("rebuild_");
 
     public boolean live() {
@@ -70,5 +70,17 @@ public record ProjectionTables(String prefix) {
 
     public String groupLastActive() {
         return prefix + "group_last_active";
+    }
+
+    public String groupRevenue() {
+        return prefix + "group_revenue";
+    }
+
+    public String groupRevenueMonthly() {
+        return prefix + "group_revenue_monthly";
+    }
+
+    public String thingRevenue() {
+        return prefix + "thing_revenue";
     }
 }

@@ -44,15 +44,22 @@ public class ProjectionWriter {
             long propertiesBytes,
             long knowledgeBytes,
             long events,
-            BigDecimal revenue,
             Instant lastEventAt) {}
 
     public record ThingTypeDelta(UUID groupId, String thingType, long things, long connectionEnds) {}
 
-    public record DayDelta(UUID groupId, LocalDate day, String eventType, long events, BigDecimal revenue) {}
+    public record DayDelta(UUID groupId, LocalDate day, String eventType, long events) {}
 
-    public record ThingActivityDelta(
-            UUID groupId, UUID thingId, long asActor, long involving, BigDecimal revenue, Instant lastActiveAt) {}
+    public record ThingActivityDelta(UUID groupId, UUID thingId, long asActor, long involving, Instant lastActiveAt) {}
+
+    /** Revenue per currency, all-time for a group. */
+    public record GroupRevenueDelta(UUID groupId, String currency, BigDecimal revenue) {}
+
+    /** Revenue per currency of a group in the calendar month (UTC) starting on {@code month}. */
+    public record MonthRevenueDelta(UUID groupId, LocalDate month, String currency, BigDecimal revenue) {}
+
+    /** Revenue per currency of a thing as actor, all-time. */
+    public record ThingRevenueDelta(UUID groupId, UUID thingId, String currency, BigDecimal revenue) {}
 
     public record ActorTypeDelta(UUID groupId, UUID actorId, String eventType, long events) {}
 
@@ -299,7 +306,6 @@ public class ProjectionWriter {
         Long[] propertiesBytes = new Long[n];
         Long[] knowledgeBytes = new Long[n];
         Long[] events = new Long[n];
-        String[] revenue = new String[n];
         OffsetDateTime[] last = new OffsetDateTime[n];
         int i = 0;
         for (GroupTotalsDelta d : deltas) {
@@ -310,31 +316,22 @@ public class ProjectionWriter {
             propertiesBytes[i] = d.propertiesBytes();
             knowledgeBytes[i] = d.knowledgeBytes();
             events[i] = d.events();
-            revenue[i] = d.revenue().toPlainString();
             last[i] = utc(d.lastEventAt());
             i++;
         }
         return tx.preparedQuery("INSERT INTO " + t.groupTotals() + " AS g (group_id, things, connections,"
-                        + " knowledge_items, properties_bytes, knowledge_bytes, events, revenue, last_event_at)"
+                        + " knowledge_items, properties_bytes, knowledge_bytes, events, last_event_at)"
                         + " SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],"
-                        + " $6::bigint[], $7::bigint[], $8::text[]::numeric[], $9::timestamptz[])"
+                        + " $6::bigint[], $7::bigint[], $8::timestamptz[])"
                         + " ON CONFLICT (group_id) DO UPDATE SET things = g.things + excluded.things,"
                         + " connections = g.connections + excluded.connections,"
                         + " knowledge_items = g.knowledge_items + excluded.knowledge_items,"
                         + " properties_bytes = g.properties_bytes + excluded.properties_bytes,"
                         + " knowledge_bytes = g.knowledge_bytes + excluded.knowledge_bytes,"
-                        + " events = g.events + excluded.events, revenue = g.revenue + excluded.revenue,"
+                        + " events = g.events + excluded.events,"
                         + " last_event_at = greatest(g.last_event_at, excluded.last_event_at)")
-                .execute(Tuple.from(List.of(
-                        groups,
-                        things,
-                        connections,
-                        knowledge,
-                        propertiesBytes,
-                        knowledgeBytes,
-                        events,
-                        revenue,
-                        last)))
+                .execute(Tuple.from(
+                        List.of(groups, things, connections, knowledge, propertiesBytes, knowledgeBytes, events, last)))
                 .replaceWithVoid();
     }
 
@@ -373,22 +370,18 @@ public class ProjectionWriter {
         LocalDate[] days = new LocalDate[n];
         String[] types = new String[n];
         Long[] events = new Long[n];
-        String[] revenue = new String[n];
         int i = 0;
         for (DayDelta d : deltas) {
             groups[i] = d.groupId();
             days[i] = d.day();
             types[i] = d.eventType();
             events[i] = d.events();
-            revenue[i] = d.revenue().toPlainString();
             i++;
         }
-        return tx.preparedQuery("INSERT INTO " + t.groupDaily() + " AS d (group_id, day, event_type, events, revenue)"
-                        + " SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::bigint[],"
-                        + " $5::text[]::numeric[])"
-                        + " ON CONFLICT (group_id, day, event_type) DO UPDATE SET events = d.events + excluded.events,"
-                        + " revenue = d.revenue + excluded.revenue")
-                .execute(Tuple.of(groups, days, types, events, revenue))
+        return tx.preparedQuery("INSERT INTO " + t.groupDaily() + " AS d (group_id, day, event_type, events)"
+                        + " SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::bigint[])"
+                        + " ON CONFLICT (group_id, day, event_type) DO UPDATE SET events = d.events + excluded.events")
+                .execute(Tuple.of(groups, days, types, events))
                 .replaceWithVoid();
     }
 
@@ -408,7 +401,6 @@ public class ProjectionWriter {
         UUID[] things = new UUID[n];
         Long[] asActor = new Long[n];
         Long[] involving = new Long[n];
-        String[] revenue = new String[n];
         OffsetDateTime[] last = new OffsetDateTime[n];
         int i = 0;
         for (ThingActivityDelta d : deltas) {
@@ -416,26 +408,24 @@ public class ProjectionWriter {
             things[i] = d.thingId();
             asActor[i] = d.asActor();
             involving[i] = d.involving();
-            revenue[i] = d.revenue().toPlainString();
             last[i] = utc(d.lastActiveAt());
             i++;
         }
         return tx.preparedQuery("WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bigint[], $4::bigint[],"
-                        + " $5::text[]::numeric[], $6::timestamptz[]) AS d(g, id, actor, involving, revenue, last)),"
+                        + " $5::timestamptz[]) AS d(g, id, actor, involving, last)),"
                         + " before AS (SELECT a.group_id, a.thing_id, a.thing_type,"
                         + " (a.last_active_at AT TIME ZONE 'UTC')::date AS day"
                         + " FROM " + t.thingActivity() + " a JOIN d ON a.group_id = d.g AND a.thing_id = d.id),"
                         + " after AS (INSERT INTO " + t.thingActivity() + " AS a (group_id, thing_id, thing_type,"
-                        + " events_as_actor, events_involving, revenue, last_active_at)"
+                        + " events_as_actor, events_involving, last_active_at)"
                         // coalesce stops at the first value: only new or untyped rows look up the thing
                         + " SELECT d.g, d.id, coalesce(b.thing_type, (SELECT th.type FROM " + t.things() + " th"
-                        + " WHERE th.group_id = d.g AND th.id = d.id)), d.actor, d.involving, d.revenue, d.last"
+                        + " WHERE th.group_id = d.g AND th.id = d.id)), d.actor, d.involving, d.last"
                         + " FROM d LEFT JOIN before b ON b.group_id = d.g AND b.thing_id = d.id"
                         + " ON CONFLICT (group_id, thing_id) DO UPDATE SET"
                         + " thing_type = coalesce(a.thing_type, excluded.thing_type),"
                         + " events_as_actor = a.events_as_actor + excluded.events_as_actor,"
                         + " events_involving = a.events_involving + excluded.events_involving,"
-                        + " revenue = a.revenue + excluded.revenue,"
                         + " last_active_at = greatest(a.last_active_at, excluded.last_active_at)"
                         + " RETURNING a.group_id, a.thing_id, a.thing_type,"
                         + " (a.last_active_at AT TIME ZONE 'UTC')::date AS day),"
@@ -449,7 +439,80 @@ public class ProjectionWriter {
                         + " SELECT group_id, day, thing_type, sum(n) FROM moves"
                         + " WHERE day IS NOT NULL AND thing_type IS NOT NULL GROUP BY 1, 2, 3"
                         + " ON CONFLICT (group_id, day, thing_type) DO UPDATE SET things = l.things + excluded.things")
-                .execute(Tuple.of(groups, things, asActor, involving, revenue, last))
+                .execute(Tuple.of(groups, things, asActor, involving, last))
+                .replaceWithVoid();
+    }
+
+    /** Amounts are sent as text: numeric keeps every digit (a double would not). */
+    public Uni<Void> addGroupRevenue(SqlClient tx, ProjectionTables t, Collection<GroupRevenueDelta> deltas) {
+        int n = deltas.size();
+        if (n == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID[] groups = new UUID[n];
+        String[] currencies = new String[n];
+        String[] amounts = new String[n];
+        int i = 0;
+        for (GroupRevenueDelta d : deltas) {
+            groups[i] = d.groupId();
+            currencies[i] = d.currency();
+            amounts[i] = d.revenue().toPlainString();
+            i++;
+        }
+        return tx.preparedQuery("INSERT INTO " + t.groupRevenue() + " AS r (group_id, currency, revenue)"
+                        + " SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[]::numeric[])"
+                        + " ON CONFLICT (group_id, currency) DO UPDATE SET revenue = r.revenue + excluded.revenue")
+                .execute(Tuple.of(groups, currencies, amounts))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> addMonthlyRevenue(SqlClient tx, ProjectionTables t, Collection<MonthRevenueDelta> deltas) {
+        int n = deltas.size();
+        if (n == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID[] groups = new UUID[n];
+        LocalDate[] months = new LocalDate[n];
+        String[] currencies = new String[n];
+        String[] amounts = new String[n];
+        int i = 0;
+        for (MonthRevenueDelta d : deltas) {
+            groups[i] = d.groupId();
+            months[i] = d.month();
+            currencies[i] = d.currency();
+            amounts[i] = d.revenue().toPlainString();
+            i++;
+        }
+        return tx.preparedQuery(
+                        "INSERT INTO " + t.groupRevenueMonthly() + " AS r (group_id, month, currency, revenue)"
+                                + " SELECT * FROM unnest($1::uuid[], $2::date[], $3::text[], $4::text[]::numeric[])"
+                                + " ON CONFLICT (group_id, month, currency) DO UPDATE SET revenue = r.revenue + excluded.revenue")
+                .execute(Tuple.of(groups, months, currencies, amounts))
+                .replaceWithVoid();
+    }
+
+    public Uni<Void> addThingRevenue(SqlClient tx, ProjectionTables t, Collection<ThingRevenueDelta> deltas) {
+        int n = deltas.size();
+        if (n == 0) {
+            return Uni.createFrom().voidItem();
+        }
+        UUID[] groups = new UUID[n];
+        UUID[] things = new UUID[n];
+        String[] currencies = new String[n];
+        String[] amounts = new String[n];
+        int i = 0;
+        for (ThingRevenueDelta d : deltas) {
+            groups[i] = d.groupId();
+            things[i] = d.thingId();
+            currencies[i] = d.currency();
+            amounts[i] = d.revenue().toPlainString();
+            i++;
+        }
+        return tx.preparedQuery(
+                        "INSERT INTO " + t.thingRevenue() + " AS r (group_id, thing_id, currency, revenue)"
+                                + " SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[]::numeric[])"
+                                + " ON CONFLICT (group_id, thing_id, currency) DO UPDATE SET revenue = r.revenue + excluded.revenue")
+                .execute(Tuple.of(groups, things, currencies, amounts))
                 .replaceWithVoid();
     }
 

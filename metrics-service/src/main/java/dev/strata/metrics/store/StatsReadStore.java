@@ -4,6 +4,7 @@ import static dev.strata.metrics.store.GraphReadStore.instant;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,7 +12,9 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Reads of the rollups: a handful of rows per question, whatever the number of events behind them. */
@@ -19,8 +22,8 @@ import java.util.UUID;
 public class StatsReadStore {
 
     /** A thing's activity; all zero when it never took part in an event. */
-    public record ThingActivityRow(long eventsAsActor, long eventsInvolving, BigDecimal revenue, Instant lastActiveAt) {
-        public static final ThingActivityRow NONE = new ThingActivityRow(0, 0, BigDecimal.ZERO, null);
+    public record ThingActivityRow(long eventsAsActor, long eventsInvolving, Instant lastActiveAt) {
+        public static final ThingActivityRow NONE = new ThingActivityRow(0, 0, null);
     }
 
     public record CountRow(String key, String subKey, long count) {}
@@ -32,17 +35,16 @@ public class StatsReadStore {
             long propertiesBytes,
             long knowledgeBytes,
             long events,
-            BigDecimal revenue,
             Instant lastEventAt) {
-        public static final GroupTotalsRow NONE = new GroupTotalsRow(0, 0, 0, 0, 0, 0, BigDecimal.ZERO, null);
+        public static final GroupTotalsRow NONE = new GroupTotalsRow(0, 0, 0, 0, 0, 0, null);
     }
 
     public record ThingTypeRow(String thingType, long things, long connectionEnds) {}
 
-    public record DailyRow(LocalDate day, String eventType, long events, BigDecimal revenue) {}
+    public record DailyRow(LocalDate day, String eventType, long events) {}
 
     public Uni<ThingActivityRow> thingActivity(SqlClient client, UUID groupId, UUID thingId) {
-        return client.preparedQuery("SELECT events_as_actor, events_involving, revenue, last_active_at"
+        return client.preparedQuery("SELECT events_as_actor, events_involving, last_active_at"
                         + " FROM thing_activity WHERE group_id = $1 AND thing_id = $2")
                 .execute(Tuple.of(groupId, thingId))
                 .map(rows -> {
@@ -50,8 +52,7 @@ public class StatsReadStore {
                         return ThingActivityRow.NONE;
                     }
                     Row row = rows.iterator().next();
-                    return new ThingActivityRow(
-                            row.getLong(0), row.getLong(1), row.getBigDecimal(2), instant(row.getOffsetDateTime(3)));
+                    return new ThingActivityRow(row.getLong(0), row.getLong(1), instant(row.getOffsetDateTime(2)));
                 });
     }
 
@@ -85,7 +86,7 @@ public class StatsReadStore {
 
     public Uni<GroupTotalsRow> groupTotals(SqlClient client, UUID groupId) {
         return client.preparedQuery("SELECT things, connections, knowledge_items, properties_bytes, knowledge_bytes,"
-                        + " events, revenue, last_event_at FROM group_totals WHERE group_id = $1")
+                        + " events, last_event_at FROM group_totals WHERE group_id = $1")
                 .execute(Tuple.of(groupId))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -99,8 +100,7 @@ public class StatsReadStore {
                             row.getLong(3),
                             row.getLong(4),
                             row.getLong(5),
-                            row.getBigDecimal(6),
-                            instant(row.getOffsetDateTime(7)));
+                            instant(row.getOffsetDateTime(6)));
                 });
     }
 
@@ -118,17 +118,46 @@ public class StatsReadStore {
     }
 
     public Uni<List<DailyRow>> daily(SqlClient client, UUID groupId, LocalDate from, LocalDate to) {
-        return client.preparedQuery("SELECT day, event_type, events, revenue FROM group_daily"
+        return client.preparedQuery("SELECT day, event_type, events FROM group_daily"
                         + " WHERE group_id = $1 AND day BETWEEN $2 AND $3")
                 .execute(Tuple.of(groupId, from, to))
                 .map(rows -> {
                     List<DailyRow> days = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        days.add(new DailyRow(
-                                row.getLocalDate(0), row.getString(1), row.getLong(2), row.getBigDecimal(3)));
+                        days.add(new DailyRow(row.getLocalDate(0), row.getString(1), row.getLong(2)));
                     }
                     return days;
                 });
+    }
+
+    /** A thing's revenue as actor per currency, all-time. */
+    public Uni<Map<String, BigDecimal>> thingRevenue(SqlClient client, UUID groupId, UUID thingId) {
+        return client.preparedQuery("SELECT currency, revenue FROM thing_revenue WHERE group_id = $1 AND thing_id = $2")
+                .execute(Tuple.of(groupId, thingId))
+                .map(StatsReadStore::byCurrency);
+    }
+
+    /** A group's revenue per currency, all-time. */
+    public Uni<Map<String, BigDecimal>> groupRevenue(SqlClient client, UUID groupId) {
+        return client.preparedQuery("SELECT currency, revenue FROM group_revenue WHERE group_id = $1")
+                .execute(Tuple.of(groupId))
+                .map(StatsReadStore::byCurrency);
+    }
+
+    /** A group's revenue per currency in the calendar month starting on {@code month}. */
+    public Uni<Map<String, BigDecimal>> monthRevenue(SqlClient client, UUID groupId, LocalDate month) {
+        return client.preparedQuery(
+                        "SELECT currency, revenue FROM group_revenue_monthly WHERE group_id = $1 AND month = $2")
+                .execute(Tuple.of(groupId, month))
+                .map(StatsReadStore::byCurrency);
+    }
+
+    private static Map<String, BigDecimal> byCurrency(RowSet<Row> rows) {
+        Map<String, BigDecimal> sums = new HashMap<>();
+        for (Row row : rows) {
+            sums.put(row.getString(0), row.getBigDecimal(1));
+        }
+        return sums;
     }
 
     public Uni<Long> apiCalls(SqlClient client, UUID groupId, LocalDate month) {

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.strata.metrics.service.EventTimeline.EventDay;
 import dev.strata.metrics.store.StatsReadStore.DailyRow;
-import java.math.BigDecimal;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
@@ -24,10 +23,10 @@ class EventTimelineServiceTest {
                 FROM,
                 TO,
                 List.of(
-                        new DailyRow(LocalDate.of(2026, 3, 2), "user_login", 3, BigDecimal.ZERO),
-                        new DailyRow(LocalDate.of(2026, 2, 27), "revenue_generated", 1, new BigDecimal("9.99")),
-                        new DailyRow(LocalDate.of(2026, 3, 2), "content_event", 2, BigDecimal.ZERO),
-                        new DailyRow(LocalDate.of(2026, 2, 27), "content_event", 5, BigDecimal.ZERO)));
+                        new DailyRow(LocalDate.of(2026, 3, 2), "user_login", 3),
+                        new DailyRow(LocalDate.of(2026, 2, 27), "revenue_generated", 1),
+                        new DailyRow(LocalDate.of(2026, 3, 2), "content_event", 2),
+                        new DailyRow(LocalDate.of(2026, 2, 27), "content_event", 5)));
 
         assertThat(timeline.groupId()).isEqualTo(GROUP);
         assertThat(timeline.from()).isEqualTo(FROM);

@@ -52,7 +52,7 @@ public abstract class PlatformContractTest {
     /** The schema the service's Flyway migrations own. */
     protected abstract String schema();
 
-    /** A table the service's first migration creates in its schema. */
+    /** A table the service's own versioned migrations create in its schema. */
     protected abstract String ownedTable();
 
     /** A path below {@code /groups/%s/} that answers GET (it may ignore query parameters). */
@@ -543,15 +543,15 @@ public abstract class PlatformContractTest {
     void shouldOwnItsSchemaThroughFlyway() throws Exception {
         TestEndpoints db = TestServers.ensureStarted();
         try (Connection connection = DriverManager.getConnection(db.jdbcUrl(), db.dbUser(), db.dbPassword());
-                PreparedStatement history = connection.prepareStatement(
-                        "SELECT count(*) FROM " + schema() + ".flyway_schema_history WHERE success AND version = '1'");
+                PreparedStatement history = connection.prepareStatement("SELECT count(*) FROM " + schema()
+                        + ".flyway_schema_history WHERE success AND version IS NOT NULL");
                 PreparedStatement table = connection.prepareStatement(
                         "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?")) {
             try (ResultSet rs = history.executeQuery()) {
                 rs.next();
                 assertThat(rs.getInt(1))
-                        .as("migration V1 applied in schema %s", schema())
-                        .isEqualTo(1);
+                        .as("versioned migrations applied in schema %s", schema())
+                        .isPositive();
             }
             table.setString(1, schema());
             table.setString(2, ownedTable());
