@@ -126,6 +126,32 @@ class PayloadContractTest {
         assertThat(EventEnvelopeCodec.payload(envelope, payload.getClass())).isEqualTo(payload);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixedPayloads")
+    void shouldWriteTheSameEventThroughATreeAsStraightFromTheRecord(String type, Object payload) {
+        JsonNode tree = EventEnvelopeCodec.mapper().valueToTree(payload); // as service-support's EventFactory.create
+
+        assertThat(EventEnvelopeCodec.toJson(EventEnvelope.of("e-1", "/strata/test", type, AT, null, GROUP, tree)))
+                .isEqualTo(EventEnvelopeCodec.toJson("e-1", "/strata/test", type, AT, null, GROUP, payload));
+    }
+
+    @Test
+    void shouldWriteRoundDecimalsWithoutExponentThroughATree() {
+        QuotaThresholdCrossed crossing = new QuotaThresholdCrossed(
+                "api_calls_per_month", 100, new BigDecimal("1200"), new BigDecimal("1000"), "2030-10", "starter");
+        EventsArchived archived = new EventsArchived(
+                GROUP, 1, null, Map.of("EUR", new BigDecimal("100.00")), AT, AT, null, null, null, null);
+
+        assertThat(EventEnvelopeCodec.mapper().valueToTree(crossing).toString())
+                .isEqualTo("{\"metric\":\"api_calls_per_month\",\"threshold\":100,\"current\":1200,\"limit\":1000,"
+                        + "\"period\":\"2030-10\",\"plan\":\"starter\"}");
+        assertThat(EventEnvelopeCodec.mapper()
+                        .valueToTree(archived)
+                        .path("revenueByCurrency")
+                        .toString())
+                .isEqualTo("{\"EUR\":100.00}");
+    }
+
     @Test
     void shouldWriteTheThresholdCrossingWithPlainNumbers() {
         QuotaThresholdCrossed crossing = new QuotaThresholdCrossed(
