@@ -156,11 +156,11 @@ class ArchivalCrashTest {
         Map<String, EventEnvelope> distinct = ArchiveFixtures.archivedEvents(stream, group, 5);
         assertThat(distinct).hasSize(5);
         assertThat(distinct.values().stream()
-                        .map(e -> e.data().get("objectKey").asText())
+                        .map(e -> ArchiveFixtures.archived(e).objectKey())
                         .toList())
                 .containsExactlyInAnyOrderElementsOf(keys);
         assertThat(distinct.values().stream()
-                        .mapToLong(e -> e.data().get("count").asLong())
+                        .mapToLong(e -> ArchiveFixtures.archived(e).count())
                         .sum())
                 .isEqualTo(120);
     }

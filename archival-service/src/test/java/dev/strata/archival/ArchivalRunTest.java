@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.archival.ArchiveFixtures.Event;
 import dev.strata.archival.service.CrashPoints;
 import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.payload.EventsArchived;
 import dev.strata.testing.EventStreamProbe;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
@@ -182,11 +183,12 @@ class ArchivalRunTest {
                 List.copyOf(ArchiveFixtures.archivedEvents(stream, group, 4).values());
         assertThat(archived).hasSize(4);
         assertThat(archived.stream()
-                        .map(e -> e.data().get("objectKey").asText())
+                        .map(e -> ArchiveFixtures.archived(e).objectKey())
                         .toList())
                 .containsExactlyInAnyOrderElementsOf(keys);
         for (EventEnvelope event : archived) {
-            List<JsonNode> lines = lines(bytes(event.data().get("objectKey").asText()));
+            EventsArchived payload = ArchiveFixtures.archived(event);
+            List<JsonNode> lines = lines(bytes(payload.objectKey()));
             Map<String, Long> countsByType = new TreeMap<>();
             Map<String, BigDecimal> revenue = new TreeMap<>();
             for (JsonNode line : lines) {
@@ -199,28 +201,16 @@ class ArchivalRunTest {
                 }
             }
             assertThat(event.groupid()).isEqualTo(group.toString());
-            assertThat(event.data().get("count").asLong()).isEqualTo(lines.size());
-            Map<String, Long> published = new TreeMap<>();
-            event.data()
-                    .get("countsByType")
-                    .fields()
-                    .forEachRemaining(
-                            f -> published.put(f.getKey(), f.getValue().asLong()));
-            assertThat(published).isEqualTo(countsByType);
-            Map<String, BigDecimal> publishedRevenue = new TreeMap<>();
-            if (event.data().has("revenueByCurrency")) {
-                event.data()
-                        .get("revenueByCurrency")
-                        .fields()
-                        .forEachRemaining(f ->
-                                publishedRevenue.put(f.getKey(), f.getValue().decimalValue()));
-            }
+            assertThat(payload.count()).isEqualTo(lines.size());
+            assertThat(new TreeMap<>(payload.countsByType())).isEqualTo(countsByType);
+            Map<String, BigDecimal> publishedRevenue =
+                    payload.revenueByCurrency() == null ? Map.of() : payload.revenueByCurrency();
             assertThat(publishedRevenue).hasSameSizeAs(revenue);
             revenue.forEach((currency, sum) ->
                     assertThat(publishedRevenue.get(currency)).isEqualByComparingTo(sum));
-            assertThat(Instant.parse(event.data().get("minTime").asText()))
+            assertThat(payload.minTime())
                     .isEqualTo(Instant.parse(lines.get(0).get("timestamp").asText()));
-            assertThat(Instant.parse(event.data().get("maxTime").asText()))
+            assertThat(payload.maxTime())
                     .isEqualTo(Instant.parse(
                             lines.get(lines.size() - 1).get("timestamp").asText()));
         }

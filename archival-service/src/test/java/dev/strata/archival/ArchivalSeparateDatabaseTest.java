@@ -84,7 +84,8 @@ class ArchivalSeparateDatabaseTest {
             assertThat(recordedIds(group)).isEqualTo(ids(old));
             Map<String, EventEnvelope> published = ArchiveFixtures.archivedEvents(stream, group, 1);
             assertThat(published).hasSize(1);
-            assertThat(published.values().iterator().next().data().get("count").asLong())
+            assertThat(ArchiveFixtures.archived(published.values().iterator().next())
+                            .count())
                     .isEqualTo(35);
         }
     }

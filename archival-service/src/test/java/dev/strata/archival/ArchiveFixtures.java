@@ -9,7 +9,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.EventsArchived;
 import dev.strata.testing.EventStreamProbe;
 import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestEndpoints;
@@ -286,6 +288,11 @@ final class ArchiveFixtures {
      * The group's events_archived seen on the topic, by event id (delivery is at least once, so a redelivery
      * repeats an id), once {@code expected} have arrived and a second more has passed.
      */
+    /** An events_archived event's payload, bound as consumers bind it. */
+    static EventsArchived archived(EventEnvelope event) {
+        return EventEnvelopeCodec.payload(event, EventsArchived.class);
+    }
+
     static Map<String, EventEnvelope> archivedEvents(EventStreamProbe stream, UUID group, int expected) {
         Map<String, EventEnvelope> distinct = new LinkedHashMap<>();
         Runnable collect = () -> stream.all(group, Duration.ofMillis(200)).stream()

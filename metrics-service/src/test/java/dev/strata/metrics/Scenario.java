@@ -7,8 +7,10 @@ import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.ActivityRecorded;
+import dev.strata.model.events.payload.ApiCallCounted;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ConnectionCreated;
+import dev.strata.model.events.payload.EventsArchived;
 import dev.strata.model.events.payload.GroupChanged;
 import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
@@ -314,11 +316,8 @@ final class Scenario {
     /** An api_call event as service-support's meter writes it: the window's count, at the window's end. */
     Scenario apiCalls(long count, Instant windowEnd) {
         apiCalls.add(new ApiCall(count, windowEnd));
-        ObjectNode data = JSON.createObjectNode()
-                .put("count", count)
-                .put("service", "ingest-service")
-                .put("windowStart", windowEnd.minusSeconds(5).toString())
-                .put("windowEnd", windowEnd.toString());
+        JsonNode data = JSON.valueToTree(
+                ApiCallCounted.window(count, "/strata/ingest-service", windowEnd.minusSeconds(5), windowEnd));
         envelopes.add(
                 EventEnvelope.of(UuidV7.next().toString(), INGEST, EventType.API_CALL, windowEnd, null, group, data));
         return this;
@@ -326,22 +325,25 @@ final class Scenario {
 
     /** What archival-service publishes after moving these log entries to the archive. */
     String archived(List<LogEntry> entries, Instant at) {
-        ObjectNode counts = JSON.createObjectNode();
+        Map<String, Long> counts = new LinkedHashMap<>();
         for (LogEntry e : entries) {
-            counts.put(e.type(), counts.path(e.type()).asLong(0) + 1);
+            counts.merge(e.type(), 1L, Long::sum);
         }
         Instant min =
                 entries.stream().map(LogEntry::time).min(Instant::compareTo).orElseThrow();
         Instant max =
                 entries.stream().map(LogEntry::time).max(Instant::compareTo).orElseThrow();
-        ObjectNode data =
-                JSON.createObjectNode().put("groupId", group.toString()).put("count", entries.size());
-        data.set("countsByType", counts);
-        data.put("minTime", min.toString())
-                .put("maxTime", max.toString())
-                .put(
-                        "objectKey",
-                        "events/group=" + group + "/date=" + min.toString().substring(0, 10) + "/part-1-0.ndjson.gz");
+        JsonNode data = JSON.valueToTree(new EventsArchived(
+                group,
+                entries.size(),
+                counts,
+                null,
+                min,
+                max,
+                "events/group=" + group + "/date=" + min.toString().substring(0, 10) + "/part-1-0.ndjson.gz",
+                null,
+                null,
+                null));
         EventEnvelope event =
                 EventEnvelope.of(UuidV7.next().toString(), ARCHIVAL, EventType.EVENTS_ARCHIVED, at, null, group, data);
         envelopes.add(event);

@@ -15,12 +15,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.strata.model.events.EventEnvelope;
+import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.QuotaThresholdCrossed;
 import dev.strata.testing.EventStreamProbe;
 import dev.strata.testing.StrataTestStack;
 import dev.strata.testing.TestDatabase;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -66,7 +69,11 @@ class ThresholdTest {
     }
 
     private static List<Integer> thresholds(List<EventEnvelope> events) {
-        return events.stream().map(e -> e.data().get("threshold").asInt()).toList();
+        return events.stream().map(e -> crossing(e).threshold()).toList();
+    }
+
+    private static QuotaThresholdCrossed crossing(EventEnvelope event) {
+        return EventEnvelopeCodec.payload(event, QuotaThresholdCrossed.class);
     }
 
     /** The relay published (and deleted) every row of the group. */
@@ -118,11 +125,9 @@ class ThresholdTest {
         assertThat(eighty.type()).isEqualTo("quota_threshold_crossed");
         assertThat(eighty.source()).isEqualTo("/strata/quota-service");
         assertThat(eighty.groupid()).isEqualTo(group.toString());
-        assertThat(eighty.data().get("metric").asText()).isEqualTo("entities_total");
-        assertThat(eighty.data().get("current").asLong()).isEqualTo(16);
-        assertThat(eighty.data().get("limit").asLong()).isEqualTo(20);
-        assertThat(eighty.data().get("period").asText()).isEqualTo("total");
-        assertThat(eighty.data().get("plan").asText()).isEqualTo("pro");
+        assertThat(crossing(eighty))
+                .isEqualTo(new QuotaThresholdCrossed(
+                        "entities_total", 80, new BigDecimal("16"), new BigDecimal("20"), "total", "pro"));
 
         send(sent); // redelivery of every triggering event
         send(connectionCreated(group)); // a marker behind them
@@ -149,11 +154,15 @@ class ThresholdTest {
 
         List<EventEnvelope> events = allCrossings(group);
         assertThat(events.stream()
-                        .map(e -> e.data().get("period").asText() + "/"
-                                + e.data().get("threshold").asInt()))
+                        .map(e -> crossing(e).period() + "/" + crossing(e).threshold()))
                 .containsExactly("2030-09/80", "2030-09/95", "2030-09/100", "2030-10/80", "2030-10/95", "2030-10/100");
-        assertThat(events.get(5).data().get("current").asLong()).isEqualTo(1200);
-        assertThat(events.get(5).data().get("limit").asLong()).isEqualTo(1000);
-        assertThat(events.get(5).data().get("plan").asText()).isEqualTo("starter");
+        assertThat(crossing(events.get(5)))
+                .isEqualTo(new QuotaThresholdCrossed(
+                        "api_calls_per_month",
+                        100,
+                        new BigDecimal("1200"),
+                        new BigDecimal("1000"),
+                        "2030-10",
+                        "starter"));
     }
 }

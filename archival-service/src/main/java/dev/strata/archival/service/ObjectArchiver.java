@@ -9,7 +9,6 @@ import static dev.strata.archival.store.ArchivedObjectStore.SUPERSEDED;
 import static dev.strata.archival.store.ArchivedObjectStore.VERIFIED;
 
 import dev.strata.archival.config.ArchivalConfig;
-import dev.strata.archival.messaging.EventsArchived;
 import dev.strata.archival.store.ArchiveBucket;
 import dev.strata.archival.store.ArchiveBucket.Verification;
 import dev.strata.archival.store.ArchiveStorageException;
@@ -24,6 +23,7 @@ import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.EventsArchived;
 import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxEvent;
 import dev.strata.support.outbox.OutboxRelay;

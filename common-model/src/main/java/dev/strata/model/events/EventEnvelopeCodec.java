@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.cfg.JsonNodeFeature;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
@@ -38,6 +39,8 @@ public final class EventEnvelopeCodec {
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
             .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            // a payload turned into a tree keeps its decimals as written: 20, not 2E+1
+            .configure(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES, false)
             .build();
 
     private static final ObjectReader READER = MAPPER.readerFor(EventEnvelope.class);
@@ -45,6 +48,14 @@ public final class EventEnvelopeCodec {
     private static final ObjectWriter OUTGOING = MAPPER.writerFor(Outgoing.class);
     private static final ObjectReader TIME = MAPPER.readerFor(Instant.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // reads one attribute inside the event
+
+    /** Tolerant readers of payload records: a newer producer may add fields; what a record requires must be there. */
+    private static final ClassValue<ObjectReader> PAYLOAD_READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        }
+    };
 
     /**
      * The envelope as producers write it, with {@code data} still a plain object: serializing it directly saves
@@ -323,6 +334,43 @@ public final class EventEnvelopeCodec {
         } catch (IOException e) {
             throw invalid(e);
         }
+    }
+
+    /**
+     * Binds an envelope's {@code data} into its type's payload record (see {@code dev.strata.model.events.payload}),
+     * as {@link EventRecord#payload(Class)} does from the bytes.
+     *
+     * @throws InvalidEventException if there is no data object, or it lacks a required field or has a field of
+     *     the wrong type
+     */
+    public static <T> T payload(EventEnvelope envelope, Class<T> type) {
+        if (envelope.data() == null || !envelope.data().isObject()) {
+            throw noDataObject(envelope.type());
+        }
+        try {
+            return payloadReader(type).readValue(envelope.data());
+        } catch (IOException e) {
+            throw invalidPayload(envelope.type(), type, e);
+        }
+    }
+
+    /** The reader {@link #payload(EventEnvelope, Class)} binds with: unknown fields are ignored. */
+    static ObjectReader payloadReader(Class<?> type) {
+        return PAYLOAD_READERS.get(type);
+    }
+
+    static InvalidEventException noDataObject(String eventType) {
+        return new InvalidEventException("data", "data of " + eventType + " must be a JSON object");
+    }
+
+    static InvalidEventException invalidPayload(String eventType, Class<?> type, IOException e) {
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof InvalidEventException invalid) {
+            return invalid;
+        }
+        String detail =
+                e instanceof JsonProcessingException processing ? processing.getOriginalMessage() : e.getMessage();
+        return new InvalidEventException(
+                "data", "data of " + eventType + " does not fit " + type.getSimpleName() + ": " + detail, e);
     }
 
     private static String text(JsonParser p, String attribute) throws IOException {

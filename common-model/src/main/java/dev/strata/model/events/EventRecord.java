@@ -98,6 +98,24 @@ public final class EventRecord {
         return hasData() ? reader.readValue(json, dataOffset, dataLength) : null;
     }
 
+    /**
+     * Binds the data bytes into this type's payload record (see {@code dev.strata.model.events.payload}), ignoring
+     * fields the record does not know.
+     *
+     * @throws InvalidEventException if there is no data object, or it lacks a required field or has a field of
+     *     the wrong type
+     */
+    public <T> T payload(Class<T> type) {
+        if (!dataIsObject) {
+            throw EventEnvelopeCodec.noDataObject(type());
+        }
+        try {
+            return EventEnvelopeCodec.payloadReader(type).readValue(json, dataOffset, dataLength);
+        } catch (IOException e) {
+            throw EventEnvelopeCodec.invalidPayload(type(), type, e);
+        }
+    }
+
     /** The whole event with its data as a tree. */
     public EventEnvelope envelope() {
         return new EventEnvelope(

@@ -21,9 +21,6 @@ public final class Topics {
      */
     public static final String EVENTS_DLQ = "strata.events.dlq";
 
-    /** Outgoing channel a service binds to {@link #EVENTS} to publish events. */
-    public static final String EVENTS_OUT = "events-out";
-
     /** Incoming channel a service binds to {@link #EVENTS} to consume events. */
     public static final String EVENTS_IN = "events-in";
 

@@ -9,7 +9,6 @@ class TopicsTest {
     @Test
     void shouldNameTheSharedTopicAndChannels() {
         assertThat(Topics.EVENTS).isEqualTo("strata.events");
-        assertThat(Topics.EVENTS_OUT).isEqualTo("events-out");
         assertThat(Topics.EVENTS_IN).isEqualTo("events-in");
         assertThat(Topics.EVENTS_DLQ).isEqualTo("strata.events.dlq");
     }

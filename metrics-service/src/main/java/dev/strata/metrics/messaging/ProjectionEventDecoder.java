@@ -1,10 +1,7 @@
 package dev.strata.metrics.messaging;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import dev.strata.metrics.config.MetricsConfig;
 import dev.strata.metrics.store.Facts.Activity;
 import dev.strata.metrics.store.Facts.ApiCalls;
@@ -15,24 +12,24 @@ import dev.strata.metrics.store.Facts.NewKnowledge;
 import dev.strata.metrics.store.Facts.NewThing;
 import dev.strata.metrics.store.Facts.Revenue;
 import dev.strata.metrics.store.Facts.ThingChange;
-import dev.strata.model.events.ApiCallCount;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.InvalidEventException;
 import dev.strata.model.events.payload.ActivityRecorded;
+import dev.strata.model.events.payload.ApiCallCounted;
 import dev.strata.model.events.payload.ConnectionCreated;
+import dev.strata.model.events.payload.EventsArchived;
 import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
+import dev.strata.model.events.payload.ThingUpdated;
 import dev.strata.support.messaging.StreamRecord;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -44,13 +41,6 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class ProjectionEventDecoder {
-
-    private static final ObjectMapper DATA =
-            EventEnvelopeCodec.mapper().copy().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    private static final ObjectReader THING_CREATED = DATA.readerFor(ThingCreated.class);
-    private static final ObjectReader CONNECTION_CREATED = DATA.readerFor(ConnectionCreated.class);
-    private static final ObjectReader KNOWLEDGE_CREATED = DATA.readerFor(KnowledgeCreated.class);
-    private static final ObjectReader ACTIVITY_RECORDED = DATA.readerFor(ActivityRecorded.class);
 
     /** An ISO 4217 code, as ingest requires it. */
     private static final Pattern CURRENCY = Pattern.compile("[A-Z]{3}");
@@ -77,13 +67,16 @@ public class ProjectionEventDecoder {
         UUID group = event.groupUuid();
         List<Fact> facts = new ArrayList<>(2);
         switch (event.type()) {
-            case EventType.THING_CREATED -> facts.add(newThing(group, event, read(event, THING_CREATED)));
+            case EventType.THING_CREATED -> facts.add(newThing(group, event, event.payload(ThingCreated.class)));
             case EventType.CONNECTION_CREATED ->
-                facts.add(newConnection(group, event, read(event, CONNECTION_CREATED)));
-            case EventType.KNOWLEDGE_CREATED -> facts.add(newKnowledge(group, event, read(event, KNOWLEDGE_CREATED)));
-            case EventType.API_CALL -> facts.add(new ApiCalls(group, event.time(), ApiCallCount.of(event.data())));
-            case EventType.EVENTS_ARCHIVED -> facts.add(archived(group, event.data()));
-            case EventType.THING_UPDATED -> facts.add(thingChange(group, event, event.data()));
+                facts.add(newConnection(group, event, event.payload(ConnectionCreated.class)));
+            case EventType.KNOWLEDGE_CREATED ->
+                facts.add(newKnowledge(group, event, event.payload(KnowledgeCreated.class)));
+            case EventType.API_CALL ->
+                facts.add(new ApiCalls(
+                        group, event.time(), event.payload(ApiCallCounted.class).calls()));
+            case EventType.EVENTS_ARCHIVED -> facts.add(archived(group, event.payload(EventsArchived.class)));
+            case EventType.THING_UPDATED -> facts.add(thingChange(group, event, event.payload(ThingUpdated.class)));
             default -> {
                 // other system facts (group_created, ...) only move the group's position
             }
@@ -95,9 +88,6 @@ public class ProjectionEventDecoder {
     }
 
     private static NewThing newThing(UUID group, EventRecord event, ThingCreated t) {
-        requireValue(t.id(), "data.id");
-        requireValue(t.type(), "data.type");
-        requireValue(t.name(), "data.name");
         String properties = t.properties() == null || t.properties().isNull()
                 ? "{}"
                 : t.properties().toString();
@@ -113,12 +103,6 @@ public class ProjectionEventDecoder {
     }
 
     private static NewConnection newConnection(UUID group, EventRecord event, ConnectionCreated c) {
-        requireValue(c.id(), "data.id");
-        requireValue(c.fromThingId(), "data.fromThingId");
-        requireValue(c.fromType(), "data.fromType");
-        requireValue(c.toThingId(), "data.toThingId");
-        requireValue(c.toType(), "data.toType");
-        requireValue(c.relationshipType(), "data.relationshipType");
         String metadata = c.metadata() == null || c.metadata().isNull()
                 ? null
                 : c.metadata().toString();
@@ -138,8 +122,6 @@ public class ProjectionEventDecoder {
     }
 
     private static NewKnowledge newKnowledge(UUID group, EventRecord event, KnowledgeCreated k) {
-        requireValue(k.id(), "data.id");
-        requireValue(k.sourceThingId(), "data.sourceThingId");
         String text = k.text() == null ? "" : k.text();
         int textBytes =
                 k.textBytes() > 0 || text.isEmpty() ? k.textBytes() : text.getBytes(StandardCharsets.UTF_8).length;
@@ -154,34 +136,40 @@ public class ProjectionEventDecoder {
                 k.createdAt() == null ? event.time() : k.createdAt());
     }
 
-    private static ThingChange thingChange(UUID group, EventRecord event, JsonNode data) {
-        UUID id = uuid(require(data, "id"), "data.id");
-        JsonNode changes = data.path("changes");
-        String name = changes.path("name").path("to").isTextual()
-                ? changes.path("name").path("to").asText()
-                : null;
-        String status = changes.path("status").path("to").isTextual()
-                ? changes.path("status").path("to").asText()
-                : null;
-        JsonNode properties = changes.path("properties").path("to");
-        String propertiesJson = properties.isObject() ? properties.toString() : null;
+    private static ThingChange thingChange(UUID group, EventRecord event, ThingUpdated update) {
+        Map<String, ThingUpdated.Change> changes = update.changes() == null ? Map.of() : update.changes();
+        String name = changedTo(changes, "name") instanceof String text ? text : null;
+        String status = changedTo(changes, "status") instanceof String text ? text : null;
+        String propertiesJson =
+                changedTo(changes, "properties") instanceof Map<?, ?> properties ? json(properties) : null;
         Integer propertiesBytes = propertiesJson == null
                 ? null
-                : data.path("propertiesBytes").asInt(propertiesJson.getBytes(StandardCharsets.UTF_8).length);
-        Instant updatedAt =
-                data.hasNonNull("updatedAt") ? instant(data.get("updatedAt"), "data.updatedAt") : event.time();
-        return new ThingChange(group, id, name, propertiesJson, propertiesBytes, status, updatedAt);
+                : update.propertiesBytes() > 0 // an object's JSON is never empty, so 0 means not given
+                        ? update.propertiesBytes()
+                        : propertiesJson.getBytes(StandardCharsets.UTF_8).length;
+        Instant updatedAt = update.updatedAt() == null ? event.time() : update.updatedAt();
+        return new ThingChange(group, update.id(), name, propertiesJson, propertiesBytes, status, updatedAt);
     }
 
-    private static Archived archived(UUID group, JsonNode data) {
-        Instant min = instant(require(data, "minTime"), "data.minTime");
-        Instant max = instant(require(data, "maxTime"), "data.maxTime");
-        List<String> types = new ArrayList<>();
-        for (Iterator<String> names = data.path("countsByType").fieldNames(); names.hasNext(); ) {
-            types.add(names.next());
+    private static Object changedTo(Map<String, ThingUpdated.Change> changes, String field) {
+        ThingUpdated.Change change = changes.get(field);
+        return change == null ? null : change.to();
+    }
+
+    private static String json(Map<?, ?> properties) {
+        try {
+            return EventEnvelopeCodec.mapper().writeValueAsString(properties);
+        } catch (JsonProcessingException e) {
+            throw new InvalidEventException("data", "data.changes.properties.to cannot be written back as JSON", e);
         }
+    }
+
+    private static Archived archived(UUID group, EventsArchived archived) {
+        List<String> types = archived.countsByType() == null
+                ? List.of()
+                : List.copyOf(archived.countsByType().keySet());
         // The envelope's group, never the payload's: an event can only ever touch its own group.
-        return new Archived(group, min, max, types);
+        return new Archived(group, archived.minTime(), archived.maxTime(), types);
     }
 
     private static Activity activity(UUID group, EventRecord event) {
@@ -203,7 +191,7 @@ public class ProjectionEventDecoder {
                     null);
         }
         ActivityRecorded recorded =
-                event.hasData() ? read(event, ACTIVITY_RECORDED) : new ActivityRecorded(null, null, null, null);
+                event.hasData() ? event.payload(ActivityRecorded.class) : new ActivityRecorded(null, null, null, null);
         UUID actor = recorded.actorId() != null
                 ? recorded.actorId()
                 : event.subject() == null ? null : uuid(event.subject(), "subject");
@@ -241,51 +229,11 @@ public class ProjectionEventDecoder {
         return new Revenue(currency.asText(), amount.decimalValue());
     }
 
-    private static <T> T read(EventRecord event, ObjectReader reader) {
-        if (!event.dataIsObject()) {
-            throw new InvalidEventException("data", "data must be an object for this event type");
-        }
-        try {
-            return event.data(reader);
-        } catch (IOException | IllegalArgumentException e) {
-            throw new InvalidEventException(
-                    "data",
-                    "data does not fit " + reader.getValueType().getRawClass().getSimpleName() + ": "
-                            + (e instanceof JsonProcessingException p ? p.getOriginalMessage() : e.getMessage()),
-                    e);
-        }
-    }
-
-    private static JsonNode require(JsonNode data, String field) {
-        if (data == null || !data.hasNonNull(field)) {
-            throw new InvalidEventException("data", "data." + field + " is required for this event type");
-        }
-        return data.get(field);
-    }
-
-    private static void requireValue(Object value, String field) {
-        if (value == null) {
-            throw new InvalidEventException("data", field + " is required for this event type");
-        }
-    }
-
-    private static UUID uuid(JsonNode node, String field) {
-        return uuid(node.asText(), field);
-    }
-
     private static UUID uuid(String text, String field) {
         try {
             return UUID.fromString(text);
         } catch (IllegalArgumentException e) {
             throw new InvalidEventException("data", field + " must be a UUID", e);
-        }
-    }
-
-    private static Instant instant(JsonNode node, String field) {
-        try {
-            return Instant.parse(node.asText());
-        } catch (DateTimeParseException e) {
-            throw new InvalidEventException("data", field + " must be an RFC 3339 time", e);
         }
     }
 }

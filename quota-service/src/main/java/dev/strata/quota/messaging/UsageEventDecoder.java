@@ -1,12 +1,10 @@
 package dev.strata.quota.messaging;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
-import dev.strata.model.events.ApiCallCount;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.InvalidEventException;
+import dev.strata.model.events.payload.ApiCallCounted;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ConnectionCreated;
 import dev.strata.model.events.payload.GroupChanged;
@@ -15,7 +13,6 @@ import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.events.payload.ThingUpdated;
 import dev.strata.support.messaging.ConsumerLog.Rejected;
 import dev.strata.support.messaging.StreamRecord;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,14 +38,16 @@ public final class UsageEventDecoder {
             EventType.GROUP_CREATED,
             EventType.GROUP_PLAN_CHANGED);
 
-    private static final Map<String, ObjectReader> READERS = Map.of(
-            EventType.THING_CREATED, reader(ThingCreated.class),
-            EventType.THING_UPDATED, reader(ThingUpdated.class),
-            EventType.CONNECTION_CREATED, reader(ConnectionCreated.class),
-            EventType.KNOWLEDGE_CREATED, reader(KnowledgeCreated.class),
-            EventType.BATCH_IMPORT, reader(BatchImported.class),
-            EventType.GROUP_CREATED, reader(GroupChanged.class),
-            EventType.GROUP_PLAN_CHANGED, reader(GroupChanged.class));
+    /** Each type's payload record, whose required fields are what quota relies on. */
+    private static final Map<String, Class<?>> PAYLOADS = Map.of(
+            EventType.THING_CREATED, ThingCreated.class,
+            EventType.THING_UPDATED, ThingUpdated.class,
+            EventType.CONNECTION_CREATED, ConnectionCreated.class,
+            EventType.KNOWLEDGE_CREATED, KnowledgeCreated.class,
+            EventType.API_CALL, ApiCallCounted.class,
+            EventType.BATCH_IMPORT, BatchImported.class,
+            EventType.GROUP_CREATED, GroupChanged.class,
+            EventType.GROUP_PLAN_CHANGED, GroupChanged.class);
 
     private UsageEventDecoder() {}
 
@@ -58,9 +57,6 @@ public final class UsageEventDecoder {
             return event.id();
         }
     }
-
-    /** The calls an api_call stands for ({@link ApiCallCount}). */
-    public record ApiCalls(long count) {}
 
     public record Decoded(List<UsageEvent> events, List<Rejected> rejected, int ignored) {
 
@@ -90,45 +86,15 @@ public final class UsageEventDecoder {
             }
             try {
                 events.add(new UsageEvent(event, payload(event)));
-            } catch (IllegalArgumentException e) {
+            } catch (InvalidEventException e) {
                 rejected.add(new Rejected(record, event.id(), "contract", e.getMessage()));
             }
         }
         return new Decoded(events, rejected, ignored);
     }
 
+    /** @throws InvalidEventException if the data lacks a required field or a field has the wrong type */
     private static Object payload(EventRecord event) {
-        if (event.type().equals(EventType.API_CALL)) {
-            return new ApiCalls(ApiCallCount.of(event.data()));
-        }
-        if (!event.dataIsObject()) {
-            throw new IllegalArgumentException(event.type() + " needs a data object");
-        }
-        Object payload;
-        try {
-            payload = event.data(READERS.get(event.type())); // bound from the bytes, no tree in between
-        } catch (IOException e) {
-            throw new IllegalArgumentException(
-                    event.type() + " data does not match its contract: "
-                            + e.getMessage().lines().findFirst().orElse(""),
-                    e);
-        }
-        String missing = null;
-        if (payload instanceof ThingCreated thing && thing.type() == null) {
-            missing = "type";
-        } else if (payload instanceof GroupChanged group && group.plan() == null) {
-            missing = "plan";
-        } else if (payload instanceof BatchImported batch && batch.batchId() == null) {
-            missing = "batchId";
-        }
-        if (missing != null) {
-            throw new IllegalArgumentException(event.type() + " data lacks '" + missing + "'");
-        }
-        return payload;
-    }
-
-    private static ObjectReader reader(Class<?> type) {
-        // Tolerant reader: a newer producer may add fields; what quota needs must be there.
-        return EventEnvelopeCodec.mapper().readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        return event.payload(PAYLOADS.get(event.type())); // bound from the bytes, no tree in between
     }
 }

@@ -1,10 +1,9 @@
 package dev.strata.quota.service;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.strata.model.events.EventEnvelope;
-import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventRecord;
 import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.QuotaThresholdCrossed;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.ontology.Ontology;
 import dev.strata.quota.config.QuotaConfig;
@@ -217,13 +216,13 @@ public class UsageApplier {
 
     private EventEnvelope event(Crossing crossing, String plan, Instant now) {
         Metric metric = Metric.of(crossing.metric()).orElseThrow();
-        ObjectNode data = EventEnvelopeCodec.mapper()
-                .createObjectNode()
-                .put("metric", crossing.metric())
-                .put("threshold", crossing.threshold());
-        data.set("current", EventEnvelopeCodec.mapper().valueToTree(display(metric, crossing.current())));
-        data.set("limit", EventEnvelopeCodec.mapper().valueToTree(display(metric, crossing.limit())));
-        data.put("period", crossing.period()).put("plan", plan);
+        QuotaThresholdCrossed data = new QuotaThresholdCrossed(
+                crossing.metric(),
+                crossing.threshold(),
+                shown(metric, crossing.current()),
+                shown(metric, crossing.limit()),
+                crossing.period(),
+                plan);
         return events.create(
                 crossing.eventId(),
                 EventType.QUOTA_THRESHOLD_CROSSED,
@@ -231,6 +230,12 @@ public class UsageApplier {
                 now,
                 crossing.groupId(),
                 data);
+    }
+
+    /** {@link #display} as an exact decimal, written without exponent ({@code 10}, not {@code 1E+1}). */
+    private static BigDecimal shown(Metric metric, long base) {
+        BigDecimal shown = new BigDecimal(display(metric, base).toString()).stripTrailingZeros();
+        return shown.scale() < 0 ? shown.setScale(0) : shown;
     }
 
     /** A counter value as reads show it: GB for storage, the count otherwise. */

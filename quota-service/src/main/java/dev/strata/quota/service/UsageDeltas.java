@@ -1,5 +1,6 @@
 package dev.strata.quota.service;
 
+import dev.strata.model.events.payload.ApiCallCounted;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.events.payload.ConnectionCreated;
 import dev.strata.model.events.payload.GroupChanged;
@@ -7,7 +8,6 @@ import dev.strata.model.events.payload.KnowledgeCreated;
 import dev.strata.model.events.payload.ThingCreated;
 import dev.strata.model.events.payload.ThingUpdated;
 import dev.strata.model.ontology.Ontology;
-import dev.strata.quota.messaging.UsageEventDecoder.ApiCalls;
 import dev.strata.quota.messaging.UsageEventDecoder.UsageEvent;
 import dev.strata.quota.store.CounterStore.CounterKey;
 import dev.strata.quota.store.CounterStore.DailyKey;
@@ -85,8 +85,8 @@ public final class UsageDeltas {
             count(group, Metric.STORAGE_GB, time, knowledge.storageBytes());
         } else if (payload instanceof ConnectionCreated) {
             count(group, Metric.CONNECTIONS_TOTAL, time, 1);
-        } else if (payload instanceof ApiCalls calls) {
-            count(group, Metric.API_CALLS_PER_MONTH, time, calls.count());
+        } else if (payload instanceof ApiCallCounted calls) {
+            count(group, Metric.API_CALLS_PER_MONTH, time, calls.calls());
         } else if (payload instanceof BatchImported batch) {
             settledGroups.add(group);
             settledReferences.add(batch.batchId().toString());

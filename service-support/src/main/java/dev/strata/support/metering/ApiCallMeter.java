@@ -2,6 +2,7 @@ package dev.strata.support.metering;
 
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
+import dev.strata.model.events.payload.ApiCallCounted;
 import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxRelay;
 import dev.strata.support.outbox.OutboxStore;
@@ -34,9 +35,6 @@ import org.jboss.logging.Logger;
 public class ApiCallMeter {
 
     private static final Logger LOG = Logger.getLogger(ApiCallMeter.class);
-
-    /** {@code data} of an {@code api_call} event. */
-    public record ApiCalls(long count, String service, Instant windowStart, Instant windowEnd) {}
 
     private final Map<UUID, LongAdder> counts = new ConcurrentHashMap<>();
     private final Pool pool;
@@ -108,7 +106,7 @@ public class ApiCallMeter {
                                     entry.getKey(),
                                     end,
                                     null,
-                                    new ApiCalls(entry.getValue(), events.source(), start, end));
+                                    ApiCallCounted.window(entry.getValue(), events.source(), start, end));
                             written.add(event);
                             chain = chain.chain(() -> outbox.append(tx, entry.getKey(), List.of(event)));
                         }

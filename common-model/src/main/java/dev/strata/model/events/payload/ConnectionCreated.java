@@ -6,12 +6,12 @@ import java.util.UUID;
 
 /** {@code data} of {@code connection_created}; carries both ends' thing types for projections. */
 public record ConnectionCreated(
-        UUID id,
-        UUID fromThingId,
-        String fromType,
-        UUID toThingId,
-        String toType,
-        String relationshipType,
+        @Required UUID id,
+        @Required UUID fromThingId,
+        @Required String fromType,
+        @Required UUID toThingId,
+        @Required String toType,
+        @Required String relationshipType,
         JsonNode metadata,
         Double strength,
         Instant validFrom,

@@ -8,8 +8,8 @@ import java.util.UUID;
  * travels, since storage is text bytes + 4 bytes per dimension.
  */
 public record KnowledgeCreated(
-        UUID id,
-        UUID sourceThingId,
+        @Required UUID id,
+        @Required UUID sourceThingId,
         String kind,
         String text,
         int textBytes,

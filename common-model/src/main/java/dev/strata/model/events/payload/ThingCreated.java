@@ -6,9 +6,9 @@ import java.util.UUID;
 
 /** {@code data} of {@code thing_created}: the whole thing, so projections need no call back to ingest. */
 public record ThingCreated(
-        UUID id,
-        String type,
-        String name,
+        @Required UUID id,
+        @Required String type,
+        @Required String name,
         String status,
         JsonNode properties,
         int propertiesBytes,

@@ -6,7 +6,7 @@ import java.util.UUID;
 
 /** {@code data} of {@code thing_updated}: each changed field with its old and new value (the audit trail). */
 public record ThingUpdated(
-        UUID id,
+        @Required UUID id,
         String type,
         Map<String, Change> changes,
         int propertiesBytes,

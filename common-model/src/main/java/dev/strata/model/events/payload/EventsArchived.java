@@ -1,4 +1,4 @@
-package dev.strata.archival.messaging;
+package dev.strata.model.events.payload;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.math.BigDecimal;
@@ -18,8 +18,8 @@ public record EventsArchived(
         long count,
         Map<String, Long> countsByType,
         Map<String, BigDecimal> revenueByCurrency,
-        Instant minTime,
-        Instant maxTime,
+        @Required Instant minTime,
+        @Required Instant maxTime,
         String objectKey,
         String sha256,
         LocalDate date,
