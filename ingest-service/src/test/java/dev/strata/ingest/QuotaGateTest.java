@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.strata.ingest.quota.QuotaDemand;
+import dev.strata.ingest.client.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor;
 import dev.strata.model.events.EventType;
 import dev.strata.support.problem.ProblemException;

@@ -22,7 +22,7 @@ import org.jboss.resteasy.reactive.RestPath;
 /**
  * The source-of-truth counts of a group, which quota-service reconciles its event-fed counters against.
  * {@code storageBytes} = serialized properties of things + knowledge text bytes + 4 bytes per embedding dimension;
- * {@code events} counts the rows of the (hot) activity log, batch entries included.
+ * {@code events} counts the rows of the (hot) events table, batch entries included.
  */
 @Path("/groups/{groupId}/inventory")
 @Produces(MediaType.APPLICATION_JSON)
@@ -60,7 +60,7 @@ public class InventoryResource {
             @Schema(description = "properties bytes of things + knowledge text bytes + 4 per embedding dimension")
             long storageBytes,
 
-            @Schema(description = "rows of the hot activity log, batch_import entries included")
+            @Schema(description = "rows of the hot events table, batch_import entries included")
             long events,
 
             Instant asOf) {}

@@ -2,8 +2,8 @@ package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.ingest.quota.QuotaDemand;
-import dev.strata.ingest.quota.QuotaGate;
+import dev.strata.ingest.client.QuotaDemand;
+import dev.strata.ingest.client.QuotaGate;
 import dev.strata.ingest.store.BatchOutcomeStore;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
@@ -54,23 +54,21 @@ public class BatchExecutor {
         this.quota = quota;
     }
 
-    /** What a write answers: its HTTP status and body. */
-    public record Outcome(int status, Object body) {}
-
-    /** The answer as sent: JSON text, and whether it is a stored first answer being replayed. */
-    public record Answer(int status, String json, boolean replayed) {}
+    /**
+     * A write's answer as JSON text, and whether it is a stored first answer being replayed. The resource decides
+     * the HTTP status.
+     */
+    public record Answer(String json, boolean replayed) {}
 
     /**
      * @param idempotencyKey the client's key, or null
      * @param requestHash    the request body's SHA-256 (recognises a key reused for another request); null
      *                       without a key
-     * @param work           the writes, given the transaction and the (existing) group
+     * @param work           the writes, given the transaction and the (existing) group; their item is the answer's
+     *                       body
      */
     public Uni<Answer> execute(
-            UUID groupId,
-            String idempotencyKey,
-            String requestHash,
-            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+            UUID groupId, String idempotencyKey, String requestHash, BiFunction<SqlConnection, GroupRow, Uni<?>> work) {
         return execute(groupId, idempotencyKey, requestHash, null, QuotaDemand.none(), work);
     }
 
@@ -87,7 +85,7 @@ public class BatchExecutor {
             String requestHash,
             UUID batchId,
             QuotaDemand demand,
-            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+            BiFunction<SqlConnection, GroupRow, Uni<?>> work) {
         if (idempotencyKey == null) {
             return transaction(groupId, null, null, batchId, demand, work);
         }
@@ -106,7 +104,7 @@ public class BatchExecutor {
             String hash,
             UUID batchId,
             QuotaDemand demand,
-            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+            BiFunction<SqlConnection, GroupRow, Uni<?>> work) {
         AtomicReference<QuotaGate.Granted> granted = new AtomicReference<>(QuotaGate.Granted.NONE);
         return quota.transaction(
                         tx -> lockGroup(tx, groupId, batchId, demand)
@@ -115,16 +113,12 @@ public class BatchExecutor {
                                 .ifNull()
                                 .failWith(() -> ProblemException.notFound("No group " + groupId + "."))
                                 .chain(group -> reservedWhile(groupId, batchId, demand, granted, work.apply(tx, group)))
-                                .chain(outcome -> {
-                                    Answer answer = new Answer(outcome.status(), toJson(outcome.body()), false);
+                                .chain(body -> {
+                                    Answer answer = new Answer(toJson(body), false);
                                     if (key == null) {
                                         return Uni.createFrom().item(answer);
                                     }
-                                    return keys.save(
-                                                    tx,
-                                                    groupId,
-                                                    key,
-                                                    new StoredAnswer(hash, answer.status(), answer.json()))
+                                    return keys.save(tx, groupId, key, new StoredAnswer(hash, answer.json()))
                                             .replaceWith(answer);
                                 }),
                         granted::get)
@@ -156,12 +150,8 @@ public class BatchExecutor {
      * Runs the reservation and the writes at once and waits for both (so a grant is never left behind by writes
      * that failed first). When both fail, the quota refusal is the answer, as if it had been asked first.
      */
-    private Uni<Outcome> reservedWhile(
-            UUID groupId,
-            UUID batchId,
-            QuotaDemand demand,
-            AtomicReference<QuotaGate.Granted> granted,
-            Uni<Outcome> writes) {
+    private Uni<?> reservedWhile(
+            UUID groupId, UUID batchId, QuotaDemand demand, AtomicReference<QuotaGate.Granted> granted, Uni<?> writes) {
         if (demand.isEmpty()) {
             return writes;
         }
@@ -180,7 +170,7 @@ public class BatchExecutor {
             throw ProblemException.of(
                     ProblemType.CONFLICT, "This Idempotency-Key was already used for a different request.");
         }
-        return new Answer(stored.status(), stored.response(), true);
+        return new Answer(stored.response(), true);
     }
 
     private static boolean isKeyConflict(Throwable failure) {

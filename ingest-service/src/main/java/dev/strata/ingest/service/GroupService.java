@@ -1,6 +1,6 @@
 package dev.strata.ingest.service;
 
-import dev.strata.ingest.quota.PlanNames;
+import dev.strata.ingest.client.PlanNames;
 import dev.strata.ingest.store.GroupStore;
 import dev.strata.ingest.store.GroupStore.GroupRow;
 import dev.strata.model.events.EventType;
