@@ -1,14 +1,13 @@
 package dev.strata.ingest.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.service.EventService;
 import dev.strata.ingest.service.RawJson;
-import dev.strata.ingest.store.EventStore;
 import dev.strata.ingest.store.EventStore.EventRow;
 import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -32,13 +31,11 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Produces(MediaType.APPLICATION_JSON)
 public class EventResource {
 
-    private final Pool pool;
-    private final EventStore eventStore;
+    private final EventService events;
     private final TenantAccess access;
 
-    public EventResource(Pool pool, EventStore eventStore, TenantAccess access) {
-        this.pool = pool;
-        this.eventStore = eventStore;
+    public EventResource(EventService events, TenantAccess access) {
+        this.events = events;
         this.access = access;
     }
 
@@ -85,9 +82,7 @@ public class EventResource {
         access.require(group);
         int size = PageCursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
         Cursors.TimeId before = Cursors.decodeTimeId(cursor);
-        return eventStore
-                .page(
-                        pool,
+        return events.page(
                         group,
                         type == null || type.isEmpty() ? null : type,
                         before == null ? null : before.time(),

@@ -164,7 +164,7 @@ public class QuotaGate {
         if (granted.ids().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return outcomes.resolve(pool, granted.groupId(), granted.reference())
+        return pool.withConnection(connection -> outcomes.resolve(connection, granted.groupId(), granted.reference()))
                 .chain(outcome -> outcome == BatchOutcomeStore.Outcome.COMMITTED ? confirm(granted) : release(granted))
                 .onFailure()
                 .invoke(e -> LOG.warnf(

@@ -135,7 +135,7 @@ public class ConnectionBatchService {
                         requestHash,
                         batchId,
                         demand,
-                        (tx, group) -> things.typesOf(tx, groupId, endIds)
+                        tx -> things.typesOf(tx, groupId, endIds)
                                 .chain(types -> write(
                                         tx,
                                         groupId,

@@ -175,7 +175,7 @@ public class EventBatchService {
                         groupId,
                         idempotencyKey,
                         requestHash,
-                        (tx, group) -> things.typesOf(tx, groupId, ids)
+                        tx -> things.typesOf(tx, groupId, ids)
                                 .chain(known -> write(
                                         tx,
                                         groupId,

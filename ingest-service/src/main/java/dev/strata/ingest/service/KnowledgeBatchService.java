@@ -109,7 +109,7 @@ public class KnowledgeBatchService {
                         requestHash,
                         batchId,
                         demand,
-                        (tx, group) -> things.typesOf(tx, groupId, ids)
+                        tx -> things.typesOf(tx, groupId, ids)
                                 .chain(known -> write(
                                         tx,
                                         groupId,

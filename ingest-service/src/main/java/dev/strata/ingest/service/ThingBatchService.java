@@ -81,7 +81,7 @@ public class ThingBatchService {
                         requestHash,
                         prepared.result().batchId(),
                         demand(prepared),
-                        (tx, group) -> write(tx, groupId, prepared).replaceWith(prepared.result())));
+                        tx -> write(tx, groupId, prepared).replaceWith(prepared.result())));
     }
 
     /** What the batch adds to the group's metered usage: things, people among them, properties bytes. */

@@ -147,7 +147,7 @@ public class ThingUpdateService {
                 requestHash,
                 batchId,
                 demand,
-                (tx, group) -> things.findAll(tx, groupId, ids, true)
+                tx -> things.findAll(tx, groupId, ids, true)
                         .chain(current ->
                                 apply(tx, groupId, batchId, batch.size(), patches, current, errors, batch.options())));
     }
