@@ -6,7 +6,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import java.util.UUID;
 
 /**
@@ -21,9 +20,18 @@ public class GroupRepository implements PanacheRepositoryBase<GroupEntity, UUID>
         return findById(id);
     }
 
-    /** In the caller's transaction: locks the row until it ends (plan changes are serialized per group). */
+    /**
+     * In the caller's transaction: locks the row until it ends, {@code FOR UPDATE}. Plan changes are serialized per
+     * group, and against batches: this waits for the batches holding their {@code FOR KEY SHARE} and the next ones
+     * wait for it, so a group's plan event and its batches' events never interleave. (Hibernate's
+     * {@code PESSIMISTIC_WRITE} would take {@code FOR NO KEY UPDATE} on PostgreSQL, which batches do not wait for.)
+     */
     public Uni<GroupEntity> findForUpdate(UUID id) {
-        return findById(id, LockModeType.PESSIMISTIC_WRITE);
+        return getSession()
+                .chain(session -> session.createNativeQuery(
+                                "SELECT * FROM groups WHERE id = :id FOR UPDATE", GroupEntity.class)
+                        .setParameter("id", id)
+                        .getSingleResultOrNull());
     }
 
     /**
