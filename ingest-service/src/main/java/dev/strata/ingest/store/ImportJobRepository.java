@@ -6,6 +6,7 @@ import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
+import org.hibernate.exception.ConstraintViolationException;
 
 /**
  * Import jobs as they are created and read one at a time, through Panache. The worker's claim, lease and chunk
@@ -26,8 +27,18 @@ public class ImportJobRepository implements PanacheRepositoryBase<ImportJobEntit
                 .firstResult();
     }
 
-    /** Whether a failed insert lost the race for its Idempotency-Key to another upload. */
+    private static final String KEY_INDEX = "import_jobs_idempotency_key";
+
+    /**
+     * Whether a failed insert lost the race for its Idempotency-Key to another upload. Hibernate reports the unique
+     * violation as its own exception, without the driver's in the cause chain.
+     */
     public static boolean isKeyTaken(Throwable failure) {
-        return DatabaseProblems.violates(failure, "import_jobs_idempotency_key");
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ConstraintViolationException violation) {
+                return "23505".equals(violation.getSQLState()) && KEY_INDEX.equals(violation.getConstraintName());
+            }
+        }
+        return DatabaseProblems.violates(failure, KEY_INDEX);
     }
 }
