@@ -405,7 +405,7 @@ class EventBatchTest {
     }
 
     /**
-     * The race the second statement of {@code ActivityStore.insertNew} closes: the hot row is being archived (deleted
+     * The race the second statement of {@code EventStore.insertNew} closes: the hot row is being archived (deleted
      * and recorded, not yet committed) when two groups send its id; both inserts wait for the archiving transaction,
      * and once it commits neither may insert the id again: the owner's re-send is a duplicate, the other group's
      * item is refused.

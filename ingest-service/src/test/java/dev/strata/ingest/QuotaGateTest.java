@@ -12,7 +12,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 
-import dev.strata.ingest.quota.QuotaDemand;
+import dev.strata.ingest.client.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor;
 import dev.strata.model.events.EventType;
 import dev.strata.support.problem.ProblemException;
@@ -221,7 +221,7 @@ class QuotaGateTest {
                                 null,
                                 batchId,
                                 QuotaDemand.none().add(QuotaDemand.ENTITIES, 1),
-                                (tx, g) -> insertThing(tx, group))
+                                tx -> insertThing(tx, group))
                         .await()
                         .atMost(Duration.ofSeconds(30)))
                 .isInstanceOfSatisfying(
@@ -346,11 +346,11 @@ class QuotaGateTest {
                 group);
     }
 
-    private static Uni<BatchExecutor.Outcome> insertThing(SqlConnection tx, UUID group) {
+    private static Uni<Map<String, Object>> insertThing(SqlConnection tx, UUID group) {
         return tx.preparedQuery("INSERT INTO things (id, group_id, type, name, properties_bytes, status, created_at,"
                         + " updated_at) VALUES ($1, $2, 'video', 'late', 2, 'active', now(), now())")
                 .execute(Tuple.of(UUID.randomUUID(), group))
-                .replaceWith(new BatchExecutor.Outcome(200, Map.of()));
+                .replaceWith(Map.of());
     }
 
     private static String videos(int n) {

@@ -1,10 +1,9 @@
 package dev.strata.ingest.api;
 
-import dev.strata.ingest.store.BatchOutcomeStore;
+import dev.strata.ingest.service.BatchOutcomeService;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -28,12 +27,10 @@ import org.jboss.resteasy.reactive.RestPath;
 @RolesAllowed({TenantAccess.SERVICE, TenantAccess.ADMIN})
 public class BatchOutcomeResource {
 
-    private final Pool pool;
-    private final BatchOutcomeStore outcomes;
+    private final BatchOutcomeService outcomes;
     private final TenantAccess access;
 
-    public BatchOutcomeResource(Pool pool, BatchOutcomeStore outcomes, TenantAccess access) {
-        this.pool = pool;
+    public BatchOutcomeResource(BatchOutcomeService outcomes, TenantAccess access) {
         this.outcomes = outcomes;
         this.access = access;
     }
@@ -62,7 +59,7 @@ public class BatchOutcomeResource {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID batch = PathIds.uuid(batchId, "batchId");
-        return outcomes.resolve(pool, group, batch)
+        return outcomes.resolve(group, batch)
                 .map(outcome -> new BatchOutcomeView(batch, outcome.name().toLowerCase(Locale.ROOT)));
     }
 }

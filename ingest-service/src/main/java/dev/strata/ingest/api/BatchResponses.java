@@ -4,7 +4,7 @@ import dev.strata.ingest.service.BatchExecutor.Answer;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-/** Writes a batch answer as it was stored, marking replays of an Idempotency-Key. */
+/** Writes a batch answer (200, always) as it was stored, marking replays of an Idempotency-Key. */
 final class BatchResponses {
 
     static final String REPLAYED = "Idempotent-Replayed";
@@ -12,9 +12,8 @@ final class BatchResponses {
     private BatchResponses() {}
 
     static Response of(Answer answer) {
-        Response.ResponseBuilder response = Response.status(answer.status())
-                .type(MediaType.APPLICATION_JSON_TYPE)
-                .entity(answer.json());
+        Response.ResponseBuilder response =
+                Response.ok().type(MediaType.APPLICATION_JSON_TYPE).entity(answer.json());
         if (answer.replayed()) {
             response.header(REPLAYED, "true");
         }

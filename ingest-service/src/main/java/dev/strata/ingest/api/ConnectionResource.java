@@ -1,15 +1,14 @@
 package dev.strata.ingest.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.service.ConnectionService;
 import dev.strata.ingest.service.RawJson;
-import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
 import dev.strata.ingest.store.ConnectionStore.Direction;
 import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -31,12 +30,10 @@ import org.jboss.resteasy.reactive.RestQuery;
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectionResource {
 
-    private final Pool pool;
-    private final ConnectionStore connections;
+    private final ConnectionService connections;
     private final TenantAccess access;
 
-    public ConnectionResource(Pool pool, ConnectionStore connections, TenantAccess access) {
-        this.pool = pool;
+    public ConnectionResource(ConnectionService connections, TenantAccess access) {
         this.connections = connections;
         this.access = access;
     }
@@ -98,7 +95,7 @@ public class ConnectionResource {
         int size = PageCursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
         UUID after = Cursors.decodeId(cursor);
         return connections
-                .page(pool, group, thing, ends, type == null || type.isEmpty() ? null : type, after, size + 1)
+                .page(group, thing, ends, type == null || type.isEmpty() ? null : type, after, size + 1)
                 .map(rows -> {
                     boolean more = rows.size() > size;
                     List<ConnectionView> page =

@@ -30,7 +30,7 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
- * Logs activity events. Items: {@code {id?, type, actorId, targetId?, timestamp?, metadata?}}; {@code type} is an
+ * Records events. Items: {@code {id?, type, actorId, targetId?, timestamp?, metadata?}}; {@code type} is an
  * event type of the ontology other than those Strata writes itself, {@code actorId} and {@code targetId} are things
  * of the group, {@code timestamp} (RFC 3339, default now) may be any past time but at most the configured clock
  * skew (5 minutes) ahead. {@code revenue_generated} needs {@code metadata.amount} (a number >= 0) and
@@ -75,7 +75,7 @@ public class EventBatchResource {
     record EventBatchRequest(
             @Schema(required = true, maxItems = 10_000) List<NewEvent> items, AtomicOptions options) {}
 
-    @Schema(description = "One event of the activity log")
+    @Schema(description = "One event of the group")
     record NewEvent(
             @Schema(description = "the client's id, which makes the event idempotent; default a new one")
             UUID id,

@@ -1,14 +1,13 @@
 package dev.strata.ingest.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.service.EventService;
 import dev.strata.ingest.service.RawJson;
-import dev.strata.ingest.store.ActivityStore;
-import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.ingest.store.EventStore.EventRow;
 import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -25,24 +24,22 @@ import org.jboss.resteasy.reactive.RestPath;
 import org.jboss.resteasy.reactive.RestQuery;
 
 /**
- * The group's activity log (its hot part: archived events live in the S3 archive), newest first. The cursor is
+ * The group's events (the hot part of table {@code events}: archived events live in the S3 archive), newest first. The cursor is
  * the (timestamp, id) of the last row, so back-filled events that land between pages never shift a page.
  */
 @Path("/groups/{groupId}/events")
 @Produces(MediaType.APPLICATION_JSON)
 public class EventResource {
 
-    private final Pool pool;
-    private final ActivityStore activity;
+    private final EventService events;
     private final TenantAccess access;
 
-    public EventResource(Pool pool, ActivityStore activity, TenantAccess access) {
-        this.pool = pool;
-        this.activity = activity;
+    public EventResource(EventService events, TenantAccess access) {
+        this.events = events;
         this.access = access;
     }
 
-    @Schema(description = "An entry of the activity log")
+    @Schema(description = "An event of the group")
     public record EventView(
             UUID id,
             UUID groupId,
@@ -56,7 +53,7 @@ public class EventResource {
 
             @Schema(description = "when Strata logged it") Instant recordedAt) {}
 
-    @Schema(description = "A page of the activity log, newest first", example = """
+    @Schema(description = "A page of the group's events, newest first", example = """
             {"events": [{"id": "5f0c2a9e-1b7d-4c3e-8a6f-2d9b4e7c1a30",
                          "groupId": "0b6a3c1e-2f4d-4e5a-9b8c-7d6e5f4a3b2c", "type": "revenue_generated",
                          "actorId": "0190c1f2-7a3b-7c4d-9e5f-a1b2c3d4e5f6", "targetId": null,
@@ -74,7 +71,7 @@ public class EventResource {
             String nextCursor) {}
 
     @GET
-    @Operation(summary = "List the activity log newest first, optionally of one type; pass nextCursor back as cursor")
+    @Operation(summary = "List the group's events newest first, optionally of one type; pass nextCursor back as cursor")
     @APIResponse(responseCode = "200", description = "a page of events")
     public Uni<EventPage> list(
             @RestPath String groupId,
@@ -85,8 +82,7 @@ public class EventResource {
         access.require(group);
         int size = PageCursors.pageSize(limit, ThingResource.DEFAULT_PAGE, ThingResource.MAX_PAGE);
         Cursors.TimeId before = Cursors.decodeTimeId(cursor);
-        return activity.page(
-                        pool,
+        return events.page(
                         group,
                         type == null || type.isEmpty() ? null : type,
                         before == null ? null : before.time(),
@@ -104,7 +100,7 @@ public class EventResource {
                 });
     }
 
-    private EventView view(UUID group, ActivityRow row) {
+    private EventView view(UUID group, EventRow row) {
         return new EventView(
                 row.id(),
                 group,

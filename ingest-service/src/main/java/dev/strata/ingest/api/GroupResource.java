@@ -1,7 +1,7 @@
 package dev.strata.ingest.api;
 
 import dev.strata.ingest.service.GroupService;
-import dev.strata.ingest.store.GroupStore.GroupRow;
+import dev.strata.ingest.store.GroupEntity;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
@@ -81,8 +81,8 @@ public class GroupResource {
 
             Instant createdAt,
             Instant updatedAt) {
-        static GroupView of(GroupRow row) {
-            return new GroupView(row.id(), row.name(), row.plan(), row.updatedAt(), row.createdAt(), row.updatedAt());
+        static GroupView of(GroupEntity group) {
+            return new GroupView(group.id, group.name, group.plan, group.updatedAt, group.createdAt, group.updatedAt);
         }
     }
 
@@ -111,7 +111,7 @@ public class GroupResource {
             throw dev.strata.support.problem.ProblemException.badRequest("The body must be a JSON object.");
         }
         return groups.create(request.name(), request.plan())
-                .map(row -> RestResponse.ResponseBuilder.<GroupView>created(URI.create("/groups/" + row.id()))
+                .map(row -> RestResponse.ResponseBuilder.<GroupView>created(URI.create("/groups/" + row.id))
                         .entity(GroupView.of(row))
                         .build());
     }

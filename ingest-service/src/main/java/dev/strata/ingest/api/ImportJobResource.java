@@ -3,14 +3,13 @@ package dev.strata.ingest.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.ingest.store.ImportJobStore;
+import dev.strata.ingest.service.ImportService;
 import dev.strata.ingest.store.ImportJobStore.ImportJob;
 import dev.strata.model.problem.FieldError;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -40,14 +39,12 @@ public class ImportJobResource {
 
     private static final TypeReference<List<FieldError>> ERRORS = new TypeReference<>() {};
 
-    private final ImportJobStore jobs;
-    private final Pool pool;
+    private final ImportService imports;
     private final TenantAccess access;
     private final ObjectMapper mapper;
 
-    public ImportJobResource(ImportJobStore jobs, Pool pool, TenantAccess access, ObjectMapper mapper) {
-        this.jobs = jobs;
-        this.pool = pool;
+    public ImportJobResource(ImportService imports, TenantAccess access, ObjectMapper mapper) {
+        this.imports = imports;
         this.access = access;
         this.mapper = mapper;
     }
@@ -149,7 +146,7 @@ public class ImportJobResource {
         // Read from the token now: the check runs after the database answers.
         boolean everyGroup = access.isPrivileged();
         Set<String> tenants = access.tenants();
-        return jobs.find(pool, id)
+        return imports.find(id)
                 .onItem()
                 .ifNull()
                 .failWith(() -> ProblemException.notFound("No import job " + id + "."))

@@ -5,14 +5,10 @@ import dev.strata.ingest.service.BatchOptions;
 import dev.strata.ingest.service.BatchParser;
 import dev.strata.ingest.service.ImportService;
 import dev.strata.ingest.service.ImportService.Submitted;
-import dev.strata.ingest.store.GroupStore;
-import dev.strata.ingest.store.ImportJobStore;
 import dev.strata.support.api.PathIds;
-import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -67,23 +63,11 @@ public class ImportResource {
     private final ImportService imports;
     private final BatchParser parser;
     private final TenantAccess access;
-    private final Pool pool;
-    private final GroupStore groups;
-    private final ImportJobStore jobs;
 
-    public ImportResource(
-            ImportService imports,
-            BatchParser parser,
-            TenantAccess access,
-            Pool pool,
-            GroupStore groups,
-            ImportJobStore jobs) {
+    public ImportResource(ImportService imports, BatchParser parser, TenantAccess access) {
         this.imports = imports;
         this.parser = parser;
         this.access = access;
-        this.pool = pool;
-        this.groups = groups;
-        this.jobs = jobs;
     }
 
     @Schema(
@@ -222,19 +206,12 @@ public class ImportResource {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         int size = (int) PathIds.wholeNumber(limit, "limit", 1, MAX_LIST, DEFAULT_LIST);
-        return groups.find(pool, group)
-                .onItem()
-                .ifNull()
-                .failWith(() -> ProblemException.notFound("No group " + group + "."))
-                .chain(found -> jobs.newest(pool, group, size))
-                .map(list -> {
-                    Instant now = Instant.now();
-                    return new ImportList(
-                            group,
-                            list.stream()
-                                    .map(job -> ImportView.of(job, null, now))
-                                    .toList());
-                });
+        return imports.newest(group, size).map(list -> {
+            Instant now = Instant.now();
+            return new ImportList(
+                    group,
+                    list.stream().map(job -> ImportView.of(job, null, now)).toList());
+        });
     }
 
     private Response submit(

@@ -1,13 +1,9 @@
 package dev.strata.ingest.api;
 
-import dev.strata.ingest.store.GroupStore;
-import dev.strata.ingest.store.InventoryStore;
-import dev.strata.model.ontology.Ontology;
+import dev.strata.ingest.service.InventoryService;
 import dev.strata.support.api.PathIds;
-import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -22,24 +18,17 @@ import org.jboss.resteasy.reactive.RestPath;
 /**
  * The source-of-truth counts of a group, which quota-service reconciles its event-fed counters against.
  * {@code storageBytes} = serialized properties of things + knowledge text bytes + 4 bytes per embedding dimension;
- * {@code events} counts the rows of the (hot) activity log, batch entries included.
+ * {@code events} counts the rows of the (hot) events table, batch entries included.
  */
 @Path("/groups/{groupId}/inventory")
 @Produces(MediaType.APPLICATION_JSON)
 public class InventoryResource {
 
-    private final Pool pool;
-    private final GroupStore groups;
-    private final InventoryStore inventory;
-    private final Ontology ontology;
+    private final InventoryService inventory;
     private final TenantAccess access;
 
-    public InventoryResource(
-            Pool pool, GroupStore groups, InventoryStore inventory, Ontology ontology, TenantAccess access) {
-        this.pool = pool;
-        this.groups = groups;
+    public InventoryResource(InventoryService inventory, TenantAccess access) {
         this.inventory = inventory;
-        this.ontology = ontology;
         this.access = access;
     }
 
@@ -60,7 +49,7 @@ public class InventoryResource {
             @Schema(description = "properties bytes of things + knowledge text bytes + 4 per embedding dimension")
             long storageBytes,
 
-            @Schema(description = "rows of the hot activity log, batch_import entries included")
+            @Schema(description = "rows of the hot events table, batch_import entries included")
             long events,
 
             Instant asOf) {}
@@ -72,13 +61,9 @@ public class InventoryResource {
     public Uni<InventoryView> get(@RestPath String groupId) {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
-        String[] personTypes = ontology.thingTypesIn(Ontology.PERSON).toArray(String[]::new);
         Instant asOf = Instant.now();
-        return groups.find(pool, group)
-                .onItem()
-                .ifNull()
-                .failWith(() -> ProblemException.notFound("No group " + group + "."))
-                .chain(found -> inventory.count(pool, group, personTypes))
+        return inventory
+                .count(group)
                 .map(counts -> new InventoryView(
                         group,
                         counts.things(),

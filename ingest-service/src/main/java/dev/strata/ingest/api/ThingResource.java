@@ -2,14 +2,12 @@ package dev.strata.ingest.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ingest.service.RawJson;
-import dev.strata.ingest.store.ThingStore;
+import dev.strata.ingest.service.ThingService;
 import dev.strata.ingest.store.ThingStore.ThingRow;
 import dev.strata.support.api.PageCursors;
 import dev.strata.support.api.PathIds;
-import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -33,12 +31,10 @@ public class ThingResource {
     static final int DEFAULT_PAGE = 50;
     static final int MAX_PAGE = 1000;
 
-    private final Pool pool;
-    private final ThingStore things;
+    private final ThingService things;
     private final TenantAccess access;
 
-    public ThingResource(Pool pool, ThingStore things, TenantAccess access) {
-        this.pool = pool;
+    public ThingResource(ThingService things, TenantAccess access) {
         this.things = things;
         this.access = access;
     }
@@ -88,11 +84,7 @@ public class ThingResource {
         UUID group = PathIds.uuid(groupId, "groupId");
         access.require(group);
         UUID id = PathIds.uuid(thingId, "thingId");
-        return things.find(pool, group, id)
-                .onItem()
-                .ifNull()
-                .failWith(() -> ProblemException.notFound("No thing " + id + " in this group."))
-                .map(this::view);
+        return things.find(group, id).map(this::view);
     }
 
     @GET
@@ -110,7 +102,7 @@ public class ThingResource {
         access.require(group);
         int size = PageCursors.pageSize(limit, DEFAULT_PAGE, MAX_PAGE);
         UUID after = Cursors.decodeId(cursor);
-        return things.page(pool, group, type, status, after, size + 1).map(rows -> {
+        return things.page(group, type, status, after, size + 1).map(rows -> {
             boolean more = rows.size() > size;
             List<ThingView> page = rows.stream().limit(size).map(this::view).toList();
             String next = more ? Cursors.encodeId(page.get(page.size() - 1).id()) : null;

@@ -1,6 +1,6 @@
 package dev.strata.ingest.service;
 
-import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.ingest.store.EventStore.EventRow;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.BatchImported;
 import dev.strata.model.problem.FieldError;
@@ -14,11 +14,11 @@ import java.util.UUID;
 
 /**
  * The single {@code batch_import} entry of a creating batch (seed: "single batch event"): the event for the
- * outbox, the same fact as an activity-log row, and the batch's answer whose {@code position} is that event.
+ * outbox, the same fact as a row of the events table, and the batch's answer whose {@code position} is that event.
  *
  * @param created ids in input order, null where the item failed
  */
-record BatchEntry(OutboxEvent event, ActivityRow logEntry, BatchResult result) {
+record BatchEntry(OutboxEvent event, EventRow logEntry, BatchResult result) {
 
     static BatchEntry of(
             EventFactory events,
@@ -33,8 +33,8 @@ record BatchEntry(OutboxEvent event, ActivityRow logEntry, BatchResult result) {
         int success = (int) Arrays.stream(created).filter(Objects::nonNull).count();
         BatchImported summary = new BatchImported(batchId, kind, total, success, total - success, importJobId);
         OutboxEvent event = events.event(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
-        ActivityRow logEntry =
-                new ActivityRow(event.id(), EventType.BATCH_IMPORT, null, null, now, events.json(summary), now);
+        EventRow logEntry =
+                new EventRow(event.id(), EventType.BATCH_IMPORT, null, null, now, events.json(summary), now);
         BatchResult result = new BatchResult(
                 Arrays.asList(created),
                 total - success,

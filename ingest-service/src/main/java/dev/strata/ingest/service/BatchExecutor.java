@@ -2,11 +2,10 @@ package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.strata.ingest.quota.QuotaDemand;
-import dev.strata.ingest.quota.QuotaGate;
+import dev.strata.ingest.client.QuotaDemand;
+import dev.strata.ingest.client.QuotaGate;
 import dev.strata.ingest.store.BatchOutcomeStore;
-import dev.strata.ingest.store.GroupStore;
-import dev.strata.ingest.store.GroupStore.GroupRow;
+import dev.strata.ingest.store.GroupRepository;
 import dev.strata.ingest.store.IdempotencyStore;
 import dev.strata.ingest.store.IdempotencyStore.StoredAnswer;
 import dev.strata.model.problem.Problem;
@@ -22,7 +21,7 @@ import io.vertx.mutiny.sqlclient.SqlConnection;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 
 /**
  * Runs a write in one transaction and makes it safe to retry: with an {@code Idempotency-Key}, the first answer
@@ -33,7 +32,7 @@ import java.util.function.BiFunction;
 public class BatchExecutor {
 
     private final Pool pool;
-    private final GroupStore groups;
+    private final GroupRepository groups;
     private final IdempotencyStore keys;
     private final OutboxRelay relay;
     private final ObjectMapper mapper;
@@ -41,7 +40,7 @@ public class BatchExecutor {
 
     public BatchExecutor(
             Pool pool,
-            GroupStore groups,
+            GroupRepository groups,
             IdempotencyStore keys,
             OutboxRelay relay,
             ObjectMapper mapper,
@@ -54,28 +53,26 @@ public class BatchExecutor {
         this.quota = quota;
     }
 
-    /** What a write answers: its HTTP status and body. */
-    public record Outcome(int status, Object body) {}
-
-    /** The answer as sent: JSON text, and whether it is a stored first answer being replayed. */
-    public record Answer(int status, String json, boolean replayed) {}
+    /**
+     * A write's answer as JSON text, and whether it is a stored first answer being replayed. The resource decides
+     * the HTTP status.
+     */
+    public record Answer(String json, boolean replayed) {}
 
     /**
      * @param idempotencyKey the client's key, or null
      * @param requestHash    the request body's SHA-256 (recognises a key reused for another request); null
      *                       without a key
-     * @param work           the writes, given the transaction and the (existing) group
+     * @param work           the writes, given the transaction (the group exists and is locked); their item is the
+     *                       answer's body
      */
     public Uni<Answer> execute(
-            UUID groupId,
-            String idempotencyKey,
-            String requestHash,
-            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+            UUID groupId, String idempotencyKey, String requestHash, Function<SqlConnection, Uni<?>> work) {
         return execute(groupId, idempotencyKey, requestHash, null, QuotaDemand.none(), work);
     }
 
     /**
-     * Like {@link #execute(UUID, String, String, BiFunction)}, reserving {@code demand} at quota-service with the
+     * Like {@link #execute(UUID, String, String, Function)}, reserving {@code demand} at quota-service with the
      * batch id as the reservation's reference. The reservation is asked for while the writes run in the open
      * transaction (nothing is visible before the commit, and the commit waits for the grant), so a batch waits
      * for the slower of the two rather than for both; a refusal rolls the writes back, and whatever was granted is
@@ -87,7 +84,7 @@ public class BatchExecutor {
             String requestHash,
             UUID batchId,
             QuotaDemand demand,
-            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+            Function<SqlConnection, Uni<?>> work) {
         if (idempotencyKey == null) {
             return transaction(groupId, null, null, batchId, demand, work);
         }
@@ -106,25 +103,21 @@ public class BatchExecutor {
             String hash,
             UUID batchId,
             QuotaDemand demand,
-            BiFunction<SqlConnection, GroupRow, Uni<Outcome>> work) {
+            Function<SqlConnection, Uni<?>> work) {
         AtomicReference<QuotaGate.Granted> granted = new AtomicReference<>(QuotaGate.Granted.NONE);
         return quota.transaction(
                         tx -> lockGroup(tx, groupId, batchId, demand)
                                 // an unknown group is a 404 here and now, not a reservation quota-service cannot place
-                                .onItem()
-                                .ifNull()
-                                .failWith(() -> ProblemException.notFound("No group " + groupId + "."))
-                                .chain(group -> reservedWhile(groupId, batchId, demand, granted, work.apply(tx, group)))
-                                .chain(outcome -> {
-                                    Answer answer = new Answer(outcome.status(), toJson(outcome.body()), false);
+                                .chain(found -> found
+                                        ? reservedWhile(groupId, batchId, demand, granted, work.apply(tx))
+                                        : Uni.createFrom()
+                                                .failure(ProblemException.notFound("No group " + groupId + ".")))
+                                .chain(body -> {
+                                    Answer answer = new Answer(toJson(body), false);
                                     if (key == null) {
                                         return Uni.createFrom().item(answer);
                                     }
-                                    return keys.save(
-                                                    tx,
-                                                    groupId,
-                                                    key,
-                                                    new StoredAnswer(hash, answer.status(), answer.json()))
+                                    return keys.save(tx, groupId, key, new StoredAnswer(hash, answer.json()))
                                             .replaceWith(answer);
                                 }),
                         granted::get)
@@ -137,17 +130,17 @@ public class BatchExecutor {
     }
 
     /**
-     * The group, locked for the write; a write that reserves quota also records its batch id, in the same round
+     * Whether the group exists, locked for the write if so; a write that reserves quota also records its batch id, in the same round
      * trip (pipelined), before its reservation is even asked for: so quota-service, asking about the reservation,
      * always finds the record or waits for this transaction to end.
      */
-    private Uni<GroupRow> lockGroup(SqlConnection tx, UUID groupId, UUID batchId, QuotaDemand demand) {
+    private Uni<Boolean> lockGroup(SqlConnection tx, UUID groupId, UUID batchId, QuotaDemand demand) {
         if (batchId == null || !quota.reserves(demand)) {
-            return groups.findForWrite(tx, groupId);
+            return groups.lockForWrite(tx, groupId);
         }
         return Uni.combine()
                 .all()
-                .unis(groups.findForWrite(tx, groupId), quota.recordWrite(tx, groupId, batchId))
+                .unis(groups.lockForWrite(tx, groupId), quota.recordWrite(tx, groupId, batchId))
                 .asTuple()
                 .map(Tuple2::getItem1);
     }
@@ -156,12 +149,8 @@ public class BatchExecutor {
      * Runs the reservation and the writes at once and waits for both (so a grant is never left behind by writes
      * that failed first). When both fail, the quota refusal is the answer, as if it had been asked first.
      */
-    private Uni<Outcome> reservedWhile(
-            UUID groupId,
-            UUID batchId,
-            QuotaDemand demand,
-            AtomicReference<QuotaGate.Granted> granted,
-            Uni<Outcome> writes) {
+    private Uni<?> reservedWhile(
+            UUID groupId, UUID batchId, QuotaDemand demand, AtomicReference<QuotaGate.Granted> granted, Uni<?> writes) {
         if (demand.isEmpty()) {
             return writes;
         }
@@ -180,7 +169,7 @@ public class BatchExecutor {
             throw ProblemException.of(
                     ProblemType.CONFLICT, "This Idempotency-Key was already used for a different request.");
         }
-        return new Answer(stored.status(), stored.response(), true);
+        return new Answer(stored.response(), true);
     }
 
     private static boolean isKeyConflict(Throwable failure) {

@@ -1,14 +1,13 @@
 package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.client.QuotaDemand;
 import dev.strata.ingest.config.IngestConfig;
-import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor.Answer;
-import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.service.BatchLimits.Event;
-import dev.strata.ingest.store.ActivityStore;
 import dev.strata.ingest.store.ConnectionStore;
 import dev.strata.ingest.store.ConnectionStore.ConnectionRow;
+import dev.strata.ingest.store.EventStore;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.ConnectionCreated;
@@ -51,7 +50,7 @@ public class ConnectionBatchService {
 
     private final ThingStore things;
     private final ConnectionStore connections;
-    private final ActivityStore activity;
+    private final EventStore eventStore;
     private final OutboxStore outbox;
     private final EventFactory events;
     private final BatchExecutor executor;
@@ -64,7 +63,7 @@ public class ConnectionBatchService {
     public ConnectionBatchService(
             ThingStore things,
             ConnectionStore connections,
-            ActivityStore activity,
+            EventStore eventStore,
             OutboxStore outbox,
             EventFactory events,
             BatchExecutor executor,
@@ -74,7 +73,7 @@ public class ConnectionBatchService {
             IngestMeters meters) {
         this.things = things;
         this.connections = connections;
-        this.activity = activity;
+        this.eventStore = eventStore;
         this.outbox = outbox;
         this.events = events;
         this.executor = executor;
@@ -136,7 +135,7 @@ public class ConnectionBatchService {
                         requestHash,
                         batchId,
                         demand,
-                        (tx, group) -> things.typesOf(tx, groupId, endIds)
+                        tx -> things.typesOf(tx, groupId, endIds)
                                 .chain(types -> write(
                                         tx,
                                         groupId,
@@ -150,7 +149,7 @@ public class ConnectionBatchService {
     }
 
     /** {@code written}: set to the rows inserted (duplicates of stored ones are not), counted once committed. */
-    private Uni<Outcome> write(
+    private Uni<BatchResult> write(
             SqlConnection tx,
             UUID groupId,
             UUID batchId,
@@ -244,10 +243,10 @@ public class ConnectionBatchService {
             return Uni.combine()
                     .all()
                     .unis(
-                            activity.insertNew(tx, groupId, List.of(entry.logEntry())),
+                            eventStore.insertNew(tx, groupId, List.of(entry.logEntry())),
                             outbox.appendEvents(tx, groupId, facts))
                     .discardItems()
-                    .replaceWith(new Outcome(200, entry.result()));
+                    .replaceWith(entry.result());
         });
     }
 

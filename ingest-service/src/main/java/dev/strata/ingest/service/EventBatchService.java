@@ -4,11 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.strata.ingest.config.IngestConfig;
 import dev.strata.ingest.service.BatchExecutor.Answer;
-import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.service.BatchLimits.Event;
-import dev.strata.ingest.store.ActivityStore;
-import dev.strata.ingest.store.ActivityStore.ActivityRow;
-import dev.strata.ingest.store.ActivityStore.Holder;
+import dev.strata.ingest.store.EventStore;
+import dev.strata.ingest.store.EventStore.EventRow;
+import dev.strata.ingest.store.EventStore.Holder;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventType;
@@ -40,7 +39,7 @@ import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * Logs activity (revenue, views, logins ...) into the event log. A client-supplied id makes an event idempotent:
+ * Records events (revenue, views, logins ...) in the events table. A client-supplied id makes an event idempotent:
  * an id this group already logged with the same type, hot or archived, is a duplicate, answered as a success and
  * written nowhere again (the first write wins; the repeat is not compared with it). Only events that are really new reach the
  * outbox, each as itself (envelope id = event id, time = when it happened), followed by the batch's
@@ -68,7 +67,7 @@ public class EventBatchService {
     private static final JsonNode NO_METADATA = JsonNodeFactory.instance.objectNode();
 
     private final ThingStore things;
-    private final ActivityStore activity;
+    private final EventStore eventStore;
     private final OutboxStore outbox;
     private final EventFactory events;
     private final BatchExecutor executor;
@@ -79,7 +78,7 @@ public class EventBatchService {
 
     public EventBatchService(
             ThingStore things,
-            ActivityStore activity,
+            EventStore eventStore,
             OutboxStore outbox,
             EventFactory events,
             BatchExecutor executor,
@@ -88,7 +87,7 @@ public class EventBatchService {
             IngestConfig config,
             IngestMeters meters) {
         this.things = things;
-        this.activity = activity;
+        this.eventStore = eventStore;
         this.outbox = outbox;
         this.events = events;
         this.executor = executor;
@@ -176,7 +175,7 @@ public class EventBatchService {
                         groupId,
                         idempotencyKey,
                         requestHash,
-                        (tx, group) -> things.typesOf(tx, groupId, ids)
+                        tx -> things.typesOf(tx, groupId, ids)
                                 .chain(known -> write(
                                         tx,
                                         groupId,
@@ -190,7 +189,7 @@ public class EventBatchService {
     }
 
     /** {@code written}: set to the events inserted (duplicates are not), counted once the transaction commits. */
-    private Uni<Outcome> write(
+    private Uni<EventBatchResult> write(
             SqlConnection tx,
             UUID groupId,
             int total,
@@ -204,7 +203,7 @@ public class EventBatchService {
         Set<Integer> duplicates = new TreeSet<>();
         Map<UUID, String> seen = new HashMap<>();
         List<Candidate> fresh = new ArrayList<>(candidates.size());
-        List<ActivityRow> rows = new ArrayList<>(candidates.size());
+        List<EventRow> rows = new ArrayList<>(candidates.size());
         List<UUID> clientIds = new ArrayList<>(candidates.size());
         for (Candidate c : candidates) {
             boolean ok = true;
@@ -237,19 +236,21 @@ public class EventBatchService {
             }
             fresh.add(c);
             Instant at = c.timestamp() == null ? now : c.timestamp();
-            rows.add(new ActivityRow(id, c.type(), c.actorId(), c.targetId(), at, c.metadataJson(), now));
+            rows.add(new EventRow(id, c.type(), c.actorId(), c.targetId(), at, c.metadataJson(), now));
         }
         sorted(errors);
         limits.rejectIfAtomic(options, errors);
         limits.rejectIfNoneValid(rows.size(), errors);
-        return activity.insertNew(tx, groupId, rows, clientIds.toArray(UUID[]::new))
+        return eventStore
+                .insertNew(tx, groupId, rows, clientIds.toArray(UUID[]::new))
                 .chain(inserted -> {
                     written.set(inserted.size());
                     UUID[] taken = rows.stream()
-                            .map(ActivityRow::id)
+                            .map(EventRow::id)
                             .filter(id -> !inserted.contains(id))
                             .toArray(UUID[]::new);
-                    return activity.holders(tx, taken)
+                    return eventStore
+                            .holders(tx, taken)
                             .chain(holders -> answer(
                                     tx,
                                     groupId,
@@ -266,12 +267,12 @@ public class EventBatchService {
                 });
     }
 
-    private Uni<Outcome> answer(
+    private Uni<EventBatchResult> answer(
             SqlConnection tx,
             UUID groupId,
             int total,
             List<Candidate> fresh,
-            List<ActivityRow> rows,
+            List<EventRow> rows,
             Set<UUID> inserted,
             Map<UUID, Holder> holders,
             UUID[] created,
@@ -282,7 +283,7 @@ public class EventBatchService {
         List<EventEnvelope> facts = new ArrayList<>(inserted.size() + 1);
         Set<UUID> taken = new HashSet<>();
         for (int i = 0; i < rows.size(); i++) {
-            ActivityRow row = rows.get(i);
+            EventRow row = rows.get(i);
             Candidate c = fresh.get(i);
             if (inserted.contains(row.id())) {
                 facts.add(events.create(
@@ -330,7 +331,7 @@ public class EventBatchService {
                     new BatchImported(batchId, "events", total, success, total - success, null));
             facts.add(batchEvent);
             position = batchEvent.id();
-            ActivityRow logEntry = new ActivityRow(
+            EventRow logEntry = new EventRow(
                     UUID.fromString(batchEvent.id()),
                     EventType.BATCH_IMPORT,
                     null,
@@ -338,7 +339,8 @@ public class EventBatchService {
                     now,
                     batchEvent.data().toString(),
                     now);
-            logged = activity.insertNew(tx, groupId, List.of(logEntry)).chain(() -> outbox.append(tx, groupId, facts));
+            logged =
+                    eventStore.insertNew(tx, groupId, List.of(logEntry)).chain(() -> outbox.append(tx, groupId, facts));
         }
         EventBatchResult result = new EventBatchResult(
                 Arrays.asList(created),
@@ -348,7 +350,7 @@ public class EventBatchService {
                 BatchResult.Summary.of(total, success),
                 batchId,
                 position);
-        return logged.replaceWith(new Outcome(200, result));
+        return logged.replaceWith(result);
     }
 
     private Candidate validate(JsonNode item, int index, List<FieldError> errors, boolean byService) {

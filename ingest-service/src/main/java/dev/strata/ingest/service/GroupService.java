@@ -1,18 +1,18 @@
 package dev.strata.ingest.service;
 
-import dev.strata.ingest.quota.PlanNames;
-import dev.strata.ingest.store.GroupStore;
-import dev.strata.ingest.store.GroupStore.GroupRow;
+import dev.strata.ingest.client.PlanNames;
+import dev.strata.ingest.store.GroupEntity;
+import dev.strata.ingest.store.GroupRepository;
+import dev.strata.ingest.store.SessionOutbox;
 import dev.strata.model.events.EventType;
 import dev.strata.model.events.payload.GroupChanged;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.FieldError;
 import dev.strata.support.outbox.EventFactory;
 import dev.strata.support.outbox.OutboxRelay;
-import dev.strata.support.outbox.OutboxStore;
 import dev.strata.support.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,23 +21,25 @@ import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** Groups (tenants): creation and plan changes, each with its event, in one transaction. */
+/**
+ * Groups (tenants): creation and plan changes, each with its event, in one transaction (Panache's, the outbox row
+ * written through the same session: {@link SessionOutbox}). The plan is checked against quota-service's list
+ * before the transaction opens.
+ */
 @ApplicationScoped
 public class GroupService {
 
     /** A group created without a plan gets this one (SPEC). */
     public static final String DEFAULT_PLAN = "starter";
 
-    private final Pool pool;
-    private final GroupStore groups;
-    private final OutboxStore outbox;
+    private final GroupRepository groups;
+    private final SessionOutbox outbox;
     private final EventFactory events;
     private final OutboxRelay relay;
     private final PlanNames plans;
 
     public GroupService(
-            Pool pool, GroupStore groups, OutboxStore outbox, EventFactory events, OutboxRelay relay, PlanNames plans) {
-        this.pool = pool;
+            GroupRepository groups, SessionOutbox outbox, EventFactory events, OutboxRelay relay, PlanNames plans) {
         this.groups = groups;
         this.outbox = outbox;
         this.events = events;
@@ -45,7 +47,7 @@ public class GroupService {
         this.plans = plans;
     }
 
-    public Uni<GroupRow> create(String name, String plan) {
+    public Uni<GroupEntity> create(String name, String plan) {
         List<FieldError> errors = new ArrayList<>();
         if (name == null || name.isBlank()) {
             errors.add(FieldError.of("name", "required, not blank"));
@@ -61,17 +63,21 @@ public class GroupService {
                 return Uni.createFrom().failure(ProblemException.validation("The group is not valid.", errors));
             }
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            GroupRow group = new GroupRow(UuidV7.next(), name, chosen, now, now);
-            return pool.withTransaction(tx -> groups.insert(tx, group)
+            GroupEntity group = new GroupEntity();
+            group.id = UuidV7.next();
+            group.name = name;
+            group.plan = chosen;
+            group.createdAt = now;
+            group.updatedAt = now;
+            return Panache.withTransaction(() -> groups.persist(group)
                             .chain(() -> outbox.append(
-                                    tx,
-                                    group.id(),
+                                    group.id,
                                     List.of(events.create(
                                             EventType.GROUP_CREATED,
-                                            group.id(),
+                                            group.id,
                                             now,
-                                            group.id(),
-                                            new GroupChanged(group.id(), name, chosen, null, now))))))
+                                            group.id,
+                                            new GroupChanged(group.id, name, chosen, null, now))))))
                     .invoke(relay::wake)
                     .replaceWith(group);
         });
@@ -81,15 +87,12 @@ public class GroupService {
         return FieldError.of("plan", "must be one of " + String.join(", ", known));
     }
 
-    public Uni<GroupRow> find(UUID id) {
-        return groups.find(pool, id)
-                .onItem()
-                .ifNull()
-                .failWith(() -> ProblemException.notFound("No group " + id + "."));
+    public Uni<GroupEntity> find(UUID id) {
+        return groups.find(id).onItem().ifNull().failWith(() -> ProblemException.notFound("No group " + id + "."));
     }
 
     /** Changes the plan; the same plan again changes nothing and writes no event. */
-    public Uni<GroupRow> changePlan(UUID id, String plan) {
+    public Uni<GroupEntity> changePlan(UUID id, String plan) {
         return plans.known().chain(known -> {
             if (plan == null || !known.contains(plan)) {
                 return Uni.createFrom()
@@ -99,28 +102,28 @@ public class GroupService {
         });
     }
 
-    private Uni<GroupRow> applyPlan(UUID id, String plan) {
+    private Uni<GroupEntity> applyPlan(UUID id, String plan) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        return pool.withTransaction(tx -> groups.findForUpdate(tx, id)
+        return Panache.withTransaction(() -> groups.findForUpdate(id)
                         .onItem()
                         .ifNull()
                         .failWith(() -> ProblemException.notFound("No group " + id + "."))
-                        .chain(current -> {
-                            if (current.plan().equals(plan)) {
-                                return Uni.createFrom().item(current);
+                        .chain(group -> {
+                            if (group.plan.equals(plan)) {
+                                return Uni.createFrom().item(group);
                             }
-                            GroupRow changed = new GroupRow(id, current.name(), plan, current.createdAt(), now);
-                            return groups.updatePlan(tx, id, plan, now)
-                                    .chain(() -> outbox.append(
-                                            tx,
+                            String previous = group.plan;
+                            group.plan = plan;
+                            group.updatedAt = now;
+                            return outbox.append(
                                             id,
                                             List.of(events.create(
                                                     EventType.GROUP_PLAN_CHANGED,
                                                     id,
                                                     now,
                                                     id,
-                                                    new GroupChanged(id, current.name(), plan, current.plan(), now)))))
-                                    .replaceWith(changed);
+                                                    new GroupChanged(id, group.name, plan, previous, now))))
+                                    .replaceWith(group);
                         }))
                 .invoke(relay::wake);
     }

@@ -1,13 +1,18 @@
 package dev.strata.ingest.service;
 
 import dev.strata.ingest.config.IngestConfig;
-import dev.strata.ingest.store.GroupStore;
+import dev.strata.ingest.store.GroupRepository;
+import dev.strata.ingest.store.ImportJobEntity;
+import dev.strata.ingest.store.ImportJobRepository;
 import dev.strata.ingest.store.ImportJobStore;
-import dev.strata.ingest.store.ImportJobStore.KeyedJob;
+import dev.strata.ingest.store.ImportJobStore.ImportJob;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -26,13 +31,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
  * Accepts import jobs: the body is streamed to a spool file (never held in memory, cut off at the configured
  * maximum), kept where the job will be read from ({@link ImportSpool}: the file, or S3), and a queued job row points
- * at it; {@link ImportWorker} does the rest. Runs on a worker thread.
+ * at it; {@link ImportWorker} does the rest ({@link #submit} runs on a worker thread). Also reads jobs, one or a
+ * group's newest.
  */
 @ApplicationScoped
 public class ImportService {
@@ -41,8 +49,9 @@ public class ImportService {
     private static final Duration DATABASE_TIMEOUT = Duration.ofSeconds(30);
 
     private final Pool pool;
-    private final GroupStore groups;
-    private final ImportJobStore jobs;
+    private final GroupRepository groups;
+    private final ImportJobRepository jobs;
+    private final ImportJobStore jobList;
     private final ImportWorker worker;
     private final IngestConfig.Imports config;
     private final BatchParser parser;
@@ -51,8 +60,9 @@ public class ImportService {
 
     public ImportService(
             Pool pool,
-            GroupStore groups,
-            ImportJobStore jobs,
+            GroupRepository groups,
+            ImportJobRepository jobs,
+            ImportJobStore jobList,
             ImportWorker worker,
             IngestConfig config,
             BatchParser parser,
@@ -60,6 +70,7 @@ public class ImportService {
         this.pool = pool;
         this.groups = groups;
         this.jobs = jobs;
+        this.jobList = jobList;
         this.worker = worker;
         this.config = config.imports();
         this.parser = parser;
@@ -82,6 +93,20 @@ public class ImportService {
         });
     }
 
+    /** The job; null if there is none. */
+    public Uni<ImportJob> find(UUID id) {
+        return jobs.find(id).map(job -> job == null ? null : job.toJob());
+    }
+
+    /** The group's newest {@code limit} jobs, newest first, without their item errors. */
+    public Uni<List<ImportJob>> newest(UUID groupId, int limit) {
+        return groups.find(groupId)
+                .onItem()
+                .ifNull()
+                .failWith(() -> ProblemException.notFound("No group " + groupId + "."))
+                .chain(found -> jobList.newest(pool, groupId, limit));
+    }
+
     /** The job an upload created, or the one an earlier upload with the same Idempotency-Key did. */
     public record Submitted(UUID id, String status, boolean replayed) {}
 
@@ -98,13 +123,12 @@ public class ImportService {
         if (options.atomic()) {
             throw PathIds.invalid("atomic", "is not available for imports: each chunk commits on its own");
         }
-        if (groups.find(pool, groupId).await().atMost(DATABASE_TIMEOUT) == null) {
+        if (await(() -> groups.find(groupId)) == null) {
             throw ProblemException.notFound("No group " + groupId + ".");
         }
         MessageDigest digest = requestDigest(format, options);
         if (idempotencyKey != null) {
-            KeyedJob earlier =
-                    jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT);
+            ImportJobEntity earlier = await(() -> jobs.findByKey(groupId, idempotencyKey));
             if (earlier != null) {
                 try (OutputStream discard = new DigestOutputStream(OutputStream.nullOutputStream(), digest)) {
                     body.transferTo(discard);
@@ -135,29 +159,27 @@ public class ImportService {
                 throw ProblemException.of(
                         ProblemType.SERVICE_UNAVAILABLE, e.getMessage() + " Nothing was queued; try again.");
             }
+            ImportJobEntity job = new ImportJobEntity();
+            job.id = id;
+            job.groupId = groupId;
+            job.status = "queued";
+            job.format = format;
+            job.defaultStatus = options.defaultStatus();
+            job.spoolPath = kept;
+            job.spoolNode = node;
+            job.bytes = bytes;
+            job.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            job.idempotencyKey = idempotencyKey;
+            job.requestSha256 = hash;
             try {
-                jobs.insert(
-                                pool,
-                                id,
-                                groupId,
-                                format,
-                                options.defaultStatus(),
-                                kept,
-                                node,
-                                bytes,
-                                Instant.now().truncatedTo(ChronoUnit.MICROS),
-                                idempotencyKey,
-                                hash)
-                        .await()
-                        .atMost(DATABASE_TIMEOUT);
+                await(() -> Panache.withTransaction(() -> jobs.persist(job)));
             } catch (RuntimeException e) {
-                if (!ImportJobStore.isKeyTaken(e)) {
+                if (!ImportJobRepository.isKeyTaken(e)) {
                     throw e;
                 }
                 // Another upload with the same key was queued meanwhile: this one is its repeat.
                 spool.discard(kept, file);
-                return replay(
-                        jobs.findByKey(pool, groupId, idempotencyKey).await().atMost(DATABASE_TIMEOUT), hash);
+                return replay(await(() -> jobs.findByKey(groupId, idempotencyKey)), hash);
             }
         } catch (IOException e) {
             spool.discard(kept, file);
@@ -170,14 +192,33 @@ public class ImportService {
         return new Submitted(id, "queued", false);
     }
 
-    private static Submitted replay(KeyedJob earlier, String hash) {
-        if (!earlier.requestSha256().equals(hash)) {
+    /**
+     * Runs a database step from this worker thread on a Vert.x context (Hibernate Reactive's sessions live there)
+     * and waits for it.
+     */
+    private static <T> T await(Supplier<Uni<T>> step) {
+        try {
+            return VertxContextSupport.subscribeAndAwait(
+                    () -> step.get().ifNoItem().after(DATABASE_TIMEOUT).fail());
+        } catch (Throwable e) {
+            if (e instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            if (e instanceof Error error) {
+                throw error;
+            }
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Submitted replay(ImportJobEntity earlier, String hash) {
+        if (!earlier.requestSha256.equals(hash)) {
             throw ProblemException.of(
                     ProblemType.CONFLICT,
                     "This Idempotency-Key was already used for a different import (another body, format or"
-                            + " options); job " + earlier.id() + " holds it.");
+                            + " options); job " + earlier.id + " holds it.");
         }
-        return new Submitted(earlier.id(), earlier.status(), true);
+        return new Submitted(earlier.id, earlier.status, true);
     }
 
     /** SHA-256 of the request: the format and default status, then the body as it is read. */

@@ -2,8 +2,8 @@ package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.strata.ingest.client.QuotaGate;
 import dev.strata.ingest.config.IngestConfig;
-import dev.strata.ingest.quota.QuotaGate;
 import dev.strata.ingest.service.ThingBatchService.Prepared;
 import dev.strata.ingest.service.ThingRules.NewThing;
 import dev.strata.ingest.store.BatchOutcomeStore;

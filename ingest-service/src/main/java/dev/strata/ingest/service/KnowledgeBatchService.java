@@ -1,12 +1,11 @@
 package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.client.QuotaDemand;
 import dev.strata.ingest.config.IngestConfig;
-import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor.Answer;
-import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.service.BatchLimits.Event;
-import dev.strata.ingest.store.ActivityStore;
+import dev.strata.ingest.store.EventStore;
 import dev.strata.ingest.store.KnowledgeStore;
 import dev.strata.ingest.store.KnowledgeStore.KnowledgeRow;
 import dev.strata.ingest.store.ThingStore;
@@ -44,7 +43,7 @@ public class KnowledgeBatchService {
 
     private final ThingStore things;
     private final KnowledgeStore knowledge;
-    private final ActivityStore activity;
+    private final EventStore eventStore;
     private final OutboxStore outbox;
     private final EventFactory events;
     private final BatchExecutor executor;
@@ -55,7 +54,7 @@ public class KnowledgeBatchService {
     public KnowledgeBatchService(
             ThingStore things,
             KnowledgeStore knowledge,
-            ActivityStore activity,
+            EventStore eventStore,
             OutboxStore outbox,
             EventFactory events,
             BatchExecutor executor,
@@ -64,7 +63,7 @@ public class KnowledgeBatchService {
             IngestMeters meters) {
         this.things = things;
         this.knowledge = knowledge;
-        this.activity = activity;
+        this.eventStore = eventStore;
         this.outbox = outbox;
         this.events = events;
         this.executor = executor;
@@ -110,7 +109,7 @@ public class KnowledgeBatchService {
                         requestHash,
                         batchId,
                         demand,
-                        (tx, group) -> things.typesOf(tx, groupId, ids)
+                        tx -> things.typesOf(tx, groupId, ids)
                                 .chain(known -> write(
                                         tx,
                                         groupId,
@@ -124,7 +123,7 @@ public class KnowledgeBatchService {
     }
 
     /** {@code written}: set to the rows inserted, counted once the transaction commits. */
-    private Uni<Outcome> write(
+    private Uni<BatchResult> write(
             SqlConnection tx,
             UUID groupId,
             UUID batchId,
@@ -164,10 +163,10 @@ public class KnowledgeBatchService {
                 .all()
                 .unis(
                         knowledge.insert(tx, groupId, rows, now),
-                        activity.insertNew(tx, groupId, List.of(entry.logEntry())),
+                        eventStore.insertNew(tx, groupId, List.of(entry.logEntry())),
                         outbox.appendEvents(tx, groupId, facts))
                 .discardItems()
-                .replaceWith(new Outcome(200, entry.result()));
+                .replaceWith(entry.result());
     }
 
     private Candidate validate(JsonNode item, int index, List<FieldError> errors) {

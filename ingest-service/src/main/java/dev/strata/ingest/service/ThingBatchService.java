@@ -1,11 +1,10 @@
 package dev.strata.ingest.service;
 
-import dev.strata.ingest.quota.QuotaDemand;
+import dev.strata.ingest.client.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor.Answer;
-import dev.strata.ingest.service.BatchExecutor.Outcome;
 import dev.strata.ingest.service.ThingRules.NewThing;
-import dev.strata.ingest.store.ActivityStore;
-import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.ingest.store.EventStore;
+import dev.strata.ingest.store.EventStore.EventRow;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.ingest.store.ThingStore.ThingRow;
 import dev.strata.model.events.EventType;
@@ -37,7 +36,7 @@ public class ThingBatchService {
 
     private final ThingRules rules;
     private final ThingStore things;
-    private final ActivityStore activity;
+    private final EventStore eventStore;
     private final OutboxStore outbox;
     private final EventFactory events;
     private final BatchExecutor executor;
@@ -48,7 +47,7 @@ public class ThingBatchService {
     public ThingBatchService(
             ThingRules rules,
             ThingStore things,
-            ActivityStore activity,
+            EventStore eventStore,
             OutboxStore outbox,
             EventFactory events,
             BatchExecutor executor,
@@ -57,7 +56,7 @@ public class ThingBatchService {
             IngestMeters meters) {
         this.rules = rules;
         this.things = things;
-        this.activity = activity;
+        this.eventStore = eventStore;
         this.outbox = outbox;
         this.events = events;
         this.executor = executor;
@@ -82,7 +81,7 @@ public class ThingBatchService {
                         requestHash,
                         prepared.result().batchId(),
                         demand(prepared),
-                        (tx, group) -> write(tx, groupId, prepared).replaceWith(new Outcome(200, prepared.result()))));
+                        tx -> write(tx, groupId, prepared).replaceWith(prepared.result())));
     }
 
     /** What the batch adds to the group's metered usage: things, people among them, properties bytes. */
@@ -192,7 +191,7 @@ public class ThingBatchService {
                 .all()
                 .unis(
                         things.insert(tx, groupId, prepared.rows(), prepared.createdAt()),
-                        activity.insertNew(tx, groupId, List.of(prepared.logEntry())),
+                        eventStore.insertNew(tx, groupId, List.of(prepared.logEntry())),
                         Uni.createFrom()
                                 .item(prepared.events())
                                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
@@ -208,7 +207,7 @@ public class ThingBatchService {
     public record Prepared(
             List<ThingRow> rows,
             Supplier<List<OutboxEvent>> events,
-            ActivityRow logEntry,
+            EventRow logEntry,
             BatchResult result,
             Instant createdAt) {}
 }

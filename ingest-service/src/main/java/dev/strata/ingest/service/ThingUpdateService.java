@@ -1,12 +1,11 @@
 package dev.strata.ingest.service;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.strata.ingest.client.QuotaDemand;
 import dev.strata.ingest.config.IngestConfig;
-import dev.strata.ingest.quota.QuotaDemand;
 import dev.strata.ingest.service.BatchExecutor.Answer;
-import dev.strata.ingest.service.BatchExecutor.Outcome;
-import dev.strata.ingest.store.ActivityStore;
-import dev.strata.ingest.store.ActivityStore.ActivityRow;
+import dev.strata.ingest.store.EventStore;
+import dev.strata.ingest.store.EventStore.EventRow;
 import dev.strata.ingest.store.ThingStore;
 import dev.strata.ingest.store.ThingStore.ThingRow;
 import dev.strata.model.events.EventType;
@@ -46,7 +45,7 @@ public class ThingUpdateService {
     private static final Set<String> FIELDS = Set.of("id", "name", "properties", "status");
 
     private final ThingStore things;
-    private final ActivityStore activity;
+    private final EventStore eventStore;
     private final OutboxStore outbox;
     private final EventFactory events;
     private final BatchExecutor executor;
@@ -57,7 +56,7 @@ public class ThingUpdateService {
 
     public ThingUpdateService(
             ThingStore things,
-            ActivityStore activity,
+            EventStore eventStore,
             OutboxStore outbox,
             EventFactory events,
             BatchExecutor executor,
@@ -66,7 +65,7 @@ public class ThingUpdateService {
             ThingRules rules,
             BatchParser parser) {
         this.things = things;
-        this.activity = activity;
+        this.eventStore = eventStore;
         this.outbox = outbox;
         this.events = events;
         this.executor = executor;
@@ -148,12 +147,12 @@ public class ThingUpdateService {
                 requestHash,
                 batchId,
                 demand,
-                (tx, group) -> things.findAll(tx, groupId, ids, true)
+                tx -> things.findAll(tx, groupId, ids, true)
                         .chain(current ->
                                 apply(tx, groupId, batchId, batch.size(), patches, current, errors, batch.options())));
     }
 
-    private Uni<Outcome> apply(
+    private Uni<UpdateResult> apply(
             SqlConnection tx,
             UUID groupId,
             UUID batchId,
@@ -166,7 +165,7 @@ public class ThingUpdateService {
         UUID[] updated = new UUID[total];
         List<ThingRow> changedRows = new ArrayList<>();
         List<OutboxEvent> facts = new ArrayList<>();
-        List<ActivityRow> log = new ArrayList<>();
+        List<EventRow> log = new ArrayList<>();
         int unchanged = 0;
         for (Patch patch : patches) {
             ThingRow before = current.get(patch.id());
@@ -221,7 +220,7 @@ public class ThingUpdateService {
                     before.createdAt(),
                     now));
             facts.add(event);
-            log.add(new ActivityRow(
+            log.add(new EventRow(
                     event.id(), EventType.THING_UPDATED, null, before.id(), now, events.json(update), now));
         }
         errors.sort(Comparator.comparing(FieldError::index));
@@ -233,7 +232,7 @@ public class ThingUpdateService {
         BatchImported summary = new BatchImported(batchId, "thing_updates", total, applied, total - applied, null);
         OutboxEvent batchEvent = events.event(EventType.BATCH_IMPORT, groupId, now, batchId, summary);
         facts.add(batchEvent);
-        log.add(new ActivityRow(batchEvent.id(), EventType.BATCH_IMPORT, null, null, now, events.json(summary), now));
+        log.add(new EventRow(batchEvent.id(), EventType.BATCH_IMPORT, null, null, now, events.json(summary), now));
         UpdateResult result = new UpdateResult(
                 Arrays.asList(updated),
                 changedRows.size(),
@@ -248,10 +247,10 @@ public class ThingUpdateService {
                 .all()
                 .unis(
                         things.update(tx, groupId, changedRows, now),
-                        activity.insertNew(tx, groupId, log),
+                        eventStore.insertNew(tx, groupId, log),
                         outbox.appendEvents(tx, groupId, facts))
                 .discardItems()
-                .replaceWith(new Outcome(200, result));
+                .replaceWith(result);
     }
 
     private Patch validate(JsonNode item, int index, List<FieldError> errors) {

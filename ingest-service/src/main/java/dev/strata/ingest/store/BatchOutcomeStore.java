@@ -2,10 +2,10 @@ package dev.strata.ingest.store;
 
 import dev.strata.support.problem.DatabaseProblems;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlClient;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.UUID;
@@ -34,11 +34,13 @@ public class BatchOutcomeStore {
     /**
      * The outcome of the write with this batch id, final: committed, or abandoned (recorded now if nothing was,
      * so the write can no longer commit). Waits for a write of this batch id that is still in flight. A batch id
-     * recorded for another group is abandoned as far as this group is concerned.
+     * recorded for another group is abandoned as far as this group is concerned. Both statements must run on one
+     * connection, outside a transaction.
      */
-    public Uni<Outcome> resolve(Pool pool, UUID groupId, UUID batchId) {
-        // Two statements on one connection: the SELECT's snapshot is taken after the INSERT waited for the write.
-        return pool.withConnection(connection -> connection
+    public Uni<Outcome> resolve(SqlConnection connection, UUID groupId, UUID batchId) {
+        // Two statements, in this order on the caller's connection: the SELECT's snapshot is taken after the INSERT
+        // waited for the write.
+        return connection
                 .preparedQuery("""
                                 INSERT INTO batch_outcomes (batch_id, group_id, outcome) VALUES ($1, $2, 'abandoned')
                                 ON CONFLICT (batch_id) DO NOTHING""")
@@ -55,7 +57,7 @@ public class BatchOutcomeStore {
                                                     && row.getString(1).equals("committed")
                                             ? Outcome.COMMITTED
                                             : Outcome.ABANDONED;
-                                })));
+                                }));
     }
 
     /** The failure of a write whose batch id had been abandoned before it could record itself. */

@@ -1,6 +1,5 @@
 package dev.strata.ingest.store;
 
-import dev.strata.support.problem.DatabaseProblems;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -10,13 +9,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * Import jobs. A worker claims a job with a fresh token ({@code claim}); every later write of that worker names
+ * Import jobs as the worker runs them, and the list of a group's jobs: SQL on the reactive client (a
+ * {@code SKIP LOCKED} queue, leases, counters updated in each chunk's transaction, a list without the item errors).
+ * A job is created and read one at a time through {@link ImportJobRepository}. A worker claims a job with a fresh token ({@code claim}); every later write of that worker names
  * the token, so a worker that lost its job (its lease ran out and another replica took over) changes nothing.
  */
 @ApplicationScoped
@@ -51,65 +51,6 @@ public class ImportJobStore {
             Instant createdAt,
             Instant startedAt,
             Instant finishedAt) {}
-
-    /** A new queued job; {@code idempotencyKey} and {@code requestSha256} are null for an upload without a key. */
-    public Uni<Void> insert(
-            SqlClient client,
-            UUID id,
-            UUID groupId,
-            String format,
-            String defaultStatus,
-            String spoolPath,
-            String spoolNode,
-            long bytes,
-            Instant createdAt,
-            String idempotencyKey,
-            String requestSha256) {
-        return client.preparedQuery("""
-                        INSERT INTO import_jobs (id, group_id, status, format, default_status, spool_path, spool_node,
-                                                 bytes, created_at, idempotency_key, request_sha256)
-                        VALUES ($1, $2, 'queued', $3, $4, $5, $6, $7, $8, $9, $10)""")
-                .execute(Tuple.tuple()
-                        .addUUID(id)
-                        .addUUID(groupId)
-                        .addString(format)
-                        .addString(defaultStatus)
-                        .addString(spoolPath)
-                        .addString(spoolNode)
-                        .addLong(bytes)
-                        .addOffsetDateTime(createdAt.atOffset(ZoneOffset.UTC))
-                        .addString(idempotencyKey)
-                        .addString(requestSha256))
-                .replaceWithVoid();
-    }
-
-    /** Whether a failed {@link #insert} lost the race for its Idempotency-Key to another upload. */
-    public static boolean isKeyTaken(Throwable failure) {
-        return DatabaseProblems.violates(failure, "import_jobs_idempotency_key");
-    }
-
-    /** The job an upload with this Idempotency-Key created, and the hash of that upload; null if none did. */
-    public record KeyedJob(UUID id, String status, String requestSha256) {}
-
-    public Uni<KeyedJob> findByKey(SqlClient client, UUID groupId, String idempotencyKey) {
-        return client.preparedQuery("SELECT id, status, request_sha256 FROM import_jobs"
-                        + " WHERE group_id = $1 AND idempotency_key = $2")
-                .execute(Tuple.of(groupId, idempotencyKey))
-                .map(rows -> {
-                    var it = rows.iterator();
-                    if (!it.hasNext()) {
-                        return null;
-                    }
-                    Row row = it.next();
-                    return new KeyedJob(row.getUUID(0), row.getString(1), row.getString(2));
-                });
-    }
-
-    public Uni<ImportJob> find(SqlClient client, UUID id) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM import_jobs WHERE id = $1")
-                .execute(Tuple.of(id))
-                .map(ImportJobStore::first);
-    }
 
     /**
      * The group's newest {@code limit} jobs, newest first (index {@code import_jobs_group}, read backwards). Their

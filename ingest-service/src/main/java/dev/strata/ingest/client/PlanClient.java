@@ -1,4 +1,4 @@
-package dev.strata.ingest.quota;
+package dev.strata.ingest.client;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import dev.strata.support.security.ServiceToken;

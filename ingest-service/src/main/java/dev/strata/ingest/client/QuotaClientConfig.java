@@ -1,4 +1,4 @@
-package dev.strata.ingest.quota;
+package dev.strata.ingest.client;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -7,7 +7,7 @@ import java.util.List;
 
 /** How ingest reserves quota before it writes (quota-service's address: quarkus.rest-client.quota.url). */
 @ConfigMapping(prefix = "strata.ingest.quota")
-public interface QuotaConfig {
+public interface QuotaClientConfig {
 
     /** Reserve before every write; off only where no quota-service runs. */
     @WithDefault("true")

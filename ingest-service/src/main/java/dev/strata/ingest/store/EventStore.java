@@ -19,13 +19,13 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * The activity log ({@code events}): append-only, idempotent by event id, and no id is ever used twice, whether its
+ * The group's events (table {@code events}): append-only, idempotent by event id, and no id is ever used twice, whether its
  * event is hot or archived ({@code archived_event_ids}, kept by archival-service).
  */
 @ApplicationScoped
-public class ActivityStore {
+public class EventStore {
 
-    public record ActivityRow(
+    public record EventRow(
             UUID id,
             String type,
             UUID actorId,
@@ -38,7 +38,7 @@ public class ActivityStore {
      * Inserts rows whose ids the server generated (UUIDv7, fresh): returns the ids inserted; a row whose id is
      * already stored is left alone. Not checked against the archived ids: a fresh UUIDv7 cannot be among them.
      */
-    public Uni<Set<UUID>> insertNew(SqlClient tx, UUID groupId, List<ActivityRow> rows) {
+    public Uni<Set<UUID>> insertNew(SqlClient tx, UUID groupId, List<EventRow> rows) {
         return insert(tx, groupId, rows);
     }
 
@@ -65,7 +65,7 @@ public class ActivityStore {
      * archived. So no committed state holds an id both hot and archived, or hot for two events. The check is sent
      * together with the insert (pipelined), so it costs no round trip; the README (Decisions) gives its price.
      */
-    public Uni<Set<UUID>> insertNew(SqlClient tx, UUID groupId, List<ActivityRow> rows, UUID[] clientIds) {
+    public Uni<Set<UUID>> insertNew(SqlClient tx, UUID groupId, List<EventRow> rows, UUID[] clientIds) {
         if (rows.isEmpty() || clientIds.length == 0) {
             return insert(tx, groupId, rows);
         }
@@ -95,10 +95,10 @@ public class ActivityStore {
     private static Uni<Set<UUID>> archived(SqlClient tx, UUID[] ids) {
         return tx.preparedQuery("SELECT id FROM archived_event_ids WHERE id = ANY($1::uuid[])")
                 .execute(Tuple.of(ids))
-                .map(ActivityStore::idSet);
+                .map(EventStore::idSet);
     }
 
-    private static Uni<Set<UUID>> insert(SqlClient tx, UUID groupId, List<ActivityRow> rows) {
+    private static Uni<Set<UUID>> insert(SqlClient tx, UUID groupId, List<EventRow> rows) {
         int n = rows.size();
         if (n == 0) {
             return Uni.createFrom().item(Set.of());
@@ -111,7 +111,7 @@ public class ActivityStore {
         String[] metadata = new String[n];
         OffsetDateTime[] recorded = new OffsetDateTime[n];
         for (int i = 0; i < n; i++) {
-            ActivityRow row = rows.get(i);
+            EventRow row = rows.get(i);
             ids[i] = row.id();
             types[i] = row.type();
             actors[i] = row.actorId();
@@ -128,7 +128,7 @@ public class ActivityStore {
                         ON CONFLICT (id) DO NOTHING
                         RETURNING id""")
                 .execute(Tuple.from(List.of(groupId, ids, types, actors, targets, times, metadata, recorded)))
-                .map(ActivityStore::idSet);
+                .map(EventStore::idSet);
     }
 
     private static Set<UUID> idSet(RowSet<Row> rows) {
@@ -165,7 +165,7 @@ public class ActivityStore {
     }
 
     /** A page of the group's events, newest first, before the cursor {@code (timestamp, id)}. */
-    public Uni<List<ActivityRow>> page(
+    public Uni<List<EventRow>> page(
             SqlClient client, UUID groupId, String type, Instant beforeTime, UUID beforeId, int limit) {
         return client.preparedQuery("""
                         SELECT id, type, actor_id, target_id, "timestamp", metadata::text, recorded_at FROM events
@@ -179,9 +179,9 @@ public class ActivityStore {
                         beforeId,
                         limit))
                 .map(rows -> {
-                    List<ActivityRow> page = new ArrayList<>(rows.size());
+                    List<EventRow> page = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        page.add(new ActivityRow(
+                        page.add(new EventRow(
                                 row.getUUID(0),
                                 row.getString(1),
                                 row.getUUID(2),

@@ -1,4 +1,4 @@
-package dev.strata.ingest.quota;
+package dev.strata.ingest.client;
 
 import java.util.LinkedHashMap;
 import java.util.Map;

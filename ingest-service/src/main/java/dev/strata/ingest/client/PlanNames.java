@@ -1,6 +1,6 @@
-package dev.strata.ingest.quota;
+package dev.strata.ingest.client;
 
-import dev.strata.ingest.quota.PlanClient.PlanName;
+import dev.strata.ingest.client.PlanClient.PlanName;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
@@ -27,10 +27,10 @@ public class PlanNames {
     private record Known(Set<String> names, long readAtNanos) {}
 
     private final PlanClient quota;
-    private final QuotaConfig config;
+    private final QuotaClientConfig config;
     private volatile Known known;
 
-    public PlanNames(@RestClient PlanClient quota, QuotaConfig config) {
+    public PlanNames(@RestClient PlanClient quota, QuotaClientConfig config) {
         this.quota = quota;
         this.config = config;
     }

@@ -1,4 +1,4 @@
-package dev.strata.ingest.quota;
+package dev.strata.ingest.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.ingest.store.BatchOutcomeStore;
@@ -43,11 +43,11 @@ public class QuotaGate {
     private static final Logger LOG = Logger.getLogger(QuotaGate.class);
 
     private final QuotaClient client;
-    private final QuotaConfig config;
+    private final QuotaClientConfig config;
     private final Pool pool;
     private final BatchOutcomeStore outcomes;
 
-    public QuotaGate(@RestClient QuotaClient client, QuotaConfig config, Pool pool, BatchOutcomeStore outcomes) {
+    public QuotaGate(@RestClient QuotaClient client, QuotaClientConfig config, Pool pool, BatchOutcomeStore outcomes) {
         this.client = client;
         this.config = config;
         this.pool = pool;
@@ -164,7 +164,7 @@ public class QuotaGate {
         if (granted.ids().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        return outcomes.resolve(pool, granted.groupId(), granted.reference())
+        return pool.withConnection(connection -> outcomes.resolve(connection, granted.groupId(), granted.reference()))
                 .chain(outcome -> outcome == BatchOutcomeStore.Outcome.COMMITTED ? confirm(granted) : release(granted))
                 .onFailure()
                 .invoke(e -> LOG.warnf(
@@ -227,7 +227,7 @@ public class QuotaGate {
     }
 
     private Uni<String> unavailable(String metric, Throwable cause) {
-        if (config.onUnavailable() == QuotaConfig.Policy.ALLOW) {
+        if (config.onUnavailable() == QuotaClientConfig.Policy.ALLOW) {
             LOG.warnf(
                     "quota-service unavailable (%s); policy ALLOW lets the write through unreserved",
                     cause.getMessage());
