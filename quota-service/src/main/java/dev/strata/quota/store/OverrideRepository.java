@@ -1,0 +1,68 @@
+package dev.strata.quota.store;
+
+import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * An administrator's overrides of one group, read and changed as entities. The reads that combine them with plans
+ * and counters on one connection (a group's usage, every group's, retention) are {@link OverrideStore}'s.
+ */
+@ApplicationScoped
+public class OverrideRepository implements PanacheRepositoryBase<LimitOverride, LimitOverride.Key> {
+
+    /** A group's overrides by metric name. */
+    @WithSession
+    public Uni<Map<String, Long>> forGroup(UUID groupId) {
+        return list("groupId", groupId).map(OverrideRepository::byMetric);
+    }
+
+    /**
+     * Sets the given limits and removes the overrides mapped to null, in the caller's transaction; answers the
+     * group's overrides afterwards. Two administrators creating the same override at once: the second insert fails
+     * on the primary key and the caller's transaction rolls back whole.
+     */
+    public Uni<Map<String, Long>> apply(UUID groupId, Map<String, Long> changes, Instant now) {
+        List<String> removed = changes.entrySet().stream()
+                .filter(e -> e.getValue() == null)
+                .map(Map.Entry::getKey)
+                .toList();
+        Uni<Long> delete = removed.isEmpty()
+                ? Uni.createFrom().item(0L)
+                : delete("groupId = ?1 and metric in ?2", groupId, removed);
+        return delete.chain(() -> Multi.createFrom()
+                        .iterable(changes.entrySet())
+                        .filter(change -> change.getValue() != null)
+                        .onItem()
+                        .transformToUniAndConcatenate(change -> set(groupId, change.getKey(), change.getValue(), now))
+                        .collect()
+                        .asList())
+                .chain(this::flush)
+                .chain(() -> list("groupId", groupId))
+                .map(OverrideRepository::byMetric);
+    }
+
+    private Uni<LimitOverride> set(UUID groupId, String metric, long limit, Instant now) {
+        return findById(new LimitOverride.Key(groupId, metric)).chain(found -> {
+            LimitOverride override = found != null ? found : new LimitOverride();
+            override.groupId = groupId;
+            override.metric = metric;
+            override.limitValue = limit;
+            override.updatedAt = now;
+            return found != null ? Uni.createFrom().item(found) : persist(override);
+        });
+    }
+
+    private static Map<String, Long> byMetric(List<LimitOverride> overrides) {
+        Map<String, Long> byMetric = new TreeMap<>();
+        overrides.forEach(override -> byMetric.put(override.metric, override.limitValue));
+        return byMetric;
+    }
+}
