@@ -496,6 +496,27 @@ class ReservationTest {
     }
 
     @Test
+    void shouldApplyConcurrentChangesOfOneNewOverrideWithoutRefusingAny() {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        UUID group = knownGroup("starter");
+        List<CompletableFuture<HttpResponse<String>>> racing = IntStream.range(0, 10)
+                .mapToObj(i -> HttpRequest.newBuilder(URI.create(
+                                "http://localhost:" + RestAssured.port + "/groups/" + group + "/quotas/overrides"))
+                        .header("Authorization", "Bearer " + TestTokens.admin())
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"entities_total\": " + (200 + i) + "}"))
+                        .build())
+                .map(request -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .toList();
+
+        assertThat(racing.stream().map(f -> f.join().statusCode())).containsOnly(200);
+        List<Object> stored = TestDatabase.single(
+                "SELECT count(*), min(limit_value) BETWEEN 200 AND 209 FROM quota.overrides WHERE group_id = ?", group);
+        assertThat(stored).containsExactly(1L, true);
+    }
+
+    @Test
     void shouldFreeTheQuotaOfAReleasedReservation() {
         UUID group = knownGroup("starter");
         String id = reserve(group, "entities_total", 100, null)

@@ -26,8 +26,8 @@ public class OverrideRepository implements PanacheRepositoryBase<LimitOverride, 
 
     /**
      * Sets the given limits and removes the overrides mapped to null, in the caller's transaction; answers the
-     * group's overrides afterwards. Two administrators creating the same override at once: the second insert fails
-     * on the primary key and the caller's transaction rolls back whole.
+     * group's overrides afterwards. Each limit is set by one upsert, so administrators changing the same override at
+     * once never fail on its key: the last one wins.
      */
     public Uni<Map<String, Long>> apply(UUID groupId, Map<String, Long> changes, Instant now) {
         List<String> removed = changes.entrySet().stream()
@@ -44,20 +44,22 @@ public class OverrideRepository implements PanacheRepositoryBase<LimitOverride, 
                         .transformToUniAndConcatenate(change -> set(groupId, change.getKey(), change.getValue(), now))
                         .collect()
                         .asList())
-                .chain(this::flush)
                 .chain(() -> list("groupId", groupId))
                 .map(OverrideRepository::byMetric);
     }
 
-    private Uni<LimitOverride> set(UUID groupId, String metric, long limit, Instant now) {
-        return findById(new LimitOverride.Key(groupId, metric)).chain(found -> {
-            LimitOverride override = found != null ? found : new LimitOverride();
-            override.groupId = groupId;
-            override.metric = metric;
-            override.limitValue = limit;
-            override.updatedAt = now;
-            return found != null ? Uni.createFrom().item(found) : persist(override);
-        });
+    private Uni<Integer> set(UUID groupId, String metric, long limit, Instant now) {
+        return getSession()
+                .chain(session -> session.createMutationQuery("""
+                        insert into LimitOverride (groupId, metric, limitValue, updatedAt)
+                        values (:groupId, :metric, :limit, :now)
+                        on conflict (groupId, metric)
+                        do update set limitValue = excluded.limitValue, updatedAt = excluded.updatedAt""")
+                        .setParameter("groupId", groupId)
+                        .setParameter("metric", metric)
+                        .setParameter("limit", limit)
+                        .setParameter("now", now)
+                        .executeUpdate());
     }
 
     private static Map<String, Long> byMetric(List<LimitOverride> overrides) {
