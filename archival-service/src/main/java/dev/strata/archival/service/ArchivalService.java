@@ -200,9 +200,8 @@ public class ArchivalService {
                             objects.totals(pool, groupId),
                             eventLog.averageRowBytes(eventsPool, groupId),
                             runs.recentThroughput(pool),
-                            runRepository.running(),
-                            runRepository.latest(RunStore.ARCHIVE))
-                    .with((count, totals, rowBytes, throughput, active, last) -> {
+                            runRepository.activeAndLast(RunStore.ARCHIVE))
+                    .with((count, totals, rowBytes, throughput, latest) -> {
                         double perSecond = throughput[1] > 0 && throughput[0] > 0
                                 ? throughput[0] / throughput[1]
                                 : config.estimatedEventsPerSecond();
@@ -216,8 +215,8 @@ public class ArchivalService {
                                 byRetention,
                                 Math.round(count * rowBytes),
                                 hours,
-                                active,
-                                last);
+                                latest.active(),
+                                latest.last());
                     });
         });
     }

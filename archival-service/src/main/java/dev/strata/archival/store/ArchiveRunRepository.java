@@ -15,15 +15,16 @@ public class ArchiveRunRepository implements PanacheRepositoryBase<ArchiveRun, U
         return findById(id);
     }
 
-    /** The running run (at most one: a unique partial index), or null. */
-    @WithSession
-    public Uni<ArchiveRun> running() {
-        return find("status", RunStore.RUNNING).firstResult();
-    }
+    /** The running run (null if none: a unique partial index allows one) and the latest run of a kind. */
+    public record ActiveAndLast(ArchiveRun active, ArchiveRun last) {}
 
-    /** The most recent run of a kind ({@link RunStore#ARCHIVE}, {@link RunStore#RESTORE}), or null. */
+    /** Both in one session, one query after the other: a session runs one statement at a time. */
     @WithSession
-    public Uni<ArchiveRun> latest(String kind) {
-        return find("kind = ?1 order by startedAt desc", kind).firstResult();
+    public Uni<ActiveAndLast> activeAndLast(String kind) {
+        return find("status", RunStore.RUNNING)
+                .firstResult()
+                .chain(active -> find("kind = ?1 order by startedAt desc", kind)
+                        .firstResult()
+                        .map(last -> new ActiveAndLast(active, last)));
     }
 }
