@@ -26,6 +26,7 @@ import dev.strata.testing.TestDatabase;
 import dev.strata.testing.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.vertx.VertxContextSupport;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -447,8 +448,72 @@ class ReservationTest {
                 .then();
     }
 
+    /** One run of the resolver, on a Vert.x context as the scheduler runs it (its state changes use Panache). */
     private void resolve() {
-        resolver.run().await().atMost(Duration.ofSeconds(30));
+        try {
+            VertxContextSupport.subscribeAndAwait(() ->
+                    resolver.run().ifNoItem().after(Duration.ofSeconds(30)).fail());
+        } catch (Throwable e) {
+            throw new AssertionError("the resolver's run failed", e);
+        }
+    }
+
+    @Test
+    void shouldEndEachReservationOnceWhenItsReleaseAndItsConfirmationRace() throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        UUID group = knownGroup("pro");
+        String base = "http://localhost:" + RestAssured.port + "/groups/" + group + "/quotas/reservations";
+        for (int round = 0; round < 20; round++) {
+            String reference = UUID.randomUUID().toString();
+            String id = reserve(group, "entities_total", 1, reference)
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
+            HttpRequest release = HttpRequest.newBuilder(URI.create(base + "/" + id))
+                    .header("Authorization", "Bearer " + TestTokens.forTenants(group))
+                    .DELETE()
+                    .build();
+            HttpRequest confirm = HttpRequest.newBuilder(URI.create(base + ":commit"))
+                    .header("Authorization", "Bearer " + TestTokens.service())
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"reference\":\"" + reference + "\"}"))
+                    .build();
+            CompletableFuture<HttpResponse<String>> released =
+                    http.sendAsync(release, HttpResponse.BodyHandlers.ofString());
+            CompletableFuture<HttpResponse<String>> confirmed =
+                    http.sendAsync(confirm, HttpResponse.BodyHandlers.ofString());
+
+            int releaseStatus = released.join().statusCode();
+            assertThat(confirmed.join().statusCode()).as("round %d", round).isEqualTo(200);
+            Object stored = TestDatabase.single(
+                            "SELECT status FROM quota.reservations WHERE id = ?", UUID.fromString(id))
+                    .get(0);
+            // The release won (204) and the confirmation found nothing open, or the confirmation won and a tenant's
+            // release of a committed reservation is refused (409): never both, never neither.
+            assertThat(releaseStatus + " " + stored).as("round %d", round).isIn("204 released", "409 committed");
+        }
+    }
+
+    @Test
+    void shouldApplyConcurrentChangesOfOneNewOverrideWithoutRefusingAny() {
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        UUID group = knownGroup("starter");
+        List<CompletableFuture<HttpResponse<String>>> racing = IntStream.range(0, 10)
+                .mapToObj(i -> HttpRequest.newBuilder(URI.create(
+                                "http://localhost:" + RestAssured.port + "/groups/" + group + "/quotas/overrides"))
+                        .header("Authorization", "Bearer " + TestTokens.admin())
+                        .header("Content-Type", "application/json")
+                        .PUT(HttpRequest.BodyPublishers.ofString("{\"entities_total\": " + (200 + i) + "}"))
+                        .build())
+                .map(request -> http.sendAsync(request, HttpResponse.BodyHandlers.ofString()))
+                .toList();
+
+        assertThat(racing.stream().map(f -> f.join().statusCode())).containsOnly(200);
+        List<Object> stored = TestDatabase.single(
+                "SELECT count(*), min(limit_value) BETWEEN 200 AND 209 FROM quota.overrides WHERE group_id = ?", group);
+        assertThat(stored).containsExactly(1L, true);
     }
 
     @Test

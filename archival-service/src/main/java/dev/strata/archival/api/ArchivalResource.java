@@ -5,9 +5,9 @@ import com.fasterxml.jackson.annotation.JsonRawValue;
 import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.archival.service.ArchivalService;
 import dev.strata.archival.service.ArchivalService.Started;
+import dev.strata.archival.store.ArchiveRun;
 import dev.strata.archival.store.EventRow;
 import dev.strata.archival.store.RunStore.ListedRun;
-import dev.strata.archival.store.RunStore.RunRow;
 import dev.strata.archival.stream.StreamArchiveStatus;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.security.TenantAccess;
@@ -103,7 +103,7 @@ public class ArchivalResource {
             String href) {
 
         static RestResponse<Accepted> response(Started started) {
-            RunRow run = started.run();
+            ArchiveRun run = started.run();
             String href = "/archival/runs/" + run.id();
             return RestResponse.ResponseBuilder.accepted(new Accepted(
                             run.id(),
@@ -153,7 +153,7 @@ public class ArchivalResource {
             double progress) {
 
         static RunSummary of(ListedRun listed) {
-            RunRow run = listed.run();
+            ArchiveRun run = listed.run();
             return new RunSummary(
                     run.id(),
                     run.status(),
@@ -239,7 +239,7 @@ public class ArchivalResource {
     public record RunBrief(
             UUID id, String status, Instant startedAt, Instant finishedAt, long totalArchived, String error) {
 
-        static RunBrief of(RunRow run) {
+        static RunBrief of(ArchiveRun run) {
             return run == null
                     ? null
                     : new RunBrief(

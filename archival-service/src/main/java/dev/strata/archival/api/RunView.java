@@ -2,8 +2,8 @@ package dev.strata.archival.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.strata.archival.service.ArchivalService.RunDetails;
+import dev.strata.archival.store.ArchiveRun;
 import dev.strata.archival.store.RunStore.BatchRow;
-import dev.strata.archival.store.RunStore.RunRow;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -73,7 +73,7 @@ public record RunView(
             Instant from, Instant to, Long restored, Long alreadyPresent, Long refused, Integer objectsRead) {}
 
     static RunView of(RunDetails details) {
-        RunRow run = details.run();
+        ArchiveRun run = details.run();
         Instant end = run.finishedAt() != null ? run.finishedAt() : Instant.now();
         long attempted = run.totalArchived() + run.totalFailed();
         double successRate = attempted == 0 ? 100.0 : Math.round(run.totalArchived() * 10000.0 / attempted) / 100.0;
@@ -115,7 +115,7 @@ public record RunView(
     }
 
     /** What the run moved (or failed to) against what was eligible at its start, in percent; 100 once it succeeded. */
-    static double progress(RunRow run) {
+    static double progress(ArchiveRun run) {
         long attempted = run.totalArchived() + run.totalFailed();
         if (!run.running()) {
             return "succeeded".equals(run.status()) ? 100.0 : percent(attempted, run.eligibleAtStart());

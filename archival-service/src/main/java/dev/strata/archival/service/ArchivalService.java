@@ -3,6 +3,8 @@ package dev.strata.archival.service;
 import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.archival.service.RetentionPolicy.Cutoffs;
 import dev.strata.archival.service.RetentionPolicy.Retention;
+import dev.strata.archival.store.ArchiveRun;
+import dev.strata.archival.store.ArchiveRunRepository;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.Totals;
 import dev.strata.archival.store.EventLogStore;
@@ -12,7 +14,6 @@ import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.archival.store.RunStore.GroupRunRow;
 import dev.strata.archival.store.RunStore.ListedRun;
 import dev.strata.archival.store.RunStore.NewRun;
-import dev.strata.archival.store.RunStore.RunRow;
 import dev.strata.model.ids.UuidV7;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
@@ -39,6 +40,7 @@ public class ArchivalService {
     private final Pool pool;
     private final Pool eventsPool;
     private final RunStore runs;
+    private final ArchiveRunRepository runRepository;
     private final ArchivedObjectStore objects;
     private final EventLogStore eventLog;
     private final ArchiveRunner runner;
@@ -50,6 +52,7 @@ public class ArchivalService {
             Pool pool,
             @ReactiveDataSource("events") Pool eventsPool,
             RunStore runs,
+            ArchiveRunRepository runRepository,
             ArchivedObjectStore objects,
             EventLogStore eventLog,
             ArchiveRunner runner,
@@ -59,6 +62,7 @@ public class ArchivalService {
         this.pool = pool;
         this.eventsPool = eventsPool;
         this.runs = runs;
+        this.runRepository = runRepository;
         this.objects = objects;
         this.eventLog = eventLog;
         this.runner = runner;
@@ -68,7 +72,7 @@ public class ArchivalService {
     }
 
     /** The run a trigger got, and whether the trigger started it or found it running. */
-    public record Started(RunRow run, boolean created) {}
+    public record Started(ArchiveRun run, boolean created) {}
 
     /** {@code POST /archival/runs} and the schedule: a run over every group, or the one already running. */
     public Uni<Started> startArchive(String trigger) {
@@ -89,7 +93,7 @@ public class ArchivalService {
         return start(new NewRun(
                         UuidV7.next(), RunStore.ARCHIVE, "group", groupId, daysCutoff, leases.owner(), null, null))
                 .invoke(started -> {
-                    RunRow run = started.run();
+                    ArchiveRun run = started.run();
                     boolean same = RunStore.ARCHIVE.equals(run.kind())
                             && groupId.equals(run.groupId())
                             && Integer.valueOf(daysCutoff).equals(run.daysCutoff());
@@ -101,7 +105,7 @@ public class ArchivalService {
     }
 
     /** The lease for a restore, which runs in the caller's thread; refused while another run is active. */
-    Uni<RunRow> startRestore(UUID groupId, Instant from, Instant to) {
+    Uni<ArchiveRun> startRestore(UUID groupId, Instant from, Instant to) {
         return start(new NewRun(UuidV7.next(), RunStore.RESTORE, "restore", groupId, null, leases.owner(), from, to))
                 .map(started -> {
                     if (!started.created()) {
@@ -134,7 +138,7 @@ public class ArchivalService {
                 });
     }
 
-    private static ProblemException busy(RunRow active) {
+    private static ProblemException busy(ArchiveRun active) {
         return new ProblemException(Problem.of(
                         ProblemType.CONFLICT,
                         "Archival run " + active.id() + " (" + active.kind()
@@ -143,10 +147,10 @@ public class ArchivalService {
     }
 
     /** A run with what it did so far. */
-    public record RunDetails(RunRow run, List<BatchRow> batches, boolean stale) {}
+    public record RunDetails(ArchiveRun run, List<BatchRow> batches, boolean stale) {}
 
     public Uni<RunDetails> run(UUID id) {
-        return runs.find(pool, id).chain(run -> {
+        return runRepository.findRun(id).chain(run -> {
             if (run == null) {
                 return Uni.createFrom().failure(ProblemException.notFound("No archival run " + id + "."));
             }
@@ -171,8 +175,8 @@ public class ArchivalService {
             Map<Integer, Long> groupsByRetention,
             long storageSaved,
             double hoursToArchiveAll,
-            RunRow activeRun,
-            RunRow lastRun) {}
+            ArchiveRun activeRun,
+            ArchiveRun lastRun) {}
 
     public Uni<Status> status(UUID groupId) {
         Instant now = Instant.now();
@@ -196,9 +200,8 @@ public class ArchivalService {
                             objects.totals(pool, groupId),
                             eventLog.averageRowBytes(eventsPool, groupId),
                             runs.recentThroughput(pool),
-                            runs.findRunning(pool),
-                            runs.latest(pool, RunStore.ARCHIVE))
-                    .with((count, totals, rowBytes, throughput, active, last) -> {
+                            runRepository.activeAndLast(RunStore.ARCHIVE))
+                    .with((count, totals, rowBytes, throughput, latest) -> {
                         double perSecond = throughput[1] > 0 && throughput[0] > 0
                                 ? throughput[0] / throughput[1]
                                 : config.estimatedEventsPerSecond();
@@ -212,8 +215,8 @@ public class ArchivalService {
                                 byRetention,
                                 Math.round(count * rowBytes),
                                 hours,
-                                active,
-                                last);
+                                latest.active(),
+                                latest.last());
                     });
         });
     }

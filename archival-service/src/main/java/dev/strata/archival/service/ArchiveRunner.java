@@ -4,6 +4,7 @@ import dev.strata.archival.config.ArchivalConfig;
 import dev.strata.archival.service.CrashPoints.SimulatedCrash;
 import dev.strata.archival.service.RetentionPolicy.Cutoffs;
 import dev.strata.archival.store.ArchiveBucket;
+import dev.strata.archival.store.ArchiveRun;
 import dev.strata.archival.store.ArchiveStorageException;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
@@ -12,7 +13,6 @@ import dev.strata.archival.store.EventRow;
 import dev.strata.archival.store.LeaseLostException;
 import dev.strata.archival.store.RunStore;
 import dev.strata.archival.store.RunStore.BatchRow;
-import dev.strata.archival.store.RunStore.RunRow;
 import io.quarkus.reactive.datasource.ReactiveDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.smallrye.mutiny.Uni;
@@ -100,14 +100,14 @@ public class ArchiveRunner {
     }
 
     /** Starts a run this replica holds the lease of. */
-    public void submit(RunRow run) {
+    public void submit(ArchiveRun run) {
         executor.execute(() -> execute(run));
     }
 
     /** A group to archive and the instant before which its events go. */
     private record Target(UUID groupId, Instant cutoff, long eligible) {}
 
-    private void execute(RunRow run) {
+    private void execute(ArchiveRun run) {
         crashPoints.runStarting();
         Lease lease = leases.begin(run.id());
         UploadWindow window = new UploadWindow(lease, archiver, format, crashPoints, config.uploadConcurrency());
@@ -157,7 +157,7 @@ public class ArchiveRunner {
         }
     }
 
-    private List<Target> targets(RunRow run) {
+    private List<Target> targets(ArchiveRun run) {
         Instant now = run.startedAt();
         if (run.groupId() != null) {
             Instant cutoff = now.minus(run.daysCutoff(), ChronoUnit.DAYS);

@@ -5,11 +5,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.strata.archival.store.ArchiveBucket;
+import dev.strata.archival.store.ArchiveRun;
 import dev.strata.archival.store.ArchiveStorageException;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.RunStore;
-import dev.strata.archival.store.RunStore.RunRow;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.support.s3.S3Objects;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -98,12 +98,12 @@ public class ManifestWriter {
 
     /** Writes the manifests of runs that claimed objects and died before writing them. */
     public void writeMissing() {
-        for (RunRow run : Db.await(runs.unwrittenManifests(pool))) {
+        for (ArchiveRun run : Db.await(runs.unwrittenManifests(pool))) {
             writeClaimed(run);
         }
     }
 
-    private String writeClaimed(RunRow run) {
+    private String writeClaimed(ArchiveRun run) {
         List<ObjectRow> added = Db.await(objects.addedBy(pool, run.id()));
         List<ObjectRow> removed = Db.await(objects.removedBy(pool, run.id()));
         long events = 0;

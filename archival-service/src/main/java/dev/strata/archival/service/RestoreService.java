@@ -2,12 +2,12 @@ package dev.strata.archival.service;
 
 import dev.strata.archival.service.CrashPoints.SimulatedCrash;
 import dev.strata.archival.store.ArchiveBucket;
+import dev.strata.archival.store.ArchiveRun;
 import dev.strata.archival.store.ArchiveStorageException;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.LeaseLostException;
 import dev.strata.archival.store.RunStore;
-import dev.strata.archival.store.RunStore.RunRow;
 import dev.strata.model.problem.Problem;
 import dev.strata.model.problem.ProblemType;
 import dev.strata.support.problem.ProblemException;
@@ -95,7 +95,7 @@ public class RestoreService {
 
     /** Blocking: runs on a worker thread (the REST layer calls it from one). */
     public Result restore(UUID groupId, Instant from, Instant to) {
-        RunRow run = Db.await(archival.startRestore(groupId, from, to));
+        ArchiveRun run = Db.await(archival.startRestore(groupId, from, to));
         crashPoints.runStarting();
         Lease lease = leases.begin(run.id());
         try {

@@ -36,38 +36,6 @@ public class RunStore {
             groups_total, groups_processed, eligible_at_start, total_archived, total_failed, restore_from, restore_to,
             restored, already_present, refused, objects_read, manifest_key, manifest_claimed_at, expired_objects""";
 
-    public record RunRow(
-            UUID id,
-            String kind,
-            String trigger,
-            String status,
-            UUID groupId,
-            Integer daysCutoff,
-            Instant startedAt,
-            Instant finishedAt,
-            Instant heartbeatAt,
-            String owner,
-            String error,
-            int groupsTotal,
-            int groupsProcessed,
-            long eligibleAtStart,
-            long totalArchived,
-            long totalFailed,
-            Instant restoreFrom,
-            Instant restoreTo,
-            Long restored,
-            Long alreadyPresent,
-            Long refused,
-            Integer objectsRead,
-            String manifestKey,
-            Instant manifestClaimedAt,
-            int expiredObjects) {
-
-        public boolean running() {
-            return RUNNING.equals(status);
-        }
-    }
-
     public record NewRun(
             UUID id,
             String kind,
@@ -107,23 +75,15 @@ public class RunStore {
                 .map(RunStore::ids);
     }
 
-    public Uni<RunRow> findRunning(SqlClient client) {
+    public Uni<ArchiveRun> findRunning(SqlClient client) {
         return client.query("SELECT " + COLUMNS + " FROM archive_runs WHERE status = 'running'")
                 .execute()
                 .map(RunStore::first);
     }
 
-    public Uni<RunRow> find(SqlClient client, UUID id) {
+    public Uni<ArchiveRun> find(SqlClient client, UUID id) {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM archive_runs WHERE id = $1")
                 .execute(Tuple.of(id))
-                .map(RunStore::first);
-    }
-
-    /** The most recent run of a kind, optionally of one group (null: any). */
-    public Uni<RunRow> latest(SqlClient client, String kind) {
-        return client.preparedQuery(
-                        "SELECT " + COLUMNS + " FROM archive_runs WHERE kind = $1 ORDER BY started_at DESC LIMIT 1")
-                .execute(Tuple.of(kind))
                 .map(RunStore::first);
     }
 
@@ -279,7 +239,7 @@ public class RunStore {
     }
 
     /** Runs that claimed objects for a manifest they never wrote (they died in between). */
-    public Uni<List<RunRow>> unwrittenManifests(SqlClient client) {
+    public Uni<List<ArchiveRun>> unwrittenManifests(SqlClient client) {
         return client.query("SELECT " + COLUMNS + " FROM archive_runs WHERE manifest_claimed_at IS NOT NULL "
                         + "AND manifest_key IS NULL AND status <> 'running' ORDER BY started_at")
                 .execute()
@@ -313,7 +273,7 @@ public class RunStore {
     }
 
     /** An archive run with what it put in the archive (see {@link #LISTED}). */
-    public record ListedRun(RunRow run, long objects, long bytes) {}
+    public record ListedRun(ArchiveRun run, long objects, long bytes) {}
 
     /** One archive run's part for a group: the group's events it archived or failed, and objects as above. */
     public record GroupRunRow(
@@ -349,7 +309,7 @@ public class RunStore {
                         + LISTED + "\nORDER BY r.started_at DESC, r.id DESC")
                 .execute(Tuple.from(Arrays.asList(limit, null)))
                 .map(rows -> {
-                    List<RunRow> runs = all(rows);
+                    List<ArchiveRun> runs = all(rows);
                     List<ListedRun> listed = new ArrayList<>(runs.size());
                     int i = 0;
                     for (Row row : rows) {
@@ -407,15 +367,15 @@ public class RunStore {
         return ids;
     }
 
-    private static RunRow first(RowSet<Row> rows) {
-        List<RunRow> all = all(rows);
+    private static ArchiveRun first(RowSet<Row> rows) {
+        List<ArchiveRun> all = all(rows);
         return all.isEmpty() ? null : all.get(0);
     }
 
-    private static List<RunRow> all(RowSet<Row> rows) {
-        List<RunRow> runs = new ArrayList<>(rows.size());
+    private static List<ArchiveRun> all(RowSet<Row> rows) {
+        List<ArchiveRun> runs = new ArrayList<>(rows.size());
         for (Row row : rows) {
-            runs.add(new RunRow(
+            runs.add(new ArchiveRun(
                     row.getUUID("id"),
                     row.getString("kind"),
                     row.getString("trigger"),

@@ -1,7 +1,7 @@
 package dev.strata.quota.api;
 
 import dev.strata.quota.service.ReservationService;
-import dev.strata.quota.store.ReservationStore.ReservationRow;
+import dev.strata.quota.store.Reservation;
 import dev.strata.support.api.PathIds;
 import dev.strata.support.problem.ProblemException;
 import dev.strata.support.security.TenantAccess;
@@ -73,17 +73,17 @@ public class ReservationResource {
             Instant committedAt,
             Instant closedAt) {
 
-        static ReservationView of(ReservationRow row, String status) {
+        static ReservationView of(Reservation row, String status) {
             return new ReservationView(
-                    row.id(),
-                    row.metric(),
-                    row.amount(),
-                    row.reference(),
+                    row.id,
+                    row.metric,
+                    row.amount,
+                    row.reference,
                     status,
-                    row.createdAt(),
-                    row.expiresAt(),
-                    row.committedAt(),
-                    row.closedAt());
+                    row.createdAt,
+                    row.expiresAt,
+                    row.committedAt,
+                    row.closedAt);
         }
     }
 
@@ -123,8 +123,8 @@ public class ReservationResource {
         return reservations
                 .reserve(group, request.metric(), request.amount(), request.reference())
                 .map(row -> RestResponse.ResponseBuilder.<Granted>created(
-                                URI.create("/groups/" + group + "/quotas/reservations/" + row.id()))
-                        .entity(new Granted(row.id(), row.metric(), row.amount(), row.expiresAt()))
+                                URI.create("/groups/" + group + "/quotas/reservations/" + row.id))
+                        .entity(new Granted(row.id, row.metric, row.amount, row.expiresAt))
                         .build());
     }
 
@@ -155,7 +155,7 @@ public class ReservationResource {
         return reservations.release(group, id, access.isAdmin()).map(done -> RestResponse.noContent());
     }
 
-    private ReservationView view(ReservationRow row) {
+    private ReservationView view(Reservation row) {
         return ReservationView.of(row, reservations.status(row));
     }
 

@@ -6,9 +6,11 @@ import dev.strata.quota.store.CounterStore;
 import dev.strata.quota.store.CounterStore.DailyDelta;
 import dev.strata.quota.store.CounterStore.Snapshot;
 import dev.strata.quota.store.GroupPlanStore;
+import dev.strata.quota.store.OverrideRepository;
 import dev.strata.quota.store.OverrideStore;
 import dev.strata.quota.store.ReservationStore;
 import dev.strata.support.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlClient;
@@ -35,6 +37,7 @@ public class QuotaService {
     private final Pool pool;
     private final GroupPlanStore groups;
     private final OverrideStore overrides;
+    private final OverrideRepository overrideRepository;
     private final CounterStore counters;
     private final ReservationStore reservations;
     private final PlanCatalog catalog;
@@ -45,6 +48,7 @@ public class QuotaService {
             Pool pool,
             GroupPlanStore groups,
             OverrideStore overrides,
+            OverrideRepository overrideRepository,
             CounterStore counters,
             ReservationStore reservations,
             PlanCatalog catalog,
@@ -54,6 +58,7 @@ public class QuotaService {
         this.groups = groups;
         this.learner = learner;
         this.overrides = overrides;
+        this.overrideRepository = overrideRepository;
         this.counters = counters;
         this.reservations = reservations;
         this.catalog = catalog;
@@ -194,7 +199,7 @@ public class QuotaService {
     }
 
     public Uni<Map<String, Long>> overrides(UUID groupId) {
-        return overrides.find(pool, groupId);
+        return overrideRepository.forGroup(groupId);
     }
 
     /**
@@ -222,8 +227,7 @@ public class QuotaService {
         if (!errors.isEmpty()) {
             throw ProblemException.validation("The overrides are not valid.", errors);
         }
-        return pool.withTransaction(
-                tx -> overrides.apply(tx, groupId, changes).chain(() -> overrides.find(tx, groupId)));
+        return Panache.withTransaction(() -> overrideRepository.apply(groupId, changes, clock.instant()));
     }
 
     public record HistoryDay(LocalDate day, long delta, long value) {}

@@ -3,8 +3,10 @@ package dev.strata.quota.service;
 import dev.strata.quota.client.BatchOutcome;
 import dev.strata.quota.client.IngestClient;
 import dev.strata.quota.config.QuotaConfig;
+import dev.strata.quota.store.ReservationRepository;
 import dev.strata.quota.store.ReservationStore;
 import dev.strata.quota.store.ReservationStore.Due;
+import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -36,6 +38,7 @@ public class ReservationResolver {
 
     private final Pool pool;
     private final ReservationStore reservations;
+    private final ReservationRepository repository;
     private final IngestClient ingest;
     private final QuotaConfig.Reservations config;
     private final Clock clock;
@@ -43,11 +46,13 @@ public class ReservationResolver {
     public ReservationResolver(
             Pool pool,
             ReservationStore reservations,
+            ReservationRepository repository,
             @RestClient IngestClient ingest,
             QuotaConfig config,
             Clock clock) {
         this.pool = pool;
         this.reservations = reservations;
+        this.repository = repository;
         this.ingest = ingest;
         this.config = config.reservations();
         this.clock = clock;
@@ -98,20 +103,15 @@ public class ReservationResolver {
         UUID batchId = batchId(due.reference());
         if (batchId == null) {
             // not a batch id: no write of ingest's can settle it, so there is nothing to wait for
-            return reservations
-                    .expire(pool, due.groupId(), due.reference(), clock.instant())
-                    .replaceWith(Outcome.ABANDONED);
+            return expire(due).replaceWith(Outcome.ABANDONED);
         }
         return ingest.resolveBatch(due.groupId(), batchId)
                 .chain(answer -> switch (answer.outcome() == null ? "" : answer.outcome()) {
                     case BatchOutcome.COMMITTED ->
-                        reservations
-                                .commit(pool, due.groupId(), due.reference(), clock.instant())
+                        Panache.withTransaction(
+                                        () -> repository.commit(due.groupId(), due.reference(), clock.instant()))
                                 .replaceWith(Outcome.COMMITTED);
-                    case BatchOutcome.ABANDONED ->
-                        reservations
-                                .expire(pool, due.groupId(), due.reference(), clock.instant())
-                                .replaceWith(Outcome.ABANDONED);
+                    case BatchOutcome.ABANDONED -> expire(due).replaceWith(Outcome.ABANDONED);
                     default ->
                         Uni.createFrom()
                                 .failure(new IllegalStateException("ingest answered the outcome " + answer.outcome()));
@@ -124,6 +124,10 @@ public class ReservationResolver {
                             due.reference(), due.groupId(), failure.getMessage());
                     return Outcome.UNKNOWN;
                 });
+    }
+
+    private Uni<Integer> expire(Due due) {
+        return Panache.withTransaction(() -> repository.expire(due.groupId(), due.reference(), clock.instant()));
     }
 
     /** The batch id a reference names, as a batch_import's batchId would settle it; null if it names none. */

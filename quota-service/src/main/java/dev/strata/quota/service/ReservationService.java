@@ -5,9 +5,11 @@ import dev.strata.model.problem.ProblemType;
 import dev.strata.quota.config.QuotaConfig;
 import dev.strata.quota.store.CounterStore;
 import dev.strata.quota.store.CounterStore.CounterKey;
+import dev.strata.quota.store.Reservation;
+import dev.strata.quota.store.ReservationRepository;
 import dev.strata.quota.store.ReservationStore;
-import dev.strata.quota.store.ReservationStore.ReservationRow;
 import dev.strata.support.problem.ProblemException;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,6 +39,7 @@ public class ReservationService {
     private final QuotaService quotas;
     private final CounterStore counters;
     private final ReservationStore reservations;
+    private final ReservationRepository repository;
     private final PlanCatalog catalog;
     private final QuotaConfig.Reservations config;
     private final Clock clock;
@@ -47,6 +50,7 @@ public class ReservationService {
             QuotaService quotas,
             CounterStore counters,
             ReservationStore reservations,
+            ReservationRepository repository,
             PlanCatalog catalog,
             QuotaConfig config,
             Clock clock,
@@ -55,6 +59,7 @@ public class ReservationService {
         this.quotas = quotas;
         this.counters = counters;
         this.reservations = reservations;
+        this.repository = repository;
         this.catalog = catalog;
         this.config = config.reservations();
         this.clock = clock;
@@ -65,20 +70,10 @@ public class ReservationService {
      * @param amount in the metric's base unit: bytes for storage_gb, a count otherwise
      * @throws QuotaExceededException (409) when the amount does not fit
      */
-    public Uni<ReservationRow> reserve(UUID groupId, String metricKey, Long amount, String reference) {
+    public Uni<Reservation> reserve(UUID groupId, String metricKey, Long amount, String reference) {
         Metric metric = validate(metricKey, amount, reference);
         Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
-        ReservationRow row = new ReservationRow(
-                UUID.randomUUID(),
-                groupId,
-                metric.key(),
-                amount,
-                reference,
-                "open",
-                now,
-                now.plus(config.ttl()),
-                null,
-                null);
+        Reservation row = Reservation.open(groupId, metric.key(), amount, reference, now, config.ttl());
         // A group not seen on the stream yet is learned from ingest between two attempts, not inside the
         // transaction, so no connection is held while ingest is asked.
         return attempt(groupId, metric, amount, row)
@@ -87,7 +82,7 @@ public class ReservationService {
                 .switchTo(() -> quotas.learn(groupId)
                         .chain(learned -> learned
                                 ? attempt(groupId, metric, amount, row)
-                                : Uni.createFrom().<ReservationRow>nullItem()))
+                                : Uni.createFrom().<Reservation>nullItem()))
                 .onItem()
                 .ifNull()
                 .failWith(() -> QuotaService.unknownGroup(groupId))
@@ -96,12 +91,15 @@ public class ReservationService {
                 .invoke(refused -> meters.refused(metric));
     }
 
-    /** The reservation granted, or null (nothing written) for a group not in {@code groups}. */
-    private Uni<ReservationRow> attempt(UUID groupId, Metric metric, long amount, ReservationRow row) {
-        Instant now = row.createdAt();
+    /**
+     * The reservation granted, or null (nothing written) for a group not in {@code groups}. On the reactive client:
+     * the counter's row lock, the sum of what is held and the insert share one transaction.
+     */
+    private Uni<Reservation> attempt(UUID groupId, Metric metric, long amount, Reservation row) {
+        Instant now = row.createdAt;
         return pool.withTransaction(tx -> quotas.limits(tx, groupId).chain(limits -> {
             if (limits == null) {
-                return Uni.createFrom().<ReservationRow>nullItem();
+                return Uni.createFrom().<Reservation>nullItem();
             }
             Long limit = limits.baseLimit(metric);
             if (limit == null) {
@@ -127,9 +125,9 @@ public class ReservationService {
         }));
     }
 
-    public Uni<ReservationRow> find(UUID groupId, UUID id) {
-        return reservations
-                .find(pool, groupId, id)
+    public Uni<Reservation> find(UUID groupId, UUID id) {
+        return repository
+                .findInGroup(groupId, id)
                 .onItem()
                 .ifNull()
                 .failWith(() -> ProblemException.notFound("No reservation " + id + " in this group."));
@@ -140,46 +138,46 @@ public class ReservationService {
      * a write that committed and whose events are on their way: only an administrator may release it (a repair,
      * e.g. for a write whose {@code batch_import} was quarantined).
      */
+    @WithTransaction
     public Uni<Void> release(UUID groupId, UUID id, boolean admin) {
-        return reservations
-                .release(pool, groupId, id, clock.instant(), admin)
-                .invoke(before -> {
-                    if (before == null) {
-                        throw ProblemException.notFound("No reservation " + id + " in this group.");
-                    }
-                    if (before.equals("committed") && !admin) {
-                        throw ProblemException.of(
-                                ProblemType.CONFLICT,
-                                "Reservation " + id + " belongs to a write "
-                                        + "that committed: it holds until that write's events are applied.");
-                    }
-                })
-                .replaceWithVoid();
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        return repository
+                .release(groupId, id, now, admin)
+                .chain(released -> released
+                        ? Uni.createFrom().voidItem()
+                        : repository
+                                .findInGroup(groupId, id)
+                                .invoke(found -> {
+                                    if (found == null) {
+                                        throw ProblemException.notFound("No reservation " + id + " in this group.");
+                                    }
+                                    if (found.status.equals(Reservation.COMMITTED) && !admin) {
+                                        throw ProblemException.of(
+                                                ProblemType.CONFLICT,
+                                                "Reservation " + id + " belongs to a write "
+                                                        + "that committed: it holds until that write's events are applied.");
+                                    }
+                                })
+                                .replaceWithVoid());
     }
 
     /**
      * The write with this reference committed: its reservations hold until its events are applied, however long
      * that takes. Reservations already settled, released or expired stay as they are.
      */
-    public Uni<List<ReservationRow>> commit(UUID groupId, String reference) {
+    @WithTransaction
+    public Uni<List<Reservation>> commit(UUID groupId, String reference) {
         if (reference == null || reference.isBlank() || reference.length() > MAX_REFERENCE_LENGTH) {
             throw ProblemException.validation(
                     "The confirmation is not valid.",
                     List.of(FieldError.of("reference", "must be 1 to " + MAX_REFERENCE_LENGTH + " characters")));
         }
-        return reservations.commit(pool, groupId, reference, clock.instant().truncatedTo(ChronoUnit.MICROS));
+        return repository.commit(groupId, reference, clock.instant().truncatedTo(ChronoUnit.MICROS));
     }
 
-    /**
-     * The status a caller sees. An open reservation without a reference is "expired" once its expiry has passed;
-     * one with a reference stays "open" (and holds) until it is resolved.
-     */
-    public String status(ReservationRow row) {
-        return row.status().equals("open")
-                        && row.reference() == null
-                        && !row.expiresAt().isAfter(clock.instant())
-                ? "expired"
-                : row.status();
+    /** The status a caller sees now ({@link Reservation#statusAt}). */
+    public String status(Reservation row) {
+        return row.statusAt(clock.instant());
     }
 
     private Metric validate(String metricKey, Long amount, String reference) {

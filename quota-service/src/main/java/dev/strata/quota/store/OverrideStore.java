@@ -12,7 +12,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
 
-/** Per-group limits that replace the plan's; -1 is unlimited. */
+/**
+ * Per-group limits that replace the plan's ({@link LimitOverride}; -1 is unlimited), read on the reactive client
+ * together with plans and counters on one connection. An administrator's reads and changes of one group's go through
+ * {@link OverrideRepository}.
+ */
 @ApplicationScoped
 public class OverrideStore {
 
@@ -48,32 +52,5 @@ public class OverrideStore {
             overrides.computeIfAbsent(row.getUUID(0), g -> new HashMap<>()).put(row.getString(1), row.getLong(2));
         }
         return overrides;
-    }
-
-    /** Sets the given limits and removes the overrides mapped to null, in the caller's transaction. */
-    public Uni<Void> apply(SqlClient tx, UUID groupId, Map<String, Long> changes) {
-        List<String> removed = changes.entrySet().stream()
-                .filter(e -> e.getValue() == null)
-                .map(Map.Entry::getKey)
-                .toList();
-        List<Map.Entry<String, Long>> set =
-                changes.entrySet().stream().filter(e -> e.getValue() != null).toList();
-        Uni<Void> delete = removed.isEmpty()
-                ? Uni.createFrom().voidItem()
-                : tx.preparedQuery("DELETE FROM overrides WHERE group_id = $1 AND metric = ANY($2)")
-                        .execute(Tuple.of(groupId, removed.toArray(String[]::new)))
-                        .replaceWithVoid();
-        if (set.isEmpty()) {
-            return delete;
-        }
-        String[] metrics = set.stream().map(Map.Entry::getKey).toArray(String[]::new);
-        Long[] limits = set.stream().map(Map.Entry::getValue).toArray(Long[]::new);
-        return delete.chain(() -> tx.preparedQuery("""
-                        INSERT INTO overrides (group_id, metric, limit_value)
-                        SELECT $1, m, l FROM unnest($2::text[], $3::bigint[]) AS o(m, l)
-                        ON CONFLICT (group_id, metric)
-                        DO UPDATE SET limit_value = excluded.limit_value, updated_at = now()""")
-                .execute(Tuple.of(groupId, metrics, limits))
-                .replaceWithVoid());
     }
 }

@@ -2,7 +2,6 @@ package dev.strata.quota.store;
 
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Row;
-import io.vertx.mutiny.sqlclient.RowIterator;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,45 +15,28 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Reservations of quota. "Now" always comes from the caller (the service's clock), never from the database, so
- * expiry follows the same clock as everything else. A reservation holds while it is {@code open} or
- * {@code committed}; an open one without a reference stops holding at its expiry on its own (nothing could settle
- * it or be asked about it), one with a reference only once it is resolved.
+ * The set-based SQL of reservations ({@link Reservation}) on the reactive client: the grant's insert and sum under
+ * the counter's lock, counts, the resolver's queue, settlement by a batch of events and purging. One reservation at
+ * a time is {@link ReservationRepository}'s. "Now" always comes from the caller (the service's clock), never from
+ * the database, so expiry follows the same clock as everything else.
  */
 @ApplicationScoped
 public class ReservationStore {
 
-    public record ReservationRow(
-            UUID id,
-            UUID groupId,
-            String metric,
-            long amount,
-            String reference,
-            String status,
-            Instant createdAt,
-            Instant expiresAt,
-            Instant committedAt,
-            Instant closedAt) {}
-
     /** An unconfirmed write whose reservations are past their expiry: quota-service asks its writer about it. */
     public record Due(UUID groupId, String reference) {}
 
-    private static final String COLUMNS =
-            "id, group_id, metric, amount, reference, status, created_at, expires_at, committed_at, closed_at";
-
-    public Uni<Void> insert(SqlClient tx, ReservationRow row) {
+    /**
+     * Writes a new reservation in the caller's transaction: the grant's, which holds the counter's row lock while
+     * it sums what is held, so the insert cannot move to a session of its own.
+     */
+    public Uni<Void> insert(SqlClient tx, Reservation row) {
         return tx.preparedQuery("""
                         INSERT INTO reservations
                             (id, group_id, metric, amount, reference, status, created_at, expires_at)
                         VALUES ($1, $2, $3, $4, $5, 'open', $6, $7)""")
                 .execute(Tuple.wrap(new Object[] {
-                    row.id(),
-                    row.groupId(),
-                    row.metric(),
-                    row.amount(),
-                    row.reference(),
-                    utc(row.createdAt()),
-                    utc(row.expiresAt())
+                    row.id, row.groupId, row.metric, row.amount, row.reference, utc(row.createdAt), utc(row.expiresAt)
                 }))
                 .replaceWithVoid();
     }
@@ -87,67 +69,6 @@ public class ReservationStore {
             }
             return counts;
         });
-    }
-
-    public Uni<ReservationRow> find(SqlClient client, UUID groupId, UUID id) {
-        return client.preparedQuery("SELECT " + COLUMNS + " FROM reservations WHERE id = $1 AND group_id = $2")
-                .execute(Tuple.of(id, groupId))
-                .map(rows -> {
-                    RowIterator<Row> it = rows.iterator();
-                    return it.hasNext() ? row(it.next()) : null;
-                });
-    }
-
-    /**
-     * Releases an open reservation (releasing a closed one changes nothing); a committed one is released only when
-     * {@code evenCommitted} (an administrator's repair). Answers the status the reservation had, null if the group
-     * has no such reservation.
-     */
-    public Uni<String> release(SqlClient client, UUID groupId, UUID id, Instant now, boolean evenCommitted) {
-        // The outer SELECT reads the statement's snapshot: the status before the UPDATE.
-        return client.preparedQuery("""
-                        WITH released AS (
-                            UPDATE reservations SET status = 'released', closed_at = $3
-                            WHERE id = $1 AND group_id = $2
-                              AND (status = 'open' OR (status = 'committed' AND $4)))
-                        SELECT status FROM reservations WHERE id = $1 AND group_id = $2""")
-                .execute(Tuple.of(id, groupId, utc(now), evenCommitted))
-                .map(rows -> {
-                    RowIterator<Row> it = rows.iterator();
-                    return it.hasNext() ? it.next().getString(0) : null;
-                });
-    }
-
-    /**
-     * The write with this reference committed: its open reservations are held until settled, whatever their
-     * expiry. Answers all of the reference's reservations as they are afterwards.
-     */
-    public Uni<List<ReservationRow>> commit(SqlClient client, UUID groupId, String reference, Instant now) {
-        // Two statements: the second one's snapshot sees the first one's update.
-        return client.preparedQuery("""
-                        UPDATE reservations SET status = 'committed', committed_at = $3
-                        WHERE group_id = $1 AND reference = $2 AND status = 'open'""")
-                .execute(Tuple.of(groupId, reference, utc(now)))
-                .chain(() -> client.preparedQuery("SELECT " + COLUMNS + " FROM reservations"
-                                + " WHERE group_id = $1 AND reference = $2 ORDER BY metric, created_at")
-                        .execute(Tuple.of(groupId, reference)))
-                .map(rows -> {
-                    List<ReservationRow> found = new ArrayList<>();
-                    rows.forEach(row -> found.add(row(row)));
-                    return found;
-                });
-    }
-
-    /**
-     * Closes the open reservations of a write its writer declared never committed (and never to commit): they
-     * stop holding.
-     */
-    public Uni<Integer> expire(SqlClient client, UUID groupId, String reference, Instant now) {
-        return client.preparedQuery("""
-                        UPDATE reservations SET status = 'expired', closed_at = $3
-                        WHERE group_id = $1 AND reference = $2 AND status = 'open'""")
-                .execute(Tuple.of(groupId, reference, utc(now)))
-                .map(rows -> rows.rowCount());
     }
 
     /** Records as expired the open reservations without a reference whose expiry has passed (they hold no more). */
@@ -192,24 +113,6 @@ public class ReservationStore {
                         DELETE FROM reservations
                         WHERE (status IN ('settled', 'released', 'expired') AND closed_at < $1)
                            OR (status = 'open' AND reference IS NULL AND expires_at < $1)""").execute(Tuple.of(utc(closedBefore))).map(rows -> rows.rowCount());
-    }
-
-    private static ReservationRow row(Row row) {
-        return new ReservationRow(
-                row.getUUID(0),
-                row.getUUID(1),
-                row.getString(2),
-                row.getLong(3),
-                row.getString(4),
-                row.getString(5),
-                instant(row.getOffsetDateTime(6)),
-                instant(row.getOffsetDateTime(7)),
-                instant(row.getOffsetDateTime(8)),
-                instant(row.getOffsetDateTime(9)));
-    }
-
-    private static Instant instant(OffsetDateTime time) {
-        return time == null ? null : time.toInstant();
     }
 
     private static OffsetDateTime utc(Instant instant) {
