@@ -32,7 +32,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The event log in another database than the service's (here: the same one, reached only through the events
+ * The events table in another database than the service's (here: the same one, reached only through the events
  * datasource): the delete cannot share the bookkeeping's transaction, and a crash between the two is repaired.
  */
 @QuarkusTest

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * metrics-service on a group of 1,000,000 events: creator stats and group metrics latency over HTTP beside the
- * same aggregates computed by raw SQL over ingest's tables (its event log, things, connections and knowledge) in
+ * same aggregates computed by raw SQL over ingest's tables (its events table, things, connections and knowledge) in
  * the same run, then the projection lag while ingest takes a paced load of things and events batches.
  *
  * <p>The group is loaded through ingest-service ({@code events:batch} of 10,000, each with an Idempotency-Key so
@@ -303,7 +303,7 @@ final class MetricsSuite implements Benchmark.Suite {
 
     /**
      * A group loaded earlier by this suite: by id, or with {@code latest} the newest one whose load completed (its
-     * client events, the ones with an actor, all reached ingest's event log).
+     * client events, the ones with an actor, all reached ingest's events table).
      */
     private Scenario existing(Connection sql, String reuse, int events) throws SQLException {
         UUID group = null;
@@ -401,7 +401,7 @@ final class MetricsSuite implements Benchmark.Suite {
         beside(report, "group metrics (1M-event group)", group, groupRaw, "p95 < 20 ms", group.p95() < 20);
         report.note("metrics reads: " + runs + " sequential GETs per endpoint over HTTP/1.1 after 50 warm-up ones,"
                 + " timed from request to the whole body; raw = the same aggregates by one SQL statement over ingest's"
-                + " tables (event log, things, connections, knowledge; their own indexes only, ingest has none on"
+                + " tables (events, things, connections, knowledge; their own indexes only, ingest has none on"
                 + " actor_id), " + creatorRaw.runs() + " runs each over JDBC after 2 warm-up ones");
     }
 

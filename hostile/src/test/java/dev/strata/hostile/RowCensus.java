@@ -35,7 +35,7 @@ import java.util.TreeSet;
  *   <li>{@code archival.stream_segments}: the stream archive's segments, copies of whatever reached the topic (the
  *       metering events; any other event is reported by {@link StreamWatch}).</li>
  * </ul>
- * {@code ingest.events} rows of type {@code api_call} are NOT left out: the meter never writes the event log, so
+ * {@code ingest.events} rows of type {@code api_call} are NOT left out: the meter never writes the events table, so
  * such a row can only come from a client's {@code events:batch}.
  *
  * <p>Also left out: {@code quota.reservations} rows whose status is {@code released}. ingest reserves a batch's

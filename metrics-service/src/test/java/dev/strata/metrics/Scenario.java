@@ -28,7 +28,7 @@ import java.util.UUID;
 /**
  * A group's history written as ingest-service (and archival-service) would publish it: the same payload records,
  * the same envelopes, one {@code batch_import} per batch. Alongside the envelopes it keeps the facts in plain
- * form, including the entries ingest's own event log would hold, so tests can work out every expected figure
+ * form, including the entries ingest's own events table would hold, so tests can work out every expected figure
  * without the code under test.
  */
 final class Scenario {
@@ -62,7 +62,7 @@ final class Scenario {
     record Knowledge(
             UUID id, UUID source, String kind, String text, int textBytes, int dimensions, Instant createdAt) {}
 
-    /** An entry of ingest's event log: what counts as an activity event. */
+    /** An entry of ingest's events table: what counts as an activity event. */
     record LogEntry(
             String id,
             String type,

@@ -147,7 +147,7 @@ class GroupLearningTest {
     }
 
     /**
-     * A rebuild makes the plans equal the event log, which has no event of a group known only from ingest: the swap
+     * A rebuild makes the plans equal the event stream, which has no event of a group known only from ingest: the swap
      * drops it, and the next request learns it again.
      */
     @Test

@@ -212,7 +212,7 @@ public class GroupArchivalResource {
 
     /**
      * The group's retention when none is given; at most {@value #MAX_DAYS_CUTOFF} days (about 274 years), so the
-     * cut-off is a time the event log can hold.
+     * cut-off is a time the events table can hold.
      */
     private Uni<Integer> daysCutoff(String value, UUID group) {
         if (value == null || value.isEmpty()) {

@@ -92,7 +92,7 @@ public interface ArchivalConfig {
 
     Schedule schedule();
 
-    EventLog events();
+    EventsTable events();
 
     interface Schedule {
         /** The in-process daily run; turn it off where a Kubernetes CronJob calls {@code POST /archival/runs}. */
@@ -108,13 +108,13 @@ public interface ArchivalConfig {
         Duration minInterval();
     }
 
-    interface EventLog {
-        /** The hot event log, schema-qualified, reached through the {@code events} datasource. */
+    interface EventsTable {
+        /** The hot events table, schema-qualified, reached through the {@code events} datasource. */
         @WithDefault("ingest.events")
         String table();
 
         /**
-         * ingest's record of archived event ids, schema-qualified, in the event log's database: a run inserts the id,
+         * ingest's record of archived event ids, schema-qualified, in the events table's database: a run inserts the id,
          * group and type of each event it deletes from the log (same statement), a restore removes them again (same
          * transaction as the rows it puts back), so ingest never lets anyone reuse an archived id.
          */
@@ -122,7 +122,7 @@ public interface ArchivalConfig {
         String archivedIdsTable();
 
         /**
-         * Whether the event log lives in this service's own database. Then the DELETE of archived events commits in
+         * Whether the events table lives in this service's own database. Then the DELETE of archived events commits in
          * the same transaction as the bookkeeping and the {@code events_archived} outbox row. When false (separate
          * databases), the DELETE runs on the {@code events} datasource just before that transaction; a crash in
          * between leaves the object {@code verified} and the next run repeats the (idempotent) delete and commits.

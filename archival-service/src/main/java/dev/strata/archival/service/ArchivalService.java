@@ -7,8 +7,8 @@ import dev.strata.archival.store.ArchiveRun;
 import dev.strata.archival.store.ArchiveRunRepository;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.Totals;
-import dev.strata.archival.store.EventLogStore;
 import dev.strata.archival.store.EventRow;
+import dev.strata.archival.store.EventStore;
 import dev.strata.archival.store.RunStore;
 import dev.strata.archival.store.RunStore.BatchRow;
 import dev.strata.archival.store.RunStore.GroupRunRow;
@@ -42,7 +42,7 @@ public class ArchivalService {
     private final RunStore runs;
     private final ArchiveRunRepository runRepository;
     private final ArchivedObjectStore objects;
-    private final EventLogStore eventLog;
+    private final EventStore eventStore;
     private final ArchiveRunner runner;
     private final RunLeases leases;
     private final RetentionPolicy retention;
@@ -54,7 +54,7 @@ public class ArchivalService {
             RunStore runs,
             ArchiveRunRepository runRepository,
             ArchivedObjectStore objects,
-            EventLogStore eventLog,
+            EventStore eventStore,
             ArchiveRunner runner,
             RunLeases leases,
             RetentionPolicy retention,
@@ -64,7 +64,7 @@ public class ArchivalService {
         this.runs = runs;
         this.runRepository = runRepository;
         this.objects = objects;
-        this.eventLog = eventLog;
+        this.eventStore = eventStore;
         this.runner = runner;
         this.leases = leases;
         this.retention = retention;
@@ -187,8 +187,8 @@ public class ArchivalService {
                     : cutoffs.of(groupId);
             Instant cutoff = groupId == null ? cutoffs.defaultCutoff() : cutoffs.cutoff(groupId);
             Uni<Long> eligible = groupId != null
-                    ? eventLog.countBefore(eventsPool, groupId, cutoff)
-                    : eventLog.countEligible(eventsPool, cutoff, cutoffs.nonDefault());
+                    ? eventStore.countBefore(eventsPool, groupId, cutoff)
+                    : eventStore.countEligible(eventsPool, cutoff, cutoffs.nonDefault());
             Map<Integer, Long> byRetention = groupId != null
                     ? null
                     : cutoffs.groups().values().stream()
@@ -198,7 +198,7 @@ public class ArchivalService {
                     .unis(
                             eligible,
                             objects.totals(pool, groupId),
-                            eventLog.averageRowBytes(eventsPool, groupId),
+                            eventStore.averageRowBytes(eventsPool, groupId),
                             runs.recentThroughput(pool),
                             runRepository.activeAndLast(RunStore.ARCHIVE))
                     .with((count, totals, rowBytes, throughput, latest) -> {
@@ -230,8 +230,8 @@ public class ArchivalService {
     public Uni<Eligible> eligible(UUID groupId, Instant before, int limit) {
         if (before != null) { // a cut-off of the caller's: no group's retention is needed
             Uni<List<EventRow>> events = groupId != null
-                    ? eventLog.page(eventsPool, groupId, before, null, null, limit + 1)
-                    : eventLog.eligible(eventsPool, before, Map.of(), limit + 1);
+                    ? eventStore.page(eventsPool, groupId, before, null, null, limit + 1)
+                    : eventStore.eligible(eventsPool, before, Map.of(), limit + 1);
             return events.map(rows -> eligible(before, rows, limit, group -> before));
         }
         Instant now = Instant.now();
@@ -239,8 +239,8 @@ public class ArchivalService {
         return lookup.chain(cutoffs -> {
             Instant shownBefore = groupId != null ? cutoffs.cutoff(groupId) : cutoffs.defaultCutoff();
             Uni<List<EventRow>> events = groupId != null
-                    ? eventLog.page(eventsPool, groupId, shownBefore, null, null, limit + 1)
-                    : eventLog.eligible(eventsPool, shownBefore, cutoffs.nonDefault(), limit + 1);
+                    ? eventStore.page(eventsPool, groupId, shownBefore, null, null, limit + 1)
+                    : eventStore.eligible(eventsPool, shownBefore, cutoffs.nonDefault(), limit + 1);
             return events.map(rows -> eligible(shownBefore, rows, limit, cutoffs::cutoff));
         });
     }

@@ -27,7 +27,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 
 /**
- * The archive's file format: gzip-compressed NDJSON, one event per line with every column of the event log
+ * The archive's file format: gzip-compressed NDJSON, one event per line with every column of the events table
  * ({@code id, groupId, type, actorId, targetId, timestamp, metadata, recordedAt}), times as RFC 3339 UTC
  * strings. DuckDB, Athena and Spark read it as is. The same events always give the same bytes (fixed field
  * order, metadata copied verbatim, a gzip header without a timestamp), so an object rewritten after a crash

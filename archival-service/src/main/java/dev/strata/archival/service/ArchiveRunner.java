@@ -8,8 +8,8 @@ import dev.strata.archival.store.ArchiveRun;
 import dev.strata.archival.store.ArchiveStorageException;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
-import dev.strata.archival.store.EventLogStore;
 import dev.strata.archival.store.EventRow;
+import dev.strata.archival.store.EventStore;
 import dev.strata.archival.store.LeaseLostException;
 import dev.strata.archival.store.RunStore;
 import dev.strata.archival.store.RunStore.BatchRow;
@@ -51,7 +51,7 @@ public class ArchiveRunner {
     private final Pool eventsPool;
     private final RunStore runs;
     private final ArchivedObjectStore objects;
-    private final EventLogStore eventLog;
+    private final EventStore eventStore;
     private final ArchiveBucket bucket;
     private final ArchiveFormat format;
     private final ObjectArchiver archiver;
@@ -71,7 +71,7 @@ public class ArchiveRunner {
             @ReactiveDataSource("events") Pool eventsPool,
             RunStore runs,
             ArchivedObjectStore objects,
-            EventLogStore eventLog,
+            EventStore eventStore,
             ArchiveBucket bucket,
             ArchiveFormat format,
             ObjectArchiver archiver,
@@ -84,7 +84,7 @@ public class ArchiveRunner {
         this.eventsPool = eventsPool;
         this.runs = runs;
         this.objects = objects;
-        this.eventLog = eventLog;
+        this.eventStore = eventStore;
         this.bucket = bucket;
         this.format = format;
         this.archiver = archiver;
@@ -149,7 +149,7 @@ public class ArchiveRunner {
     /** After a run removed events: a vacuum of the hot store, whose failure (e.g. not the table's owner) is only logged. */
     private void vacuumHotStore(UUID runId) {
         try {
-            Db.await(eventLog.vacuum(eventsPool));
+            Db.await(eventStore.vacuum(eventsPool));
         } catch (RuntimeException e) {
             LOG.warnf(
                     "Archive run %s: could not vacuum the hot store (autovacuum will have to): %s",
@@ -161,14 +161,14 @@ public class ArchiveRunner {
         Instant now = run.startedAt();
         if (run.groupId() != null) {
             Instant cutoff = now.minus(run.daysCutoff(), ChronoUnit.DAYS);
-            long eligible = Db.await(eventLog.countBefore(eventsPool, run.groupId(), cutoff));
+            long eligible = Db.await(eventStore.countBefore(eventsPool, run.groupId(), cutoff));
             return List.of(new Target(run.groupId(), cutoff, eligible));
         }
         Cutoffs cutoffs = Db.await(retention.cutoffs(now));
         List<Target> targets = new ArrayList<>();
-        for (UUID group : Db.await(eventLog.groupsWithEventsBefore(eventsPool, cutoffs.latestCutoff()))) {
+        for (UUID group : Db.await(eventStore.groupsWithEventsBefore(eventsPool, cutoffs.latestCutoff()))) {
             Instant cutoff = cutoffs.cutoff(group);
-            long eligible = Db.await(eventLog.countBefore(eventsPool, group, cutoff));
+            long eligible = Db.await(eventStore.countBefore(eventsPool, group, cutoff));
             if (eligible > 0) {
                 targets.add(new Target(group, cutoff, eligible));
             }
@@ -217,7 +217,8 @@ public class ArchiveRunner {
 
     /** Starts reading the page of the group's old events after {@code (afterTime, afterId)}. */
     private CompletableFuture<List<EventRow>> page(Target target, Instant afterTime, UUID afterId, int batchSize) {
-        return eventLog.page(eventsPool, target.groupId(), target.cutoff(), afterTime, afterId, batchSize)
+        return eventStore
+                .page(eventsPool, target.groupId(), target.cutoff(), afterTime, afterId, batchSize)
                 .subscribeAsCompletionStage();
     }
 

@@ -15,8 +15,8 @@ import dev.strata.archival.store.ArchiveStorageException;
 import dev.strata.archival.store.ArchivedObjectStore;
 import dev.strata.archival.store.ArchivedObjectStore.ObjectRow;
 import dev.strata.archival.store.ArchivedObjectStore.Proof;
-import dev.strata.archival.store.EventLogStore;
 import dev.strata.archival.store.EventRow;
+import dev.strata.archival.store.EventStore;
 import dev.strata.archival.store.LegalHoldStore;
 import dev.strata.archival.store.RunStore;
 import dev.strata.archival.store.RunStore.BatchRow;
@@ -53,7 +53,7 @@ import org.jboss.logging.Logger;
  *   <li>upload and read back until size and SHA-256 match what was sent (S3 only, so several objects can be
  *       under way at once);</li>
  *   <li>record {@code verified}, delete the hot copies and record {@code archived} with its {@code events_archived}
- *       outbox row, in one transaction when the event log shares this service's database; with separate databases
+ *       outbox row, in one transaction when the events table shares this service's database; with separate databases
  *       {@code verified} commits first, then the hot copies are deleted, then the rest commits;</li>
  *   <li>for a restore: put the range back into the hot store, write what is left of the object as a replacement,
  *       record the original {@code superseded}, delete it from S3, record {@code removed}.</li>
@@ -72,7 +72,7 @@ public class ObjectArchiver {
     private final Pool eventsPool;
     private final ArchivedObjectStore objects;
     private final RunStore runs;
-    private final EventLogStore eventLog;
+    private final EventStore eventStore;
     private final ArchiveBucket bucket;
     private final ArchiveFormat format;
     private final OutboxStore outbox;
@@ -88,7 +88,7 @@ public class ObjectArchiver {
             @ReactiveDataSource("events") Pool eventsPool,
             ArchivedObjectStore objects,
             RunStore runs,
-            EventLogStore eventLog,
+            EventStore eventStore,
             ArchiveBucket bucket,
             ArchiveFormat format,
             OutboxStore outbox,
@@ -102,7 +102,7 @@ public class ObjectArchiver {
         this.eventsPool = eventsPool;
         this.objects = objects;
         this.runs = runs;
-        this.eventLog = eventLog;
+        this.eventStore = eventStore;
         this.bucket = bucket;
         this.format = format;
         this.outbox = outbox;
@@ -216,7 +216,7 @@ public class ObjectArchiver {
                             proofs,
                             proof -> objects.markVerified(tx, proof.id(), proof.sha256(), proof.bytes())
                                     .replaceWithVoid()))));
-            Db.await(eventLog.delete(eventsPool, committed));
+            Db.await(eventStore.delete(eventsPool, committed));
             crashPoints.reached(CrashPoints.AFTER_EVENTS_DELETE);
         }
         // The statements go to the database together (pipelined, run in this order); any failure rolls back all.
@@ -228,7 +228,7 @@ public class ObjectArchiver {
                     .unis(
                             runs.fence(tx, lease.runId(), lease.owner()),
                             sameDatabase
-                                    ? eventLog.delete(tx, committed)
+                                    ? eventStore.delete(tx, committed)
                                     : Uni.createFrom().item(List.<Integer>of()),
                             objects.markArchived(tx, proofs),
                             Uni.combine().all().unis(appends).discardItems(),
@@ -319,7 +319,7 @@ public class ObjectArchiver {
         long started = System.nanoTime();
         Stored stored;
         if (PLANNED.equals(object.state())) {
-            List<EventRow> hot = Db.await(eventLog.byIds(eventsPool, object));
+            List<EventRow> hot = Db.await(eventStore.byIds(eventsPool, object));
             if (hot.size() != object.eventCount()) {
                 // Only an archive commit removes hot events, and it needs the object verified first.
                 throw new IllegalStateException("object " + object.key() + " was planned with " + object.eventCount()
@@ -364,7 +364,7 @@ public class ObjectArchiver {
         if (back.isEmpty()) {
             return null;
         }
-        List<UUID> foreign = heldByOthers(back, Db.await(eventLog.hotHolders(eventsPool, ids(back))));
+        List<UUID> foreign = heldByOthers(back, Db.await(eventStore.hotHolders(eventsPool, ids(back))));
         if (!foreign.isEmpty()) {
             LOG.warnf(
                     "Restore %s refused object %s, left archived as it is: %d of its events in the range have ids"
@@ -429,8 +429,9 @@ public class ObjectArchiver {
         // Put back and taken off the archived record in one transaction; the ids found hot already are checked in
         // it, after the insert: restore() checked before recording the restore, this closes the time in between.
         UUID[] backIds = ids(back);
-        Set<UUID> inserted = Db.await(eventsPool.withTransaction(tx -> eventLog.insertMissing(tx, back)
-                .call(put -> eventLog.hotHolders(tx, backIds).invoke(hot -> {
+        Set<UUID> inserted = Db.await(eventsPool.withTransaction(tx -> eventStore
+                .insertMissing(tx, back)
+                .call(put -> eventStore.hotHolders(tx, backIds).invoke(hot -> {
                     List<UUID> foreign = heldByOthers(back, hot);
                     if (!foreign.isEmpty()) {
                         throw new IllegalStateException("restore of object " + original.key() + ": " + foreign.size()
@@ -438,7 +439,7 @@ public class ObjectArchiver {
                                 + sample(foreign) + "); it is left for an operator to inspect");
                     }
                 }))
-                .call(() -> eventLog.forgetArchived(tx, original.groupId(), backIds))));
+                .call(() -> eventStore.forgetArchived(tx, original.groupId(), backIds))));
         crashPoints.reached(CrashPoints.RESTORE_AFTER_INSERT);
 
         ObjectRow replacement = Db.await(objects.replacementOf(pool, original.id()));
@@ -464,10 +465,10 @@ public class ObjectArchiver {
     }
 
     /** The ids among {@code events} that are hot for another group or as another type of event. */
-    private static List<UUID> heldByOthers(List<EventRow> events, Map<UUID, EventLogStore.Holder> hot) {
+    private static List<UUID> heldByOthers(List<EventRow> events, Map<UUID, EventStore.Holder> hot) {
         List<UUID> foreign = new ArrayList<>();
         for (EventRow event : events) {
-            EventLogStore.Holder holder = hot.get(event.id());
+            EventStore.Holder holder = hot.get(event.id());
             if (holder != null
                     && !(holder.groupId().equals(event.groupId())
                             && holder.type().equals(event.type()))) {

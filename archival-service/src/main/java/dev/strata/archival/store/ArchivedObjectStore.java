@@ -1,6 +1,6 @@
 package dev.strata.archival.store;
 
-import static dev.strata.archival.store.EventLogStore.utc;
+import static dev.strata.archival.store.EventStore.utc;
 import static dev.strata.archival.store.RunStore.instant;
 
 import io.smallrye.mutiny.Uni;

@@ -49,7 +49,7 @@ public interface MetricsConfig {
     /**
      * Stream facts that are not entries of the activity log: they feed projections (things, connections, storage,
      * API calls) but are not counted as events. Every other type, including types a deployment adds to the
-     * ontology, is an activity event, as in ingest's event log.
+     * ontology, is an activity event, as in ingest's events table.
      */
     @WithDefault("thing_created,connection_created,knowledge_created,group_created,group_plan_changed,api_call,"
             + "quota_threshold_crossed,events_archived")

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Rebuilds counters, daily history and plans from the event stream (the stream archive where the topic's retention
- * deleted records, then the topic: service-support's {@link StreamReplayer}), so they equal the event log again.
+ * deleted records, then the topic: service-support's {@link StreamReplayer}), so they equal the event stream again.
  *
  * <p>How it stays correct while the service runs: it takes the apply gate exclusively (a session advisory lock
  * every live apply transaction takes shared), which waits for in-flight batches and then holds every consumer

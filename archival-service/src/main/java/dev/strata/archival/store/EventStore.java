@@ -20,13 +20,13 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 /**
- * ingest-service's event log and its record of archived ids, the two tables of another service this one touches
+ * ingest-service's events table and its record of archived ids, the two tables of another service this one touches
  * (SPEC: through a role limited to them): it reads the events a run takes, deletes them once their object is
  * verified while recording their ids as archived, and inserts them back on restore, taking their ids off the
  * record. Every query pages by {@code (timestamp, id)}, which ingest's {@code events_group_time} index serves.
  */
 @ApplicationScoped
-public class EventLogStore {
+public class EventStore {
 
     private static final Pattern TABLE = Pattern.compile("[a-z_][a-z0-9_]*(\\.[a-z_][a-z0-9_]*)?");
     private static final String COLUMNS =
@@ -46,7 +46,7 @@ public class EventLogStore {
     private final String table;
     private final String archivedIds;
 
-    public EventLogStore(ArchivalConfig config) {
+    public EventStore(ArchivalConfig config) {
         this.table = tableName("strata.archival.events.table", config.events().table());
         this.archivedIds = tableName(
                 "strata.archival.events.archived-ids-table", config.events().archivedIdsTable());
@@ -114,7 +114,7 @@ public class EventLogStore {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM " + table + " e WHERE " + cutoffCondition()
                         + " ORDER BY \"timestamp\", id LIMIT $4")
                 .execute(tuple)
-                .map(EventLogStore::events);
+                .map(EventStore::events);
     }
 
     /**
@@ -129,13 +129,13 @@ public class EventLogStore {
                              WHERE group_id = $1 AND "timestamp" < $2
                             ORDER BY "timestamp", id LIMIT $3""")
                     .execute(Tuple.of(groupId, utc(cutoff), limit))
-                    .map(EventLogStore::events);
+                    .map(EventStore::events);
         }
         return client.preparedQuery("SELECT " + COLUMNS + " FROM " + table + """
                          WHERE group_id = $1 AND "timestamp" < $2 AND ("timestamp", id) > ($3, $4)
                         ORDER BY "timestamp", id LIMIT $5""")
                 .execute(Tuple.of(groupId, utc(cutoff), utc(afterTime), afterId, limit))
-                .map(EventLogStore::events);
+                .map(EventStore::events);
     }
 
     /** The object's events that are still hot, in archive order. */
@@ -143,7 +143,7 @@ public class EventLogStore {
         return client.preparedQuery("SELECT " + COLUMNS + " FROM " + table + " WHERE " + OBJECT_EVENTS
                         + " ORDER BY \"timestamp\", id")
                 .execute(objectEvents(object))
-                .map(EventLogStore::events);
+                .map(EventStore::events);
     }
 
     /**
