@@ -45,7 +45,7 @@ final class RawMetrics implements AutoCloseable {
                            WHERE group_id = ? AND actor_id = ? AND type <> ALL(?))
                 SELECT th.name, th.created_at,
                        (SELECT coalesce(sum((metadata->>'amount')::numeric), 0) FROM e
-                        WHERE type = 'revenue_generated'),
+                        WHERE type = 'revenue_generated' AND metadata->>'currency' = 'USD'),
                        (SELECT count(*) FROM ingest.connections c WHERE c.group_id = th.group_id
                         AND c.to_thing_id = th.id AND c.relationship_type = 'following'),
                        (SELECT count(*) FROM ingest.connections c WHERE c.group_id = th.group_id
@@ -59,10 +59,12 @@ final class RawMetrics implements AutoCloseable {
                             WHERE group_id = :group),
                 ev AS (SELECT count(*) AS events,
                               coalesce(sum((metadata->>'amount')::numeric)
-                                       FILTER (WHERE type = 'revenue_generated'), 0) AS revenue,
+                                       FILTER (WHERE type = 'revenue_generated'
+                                               AND metadata->>'currency' = 'USD'), 0) AS revenue,
                               count(*) FILTER (WHERE "timestamp" >= :month) AS events_month,
                               coalesce(sum((metadata->>'amount')::numeric)
-                                       FILTER (WHERE type = 'revenue_generated' AND "timestamp" >= :month), 0)
+                                       FILTER (WHERE type = 'revenue_generated' AND metadata->>'currency' = 'USD'
+                                               AND "timestamp" >= :month), 0)
                                   AS revenue_month,
                               count(*) FILTER (WHERE "timestamp" >= :week) AS events_week,
                               count(*) FILTER (WHERE "timestamp" >= :weekBefore AND "timestamp" < :week)

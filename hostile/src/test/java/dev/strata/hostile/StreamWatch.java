@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.strata.model.events.EventEnvelope;
 import dev.strata.model.events.EventEnvelopeCodec;
 import dev.strata.model.events.EventType;
+import dev.strata.model.events.InvalidEventException;
 import dev.strata.model.events.Topics;
+import dev.strata.model.events.payload.ApiCallCounted;
 import dev.strata.testing.RawHttp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -74,14 +76,21 @@ final class StreamWatch implements AutoCloseable {
         }
     }
 
+    /** An api_call a service's meter wrote (a service and a window), not one a client posted. */
+    private static boolean metered(EventEnvelope event) {
+        try {
+            ApiCallCounted calls = EventEnvelopeCodec.payload(event, ApiCallCounted.class);
+            return calls.service() != null && calls.windowStart() != null;
+        } catch (InvalidEventException e) {
+            return false;
+        }
+    }
+
     private static Seen describe(byte[] value) {
         try {
             EventEnvelope event = EventEnvelopeCodec.fromBytes(value);
             JsonNode data = event.data();
-            boolean metering = EventType.API_CALL.equals(event.type())
-                    && data != null
-                    && data.has("service")
-                    && data.has("windowStart");
+            boolean metering = EventType.API_CALL.equals(event.type()) && metered(event);
             return new Seen(
                     event.id(),
                     event.type(),
