@@ -36,6 +36,16 @@ import org.jboss.resteasy.reactive.RestQuery;
  * {@code position}); an end that is not a thing of this group, a relationship the ontology does not allow
  * between the two types, and a connection that already exists (stored, or earlier in the batch) are item errors.
  */
+// Every operation of the class answers these (an operation's own @APIResponse of a code wins).
+@APIResponse(
+        responseCode = "200",
+        description = BatchDocs.OK,
+        content =
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
+@APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
+@APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
+@APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
+@APIResponse(responseCode = "422", description = BatchDocs.INVALID)
 @Path("/groups/{groupId}/connections:batch")
 @Produces(MediaType.APPLICATION_JSON)
 public class ConnectionBatchResource {
@@ -92,17 +102,6 @@ public class ConnectionBatchResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ConnectionBatchRequest.class)))
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = BatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> createJson(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,
@@ -134,17 +133,6 @@ public class ConnectionBatchResource {
                                             description = "one connection object per line, as the items "
                                                     + "of the JSON body"),
                             examples = @ExampleObject(name = "two connections", ref = "connections-ndjson")))
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = BatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> createNdjson(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,

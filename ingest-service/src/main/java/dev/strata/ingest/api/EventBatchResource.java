@@ -48,6 +48,18 @@ import org.jboss.resteasy.reactive.RestQuery;
  * An id that another group (or another type of event) already uses is the error {@code "id already used"} on
  * field {@code id}, which says nothing about who holds it.
  */
+// Every operation of the class answers these (an operation's own @APIResponse of a code wins).
+@APIResponse(
+        responseCode = "200",
+        description = BatchDocs.OK,
+        content =
+                @Content(
+                        mediaType = MediaType.APPLICATION_JSON,
+                        schema = @Schema(implementation = EventBatchResult.class)))
+@APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
+@APIResponse(responseCode = "409", description = BatchDocs.CONFLICT_WITHOUT_QUOTA)
+@APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
+@APIResponse(responseCode = "422", description = BatchDocs.INVALID)
 @Path("/groups/{groupId}/events:batch")
 @Produces(MediaType.APPLICATION_JSON)
 public class EventBatchResource {
@@ -110,17 +122,6 @@ public class EventBatchResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = EventBatchRequest.class)))
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = EventBatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT_WITHOUT_QUOTA)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> recordJson(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,
@@ -152,17 +153,6 @@ public class EventBatchResource {
                                             description =
                                                     "one event object per line, as the items of " + "the JSON body"),
                             examples = @ExampleObject(name = "two events", ref = "events-ndjson")))
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = EventBatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT_WITHOUT_QUOTA)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> recordNdjson(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,

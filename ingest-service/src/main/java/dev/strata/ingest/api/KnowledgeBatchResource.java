@@ -30,6 +30,16 @@ import org.jboss.resteasy.reactive.RestQuery;
  * Bulk creation of knowledge. Items: {@code {sourceThingId, kind: label|chunk, text, embedding?: [numbers]}}. The
  * answer has the shape of things batches; each stored item gets one {@code knowledge_created} event.
  */
+// Every operation of the class answers these (an operation's own @APIResponse of a code wins).
+@APIResponse(
+        responseCode = "200",
+        description = BatchDocs.OK,
+        content =
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
+@APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
+@APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
+@APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
+@APIResponse(responseCode = "422", description = BatchDocs.INVALID)
 @Path("/groups/{groupId}/knowledge:batch")
 @Produces(MediaType.APPLICATION_JSON)
 public class KnowledgeBatchResource {
@@ -84,17 +94,6 @@ public class KnowledgeBatchResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = KnowledgeBatchRequest.class)))
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = BatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> createJson(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,
@@ -126,17 +125,6 @@ public class KnowledgeBatchResource {
                                             description = "one knowledge object per line, as the items "
                                                     + "of the JSON body"),
                             examples = @ExampleObject(name = "a label and a chunk", ref = "knowledge-ndjson")))
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = BatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> createNdjson(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,

@@ -34,6 +34,16 @@ import org.jboss.resteasy.reactive.RestQuery;
  * Bulk creation and update of things. JSON bodies are {@code {"items": [...], "options": {...}}}; NDJSON and CSV
  * bodies take their options from the query ({@code ?atomic=true&defaultStatus=active}).
  */
+// Every operation of the class answers these (an operation's own @APIResponse of a code wins).
+@APIResponse(
+        responseCode = "200",
+        description = BatchDocs.OK,
+        content =
+                @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = BatchResult.class)))
+@APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
+@APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
+@APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
+@APIResponse(responseCode = "422", description = BatchDocs.INVALID)
 @Path("/groups/{groupId}/things:batch")
 @Produces(MediaType.APPLICATION_JSON)
 public class ThingBatchResource {
@@ -122,17 +132,6 @@ public class ThingBatchResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = ThingBatchRequest.class)))
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = BatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> createJson(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,
@@ -165,17 +164,6 @@ public class ThingBatchResource {
                                             description =
                                                     "one thing object per line, as the items of " + "the JSON body"),
                             examples = @ExampleObject(name = "two things", ref = "things-ndjson")))
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = BatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> createNdjson(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,
@@ -206,17 +194,6 @@ public class ThingBatchResource {
                         schema = @Schema(type = SchemaType.STRING, description = "as text/csv"),
                         examples = @ExampleObject(name = "two things", value = CSV_EXAMPLE))
             })
-    @APIResponse(
-            responseCode = "200",
-            description = BatchDocs.OK,
-            content =
-                    @Content(
-                            mediaType = MediaType.APPLICATION_JSON,
-                            schema = @Schema(implementation = BatchResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> createCsv(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,
@@ -244,10 +221,6 @@ public class ThingBatchResource {
                     @Content(
                             mediaType = MediaType.APPLICATION_JSON,
                             schema = @Schema(implementation = UpdateResult.class)))
-    @APIResponse(responseCode = "404", description = BatchDocs.NOT_FOUND)
-    @APIResponse(responseCode = "409", description = BatchDocs.CONFLICT)
-    @APIResponse(responseCode = "413", description = BatchDocs.TOO_LARGE)
-    @APIResponse(responseCode = "422", description = BatchDocs.INVALID)
     public Uni<Response> update(
             @RestPath String groupId,
             @RestHeader("Idempotency-Key") String idempotencyKey,
