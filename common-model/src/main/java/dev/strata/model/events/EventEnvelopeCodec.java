@@ -49,11 +49,17 @@ public final class EventEnvelopeCodec {
     private static final ObjectReader TIME = MAPPER.readerFor(Instant.class)
             .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS); // reads one attribute inside the event
 
-    /** Tolerant readers of payload records: a newer producer may add fields; what a record requires must be there. */
+    /**
+     * Tolerant readers of payload records: a newer producer may add fields; what a record requires must be there.
+     * Decimals inside free JSON (metadata, properties, changes) read as BigDecimal, never double: an amount of money
+     * reads back with every digit and its scale ({@code 12.50}).
+     */
     private static final ClassValue<ObjectReader> PAYLOAD_READERS = new ClassValue<>() {
         @Override
         protected ObjectReader computeValue(Class<?> type) {
-            return MAPPER.readerFor(type).without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+            return MAPPER.readerFor(type)
+                    .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         }
     };
 
