@@ -109,9 +109,14 @@ public class ApiCallLimiter {
                             if (entries.size() > KEPT_GROUPS) {
                                 entries.values().removeIf(old -> !fresh(old));
                             }
-                            Entry fresh = new Entry(allowance, System.nanoTime(), new AtomicLong());
-                            entries.put(id, fresh);
-                            return fresh;
+                            // A caller that found no fresh entry may start a read just after another read
+                            // ended: keep the entry that read put (and the calls it counted) while it is fresh,
+                            // or two reads would each let a full allowance through.
+                            return entries.compute(
+                                    id,
+                                    (key, old) -> old != null && fresh(old)
+                                            ? old
+                                            : new Entry(allowance, System.nanoTime(), new AtomicLong()));
                         })
                         .onTermination()
                         .invoke(() -> reading.remove(id))
