@@ -215,6 +215,17 @@ public class StreamReplayer {
                 }
                 handOver(records, batch, false);
             }
+            // A poll may have fetched records at or past a target; they were not handed over, so the position goes
+            // back to the target: a catch-up pass (extendToEnd) reads them, and the positions reported never
+            // claim a record that was not applied.
+            Map<TopicPartition, Long> reachedAt = new HashMap<>();
+            for (Map.Entry<TopicPartition, Long> target : targets.entrySet()) {
+                if (consumer.position(target.getKey(), KAFKA_WAIT) > target.getValue()) {
+                    consumer.seek(target.getKey(), target.getValue());
+                }
+                reachedAt.put(target.getKey(), target.getValue());
+            }
+            positions = Map.copyOf(reachedAt);
             return positions;
         }
 
