@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.time.Instant;
 import java.util.UUID;
+import java.util.function.Function;
 
 /**
  * Reads and writes {@link EventEnvelope}s as CloudEvents JSON, the same way in every service.
@@ -60,6 +61,14 @@ public final class EventEnvelopeCodec {
             return MAPPER.readerFor(type)
                     .without(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
                     .with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
+        }
+    };
+
+    /** {@link #PAYLOAD_READERS} for a payload inside the envelope being read: the envelope's attributes follow it. */
+    private static final ClassValue<ObjectReader> IN_STREAM_READERS = new ClassValue<>() {
+        @Override
+        protected ObjectReader computeValue(Class<?> type) {
+            return PAYLOAD_READERS.get(type).without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
         }
     };
 
@@ -280,6 +289,38 @@ public final class EventEnvelopeCodec {
      * @throws InvalidEventException if the input is not JSON, not an object, or breaks the envelope contract
      */
     public static EventRecord read(byte[] json) {
+        return read(json, null);
+    }
+
+    /**
+     * Reads one event as {@link #read(byte[])} does and, when its {@code type} comes before its {@code data} (as
+     * Strata's producers write it) and {@code payloads} names a record for that type, binds the data into that
+     * record in the same pass, so a consumer's {@link EventRecord#payload(Class)} costs nothing more: the data is
+     * read once instead of skipped then bound. A payload that does not fit its record is not this call's error: the
+     * event is read again without binding and {@link EventRecord#payload(Class)} reports it, as it would have.
+     *
+     * @param payloads the payload record a consumer binds for an event type, or null for a type it does not bind
+     * @throws InvalidEventException if the input is not JSON, not an object, or breaks the envelope contract
+     */
+    public static EventRecord read(byte[] json, Function<String, Class<?>> payloads) {
+        if (payloads != null) {
+            try {
+                return parse(json, payloads);
+            } catch (PayloadMisfit misfit) {
+                // fall through: read without binding; the payload call reports the misfit
+            }
+        }
+        return parse(json, null);
+    }
+
+    /** A payload bound in the envelope's pass did not fit its record. */
+    private static final class PayloadMisfit extends RuntimeException {
+        PayloadMisfit() {
+            super(null, null, false, false);
+        }
+    }
+
+    private static EventRecord parse(byte[] json, Function<String, Class<?>> payloads) {
         if (json == null) {
             throw new InvalidEventException(null, "event is missing: no bytes");
         }
@@ -299,6 +340,8 @@ public final class EventEnvelopeCodec {
             int dataStart = 0;
             int dataEnd = 0;
             boolean dataIsObject = false;
+            Class<?> boundType = null;
+            Object bound = null;
             for (String name = p.nextFieldName(); name != null; name = p.nextFieldName()) {
                 JsonToken value = p.nextToken();
                 switch (name) {
@@ -315,7 +358,11 @@ public final class EventEnvelopeCodec {
                         // A repeated attribute counts with its last value, as when binding the whole envelope.
                         dataStart = (int) p.currentTokenLocation().getByteOffset();
                         dataIsObject = value == JsonToken.START_OBJECT;
-                        if (value.isStructStart()) {
+                        boundType = dataIsObject && payloads != null && type != null ? payloads.apply(type) : null;
+                        bound = null;
+                        if (boundType != null) {
+                            bound = bindInStream(p, boundType);
+                        } else if (value.isStructStart()) {
                             p.skipChildren();
                         } else {
                             p.finishToken();
@@ -336,7 +383,14 @@ public final class EventEnvelopeCodec {
             EventEnvelope attributes = new EventEnvelope(
                     specversion, id, source, type, time, subject, datacontenttype, groupid, schemaversion, null);
             return new EventRecord(
-                    attributes, UUID.fromString(groupid), json, dataStart, dataEnd - dataStart, dataIsObject);
+                    attributes,
+                    UUID.fromString(groupid),
+                    json,
+                    dataStart,
+                    dataEnd - dataStart,
+                    dataIsObject,
+                    boundType,
+                    bound);
         } catch (IOException e) {
             throw invalid(e);
         }
@@ -357,6 +411,19 @@ public final class EventEnvelopeCodec {
             return payloadReader(type).readValue(envelope.data());
         } catch (IOException e) {
             throw invalidPayload(envelope.type(), type, e);
+        }
+    }
+
+    /**
+     * Binds the object the parser stands on into {@code type}, leaving the parser on its closing brace.
+     *
+     * @throws PayloadMisfit if it does not fit (the parser is then lost: the caller reads the event again)
+     */
+    private static Object bindInStream(JsonParser p, Class<?> type) {
+        try {
+            return IN_STREAM_READERS.get(type).readValue(p);
+        } catch (IOException | RuntimeException e) {
+            throw new PayloadMisfit();
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.UUID;
  * calls for ({@link #data(ObjectReader)}), in one pass and without a JSON tree, or skips it when the type is none
  * of its business; {@link #data()} and {@link #envelope()} still give the tree when one is wanted. Read with
  * {@link EventEnvelopeCodec#read(byte[])}, which accepts and refuses exactly what
- * {@link EventEnvelopeCodec#fromBytes(byte[])} does.
+ * {@link EventEnvelopeCodec#fromBytes(byte[])} does; or with {@link EventEnvelopeCodec#read(byte[], java.util.function.Function)},
+ * which binds the payload the consumer names in the same pass.
  */
 public final class EventRecord {
 
@@ -23,15 +24,27 @@ public final class EventRecord {
     private final int dataOffset;
     private final int dataLength;
     private final boolean dataIsObject;
+    private final Class<?> boundType;
+    private final Object bound;
 
+    /** {@code boundType} and {@code bound}: the payload already bound while the event was read, or nulls. */
     EventRecord(
-            EventEnvelope attributes, UUID groupId, byte[] json, int dataOffset, int dataLength, boolean dataIsObject) {
+            EventEnvelope attributes,
+            UUID groupId,
+            byte[] json,
+            int dataOffset,
+            int dataLength,
+            boolean dataIsObject,
+            Class<?> boundType,
+            Object bound) {
         this.attributes = attributes;
         this.groupId = groupId;
         this.json = json;
         this.dataOffset = dataOffset;
         this.dataLength = dataLength;
         this.dataIsObject = dataIsObject;
+        this.boundType = boundType;
+        this.bound = bound;
     }
 
     public String id() {
@@ -106,6 +119,9 @@ public final class EventRecord {
      *     the wrong type
      */
     public <T> T payload(Class<T> type) {
+        if (type == boundType) {
+            return type.cast(bound); // bound while the event was read (EventEnvelopeCodec.read(json, payloads))
+        }
         if (!dataIsObject) {
             throw EventEnvelopeCodec.noDataObject(type());
         }

@@ -49,6 +49,15 @@ public class ProjectionEventDecoder {
     private static final Set<String> LOG_ENTRIES =
             Set.of(EventType.BATCH_IMPORT, EventType.THING_UPDATED, EventType.THING_DELETED);
 
+    /** The payload record of each type that has a fact of its own (see {@link #decode}). */
+    private static final Map<String, Class<?>> PAYLOADS = Map.of(
+            EventType.THING_CREATED, ThingCreated.class,
+            EventType.CONNECTION_CREATED, ConnectionCreated.class,
+            EventType.KNOWLEDGE_CREATED, KnowledgeCreated.class,
+            EventType.API_CALL, ApiCallCounted.class,
+            EventType.EVENTS_ARCHIVED, EventsArchived.class,
+            EventType.THING_UPDATED, ThingUpdated.class);
+
     private final Set<String> nonActivityTypes;
 
     public ProjectionEventDecoder(MetricsConfig config) {
@@ -62,8 +71,8 @@ public class ProjectionEventDecoder {
      * @throws InvalidEventException if the record is not a valid event, or its data lacks what its type needs
      */
     public Decoded decode(StreamRecord record) {
-        // The attributes are parsed here; data stays bytes, bound straight into the record its type needs.
-        EventRecord event = EventEnvelopeCodec.read(record.value());
+        // The attributes are parsed and the data bound into the record its type needs, in one pass.
+        EventRecord event = EventEnvelopeCodec.read(record.value(), this::payloadOf);
         UUID group = event.groupUuid();
         List<Fact> facts = new ArrayList<>(2);
         switch (event.type()) {
@@ -85,6 +94,15 @@ public class ProjectionEventDecoder {
             facts.add(activity(group, event));
         }
         return new Decoded(event, group, record.publishedAt(), facts);
+    }
+
+    /** The payload record {@link #decode} binds for an event type: its fact's, else its activity's, else none. */
+    private Class<?> payloadOf(String type) {
+        Class<?> fixed = PAYLOADS.get(type);
+        if (fixed != null) {
+            return fixed;
+        }
+        return nonActivityTypes.contains(type) || LOG_ENTRIES.contains(type) ? null : ActivityRecorded.class;
     }
 
     private static NewThing newThing(UUID group, EventRecord event, ThingCreated t) {

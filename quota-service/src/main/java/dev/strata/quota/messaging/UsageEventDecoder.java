@@ -75,7 +75,7 @@ public final class UsageEventDecoder {
         for (StreamRecord record : records) {
             EventRecord event;
             try {
-                event = EventEnvelopeCodec.read(record.value()); // data stays bytes until its type is known
+                event = EventEnvelopeCodec.read(record.value(), PAYLOADS::get); // data bound in the same pass
             } catch (InvalidEventException e) {
                 rejected.add(new Rejected(record, null, "unreadable", e.getMessage()));
                 continue;
@@ -95,6 +95,6 @@ public final class UsageEventDecoder {
 
     /** @throws InvalidEventException if the data lacks a required field or a field has the wrong type */
     private static Object payload(EventRecord event) {
-        return event.payload(PAYLOADS.get(event.type())); // bound from the bytes, no tree in between
+        return event.payload(PAYLOADS.get(event.type())); // bound as the event was read, or from its bytes
     }
 }

@@ -300,10 +300,85 @@ class PayloadContractTest {
         assertThat(read).isEqualTo(new ActivityRecorded(THING, null, metadata, null));
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("fixedPayloads")
+    void shouldBindThePayloadInTheEnvelopesPassAsItBindsFromTheBytesLater(String type, Object payload) {
+        byte[] bytes = EventEnvelopeCodec.toJson("e-1", "/strata/test", type, AT, null, GROUP, payload)
+                .getBytes(StandardCharsets.UTF_8);
+
+        EventRecord onePass = EventEnvelopeCodec.read(bytes, t -> t.equals(type) ? payload.getClass() : null);
+        EventRecord twoPasses = EventEnvelopeCodec.read(bytes);
+
+        assertThat(onePass.payload(payload.getClass())).isEqualTo(payload);
+        // bound once, while the envelope was read (a payload bound from the bytes later is a new object each time)
+        assertThat(onePass.payload(payload.getClass())).isSameAs(onePass.payload(payload.getClass()));
+        assertThat(twoPasses.payload(payload.getClass())).isNotSameAs(twoPasses.payload(payload.getClass()));
+        assertThat(onePass.envelope()).isEqualTo(twoPasses.envelope()); // attributes and the data's place kept
+    }
+
+    @ParameterizedTest(name = "{0} {2}")
+    @MethodSource("brokenPayloads")
+    void shouldReportAPayloadThatDoesNotFitOnlyWhenItIsAskedFor(String type, Class<?> record, String data) {
+        EventRecord onePass = readBinding(type, data, record);
+
+        assertThat(onePass.type()).isEqualTo(type);
+        assertThatThrownBy(() -> onePass.payload(record))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage(messageOf(() -> read(type, data).payload(record)));
+    }
+
+    @Test
+    void shouldReadTheAttributesAfterABoundPayload() {
+        String json = "{\"specversion\":\"1.0\",\"type\":\"" + EventType.BATCH_IMPORT + "\",\"data\":{\"batchId\":\""
+                + BATCH + "\",\"kind\":\"things\",\"total\":2,\"success\":2,\"failed\":0},\"id\":\"e-9\","
+                + "\"source\":\"/strata/test\",\"time\":\"2026-11-28T10:15:30Z\",\"groupid\":\"" + GROUP
+                + "\",\"schemaversion\":1}";
+
+        EventRecord event = EventEnvelopeCodec.read(json.getBytes(StandardCharsets.UTF_8), t -> BatchImported.class);
+
+        assertThat(event.id()).isEqualTo("e-9");
+        assertThat(event.groupUuid()).isEqualTo(GROUP);
+        assertThat(event.payload(BatchImported.class)).isEqualTo(new BatchImported(BATCH, "things", 2, 2, 0, null));
+    }
+
+    @Test
+    void shouldStillRefuseAnEnvelopeThatBreaksTheContractAfterABoundPayload() {
+        String json = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/strata/test\",\"type\":\""
+                + EventType.BATCH_IMPORT + "\",\"time\":\"2026-11-28T10:15:30Z\",\"groupid\":\"" + GROUP
+                + "\",\"data\":{\"batchId\":\"" + BATCH + "\",\"kind\":\"things\",\"total\":1,\"success\":1,"
+                + "\"failed\":0}}";
+        byte[] trailing = (json + " {}").getBytes(StandardCharsets.UTF_8);
+        byte[] unclosed = json.substring(0, json.length() - 1).getBytes(StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> EventEnvelopeCodec.read(trailing, t -> BatchImported.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage(messageOf(() -> EventEnvelopeCodec.read(trailing)));
+        assertThatThrownBy(() -> EventEnvelopeCodec.read(unclosed, t -> BatchImported.class))
+                .isInstanceOf(InvalidEventException.class)
+                .hasMessage(messageOf(() -> EventEnvelopeCodec.read(unclosed)));
+    }
+
+    private static String messageOf(Runnable failing) {
+        try {
+            failing.run();
+        } catch (InvalidEventException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("expected an InvalidEventException");
+    }
+
+    private static EventRecord readBinding(String type, String data, Class<?> record) {
+        return EventEnvelopeCodec.read(envelopeJson(type, data), t -> record);
+    }
+
     private static EventRecord read(String type, String data) {
+        return EventEnvelopeCodec.read(envelopeJson(type, data));
+    }
+
+    private static byte[] envelopeJson(String type, String data) {
         String json = "{\"specversion\":\"1.0\",\"id\":\"e-1\",\"source\":\"/strata/test\",\"type\":\"" + type
                 + "\",\"time\":\"2026-11-28T10:15:30Z\",\"groupid\":\"" + GROUP + "\",\"schemaversion\":1"
                 + (data == null ? "" : ",\"data\":" + data) + "}";
-        return EventEnvelopeCodec.read(json.getBytes(StandardCharsets.UTF_8));
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 }
