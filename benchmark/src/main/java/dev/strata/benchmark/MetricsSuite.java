@@ -207,7 +207,7 @@ final class MetricsSuite implements Benchmark.Suite {
      * Events of the last 180 days (a tenth in the last 7 days, a little less in the 7 before, so the group trends
      * up): content views by people, logins, revenue of creators (a quarter of it the star's) and payments.
      */
-    private static String eventsBody(
+    static String eventsBody(
             Random random, int n, Instant now, List<String> creators, List<String> users, List<String> content) {
         StringBuilder body = new StringBuilder(n * 240).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
@@ -266,7 +266,7 @@ final class MetricsSuite implements Benchmark.Suite {
         return (int) (n * Math.pow(random.nextDouble(), 3));
     }
 
-    private static String thingsBody(String type, int n, String label, int from) {
+    static String thingsBody(String type, int n, String label, int from) {
         StringBuilder body = new StringBuilder(n * 90).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
             body.append(i == 0 ? "" : ",")
@@ -283,7 +283,7 @@ final class MetricsSuite implements Benchmark.Suite {
         return body.append("]}").toString();
     }
 
-    private static String contentBody(int n) {
+    static String contentBody(int n) {
         StringBuilder body = new StringBuilder(n * 110).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
             body.append(i == 0 ? "" : ",")
@@ -549,12 +549,12 @@ final class MetricsSuite implements Benchmark.Suite {
                 lag.path("maxMs").asText()));
     }
 
-    private interface Step {
+    interface Step {
         void run(long n) throws Exception;
     }
 
     /** A thread that runs {@code step} every {@code periodNanos} until {@code end}, catching up if it falls behind. */
-    private static Thread paced(String name, long end, double periodNanos, AtomicBoolean failed, Step step) {
+    static Thread paced(String name, long end, double periodNanos, AtomicBoolean failed, Step step) {
         return new Thread(
                 () -> {
                     long start = System.nanoTime();
