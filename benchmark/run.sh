@@ -2,6 +2,8 @@
 # Benchmarks a running Strata (start it first with deploy/local/run.sh) and raw PostgreSQL in the same run.
 #   STRATA_INGEST_URL (http://127.0.0.1:8081), STRATA_PG_URL (jdbc:postgresql://127.0.0.1:5432/strata),
 #   STRATA_HOME (.strata: where the local run keeps its JWT keys), STRATA_BENCH_IMPORT_ITEMS (1000000)
+# benchmark/run.sh [suite ...]: ingest quota metrics archival by default; scale (how cost grows with size, up to
+# 10M events; STRATA_BENCH_SCALE_EVENTS, _ITEMS, _ARCHIVAL) only when named.
 #
 # benchmark/run.sh faults [short] [scenario ...]: the fault suite. It needs no running Strata: it packages the
 # services and starts a stack of its own (a fresh database strata_faults_*, Kafka, S3Proxy, the four services on
