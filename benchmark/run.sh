@@ -2,6 +2,8 @@
 # Benchmarks a running Strata (start it first with deploy/local/run.sh) and raw PostgreSQL in the same run.
 #   STRATA_INGEST_URL (http://127.0.0.1:8081), STRATA_PG_URL (jdbc:postgresql://127.0.0.1:5432/strata),
 #   STRATA_HOME (.strata: where the local run keeps its JWT keys), STRATA_BENCH_IMPORT_ITEMS (1000000)
+# benchmark/run.sh [suite ...]: ingest quota metrics archival by default; scale (how cost grows with size, up to
+# 10M events; STRATA_BENCH_SCALE_EVENTS, _ITEMS, _ARCHIVAL) only when named.
 #
 # benchmark/run.sh instances: not in the default run. What a second quota-service and metrics-service add: it
 # starts one more of each from the packaged jars with $STRATA_HOME/service.env, and stops them at the end.

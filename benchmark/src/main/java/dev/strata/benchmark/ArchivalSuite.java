@@ -33,7 +33,7 @@ import java.util.zip.GZIPOutputStream;
  */
 final class ArchivalSuite implements Benchmark.Suite {
 
-    private static final int DAYS_CUTOFF = 365;
+    static final int DAYS_CUTOFF = 365;
     private static final int EVENTS_PER_REQUEST = 10_000;
     private static final String SCRATCH = "strata_bench_archival.events";
     private static final JsonFactory JSON = Stack.JSON.getFactory();
@@ -48,15 +48,8 @@ final class ArchivalSuite implements Benchmark.Suite {
         Settle pace = new Settle(stack);
         UUID group = stack.createGroup("benchmark archival", "enterprise");
         Benchmark.say("archival benchmark group " + group);
-        String actor = Stack.createdIds(stack.postRetrying(
-                        stack.ingest + "/groups/" + group + "/things:batch",
-                        "{\"items\":[{\"type\":\"user\",\"name\":\"archival benchmark actor\"}]}",
-                        null))
-                .get(0);
-        int batchSize = stack.getJson(stack.archival + "/archival/status?groupId=" + group)
-                .path("config")
-                .path("batchSize")
-                .asInt(1000);
+        String actor = actor(stack, group);
+        int batchSize = batchSize(stack, group);
 
         Stats strata = new Stats();
         Stats raw = new Stats();
@@ -128,10 +121,37 @@ final class ArchivalSuite implements Benchmark.Suite {
                 events));
     }
 
-    /** Logs {@code events} events of the group spread over {@code days} UTC days well before the cut-off. */
+    /** The one user whose events the suite logs, created in {@code group}. */
+    static String actor(Stack stack, UUID group) throws IOException, InterruptedException {
+        return Stack.createdIds(stack.postRetrying(
+                        stack.ingest + "/groups/" + group + "/things:batch",
+                        "{\"items\":[{\"type\":\"user\",\"name\":\"archival benchmark actor\"}]}",
+                        null))
+                .get(0);
+    }
+
+    /** archival-service's page size (events per object at most), as its status reports it. */
+    static int batchSize(Stack stack, UUID group) throws IOException, InterruptedException {
+        return stack.getJson(stack.archival + "/archival/status?groupId=" + group)
+                .path("config")
+                .path("batchSize")
+                .asInt(1000);
+    }
+
+    /** Logs the events ({@link #logOld}), lets the consumers apply them as paced, and answers the cut-off. */
     private static Instant load(Stack stack, Settle pace, UUID group, String actor, int events, int days, int run)
             throws Exception {
         Instant now = Instant.now();
+        pace.after(group, logOld(stack, group, actor, events, days, run, now));
+        return now.minus(DAYS_CUTOFF, ChronoUnit.DAYS);
+    }
+
+    /**
+     * Logs {@code events} events of the group spread over {@code days} UTC days, the last of them 30 days before
+     * the cut-off of {@code now} (395 to 395 + {@code days} days old); answers the last batch's position.
+     */
+    static String logOld(Stack stack, UUID group, String actor, int events, int days, int run, Instant now)
+            throws Exception {
         Instant first = now.truncatedTo(ChronoUnit.DAYS).minus(DAYS_CUTOFF + 30L + days, ChronoUnit.DAYS);
         long spacingMillis = Duration.ofDays(days).toMillis() / events;
         String url = stack.ingest + "/groups/" + group + "/events:batch";
@@ -170,12 +190,11 @@ final class ArchivalSuite implements Benchmark.Suite {
             }
             position = answer.path("position").asText(null);
         }
-        pace.after(group, position);
-        return now.minus(DAYS_CUTOFF, ChronoUnit.DAYS);
+        return position;
     }
 
     /** Starts the group's run and waits for its end; another run being active is waited out. */
-    private static JsonNode archive(Stack stack, UUID group) throws Exception {
+    static JsonNode archive(Stack stack, UUID group) throws Exception {
         String id = null;
         long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (id == null) {
@@ -211,7 +230,8 @@ final class ArchivalSuite implements Benchmark.Suite {
         }
     }
 
-    private static void check(Connection db, UUID group, Instant cutoff, int events, JsonNode run) throws SQLException {
+    /** The run archived exactly {@code events} and failed none, and no event older than the cut-off is hot. */
+    static void check(Connection db, UUID group, Instant cutoff, int events, JsonNode run) throws SQLException {
         if (run.path("totalArchived").asLong() != events
                 || run.path("totalFailed").asLong() != 0) {
             throw new IllegalStateException("archival run archived " + run.path("totalArchived") + " and failed "

@@ -10,8 +10,9 @@ import java.util.Locale;
 
 /**
  * Benchmarks a running Strata over HTTP beside raw PostgreSQL measured in the same run, and prints one table.
- * Arguments name the suites to run ({@code ingest quota metrics archival instances}); by default {@code ingest quota
- * metrics archival}, in that order ({@code instances} starts JVMs of its own, so it runs only when named).
+ * Arguments name the suites to run ({@code ingest quota metrics archival instances scale}); by default {@code
+ * ingest quota metrics archival}, in that order ({@code instances} starts JVMs of its own and {@code scale} loads ten
+ * million events, so they run only when named).
  */
 public final class Benchmark {
 
@@ -21,7 +22,7 @@ public final class Benchmark {
     }
 
     /** Suite name to class: {@code ingest} is {@code IngestSuite}, loaded only when chosen. */
-    private static final List<String> SUITES = List.of("ingest", "quota", "metrics", "archival", "instances");
+    private static final List<String> SUITES = List.of("ingest", "quota", "metrics", "archival", "instances", "scale");
 
     /** What runs without arguments. */
     private static final List<String> DEFAULT_SUITES = List.of("ingest", "quota", "metrics", "archival");

@@ -2,6 +2,7 @@ package dev.strata.benchmark;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.BufferedWriter;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -188,14 +189,8 @@ final class IngestSuite implements Benchmark.Suite {
     private void imports(Stack stack, Report report, Settle pace, UUID group, RawPostgres raw, int items)
             throws Exception {
         String things = stack.ingest + "/groups/" + group + "/things:batch";
-        Path file = Files.createTempFile("strata-import", ".ndjson");
+        Path file = importFile(items);
         try {
-            try (BufferedWriter out = Files.newBufferedWriter(file)) {
-                for (int i = 0; i < items; i++) {
-                    out.write("{\"type\":\"" + (i % 3 == 0 ? "user" : "video") + "\",\"name\":\"imported " + i
-                            + "\",\"properties\":{\"n\":" + i + "}}\n");
-                }
-            }
             Imported live = importJob(stack, group, file, items);
             // One more batch of the group, on the same partition, is applied after every event of the import.
             pace.await(group, Stack.position(stack.post(things, thingsBody(1, "after import"), 200)), 900);
@@ -248,9 +243,22 @@ final class IngestSuite implements Benchmark.Suite {
         }
     }
 
-    private record Imported(long nanos, double heapBefore, double heapPeak) {}
+    /** A temporary NDJSON file of {@code items} things for the import job; the caller deletes it. */
+    static Path importFile(int items) throws IOException {
+        Path file = Files.createTempFile("strata-import", ".ndjson");
+        try (BufferedWriter out = Files.newBufferedWriter(file)) {
+            for (int i = 0; i < items; i++) {
+                out.write("{\"type\":\"" + (i % 3 == 0 ? "user" : "video") + "\",\"name\":\"imported " + i
+                        + "\",\"properties\":{\"n\":" + i + "}}\n");
+            }
+        }
+        return file;
+    }
 
-    private static Imported importJob(Stack stack, UUID group, Path file, int items) throws Exception {
+    record Imported(long nanos, double heapBefore, double heapPeak) {}
+
+    /** Posts the import job and waits for its end, sampling ingest's heap; every item must have been created. */
+    static Imported importJob(Stack stack, UUID group, Path file, int items) throws Exception {
         double heapBefore = stack.heapUsedMb(stack.ingest);
         long start = System.nanoTime();
         HttpResponse<String> accepted = stack.send(
@@ -300,7 +308,7 @@ final class IngestSuite implements Benchmark.Suite {
         return body.append("]}").toString();
     }
 
-    private static String thingsBody(int n, String label) {
+    static String thingsBody(int n, String label) {
         StringBuilder body = new StringBuilder(n * 80).append("{\"items\":[");
         for (int i = 0; i < n; i++) {
             body.append(i == 0 ? "" : ",")

@@ -68,7 +68,7 @@ final class MetricsSuite implements Benchmark.Suite {
     };
 
     /** The loaded group and the creator whose stats are read. */
-    private record Scenario(UUID group, UUID creator) {}
+    record Scenario(UUID group, UUID creator) {}
 
     @Override
     public void run(Stack stack, Report report) throws Exception {
@@ -90,25 +90,11 @@ final class MetricsSuite implements Benchmark.Suite {
         long start = System.nanoTime();
         UUID group = stack.createGroup(GROUP_NAME + events, "enterprise");
         Benchmark.say("loading metrics group " + group);
-        String things = stack.ingest + "/groups/" + group + "/things:batch";
-        List<String> creators = Stack.createdIds(
-                stack.postRetrying(things, thingsBody("creator", CREATORS, "creator", 0), group + "-c"));
-        List<String> users = new ArrayList<>(USERS);
-        for (int from = 0; from < USERS; from += BATCH) {
-            users.addAll(Stack.createdIds(stack.postRetrying(
-                    things, thingsBody("user", Math.min(BATCH, USERS - from), "user", from), group + "-u" + from)));
-        }
-        List<String> content = Stack.createdIds(stack.postRetrying(things, contentBody(CONTENT), group + "-k"));
-        // The creator whose stats are read is creators[0], renamed so a later run can find it.
-        stack.send(
-                HttpRequest.newBuilder(URI.create(things))
-                        .header("Content-Type", "application/json")
-                        .method(
-                                "PATCH",
-                                HttpRequest.BodyPublishers.ofString("{\"items\":[{\"id\":\"" + creators.get(0)
-                                        + "\",\"name\":\"" + STAR + "\"}]}")),
-                200);
-        int connections = connect(stack, group, creators, users, content);
+        Population population = populate(stack, group);
+        List<String> creators = population.creators();
+        List<String> users = population.users();
+        List<String> content = population.content();
+        int connections = population.connections();
         long thingsDone = System.nanoTime();
 
         Instant now = Instant.now();
@@ -157,8 +143,38 @@ final class MetricsSuite implements Benchmark.Suite {
         return new Scenario(group, UUID.fromString(creators.get(0)));
     }
 
+    /** The things of a loaded group by kind (ids in creation order; creators[0] is the star) and its connections. */
+    record Population(List<String> creators, List<String> users, List<String> content, int connections) {}
+
+    /**
+     * Creates the group's creators, users and content through ingest, renames creators[0] to the star, and
+     * connects them ({@link #connect}). Every batch carries an Idempotency-Key derived from the group.
+     */
+    static Population populate(Stack stack, UUID group) throws IOException, InterruptedException {
+        String things = stack.ingest + "/groups/" + group + "/things:batch";
+        List<String> creators = Stack.createdIds(
+                stack.postRetrying(things, thingsBody("creator", CREATORS, "creator", 0), group + "-c"));
+        List<String> users = new ArrayList<>(USERS);
+        for (int from = 0; from < USERS; from += BATCH) {
+            users.addAll(Stack.createdIds(stack.postRetrying(
+                    things, thingsBody("user", Math.min(BATCH, USERS - from), "user", from), group + "-u" + from)));
+        }
+        List<String> content = Stack.createdIds(stack.postRetrying(things, contentBody(CONTENT), group + "-k"));
+        // The creator whose stats are read is creators[0], renamed so a later run can find it.
+        stack.send(
+                HttpRequest.newBuilder(URI.create(things))
+                        .header("Content-Type", "application/json")
+                        .method(
+                                "PATCH",
+                                HttpRequest.BodyPublishers.ofString("{\"items\":[{\"id\":\"" + creators.get(0)
+                                        + "\",\"name\":\"" + STAR + "\"}]}")),
+                200);
+        int connections = connect(stack, group, creators, users, content);
+        return new Population(creators, users, content, connections);
+    }
+
     /** Follows (people to creators), authorship (creators to content) and participation (people in content). */
-    private int connect(Stack stack, UUID group, List<String> creators, List<String> users, List<String> content)
+    private static int connect(Stack stack, UUID group, List<String> creators, List<String> users, List<String> content)
             throws IOException, InterruptedException {
         List<String[]> edges = new ArrayList<>();
         for (int i = 0; i < content.size(); i++) { // the star authors 1 in 20, the others share the rest
@@ -343,6 +359,15 @@ final class MetricsSuite implements Benchmark.Suite {
 
     /** Strata's answers beside the raw SQL ones, as a check that both compute the same figures. */
     private void compare(Stack stack, Connection sql, Scenario s, Report report) throws Exception {
+        report.note("metrics check, Strata vs raw SQL: " + check(stack, sql, s));
+    }
+
+    /**
+     * Reads creator stats and group metrics from metrics-service and computes the same figures by raw SQL over
+     * ingest's tables ({@link RawMetrics}); answers "the same figures: ..." or "DIFFERENT: ..." with both sides
+     * where they differ.
+     */
+    static String check(Stack stack, Connection sql, Scenario s) throws Exception {
         // Sums of money are compared as decimals, as both sides compute them.
         ObjectReader exact = Stack.JSON.reader().with(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
         JsonNode creator =
@@ -365,9 +390,9 @@ final class MetricsSuite implements Benchmark.Suite {
                     Stack.JSON.writeValueAsString(creator.path("eventsByType")));
             String groupStrata = RawMetrics.groupLine(group);
             boolean same = creatorRaw.equals(creatorStrata) && groupRaw.equals(groupStrata);
-            report.note("metrics check, Strata vs raw SQL: " + (same ? "the same figures" : "DIFFERENT") + ": creator "
-                    + creatorStrata + (creatorRaw.equals(creatorStrata) ? "" : " vs raw " + creatorRaw) + "; group "
-                    + groupStrata + (groupRaw.equals(groupStrata) ? "" : " vs raw " + groupRaw));
+            return (same ? "the same figures" : "DIFFERENT") + ": creator " + creatorStrata
+                    + (creatorRaw.equals(creatorStrata) ? "" : " vs raw " + creatorRaw) + "; group " + groupStrata
+                    + (groupRaw.equals(groupStrata) ? "" : " vs raw " + groupRaw);
         }
     }
 
@@ -406,7 +431,7 @@ final class MetricsSuite implements Benchmark.Suite {
     }
 
     /** A row beside its raw baseline, like {@link Report#timed}, with the ratio's digits shown when it is tiny. */
-    private static void beside(Report report, String scenario, Stats strata, Stats raw, String goal, boolean met) {
+    static void beside(Report report, String scenario, Stats strata, Stats raw, String goal, Boolean met) {
         double ratio = strata.median() / raw.median();
         report.add(new Report.Row(
                 scenario,
@@ -421,7 +446,7 @@ final class MetricsSuite implements Benchmark.Suite {
                 met));
     }
 
-    private static Stats timeHttp(Stack stack, String url, int runs) throws IOException, InterruptedException {
+    static Stats timeHttp(Stack stack, String url, int runs) throws IOException, InterruptedException {
         Stats stats = new Stats();
         for (int i = 0; i < runs; i++) {
             long start = System.nanoTime();
@@ -431,11 +456,11 @@ final class MetricsSuite implements Benchmark.Suite {
         return stats;
     }
 
-    private static String creatorUrl(Stack stack, Scenario s) {
+    static String creatorUrl(Stack stack, Scenario s) {
         return stack.metrics + "/groups/" + s.group() + "/creators/" + s.creator() + "/stats";
     }
 
-    private static String metricsUrl(Stack stack, Scenario s) {
+    static String metricsUrl(Stack stack, Scenario s) {
         return stack.metrics + "/groups/" + s.group() + "/metrics";
     }
 
@@ -581,7 +606,7 @@ final class MetricsSuite implements Benchmark.Suite {
     // ---- helpers ------------------------------------------------------------------------------------------
 
     /** Waits until metrics-service has applied {@code position} of {@code group}. */
-    private static void awaitApplied(Stack stack, UUID group, String position, Duration atMost)
+    static void awaitApplied(Stack stack, UUID group, String position, Duration atMost)
             throws IOException, InterruptedException {
         long deadline = System.nanoTime() + atMost.toNanos();
         while (System.nanoTime() < deadline) {

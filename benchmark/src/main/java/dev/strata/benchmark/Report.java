@@ -24,8 +24,53 @@ final class Report {
             String goal,
             Boolean met) {}
 
+    /**
+     * A further table printed after the main one, for figures that are not timings (bytes per event, say). Rows
+     * are echoed to stderr as they come, so a suite that stops half way still shows what it measured.
+     */
+    static final class Table {
+        private final String title;
+        private final List<String> header;
+        private final List<List<String>> rows = new ArrayList<>();
+
+        private Table(String title, List<String> header) {
+            this.title = title;
+            this.header = List.copyOf(header);
+        }
+
+        void add(List<String> cells) {
+            if (cells.size() != header.size()) {
+                throw new IllegalArgumentException(
+                        title + ": " + cells.size() + " cells for " + header.size() + " columns");
+            }
+            rows.add(List.copyOf(cells));
+            Benchmark.say(line(cells));
+        }
+
+        private void print() {
+            System.out.println();
+            System.out.println(title);
+            System.out.println();
+            System.out.println(line(header));
+            System.out.println(line(header.stream().map(h -> "---").toList()));
+            rows.forEach(row -> System.out.println(line(row)));
+        }
+
+        private static String line(List<String> cells) {
+            return "| " + String.join(" | ", cells) + " |";
+        }
+    }
+
     private final List<String> lines = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
+    private final List<Table> tables = new ArrayList<>();
+
+    /** A new table, printed after the main table in the order the tables were made. */
+    Table table(String title, List<String> header) {
+        Table table = new Table(title, header);
+        tables.add(table);
+        return table;
+    }
 
     void add(Row row) {
         String line = String.format(
@@ -73,6 +118,7 @@ final class Report {
         System.out.println("|------------------------------------|-------|-----------|-----------|-----------|"
                 + "--------------|-----------|----------------|--------------------------|-----|");
         lines.forEach(System.out::println);
+        tables.forEach(Table::print);
         System.out.println();
         notes.forEach(System.out::println);
         System.out.println("ratio = Strata median / raw PostgreSQL median for the same work, measured in this run"

@@ -27,6 +27,11 @@ final class Settle {
         this.settle = pace.equals("settle");
     }
 
+    /** Whether timed writes wait for the consumers ({@code settle}) rather than run back to back. */
+    boolean settles() {
+        return settle;
+    }
+
     String describe() {
         return settle
                 ? "settle (each timed write starts once quota-service and metrics-service applied the previous)"
